@@ -1,0 +1,173 @@
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readBagXml } from '../sources/bag/xml-reader.ts';
+import { FileRejectedError } from '../sources/types.ts';
+import type { SourceRecord } from '../sources/types.ts';
+import { zipBuffer } from './helpers/zip.ts';
+
+const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'bag-xml-doesburg');
+const VBO_FILE = '0221VBO15092020-000001.xml';
+
+let tmp: string;
+let zipPath: string;
+let nestedZipPath: string;
+
+async function readAll(path: string): Promise<SourceRecord[]> {
+  const records: SourceRecord[] = [];
+  for await (const record of readBagXml(path)) records.push(record);
+  return records;
+}
+
+async function fixtureEntries(): Promise<{ name: string; data: Buffer }[]> {
+  const names = (await readdir(FIXTURE)).sort();
+  return Promise.all(names.map(async (name) => ({ name, data: await readFile(join(FIXTURE, name)) })));
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'bag-xml-test-'));
+  const entries = await fixtureEntries();
+  zipPath = join(tmp, 'BAGGEM0221L-15092020.zip');
+  await writeFile(zipPath, zipBuffer(entries.map((e) => ({ name: `extract/${e.name}`, data: e.data }))));
+  // The national extract shape: one inner zip per object type inside the outer zip.
+  const byType = (type: string) => entries.filter((e) => e.name.includes(type));
+  nestedZipPath = join(tmp, 'lvbag-extract-nl.zip');
+  await writeFile(
+    nestedZipPath,
+    zipBuffer([
+      { name: 'Leveringsdocument-BAG-Extract.xml', data: entries.find((e) => e.name.startsWith('Lever'))!.data },
+      { name: '0221VBO15092020.zip', data: zipBuffer(byType('VBO')) },
+      { name: '0221NUM15092020.zip', data: zipBuffer(byType('NUM')) },
+      { name: '0221PND15092020.zip', data: zipBuffer(byType('PND')) },
+    ]),
+  );
+});
+
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+function expectDoesburg(records: SourceRecord[]): void {
+  const vbos = records.filter((r) => r.kind === 'vbo' && r.fields.object_type === 'VBO');
+  // 5 voorkomens of 2 verblijfsobjecten in the file; only the current ones remain.
+  expect(vbos).toHaveLength(2);
+
+  const withHistory = vbos.filter((r) => r.fields.verblijfsobject_id === '0221010000330226');
+  expect(withHistory).toHaveLength(1);
+  expect(withHistory[0]!.fields).toEqual({
+    verblijfsobject_id: '0221010000330226',
+    object_type: 'VBO',
+    oppervlakte: '223',
+    gebruiksdoelen: 'woonfunctie',
+    status: 'Verbouwing verblijfsobject',
+    pand_ids: '0221100000312938',
+  });
+  expect(withHistory[0]!.location).toBe(`${VBO_FILE} regel 152`);
+  expect(withHistory[0]!.line).toBe(152);
+
+  const other = vbos.find((r) => r.fields.verblijfsobject_id === '0221010000330999');
+  expect(other?.fields.gebruiksdoelen).toBe('overige gebruiksfunctie');
+  expect(other?.fields.oppervlakte).toBe('18');
+
+  const links = records.filter((r) => r.kind === 'vbo_num' && r.fields.verblijfsobject_id === '0221010000330999');
+  expect(links.map((r) => [r.fields.nummeraanduiding_id, r.fields.is_nevenadres])).toEqual([
+    ['0221200000330229', 'f'],
+    ['0221200000330998', 't'],
+    ['0221200000330999', 't'],
+  ]);
+
+  const nums = records.filter((r) => r.kind === 'num');
+  // 15 voorkomens, 4 of them ended.
+  expect(nums).toHaveLength(11);
+  const hoofdadres = nums.find((r) => r.fields.nummeraanduiding_id === '0221200000330227');
+  expect(hoofdadres?.fields).toMatchObject({
+    postcode: '6981CH',
+    huisnummer: '4',
+    status: 'Naamgeving uitgegeven',
+    openbareruimte_id: '0221300000311333',
+    type_adresseerbaar_object: 'Verblijfsobject',
+  });
+  expect(nums.find((r) => r.fields.huisletter === 'x')?.fields).toMatchObject({ postcode: '6981ED', huisnummer: '4' });
+
+  expect(records.some((r) => /PND|Leveringsdocument/.test(r.location))).toBe(false);
+}
+
+describe('readBagXml', () => {
+  it('reads an unpacked extract folder', async () => {
+    expectDoesburg(await readAll(FIXTURE));
+  });
+
+  it('reads the same extract as a zip', async () => {
+    const fromZip = await readAll(zipPath);
+    expectDoesburg(fromZip);
+    expect(fromZip).toEqual(await readAll(FIXTURE));
+  });
+
+  it('reads zips nested in a zip, as in the national extract', async () => {
+    const records = await readAll(nestedZipPath);
+    expect(records.filter((r) => r.kind === 'vbo')).toHaveLength(2);
+    expect(records.filter((r) => r.kind === 'num')).toHaveLength(11);
+  });
+
+  it('reads ligplaatsen and standplaatsen as address-carrying objects without oppervlakte', async () => {
+    const records = await readAll(FIXTURE);
+    const sta = records.find((r) => r.fields.verblijfsobject_id === '0221030000330174' && r.kind === 'vbo');
+    expect(sta?.fields).toMatchObject({ object_type: 'STA', status: 'Plaats aangewezen', oppervlakte: undefined });
+    expect(records.filter((r) => r.kind === 'vbo' && r.fields.object_type === 'LIG')).toHaveLength(2);
+  });
+
+  it('can stop early without leaving the zip open', async () => {
+    for await (const record of readBagXml(zipPath)) {
+      expect(record.kind).toBeDefined();
+      break;
+    }
+  });
+
+  it('rejects a truncated VBO file and names it', async () => {
+    const dir = join(tmp, 'truncated');
+    await mkdir(dir);
+    const xml = await readFile(join(FIXTURE, VBO_FILE));
+    await writeFile(join(dir, VBO_FILE), xml.subarray(0, Math.floor(xml.length * 0.6)));
+    await copyFile(join(FIXTURE, '0221NUM15092020-000001.xml'), join(dir, '0221NUM15092020-000001.xml'));
+
+    const error = await readAll(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FileRejectedError);
+    expect((error as FileRejectedError).message).toContain(VBO_FILE);
+  });
+
+  it('rejects a DOCTYPE with an external entity without resolving it', async () => {
+    const file = join(tmp, '0221VBO15092020-000009.xml');
+    await writeFile(
+      file,
+      '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>\n' +
+        '<bagStand><Verblijfsobject><identificatie>&e;</identificatie></Verblijfsobject></bagStand>\n',
+    );
+    const error = await readAll(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FileRejectedError);
+    expect((error as FileRejectedError).message).toMatch(/DOCTYPE/);
+    expect((error as FileRejectedError).message).not.toMatch(/root:/);
+  });
+
+  it('rejects a truncated zip', async () => {
+    const whole = await readFile(zipPath);
+    const file = join(tmp, 'truncated.zip');
+    await writeFile(file, whole.subarray(0, Math.floor(whole.length / 2)));
+    const error = await readAll(file).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FileRejectedError);
+    expect((error as FileRejectedError).file).toBe('truncated.zip');
+  });
+
+  it('rejects XML that is not a BAG stand extract', async () => {
+    const file = join(tmp, '0221NUM15092020-000009.xml');
+    await writeFile(file, '<?xml version="1.0"?>\n<personen><persoon/></personen>\n');
+    await expect(readAll(file)).rejects.toThrow(FileRejectedError);
+  });
+
+  it('rejects a zip without VBO or NUM files', async () => {
+    const file = join(tmp, 'empty-extract.zip');
+    await writeFile(file, zipBuffer([{ name: 'readme.txt', data: 'niets' }]));
+    await expect(readAll(file)).rejects.toThrow(/geen/);
+  });
+});
