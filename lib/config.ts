@@ -1,0 +1,114 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+
+const intFromEnv = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+const boolFromEnv = (fallback: boolean) =>
+  z.preprocess((v) => (typeof v === 'string' ? /^(1|true|yes|ja)$/i.test(v.trim()) : v), z.boolean()).default(fallback);
+const list = z
+  .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.string()))
+  .default([]);
+
+/**
+ * Every setting, in environment-variable spelling. An optional JSON file (PAKHUIS_CONFIG, default
+ * ./pakhuis.config.json) may set the same keys; the environment wins. Rule parameters are set as
+ * RULE_<CODE>__<PARAM> (two underscores), e.g. RULE_OVERBEWONING__NORM_M2=15, or under "rules" in the file.
+ */
+const schema = z.object({
+  DATABASE_URL: z.string().url().optional(),
+  PGLITE_DIR: z.string().default('./data/pglite'),
+  INBOX_DIR: z.string().default('./inbox'),
+  ARCHIVE_DIR: z.string().default('./archive'),
+  OUT_DIR: z.string().default('./out'),
+  PSEUDONYMIZATION_KEY: z.string().min(32, 'must be at least 32 characters (256 bits of randomness as hex or base64 is advised)').optional(),
+  PSEUDONYMIZATION_KEY_VERSION: intFromEnv(1),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  FILE_STABLE_SECONDS: intFromEnv(5),
+  XLSX_MAX_MB: intFromEnv(50),
+  SCHEDULE_CRON: z.string().default('30 3 * * *'),
+  SCHEDULE_TZ: z.string().default('Europe/Amsterdam'),
+  SCHEDULE_CATCH_UP: boolFromEnv(true),
+  FRESHNESS_BRP_DAYS: intFromEnv(2),
+  FRESHNESS_BAG_DAYS: intFromEnv(35),
+  FRESHNESS_PERMITS_DAYS: intFromEnv(8),
+  FRESHNESS_DAMOCLES_DAYS: intFromEnv(8),
+  RETENTION_STAGING_DAYS: intFromEnv(30),
+  RETENTION_ARCHIVE_DAYS: intFromEnv(90),
+  RETENTION_RESOLVED_SIGNAL_MONTHS: intFromEnv(12),
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: z.coerce.number().int().positive().default(587),
+  SMTP_USER: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  SMTP_ALLOW_PLAIN: boolFromEnv(false),
+  REPORT_FROM: z.string().default('informatiepakhuis@localhost'),
+  REPORT_RECIPIENTS: list,
+  REPORT_RECIPIENT_ALLOWLIST: list,
+  rules: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+});
+
+export type Config = z.infer<typeof schema>;
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  overrides?: Partial<Record<keyof Config, unknown>>;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const file = resolve(cwd, env.PAKHUIS_CONFIG ?? 'pakhuis.config.json');
+  let fromFile: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (error) {
+      throw new ConfigError([`${file} is not valid JSON: ${(error as Error).message}`]);
+    }
+  } else if (env.PAKHUIS_CONFIG) {
+    throw new ConfigError([`PAKHUIS_CONFIG points to ${file}, which does not exist`]);
+  }
+  const input: Record<string, unknown> = { ...fromFile };
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') input[key] = value;
+  }
+  input.rules = mergeRuleParams(fromFile.rules, env);
+  Object.assign(input, options.overrides ?? {});
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    // Only names and reasons: a rejected value may be a secret.
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
+  }
+  return parsed.data;
+}
+
+function mergeRuleParams(fileRules: unknown, env: NodeJS.ProcessEnv): Record<string, Record<string, unknown>> {
+  const rules: Record<string, Record<string, unknown>> = {};
+  if (fileRules && typeof fileRules === 'object') {
+    for (const [code, params] of Object.entries(fileRules)) rules[code.toUpperCase()] = { ...(params as object) };
+  }
+  for (const [name, value] of Object.entries(env)) {
+    const match = /^RULE_([A-Z_]+?)__([A-Z0-9_]+)$/.exec(name);
+    if (!match || value === undefined) continue;
+    const [, code, param] = match as unknown as [string, string, string];
+    (rules[code] ??= {})[camel(param)] = value;
+  }
+  return rules;
+}
+
+const camel = (s: string) => s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** A redacted copy safe to log. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    database: config.DATABASE_URL ? 'postgresql (DATABASE_URL)' : `pglite (${config.PGLITE_DIR})`,
+    inbox: config.INBOX_DIR,
+    archive: config.ARCHIVE_DIR,
+    out: config.OUT_DIR,
+    pseudonymizationKey: config.PSEUDONYMIZATION_KEY ? `set (version ${config.PSEUDONYMIZATION_KEY_VERSION})` : 'missing',
+    smtp: config.SMTP_HOST ? `${config.SMTP_HOST}:${config.SMTP_PORT}` : 'not configured',
+  };
+}

@@ -1,0 +1,228 @@
+import { mkdirSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+
+/** One connection: what the pipeline needs beyond typed queries (multi-statement SQL, COPY). */
+export interface Session {
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
+  /** Several statements, no parameters: migrations and transform scripts. */
+  exec(sql: string): Promise<void>;
+  /** COPY text-format lines into a table; returns the number of rows copied. */
+  copyIn(table: string, columns: string[], lines: AsyncIterable<string>): Promise<number>;
+}
+
+export interface Database extends Session {
+  readonly kind: 'postgres' | 'pglite';
+  /** Typed query builder over the same database. */
+  readonly kysely: Kysely<any>;
+  /** A dedicated connection for the callback (an advisory lock lives as long as its session). */
+  withSession<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  /** BEGIN … COMMIT on one connection; ROLLBACK when the callback throws. */
+  transaction<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** `pg` needs a user name; a URL without one would fall back to $USER, which CI may not set. */
+export function withUser(url: string): string {
+  const parsed = new URL(url);
+  if (!parsed.username) parsed.username = process.env.PGUSER ?? safeUserName();
+  return parsed.toString();
+}
+
+function safeUserName(): string {
+  try {
+    return userInfo().username || 'postgres';
+  } catch {
+    return 'postgres';
+  }
+}
+
+export async function openDatabase(options: { url?: string; pgliteDir?: string; poolSize?: number }): Promise<Database> {
+  if (options.url) return openPostgres(withUser(options.url), options.poolSize ?? 4);
+  return openPglite(options.pgliteDir ?? './data/pglite');
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+function pgSession(client: pg.PoolClient | pg.Pool): Session {
+  return {
+    async query(sql, params) {
+      const result = await client.query(sql, params as unknown[]);
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    },
+    async exec(sql) {
+      await client.query(sql);
+    },
+    async copyIn(table, columns, lines) {
+      if (!('release' in client)) throw new Error('COPY needs a dedicated session (withSession or transaction)');
+      const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+      await pipeline(Readable.from(batch(lines)), stream);
+      return Number(stream.rowCount ?? 0);
+    },
+  };
+}
+
+/** Joins small lines into larger writes: one write per line would make COPY chatty. */
+async function* batch(lines: AsyncIterable<string>, size = 256 * 1024): AsyncGenerator<string> {
+  let buffer = '';
+  for await (const line of lines) {
+    buffer += line;
+    if (buffer.length >= size) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  if (buffer) yield buffer;
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'informatiepakhuis' });
+  // An idle client dropped by the server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+  const shared = pgSession(pool);
+  const withSession = async <T>(fn: (s: Session) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    let broken = false;
+    try {
+      return await fn(pgSession(client));
+    } catch (error) {
+      broken = isConnectionLoss(error);
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
+  return {
+    kind: 'postgres',
+    kysely,
+    ...shared,
+    withSession,
+    transaction: (fn) =>
+      withSession(async (session) => {
+        await session.exec('BEGIN');
+        try {
+          const result = await fn(session);
+          await session.exec('COMMIT');
+          return result;
+        } catch (error) {
+          await session.exec('ROLLBACK').catch(() => {});
+          throw error;
+        }
+      }),
+    async close() {
+      await kysely.destroy();
+    },
+  };
+}
+
+function isConnectionLoss(error: unknown): boolean {
+  const code = (error as { code?: string })?.code ?? '';
+  return code.startsWith('08') || code === '57P01' || /terminated|ECONNRESET/.test(String((error as Error)?.message));
+}
+
+// ---------------------------------------------------------------- PGlite
+
+const PGLITE_COPY_CHUNK = 8 * 1024 * 1024;
+
+async function openPglite(dir: string): Promise<Database> {
+  mkdirSync(dir, { recursive: true });
+  const db = await PGlite.create({ dataDir: dir });
+  const kysely = new Kysely<any>({ dialect: new PGliteDialect(db) });
+  // PGlite is one connection: callers in this process run one after another, so a mutex keeps a
+  // transaction from interleaving with an unrelated query.
+  let tail: Promise<unknown> = Promise.resolve();
+  let depth = 0;
+  const exclusive = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (depth > 0) return fn();
+    const previous = tail;
+    let release!: () => void;
+    tail = new Promise<void>((r) => (release = r));
+    await previous;
+    depth++;
+    try {
+      return await fn();
+    } finally {
+      depth--;
+      release();
+    }
+  };
+  const session: Session = {
+    async query(sql, params) {
+      const result = await db.query(sql, params as unknown[]);
+      return { rows: result.rows as never[], rowCount: result.affectedRows ?? result.rows.length };
+    },
+    async exec(sql) {
+      await db.exec(sql);
+    },
+    async copyIn(table, columns, lines) {
+      // Each chunk is a COPY of its own, so a chunk must end on a line boundary.
+      let count = 0;
+      let pending = '';
+      const flush = async (text: string) => {
+        const result = await db.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], {
+          blob: new Blob([text]),
+        });
+        count += result.affectedRows ?? 0;
+      };
+      for await (const piece of lines) {
+        pending += piece;
+        if (pending.length >= PGLITE_COPY_CHUNK) {
+          const cut = pending.lastIndexOf('\n') + 1;
+          if (cut > 0) {
+            await flush(pending.slice(0, cut));
+            pending = pending.slice(cut);
+          }
+        }
+      }
+      if (pending) await flush(pending);
+      return count;
+    },
+  };
+  return {
+    kind: 'pglite',
+    kysely,
+    query: (sql, params) => exclusive(() => session.query(sql, params)),
+    exec: (sql) => exclusive(() => session.exec(sql)),
+    copyIn: (t, c, l) => exclusive(() => session.copyIn(t, c, l)),
+    withSession: (fn) => exclusive(() => fn(session)),
+    transaction: (fn) =>
+      exclusive(async () => {
+        await db.exec('BEGIN');
+        try {
+          const result = await fn(session);
+          await db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          await db.exec('ROLLBACK').catch(() => {});
+          throw error;
+        }
+      }),
+    async close() {
+      await db.close();
+    },
+  };
+}
+
+/** COPY text format: backslash, tab, newline and carriage return escaped; null as \N. */
+export function copyLine(values: readonly (string | number | boolean | null | undefined)[]): string {
+  let line = '';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) line += '\t';
+    const v = values[i];
+    if (v === null || v === undefined) line += '\\N';
+    else {
+      const s = String(v);
+      line += /[\\\t\n\r]/.test(s) ? s.replace(/[\\\t\n\r]/g, escapeChar) : s;
+    }
+  }
+  return line + '\n';
+}
+
+const escapeChar = (c: string) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r');

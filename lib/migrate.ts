@@ -1,0 +1,62 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Database } from './db.ts';
+import type { Logger } from './logger.ts';
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../sql/migrations/', import.meta.url));
+
+/** Shared by every process of this product: two starting at once wait for each other here. */
+const MIGRATION_LOCK = 7_305_001;
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export async function listMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
+  const files = (await readdir(dir)).filter((f) => /^\d{4}_[a-z0-9_-]+\.sql$/.test(f)).sort();
+  return Promise.all(
+    files.map(async (name) => ({ id: Number(name.slice(0, 4)), name, sql: await readFile(dir + name, 'utf8') })),
+  );
+}
+
+/**
+ * Applies pending migrations in order, each in its own transaction together with its record, under
+ * a session-level advisory lock. Running it twice, or in two processes at once, applies each once.
+ */
+export async function migrate(db: Database, log?: Logger): Promise<string[]> {
+  const migrations = await listMigrations();
+  return db.withSession(async (session) => {
+    await session.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await session.exec(`
+        CREATE SCHEMA IF NOT EXISTS pakhuis_meta;
+        CREATE TABLE IF NOT EXISTS pakhuis_meta.migrations (
+          id integer PRIMARY KEY,
+          name text NOT NULL,
+          applied_at timestamptz NOT NULL DEFAULT now()
+        );`);
+      const { rows } = await session.query<{ id: number }>('SELECT id FROM pakhuis_meta.migrations');
+      const done = new Set(rows.map((r) => Number(r.id)));
+      const applied: string[] = [];
+      for (const migration of migrations) {
+        if (done.has(migration.id)) continue;
+        await session.exec('BEGIN');
+        try {
+          await session.exec(migration.sql);
+          await session.query('INSERT INTO pakhuis_meta.migrations (id, name) VALUES ($1, $2)', [migration.id, migration.name]);
+          await session.exec('COMMIT');
+        } catch (error) {
+          await session.exec('ROLLBACK').catch(() => {});
+          throw new Error(`migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
+        }
+        log?.info({ migration: migration.name }, 'migration applied');
+        applied.push(migration.name);
+      }
+      return applied;
+    } finally {
+      await session.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => {});
+    }
+  });
+}

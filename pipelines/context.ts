@@ -1,0 +1,12 @@
+import type { Config } from '../lib/config.ts';
+import type { Database } from '../lib/db.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { Pseudonymizer } from '../lib/pseudonym.ts';
+
+/** What every step of a run needs; made once per process by bin/ or by a test. */
+export interface PipelineContext {
+  db: Database;
+  config: Config;
+  log: Logger;
+  pseudonymizer: Pseudonymizer;
+}

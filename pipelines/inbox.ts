@@ -1,0 +1,69 @@
+import { mkdir, readdir, rename, stat, copyFile, rm } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import { SOURCES, type SourceName } from '../sources/source.ts';
+
+export interface InboxFile {
+  source: SourceName;
+  path: string;
+  /** Path relative to the inbox, used as the file's name in records and messages. */
+  name: string;
+}
+
+/**
+ * Files ready to load, per source folder, oldest name first. A file (or BAG folder) modified in the
+ * last `stableSeconds` may still be being copied and waits for the next run.
+ */
+export async function scanInbox(inbox: string, stableSeconds: number, now = Date.now()): Promise<{ ready: InboxFile[]; waiting: InboxFile[] }> {
+  const ready: InboxFile[] = [];
+  const waiting: InboxFile[] = [];
+  for (const source of SOURCES) {
+    const dir = join(inbox, source);
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (entry.name.startsWith('.') || entry.name.endsWith('.part') || entry.name.endsWith('.tmp')) continue;
+      const path = join(dir, entry.name);
+      const file: InboxFile = { source, path, name: relative(inbox, path) };
+      const changed = await lastChange(path);
+      (now - changed >= stableSeconds * 1000 ? ready : waiting).push(file);
+    }
+  }
+  return { ready, waiting };
+}
+
+async function lastChange(path: string): Promise<number> {
+  const s = await stat(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  let latest = s.mtimeMs;
+  for (const entry of await readdir(path)) latest = Math.max(latest, await lastChange(join(path, entry)));
+  return latest;
+}
+
+/**
+ * Moves a handled file out of the inbox into archive/<source>/<yyyy-mm-dd>/. A rename cannot fill
+ * a disk; across file systems it falls back to copy-then-delete, and a failed copy leaves the
+ * original in the inbox.
+ */
+export async function archive(file: InboxFile, archiveDir: string, outcome: 'loaded' | 'duplicate' | 'rejected', when = new Date()): Promise<string> {
+  const day = when.toISOString().slice(0, 10);
+  const dir = join(archiveDir, file.source, day, outcome === 'loaded' ? '' : outcome);
+  await mkdir(dir, { recursive: true });
+  let target = join(dir, basename(file.path));
+  if (await exists(target)) target = join(dir, `${Date.now()}-${basename(file.path)}`);
+  try {
+    await rename(file.path, target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    try {
+      await copyFile(file.path, target);
+    } catch (copyError) {
+      await rm(target, { force: true });
+      throw copyError;
+    }
+    await rm(file.path, { recursive: true, force: true });
+  }
+  return target;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}

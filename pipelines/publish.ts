@@ -1,0 +1,135 @@
+import type { Session } from '../lib/db.ts';
+import { RULES } from '../rules/index.ts';
+import { resolveRule, type ResolvedRule } from '../rules/rule.ts';
+import type { SourceName } from '../sources/source.ts';
+import { rebuildModel, type TransformResult } from '../transforms/model.ts';
+import type { PipelineContext } from './context.ts';
+
+export interface RuleOutcome {
+  code: string;
+  version: string;
+  produced: number;
+  ms: number;
+}
+
+export interface PublishResult {
+  published: Record<string, number>;
+  changed: SourceName[];
+  transforms: TransformResult[];
+  rules: RuleOutcome[];
+  signals: { new: number; open: number; resolved: number; worsened: number };
+}
+
+export function resolvedRules(ctx: PipelineContext): ResolvedRule[] {
+  return RULES.map((rule) => resolveRule(rule, ctx.config.rules[rule.code] ?? {}));
+}
+
+/**
+ * Write-audit-publish in one transaction: rebuild the model from the newest loads, run every rule,
+ * and merge the results into the signal store. Readers see the previous state until COMMIT; a
+ * failure anywhere leaves it untouched.
+ */
+export async function publish(ctx: PipelineContext, runId: number): Promise<PublishResult> {
+  const rules = resolvedRules(ctx);
+  return ctx.db.transaction(async (tx) => {
+    await tx.exec(`
+      CREATE TEMP TABLE publish_loads ON COMMIT DROP AS
+      SELECT DISTINCT ON (source) source, id AS load_id FROM pakhuis.loads ORDER BY source, id DESC;`);
+    const { rows: loads } = await tx.query<{ source: SourceName; load_id: string; current: string | null }>(`
+      SELECT p.source, p.load_id, s.load_id AS current
+      FROM publish_loads p LEFT JOIN model.source_state s USING (source)`);
+    const available = new Set(loads.map((l) => l.source));
+    const changed = new Set(loads.filter((l) => l.current === null || l.current !== l.load_id).map((l) => l.source));
+    const transforms = await rebuildModel(tx, changed, available);
+    await tx.query(
+      `INSERT INTO model.source_state (source, load_id, run_id)
+       SELECT source, load_id, $1 FROM publish_loads WHERE source = ANY ($2)
+       ON CONFLICT (source) DO UPDATE SET load_id = EXCLUDED.load_id, run_id = EXCLUDED.run_id, published_at = clock_timestamp()`,
+      [runId, [...changed]],
+    );
+    const outcomes = await evaluateRules(tx, rules, runId);
+    const signals = await mergeSignals(tx, rules, runId);
+    return {
+      published: Object.fromEntries(loads.map((l) => [l.source, Number(l.load_id)])),
+      changed: [...changed],
+      transforms,
+      rules: outcomes,
+      signals,
+    };
+  });
+}
+
+async function evaluateRules(tx: Session, rules: ResolvedRule[], runId: number): Promise<RuleOutcome[]> {
+  await tx.exec(`
+    CREATE TEMP TABLE signal_candidates (
+      rule_code text, subject_key text, verblijfsobject_id text, severity text, score numeric,
+      evidence jsonb, explanation text, rule_version text
+    ) ON COMMIT DROP;`);
+  const outcomes: RuleOutcome[] = [];
+  for (const rule of rules) {
+    const { definition: d } = rule;
+    await tx.query(
+      `INSERT INTO pakhuis.rules (code, title, rationale, norm, severity, parameters, version, sql)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (code) DO UPDATE SET title = EXCLUDED.title, rationale = EXCLUDED.rationale, norm = EXCLUDED.norm,
+         severity = EXCLUDED.severity, parameters = EXCLUDED.parameters, version = EXCLUDED.version, sql = EXCLUDED.sql,
+         published_at = CASE WHEN pakhuis.rules.version = EXCLUDED.version THEN pakhuis.rules.published_at ELSE clock_timestamp() END`,
+      [d.code, d.title, d.rationale, d.norm, d.severity, JSON.stringify(rule.params), rule.version, d.sql.trim()],
+    );
+    const started = performance.now();
+    const n = rule.values.length;
+    const { rowCount } = await tx.query(
+      `INSERT INTO signal_candidates
+       SELECT $${n + 1}::text, c.subject_key, c.verblijfsobject_id, c.severity, c.score,
+         c.evidence || jsonb_build_object('regel', $${n + 1}::text, 'regel_versie', $${n + 2}::text, 'parameters', $${n + 3}::jsonb, 'run', $${n + 4}::bigint),
+         c.explanation, $${n + 2}::text
+       FROM (${rule.boundSql}) c`,
+      [...rule.values, d.code, rule.version, JSON.stringify(rule.params), runId],
+    );
+    outcomes.push({ code: d.code, version: rule.version, produced: rowCount, ms: Math.round(performance.now() - started) });
+  }
+  return outcomes;
+}
+
+/**
+ * Signal lifecycle: a candidate opens a new signal or refreshes an open one; an open signal of an
+ * evaluated rule that was not produced again is resolved. A signal counts as worsened when its
+ * score rises or it comes back after being resolved: that is what puts it in the next report again.
+ */
+async function mergeSignals(tx: Session, rules: ResolvedRule[], runId: number): Promise<PublishResult['signals']> {
+  const { rows } = await tx.query<{ inserted: boolean; worsened: boolean }>(
+    `INSERT INTO pakhuis.signals AS s (rule_code, subject_key, verblijfsobject_id, severity, score, evidence, explanation,
+       rule_version, status, first_seen_run, last_seen_run, first_seen_at, last_seen_at)
+     SELECT rule_code, subject_key, verblijfsobject_id, severity, score, evidence, explanation, rule_version, 'open',
+       $1, $1, clock_timestamp(), clock_timestamp()
+     FROM signal_candidates
+     ON CONFLICT (rule_code, subject_key) DO UPDATE SET
+       verblijfsobject_id = EXCLUDED.verblijfsobject_id,
+       severity = EXCLUDED.severity,
+       score = EXCLUDED.score,
+       evidence = EXCLUDED.evidence,
+       explanation = EXCLUDED.explanation,
+       rule_version = EXCLUDED.rule_version,
+       status = 'open',
+       last_seen_run = EXCLUDED.last_seen_run,
+       last_seen_at = EXCLUDED.last_seen_at,
+       resolved_run = NULL,
+       resolved_at = NULL,
+       worsened_run = CASE WHEN s.status = 'resolved' OR EXCLUDED.score > s.score THEN EXCLUDED.last_seen_run ELSE s.worsened_run END
+     RETURNING (xmax = 0) AS inserted, (worsened_run = $1) AS worsened`,
+    [runId],
+  );
+  const resolved = await tx.query(
+    `UPDATE pakhuis.signals s SET status = 'resolved', resolved_run = $1, resolved_at = clock_timestamp()
+     WHERE s.status = 'open' AND s.rule_code = ANY ($2)
+       AND NOT EXISTS (SELECT 1 FROM signal_candidates c WHERE c.rule_code = s.rule_code AND c.subject_key = s.subject_key)`,
+    [runId, rules.map((r) => r.definition.code)],
+  );
+  const inserted = rows.filter((r) => r.inserted).length;
+  return {
+    new: inserted,
+    open: rows.length,
+    resolved: resolved.rowCount,
+    worsened: rows.filter((r) => !r.inserted && r.worsened).length,
+  };
+}

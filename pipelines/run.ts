@@ -1,0 +1,132 @@
+import { RunLockedError, StepError, oneLine } from '../lib/errors.ts';
+import { writeReport, openSignals } from '../reports/anomaly-report.ts';
+import { SOURCE_DEFINITIONS } from '../sources/index.ts';
+import type { PipelineContext } from './context.ts';
+import { archive, scanInbox } from './inbox.ts';
+import { ingestFile, type IngestResult } from './ingest.ts';
+import { publish, type PublishResult } from './publish.ts';
+
+/** Held on one session for the whole run: a second process finds it taken and skips. */
+export const RUN_LOCK = 7_305_002;
+
+export interface RunSummary {
+  runId: number;
+  status: 'succeeded' | 'failed';
+  files: IngestResult[];
+  waiting: string[];
+  publish?: PublishResult;
+  reportPath?: string;
+  reportRows?: number;
+  signalsPerRule: Record<string, number>;
+  warnings: string[];
+  error?: string;
+  failedStep?: string;
+  ms: number;
+}
+
+export interface RunOptions {
+  trigger: string;
+}
+
+/**
+ * The nightly job, once: load what the inbox holds, publish model and signals in one transaction,
+ * write the report. Every step is recorded in pakhuis.run_steps; a failed step fails the run and
+ * leaves the previously published signals as they were.
+ */
+export async function runPipeline(ctx: PipelineContext, options: RunOptions): Promise<RunSummary> {
+  const { db, log } = ctx;
+  return db.withSession(async (lock) => {
+    const { rows } = await lock.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RUN_LOCK]);
+    if (!rows[0]?.locked) throw new RunLockedError('another run is in progress (advisory lock held); skipped');
+    try {
+      return await runLocked(ctx, options);
+    } finally {
+      await lock.query('SELECT pg_advisory_unlock($1)', [RUN_LOCK]).catch((error: unknown) => log.warn({ err: error }, 'advisory unlock failed'));
+    }
+  });
+}
+
+async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<RunSummary> {
+  const { db, config, log } = ctx;
+  const started = performance.now();
+  // A run left 'running' by a killed process can never finish; say so instead of leaving it open.
+  await db.query(`UPDATE pakhuis.runs SET status = 'failed', finished_at = clock_timestamp(), error = 'process stopped before the run finished' WHERE status = 'running'`);
+  const { rows } = await db.query<{ id: string }>('INSERT INTO pakhuis.runs (trigger) VALUES ($1) RETURNING id', [options.trigger]);
+  const runId = Number(rows[0]!.id);
+  const summary: RunSummary = { runId, status: 'succeeded', files: [], waiting: [], signalsPerRule: {}, warnings: [], ms: 0 };
+  const log2 = log.child({ runId });
+  log2.info({ trigger: options.trigger }, 'run started');
+
+  const step = async <T>(name: string, fn: () => Promise<T>, counts?: (result: T) => { in?: number; out?: number; rejected?: number; details?: unknown }): Promise<T> => {
+    const stepStarted = new Date();
+    await db.query(`INSERT INTO pakhuis.run_steps (run_id, step, started_at, status) VALUES ($1, $2, $3, 'running')`, [runId, name, stepStarted]);
+    try {
+      const result = await fn();
+      const c = counts?.(result) ?? {};
+      await db.query(
+        `UPDATE pakhuis.run_steps SET status = 'succeeded', finished_at = clock_timestamp(), rows_in = $3, rows_out = $4, rows_rejected = $5, details = $6
+         WHERE run_id = $1 AND step = $2`,
+        [runId, name, c.in ?? null, c.out ?? null, c.rejected ?? null, JSON.stringify(c.details ?? {})],
+      );
+      return result;
+    } catch (error) {
+      await db
+        .query(`UPDATE pakhuis.run_steps SET status = 'failed', finished_at = clock_timestamp(), error = $3 WHERE run_id = $1 AND step = $2`, [runId, name, oneLine(error)])
+        .catch(() => {});
+      throw new StepError(name, oneLine(error), { cause: error });
+    }
+  };
+
+  try {
+    const { ready, waiting } = await scanInbox(config.INBOX_DIR, config.FILE_STABLE_SECONDS);
+    summary.waiting = waiting.map((f) => f.name);
+    for (const f of waiting) summary.warnings.push(`${f.name} wordt nog geschreven (gewijzigd in de laatste ${config.FILE_STABLE_SECONDS} s) en wacht op de volgende run`);
+    for (const file of ready) {
+      const result = await step(`ingest ${file.name}`, () => ingestFile(ctx, SOURCE_DEFINITIONS[file.source], file.path, { displayName: file.name, runId }), (r) => ({
+        in: r.rowsRead,
+        out: r.rowsStaged,
+        rejected: r.rowsRejected,
+        details: { status: r.status, format: r.format, reasons: r.reasons, error: r.error },
+      }));
+      summary.files.push(result);
+      if (result.status === 'rejected') summary.warnings.push(`${file.name} is geweigerd: ${result.error}`);
+      const archived = await step(`archive ${file.name}`, () => archive(file, config.ARCHIVE_DIR, result.status));
+      if (result.loadId) await db.query('UPDATE pakhuis.loads SET archived_as = $2 WHERE id = $1', [result.loadId, archived]);
+    }
+    summary.publish = await step('publish', () => publish(ctx, runId), (p) => ({
+      out: p.signals.open,
+      details: { changed: p.changed, transforms: p.transforms, rules: p.rules, signals: p.signals },
+    }));
+    for (const rule of summary.publish.rules) summary.signalsPerRule[rule.code] = rule.produced;
+    await step('report', async () => {
+      const rows = await openSignals(db, runId - 1);
+      const stamp = new Date().toISOString().slice(0, 10);
+      summary.reportPath = await writeReport(config.OUT_DIR, `anomalierapport-${stamp}-run${runId}.csv`, rows);
+      summary.reportRows = rows.length;
+      return rows.length;
+    }, (n) => ({ out: n }));
+  } catch (error) {
+    summary.status = 'failed';
+    summary.error = oneLine(error);
+    summary.failedStep = error instanceof StepError ? error.step : undefined;
+    log2.error({ err: error, step: summary.failedStep }, 'run failed');
+  }
+  summary.ms = Math.round(performance.now() - started);
+  await db.query(
+    `UPDATE pakhuis.runs SET status = $2, finished_at = clock_timestamp(), failed_step = $3, error = $4, warnings = $5, summary = $6 WHERE id = $1`,
+    [runId, summary.status, summary.failedStep ?? null, summary.error ?? null, JSON.stringify(summary.warnings), JSON.stringify(runRecord(summary))],
+  );
+  log2.info({ status: summary.status, ms: summary.ms, signalsPerRule: summary.signalsPerRule }, 'run finished');
+  return summary;
+}
+
+/** What the run record keeps: counts and names of files, never row content. */
+function runRecord(summary: RunSummary): Record<string, unknown> {
+  return {
+    files: summary.files.map((f) => ({ file: f.file, source: f.source, status: f.status, read: f.rowsRead, staged: f.rowsStaged, rejected: f.rowsRejected, reasons: f.reasons })),
+    signalsPerRule: summary.signalsPerRule,
+    signals: summary.publish?.signals,
+    report: summary.reportPath,
+    ms: summary.ms,
+  };
+}

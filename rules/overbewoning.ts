@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { defineRule } from './rule.ts';
+
+export default defineRule({
+  code: 'OVERBEWONING',
+  title: 'Overbewoning: minder woonoppervlakte per ingeschreven persoon dan de norm',
+  rationale:
+    'Veel inschrijvingen op een kleine woning kunnen wijzen op illegale kamerverhuur, uitbuiting van ' +
+    'arbeidsmigranten of adresfraude. Alleen woonadressen (functie W) op een verblijfsobject met woonfunctie tellen.',
+  norm: 'Bouwbesluit 2012 art. 7.18 (nu omgevingsplan): ten hoogste 1 persoon per 12 m2 gebruiksoppervlakte.',
+  severity: 'midden',
+  parameters: z.object({
+    normM2: z.coerce.number().positive().default(12),
+    minPersonen: z.coerce.number().int().min(1).default(2),
+  }),
+  sql: `
+    WITH bewoners AS (
+      SELECT verblijfsobject_id, count(DISTINCT pseudonym) AS personen
+      FROM model.inschrijving
+      WHERE geldig_tot IS NULL AND functie_adres = 'W' AND verblijfsobject_id IS NOT NULL
+      GROUP BY verblijfsobject_id
+    )
+    SELECT v.verblijfsobject_id AS subject_key,
+      v.verblijfsobject_id,
+      CASE WHEN v.oppervlakte::numeric / b.personen < :normM2::numeric / 2 THEN 'hoog' ELSE 'midden' END AS severity,
+      b.personen::numeric AS score,
+      jsonb_build_object(
+        'personen', b.personen,
+        'oppervlakte_m2', v.oppervlakte,
+        'm2_per_persoon', round(v.oppervlakte::numeric / b.personen, 1),
+        'norm_m2', :normM2::numeric,
+        'gebruiksdoelen', v.gebruiksdoelen
+      ) AS evidence,
+      format('%s personen ingeschreven op %s m2 (%s m2 per persoon); de norm is %s m2 per persoon.',
+        b.personen, v.oppervlakte, round(v.oppervlakte::numeric / b.personen, 1), :normM2::numeric) AS explanation
+    FROM bewoners b
+    JOIN model.verblijfsobject v USING (verblijfsobject_id)
+    WHERE 'woonfunctie' = ANY (v.gebruiksdoelen)
+      AND v.oppervlakte IS NOT NULL
+      AND b.personen >= :minPersonen::integer
+      AND v.oppervlakte::numeric / b.personen < :normM2::numeric
+  `,
+});

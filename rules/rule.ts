@@ -1,0 +1,54 @@
+import { createHash } from 'node:crypto';
+import type { z } from 'zod';
+
+export type Severity = 'laag' | 'midden' | 'hoog';
+
+/**
+ * A published rule: everything a citizen, a privacy officer or a judge needs to know what it
+ * flags and why, next to the SQL that does it.
+ *
+ * The SQL yields one row per signal with the columns subject_key, verblijfsobject_id, severity,
+ * score (a number that grows when the situation gets worse), evidence (jsonb) and explanation
+ * (Dutch). Parameters are written as :name and bound as query parameters, never spliced in.
+ */
+export interface RuleDefinition<P extends z.ZodObject = z.ZodObject> {
+  code: string;
+  title: string;
+  rationale: string;
+  norm: string;
+  severity: Severity;
+  parameters: P;
+  sql: string;
+}
+
+export interface ResolvedRule {
+  definition: RuleDefinition;
+  params: Record<string, unknown>;
+  version: string;
+  /** SQL with :name replaced by $n, and the values in that order. */
+  boundSql: string;
+  values: unknown[];
+}
+
+export function defineRule<P extends z.ZodObject>(rule: RuleDefinition<P>): RuleDefinition<P> {
+  return rule;
+}
+
+/** The version changes whenever the SQL or a parameter in force changes, so a signal names what made it. */
+export function resolveRule(definition: RuleDefinition, overrides: Record<string, unknown> = {}): ResolvedRule {
+  const parsed = definition.parameters.safeParse(overrides);
+  if (!parsed.success) {
+    throw new Error(`rule ${definition.code}: invalid parameters: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const params = parsed.data as Record<string, unknown>;
+  const names: string[] = [];
+  const boundSql = definition.sql.replace(/(?<!:):([a-zA-Z][a-zA-Z0-9]*)/g, (_, name: string) => {
+    if (!(name in params)) throw new Error(`rule ${definition.code}: SQL uses :${name}, which is not a parameter`);
+    let index = names.indexOf(name);
+    if (index === -1) index = names.push(name) - 1;
+    return `$${index + 1}`;
+  });
+  const canonicalParams = JSON.stringify(Object.fromEntries(Object.entries(params).sort(([a], [b]) => a.localeCompare(b))));
+  const version = createHash('sha256').update(definition.sql).update('\0').update(canonicalParams).digest('hex').slice(0, 12);
+  return { definition, params, version, boundSql, values: names.map((n) => params[n]) };
+}

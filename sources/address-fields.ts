@@ -1,0 +1,26 @@
+import type { StagedValue } from './source.ts';
+import { optional } from './fields.ts';
+import type { SourceRecord } from './types.ts';
+import { checkBagId, checkHuisletter, checkInt, checkToevoeging, normalisePostcode } from './validate.ts';
+
+/**
+ * The address part every source shares: a verblijfsobject id and/or a postal address. Returns the
+ * staging values (verblijfsobject_id, postcode, huisnummer, huisletter, huisnummertoevoeging).
+ */
+export function addressValues(record: SourceRecord): StagedValue[] {
+  return [
+    optional(record, 'verblijfsobject_id', (s) => checkBagId(s, 'verblijfsobject', 'ligplaats', 'standplaats')),
+    optional(record, 'postcode', normalisePostcode),
+    optional(record, 'huisnummer', (s) => checkInt(s, 1, 99999, 'huisnummer')),
+    optional(record, 'huisletter', checkHuisletter),
+    optional(record, 'huisnummertoevoeging', checkToevoeging),
+  ];
+}
+
+export const ADDRESS_ALIASES = {
+  verblijfsobject_id: { aliases: ['verblijfsobject', 'vbo_id', 'vbo', 'adresseerbaar_object_id', 'adresseerbaarobjectidentificatie', 'bag_id', 'object_id'] },
+  postcode: { aliases: ['pc', 'postcode_cijfers_letters'] },
+  huisnummer: { aliases: ['huisnr', 'nummer'] },
+  huisletter: { aliases: ['letter'] },
+  huisnummertoevoeging: { aliases: ['toevoeging', 'huisnr_toevoeging', 'huisnummer_toevoeging'] },
+};

@@ -1,0 +1,116 @@
+import { readCsv } from '../csv.ts';
+import { must, oneOf, opt, optional, req } from '../fields.ts';
+import { RowError, validation, type SourceDefinition, type SourceFormat, type StagedRow } from '../source.ts';
+import type { SourceRecord } from '../types.ts';
+import { checkBagId, checkHuisletter, checkInt, checkToevoeging, normalisePostcode } from '../validate.ts';
+import { NLEXTRACT_COLUMNS } from './nlextract-csv.ts';
+import { readBagXml } from './xml-reader.ts';
+
+export const GEBRUIKSDOELEN = [
+  'woonfunctie', 'bijeenkomstfunctie', 'celfunctie', 'gezondheidszorgfunctie', 'industriefunctie',
+  'kantoorfunctie', 'logiesfunctie', 'onderwijsfunctie', 'sportfunctie', 'winkelfunctie', 'overige gebruiksfunctie',
+] as const;
+
+export const VBO_STATUSES = [
+  'Verblijfsobject gevormd', 'Niet gerealiseerd verblijfsobject', 'Verblijfsobject in gebruik (niet ingemeten)',
+  'Verblijfsobject in gebruik', 'Verbouwing verblijfsobject', 'Verblijfsobject ingetrokken',
+  'Verblijfsobject buiten gebruik', 'Verblijfsobject ten onrechte opgevoerd',
+  // ligplaats and standplaats
+  'Plaats aangewezen', 'Plaats ingetrokken',
+] as const;
+
+const objectType = oneOf(['VBO', 'LIG', 'STA'], { verblijfsobject: 'VBO', ligplaats: 'LIG', standplaats: 'STA' });
+const statusCheck = oneOf(VBO_STATUSES);
+const doelCheck = oneOf(GEBRUIKSDOELEN, { 'overige gebruiksfunctie': 'overige gebruiksfunctie' });
+const bool = oneOf(['t', 'f'], { true: 't', false: 'f', ja: 't', nee: 'f', '1': 't', '0': 'f', j: 't', n: 'f' });
+const BAG_TYPE_FOR = { VBO: 'verblijfsobject', LIG: 'ligplaats', STA: 'standplaats' } as const;
+
+const nlextract: SourceFormat = {
+  name: 'bag-nlextract-csv',
+  claims: (path) => /\.(csv|txt)$/i.test(path),
+  read: (path, { displayName }) => readCsv(path, { displayName, columns: NLEXTRACT_COLUMNS }),
+};
+
+const kadasterXml: SourceFormat = {
+  name: 'bag-xml',
+  claims: (path, head) => /\.(zip|xml)$/i.test(path) || head.length === 0,
+  read: (path, { displayName }) => readBagXml(path, { displayName }),
+};
+
+function vboRow(record: SourceRecord): StagedRow {
+  const type = must(objectType(opt(record, 'object_type') ?? 'VBO'), 'object_type') as keyof typeof BAG_TYPE_FOR;
+  const id = must(checkBagId(req(record, 'verblijfsobject_id'), BAG_TYPE_FOR[type]), 'verblijfsobject_id');
+  const oppervlakte = optional(record, 'oppervlakte', (s) => checkInt(s, 1, 999_999, 'oppervlakte'));
+  if (type === 'VBO' && oppervlakte === null) throw new RowError('oppervlakte', 'verblijfsobject zonder oppervlakte');
+  const doelen = (opt(record, 'gebruiksdoelen') ?? '')
+    .split(',')
+    .map((d) => d.trim())
+    .filter(Boolean)
+    .map((d) => must(doelCheck(d), 'gebruiksdoelen'));
+  if (type === 'VBO' && doelen.length === 0) throw new RowError('gebruiksdoelen', 'verblijfsobject zonder gebruiksdoel');
+  const panden = (opt(record, 'pand_ids') ?? '').split(',').map((p) => p.trim()).filter(Boolean)
+    .map((p) => must(checkBagId(p, 'pand'), 'pand_ids'));
+  return {
+    table: 'staging.bag_vbo',
+    values: [id, type, oppervlakte, pgArray(doelen), optional(record, 'status', statusCheck), pgArray(panden)],
+  };
+}
+
+/** `ownStatus` is false for NLExtract rows, whose status column is the object's, not the address's. */
+function numRow(record: SourceRecord, ownStatus = true): StagedRow {
+  return {
+    table: 'staging.bag_num',
+    values: [
+      must(checkBagId(req(record, 'nummeraanduiding_id'), 'nummeraanduiding'), 'nummeraanduiding_id'),
+      must(normalisePostcode(req(record, 'postcode')), 'postcode'),
+      must(checkInt(req(record, 'huisnummer'), 1, 99_999, 'huisnummer'), 'huisnummer'),
+      optional(record, 'huisletter', checkHuisletter),
+      optional(record, 'huisnummertoevoeging', checkToevoeging),
+      opt(record, 'openbareruimte') ?? null,
+      opt(record, 'woonplaats') ?? null,
+      ownStatus ? opt(record, 'status') ?? null : null,
+    ],
+  };
+}
+
+function linkRow(record: SourceRecord): StagedRow {
+  return {
+    table: 'staging.bag_vbo_num',
+    values: [
+      must(checkBagId(req(record, 'verblijfsobject_id'), 'verblijfsobject', 'ligplaats', 'standplaats'), 'verblijfsobject_id'),
+      must(checkBagId(req(record, 'nummeraanduiding_id'), 'nummeraanduiding'), 'nummeraanduiding_id'),
+      optional(record, 'is_nevenadres', bool) === 't',
+    ],
+  };
+}
+
+/** A text[] in COPY text format; element quoting keeps commas and quotes inside values intact. */
+function pgArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
+}
+
+export const bag: SourceDefinition = {
+  name: 'bag',
+  formats: [nlextract, kadasterXml],
+  tables: {
+    'staging.bag_vbo': ['verblijfsobject_id', 'object_type', 'oppervlakte', 'gebruiksdoelen', 'status', 'pand_ids'],
+    'staging.bag_num': ['nummeraanduiding_id', 'postcode', 'huisnummer', 'huisletter', 'huisnummertoevoeging', 'openbareruimte', 'woonplaats', 'status'],
+    'staging.bag_vbo_num': ['verblijfsobject_id', 'nummeraanduiding_id', 'is_nevenadres'],
+  },
+  bsnFields: [],
+  validate(record) {
+    return validation(() => {
+      switch (record.kind) {
+        case 'vbo':
+          return [vboRow(record)];
+        case 'num':
+          return [numRow(record)];
+        case 'vbo_num':
+          return [linkRow(record)];
+        default:
+          // An NLExtract row carries object, address and their link at once.
+          return [vboRow(record), numRow(record, false), linkRow(record)];
+      }
+    });
+  },
+};

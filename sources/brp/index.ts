@@ -1,0 +1,66 @@
+import { readCsv } from '../csv.ts';
+import { addressValues } from '../address-fields.ts';
+import { must, oneOf, opt, optional, req } from '../fields.ts';
+import { RowError, validation, type SourceDefinition, type SourceFormat } from '../source.ts';
+import type { SourceRecord } from '../types.ts';
+import { checkBagId, checkBsn, checkInt, parseDate } from '../validate.ts';
+import { BRP_COLUMNS } from './readable-csv.ts';
+
+const STAGING_COLUMNS = [
+  'historie_index', 'pseudonym', 'key_version', 'geslachtsnaam', 'voornamen', 'geboortedatum',
+  'functie_adres', 'datum_aanvang', 'datum_aanvang_raw', 'verblijfsobject_id', 'postcode', 'huisnummer',
+  'huisletter', 'huisnummertoevoeging', 'nummeraanduiding_id', 'gemeente',
+] as const;
+
+const functieAdres = oneOf(['W', 'B'], { woonadres: 'W', briefadres: 'B', woon: 'W', brief: 'B' });
+
+const readableCsv: SourceFormat = {
+  name: 'brp-csv',
+  claims: (path) => /\.(csv|txt)$/i.test(path),
+  read: (path, { displayName }) => readCsv(path, { displayName, columns: BRP_COLUMNS }),
+};
+
+/** Formats in the order they are tried; specific ones first so the generic CSV comes last. */
+export const brpFormats: SourceFormat[] = [readableCsv];
+
+export const brp: SourceDefinition = {
+  name: 'brp',
+  formats: brpFormats,
+  tables: { 'staging.brp': STAGING_COLUMNS },
+  bsnFields: ['bsn'],
+  validate(record: SourceRecord, { pseudonymizer }) {
+    return validation(() => {
+      const bsn = must(checkBsn(req(record, 'bsn')), 'bsn');
+      const address = addressValues(record);
+      const nummeraanduiding = optional(record, 'nummeraanduiding_id', (s) => checkBagId(s, 'nummeraanduiding'));
+      const [vbo, postcode, huisnummer] = address;
+      if (vbo === null && nummeraanduiding === null && (postcode === null || huisnummer === null)) {
+        throw new RowError('postcode', 'geen verblijfplaats: geen BAG-identificatie en geen postcode met huisnummer');
+      }
+      const aanvang = optional(record, 'datum_aanvang_adreshouding', (s) => parseDate(s, { allowPartial: true }));
+      const geboorte = optional(record, 'geboortedatum', (s) => parseDate(s, { allowPartial: true }));
+      const historie = optional(record, 'historie_index', (s) => checkInt(s, 0, 10_000, 'historie_index')) ?? 0;
+      const prefix = opt(record, 'voorvoegsel');
+      const naam = opt(record, 'geslachtsnaam');
+      return [
+        {
+          table: 'staging.brp',
+          values: [
+            historie,
+            pseudonymizer.pseudonymise(bsn),
+            pseudonymizer.keyVersion,
+            prefix && naam ? `${prefix} ${naam}` : naam ?? null,
+            opt(record, 'voornamen') ?? null,
+            geboorte?.partial ?? null,
+            optional(record, 'functie_adres', functieAdres) ?? 'W',
+            aanvang?.date ?? null,
+            aanvang?.partial ?? null,
+            ...address,
+            nummeraanduiding,
+            opt(record, 'gemeente_van_inschrijving') ?? null,
+          ],
+        },
+      ];
+    });
+  },
+};

@@ -1,0 +1,59 @@
+import type { Pseudonymizer } from '../lib/pseudonym.ts';
+import type { SourceRecord } from './types.ts';
+
+export type SourceName = 'brp' | 'bag' | 'permits' | 'damocles';
+export const SOURCES: readonly SourceName[] = ['bag', 'brp', 'permits', 'damocles'];
+
+/** A value bound for a staging column; null is SQL NULL. */
+export type StagedValue = string | number | boolean | null;
+
+/** One validated row for one staging table, values in the order of that table's columns. */
+export interface StagedRow {
+  table: string;
+  values: StagedValue[];
+}
+
+export type Validation =
+  | { ok: true; rows: StagedRow[] }
+  | { ok: false; column: string; reason: string };
+
+export interface ValidateContext {
+  pseudonymizer: Pseudonymizer;
+}
+
+/** A file format of a source: how to recognise it and how to read it into canonical records. */
+export interface SourceFormat {
+  name: string;
+  /** Cheap test on the path and the first bytes; the first format that claims a file reads it. */
+  claims(path: string, head: Buffer): boolean;
+  read(path: string, options: { displayName: string; sheet?: string }): AsyncIterable<SourceRecord>;
+}
+
+export interface SourceDefinition {
+  name: SourceName;
+  formats: SourceFormat[];
+  /** Staging table name (schema-qualified) to its columns after (load_id, line). */
+  tables: Record<string, readonly string[]>;
+  /** Canonical fields that may hold a BSN; masked in rejected rows, never stored raw. */
+  bsnFields: readonly string[];
+  validate(record: SourceRecord, context: ValidateContext): Validation;
+}
+
+/** Row-building helper: checks run in order and the first failure rejects the row. */
+export class RowError extends Error {
+  constructor(
+    readonly column: string,
+    readonly reason: string,
+  ) {
+    super(`${column}: ${reason}`);
+  }
+}
+
+export function validation(build: () => StagedRow[]): Validation {
+  try {
+    return { ok: true, rows: build() };
+  } catch (error) {
+    if (error instanceof RowError) return { ok: false, column: error.column, reason: error.reason };
+    throw error;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * Field checks shared by all sources. Each returns the normalised value or a Dutch reason; none
+ * throws, so one bad field costs one rejected row and the load goes on.
+ */
+export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
+const fail = (reason: string): Checked<never> => ({ ok: false, reason });
+
+/** BSN: 9 digits (8 get a leading zero), 11-proef; 000000000 is invalid; test ranges 0000/9999 pass. */
+export function checkBsn(raw: string): Checked<string> {
+  const digits = raw.replace(/[\s.-]/g, '');
+  if (!/^\d{8,9}$/.test(digits)) return fail('BSN moet 9 cijfers zijn');
+  const bsn = digits.length === 8 ? '0' + digits : digits;
+  if (bsn === '000000000') return fail('BSN 000000000 is ongeldig');
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += (9 - i) * (bsn.charCodeAt(i) - 48);
+  sum -= bsn.charCodeAt(8) - 48;
+  if (sum % 11 !== 0) return fail('BSN voldoet niet aan de 11-proef');
+  return ok(bsn);
+}
+
+export function isValidBsn(raw: string): boolean {
+  return checkBsn(raw).ok;
+}
+
+/** Postcode as BAG stores it: `1234AB`; SA, SD and SS are never issued. */
+export function normalisePostcode(raw: string): Checked<string> {
+  const pc = raw.replace(/\s+/g, '').toUpperCase();
+  if (!/^[1-9][0-9]{3}[A-Z]{2}$/.test(pc)) return fail('postcode heeft niet de vorm 1234AB');
+  const letters = pc.slice(4);
+  if (letters === 'SA' || letters === 'SD' || letters === 'SS') return fail(`postcodeletters ${letters} worden niet uitgegeven`);
+  return ok(pc);
+}
+
+export const BAG_TYPES = {
+  verblijfsobject: '01',
+  ligplaats: '02',
+  standplaats: '03',
+  pand: '10',
+  nummeraanduiding: '20',
+  openbareruimte: '30',
+} as const;
+
+/** BAG id: digits, left-padded to 16, with the object-type code expected at positions 5-6. */
+export function checkBagId(raw: string, ...types: (keyof typeof BAG_TYPES)[]): Checked<string> {
+  const digits = raw.trim();
+  if (!/^\d{1,16}$/.test(digits)) return fail('BAG-identificatie moet uit hoogstens 16 cijfers bestaan');
+  const id = digits.padStart(16, '0');
+  const code = id.slice(4, 6);
+  const expected = types.map((t) => BAG_TYPES[t]);
+  if (!expected.includes(code as never)) {
+    return fail(`BAG-identificatie heeft objecttypecode ${code}, verwacht ${expected.join(' of ')} (${types.join('/')})`);
+  }
+  return ok(id);
+}
+
+export function checkKvk(raw: string): Checked<string> {
+  const digits = raw.replace(/\s+/g, '');
+  return /^\d{8}$/.test(digits) ? ok(digits) : fail('KvK-nummer moet 8 cijfers zijn');
+}
+
+export function checkInt(raw: string, min: number, max: number, what: string): Checked<number> {
+  const s = raw.trim();
+  if (!/^-?\d+$/.test(s)) return fail(`${what} is geen geheel getal`);
+  const n = Number(s);
+  if (n < min || n > max) return fail(`${what} ${n} ligt buiten ${min}..${max}`);
+  return ok(n);
+}
+
+export interface ParsedDate {
+  /** ISO date usable as a SQL date; unknown month or day become 01. */
+  date: string;
+  /** The date as given, ISO with 00 for unknown parts. */
+  partial: string;
+  exact: boolean;
+}
+
+/**
+ * Dates as municipalities write them: YYYYMMDD (BRP, with 00 for unknown month/day), YYYY-MM-DD,
+ * dd-mm-jjjj and d-m-jjjj (Dutch Excel), and Excel serial day numbers from spreadsheets.
+ */
+export function parseDate(raw: string, options: { allowPartial?: boolean; allowSerial?: boolean } = {}): Checked<ParsedDate> {
+  const s = raw.trim();
+  let y: number, m: number, d: number;
+  let match: RegExpExecArray | null;
+  if ((match = /^(\d{4})(\d{2})(\d{2})$/.exec(s)) || (match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/.exec(s))) {
+    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  } else if ((match = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(s))) {
+    [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  } else if (options.allowSerial && /^\d{1,6}(\.\d+)?$/.test(s)) {
+    const serial = Math.floor(Number(s));
+    // Excel's day 1 is 1900-01-01 and it counts a 29 February 1900 that never was.
+    if (serial < 1 || serial > 2958465) return fail('datum (Excel-serienummer) buiten bereik');
+    const epoch = Date.UTC(1899, 11, 30);
+    const date = new Date(epoch + serial * 86_400_000).toISOString().slice(0, 10);
+    return ok({ date, partial: date, exact: true });
+  } else {
+    return fail('datum heeft geen herkenbare vorm (JJJJMMDD, JJJJ-MM-DD of DD-MM-JJJJ)');
+  }
+  if (y < 1800 || y > 2200) return fail(`jaar ${y} is onwaarschijnlijk`);
+  const partial = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  if (m === 0 || d === 0) {
+    if (!options.allowPartial) return fail('datum is onvolledig (maand of dag 00)');
+    if (m === 0 && d !== 0) return fail('datum met onbekende maand maar bekende dag bestaat niet');
+    if (m > 12) return fail(`maand ${m} bestaat niet`);
+    const date = `${y}-${String(m || 1).padStart(2, '0')}-01`;
+    return ok({ date, partial, exact: false });
+  }
+  if (m > 12) return fail(`maand ${m} bestaat niet`);
+  const probe = new Date(Date.UTC(y, m - 1, d));
+  if (probe.getUTCMonth() !== m - 1 || probe.getUTCDate() !== d) return fail(`datum ${partial} bestaat niet`);
+  return ok({ date: partial, partial, exact: true });
+}
+
+/** Normalised address key: postcode, huisnummer, huisletter and toevoeging, upper case, no spaces. */
+export function addressKey(postcode: string, huisnummer: number | string, huisletter?: string | null, toevoeging?: string | null): string {
+  return [postcode.replace(/\s+/g, '').toUpperCase(), String(huisnummer), (huisletter ?? '').trim().toUpperCase(), (toevoeging ?? '').replace(/\s+/g, '').toUpperCase()].join('|');
+}
+
+export function checkHuisletter(raw: string): Checked<string> {
+  return /^[A-Za-z]$/.test(raw) ? ok(raw.toUpperCase()) : fail('huisletter moet één letter zijn');
+}
+
+export function checkToevoeging(raw: string): Checked<string> {
+  const s = raw.replace(/\s+/g, '');
+  return /^[0-9A-Za-z]{1,4}$/.test(s) ? ok(s.toUpperCase()) : fail('huisnummertoevoeging moet 1 tot 4 letters of cijfers zijn');
+}

@@ -1,0 +1,34 @@
+-- BAG: the current verblijfsobjecten and nummeraanduidingen from the load being published.
+-- A repeated id in one load (an extract with two current voorkomens) keeps its last row.
+TRUNCATE model.verblijfsobject, model.nummeraanduiding;
+
+INSERT INTO model.verblijfsobject (verblijfsobject_id, object_type, oppervlakte, gebruiksdoelen, status, pand_ids)
+SELECT DISTINCT ON (verblijfsobject_id) verblijfsobject_id, object_type, oppervlakte, gebruiksdoelen, status, pand_ids
+FROM staging.bag_vbo
+WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'bag')
+ORDER BY verblijfsobject_id, line DESC;
+
+CREATE TEMP TABLE bag_links ON COMMIT DROP AS
+SELECT DISTINCT ON (nummeraanduiding_id) nummeraanduiding_id, verblijfsobject_id, is_nevenadres
+FROM staging.bag_vbo_num
+WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'bag')
+ORDER BY nummeraanduiding_id, is_nevenadres, line DESC;
+
+INSERT INTO model.nummeraanduiding (nummeraanduiding_id, verblijfsobject_id, is_nevenadres, postcode, huisnummer,
+  huisletter, huisnummertoevoeging, adres_sleutel, openbareruimte, woonplaats, status)
+SELECT DISTINCT ON (n.nummeraanduiding_id) n.nummeraanduiding_id, l.verblijfsobject_id, coalesce(l.is_nevenadres, false),
+  n.postcode, n.huisnummer, n.huisletter, n.huisnummertoevoeging,
+  pakhuis.adres_sleutel(n.postcode, n.huisnummer, n.huisletter, n.huisnummertoevoeging),
+  n.openbareruimte, n.woonplaats, n.status
+FROM staging.bag_num n
+LEFT JOIN bag_links l USING (nummeraanduiding_id)
+WHERE n.load_id = (SELECT load_id FROM publish_loads WHERE source = 'bag')
+ORDER BY n.nummeraanduiding_id, n.line DESC;
+
+UPDATE model.verblijfsobject v SET hoofdadres_id = h.nummeraanduiding_id
+FROM (SELECT DISTINCT ON (verblijfsobject_id) verblijfsobject_id, nummeraanduiding_id
+      FROM bag_links WHERE NOT is_nevenadres ORDER BY verblijfsobject_id, nummeraanduiding_id) h
+WHERE h.verblijfsobject_id = v.verblijfsobject_id;
+
+ANALYZE model.verblijfsobject;
+ANALYZE model.nummeraanduiding;

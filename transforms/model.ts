@@ -1,0 +1,41 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { Session } from '../lib/db.ts';
+import type { SourceName } from '../sources/source.ts';
+
+const TRANSFORMS_DIR = fileURLToPath(new URL('../sql/transforms/', import.meta.url));
+
+/** Which transform scripts rebuild the model from which source's staging (and what they read). */
+const DEPENDS_ON: Record<string, SourceName[]> = {
+  '10_bag.sql': ['bag'],
+  '20_brp.sql': ['brp', 'bag'],
+  '25_identity.sql': ['brp'],
+  '30_permits.sql': ['permits', 'bag', 'brp'],
+  '40_damocles.sql': ['damocles', 'bag', 'brp'],
+};
+
+export interface TransformResult {
+  script: string;
+  ms: number;
+}
+
+/**
+ * Rebuilds the model tables whose inputs changed, inside the caller's publishing transaction.
+ * Expects a temp table publish_loads(source, load_id) naming the load each source publishes.
+ * A script runs when one of its sources changed; 20_brp also reruns after a BAG change, because
+ * address matching depends on BAG.
+ */
+export async function rebuildModel(tx: Session, changed: Set<SourceName>, available: Set<SourceName>): Promise<TransformResult[]> {
+  const scripts = (await readdir(TRANSFORMS_DIR)).filter((f) => f.endsWith('.sql')).sort();
+  const results: TransformResult[] = [];
+  for (const script of scripts) {
+    const deps = DEPENDS_ON[script] ?? [];
+    const primary = deps[0];
+    if (!primary || !available.has(primary)) continue;
+    if (!deps.some((d) => changed.has(d))) continue;
+    const started = performance.now();
+    await tx.exec(await readFile(TRANSFORMS_DIR + script, 'utf8'));
+    results.push({ script, ms: Math.round(performance.now() - started) });
+  }
+  return results;
+}
