@@ -117,7 +117,9 @@ async function main(input: Input): Promise<void> {
     for (let r = range.s.r; r <= range.e.r; r++) {
       const cells: string[] = [];
       for (let c = 0; c <= range.e.c; c++) cells.push(cellText(get(r, c)));
-      if (cells.every((v) => v.trim() === '')) continue;
+      // A stray cell far to the right widens the range of every row; do not ship the blanks.
+      while (cells.length > 0 && cells[cells.length - 1]!.trim() === '') cells.pop();
+      if (cells.length === 0) continue;
       batch.push([r + 1, cells]);
       if (batch.length >= BATCH_ROWS) {
         post({ type: 'rows', rows: batch });

@@ -33,7 +33,7 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 /** Cap on the inflated size of all entries, whatever maxBytes is: SheetJS holds it all in memory. */
 const MAX_UNCOMPRESSED = 500 * MB;
 const UNCOMPRESSED_PER_BYTE = 20;
-/** Real sheets deflate 5-50x; deflate cannot exceed ~1032x, which is what bombs use. */
+/** Workbooks deflate far less than 100x; bombs sit near deflate's maximum of ~1032x. */
 const MAX_RATIO = 300;
 const RATIO_FLOOR = 1 * MB;
 const MAX_ENTRIES = 10_000;
@@ -136,7 +136,10 @@ export async function inspectZip(data: Buffer, maxUncompressed: number, displayN
   }
   let declared = 0;
   await new Promise<void>((resolve, reject) => {
+    let failed = false;
     const fail = (error: unknown) => {
+      if (failed) return;
+      failed = true;
       zip.close();
       reject(error instanceof FileRejectedError ? error : damaged(displayName, error));
     };
