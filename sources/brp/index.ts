@@ -5,6 +5,9 @@ import { RowError, validation, type SourceDefinition, type SourceFormat } from '
 import type { SourceRecord } from '../types.ts';
 import { checkBagId, checkBsn, checkInt, parseDate } from '../validate.ts';
 import { BRP_COLUMNS } from './readable-csv.ts';
+import { readHaalCentraalBrp } from './haalcentraal-reader.ts';
+import { isLo3Header, readLo3 } from './lo3-reader.ts';
+import { readXlsx, isXlsx } from '../xlsx.ts';
 
 const STAGING_COLUMNS = [
   'historie_index', 'pseudonym', 'key_version', 'geslachtsnaam', 'voornamen', 'geboortedatum',
@@ -20,8 +23,32 @@ const readableCsv: SourceFormat = {
   read: (path, { displayName }) => readCsv(path, { displayName, columns: BRP_COLUMNS }),
 };
 
+const lo3: SourceFormat = {
+  name: 'brp-lo3-csv',
+  claims: (path, head) => /\.(csv|txt)$/i.test(path) && isLo3Header(firstLine(head).split(/[;,\t]/)),
+  read: (path, { displayName }) => readLo3(path, { displayName }),
+};
+
+const haalCentraal: SourceFormat = {
+  name: 'brp-haalcentraal-json',
+  claims: (path) => /\.json$/i.test(path),
+  read: (path, { displayName }) => readHaalCentraalBrp(path, { displayName }),
+};
+
+const spreadsheet: SourceFormat = {
+  name: 'brp-xlsx',
+  claims: (path) => isXlsx(path),
+  read: (path, { displayName, sheet }) => readXlsx(path, { displayName, sheet, columns: BRP_COLUMNS }),
+};
+
+function firstLine(head: Buffer): string {
+  const text = head.toString('utf8').replace(/^\uFEFF/, '');
+  const end = text.search(/\r?\n/);
+  return end === -1 ? text : text.slice(0, end);
+}
+
 /** Formats in the order they are tried; specific ones first so the generic CSV comes last. */
-export const brpFormats: SourceFormat[] = [readableCsv];
+export const brpFormats: SourceFormat[] = [lo3, haalCentraal, spreadsheet, readableCsv];
 
 export const brp: SourceDefinition = {
   name: 'brp',
@@ -31,6 +58,7 @@ export const brp: SourceDefinition = {
   validate(record: SourceRecord, { pseudonymizer }) {
     return validation(() => {
       const bsn = must(checkBsn(req(record, 'bsn')), 'bsn');
+      if (opt(record, 'land_adres_buitenland')) throw new RowError('land_adres_buitenland', 'persoon woont in het buitenland (geen Nederlandse verblijfplaats)');
       const address = addressValues(record);
       const nummeraanduiding = optional(record, 'nummeraanduiding_id', (s) => checkBagId(s, 'nummeraanduiding'));
       const [vbo, postcode, huisnummer] = address;

@@ -12,5 +12,6 @@ export const BRP_COLUMNS: ColumnSpec = {
   datum_aanvang_adreshouding: { aliases: ['datum_aanvang', 'datum_inschrijving', 'aanvang_adreshouding', 'datum_vestiging'] },
   ...ADDRESS_ALIASES,
   nummeraanduiding_id: { aliases: ['nummeraanduiding', 'nummeraanduidingidentificatie', 'num_id'] },
+  historie_index: { aliases: ['volgnummer_historie', 'historie'] },
   gemeente_van_inschrijving: { aliases: ['gemeente', 'gemeentecode'] },
 };

@@ -1,0 +1,156 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { resolve } from 'node:path';
+import { openContext } from '../lib/app.ts';
+import { ConfigError, RunLockedError, oneLine } from '../lib/errors.ts';
+import { createLogger } from '../lib/logger.ts';
+import { migrate } from '../lib/migrate.ts';
+import { loadConfig } from '../lib/config.ts';
+import { openDatabase } from '../lib/db.ts';
+import { runDemo } from '../pipelines/demo.ts';
+import { ingestFile } from '../pipelines/ingest.ts';
+import { runPipeline } from '../pipelines/run.ts';
+import { formatSummary } from '../pipelines/summary.ts';
+import { openSignals, writeReport } from '../reports/anomaly-report.ts';
+import { SOURCE_DEFINITIONS } from '../sources/index.ts';
+import { SOURCES, type SourceName } from '../sources/source.ts';
+
+interface Command {
+  summary: string;
+  usage: string;
+  options?: ParseArgsConfig['options'];
+  run(args: { positionals: string[]; values: Record<string, unknown> }): Promise<number>;
+}
+
+const print = (line: string) => process.stdout.write(line + '\n');
+
+const COMMANDS: Record<string, Command> = {
+  migrate: {
+    summary: 'apply pending database migrations (safe to run twice or in parallel)',
+    usage: 'pakhuis migrate',
+    async run() {
+      const config = loadConfig();
+      const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+      const db = await openDatabase({ url: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
+      try {
+        const applied = await migrate(db, log);
+        print(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+        return 0;
+      } finally {
+        await db.close();
+      }
+    },
+  },
+  ingest: {
+    summary: 'load one export file into staging (exactly once per content)',
+    usage: `pakhuis ingest <${SOURCES.join('|')}> <file> [--sheet NAME]`,
+    options: { sheet: { type: 'string' } },
+    async run({ positionals, values }) {
+      const [source, file] = positionals;
+      if (!source || !file || !SOURCES.includes(source as SourceName)) throw new UsageError(this.usage);
+      const ctx = await openContext();
+      try {
+        const result = await ingestFile(ctx, SOURCE_DEFINITIONS[source as SourceName], resolve(file), { sheet: values.sheet as string | undefined });
+        if (result.status === 'rejected') throw new Error(result.error);
+        print(result.status === 'duplicate'
+          ? `${result.file}: overgeslagen, deze inhoud is al geladen`
+          : `${result.file}: ${result.rowsStaged} rijen geladen, ${result.rowsRejected} afgekeurd (load ${result.loadId})`);
+        return 0;
+      } finally {
+        await ctx.db.close();
+      }
+    },
+  },
+  run: {
+    summary: 'the nightly pipeline once: inbox -> staging -> model -> signals -> report',
+    usage: 'pakhuis run [--trigger NAME]',
+    options: { trigger: { type: 'string', default: 'cli' } },
+    async run({ values }) {
+      const ctx = await openContext();
+      try {
+        const summary = await runPipeline(ctx, { trigger: String(values.trigger) });
+        print(formatSummary(summary));
+        if (summary.status === 'failed') throw new Error(`run ${summary.runId} failed in step ${summary.failedStep ?? '?'}: ${summary.error}`);
+        return 0;
+      } finally {
+        await ctx.db.close();
+      }
+    },
+  },
+  report: {
+    summary: 'write the open signals as a CSV report',
+    usage: 'pakhuis report --all --out FILE',
+    options: { all: { type: 'boolean', default: false }, out: { type: 'string' } },
+    async run({ values }) {
+      if (!values.all || !values.out) throw new UsageError(this.usage);
+      const ctx = await openContext({ requireKey: false });
+      try {
+        const rows = await openSignals(ctx.db);
+        const out = resolve(String(values.out));
+        const path = await writeReport(resolve(out, '..'), out.slice(resolve(out, '..').length + 1), rows);
+        print(`${rows.length} open signalen geschreven naar ${path}`);
+        return 0;
+      } finally {
+        await ctx.db.close();
+      }
+    },
+  },
+  demo: {
+    summary: 'generate a Woerden-sized synthetic municipality and run the pipeline over it',
+    usage: 'pakhuis demo [--residents N] [--data-dir DIR]',
+    options: { residents: { type: 'string', default: '53000' }, 'data-dir': { type: 'string', default: './data' } },
+    async run({ values }) {
+      const residents = Number(values.residents);
+      if (!Number.isInteger(residents) || residents < 100) throw new UsageError('--residents must be a whole number of at least 100');
+      const started = performance.now();
+      const summary = await runDemo({ residents, dataDir: String(values['data-dir']), print });
+      print(`Demo klaar in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
+      return summary.status === 'succeeded' ? 0 : 1;
+    },
+  },
+};
+
+class UsageError extends Error {}
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'pakhuis: the informatiepakhuis command line',
+    '',
+    'Usage: pakhuis <command> [options]   (pakhuis <command> --help for its options)',
+    '',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Configuration comes from environment variables (see README.md); without DATABASE_URL the embedded PGlite database in ./data/pglite is used.',
+  ].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    print(help());
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`pakhuis: unknown command "${name}"\n\n${help()}\n`);
+    return 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    print(`${command.summary}\n\nUsage: ${command.usage}`);
+    return 0;
+  }
+  try {
+    const { positionals, values } = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
+    return await command.run({ positionals, values: values as Record<string, unknown> });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`pakhuis ${name}: ${error.message}\nUsage: ${command.usage}\n`);
+      return 2;
+    }
+    // One readable line on stderr; the structured log (stderr as JSON, or pretty) carries the detail.
+    const log = createLogger({ level: 'debug' });
+    if (!(error instanceof ConfigError) && !(error instanceof RunLockedError)) log.debug({ err: error }, 'command failed');
+    process.stderr.write(`pakhuis ${name}: ${oneLine(error)}\n`);
+    return error instanceof RunLockedError ? 3 : 1;
+  }
+}

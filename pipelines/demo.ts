@@ -1,0 +1,64 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { openContext } from '../lib/app.ts';
+import { loadConfig } from '../lib/config.ts';
+import { generateMunicipality } from '../synthetic/municipality.ts';
+import { runPipeline, type RunSummary } from './run.ts';
+import { formatSummary } from './summary.ts';
+
+export interface DemoOptions {
+  residents: number;
+  dataDir: string;
+  print: (line: string) => void;
+}
+
+/**
+ * A synthetic municipality the size of Woerden, the nightly run over it, and the proof that the
+ * planted anomalies were found. The only command allowed to make up a pseudonymisation key.
+ */
+export async function runDemo(options: DemoOptions): Promise<RunSummary> {
+  const { print } = options;
+  const dataDir = resolve(options.dataDir);
+  const inbox = join(dataDir, 'demo', 'inbox');
+  const key = process.env.PSEUDONYMIZATION_KEY ?? (await demoKey(join(dataDir, 'demo-key'), print));
+  const config = loadConfig({
+    overrides: {
+      PSEUDONYMIZATION_KEY: key,
+      INBOX_DIR: inbox,
+      ARCHIVE_DIR: join(dataDir, 'demo', 'archive'),
+      PGLITE_DIR: process.env.PGLITE_DIR ?? join(dataDir, 'pglite'),
+      OUT_DIR: process.env.OUT_DIR ?? resolve('out'),
+      FILE_STABLE_SECONDS: 0,
+    },
+  });
+  print(`Database: ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.PGLITE_DIR}`}`);
+  const t0 = performance.now();
+  const generated = await generateMunicipality(inbox, { residents: options.residents });
+  print(`Synthetische gemeente: ${generated.residents} inwoners, ${generated.verblijfsobjecten} verblijfsobjecten in ${((performance.now() - t0) / 1000).toFixed(1)} s (${inbox})`);
+  const ctx = await openContext({ config });
+  try {
+    const summary = await runPipeline(ctx, { trigger: 'demo' });
+    print(formatSummary(summary));
+    const { rows } = await ctx.db.query<{ verblijfsobject_id: string }>(
+      `SELECT verblijfsobject_id FROM pakhuis.signals WHERE rule_code = 'OVERBEWONING' AND status = 'open'`,
+    );
+    const found = new Set(rows.map((r) => r.verblijfsobject_id));
+    const hits = generated.planted.overbewoning.filter((id) => found.has(id)).length;
+    const falseHits = generated.planted.nearMiss.filter((id) => found.has(id)).length;
+    print(`Geplante overbewoning gevonden: ${hits} van ${generated.planted.overbewoning.length}; drukke maar toegestane adressen ten onrechte gemeld: ${falseHits} van ${generated.planted.nearMiss.length}`);
+    return summary;
+  } finally {
+    await ctx.db.close();
+  }
+}
+
+async function demoKey(path: string, print: (line: string) => void): Promise<string> {
+  if (existsSync(path)) return (await readFile(path, 'utf8')).trim();
+  await mkdir(dirname(path), { recursive: true });
+  const key = randomBytes(32).toString('hex');
+  await writeFile(path, key + '\n', { mode: 0o600 });
+  print(`Geen PSEUDONYMIZATION_KEY gezet: een lokale demosleutel is gemaakt in ${path} (alleen voor de demo).`);
+  return key;
+}

@@ -1,0 +1,25 @@
+import type { RunSummary } from './run.ts';
+
+/** The short text a person reads after a run: what was loaded, lost, found, and where the report is. */
+export function formatSummary(summary: RunSummary): string {
+  const lines: string[] = [];
+  lines.push(`Run ${summary.runId}: ${summary.status === 'succeeded' ? 'geslaagd' : 'MISLUKT'} in ${(summary.ms / 1000).toFixed(1)} s`);
+  if (summary.files.length === 0) lines.push('  Geen nieuwe bestanden in de inbox.');
+  for (const f of summary.files) {
+    const what =
+      f.status === 'loaded' ? `${f.rowsStaged} rijen geladen, ${f.rowsRejected} afgekeurd`
+      : f.status === 'duplicate' ? 'overgeslagen: deze inhoud is al eerder geladen'
+      : `geweigerd: ${f.error}`;
+    lines.push(`  ${f.source.padEnd(9)} ${f.file}: ${what}`);
+    for (const r of f.reasons.slice(0, 5)) lines.push(`              ${r.count}x ${r.column}: ${r.reason}`);
+  }
+  for (const w of summary.warnings) lines.push(`  Waarschuwing: ${w}`);
+  if (summary.publish) {
+    const s = summary.publish.signals;
+    lines.push(`  Signalen: ${s.open} open (${s.new} nieuw, ${s.worsened} verergerd, ${s.resolved} opgelost)`);
+    for (const [rule, n] of Object.entries(summary.signalsPerRule)) lines.push(`    ${rule.padEnd(28)} ${n}`);
+  }
+  if (summary.reportPath) lines.push(`  Rapport: ${summary.reportPath} (${summary.reportRows} signalen)`);
+  if (summary.error) lines.push(`  Fout${summary.failedStep ? ` in stap ${summary.failedStep}` : ''}: ${summary.error}`);
+  return lines.join('\n');
+}

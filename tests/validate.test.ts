@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { addressKey, checkBagId, checkBsn, checkKvk, normalisePostcode, parseDate } from '../sources/validate.ts';
+
+describe('BSN 11-proef', () => {
+  it('accepts valid numbers, including the 9999 and 0000 test ranges', () => {
+    expect(checkBsn('999993653')).toEqual({ ok: true, value: '999993653' });
+    expect(checkBsn('111222333').ok).toBe(true);
+    expect(checkBsn('000000012').ok).toBe(true);
+  });
+  it('gives an 8-digit number its leading zero before checking', () => {
+    expect(checkBsn('12345672')).toEqual({ ok: true, value: '012345672' });
+    expect(checkBsn('12345673').ok).toBe(false);
+  });
+  it('rejects a failing checksum, 000000000, and wrong lengths', () => {
+    expect(checkBsn('999993654')).toEqual({ ok: false, reason: 'BSN voldoet niet aan de 11-proef' });
+    expect(checkBsn('000000000').ok).toBe(false);
+    expect(checkBsn('1234567').ok).toBe(false);
+    expect(checkBsn('1234567890').ok).toBe(false);
+    expect(checkBsn('12345678a').ok).toBe(false);
+  });
+});
+
+describe('postcode and address normalisation', () => {
+  it('removes spaces and upper-cases', () => {
+    expect(normalisePostcode('3441 ab')).toEqual({ ok: true, value: '3441AB' });
+    expect(normalisePostcode(' 3441AB ')).toEqual({ ok: true, value: '3441AB' });
+  });
+  it('rejects leading zero, wrong shapes and letter pairs that are never issued', () => {
+    expect(normalisePostcode('0441AB').ok).toBe(false);
+    expect(normalisePostcode('3441A').ok).toBe(false);
+    expect(normalisePostcode('3441SS').ok).toBe(false);
+    expect(normalisePostcode('3441SA').ok).toBe(false);
+    expect(normalisePostcode('3441SD').ok).toBe(false);
+    expect(normalisePostcode('3441SB').ok).toBe(true);
+  });
+  it('builds one key for every spelling of an address', () => {
+    expect(addressKey('3441 ab', 12, 'a', ' 2 ')).toBe('3441AB|12|A|2');
+    expect(addressKey('3441AB', '12', null, null)).toBe('3441AB|12||');
+  });
+});
+
+describe('BAG identifiers', () => {
+  it('left-pads to 16 digits and checks the object type', () => {
+    expect(checkBagId('363010000964973', 'verblijfsobject')).toEqual({ ok: true, value: '0363010000964973' });
+    expect(checkBagId('0363200000081086', 'verblijfsobject').ok).toBe(false);
+    expect(checkBagId('0363200000081086', 'nummeraanduiding').ok).toBe(true);
+    expect(checkBagId('03632000000810861', 'nummeraanduiding').ok).toBe(false);
+  });
+});
+
+describe('dates', () => {
+  it('reads BRP, ISO, Dutch and Excel-serial dates', () => {
+    expect(parseDate('20131102')).toMatchObject({ ok: true, value: { date: '2013-11-02', exact: true } });
+    expect(parseDate('2013-11-02')).toMatchObject({ ok: true, value: { date: '2013-11-02' } });
+    expect(parseDate('2-11-2013')).toMatchObject({ ok: true, value: { date: '2013-11-02' } });
+    expect(parseDate('45292', { allowSerial: true })).toMatchObject({ ok: true, value: { date: '2024-01-01' } });
+  });
+  it('keeps partly unknown BRP dates as partial when allowed', () => {
+    expect(parseDate('19850000', { allowPartial: true })).toMatchObject({ ok: true, value: { date: '1985-01-01', partial: '1985-00-00', exact: false } });
+    expect(parseDate('19850300', { allowPartial: true })).toMatchObject({ ok: true, value: { date: '1985-03-01', partial: '1985-03-00' } });
+    expect(parseDate('19850000').ok).toBe(false);
+  });
+  it('rejects impossible dates', () => {
+    expect(parseDate('20230229').ok).toBe(false);
+    expect(parseDate('31-04-2020').ok).toBe(false);
+    expect(parseDate('20201301').ok).toBe(false);
+    expect(parseDate('gisteren').ok).toBe(false);
+  });
+});
+
+describe('KvK numbers', () => {
+  it('needs exactly 8 digits', () => {
+    expect(checkKvk('12345678').ok).toBe(true);
+    expect(checkKvk('1234567').ok).toBe(false);
+  });
+});
