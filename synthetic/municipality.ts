@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { between, bsnFor, pick, rng } from './random.ts';
+import { generateRegisters, type SampleAddress } from './registers.ts';
 
 /**
  * A synthetic municipality written as the exports a real one delivers: BAG as NLExtract CSV, BRP
@@ -24,7 +25,9 @@ export interface Planted {
 }
 
 export interface GeneratedMunicipality {
-  files: { bag: string; brp: string };
+  files: { bag: string; brp: string; registers: string[] };
+  /** Planted cases per rule code, as subject keys (usually verblijfsobject ids). */
+  plantedByRule: Record<string, string[]>;
   residents: number;
   verblijfsobjecten: number;
   planted: Planted;
@@ -106,8 +109,13 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
     };
   };
 
+  const sampleEvery = Math.max(1, Math.floor(vboCount / 3000));
+  const sample: SampleAddress[] = [];
+  let current: SampleAddress | undefined;
+
   const writePerson = async (vbo: Vbo, functie: 'W' | 'B' = 'W') => {
     const n = personIndex++;
+    if (current && current.verblijfsobjectId === vbo.id && current.residents.length < 4) current.residents.push(bsnFor(n));
     const year = between(random, 1940, 2020);
     const birth = `${year}${String(between(random, 1, 12)).padStart(2, '0')}${String(between(random, 1, 28)).padStart(2, '0')}`;
     const since = `${String(between(random, 1, 28)).padStart(2, '0')}-${String(between(random, 1, 12)).padStart(2, '0')}-${between(random, Math.max(year, 1990), 2025)}`;
@@ -128,6 +136,10 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
       vbo.oppervlakte = 100;
       planted.nearMiss.push(vbo.id);
     }
+    current = i % sampleEvery === 0 && i >= plantedCount * 2
+      ? { verblijfsobjectId: vbo.id, nummeraanduidingId: vbo.numId, postcode: vbo.postcode, huisnummer: vbo.huisnummer, huisletter: vbo.huisletter, gebruiksdoel: vbo.doel, oppervlakte: vbo.oppervlakte, residents: [] }
+      : undefined;
+    if (current) sample.push(current);
     const pand = `${gemeente}10${String(Math.floor(i / 4) + 1).padStart(10, '0')}`;
     await bag.push(
       [vbo.straat, vbo.huisnummer, vbo.huisletter, '', vbo.postcode, woonplaats, woonplaats, 'Utrecht', vbo.numId, vbo.doel, vbo.oppervlakte, 'Verblijfsobject in gebruik', vbo.id, 'VBO', 'f', pand, 'Pand in gebruik', between(random, 1900, 2020), '', '', '', '', ''].join(';'),
@@ -145,5 +157,12 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
   }
   await bag.close();
   await brp.close();
-  return { files, residents: resident, verblijfsobjecten: vboCount, planted };
+  const registers = await generateRegisters(dir, { addresses: sample, verblijfsobjecten: vboCount, seed: (options.seed ?? 20_240_601) + 1 });
+  return {
+    files: { ...files, registers: registers.files },
+    residents: resident,
+    verblijfsobjecten: vboCount,
+    planted,
+    plantedByRule: { OVERBEWONING: planted.overbewoning, ...registers.planted },
+  };
 }
