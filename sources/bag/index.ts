@@ -62,7 +62,8 @@ function numRow(record: SourceRecord, ownStatus = true): StagedRow {
     table: 'staging.bag_num',
     values: [
       must(checkBagId(req(record, 'nummeraanduiding_id'), 'nummeraanduiding'), 'nummeraanduiding_id'),
-      must(normalisePostcode(req(record, 'postcode')), 'postcode'),
+      // BAG allows a nummeraanduiding without postcode; it then cannot be matched by address.
+      optional(record, 'postcode', normalisePostcode),
       must(checkInt(req(record, 'huisnummer'), 1, 99_999, 'huisnummer'), 'huisnummer'),
       optional(record, 'huisletter', checkHuisletter),
       optional(record, 'huisnummertoevoeging', checkToevoeging),
