@@ -1,5 +1,17 @@
+import adresOnbekend from './adres-onbekend.ts';
+import briefadresCluster from './briefadres-cluster.ts';
+import doorgangsadres from './doorgangsadres.ts';
+import geenWoonfunctie from './geen-woonfunctie.ts';
+import objectNietInGebruik from './object-niet-in-gebruik.ts';
 import overbewoning from './overbewoning.ts';
 import type { RuleDefinition } from './rule.ts';
 
 /** The rule register: every rule the product runs, in the order the register lists them. */
-export const RULES: RuleDefinition[] = [overbewoning];
+export const RULES: RuleDefinition[] = [
+  overbewoning,
+  geenWoonfunctie,
+  objectNietInGebruik,
+  adresOnbekend,
+  doorgangsadres,
+  briefadresCluster,
+];

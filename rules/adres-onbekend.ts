@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { defineRule } from './rule.ts';
+
+export default defineRule({
+  code: 'ADRES_ONBEKEND',
+  title: 'Inschrijving op een adres dat bij geen BAG-object hoort',
+  rationale:
+    'Een inschrijving op een adres dat niet in de BAG staat (of daar bij geen verblijfsobject hoort) kan op geen ' +
+    'bestaande woning slaan: een verzonnen adres, een tikfout of een achterstand in de BAG. Het signaal telt per ' +
+    'adres hoeveel personen er zo staan ingeschreven, niet per persoon. Zonder postcode en huisnummer is het adres ' +
+    'de opgegeven BAG-identificatie.',
+  norm:
+    'Wet BRP art. 2.38 en 2.39 (inschrijving op het adres waar iemand woont); Wet BAG art. 2 (de BAG is de ' +
+    'authentieke registratie van adressen). Landelijke Aanpak Adreskwaliteit: adres dat niet in de BAG bestaat.',
+  severity: 'midden',
+  parameters: z.object({
+    minPersonen: z.coerce.number().int().min(1).default(1),
+    hoogVanafPersonen: z.coerce.number().int().min(1).default(5),
+  }),
+  // Other registers (permits, Damocles cases) that match no BAG object belong in `onbekend` as
+  // extra UNION ALL branches with the same columns: bron 'vergunningen'/'damocles', betrokkene the
+  // zaaknummer, functie_adres NULL. They then land in the same signal as the BRP rows at the same
+  // address key, and `vermeldingen_overig` makes them fire without any registered person.
+  sql: `
+    WITH onbekend AS (
+      SELECT 'brp'::text AS bron,
+        i.adres_sleutel,
+        i.nummeraanduiding_id,
+        o.verblijfsobject_id AS opgegeven_object_id,
+        i.pseudonym AS betrokkene,
+        i.functie_adres
+      FROM model.inschrijving i
+      -- The model keeps no verblijfsobject id for an unmatched row; when that id is all the BRP
+      -- gave, it is read back from the published load (one indexed lookup, only for such rows).
+      LEFT JOIN LATERAL (
+        SELECT s.verblijfsobject_id
+        FROM staging.brp s
+        WHERE i.adres_sleutel IS NULL AND i.nummeraanduiding_id IS NULL
+          AND s.load_id = (SELECT load_id FROM model.source_state WHERE source = 'brp')
+          AND s.line = i.source_line
+      ) o ON true
+      WHERE i.geldig_tot IS NULL AND i.match_method = 'geen'
+      -- UNION ALL: vergunningen and Damocles cases without a BAG object go here (see above).
+    ),
+    per_adres AS (
+      SELECT coalesce(adres_sleutel, 'nummeraanduiding:' || nummeraanduiding_id,
+          'verblijfsobject:' || opgegeven_object_id, 'onbekend') AS sleutel,
+        min(adres_sleutel) AS adres_sleutel,
+        coalesce(array_agg(DISTINCT nummeraanduiding_id) FILTER (WHERE nummeraanduiding_id IS NOT NULL), '{}') AS nummeraanduiding_ids,
+        coalesce(array_agg(DISTINCT opgegeven_object_id) FILTER (WHERE opgegeven_object_id IS NOT NULL), '{}') AS object_ids,
+        count(DISTINCT betrokkene) FILTER (WHERE bron = 'brp') AS personen,
+        count(DISTINCT betrokkene) FILTER (WHERE bron = 'brp' AND functie_adres = 'W') AS woonadressen,
+        count(DISTINCT betrokkene) FILTER (WHERE bron = 'brp' AND functie_adres = 'B') AS briefadressen,
+        count(*) FILTER (WHERE bron <> 'brp') AS vermeldingen_overig
+      FROM onbekend
+      GROUP BY 1
+    ),
+    beschreven AS (
+      SELECT p.*,
+        CASE WHEN p.adres_sleutel IS NOT NULL THEN
+            split_part(p.adres_sleutel, '|', 1) || ' ' || split_part(p.adres_sleutel, '|', 2) || split_part(p.adres_sleutel, '|', 3)
+            || CASE WHEN split_part(p.adres_sleutel, '|', 4) <> '' THEN '-' || split_part(p.adres_sleutel, '|', 4) ELSE '' END
+          WHEN cardinality(p.nummeraanduiding_ids) > 0 THEN 'nummeraanduiding ' || array_to_string(p.nummeraanduiding_ids, ', ')
+          WHEN cardinality(p.object_ids) > 0 THEN 'verblijfsobject ' || array_to_string(p.object_ids, ', ')
+          ELSE 'een adres zonder postcode, huisnummer of BAG-identificatie' END AS adres,
+        EXISTS (SELECT 1 FROM model.nummeraanduiding n
+                WHERE n.adres_sleutel = p.adres_sleutel OR n.nummeraanduiding_id = ANY (p.nummeraanduiding_ids)) AS bekend_in_bag
+      FROM per_adres p
+      WHERE p.personen >= :minPersonen::integer OR p.vermeldingen_overig > 0
+    )
+    SELECT b.sleutel AS subject_key,
+      NULL::text AS verblijfsobject_id,
+      CASE WHEN b.personen >= :hoogVanafPersonen::integer THEN 'hoog' ELSE 'midden' END AS severity,
+      (b.personen + b.vermeldingen_overig)::numeric AS score,
+      jsonb_build_object(
+        'adres', b.adres,
+        'personen', b.personen,
+        'woonadressen', b.woonadressen,
+        'briefadressen', b.briefadressen,
+        'vermeldingen_andere_registers', b.vermeldingen_overig,
+        'nummeraanduiding_ids', b.nummeraanduiding_ids,
+        'opgegeven_verblijfsobject_ids', b.object_ids,
+        'nummeraanduiding_in_bag_zonder_object', b.bekend_in_bag
+      ) AS evidence,
+      format('%s ingeschreven (%s woonadres, %s briefadres) op %s, %s.',
+        CASE WHEN b.personen = 1 THEN '1 persoon staat' ELSE b.personen || ' personen staan' END,
+        b.woonadressen, b.briefadressen, b.adres,
+        CASE WHEN b.bekend_in_bag THEN 'dat in de BAG wel als nummeraanduiding staat maar bij geen verblijfsobject hoort'
+             ELSE 'een adres dat niet in de BAG voorkomt' END)
+      || CASE WHEN b.vermeldingen_overig > 0 THEN format(' Ook %s vermelding(en) in andere registers.', b.vermeldingen_overig) ELSE '' END
+        AS explanation
+    FROM beschreven b
+  `,
+});

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { defineRule } from './rule.ts';
+
+/** Lists may come from the environment as `a,b`; the JSON config gives arrays. */
+const lijst = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item));
+
+export default defineRule({
+  code: 'BRIEFADRES_CLUSTER',
+  title: 'Veel briefadressen op één verblijfsobject',
+  rationale:
+    'Een briefadres is bedoeld voor wie tijdelijk geen woonadres heeft; de briefadresgever ontvangt de post. Veel ' +
+    'briefadressen op één gewoon adres kunnen wijzen op een adres dat wordt "verhuurd" voor uitkeringen, toeslagen ' +
+    'of het ontlopen van toezicht. Erkende briefadresgevers (maatschappelijke opvang, het gemeentehuis) zet de ' +
+    'gemeente op de lijst uitgezonderde objecten, die met de regel wordt gepubliceerd.',
+  norm:
+    'Wet BRP art. 2.40–2.42 (briefadres alleen bij geen woonadres, met instemming van de briefadresgever). ' +
+    'Landelijke Aanpak Adreskwaliteit: signaaltype briefadres.',
+  severity: 'midden',
+  parameters: z.object({
+    minBriefadressen: z.coerce.number().int().min(2).default(5),
+    hoogVanafBriefadressen: z.coerce.number().int().min(2).default(10),
+    uitgezonderdeObjecten: lijst(z.string().regex(/^\d{16}$/, 'BAG-identificatie van 16 cijfers')).default([]),
+  }),
+  sql: `
+    WITH per_object AS (
+      SELECT verblijfsobject_id,
+        count(DISTINCT pseudonym) FILTER (WHERE functie_adres = 'B') AS briefadressen,
+        count(DISTINCT pseudonym) FILTER (WHERE functie_adres = 'W') AS woonadressen,
+        min(geldig_van) FILTER (WHERE functie_adres = 'B') AS oudste_aanvang,
+        max(geldig_van) FILTER (WHERE functie_adres = 'B') AS nieuwste_aanvang
+      FROM model.inschrijving
+      WHERE geldig_tot IS NULL AND verblijfsobject_id IS NOT NULL
+      GROUP BY verblijfsobject_id
+    )
+    SELECT v.verblijfsobject_id AS subject_key,
+      v.verblijfsobject_id,
+      CASE WHEN p.briefadressen >= :hoogVanafBriefadressen::integer THEN 'hoog' ELSE 'midden' END AS severity,
+      p.briefadressen::numeric AS score,
+      jsonb_build_object(
+        'briefadressen', p.briefadressen,
+        'woonadressen', p.woonadressen,
+        'oudste_aanvang', p.oudste_aanvang,
+        'nieuwste_aanvang', p.nieuwste_aanvang,
+        'gebruiksdoelen', v.gebruiksdoelen,
+        'bag_status', v.status
+      ) AS evidence,
+      format('%s personen hebben hier een briefadres (en %s een woonadres); de drempel is %s briefadressen op één object.',
+        p.briefadressen, p.woonadressen, :minBriefadressen::integer) AS explanation
+    FROM per_object p
+    JOIN model.verblijfsobject v USING (verblijfsobject_id)
+    WHERE p.briefadressen >= :minBriefadressen::integer
+      AND NOT (v.verblijfsobject_id = ANY (:uitgezonderdeObjecten::text[]))
+  `,
+});

@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { GEBRUIKSDOELEN } from '../sources/bag/index.ts';
+import { defineRule } from './rule.ts';
+
+/** Lists may come from the environment as `a,b`; the JSON config gives arrays. */
+const lijst = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item));
+
+export default defineRule({
+  code: 'GEEN_WOONFUNCTIE',
+  title: 'Woonadres op een verblijfsobject zonder woonfunctie',
+  rationale:
+    'Wie op een kantoor, winkel of bedrijfsruimte als woonadres staat ingeschreven, woont daar in strijd met het ' +
+    'gebruiksdoel, of staat daar alleen op papier (adresfraude, uitbuiting, illegale bewoning). Alleen woonadressen ' +
+    '(functie W) tellen: een briefadres mag op elk adres. Ligplaatsen en standplaatsen (woonboot, woonwagen) hebben ' +
+    'geen gebruiksdoel en tellen niet. Zorginstellingen en penitentiaire inrichtingen zijn standaard uitgezonderd: ' +
+    'daar staan bewoners rechtmatig ingeschreven.',
+  norm:
+    'Wet BRP art. 2.38 en 2.39 (inschrijving op het adres waar iemand woont); BAG-gebruiksdoel volgens Besluit ' +
+    'bouwwerken leefomgeving / omgevingsplan. Landelijke Aanpak Adreskwaliteit: inschrijving op object zonder woonfunctie.',
+  severity: 'midden',
+  parameters: z.object({
+    minPersonen: z.coerce.number().int().min(1).default(1),
+    hoogVanafPersonen: z.coerce.number().int().min(1).default(4),
+    uitgezonderdeDoelen: lijst(z.enum(GEBRUIKSDOELEN)).default(['gezondheidszorgfunctie', 'celfunctie']),
+  }),
+  sql: `
+    WITH bewoners AS (
+      SELECT verblijfsobject_id, count(DISTINCT pseudonym) AS personen
+      FROM model.inschrijving
+      WHERE geldig_tot IS NULL AND functie_adres = 'W' AND verblijfsobject_id IS NOT NULL
+      GROUP BY verblijfsobject_id
+    )
+    SELECT v.verblijfsobject_id AS subject_key,
+      v.verblijfsobject_id,
+      CASE WHEN b.personen >= :hoogVanafPersonen::integer THEN 'hoog' ELSE 'midden' END AS severity,
+      b.personen::numeric AS score,
+      jsonb_build_object(
+        'personen', b.personen,
+        'gebruiksdoelen', v.gebruiksdoelen,
+        'bag_status', v.status,
+        'oppervlakte_m2', v.oppervlakte
+      ) AS evidence,
+      format('%s met een woonadres ingeschreven op een verblijfsobject zonder woonfunctie (gebruiksdoel volgens de BAG: %s).',
+        CASE WHEN b.personen = 1 THEN '1 persoon staat' ELSE b.personen || ' personen staan' END,
+        array_to_string(v.gebruiksdoelen, ', ')) AS explanation
+    FROM bewoners b
+    JOIN model.verblijfsobject v USING (verblijfsobject_id)
+    WHERE v.object_type = 'VBO'
+      AND NOT ('woonfunctie' = ANY (v.gebruiksdoelen))
+      AND NOT (v.gebruiksdoelen && :uitgezonderdeDoelen::text[])
+      AND b.personen >= :minPersonen::integer
+  `,
+});
