@@ -1,0 +1,83 @@
+import { readCsv } from '../csv.ts';
+import { opt, req } from '../fields.ts';
+import { validation, type SourceDefinition, type SourceFormat } from '../source.ts';
+import { isXlsx, readXlsx } from '../xlsx.ts';
+import { PERMIT_COLUMNS } from './columns.ts';
+import { checkPeriod, normaliseTerm, partyValues, registerAddress, registerDate, synonymTable } from './register-fields.ts';
+
+/**
+ * The types the rules know, under the names the model uses. Registers write them in many ways;
+ * a type not listed is kept as written (lower case) so nothing is lost, it just triggers no rule.
+ */
+export const PERMIT_TYPES = synonymTable({
+  exploitatievergunning: ['horeca', 'horecavergunning', 'horeca exploitatievergunning', 'exploitatievergunning horeca', 'exploitatie'],
+  alcoholwetvergunning: ['alcoholwet', 'alcoholvergunning', 'alcohol', 'drank- en horecavergunning', 'drank en horeca', 'dhw-vergunning', 'dhw'],
+  omzettingsvergunning: ['omzetting', 'omzettingsvergunning woonruimte', 'vergunning omzetting'],
+  kamerverhuur: ['kamerverhuurvergunning', 'vergunning kamerverhuur', 'kamerbewoning'],
+  'huisvesting arbeidsmigranten': ['arbeidsmigranten', 'huisvesting arbeidsmigranten', 'arbeidsmigrantenhuisvesting', 'vergunning huisvesting arbeidsmigranten', 'logies arbeidsmigranten'],
+});
+
+/**
+ * Statuses the rules read: a permit that is ingetrokken, geweigerd or vervallen no longer counts.
+ * Other statuses are kept as written.
+ */
+export const PERMIT_STATUSES = synonymTable({
+  verleend: ['afgegeven', 'toegekend', 'vergund', 'actief', 'geldig', 'onherroepelijk'],
+  aangevraagd: ['aanvraag', 'in behandeling', 'ontvangen', 'lopend'],
+  geweigerd: ['afgewezen', 'weigering'],
+  ingetrokken: ['intrekking', 'ingetrokken door burgemeester'],
+  vervallen: ['verlopen', 'beeindigd', 'beëindigd', 'afgelopen'],
+});
+
+const STAGING_COLUMNS = [
+  'zaaknummer', 'vergunning_type', 'verblijfsobject_id', 'postcode', 'huisnummer', 'huisletter', 'huisnummertoevoeging',
+  'houder_pseudonym', 'houder_kvk', 'houder_naam', 'key_version', 'datum_verleend', 'geldig_tot', 'status',
+] as const;
+
+const csv: SourceFormat = {
+  name: 'permits-csv',
+  claims: (path) => /\.(csv|txt)$/i.test(path),
+  read: (path, { displayName }) => readCsv(path, { displayName, columns: PERMIT_COLUMNS }),
+};
+
+const spreadsheet: SourceFormat = {
+  name: 'permits-xlsx',
+  claims: (path) => isXlsx(path),
+  read: (path, { displayName, sheet }) => readXlsx(path, { displayName, sheet, columns: PERMIT_COLUMNS }),
+};
+
+export const permits: SourceDefinition = {
+  name: 'permits',
+  formats: [spreadsheet, csv],
+  tables: { 'staging.permits': STAGING_COLUMNS },
+  bsnFields: ['houder_bsn'],
+  validate(record, { pseudonymizer }) {
+    return validation(() => {
+      const zaaknummer = req(record, 'zaaknummer');
+      const type = normaliseTerm(req(record, 'vergunning_type'), PERMIT_TYPES);
+      const address = registerAddress(record);
+      const houder = partyValues(record, 'houder', pseudonymizer);
+      const verleend = registerDate(record, 'datum_verleend');
+      const tot = registerDate(record, 'geldig_tot');
+      checkPeriod(verleend, tot, 'geldig_tot', 'einde geldigheid');
+      const status = opt(record, 'status');
+      return [
+        {
+          table: 'staging.permits',
+          values: [
+            zaaknummer,
+            type,
+            ...address,
+            houder.pseudonym,
+            houder.kvk,
+            houder.naam,
+            houder.pseudonym === null ? null : pseudonymizer.keyVersion,
+            verleend,
+            tot,
+            status === undefined ? null : normaliseTerm(status, PERMIT_STATUSES),
+          ],
+        },
+      ];
+    });
+  },
+};

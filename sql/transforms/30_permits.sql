@@ -1,0 +1,56 @@
+-- Permits from the load being published, matched to BAG in order: verblijfsobject id (when BAG
+-- knows it), then the normalised address. A zaaknummer repeated in the register (a renewal, a
+-- second holder) keeps its last row as the permit, and the holders of all its rows.
+TRUNCATE model.vergunning;
+DELETE FROM model.partij WHERE zaak_soort = 'vergunning';
+
+CREATE TEMP TABLE permit_rows ON COMMIT DROP AS
+SELECT * FROM staging.permits
+WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'permits');
+
+-- Own name, not 20_brp's adres_index: that one exists only when BRP was rebuilt in this transaction.
+DROP TABLE IF EXISTS pg_temp.zaak_adres_index;
+CREATE TEMP TABLE zaak_adres_index ON COMMIT DROP AS
+SELECT DISTINCT ON (adres_sleutel) adres_sleutel, verblijfsobject_id, nummeraanduiding_id
+FROM model.nummeraanduiding
+WHERE adres_sleutel IS NOT NULL AND verblijfsobject_id IS NOT NULL
+ORDER BY adres_sleutel, is_nevenadres, nummeraanduiding_id;
+CREATE INDEX ON zaak_adres_index (adres_sleutel);
+ANALYZE zaak_adres_index;
+
+INSERT INTO model.vergunning (zaaknummer, type, verblijfsobject_id, nummeraanduiding_id, match_method, adres_sleutel,
+  geldig_van, geldig_tot, status, source_line)
+SELECT DISTINCT ON (p.zaaknummer) p.zaaknummer, p.vergunning_type,
+  coalesce(v.verblijfsobject_id, a.verblijfsobject_id),
+  CASE WHEN v.verblijfsobject_id IS NOT NULL THEN v.hoofdadres_id ELSE a.nummeraanduiding_id END,
+  CASE WHEN v.verblijfsobject_id IS NOT NULL THEN 'vbo_id' WHEN a.verblijfsobject_id IS NOT NULL THEN 'adres' ELSE 'geen' END,
+  pakhuis.adres_sleutel(p.postcode, p.huisnummer, p.huisletter, p.huisnummertoevoeging),
+  p.datum_verleend, p.geldig_tot, p.status, p.line
+FROM permit_rows p
+LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = p.verblijfsobject_id
+LEFT JOIN zaak_adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(p.postcode, p.huisnummer, p.huisletter, p.huisnummertoevoeging)
+ORDER BY p.zaaknummer, p.line DESC;
+
+-- The holder's name goes to the model only for a company without a BSN next to it: with a BSN
+-- it may be the person's own name (an eenmanszaak), and that belongs in identity.
+INSERT INTO model.partij (zaak_soort, zaaknummer, rol, pseudonym, key_version, kvk, bedrijfsnaam)
+SELECT DISTINCT ON (zaaknummer, coalesce(pseudonym, kvk)) 'vergunning', zaaknummer, 'houder', pseudonym, key_version, kvk, bedrijfsnaam
+FROM (
+  SELECT zaaknummer, line, houder_pseudonym AS pseudonym, key_version, NULL::text AS kvk, NULL::text AS bedrijfsnaam
+  FROM permit_rows WHERE houder_pseudonym IS NOT NULL
+  UNION ALL
+  SELECT zaaknummer, line, NULL, NULL, houder_kvk, CASE WHEN houder_pseudonym IS NULL THEN houder_naam END
+  FROM permit_rows WHERE houder_kvk IS NOT NULL
+) h
+ORDER BY zaaknummer, coalesce(pseudonym, kvk), line DESC;
+
+-- A name from a permit never replaces one that is already known (BRP's, or an earlier register's).
+INSERT INTO identity.persoon (pseudonym, key_version, naam, bron)
+SELECT DISTINCT ON (houder_pseudonym) houder_pseudonym, key_version, houder_naam, 'permits'
+FROM permit_rows
+WHERE houder_pseudonym IS NOT NULL AND houder_naam IS NOT NULL
+ORDER BY houder_pseudonym, line DESC
+ON CONFLICT (pseudonym) DO NOTHING;
+
+ANALYZE model.vergunning;
+ANALYZE model.partij;

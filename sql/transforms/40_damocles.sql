@@ -1,0 +1,59 @@
+-- Damocles cases from the load being published, matched to BAG like permits (30_permits.sql);
+-- owner and tenant become parties, a person by pseudonym, a company by KvK number.
+TRUNCATE model.damocles_zaak;
+DELETE FROM model.partij WHERE zaak_soort = 'damocles';
+
+CREATE TEMP TABLE damocles_rows ON COMMIT DROP AS
+SELECT * FROM staging.damocles
+WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'damocles');
+
+DROP TABLE IF EXISTS pg_temp.zaak_adres_index;
+CREATE TEMP TABLE zaak_adres_index ON COMMIT DROP AS
+SELECT DISTINCT ON (adres_sleutel) adres_sleutel, verblijfsobject_id, nummeraanduiding_id
+FROM model.nummeraanduiding
+WHERE adres_sleutel IS NOT NULL AND verblijfsobject_id IS NOT NULL
+ORDER BY adres_sleutel, is_nevenadres, nummeraanduiding_id;
+CREATE INDEX ON zaak_adres_index (adres_sleutel);
+ANALYZE zaak_adres_index;
+
+INSERT INTO model.damocles_zaak (zaaknummer, verblijfsobject_id, nummeraanduiding_id, match_method, adres_sleutel,
+  object_type, datum_constatering, drugs_categorie, besluit, sluiting_start, sluiting_einde, source_line)
+SELECT DISTINCT ON (d.zaaknummer) d.zaaknummer,
+  coalesce(v.verblijfsobject_id, a.verblijfsobject_id),
+  CASE WHEN v.verblijfsobject_id IS NOT NULL THEN v.hoofdadres_id ELSE a.nummeraanduiding_id END,
+  CASE WHEN v.verblijfsobject_id IS NOT NULL THEN 'vbo_id' WHEN a.verblijfsobject_id IS NOT NULL THEN 'adres' ELSE 'geen' END,
+  pakhuis.adres_sleutel(d.postcode, d.huisnummer, d.huisletter, d.huisnummertoevoeging),
+  d.object_type, d.datum_constatering, d.drugs_categorie, d.besluit, d.sluiting_start, d.sluiting_einde, d.line
+FROM damocles_rows d
+LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = d.verblijfsobject_id
+LEFT JOIN zaak_adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(d.postcode, d.huisnummer, d.huisletter, d.huisnummertoevoeging)
+ORDER BY d.zaaknummer, d.line DESC;
+
+CREATE TEMP TABLE damocles_parties ON COMMIT DROP AS
+SELECT zaaknummer, line, 'eigenaar' AS rol, eigenaar_pseudonym AS pseudonym, eigenaar_kvk AS kvk, eigenaar_naam AS naam, key_version
+FROM damocles_rows
+UNION ALL
+SELECT zaaknummer, line, 'huurder', huurder_pseudonym, huurder_kvk, huurder_naam, key_version
+FROM damocles_rows;
+
+-- As for permit holders: a name is a company name only when no BSN stands next to it.
+INSERT INTO model.partij (zaak_soort, zaaknummer, rol, pseudonym, key_version, kvk, bedrijfsnaam)
+SELECT DISTINCT ON (zaaknummer, rol, coalesce(pseudonym, kvk)) 'damocles', zaaknummer, rol, pseudonym, key_version, kvk, bedrijfsnaam
+FROM (
+  SELECT zaaknummer, line, rol, pseudonym, key_version, NULL::text AS kvk, NULL::text AS bedrijfsnaam
+  FROM damocles_parties WHERE pseudonym IS NOT NULL
+  UNION ALL
+  SELECT zaaknummer, line, rol, NULL, NULL, kvk, CASE WHEN pseudonym IS NULL THEN naam END
+  FROM damocles_parties WHERE kvk IS NOT NULL
+) p
+ORDER BY zaaknummer, rol, coalesce(pseudonym, kvk), line DESC;
+
+INSERT INTO identity.persoon (pseudonym, key_version, naam, bron)
+SELECT DISTINCT ON (pseudonym) pseudonym, key_version, naam, 'damocles'
+FROM damocles_parties
+WHERE pseudonym IS NOT NULL AND naam IS NOT NULL
+ORDER BY pseudonym, line DESC
+ON CONFLICT (pseudonym) DO NOTHING;
+
+ANALYZE model.damocles_zaak;
+ANALYZE model.partij;
