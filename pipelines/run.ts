@@ -1,5 +1,6 @@
 import { RunLockedError, StepError, oneLine } from '../lib/errors.ts';
-import { writeReport, openSignals } from '../reports/anomaly-report.ts';
+import { createNightlyReport, deliverPending, type DeliveryOutcome } from '../reports/outbox.ts';
+import { checkFreshness, freshnessWarnings } from './freshness.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import type { PipelineContext } from './context.ts';
 import { archive, scanInbox } from './inbox.ts';
@@ -17,6 +18,7 @@ export interface RunSummary {
   publish?: PublishResult;
   reportPath?: string;
   reportRows?: number;
+  delivery?: DeliveryOutcome;
   signalsPerRule: Record<string, number>;
   warnings: string[];
   error?: string;
@@ -98,13 +100,21 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
       details: { changed: p.changed, transforms: p.transforms, rules: p.rules, signals: p.signals },
     }));
     for (const rule of summary.publish.rules) summary.signalsPerRule[rule.code] = rule.produced;
-    await step('report', async () => {
-      const rows = await openSignals(db, runId - 1);
-      const stamp = new Date().toISOString().slice(0, 10);
-      summary.reportPath = await writeReport(config.OUT_DIR, `anomalierapport-${stamp}-run${runId}.csv`, rows);
-      summary.reportRows = rows.length;
-      return rows.length;
-    }, (n) => ({ out: n }));
+    summary.warnings.push(...freshnessWarnings(await checkFreshness(db, config)));
+    const report = await step('report', () =>
+      createNightlyReport(ctx, {
+        runId,
+        warnings: summary.warnings,
+        rejected: summary.files
+          .filter((f) => f.rowsRejected > 0)
+          .map((f) => ({ file: f.file, rows: f.rowsRejected, reasons: f.reasons.map((r) => `${r.count}x ${r.column}: ${r.reason}`) })),
+      }), (r) => ({ out: r.signals }));
+    summary.reportPath = report.path;
+    summary.reportRows = report.signals;
+    // A mail server that is down does not fail the run: the report waits in the outbox.
+    const delivery = await step('deliver', () => deliverPending(ctx), (d) => ({ out: d.sent, rejected: d.failed, details: d }));
+    summary.delivery = delivery;
+    if (delivery.failed) summary.warnings.push(`e-mail niet verzonden (${delivery.errors[0]}); het rapport blijft in de outbox en gaat bij de volgende run mee`);
   } catch (error) {
     summary.status = 'failed';
     summary.error = oneLine(error);
@@ -127,6 +137,7 @@ function runRecord(summary: RunSummary): Record<string, unknown> {
     signalsPerRule: summary.signalsPerRule,
     signals: summary.publish?.signals,
     report: summary.reportPath,
+    delivery: summary.delivery && { sent: summary.delivery.sent, failed: summary.delivery.failed },
     ms: summary.ms,
   };
 }

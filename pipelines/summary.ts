@@ -19,7 +19,10 @@ export function formatSummary(summary: RunSummary): string {
     lines.push(`  Signalen: ${s.open} open (${s.new} nieuw, ${s.worsened} verergerd, ${s.resolved} opgelost)`);
     for (const [rule, n] of Object.entries(summary.signalsPerRule)) lines.push(`    ${rule.padEnd(28)} ${n}`);
   }
-  if (summary.reportPath) lines.push(`  Rapport: ${summary.reportPath} (${summary.reportRows} signalen)`);
+  if (summary.reportPath) lines.push(`  Rapport: ${summary.reportPath} (${summary.reportRows} nieuwe of verergerde signalen)`);
+  if (summary.delivery && (summary.delivery.sent || summary.delivery.failed)) {
+    lines.push(`  E-mail: ${summary.delivery.sent} verzonden, ${summary.delivery.failed} mislukt`);
+  }
   if (summary.error) lines.push(`  Fout${summary.failedStep ? ` in stap ${summary.failedStep}` : ''}: ${summary.error}`);
   return lines.join('\n');
 }

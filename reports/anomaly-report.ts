@@ -39,27 +39,40 @@ export const REPORT_COLUMNS: CsvColumn<ReportRow>[] = [
   { header: 'Eerst gezien', value: (r) => r.first_seen_at },
 ];
 
-/** Open signals with their address; `sinceRun` marks those first seen or worsened after it as new. */
+const REPORT_SELECT = `
+  SELECT s.id AS signal_id, s.rule_code, r.title AS rule_title, s.severity, s.verblijfsobject_id,
+    n.postcode, n.huisnummer, n.huisletter, n.huisnummertoevoeging, n.openbareruimte AS straat, n.woonplaats,
+    s.explanation, s.first_seen_at, s.score::text AS score,
+    (s.first_seen_run > $1 OR coalesce(s.worsened_run, 0) > $1) AS is_new
+  FROM pakhuis.signals s
+  LEFT JOIN pakhuis.rules r ON r.code = s.rule_code
+  LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = s.verblijfsobject_id
+  LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = v.hoofdadres_id`;
+const REPORT_ORDER = `ORDER BY CASE s.severity WHEN 'hoog' THEN 0 WHEN 'midden' THEN 1 ELSE 2 END, s.rule_code, n.postcode, n.huisnummer, s.id`;
+
+/** All open signals with their address; `sinceRun` marks those first seen or worsened after it as new. */
 export async function openSignals(db: Pick<Session, 'query'>, sinceRun = 0): Promise<ReportRow[]> {
-  const { rows } = await db.query<ReportRow>(
-    `SELECT s.id AS signal_id, s.rule_code, r.title AS rule_title, s.severity, s.verblijfsobject_id,
-       n.postcode, n.huisnummer, n.huisletter, n.huisnummertoevoeging, n.openbareruimte AS straat, n.woonplaats,
-       s.explanation, s.first_seen_at, s.score::text AS score,
-       (s.first_seen_run > $1 OR coalesce(s.worsened_run, 0) > $1) AS is_new
-     FROM pakhuis.signals s
-     LEFT JOIN pakhuis.rules r ON r.code = s.rule_code
-     LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = s.verblijfsobject_id
-     LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = v.hoofdadres_id
-     WHERE s.status = 'open'
-     ORDER BY CASE s.severity WHEN 'hoog' THEN 0 WHEN 'midden' THEN 1 ELSE 2 END, s.rule_code, n.postcode, n.huisnummer, s.id`,
-    [sinceRun],
-  );
+  const { rows } = await db.query<ReportRow>(`${REPORT_SELECT} WHERE s.status = 'open' ${REPORT_ORDER}`, [sinceRun]);
   return rows;
 }
 
-export async function writeReport(outDir: string, name: string, rows: ReportRow[]): Promise<string> {
+/** The given signals with their address, in report order. */
+export async function signalsById(db: Pick<Session, 'query'>, ids: number[], sinceRun = 0): Promise<ReportRow[]> {
+  const { rows } = await db.query<ReportRow>(`${REPORT_SELECT} WHERE s.id = ANY ($2::bigint[]) ${REPORT_ORDER}`, [sinceRun, ids]);
+  return rows;
+}
+
+/** The report as CSV text; warnings (stale sources, refused files) stand above the table. */
+export function reportCsv(rows: ReportRow[], warnings: string[] = []): string {
+  const csv = toCsv(REPORT_COLUMNS, rows);
+  if (warnings.length === 0) return csv;
+  const head = warnings.map((w) => toCsv([{ header: `Waarschuwing: ${w}`, value: () => null }], []).slice(1).trimEnd()).join('\r\n');
+  return '\uFEFF' + head + '\r\n' + csv.slice(1);
+}
+
+export async function writeReport(outDir: string, name: string, rows: ReportRow[], warnings: string[] = []): Promise<string> {
   await mkdir(outDir, { recursive: true });
   const path = resolve(join(outDir, name));
-  await writeFile(path, toCsv(REPORT_COLUMNS, rows), 'utf8');
+  await writeFile(path, reportCsv(rows, warnings), 'utf8');
   return path;
 }

@@ -1,0 +1,69 @@
+import type { ReportRow } from './anomaly-report.ts';
+
+export interface ReportFacts {
+  runId: number;
+  date: Date;
+  rows: ReportRow[];
+  /** Open signals per rule code, all of them (not only those in this report). */
+  openPerRule: Record<string, number>;
+  rejected: { file: string; rows: number; reasons: string[] }[];
+  warnings: string[];
+}
+
+export interface ComposedReport {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * The Dutch e-mail that carries the nightly report: counts, not content. Personal data and
+ * addresses stay in the attachment; the body has no links, so nothing in it invites a click.
+ */
+export function composeReport(facts: ReportFacts): ComposedReport {
+  const day = facts.date.toISOString().slice(0, 10);
+  const perRule = new Map<string, { fresh: number; open: number }>();
+  for (const [rule, open] of Object.entries(facts.openPerRule)) perRule.set(rule, { fresh: 0, open });
+  for (const row of facts.rows) {
+    const entry = perRule.get(row.rule_code) ?? { fresh: 0, open: 0 };
+    entry.fresh++;
+    perRule.set(row.rule_code, entry);
+  }
+  const ruleLines = [...perRule.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([rule, c]) => ({ rule, fresh: c.fresh, older: Math.max(0, c.open - c.fresh) }));
+  const subject = `Informatiepakhuis ${day}: ${facts.rows.length} nieuwe of verergerde signalen${facts.warnings.length ? ' (met waarschuwingen)' : ''}`;
+
+  const text: string[] = [];
+  if (facts.warnings.length) {
+    text.push('LET OP', ...facts.warnings.map((w) => `- ${w}`), '');
+  }
+  text.push(
+    `Nachtelijke run ${facts.runId} van ${day}.`,
+    `In de bijlage staan ${facts.rows.length} signalen die nieuw zijn of verergerd sinds het vorige rapport.`,
+    '',
+    'Signalen per regel (nieuw of verergerd / al eerder gemeld en nog open):',
+    ...ruleLines.map((r) => `- ${r.rule}: ${r.fresh} nieuw / ${r.older} eerder`),
+  );
+  if (facts.rejected.length) {
+    text.push('', 'Afgekeurde rijen in de invoer:', ...facts.rejected.map((r) => `- ${r.file}: ${r.rows} rijen (${r.reasons.join('; ')})`));
+  }
+  text.push('', 'Signalen zijn aanwijzingen voor onderzoek door een medewerker, nooit besluiten.', 'Dit bericht is automatisch verstuurd door het informatiepakhuis.');
+
+  const html = [
+    '<!doctype html><html lang="nl"><body style="font-family:sans-serif">',
+    facts.warnings.length ? `<p><strong>Let op:</strong></p><ul>${facts.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '',
+    `<p>Nachtelijke run ${facts.runId} van ${day}. In de bijlage staan <strong>${facts.rows.length}</strong> signalen die nieuw zijn of verergerd sinds het vorige rapport.</p>`,
+    '<table border="1" cellpadding="4" cellspacing="0"><tr><th>Regel</th><th>Nieuw of verergerd</th><th>Eerder gemeld, nog open</th></tr>',
+    ...ruleLines.map((r) => `<tr><td>${esc(r.rule)}</td><td>${r.fresh}</td><td>${r.older}</td></tr>`),
+    '</table>',
+    facts.rejected.length
+      ? `<p>Afgekeurde rijen in de invoer:</p><ul>${facts.rejected.map((r) => `<li>${esc(r.file)}: ${r.rows} rijen (${esc(r.reasons.join('; '))})</li>`).join('')}</ul>`
+      : '',
+    '<p>Signalen zijn aanwijzingen voor onderzoek door een medewerker, nooit besluiten.</p>',
+    '</body></html>',
+  ].join('\n');
+  return { subject, text: text.join('\n'), html };
+}

@@ -1,0 +1,67 @@
+import nodemailer from 'nodemailer';
+import type { Config } from '../lib/config.ts';
+import { ConfigError } from '../lib/errors.ts';
+
+export interface Mail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  attachment: { filename: string; content: string };
+}
+
+export interface Mailer {
+  send(mail: Mail): Promise<{ messageId: string }>;
+}
+
+const LOCAL_HOSTS = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+/** Whether reports can go out by e-mail at all: a host and at least one recipient. */
+export function mailConfigured(config: Config): boolean {
+  return Boolean(config.SMTP_HOST && config.REPORT_RECIPIENTS.length > 0);
+}
+
+/** Recipients outside the allow-list are a configuration error, never a silent send. */
+export function checkedRecipients(config: Config): string[] {
+  const allow = config.REPORT_RECIPIENT_ALLOWLIST.map((a) => a.toLowerCase());
+  if (allow.length === 0) return config.REPORT_RECIPIENTS;
+  const refused = config.REPORT_RECIPIENTS.filter((r) => {
+    const address = r.toLowerCase();
+    return !allow.some((a) => (a.startsWith('@') ? address.endsWith(a) : address === a));
+  });
+  if (refused.length) throw new ConfigError([`REPORT_RECIPIENTS: ${refused.length} recipient(s) not in REPORT_RECIPIENT_ALLOWLIST`]);
+  return config.REPORT_RECIPIENTS;
+}
+
+/**
+ * SMTP through nodemailer. STARTTLS is required (the send fails rather than go out in clear
+ * text) unless the server is on this machine or SMTP_ALLOW_PLAIN says so explicitly.
+ */
+export function createMailer(config: Config): Mailer {
+  if (!config.SMTP_HOST) throw new ConfigError(['SMTP_HOST: not set']);
+  const plain = config.SMTP_ALLOW_PLAIN || LOCAL_HOSTS.test(config.SMTP_HOST);
+  const transport = nodemailer.createTransport({
+    host: config.SMTP_HOST,
+    port: config.SMTP_PORT,
+    secure: config.SMTP_PORT === 465,
+    requireTLS: !plain,
+    ignoreTLS: false,
+    auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD ?? '' } : undefined,
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 60_000,
+  });
+  return {
+    async send(mail) {
+      const info = await transport.sendMail({
+        from: config.REPORT_FROM,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        attachments: [{ filename: mail.attachment.filename, content: mail.attachment.content, contentType: 'text/csv; charset=utf-8' }],
+      });
+      return { messageId: info.messageId };
+    },
+  };
+}
