@@ -16,6 +16,12 @@ export interface MunicipalityOptions {
   seed?: number;
   gemeentecode?: string;
   woonplaats?: string;
+  /**
+   * The day the planted moves are dated back from (ISO date, default today). DOORGANGSADRES counts
+   * moves in the months before the day of the run, so the demo plants them relative to it; the
+   * output is deterministic for a seed and a peildatum.
+   */
+  peildatum?: string;
 }
 
 export interface Planted {
@@ -28,6 +34,8 @@ export interface GeneratedMunicipality {
   files: { bag: string; brp: string; registers: string[] };
   /** Planted cases per rule code, as subject keys (usually verblijfsobject ids). */
   plantedByRule: Record<string, string[]>;
+  /** Per rule code, subject keys planted just under the threshold or exempt: a run must not flag them. */
+  nearMissByRule: Record<string, string[]>;
   residents: number;
   verblijfsobjecten: number;
   planted: Planted;
@@ -38,18 +46,40 @@ const ACHTERNAMEN = ['de Jong', 'Jansen', 'de Vries', 'van den Berg', 'van Dijk'
 const VOORNAMEN = ['Jan', 'Maria', 'Pieter', 'Anna', 'Willem', 'Sanne', 'Daan', 'Emma', 'Mohammed', 'Fatima', 'Piotr', 'Agnieszka', 'Lucas', 'Julia', 'Sem', 'Tess', 'Ahmet', 'Elif'];
 
 const BAG_HEADER = 'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
-const BRP_HEADER = 'bsn;geslachtsnaam;voornamen;geboortedatum;postcode;huisnummer;huisletter;huisnummertoevoeging;functie_adres;datum_aanvang_adreshouding;verblijfsobject_id;nummeraanduiding_id';
+const BRP_HEADER = 'bsn;geslachtsnaam;voornamen;geboortedatum;postcode;huisnummer;huisletter;huisnummertoevoeging;functie_adres;datum_aanvang_adreshouding;verblijfsobject_id;nummeraanduiding_id;historie_index';
 
-interface Vbo {
+interface Address {
   id: string;
   numId: string;
   postcode: string;
   huisnummer: number;
   huisletter: string;
+}
+
+interface Vbo extends Address {
   straat: string;
   doel: string;
   oppervlakte: number;
+  status: string;
 }
+
+/** An earlier address of a person (a BRP history row); ids are left out for addresses outside the municipality. */
+interface EarlierAddress {
+  address: Omit<Address, 'id' | 'numId'> & Partial<Pick<Address, 'id' | 'numId'>>;
+  since: string;
+  functie?: 'W' | 'B';
+}
+
+interface PersonOptions {
+  functie?: 'W' | 'B';
+  since?: string;
+  history?: EarlierAddress[];
+  /** Always (or never) carry the BAG ids, instead of every other person. */
+  withIds?: boolean;
+}
+
+const NIET_IN_GEBRUIK = ['Verblijfsobject ingetrokken', 'Verblijfsobject buiten gebruik', 'Niet gerealiseerd verblijfsobject', 'Verblijfsobject ten onrechte opgevoerd', 'Verblijfsobject gevormd'];
+const GEEN_WOONDOEL = ['kantoorfunctie', 'winkelfunctie', 'bijeenkomstfunctie', 'industriefunctie'];
 
 /** Buffered line writer that respects back-pressure, so memory stays flat at any scale. */
 class Lines {
@@ -75,7 +105,12 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
   const random = rng(options.seed ?? 20_240_601);
   const gemeente = options.gemeentecode ?? '0632';
   const woonplaats = options.woonplaats ?? 'Woerden';
-  const vboCount = Math.max(50, Math.round(options.residents * 0.45));
+  const peildatum = Date.parse(options.peildatum ?? new Date().toISOString().slice(0, 10));
+  /** A date `days` before the peildatum, as Dutch Excel writes it. */
+  const daysBefore = (days: number) => {
+    const d = new Date(peildatum - days * 86_400_000);
+    return `${String(d.getUTCDate()).padStart(2, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${d.getUTCFullYear()}`;
+  };
   await mkdir(join(dir, 'bag'), { recursive: true });
   await mkdir(join(dir, 'brp'), { recursive: true });
   const files = { bag: join(dir, 'bag', `bag-adressen-${gemeente}.csv`), brp: join(dir, 'brp', `brp-${gemeente}.csv`) };
@@ -84,76 +119,195 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
   await bag.push(BAG_HEADER);
   await brp.push(BRP_HEADER);
 
-  // Planted addresses come first in the id sequence so they exist at any scale.
-  const plantedCount = Math.max(3, Math.min(200, Math.round(vboCount / 1000)));
+  // Planted addresses come first in the id sequence so they exist at any scale: one block of
+  // `plantedCount` objects per planted case or near miss.
+  const baseCount = Math.max(50, Math.round(options.residents * 0.45));
+  const plantedCount = Math.max(3, Math.min(200, Math.round(baseCount / 1000)));
+  let nextBlock = 0;
+  const block = (size = plantedCount) => {
+    const start = nextBlock;
+    nextBlock += size;
+    return { start, end: nextBlock, has: (i: number) => i >= start && i < start + size };
+  };
+  const B = {
+    overbewoning: block(),
+    overbewoningNear: block(),
+    geenWoonfunctie: block(),
+    geenWoonfunctieNear: block(),
+    nietInGebruik: block(),
+    nietInGebruikNear: block(),
+    doorgang: block(),
+    doorgangNear: block(),
+    // Where the people who left a (near) doorgangsadres live now: one home per object they left.
+    nieuwThuis: block(plantedCount * 2),
+    briefadres: block(),
+    briefadresNear: block(),
+  };
+  const firstOrdinary = nextBlock;
+  const vboCount = Math.max(baseCount, firstOrdinary + 10);
   const planted: Planted = { overbewoning: [], nearMiss: [] };
+  const plantedByRule: Record<string, string[]> = {
+    OVERBEWONING: planted.overbewoning, GEEN_WOONFUNCTIE: [], OBJECT_NIET_IN_GEBRUIK: [], ADRES_ONBEKEND: [], DOORGANGSADRES: [], BRIEFADRES_CLUSTER: [],
+  };
+  const nearMissByRule: Record<string, string[]> = {
+    OVERBEWONING: planted.nearMiss, GEEN_WOONFUNCTIE: [], OBJECT_NIET_IN_GEBRUIK: [], ADRES_ONBEKEND: [], DOORGANGSADRES: [], BRIEFADRES_CLUSTER: [],
+  };
   let personIndex = 0;
   let resident = 0;
 
-  const vboAt = (i: number): Vbo => {
+  const addressAt = (i: number): Address => {
     const serial = String(i + 1).padStart(10, '0');
     const pc = 3440 + Math.floor(i / 2600);
     const letters = String.fromCharCode(65 + (Math.floor(i / 100) % 26)) + String.fromCharCode(65 + (Math.floor(i / 4) % 25));
-    const planted = i < plantedCount * 2;
-    const r = random();
-    const doel = planted ? 'woonfunctie' : r < 0.9 ? 'woonfunctie' : r < 0.95 ? 'winkelfunctie' : r < 0.98 ? 'kantoorfunctie' : 'bijeenkomstfunctie';
     return {
       id: `${gemeente}01${serial}`,
       numId: `${gemeente}20${serial}`,
       postcode: `${Math.min(pc, 9999)}${letters.replace(/S[ADS]/, 'SB')}`,
       huisnummer: (i % 100) + 1,
       huisletter: i % 37 === 0 ? 'A' : '',
+    };
+  };
+
+  const vboAt = (i: number): Vbo => {
+    const r = random();
+    const doel = i < firstOrdinary ? 'woonfunctie' : r < 0.9 ? 'woonfunctie' : r < 0.95 ? 'winkelfunctie' : r < 0.98 ? 'kantoorfunctie' : 'bijeenkomstfunctie';
+    return {
+      ...addressAt(i),
       straat: STRATEN[Math.floor(i / 100) % STRATEN.length]!,
       doel,
       oppervlakte: doel === 'woonfunctie' ? between(random, 45, 180) : between(random, 30, 600),
+      status: 'Verblijfsobject in gebruik',
     };
   };
+
+  /** An address in another municipality: no BAG ids, and not in this BAG. */
+  const elsewhere = (n: number): EarlierAddress['address'] => ({ postcode: `${1011 + (n % 80)}AB`, huisnummer: 1 + (n % 200), huisletter: '' });
 
   const sampleEvery = Math.max(1, Math.floor(vboCount / 3000));
   const sample: SampleAddress[] = [];
   let current: SampleAddress | undefined;
 
-  const writePerson = async (vbo: Vbo, functie: 'W' | 'B' = 'W') => {
+  const writePerson = async (address: Address, options: PersonOptions = {}) => {
     const n = personIndex++;
-    if (current && current.verblijfsobjectId === vbo.id && current.residents.length < 4) current.residents.push(bsnFor(n));
+    if (current && current.verblijfsobjectId === address.id && current.residents.length < 4) current.residents.push(bsnFor(n));
     const year = between(random, 1940, 2020);
     const birth = `${year}${String(between(random, 1, 12)).padStart(2, '0')}${String(between(random, 1, 28)).padStart(2, '0')}`;
-    const since = `${String(between(random, 1, 28)).padStart(2, '0')}-${String(between(random, 1, 12)).padStart(2, '0')}-${between(random, Math.max(year, 1990), 2025)}`;
+    const since = options.since ?? `${String(between(random, 1, 28)).padStart(2, '0')}-${String(between(random, 1, 12)).padStart(2, '0')}-${between(random, Math.max(year, 1990), 2025)}`;
     // Half the rows carry BAG ids, half only an address: both matching paths are exercised.
-    const withIds = n % 2 === 0;
-    await brp.push(
-      [bsnFor(n), pick(random, ACHTERNAMEN), pick(random, VOORNAMEN), birth, vbo.postcode.slice(0, 4) + ' ' + vbo.postcode.slice(4), vbo.huisnummer, vbo.huisletter, '', functie, since, withIds ? vbo.id : '', withIds ? vbo.numId : ''].join(';'),
-    );
+    const withIds = options.withIds ?? n % 2 === 0;
+    const surname = pick(random, ACHTERNAMEN);
+    const given = pick(random, VOORNAMEN);
+    const row = (a: EarlierAddress['address'], functie: string, aanvang: string, ids: boolean, index: number) =>
+      [bsnFor(n), surname, given, birth, a.postcode.slice(0, 4) + ' ' + a.postcode.slice(4), a.huisnummer, a.huisletter, '', functie, aanvang, ids ? a.id ?? '' : '', ids ? a.numId ?? '' : '', index].join(';');
+    await brp.push(row(address, options.functie ?? 'W', since, withIds, 0));
+    for (const [h, earlier] of (options.history ?? []).entries()) {
+      await brp.push(row(earlier.address, earlier.functie ?? 'W', earlier.since, true, h + 1));
+    }
     resident++;
   };
 
   for (let i = 0; i < vboCount; i++) {
     const vbo = vboAt(i);
-    if (i < plantedCount) {
+    let k = 0;
+    const at = (b: { start: number; has: (i: number) => boolean }) => b.has(i) && ((k = i - b.start), true);
+    if (at(B.overbewoning)) {
       vbo.oppervlakte = between(random, 60, 100);
       planted.overbewoning.push(vbo.id);
-    } else if (i < plantedCount * 2) {
+    } else if (at(B.overbewoningNear)) {
       vbo.oppervlakte = 100;
       planted.nearMiss.push(vbo.id);
+    } else if (at(B.geenWoonfunctie)) {
+      vbo.doel = GEEN_WOONDOEL[k % GEEN_WOONDOEL.length]!;
+      vbo.oppervlakte = between(random, 80, 400);
+      plantedByRule.GEEN_WOONFUNCTIE!.push(vbo.id);
+    } else if (at(B.geenWoonfunctieNear)) {
+      // A care home, an office that is only a briefadres, a shop with a flat.
+      [vbo.doel, vbo.oppervlakte] = [['gezondheidszorgfunctie', 900], ['kantoorfunctie', 200], ['winkelfunctie,woonfunctie', 150]][k % 3] as [string, number];
+      nearMissByRule.GEEN_WOONFUNCTIE!.push(vbo.id);
+    } else if (at(B.nietInGebruik)) {
+      vbo.status = NIET_IN_GEBRUIK[k % NIET_IN_GEBRUIK.length]!;
+      vbo.oppervlakte = 90;
+      plantedByRule.OBJECT_NIET_IN_GEBRUIK!.push(vbo.id);
+    } else if (at(B.nietInGebruikNear)) {
+      // Under renovation, in use but not measured, and newly built with residents of two weeks.
+      vbo.status = ['Verbouwing verblijfsobject', 'Verblijfsobject in gebruik (niet ingemeten)', 'Verblijfsobject gevormd'][k % 3]!;
+      vbo.oppervlakte = 90;
+      nearMissByRule.OBJECT_NIET_IN_GEBRUIK!.push(vbo.id);
+    } else if (at(B.doorgang)) {
+      vbo.oppervlakte = 150;
+      plantedByRule.DOORGANGSADRES!.push(vbo.id);
+    } else if (at(B.doorgangNear)) {
+      vbo.oppervlakte = 150;
+      nearMissByRule.DOORGANGSADRES!.push(vbo.id);
+    } else if (at(B.nieuwThuis)) {
+      vbo.oppervlakte = 120;
+    } else if (at(B.briefadres)) {
+      plantedByRule.BRIEFADRES_CLUSTER!.push(vbo.id);
+    } else if (at(B.briefadresNear)) {
+      nearMissByRule.BRIEFADRES_CLUSTER!.push(vbo.id);
     }
-    current = i % sampleEvery === 0 && i >= plantedCount * 2
+    current = i % sampleEvery === 0 && i >= firstOrdinary
       ? { verblijfsobjectId: vbo.id, nummeraanduidingId: vbo.numId, postcode: vbo.postcode, huisnummer: vbo.huisnummer, huisletter: vbo.huisletter, gebruiksdoel: vbo.doel, oppervlakte: vbo.oppervlakte, residents: [] }
       : undefined;
     if (current) sample.push(current);
     const pand = `${gemeente}10${String(Math.floor(i / 4) + 1).padStart(10, '0')}`;
     await bag.push(
-      [vbo.straat, vbo.huisnummer, vbo.huisletter, '', vbo.postcode, woonplaats, woonplaats, 'Utrecht', vbo.numId, vbo.doel, vbo.oppervlakte, 'Verblijfsobject in gebruik', vbo.id, 'VBO', 'f', pand, 'Pand in gebruik', between(random, 1900, 2020), '', '', '', '', ''].join(';'),
+      [vbo.straat, vbo.huisnummer, vbo.huisletter, '', vbo.postcode, woonplaats, woonplaats, 'Utrecht', vbo.numId, vbo.doel, vbo.oppervlakte, vbo.status, vbo.id, 'VBO', 'f', pand, 'Pand in gebruik', between(random, 1900, 2020), '', '', '', '', ''].join(';'),
     );
-    if (i < plantedCount) {
+    if (B.overbewoning.has(i)) {
       for (let p = between(random, 12, 16); p > 0; p--) await writePerson(vbo);
-    } else if (i < plantedCount * 2) {
+    } else if (B.overbewoningNear.has(i)) {
       for (let p = 0; p < 8; p++) await writePerson(vbo);
+    } else if (B.geenWoonfunctie.has(i)) {
+      for (let p = 1 + (k % 3); p > 0; p--) await writePerson(vbo);
+    } else if (B.geenWoonfunctieNear.has(i)) {
+      const [count, functie] = ([[6, 'W'], [2, 'B'], [2, 'W']] as const)[k % 3]!;
+      for (let p = 0; p < count; p++) await writePerson(vbo, { functie });
+    } else if (B.nietInGebruik.has(i)) {
+      // Old enough registrations: a 'gevormd' object gives its first residents three months.
+      await writePerson(vbo, { since: daysBefore(between(random, 200, 2000)) });
+      if (k % 2 === 1) await writePerson(vbo, { functie: 'B', since: daysBefore(between(random, 200, 2000)) });
+    } else if (B.nietInGebruikNear.has(i)) {
+      for (let p = 0; p < 2; p++) await writePerson(vbo, { since: daysBefore(14) });
+    } else if (B.doorgang.has(i) || B.doorgangNear.has(i)) {
+      // Moved in within the last year from another municipality (4, or 3 for the near miss); the
+      // ones who moved out are written with their new homes below. One resident stayed throughout.
+      const arrivals = B.doorgang.has(i) ? 4 : 3;
+      for (let p = 0; p < arrivals; p++) {
+        const from = elsewhere(personIndex);
+        if (B.doorgangNear.has(i)) nearMissByRule.ADRES_ONBEKEND!.push(`${from.postcode}|${from.huisnummer}||`);
+        await writePerson(vbo, { since: daysBefore(between(random, 20, 330)), history: [{ address: from, since: daysBefore(between(random, 1500, 4000)) }] });
+      }
+      await writePerson(vbo, { since: daysBefore(between(random, 2500, 6000)) });
+    } else if (B.nieuwThuis.has(i)) {
+      // Home k took in the people who left doorgangsadres k (3) or near miss k - plantedCount (2).
+      const left = addressAt(k < plantedCount ? B.doorgang.start + k : B.doorgangNear.start + k - plantedCount);
+      const departures = k < plantedCount ? 3 : 2;
+      const moved = daysBefore(between(random, 20, 330));
+      for (let p = 0; p < departures; p++) {
+        await writePerson(vbo, { since: moved, history: [{ address: left, since: daysBefore(between(random, 1500, 3000)) }] });
+      }
+    } else if (B.briefadres.has(i) || B.briefadresNear.has(i)) {
+      const mail = B.briefadres.has(i) ? 5 + (k % 4) : 4;
+      for (let p = 0; p < mail; p++) await writePerson(vbo, { functie: 'B' });
+      await writePerson(vbo);
     } else if (vbo.doel === 'woonfunctie') {
       const remaining = options.residents - resident;
       const homesLeft = Math.max(1, Math.round((vboCount - i) * 0.9));
       const household = Math.max(0, Math.min(remaining, Math.round((remaining / homesLeft) * (0.4 + random() * 1.2))));
       for (let p = Math.min(household, Math.max(1, Math.floor(vbo.oppervlakte / 25))); p > 0; p--) await writePerson(vbo);
     }
+  }
+
+  // Registrations on addresses that are in no BAG object: a house number the street does not have.
+  // The first person also carries ids that exist nowhere; they still count at the same address.
+  for (let k = 0; k < plantedCount; k++) {
+    const real = addressAt(firstOrdinary + k);
+    const serial = String(vboCount + 1000 + k).padStart(10, '0');
+    const fake: Address = { id: `${gemeente}01${serial}`, numId: `${gemeente}20${serial}`, postcode: real.postcode, huisnummer: 900 + k, huisletter: '' };
+    plantedByRule.ADRES_ONBEKEND!.push(`${fake.postcode}|${fake.huisnummer}||`);
+    for (let p = 0; p < 1 + (k % 3); p++) await writePerson(fake, { withIds: p === 0 });
+    if (k % 2 === 0) await writePerson(fake, { functie: 'B', withIds: false });
   }
   await bag.close();
   await brp.close();
@@ -163,6 +317,7 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
     residents: resident,
     verblijfsobjecten: vboCount,
     planted,
-    plantedByRule: { OVERBEWONING: planted.overbewoning, ...registers.planted },
+    plantedByRule: { ...plantedByRule, ...registers.planted },
+    nearMissByRule,
   };
 }
