@@ -40,7 +40,9 @@ export default defineRule({
           AND s.line = i.source_line
       ) o ON true
       WHERE i.geldig_tot IS NULL AND i.match_method = 'geen'
-      -- UNION ALL: vergunningen and Damocles cases without a BAG object go here (see above).
+      -- Vergunningen and Damocles cases without a BAG object go here (see above), e.g.:
+      -- UNION ALL SELECT 'vergunningen', adres_sleutel, nummeraanduiding_id, NULL, zaaknummer, NULL
+      --   FROM model.vergunning WHERE match_method = 'geen'
     ),
     per_adres AS (
       SELECT coalesce(adres_sleutel, 'nummeraanduiding:' || nummeraanduiding_id,
