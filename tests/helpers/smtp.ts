@@ -1,0 +1,37 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import type { AddressInfo } from 'node:net';
+
+/** A real SMTP server on loopback that keeps what it receives, and can be told to refuse. */
+export interface TestSmtp {
+  port: number;
+  received: ParsedMail[];
+  refuse: boolean;
+  close(): Promise<void>;
+}
+
+export async function startSmtp(options: { starttls?: boolean } = {}): Promise<TestSmtp> {
+  const state: TestSmtp = { port: 0, received: [], refuse: false, close: async () => {} };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: options.starttls ? [] : ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', async () => {
+        if (state.refuse) {
+          const error = new Error('mailbox unavailable') as Error & { responseCode: number };
+          error.responseCode = 550;
+          return callback(error);
+        }
+        state.received.push(await simpleParser(Buffer.concat(chunks)));
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.port = (server.server.address() as AddressInfo).port;
+  state.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return state;
+}

@@ -1,0 +1,141 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPipeline } from '../pipelines/run.ts';
+import { toCsv } from '../reports/csv.ts';
+import { createMailer } from '../reports/mailer.ts';
+import { loadConfig } from '../lib/config.ts';
+import { createTestContext, type TestContext } from './helpers/context.ts';
+import { bagCsv, brpCsv, persons, vbo, writeFileIn } from './helpers/files.ts';
+import { startSmtp, type TestSmtp } from './helpers/smtp.ts';
+
+function attachedSignals(csv: string): { rule: string; vbo: string; street: string }[] {
+  const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+  const header = lines.findIndex((l) => l.startsWith('Signaal;'));
+  return lines.slice(header + 1).map((l) => {
+    const cells = l.split(';');
+    return { rule: cells[1]!, vbo: cells[4]!, street: cells[5]! };
+  });
+}
+
+describe('nightly report by e-mail', () => {
+  let ctx: TestContext;
+  let smtp: TestSmtp;
+  const a = vbo(11, 100);
+  const b = vbo(12, 90);
+  const c = vbo(13, 100);
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    ctx = await createTestContext({ SMTP_HOST: '127.0.0.1', SMTP_PORT: smtp.port, REPORT_RECIPIENTS: 'oov@gemeente.example,analist@gemeente.example' });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await smtp?.close();
+  });
+
+  const deliver = async (name: string, bag: string, brp: string) => {
+    await writeFileIn(join(ctx.config.INBOX_DIR, 'bag', `bag-${name}.csv`), bag);
+    await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', `brp-${name}.csv`), brp);
+    return runPipeline(ctx, { trigger: 'test' });
+  };
+
+  it('mails a Dutch summary with exactly the new signals attached, and records the delivery', async () => {
+    // A hostile street name arrives from the source file: it must reach Excel as text, not a formula.
+    const bag = bagCsv([a, b, c]).replace(/Teststraat(;11;)/, '=HYPERLINK("http://x.example")$1');
+    const run = await deliver('1', bag, brpCsv([...persons(12, a), ...persons(3, b), ...persons(3, c)]));
+    expect(run.status).toBe('succeeded');
+    expect(run.delivery).toMatchObject({ sent: 1, failed: 0 });
+    expect(smtp.received).toHaveLength(1);
+    const mail = smtp.received[0]!;
+    expect(mail.subject).toMatch(/^Informatiepakhuis \d{4}-\d{2}-\d{2}: 1 nieuwe of verergerde signalen/);
+    expect(mail.text).toContain('OVERBEWONING: 1 nieuw / 0 eerder');
+    expect(mail.text).not.toMatch(/https?:/);
+    expect(mail.to && 'value' in mail.to ? mail.to.value.map((v) => v.address) : []).toEqual(['oov@gemeente.example', 'analist@gemeente.example']);
+    expect(mail.attachments).toHaveLength(1);
+    const csv = mail.attachments[0]!.content.toString('utf8');
+    expect(attachedSignals(csv)).toEqual([{ rule: 'OVERBEWONING', vbo: a.id, street: `"'=HYPERLINK(""http://x.example"")"` }]);
+    const { rows } = await ctx.db.query<{ status: string; message_id: string; recipients: string[]; carried: number }>(
+      `SELECT o.status, o.message_id, o.recipients, (SELECT count(*)::int FROM pakhuis.report_signals rs WHERE rs.outbox_id = o.id) AS carried FROM pakhuis.report_outbox o`,
+    );
+    expect(rows).toEqual([{ status: 'sent', message_id: expect.stringMatching(/@/), recipients: ['oov@gemeente.example', 'analist@gemeente.example'], carried: 1 }]);
+  });
+
+  it('keeps a refused report in the outbox and sends it, without repeats, on the next run', async () => {
+    smtp.refuse = true;
+    const refused = await deliver('2', bagCsv([a, b, c]) + '\n', brpCsv([...persons(12, a), ...persons(9, b), ...persons(3, c)]));
+    expect(refused.status).toBe('succeeded');
+    expect(refused.delivery).toMatchObject({ sent: 0, failed: 1 });
+    expect(refused.warnings.join(' ')).toContain('e-mail niet verzonden');
+    expect((await ctx.db.query(`SELECT status FROM pakhuis.report_outbox ORDER BY id`)).rows).toEqual([{ status: 'sent' }, { status: 'pending' }]);
+
+    smtp.refuse = false;
+    const next = await deliver('3', bagCsv([a, b, c]) + '\n\n', brpCsv([...persons(12, a), ...persons(9, b), ...persons(12, c)]));
+    expect(next.delivery).toMatchObject({ sent: 2, failed: 0 });
+    expect(smtp.received).toHaveLength(3);
+    // The retried report carries b (new in run 2); tonight's carries only c: a is never repeated.
+    expect(attachedSignals(smtp.received[1]!.attachments[0]!.content.toString('utf8')).map((s) => s.vbo)).toEqual([b.id]);
+    expect(attachedSignals(smtp.received[2]!.attachments[0]!.content.toString('utf8')).map((s) => s.vbo)).toEqual([c.id]);
+  });
+
+  it('reports a signal again when it gets worse', async () => {
+    const worse = await deliver('4', bagCsv([a, b, c]) + '\n\n\n', brpCsv([...persons(14, a), ...persons(9, b), ...persons(12, c)]));
+    expect(worse.publish!.signals.worsened).toBe(1);
+    const last = smtp.received.at(-1)!;
+    expect(attachedSignals(last.attachments[0]!.content.toString('utf8')).map((s) => s.vbo)).toEqual([a.id]);
+  });
+});
+
+describe('CSV cells for Excel', () => {
+  it('neutralises formula starts in text and leaves real numbers alone', () => {
+    const csv = toCsv(
+      [
+        { header: 'Tekst', value: (r: { t: string; n: number }) => r.t },
+        { header: 'Getal', value: (r: { t: string; n: number }) => r.n, numeric: true },
+      ],
+      [
+        { t: '=1+1', n: -12.5 },
+        { t: '+31 6', n: 3 },
+        { t: '-rm', n: 0 },
+        { t: '@SUM(A1)', n: 1 },
+        { t: '\tx', n: 2 },
+        { t: 'gewoon', n: 4 },
+      ],
+    );
+    expect(csv.split('\r\n').slice(1, 7)).toEqual(["'=1+1;-12,5", "'+31 6;3", "'-rm;0", "'@SUM(A1);1", "'\tx;2", 'gewoon;4']);
+  });
+});
+
+describe('mail configuration', () => {
+  it('refuses recipients outside the allow-list instead of sending', async () => {
+    const smtp2 = await startSmtp();
+    const ctx2 = await createTestContext({
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: smtp2.port,
+      REPORT_RECIPIENTS: 'oov@gemeente.example,iemand@elders.example',
+      REPORT_RECIPIENT_ALLOWLIST: '@gemeente.example',
+    });
+    try {
+      await writeFileIn(join(ctx2.config.INBOX_DIR, 'bag', 'bag.csv'), bagCsv([vbo(1, 100)]));
+      const run = await runPipeline(ctx2, { trigger: 'test' });
+      expect(run.status).toBe('failed');
+      expect(run.failedStep).toBe('report');
+      expect(run.error).toContain('not in REPORT_RECIPIENT_ALLOWLIST');
+      expect(smtp2.received).toHaveLength(0);
+    } finally {
+      await ctx2.close();
+      await smtp2.close();
+    }
+  });
+
+  it('requires STARTTLS for a mail server that is not on this machine', async () => {
+    const smtp3 = await startSmtp();
+    try {
+      // 0.0.0.0 reaches this machine on Linux but is not one of the names the mailer trusts as local.
+      const remote = createMailer(loadConfig({ env: {}, overrides: { SMTP_HOST: '0.0.0.0', SMTP_PORT: smtp3.port, REPORT_RECIPIENTS: 'oov@gemeente.example' } }));
+      await expect(remote.send({ to: ['oov@gemeente.example'], subject: 's', text: 't', html: 'h', attachment: { filename: 'a.csv', content: 'x' } })).rejects.toThrow(/STARTTLS/i);
+      expect(smtp3.received).toHaveLength(0);
+    } finally {
+      await smtp3.close();
+    }
+  });
+});
