@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import damoclesBetrokkeneElders from '../rules/damocles-betrokkene-elders.ts';
+import damoclesBewoning from '../rules/damocles-bewoning.ts';
+import horecaGeenPassendeFunctie from '../rules/horeca-geen-passende-functie.ts';
+import vergunningBibob from '../rules/vergunning-bibob.ts';
+import { runPipeline, type RunSummary } from '../pipelines/run.ts';
+import { generateMunicipality, type GeneratedMunicipality } from '../synthetic/municipality.ts';
+import { createTestContext, type TestContext } from './helpers/context.ts';
+import { registerRules } from './helpers/registers.ts';
+
+const MY_RULES = [damoclesBewoning, damoclesBetrokkeneElders, vergunningBibob, horecaGeenPassendeFunctie];
+registerRules(...MY_RULES);
+
+describe('synthetic permit and Damocles registers', () => {
+  let ctx: TestContext;
+  let generated: GeneratedMunicipality;
+  let run: RunSummary;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    generated = await generateMunicipality(ctx.config.INBOX_DIR, { residents: 4000, seed: 7 });
+    run = await runPipeline(ctx, { trigger: 'test' });
+  });
+  afterAll(async () => ctx?.close());
+
+  it('writes a workbook and a CSV that load without rejections', () => {
+    expect(generated.files.registers.map((f) => f.split('/').slice(-2).join('/'))).toEqual(['permits/vergunningen.xlsx', 'damocles/damocles-register.csv']);
+    const loaded = run.files.filter((f) => f.source === 'permits' || f.source === 'damocles');
+    expect(loaded.map((f) => [f.source, f.status, f.format, f.rowsRejected])).toEqual([
+      ['permits', 'loaded', 'permits-xlsx', 0],
+      ['damocles', 'loaded', 'damocles-csv', 0],
+    ]);
+    expect(loaded[0]!.rowsStaged).toBeGreaterThanOrEqual(8);
+    expect(loaded[1]!.rowsStaged).toBeGreaterThanOrEqual(5);
+  });
+
+  it('matches every case to a verblijfsobject, by id or by address', async () => {
+    const { rows } = await ctx.db.query<{ tabel: string; match_method: string }>(
+      `SELECT 'vergunning' AS tabel, match_method FROM model.vergunning UNION ALL SELECT 'damocles', match_method FROM model.damocles_zaak`,
+    );
+    expect(rows.filter((r) => r.match_method === 'geen')).toEqual([]);
+    expect(new Set(rows.map((r) => r.match_method))).toEqual(new Set(['vbo_id', 'adres']));
+  });
+
+  it.each(MY_RULES.map((r) => r.code))('%s finds exactly the planted cases', async (code) => {
+    const planted = generated.plantedByRule[code] ?? [];
+    expect(planted.length).toBeGreaterThan(0);
+    const { rows } = await ctx.db.query<{ subject_key: string }>(
+      `SELECT subject_key FROM pakhuis.signals WHERE rule_code = $1 AND status = 'open'`,
+      [code],
+    );
+    expect(rows.map((r) => r.subject_key).sort()).toEqual([...planted].sort());
+  });
+});
