@@ -9,6 +9,10 @@ import { openDatabase } from '../lib/db.ts';
 import { runDemo } from '../pipelines/demo.ts';
 import { ingestFile } from '../pipelines/ingest.ts';
 import { runPipeline } from '../pipelines/run.ts';
+import { startScheduler } from '../pipelines/scheduler.ts';
+import { statusTable } from '../pipelines/status.ts';
+import { deliverPending } from '../reports/outbox.ts';
+import { userInfo } from 'node:os';
 import { formatSummary } from '../pipelines/summary.ts';
 import { openSignals, writeReport } from '../reports/anomaly-report.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
@@ -77,10 +81,21 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   report: {
-    summary: 'write the open signals as a CSV report',
-    usage: 'pakhuis report --all --out FILE',
-    options: { all: { type: 'boolean', default: false }, out: { type: 'string' } },
+    summary: 'write all open signals as a CSV (--all --out FILE), or retry reports waiting in the outbox (--retry)',
+    usage: 'pakhuis report --all --out FILE | pakhuis report --retry',
+    options: { all: { type: 'boolean', default: false }, out: { type: 'string' }, retry: { type: 'boolean', default: false } },
     async run({ values }) {
+      if (values.retry) {
+        const ctx = await openContext({ requireKey: false });
+        try {
+          const outcome = await deliverPending(ctx);
+          print(`${outcome.sent} rapport(en) verzonden, ${outcome.failed} mislukt`);
+          if (outcome.failed) throw new Error(`sending failed: ${outcome.errors[0]}`);
+          return 0;
+        } finally {
+          await ctx.db.close();
+        }
+      }
       if (!values.all || !values.out) throw new UsageError(this.usage);
       const ctx = await openContext({ requireKey: false });
       try {
@@ -88,6 +103,58 @@ const COMMANDS: Record<string, Command> = {
         const out = resolve(String(values.out));
         const path = await writeReport(resolve(out, '..'), out.slice(resolve(out, '..').length + 1), rows);
         print(`${rows.length} open signalen geschreven naar ${path}`);
+        return 0;
+      } finally {
+        await ctx.db.close();
+      }
+    },
+  },
+  status: {
+    summary: 'show the last runs as a table',
+    usage: 'pakhuis status [--limit N]',
+    options: { limit: { type: 'string', default: '10' } },
+    async run({ values }) {
+      const ctx = await openContext({ requireKey: false });
+      try {
+        print(await statusTable(ctx.db, Number(values.limit) || 10));
+        return 0;
+      } finally {
+        await ctx.db.close();
+      }
+    },
+  },
+  schedule: {
+    summary: 'run the nightly pipeline on the configured cron schedule (long-lived; SIGTERM stops cleanly)',
+    usage: 'pakhuis schedule',
+    async run() {
+      const ctx = await openContext();
+      const scheduler = await startScheduler(ctx);
+      print(`scheduler gestart: "${ctx.config.SCHEDULE_CRON}" (${ctx.config.SCHEDULE_TZ}), volgende run ${scheduler.task.getNextRun()?.toISOString() ?? '?'}`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          ctx.log.info({ signal }, 'stopping: a run in progress finishes first');
+          resolve();
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+      await scheduler.stop();
+      await ctx.db.close();
+      return 0;
+    },
+  },
+  triage: {
+    summary: 'record a human judgement on a signal: in_onderzoek, vals_positief or afgehandeld',
+    usage: 'pakhuis triage <signal-id> <in_onderzoek|vals_positief|afgehandeld> [--note TEXT] [--by NAME]',
+    options: { note: { type: 'string' }, by: { type: 'string' } },
+    async run({ positionals, values }) {
+      const [id, status] = positionals;
+      if (!id || !/^\d+$/.test(id) || !status) throw new UsageError(this.usage);
+      const ctx = await openContext({ requireKey: false });
+      try {
+        const by = (values.by as string | undefined) ?? userInfo().username;
+        await ctx.db.query('SELECT signals.triage($1, $2, $3, $4)', [Number(id), status, (values.note as string | undefined) ?? null, by]);
+        print(`signaal ${id}: ${status}`);
         return 0;
       } finally {
         await ctx.db.close();
