@@ -6,8 +6,12 @@ export default defineRule({
   title: 'Overbewoning: minder woonoppervlakte per ingeschreven persoon dan de norm',
   rationale:
     'Veel inschrijvingen op een kleine woning kunnen wijzen op illegale kamerverhuur, uitbuiting van ' +
-    'arbeidsmigranten of adresfraude. Alleen woonadressen (functie W) op een verblijfsobject met woonfunctie tellen.',
-  norm: 'Bouwbesluit 2012 art. 7.18 (nu omgevingsplan): ten hoogste 1 persoon per 12 m2 gebruiksoppervlakte.',
+    'arbeidsmigranten of adresfraude. Alleen woonadressen (functie W) op een verblijfsobject met woonfunctie tellen. ' +
+    'Een geldige omzettingsvergunning, kamerverhuurvergunning of vergunning voor huisvesting van arbeidsmigranten ' +
+    'maakt veel bewoners legitiem: het signaal blijft dan zichtbaar, maar met ernst laag en de vergunning als uitleg.',
+  norm:
+    'Bouwbesluit 2012 art. 7.18 (nu omgevingsplan): ten hoogste 1 persoon per 12 m2 gebruiksoppervlakte. ' +
+    'Huisvestingswet 2014 art. 21 (omzettingsvergunning).',
   severity: 'midden',
   parameters: z.object({
     normM2: z.coerce.number().positive().default(12),
@@ -19,10 +23,22 @@ export default defineRule({
       FROM model.inschrijving
       WHERE geldig_tot IS NULL AND functie_adres = 'W' AND verblijfsobject_id IS NOT NULL
       GROUP BY verblijfsobject_id
+    ),
+    -- Permits in force today that allow more households or rooms; the one running longest is named.
+    vergunningen AS (
+      SELECT DISTINCT ON (verblijfsobject_id) verblijfsobject_id, zaaknummer, type
+      FROM model.vergunning
+      WHERE type IN ('omzettingsvergunning', 'kamerverhuur', 'huisvesting arbeidsmigranten')
+        AND verblijfsobject_id IS NOT NULL
+        AND (status IS NULL OR status NOT IN ('aangevraagd', 'geweigerd', 'ingetrokken', 'vervallen'))
+        AND (geldig_van IS NULL OR geldig_van <= current_date)
+        AND (geldig_tot IS NULL OR geldig_tot >= current_date)
+      ORDER BY verblijfsobject_id, geldig_tot DESC NULLS FIRST, zaaknummer
     )
     SELECT v.verblijfsobject_id AS subject_key,
       v.verblijfsobject_id,
-      CASE WHEN v.oppervlakte::numeric / b.personen < :normM2::numeric / 2 THEN 'hoog' ELSE 'midden' END AS severity,
+      CASE WHEN p.zaaknummer IS NOT NULL THEN 'laag'
+           WHEN v.oppervlakte::numeric / b.personen < :normM2::numeric / 2 THEN 'hoog' ELSE 'midden' END AS severity,
       b.personen::numeric AS score,
       jsonb_build_object(
         'personen', b.personen,
@@ -30,11 +46,16 @@ export default defineRule({
         'm2_per_persoon', round(v.oppervlakte::numeric / b.personen, 1),
         'norm_m2', :normM2::numeric,
         'gebruiksdoelen', v.gebruiksdoelen
-      ) AS evidence,
+      ) || CASE WHEN p.zaaknummer IS NULL THEN '{}'::jsonb
+                ELSE jsonb_build_object('vergunning', jsonb_build_object('zaaknummer', p.zaaknummer, 'type', p.type)) END AS evidence,
       format('%s personen ingeschreven op %s m2 (%s m2 per persoon); de norm is %s m2 per persoon.',
-        b.personen, v.oppervlakte, round(v.oppervlakte::numeric / b.personen, 1), :normM2::numeric) AS explanation
+        b.personen, v.oppervlakte, round(v.oppervlakte::numeric / b.personen, 1), :normM2::numeric)
+        || CASE WHEN p.zaaknummer IS NULL THEN ''
+                ELSE format(' Er geldt een %s (zaak %s) voor dit object: de bewoning kan daardoor toegestaan zijn, daarom ernst laag.', p.type, p.zaaknummer) END
+        AS explanation
     FROM bewoners b
     JOIN model.verblijfsobject v USING (verblijfsobject_id)
+    LEFT JOIN vergunningen p USING (verblijfsobject_id)
     WHERE 'woonfunctie' = ANY (v.gebruiksdoelen)
       AND v.oppervlakte IS NOT NULL
       AND b.personen >= :minPersonen::integer
