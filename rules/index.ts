@@ -1,10 +1,14 @@
 import adresOnbekend from './adres-onbekend.ts';
 import briefadresCluster from './briefadres-cluster.ts';
+import damoclesBetrokkeneElders from './damocles-betrokkene-elders.ts';
+import damoclesBewoning from './damocles-bewoning.ts';
 import doorgangsadres from './doorgangsadres.ts';
 import geenWoonfunctie from './geen-woonfunctie.ts';
+import horecaGeenPassendeFunctie from './horeca-geen-passende-functie.ts';
 import objectNietInGebruik from './object-niet-in-gebruik.ts';
 import overbewoning from './overbewoning.ts';
 import type { RuleDefinition } from './rule.ts';
+import vergunningBibob from './vergunning-bibob.ts';
 
 /** The rule register: every rule the product runs, in the order the register lists them. */
 export const RULES: RuleDefinition[] = [
@@ -14,4 +18,8 @@ export const RULES: RuleDefinition[] = [
   adresOnbekend,
   doorgangsadres,
   briefadresCluster,
+  damoclesBewoning,
+  damoclesBetrokkeneElders,
+  vergunningBibob,
+  horecaGeenPassendeFunctie,
 ];
