@@ -64,7 +64,8 @@ export const damocles: SourceDefinition = {
   name: 'damocles',
   formats: [spreadsheet, csv],
   tables: { 'staging.damocles': STAGING_COLUMNS },
-  bsnFields: ['eigenaar_bsn', 'huurder_bsn'],
+  // Names too: in a rejected row they would otherwise sit next to a drug case in pakhuis.rejected_rows.
+  bsnFields: ['eigenaar_bsn', 'huurder_bsn', 'eigenaar_naam', 'huurder_naam'],
   validate(record, { pseudonymizer }) {
     return validation(() => {
       const zaaknummer = req(record, 'zaaknummer');

@@ -50,7 +50,9 @@ export const permits: SourceDefinition = {
   name: 'permits',
   formats: [spreadsheet, csv],
   tables: { 'staging.permits': STAGING_COLUMNS },
-  bsnFields: ['houder_bsn'],
+  // The name fields too: a rejected row would otherwise keep a holder's name in pakhuis.rejected_rows,
+  // and a name next to a permit or drug case is as sensitive as the BSN. Masking treats them the same.
+  bsnFields: ['houder_bsn', 'houder_naam'],
   validate(record, { pseudonymizer }) {
     return validation(() => {
       const zaaknummer = req(record, 'zaaknummer');
