@@ -165,6 +165,7 @@ class Staging {
   async *lines(records: AsyncIterable<SourceRecord>, live: string): AsyncGenerator<string> {
     const { source, loadId, result, ctx } = this;
     const reasons = (result._reasons = new Map());
+    let pending = '';
     for await (const record of records) {
       result.rowsRead++;
       const checked = source.validate(record, { pseudonymizer: ctx.pseudonymizer });
@@ -172,16 +173,24 @@ class Staging {
         result.rowsRejected++;
         const key = `${checked.column}\u0000${checked.reason}`;
         reasons.set(key, (reasons.get(key) ?? 0) + 1);
-        await this.#spool('rejected', copyLine([loadId, record.line, record.location, checked.column, checked.reason, JSON.stringify(this.#rawForAudit(record))]));
+        await this.#spool('rejected', copyLine([loadId, record.line, record.location ?? `regel ${record.line}`, checked.column, checked.reason, JSON.stringify(this.#rawForAudit(record))]));
         continue;
       }
       result.rowsStaged++;
       for (const row of checked.rows) {
         const line = copyLine([loadId, record.line, ...row.values]);
-        if (row.table === live) yield line;
-        else await this.#spool(row.table, line);
+        if (row.table !== live) await this.#spool(row.table, line);
+        else {
+          // One yield per 256 KB, not per row: an await per row costs more than the row itself.
+          pending += line;
+          if (pending.length >= 256 * 1024) {
+            yield pending;
+            pending = '';
+          }
+        }
       }
     }
+    if (pending) yield pending;
   }
 
   /** The row as read, minus BSNs: a valid one becomes its pseudonym, an invalid one is masked. */

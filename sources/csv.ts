@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { PassThrough, type Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import Papa from 'papaparse';
 import { FileRejectedError, type SourceRecord } from './types.ts';
@@ -85,41 +85,30 @@ function guessDelimiter(text: string): CsvDialect['delimiter'] {
   return best[1] > 0 ? best[0] : ';';
 }
 
-/** A decoded text stream of the file, with the BOM removed; invalid UTF-8 later in the file rejects it. */
+/**
+ * A decoded text stream of the file, BOM removed. UTF-8 is decoded by the stream itself; an invalid
+ * sequence further on becomes U+FFFD, which rejects the file (the head was checked strictly).
+ */
 export function openText(path: string, dialect: CsvDialect, displayName: string): Readable {
-  const raw = createReadStream(path, { start: dialect.bom ? 3 : 0, highWaterMark: 1 << 20 });
-  const out = new PassThrough({ encoding: 'utf8' });
-  const decoder =
-    dialect.encoding === 'utf-8' ? new TextDecoder('utf-8', { fatal: true }) : null;
-  const legacy = dialect.encoding === 'windows-1252' ? iconv.getDecoder('windows-1252') : null;
-  raw.on('data', (chunk: Buffer | string) => {
-    try {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      const text = decoder ? decoder.decode(buf, { stream: true }) : legacy!.write(buf);
-      if (!out.write(text)) {
-        raw.pause();
-        out.once('drain', () => raw.resume());
-      }
-    } catch (error) {
-      raw.destroy();
-      out.destroy(
-        new FileRejectedError(displayName, 'ongeldige UTF-8 verderop in het bestand (gemengde codering?)', {
-          cause: error,
-        }),
-      );
-    }
+  const start = dialect.bom ? 3 : 0;
+  if (dialect.encoding === 'windows-1252') {
+    const raw = createReadStream(path, { start, highWaterMark: 1 << 20 });
+    const decoded = raw.pipe(iconv.decodeStream('windows-1252') as unknown as Transform);
+    raw.on('error', (error) => decoded.destroy(error));
+    return decoded;
+  }
+  const text = createReadStream(path, { start, encoding: 'utf8', highWaterMark: 1 << 20 });
+  const checked = new Transform({
+    readableObjectMode: true,
+    transform(chunk: string, _encoding, done) {
+      if (chunk.includes('\uFFFD')) {
+        done(new FileRejectedError(displayName, 'ongeldige UTF-8 verderop in het bestand (gemengde codering?)'));
+      } else done(null, chunk);
+    },
+    decodeStrings: false,
   });
-  raw.on('end', () => {
-    try {
-      const rest = decoder ? decoder.decode() : legacy!.end() ?? '';
-      if (rest) out.write(rest);
-      out.end();
-    } catch (error) {
-      out.destroy(new FileRejectedError(displayName, 'bestand eindigt midden in een UTF-8-teken', { cause: error }));
-    }
-  });
-  raw.on('error', (error) => out.destroy(error));
-  return out;
+  text.on('error', (error) => checked.destroy(error));
+  return text.pipe(checked);
 }
 
 export interface CsvReadOptions {
@@ -146,6 +135,7 @@ export async function* readCsv(path: string, options: CsvReadOptions): AsyncGene
   const text = openText(path, dialect, displayName);
 
   let mapping: { canonical: string; index: number }[] | undefined;
+  let toFields: ((row: string[]) => Record<string, string | undefined>) | undefined;
   let line = 1;
   let dataRows = 0;
   try {
@@ -157,15 +147,11 @@ export async function* readCsv(path: string, options: CsvReadOptions): AsyncGene
         if (!mapping) {
           options.onHeader?.(row);
           mapping = resolveColumns(row, options.columns, displayName);
+          toFields = compileMapper(mapping);
           continue;
         }
         dataRows++;
-        const fields: Record<string, string | undefined> = {};
-        for (const { canonical, index } of mapping) {
-          const value = row[index];
-          fields[canonical] = value === undefined ? undefined : value.trim();
-        }
-        const record: CsvRecord = { location: `regel ${startLine}`, line: startLine, fields };
+        const record: CsvRecord = { line: startLine, fields: toFields!(row) };
         if (options.raw) record.raw = row;
         yield record;
       }
@@ -242,6 +228,27 @@ async function* parseBatches(text: Readable, delimiter: string): AsyncGenerator<
     if (done) return;
     await new Promise<void>((resolve) => (wake = resolve));
   }
+}
+
+/**
+ * Row array to fields object through a function built for this header: an object literal with
+ * fixed keys gets one hidden class, where assigning keys in a loop does not. The keys are
+ * canonical field names from our own column specs, never text from the file.
+ */
+function compileMapper(mapping: { canonical: string; index: number }[]): (row: string[]) => Record<string, string | undefined> {
+  for (const { canonical } of mapping) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(canonical)) throw new Error(`column spec field name is not an identifier: ${canonical}`);
+  }
+  const body = `return { ${mapping.map(({ canonical, index }) => `${canonical}: t(r[${index}])`).join(', ')} };`;
+  const build = new Function('r', 't', body) as (row: string[], trim: (v: string | undefined) => string | undefined) => Record<string, string | undefined>;
+  return (row) => build(row, trimField);
+}
+
+function trimField(value: string | undefined): string | undefined {
+  if (value === undefined || value.length === 0) return value;
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(value.length - 1);
+  return first <= 32 || last <= 32 ? value.trim() : value;
 }
 
 function embeddedNewlines(row: string[]): number {

@@ -9,8 +9,11 @@
 export interface SourceRecord {
   /** Which staging table the record is for, when a source has several (BAG: vbo, num, vbo_num). */
   kind?: string;
-  /** Human position in the file for error messages: "regel 12", "blad Vergunningen rij 4". */
-  location: string;
+  /**
+   * Human position in the file for error messages: "blad Vergunningen rij 4". Absent means
+   * "regel <line>"; CSV readers leave it out because a string per row is measurable at scale.
+   */
+  location?: string;
   /** Numeric position (line or row number) kept with a staged or rejected row. */
   line: number;
   /** Canonical field name to raw value; missing and empty are both "no value". */

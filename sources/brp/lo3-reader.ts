@@ -92,14 +92,14 @@ export async function* readLo3(path: string, options: ReaderOptions = {}): Async
       person = { plId, fields: pick(row.fields, PERSON_ELEMENTS) };
       olderAddresses = 0;
     } else if (!person) {
-      throw new FileRejectedError(displayName, `${row.location}: vervolgregel (lege eerste kolom) zonder persoonslijst erboven`);
+      throw new FileRejectedError(displayName, `${row.location ?? `regel ${row.line}`}: vervolgregel (lege eerste kolom) zonder persoonslijst erboven`);
     }
     // A row without category-08 data carries history of other categories only.
     if (!addressColumns.some((i) => (raw[i]?.trim() ?? '') !== '')) continue;
     // Index 0 is the first row's address only: if that row has none, the history still starts at 1.
     const historyIndex = plId !== '' ? 0 : ++olderAddresses;
     yield {
-      location: row.location,
+      location: row.location ?? `regel ${row.line}`,
       line: row.line,
       fields: {
         pl_id: person.plId,
