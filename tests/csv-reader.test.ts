@@ -31,7 +31,7 @@ describe('NLExtract adres-full CSV (real sample)', () => {
     const rows = await all(FIXTURE, NLEXTRACT_COLUMNS);
     expect(rows).toHaveLength(99);
     expect(rows[0]).toMatchObject({
-      location: 'regel 2',
+      line: 2,
       fields: {
         verblijfsobject_id: '0363010000964973',
         nummeraanduiding_id: '0363200000081086',
