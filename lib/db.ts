@@ -13,8 +13,11 @@ export interface Session {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
   /** Several statements, no parameters: migrations and transform scripts. */
   exec(sql: string): Promise<void>;
-  /** COPY text-format lines into a table; returns the number of rows copied. */
-  copyIn(table: string, columns: string[], lines: AsyncIterable<string>): Promise<number>;
+  /**
+   * COPY lines into a table; returns the number of rows copied. Text format unless `options`
+   * (the COPY WITH clause, e.g. "FORMAT csv, DELIMITER ';'") says otherwise; no header lines.
+   */
+  copyIn(table: string, columns: string[], lines: AsyncIterable<string>, options?: string): Promise<number>;
 }
 
 export interface Database extends Session {
@@ -59,9 +62,9 @@ function pgSession(client: pg.PoolClient | pg.Pool): Session {
     async exec(sql) {
       await client.query(sql);
     },
-    async copyIn(table, columns, lines) {
+    async copyIn(table, columns, lines, options) {
       if (!('release' in client)) throw new Error('COPY needs a dedicated session (withSession or transaction)');
-      const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+      const stream = client.query(copyFrom(copyStatement(table, columns, 'STDIN', options)));
       await pipeline(Readable.from(batch(lines)), stream);
       return Number(stream.rowCount ?? 0);
     },
@@ -161,12 +164,12 @@ async function openPglite(dir: string): Promise<Database> {
     async exec(sql) {
       await db.exec(sql);
     },
-    async copyIn(table, columns, lines) {
+    async copyIn(table, columns, lines, options) {
       // Each chunk is a COPY of its own, so a chunk must end on a line boundary.
       let count = 0;
       let pending = '';
       const flush = async (text: string) => {
-        const result = await db.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], {
+        const result = await db.query(copyStatement(table, columns, "'/dev/blob'", options), [], {
           blob: new Blob([text]),
         });
         count += result.affectedRows ?? 0;
@@ -190,7 +193,7 @@ async function openPglite(dir: string): Promise<Database> {
     kysely,
     query: (sql, params) => exclusive(() => session.query(sql, params)),
     exec: (sql) => exclusive(() => session.exec(sql)),
-    copyIn: (t, c, l) => exclusive(() => session.copyIn(t, c, l)),
+    copyIn: (t, c, l, o) => exclusive(() => session.copyIn(t, c, l, o)),
     withSession: (fn) => exclusive(() => fn(session)),
     transaction: (fn) =>
       exclusive(async () => {
@@ -208,6 +211,10 @@ async function openPglite(dir: string): Promise<Database> {
       await db.close();
     },
   };
+}
+
+function copyStatement(table: string, columns: string[], from: string, options?: string): string {
+  return `COPY ${table}${columns.length ? ` (${columns.join(', ')})` : ''} FROM ${from}${options ? ` WITH (${options})` : ''}`;
 }
 
 /** COPY text format: backslash, tab, newline and carriage return escaped; null as \N. */

@@ -1,0 +1,193 @@
+/**
+ * npm run bench -- [--scale N] [--out DIR] [--regenerate]
+ *
+ * Generates a deterministic synthetic municipality of N residents (default 2,000,000), then in one
+ * run on one database: a raw COPY of the BRP and BAG files into plain text tables (the physical
+ * limit of this machine), and the full nightly pipeline over the same files, step by step. Prints
+ * a table and writes JSON. Quote ratios, not seconds: machines here are noisy.
+ */
+import { createReadStream, existsSync } from 'node:fs';
+import { link, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { loadConfig } from '../lib/config.ts';
+import { openDatabase, withUser, type Database } from '../lib/db.ts';
+import { createLogger } from '../lib/logger.ts';
+import { migrate } from '../lib/migrate.ts';
+import { Pseudonymizer } from '../lib/pseudonym.ts';
+import { runPipeline } from '../pipelines/run.ts';
+import { generateMunicipality } from '../synthetic/municipality.ts';
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '2000000' },
+    out: { type: 'string', default: 'bench/results' },
+    data: { type: 'string', default: 'bench/data' },
+    regenerate: { type: 'boolean', default: false },
+  },
+});
+const scale = Number(values.scale);
+if (!Number.isInteger(scale) || scale < 1000) throw new Error('--scale must be a whole number of at least 1000');
+
+interface Sample {
+  t: number;
+  rss: number;
+}
+const samples: Sample[] = [];
+const sampler = setInterval(() => samples.push({ t: Date.now(), rss: process.memoryUsage().rss }), 100);
+const peakBetween = (from: number, to: number) => Math.max(0, ...samples.filter((s) => s.t >= from - 100 && s.t <= to + 100).map((s) => s.rss));
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+async function main() {
+  const dataDir = resolve(String(values.data), String(scale));
+  const t0 = Date.now();
+  if (values.regenerate || !existsSync(join(dataDir, 'done'))) {
+    await rm(dataDir, { recursive: true, force: true });
+    const generated = await generateMunicipality(dataDir, { residents: scale });
+    await writeFile(join(dataDir, 'done'), JSON.stringify({ residents: generated.residents, verblijfsobjecten: generated.verblijfsobjecten }));
+  }
+  const generateMs = Date.now() - t0;
+
+  const adminUrl = process.env.DATABASE_URL;
+  const database = `pakhuis_bench_${scale}`;
+  let url: string | undefined;
+  if (adminUrl) {
+    const admin = new pg.Client({ connectionString: withUser(adminUrl) });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    const u = new URL(withUser(adminUrl));
+    u.pathname = `/${database}`;
+    url = u.toString();
+  }
+  const work = resolve('bench/work');
+  await rm(work, { recursive: true, force: true });
+  const config = loadConfig({
+    env: {},
+    overrides: {
+      DATABASE_URL: url,
+      PGLITE_DIR: join(work, 'pglite'),
+      INBOX_DIR: join(work, 'inbox'),
+      ARCHIVE_DIR: join(work, 'archive'),
+      OUT_DIR: join(work, 'out'),
+      PSEUDONYMIZATION_KEY: 'bench-key-0123456789abcdef0123456789abcdef',
+      FILE_STABLE_SECONDS: 0,
+      LOG_LEVEL: 'warn',
+    },
+  });
+  const db = await openDatabase({ url, pgliteDir: config.PGLITE_DIR });
+  await migrate(db);
+
+  // Hard links: the run archives (renames) its inbox files, the cached originals stay.
+  const files: Record<string, string> = {};
+  for (const source of ['bag', 'brp', 'permits', 'damocles']) {
+    const dir = join(dataDir, source);
+    if (!existsSync(dir)) continue;
+    await mkdir(join(config.INBOX_DIR, source), { recursive: true });
+    for (const name of await readdir(dir)) {
+      await link(join(dir, name), join(config.INBOX_DIR, source, name));
+      files[source] ??= join(dir, name);
+    }
+  }
+
+  const raw: Record<string, { ms: number; rows: number }> = {};
+  for (const source of ['brp', 'bag'] as const) {
+    const file = files[source]!;
+    const header = (await firstLine(file)).split(';');
+    const table = `bench_raw_${source}`;
+    await db.exec(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (${header.map((_, i) => `c${i} text`).join(', ')})`);
+    const started = Date.now();
+    raw[source] = { ms: 0, rows: await rawCopy(db, table, file) };
+    raw[source]!.ms = Date.now() - started;
+    await db.exec(`DROP TABLE ${table}`);
+  }
+
+  const ctx = { db, config, log: createLogger({ level: 'warn', format: 'json' }), pseudonymizer: new Pseudonymizer(config.PSEUDONYMIZATION_KEY!, 1) };
+  const runStarted = Date.now();
+  const summary = await runPipeline(ctx, { trigger: 'bench' });
+  const runMs = Date.now() - runStarted;
+  if (summary.status !== 'succeeded') throw new Error(`bench run failed: ${summary.error}`);
+  const { rows: steps } = await db.query<{ step: string; started_at: Date; finished_at: Date; rows_in: string | null; rows_out: string | null; details: Record<string, unknown> }>(
+    'SELECT step, started_at, finished_at, rows_in, rows_out, details FROM pakhuis.run_steps WHERE run_id = $1 ORDER BY started_at',
+    [summary.runId],
+  );
+  clearInterval(sampler);
+
+  const table: { step: string; seconds: number; rows: number | null; rowsPerSecond: number | null; peakRssMb: number; vsRawCopy?: number }[] = [];
+  for (const s of steps) {
+    const from = new Date(s.started_at).getTime();
+    const to = new Date(s.finished_at).getTime();
+    const rows = s.rows_in !== null ? Number(s.rows_in) : s.rows_out !== null ? Number(s.rows_out) : null;
+    const entry: (typeof table)[number] = {
+      step: s.step,
+      seconds: (to - from) / 1000,
+      rows,
+      rowsPerSecond: rows && to > from ? Math.round(rows / ((to - from) / 1000)) : null,
+      peakRssMb: mb(peakBetween(from, to)),
+    };
+    const source = /^ingest (brp|bag)\//.exec(s.step)?.[1];
+    if (source && raw[source]) entry.vsRawCopy = Math.round(((to - from) / raw[source]!.ms) * 100) / 100;
+    table.push(entry);
+    if (s.step === 'publish') {
+      const details = s.details as { transforms?: { script: string; ms: number }[]; rules?: { code: string; ms: number; produced: number }[] };
+      for (const t of details.transforms ?? []) table.push({ step: `  transform ${t.script}`, seconds: t.ms / 1000, rows: null, rowsPerSecond: null, peakRssMb: 0 });
+      for (const r of details.rules ?? []) table.push({ step: `  rule ${r.code}`, seconds: r.ms / 1000, rows: r.produced, rowsPerSecond: null, peakRssMb: 0 });
+    }
+  }
+  const result = {
+    scale,
+    database: db.kind,
+    node: process.version,
+    generatedIn: generateMs / 1000,
+    rawCopy: Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, { seconds: v.ms / 1000, rows: v.rows }])),
+    run: { seconds: runMs / 1000, peakRssMb: mb(peakBetween(runStarted, Date.now())), signals: summary.signalsPerRule },
+    steps: table,
+  };
+  await db.close();
+  await mkdir(String(values.out), { recursive: true });
+  const out = join(String(values.out), `bench-${scale}-${db.kind}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(out, JSON.stringify(result, null, 2));
+
+  const print = (line: string) => process.stdout.write(line + '\n');
+  print(`\nbench: ${scale} residents on ${db.kind} (generation ${result.generatedIn.toFixed(1)} s, cached in ${dataDir})`);
+  print(`raw COPY  brp: ${result.rawCopy.brp!.seconds.toFixed(2)} s for ${result.rawCopy.brp!.rows} rows; bag: ${result.rawCopy.bag!.seconds.toFixed(2)} s for ${result.rawCopy.bag!.rows} rows`);
+  print(`${'step'.padEnd(44)} ${'seconds'.padStart(8)} ${'rows'.padStart(10)} ${'rows/s'.padStart(10)} ${'peak MB'.padStart(8)} ${'x raw COPY'.padStart(10)}`);
+  for (const e of table) {
+    print(`${e.step.slice(0, 44).padEnd(44)} ${e.seconds.toFixed(2).padStart(8)} ${String(e.rows ?? '').padStart(10)} ${String(e.rowsPerSecond ?? '').padStart(10)} ${String(e.peakRssMb || '').padStart(8)} ${String(e.vsRawCopy ?? '').padStart(10)}`);
+  }
+  print(`whole run: ${result.run.seconds.toFixed(1)} s, peak RSS of this process ${result.run.peakRssMb} MB`);
+  print(`JSON: ${out}`);
+}
+
+async function firstLine(file: string): Promise<string> {
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 })) {
+    const end = (chunk as string).indexOf('\n');
+    return (end === -1 ? (chunk as string) : (chunk as string).slice(0, end)).replace(/^\uFEFF/, '').trim();
+  }
+  return '';
+}
+
+/** The physical limit: the file as it is, parsed by PostgreSQL's own CSV reader, nothing else. */
+async function rawCopy(db: Database, table: string, file: string): Promise<number> {
+  return db.withSession((session) => session.copyIn(table, [], withoutHeader(file), "FORMAT csv, DELIMITER ';'"));
+}
+
+async function* withoutHeader(file: string): AsyncGenerator<string> {
+  let first = true;
+  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    let text = chunk as string;
+    if (first) {
+      text = text.slice(text.indexOf('\n') + 1);
+      first = false;
+    }
+    yield text;
+  }
+}
+
+main().catch((error) => {
+  clearInterval(sampler);
+  console.error(error);
+  process.exitCode = 1;
+});
