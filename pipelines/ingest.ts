@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { once } from 'node:events';
 import { copyLine } from '../lib/db.ts';
 import { sqlState } from '../lib/errors.ts';
+import { failpoint } from '../lib/failpoint.ts';
 import { hashPath } from '../lib/file-hash.ts';
 import type { SourceDefinition, SourceFormat } from '../sources/source.ts';
 import { FileRejectedError, type SourceRecord } from '../sources/types.ts';
@@ -150,6 +151,19 @@ function summariseReasons(result: IngestResult & { _reasons?: Map<string, number
   });
 }
 
+/** No field of any register is anywhere near this long; a longer one is garbage or an attack. */
+export const MAX_FIELD_LENGTH = 1000;
+
+function tooLong(record: SourceRecord): { ok: false; column: string; reason: string } | undefined {
+  for (const key in record.fields) {
+    const value = record.fields[key];
+    if (value !== undefined && value.length > MAX_FIELD_LENGTH) {
+      return { ok: false, column: key, reason: `veld is ${value.length} tekens lang; het maximum is ${MAX_FIELD_LENGTH}` };
+    }
+  }
+  return undefined;
+}
+
 /** Routes validated rows: the live table streams into COPY, the others and rejections spool to disk. */
 class Staging {
   readonly #spools = new Map<string, { path: string; stream: WriteStream }>();
@@ -167,8 +181,8 @@ class Staging {
     const reasons = (result._reasons = new Map());
     let pending = '';
     for await (const record of records) {
-      result.rowsRead++;
-      const checked = source.validate(record, { pseudonymizer: ctx.pseudonymizer });
+      if (++result.rowsRead === 1000) await failpoint('ingest');
+      const checked = tooLong(record) ?? source.validate(record, { pseudonymizer: ctx.pseudonymizer });
       if (!checked.ok) {
         result.rowsRejected++;
         const key = `${checked.column}\u0000${checked.reason}`;

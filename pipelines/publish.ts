@@ -1,4 +1,5 @@
 import type { Session } from '../lib/db.ts';
+import { failpoint } from '../lib/failpoint.ts';
 import { RULES } from '../rules/index.ts';
 import { resolveRule, type ResolvedRule } from '../rules/rule.ts';
 import type { SourceName } from '../sources/source.ts';
@@ -41,6 +42,7 @@ export async function publish(ctx: PipelineContext, runId: number): Promise<Publ
     const available = new Set(loads.map((l) => l.source));
     const changed = new Set(loads.filter((l) => l.current === null || l.current !== l.load_id).map((l) => l.source));
     const transforms = await rebuildModel(tx, changed, available);
+    await failpoint('publish');
     await tx.query(
       `INSERT INTO model.source_state (source, load_id, run_id)
        SELECT source, load_id, $1 FROM publish_loads WHERE source = ANY ($2)
