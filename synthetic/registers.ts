@@ -69,138 +69,196 @@ const VERHUURDERS = ['Kamerverhuur Midden-Nederland', 'Flexwonen Groene Hart', '
 const PERSOONSNAMEN = ['J. de Vries', 'M. Yilmaz', 'P. Jansen', 'A. El Amrani', 'K. Nowak', 'S. Bakker', 'R. Visser', 'E. Kaya', 'T. Smit', 'L. Mulder'];
 const CORPORATIES = [{ kvk: '30123456', naam: 'Woonstichting Rijnhart' }, { kvk: '30234567', naam: 'Stichting GroenWonen' }];
 
-/** KvK numbers from a range no real register uses in these tests; one per company, never reused. */
+/** KvK numbers from a range of their own; one per company, never reused, so no company links two cases by accident. */
 const kvkFor = (n: number): string => String(69_000_000 + n);
 /** Persons from outside the municipality: valid BSNs far beyond the synthetic residents. */
 const outsiderBsn = (n: number): string => bsnFor(20_000_000 + n);
 
+/** How many times each planted scenario is repeated: a few for a town, more for a city. */
+const plantRounds = (verblijfsobjecten: number) => Math.max(1, Math.min(20, Math.round(verblijfsobjecten / 5000)));
+
 export async function generateRegisters(dir: string, plan: RegisterPlan): Promise<GeneratedRegisters> {
-  const random = rng(plan.seed);
-  const today = utcToday();
-  const daysAgo = (n: number) => new Date(today.getTime() - n * DAY);
-  const yearsAgo = (years: number, plusDays = 0) => {
-    const d = new Date(today);
-    d.setUTCFullYear(d.getUTCFullYear() - years);
-    return new Date(d.getTime() - plusDays * DAY);
-  };
-  const pool = new AddressPool(plan.addresses, random);
-  let kvkSerial = 0;
-  let outsider = 0;
-  let permitSerial = 0;
-  let caseSerial = 0;
-  const permitZaak = (year: number) => `Z/${year}/${String(++permitSerial).padStart(6, '0')}`;
-  const caseZaak = (year: number) => `DAM-${year}-${String(++caseSerial).padStart(3, '0')}`;
-  const company = (names: string[]) => ({ kvk: kvkFor(++kvkSerial), naam: `${pick(random, names)} ${pick(random, ['B.V.', 'V.O.F.', 'Holding B.V.'])}` });
-  const permits: Permit[] = [];
-  const cases: Case[] = [];
-  const planted: Record<string, string[]> = {
-    DAMOCLES_BEWONING: [],
-    DAMOCLES_BETROKKENE_ELDERS: [],
-    VERGUNNING_BIBOB: [],
-    HORECA_GEEN_PASSENDE_FUNCTIE: [],
-  };
-
-  // ---- planted cases, one or two per rule, on addresses nothing else uses
-
-  // A home closed for hard drugs six weeks ago, its tenant still registered there.
-  const closedHome = pool.take((a) => a.gebruiksdoel === 'woonfunctie' && a.residents.length > 0);
-  if (closedHome) {
-    const zaak = caseZaak(today.getUTCFullYear());
-    cases.push({
-      zaak, address: closedHome, byAddress: false, object: 'woning', constatering: daysAgo(60), drugs: 'hard', besluit: 'Sluiting',
-      start: daysAgo(45), duur: '3 maanden', eigenaar: CORPORATIES[0], huurder: { bsn: closedHome.residents[0]!, naam: pick(random, PERSOONSNAMEN) },
-    });
-    planted.DAMOCLES_BEWONING!.push(zaak);
+  const registers = new Registers(plan.addresses, plan.seed);
+  for (let round = 0; round < plantRounds(plan.verblijfsobjecten); round++) {
+    registers.plantClosedHome(round);
+    registers.plantOwnerAndTenantElsewhere(round);
+    registers.plantPermitOnClosedPremises(round);
+    registers.plantHoreca('kantoorfunctie', round);
+    registers.plantHoreca('woonfunctie', round);
   }
-
-  // Premises closed last spring: the owner lives elsewhere in town, the tenant company runs a bar elsewhere.
-  const closedShop = pool.take((a) => a.gebruiksdoel !== 'woonfunctie') ?? pool.take(() => true);
-  const ownerHome = pool.take((a) => a.gebruiksdoel === 'woonfunctie' && a.residents.length > 0);
-  const barElsewhere = pool.take((a) => a.gebruiksdoel === 'bijeenkomstfunctie' || a.gebruiksdoel === 'winkelfunctie') ?? pool.take(() => true);
-  if (closedShop && ownerHome && barElsewhere) {
-    const tenant = company(HORECA_NAMEN);
-    const zaak = caseZaak(today.getUTCFullYear() - 1);
-    cases.push({
-      zaak, address: closedShop, byAddress: true, object: 'lokaal', constatering: daysAgo(250), drugs: 'voorbereidingshandelingen', besluit: 'Sluiting',
-      start: daysAgo(230), einde: daysAgo(140), eigenaar: { bsn: ownerHome.residents[0]!, naam: pick(random, PERSOONSNAMEN) }, huurder: tenant,
-    });
-    planted.DAMOCLES_BETROKKENE_ELDERS!.push(`${zaak}/eigenaar`, `${zaak}/huurder`);
-    const bar = permitZaak(today.getUTCFullYear() - 2);
-    permits.push({ zaak: bar, type: 'Exploitatievergunning', address: barElsewhere, byAddress: false, ...tenant, verleend: yearsAgo(2), status: 'Verleend' });
-    planted.VERGUNNING_BIBOB!.push(bar);
-  }
-
-  // An alcohol permit for premises that were closed under Damocles two years ago.
-  const reopened = pool.take((a) => a.gebruiksdoel === 'bijeenkomstfunctie' || a.gebruiksdoel === 'winkelfunctie') ?? pool.take(() => true);
-  if (reopened) {
-    cases.push({
-      zaak: caseZaak(today.getUTCFullYear() - 2), address: reopened, byAddress: false, object: 'lokaal', constatering: yearsAgo(2, 40), drugs: 'soft',
-      besluit: 'Sluiting', start: yearsAgo(2, 20), duur: '6', eigenaar: company(VERHUURDERS), huurder: company(HORECA_NAMEN),
-    });
-    const permit = permitZaak(today.getUTCFullYear());
-    const holder = company(HORECA_NAMEN);
-    permits.push({ zaak: permit, type: 'Alcoholwetvergunning', address: reopened, byAddress: true, ...holder, verleend: daysAgo(90), status: 'Verleend' });
-    planted.VERGUNNING_BIBOB!.push(permit);
-  }
-
-  // Horeca in an office and in a house.
-  for (const doel of ['kantoorfunctie', 'woonfunctie']) {
-    const address = pool.take((a) => a.gebruiksdoel === doel);
-    if (!address) continue;
-    const zaak = permitZaak(today.getUTCFullYear() - 1);
-    permits.push({ zaak, type: doel === 'woonfunctie' ? 'Horeca' : 'Exploitatievergunning', address, byAddress: false, ...company(HORECA_NAMEN), verleend: daysAgo(300), tot: yearsAgo(-4), status: 'Verleend' });
-    planted.HORECA_GEEN_PASSENDE_FUNCTIE!.push(zaak);
-  }
-
-  // ---- background: ordinary permits and cases that no rule should flag
-
-  const permitCount = Math.max(8, Math.round(plan.verblijfsobjecten / 150));
-  for (let i = permits.length; i < permitCount; i++) {
-    const horeca = random() < 0.45;
-    const address = horeca
-      ? pool.take((a) => a.gebruiksdoel === 'bijeenkomstfunctie' || a.gebruiksdoel === 'winkelfunctie')
-      : pool.take((a) => a.gebruiksdoel === 'woonfunctie');
-    if (!address) continue;
-    const verleend = daysAgo(between(random, 30, 8 * 365));
-    const type = horeca ? pick(random, ['Exploitatievergunning', 'Alcoholwetvergunning', 'Drank- en Horecavergunning', 'Terrasvergunning']) : pick(random, ['Omzettingsvergunning', 'Kamerverhuur', 'Huisvesting arbeidsmigranten']);
-    const holder = horeca || random() < 0.5 ? company(horeca ? HORECA_NAMEN : VERHUURDERS) : { bsn: outsiderBsn(++outsider), naam: pick(random, PERSOONSNAMEN) };
-    const tot = horeca && random() < 0.6 ? undefined : new Date(verleend.getTime() + 5 * 365 * DAY);
-    const status = random() < 0.08 ? 'Ingetrokken' : random() < 0.05 ? 'In behandeling' : 'Verleend';
-    permits.push({ zaak: permitZaak(verleend.getUTCFullYear()), type, address, byAddress: random() < 0.4, ...holder, verleend, tot, status });
-  }
-
-  const caseCount = Math.max(5, Math.round(plan.verblijfsobjecten / 2000));
-  for (let i = cases.length; i < caseCount; i++) {
-    const constatering = daysAgo(between(random, 20, 6 * 365));
-    const year = constatering.getUTCFullYear();
-    // A first finding of soft drugs in a home ends in a warning; closures here are of premises.
-    const home = random() < 0.5 ? pool.take((a) => a.gebruiksdoel === 'woonfunctie') : undefined;
-    if (home) {
-      cases.push({
-        zaak: caseZaak(year), address: home, byAddress: random() < 0.5, object: 'woning', constatering, drugs: pick(random, ['soft', 'hennep']),
-        besluit: pick(random, ['Waarschuwing', 'Last onder dwangsom']), eigenaar: pick(random, CORPORATIES),
-        huurder: home.residents[0] ? { bsn: home.residents[0], naam: pick(random, PERSOONSNAMEN) } : undefined,
-      });
-      continue;
-    }
-    const premises = pool.take((a) => a.gebruiksdoel !== 'woonfunctie');
-    if (!premises) continue;
-    const start = new Date(constatering.getTime() + between(random, 14, 60) * DAY);
-    const indefinite = random() < 0.15;
-    cases.push({
-      zaak: caseZaak(year), address: premises, byAddress: random() < 0.5, object: 'lokaal', constatering, drugs: pick(random, ['hard', 'hennep', 'voorbereidingshandelingen']),
-      besluit: 'Sluiting', start, duur: indefinite ? 'onbepaalde tijd' : `${pick(random, [3, 6, 12])} maanden`,
-      eigenaar: { bsn: outsiderBsn(++outsider), naam: pick(random, PERSOONSNAMEN) }, huurder: company(HORECA_NAMEN),
-    });
-  }
+  // Scaled to the municipality, with a handful at least so a small demo still has an ordinary register.
+  const permitCount = Math.max(8, Math.round(plan.verblijfsobjecten / 150) - registers.permits.length);
+  for (let i = 0; i < permitCount; i++) registers.backgroundPermit();
+  const caseCount = Math.max(5, Math.round(plan.verblijfsobjecten / 2000) - registers.cases.length);
+  for (let i = 0; i < caseCount; i++) registers.backgroundCase();
 
   await mkdir(join(dir, 'permits'), { recursive: true });
   await mkdir(join(dir, 'damocles'), { recursive: true });
   const permitFile = join(dir, 'permits', 'vergunningen.xlsx');
   const caseFile = join(dir, 'damocles', 'damocles-register.csv');
-  await writeFile(permitFile, permitWorkbook(permits));
-  await writeFile(caseFile, caseCsv(cases), 'utf8');
-  return { files: [permitFile, caseFile], planted };
+  await writeFile(permitFile, permitWorkbook(registers.permits));
+  await writeFile(caseFile, caseCsv(registers.cases), 'utf8');
+  return { files: [permitFile, caseFile], planted: registers.planted };
+}
+
+const isHorecaPlace = (a: SampleAddress) => a.gebruiksdoel === 'bijeenkomstfunctie' || a.gebruiksdoel === 'winkelfunctie';
+const isInhabitedHome = (a: SampleAddress) => a.gebruiksdoel === 'woonfunctie' && a.residents.length > 0;
+
+/**
+ * The two registers being written. Planted cases take addresses nobody else uses, and their
+ * parties (companies, outsiders) appear nowhere else, so each flags exactly the rule it is for.
+ */
+class Registers {
+  readonly permits: Permit[] = [];
+  readonly cases: Case[] = [];
+  readonly planted: Record<string, string[]> = {
+    DAMOCLES_BEWONING: [],
+    DAMOCLES_BETROKKENE_ELDERS: [],
+    VERGUNNING_BIBOB: [],
+    HORECA_GEEN_PASSENDE_FUNCTIE: [],
+  };
+  readonly #random: () => number;
+  readonly #pool: AddressPool;
+  readonly #today = utcToday();
+  #kvk = 0;
+  #outsider = 0;
+  #permitSerial = 0;
+  #caseSerial = 0;
+
+  constructor(addresses: SampleAddress[], seed: number) {
+    this.#random = rng(seed);
+    this.#pool = new AddressPool(addresses, this.#random);
+  }
+
+  /** A home closed for hard drugs some weeks ago, its tenant still registered there. */
+  plantClosedHome(round: number): void {
+    const home = this.#pool.take(isInhabitedHome);
+    if (!home) return;
+    const zaak = this.#caseZaak(this.#today);
+    this.cases.push({
+      zaak, address: home, byAddress: round % 2 === 1, object: 'woning', constatering: this.#daysAgo(60 + round), drugs: 'hard', besluit: 'Sluiting',
+      start: this.#daysAgo(45 + round), duur: '3 maanden', eigenaar: CORPORATIES[0], huurder: { bsn: home.residents[0]!, naam: this.#personName() },
+    });
+    this.planted.DAMOCLES_BEWONING!.push(zaak);
+  }
+
+  /** Premises closed last spring: the owner lives elsewhere in town, the tenant company runs a bar elsewhere. */
+  plantOwnerAndTenantElsewhere(round: number): void {
+    const premises = this.#pool.take((a) => a.gebruiksdoel !== 'woonfunctie') ?? this.#pool.take(() => true);
+    const ownerHome = this.#pool.take(isInhabitedHome);
+    const bar = this.#pool.take(isHorecaPlace) ?? this.#pool.take(() => true);
+    if (!premises || !ownerHome || !bar) return;
+    const tenant = this.#company(HORECA_NAMEN);
+    const constatering = this.#daysAgo(250 + round * 7);
+    const zaak = this.#caseZaak(constatering);
+    this.cases.push({
+      zaak, address: premises, byAddress: round % 2 === 0, object: 'lokaal', constatering, drugs: 'voorbereidingshandelingen', besluit: 'Sluiting',
+      start: this.#daysAgo(230 + round * 7), einde: this.#daysAgo(140 + round * 7), eigenaar: { bsn: ownerHome.residents[0]!, naam: this.#personName() }, huurder: tenant,
+    });
+    this.planted.DAMOCLES_BETROKKENE_ELDERS!.push(`${zaak}/eigenaar`, `${zaak}/huurder`);
+    const verleend = this.#yearsAgo(2, round);
+    const permit = this.#permitZaak(verleend);
+    this.permits.push({ zaak: permit, type: 'Exploitatievergunning', address: bar, byAddress: round % 2 === 1, ...tenant, verleend, status: 'Verleend' });
+    this.planted.VERGUNNING_BIBOB!.push(permit);
+  }
+
+  /** An alcohol permit for premises that were closed under Damocles two years ago. */
+  plantPermitOnClosedPremises(round: number): void {
+    const premises = this.#pool.take(isHorecaPlace) ?? this.#pool.take(() => true);
+    if (!premises) return;
+    const constatering = this.#yearsAgo(2, 40 + round);
+    this.cases.push({
+      zaak: this.#caseZaak(constatering), address: premises, byAddress: round % 2 === 1, object: 'lokaal', constatering, drugs: 'soft',
+      besluit: 'Sluiting', start: this.#yearsAgo(2, 20 + round), duur: '6', eigenaar: this.#company(VERHUURDERS), huurder: this.#company(HORECA_NAMEN),
+    });
+    const verleend = this.#daysAgo(90 + round);
+    const permit = this.#permitZaak(verleend);
+    this.permits.push({ zaak: permit, type: 'Alcoholwetvergunning', address: premises, byAddress: round % 2 === 0, ...this.#company(HORECA_NAMEN), verleend, status: 'Verleend' });
+    this.planted.VERGUNNING_BIBOB!.push(permit);
+  }
+
+  /** Horeca in an office or in a house. */
+  plantHoreca(doel: 'kantoorfunctie' | 'woonfunctie', round: number): void {
+    const address = this.#pool.take((a) => a.gebruiksdoel === doel);
+    if (!address) return;
+    const verleend = this.#daysAgo(300 + round);
+    const zaak = this.#permitZaak(verleend);
+    this.permits.push({
+      zaak, type: doel === 'woonfunctie' ? 'Horeca' : 'Exploitatievergunning', address, byAddress: round % 2 === 1, ...this.#company(HORECA_NAMEN),
+      verleend, tot: this.#yearsAgo(-4), status: 'Verleend',
+    });
+    this.planted.HORECA_GEEN_PASSENDE_FUNCTIE!.push(zaak);
+  }
+
+  /** Horeca where horeca belongs, room rental in homes; holders that appear in no Damocles case. */
+  backgroundPermit(): void {
+    const random = this.#random;
+    const horeca = random() < 0.45;
+    const address = this.#pool.take(horeca ? isHorecaPlace : (a) => a.gebruiksdoel === 'woonfunctie');
+    if (!address) return;
+    const verleend = this.#daysAgo(between(random, 30, 8 * 365));
+    const type = horeca
+      ? pick(random, ['Exploitatievergunning', 'Alcoholwetvergunning', 'Drank- en Horecavergunning', 'Terrasvergunning'])
+      : pick(random, ['Omzettingsvergunning', 'Kamerverhuur', 'Huisvesting arbeidsmigranten']);
+    const holder = horeca || random() < 0.5 ? this.#company(horeca ? HORECA_NAMEN : VERHUURDERS) : { bsn: outsiderBsn(++this.#outsider), naam: this.#personName() };
+    const tot = horeca && random() < 0.6 ? undefined : new Date(verleend.getTime() + 5 * 365 * DAY);
+    const status = random() < 0.08 ? 'Ingetrokken' : random() < 0.05 ? 'In behandeling' : 'Verleend';
+    this.permits.push({ zaak: this.#permitZaak(verleend), type, address, byAddress: random() < 0.4, ...holder, verleend, tot, status });
+  }
+
+  /**
+   * A first finding of soft drugs in a home ends in a warning or a penalty, not a closure; the
+   * closures here are of premises nobody lives in, owned by people from outside the municipality.
+   */
+  backgroundCase(): void {
+    const random = this.#random;
+    const constatering = this.#daysAgo(between(random, 20, 6 * 365));
+    const home = random() < 0.5 ? this.#pool.take((a) => a.gebruiksdoel === 'woonfunctie') : undefined;
+    if (home) {
+      this.cases.push({
+        zaak: this.#caseZaak(constatering), address: home, byAddress: random() < 0.5, object: 'woning', constatering, drugs: pick(random, ['soft', 'hennep']),
+        besluit: pick(random, ['Waarschuwing', 'Last onder dwangsom']), eigenaar: pick(random, CORPORATIES),
+        huurder: home.residents[0] ? { bsn: home.residents[0], naam: this.#personName() } : undefined,
+      });
+      return;
+    }
+    const premises = this.#pool.take((a) => a.gebruiksdoel !== 'woonfunctie');
+    if (!premises) return;
+    const start = new Date(constatering.getTime() + between(random, 14, 60) * DAY);
+    const indefinite = random() < 0.15;
+    this.cases.push({
+      zaak: this.#caseZaak(constatering), address: premises, byAddress: random() < 0.5, object: 'lokaal', constatering,
+      drugs: pick(random, ['hard', 'hennep', 'voorbereidingshandelingen']), besluit: 'Sluiting', start,
+      duur: indefinite ? 'onbepaalde tijd' : `${pick(random, [3, 6, 12])} maanden`,
+      eigenaar: { bsn: outsiderBsn(++this.#outsider), naam: this.#personName() }, huurder: this.#company(HORECA_NAMEN),
+    });
+  }
+
+  #daysAgo(n: number): Date {
+    return new Date(this.#today.getTime() - n * DAY);
+  }
+
+  #yearsAgo(years: number, plusDays = 0): Date {
+    const d = new Date(this.#today);
+    d.setUTCFullYear(d.getUTCFullYear() - years);
+    return new Date(d.getTime() - plusDays * DAY);
+  }
+
+  #permitZaak(date: Date): string {
+    return `Z/${date.getUTCFullYear()}/${String(++this.#permitSerial).padStart(6, '0')}`;
+  }
+
+  #caseZaak(date: Date): string {
+    return `DAM-${date.getUTCFullYear()}-${String(++this.#caseSerial).padStart(3, '0')}`;
+  }
+
+  #company(names: string[]): { kvk: string; naam: string } {
+    return { kvk: kvkFor(++this.#kvk), naam: `${pick(this.#random, names)} ${pick(this.#random, ['B.V.', 'V.O.F.', 'Holding B.V.'])}` };
+  }
+
+  #personName(): string {
+    return pick(this.#random, PERSOONSNAMEN);
+  }
 }
 
 /** Hands out each sample address once, in a seeded random order, so planted cases never share one. */
