@@ -82,6 +82,19 @@ describe('names and BSNs from the permit and Damocles registers', () => {
     expect(rows).toHaveLength(4);
   });
 
+  it('removes a name from identity once the register no longer names the person', async () => {
+    await writeInbox(ctx.config.INBOX_DIR, {
+      permits: [{ zaak: 'V-1', type: 'exploitatievergunning', obj: shop, bsn: resident.bsn, naam: 'Registernaam', van: day(-10) }],
+    });
+    expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');
+    const { rows } = await ctx.db.query<{ pseudonym: string; bron: string }>(`SELECT pseudonym, bron FROM identity.persoon ORDER BY bron`);
+    const p = (bsn: string) => ctx.pseudonymizer.pseudonymise(bsn);
+    expect(rows).toEqual(expect.arrayContaining([{ pseudonym: p(resident.bsn), bron: 'brp' }, { pseudonym: p(owner), bron: 'damocles' }]));
+    expect(rows.map((r) => r.pseudonym)).not.toContain(p(holderOnly));
+    expect(rows.map((r) => r.pseudonym)).not.toContain(p(soleTrader));
+    expect(rows).toHaveLength(2);
+  });
+
   it('keeps them out of the log', () => {
     const log = ctx.logOutput.join('');
     expect(log.length).toBeGreaterThan(0);

@@ -44,6 +44,13 @@ FROM (
 ) h
 ORDER BY zaaknummer, coalesce(pseudonym, kvk), line DESC;
 
+-- Data minimisation: a name this register brought in goes when the register no longer names the
+-- person, unless the Damocles register still does. BRP names are not this script's to remove.
+DELETE FROM identity.persoon i
+WHERE i.bron = 'permits'
+  AND NOT EXISTS (SELECT 1 FROM permit_rows p WHERE p.houder_pseudonym = i.pseudonym)
+  AND NOT EXISTS (SELECT 1 FROM model.partij d WHERE d.zaak_soort = 'damocles' AND d.pseudonym = i.pseudonym);
+
 -- A name from a permit never replaces one that is already known (BRP's, or an earlier register's).
 INSERT INTO identity.persoon (pseudonym, key_version, naam, bron)
 SELECT DISTINCT ON (houder_pseudonym) houder_pseudonym, key_version, houder_naam, 'permits'

@@ -48,6 +48,12 @@ FROM (
 ) p
 ORDER BY zaaknummer, rol, coalesce(pseudonym, kvk), line DESC;
 
+-- As in 30_permits.sql: names this register brought in leave with it.
+DELETE FROM identity.persoon i
+WHERE i.bron = 'damocles'
+  AND NOT EXISTS (SELECT 1 FROM damocles_parties d WHERE d.pseudonym = i.pseudonym)
+  AND NOT EXISTS (SELECT 1 FROM model.partij v WHERE v.zaak_soort = 'vergunning' AND v.pseudonym = i.pseudonym);
+
 INSERT INTO identity.persoon (pseudonym, key_version, naam, bron)
 SELECT DISTINCT ON (pseudonym) pseudonym, key_version, naam, 'damocles'
 FROM damocles_parties
