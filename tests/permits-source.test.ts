@@ -57,6 +57,7 @@ describe('permits: validating a register row', () => {
   it('keeps a company name, drops a name nobody can be linked to, and splits "7-2"', () => {
     expect(staged({ ...base, houder_naam: 'Café De Molen B.V.' })).toMatchObject({ houder_kvk: '12345678', houder_naam: 'Café De Molen B.V.', key_version: null });
     expect(staged({ ...base, houder_kvk: '', houder_naam: 'Iemand' })).toMatchObject({ houder_pseudonym: null, houder_kvk: null, houder_naam: null });
+    expect(staged({ ...base, houder_kvk: '1234567' }).houder_kvk).toBe('01234567');
     expect(staged({ ...base, huisnummer: '7-2' })).toMatchObject({ huisnummer: 7, huisletter: null, huisnummertoevoeging: '2' });
     expect(staged({ ...base, status: 'Vergund' }).status).toBe('verleend');
     expect(staged({ ...base, status: 'In behandeling' }).status).toBe('aangevraagd');
@@ -72,7 +73,7 @@ describe('permits: validating a register row', () => {
     [{ huisnummer: '12 bis ter' }, ['huisnummer', 'huisnummer is geen geheel getal']],
     [{ verblijfsobject_id: '0632100000000001' }, ['verblijfsobject_id', 'BAG-identificatie heeft objecttypecode 10, verwacht 01 of 02 of 03 (verblijfsobject/ligplaats/standplaats)']],
     [{ houder_bsn: '123456789' }, ['houder_bsn', 'BSN voldoet niet aan de 11-proef']],
-    [{ houder_kvk: '1234567' }, ['houder_kvk', 'KvK-nummer moet 8 cijfers zijn']],
+    [{ houder_kvk: '123456' }, ['houder_kvk', 'KvK-nummer moet 8 cijfers zijn']],
     [{ datum_verleend: '31-02-2024' }, ['datum_verleend', 'datum 2024-02-31 bestaat niet']],
     [{ geldig_tot: 'morgen' }, ['geldig_tot', 'datum heeft geen herkenbare vorm (JJJJMMDD, JJJJ-MM-DD of DD-MM-JJJJ)']],
     [{ datum_verleend: '01-02-2024', geldig_tot: '31-01-2024' }, ['geldig_tot', 'einde geldigheid ligt voor de begindatum']],

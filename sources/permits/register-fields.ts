@@ -41,10 +41,13 @@ export interface Party {
   naam: string | null;
 }
 
-/** A party (holder, owner, tenant) from `<prefix>_bsn`, `<prefix>_kvk` and `<prefix>_naam`. */
+/**
+ * A party (holder, owner, tenant) from `<prefix>_bsn`, `<prefix>_kvk` and `<prefix>_naam`. A KvK
+ * number of 7 digits lost its leading zero in an Excel number cell, as BSNs do.
+ */
 export function partyValues(record: SourceRecord, prefix: string, pseudonymizer: Pseudonymizer): Party {
   const bsn = optional(record, `${prefix}_bsn`, checkBsn);
-  const kvk = optional(record, `${prefix}_kvk`, checkKvk);
+  const kvk = optional(record, `${prefix}_kvk`, (raw) => checkKvk(/^\d{7}$/.test(raw) ? '0' + raw : raw));
   const identified = bsn !== null || kvk !== null;
   return {
     pseudonym: bsn === null ? null : pseudonymizer.pseudonymise(bsn),
