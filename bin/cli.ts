@@ -161,6 +161,28 @@ const COMMANDS: Record<string, Command> = {
       }
     },
   },
+  reveal: {
+    summary: 'show the names behind one signal (audited: who, when, why, which signal)',
+    usage: 'pakhuis reveal <signal-id> --reason "why, at least 10 characters" [--by NAME]',
+    options: { reason: { type: 'string' }, by: { type: 'string' } },
+    async run({ positionals, values }) {
+      const [id] = positionals;
+      if (!id || !/^\d+$/.test(id) || !values.reason) throw new UsageError(this.usage);
+      const ctx = await openContext({ requireKey: false });
+      try {
+        const by = (values.by as string | undefined) ?? userInfo().username;
+        const { rows } = await ctx.db.query<{ geslachtsnaam: string | null; voornamen: string | null; geboortedatum: string | null; relatie: string }>(
+          'SELECT * FROM reident.reveal($1, $2, $3)',
+          [Number(id), String(values.reason), by],
+        );
+        print(`signaal ${id}: ${rows.length} persoon/personen (deze inzage is vastgelegd)`);
+        for (const r of rows) print(`  ${[r.voornamen, r.geslachtsnaam].filter(Boolean).join(' ') || '(naam onbekend)'}  geb. ${r.geboortedatum ?? '?'}  ${r.relatie}`);
+        return 0;
+      } finally {
+        await ctx.db.close();
+      }
+    },
+  },
   demo: {
     summary: 'generate a Woerden-sized synthetic municipality and run the pipeline over it',
     usage: 'pakhuis demo [--residents N] [--data-dir DIR]',

@@ -30,13 +30,17 @@ export async function migrate(db: Database, log?: Logger): Promise<string[]> {
   return db.withSession(async (session) => {
     await session.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
-      await session.exec(`
-        CREATE SCHEMA IF NOT EXISTS pakhuis_meta;
-        CREATE TABLE IF NOT EXISTS pakhuis_meta.migrations (
-          id integer PRIMARY KEY,
-          name text NOT NULL,
-          applied_at timestamptz NOT NULL DEFAULT now()
-        );`);
+      // Only the first migration needs the right to create; an up-to-date database is only read.
+      const { rows: exists } = await session.query<{ t: string | null }>(`SELECT to_regclass('pakhuis_meta.migrations')::text AS t`);
+      if (!exists[0]?.t) {
+        await session.exec(`
+          CREATE SCHEMA IF NOT EXISTS pakhuis_meta;
+          CREATE TABLE IF NOT EXISTS pakhuis_meta.migrations (
+            id integer PRIMARY KEY,
+            name text NOT NULL,
+            applied_at timestamptz NOT NULL DEFAULT now()
+          );`);
+      }
       const { rows } = await session.query<{ id: number }>('SELECT id FROM pakhuis_meta.migrations');
       const done = new Set(rows.map((r) => Number(r.id)));
       const applied: string[] = [];
@@ -53,6 +57,10 @@ export async function migrate(db: Database, log?: Logger): Promise<string[]> {
         }
         log?.info({ migration: migration.name }, 'migration applied');
         applied.push(migration.name);
+      }
+      if (applied.length > 0) {
+        const { rows: grants } = await session.query<{ f: string | null }>(`SELECT to_regprocedure('pakhuis_meta.apply_grants()')::text AS f`);
+        if (grants[0]?.f) await session.query('SELECT pakhuis_meta.apply_grants()');
       }
       return applied;
     } finally {

@@ -24,7 +24,7 @@ describe('migrations', () => {
 
   it('apply once when two processes start at once', async () => {
     if (!ctx.url) return; // PGlite is one process and one connection: nothing can race there.
-    await ctx.db.exec('DROP SCHEMA pakhuis, staging, model, identity, signals, pakhuis_meta CASCADE');
+    await ctx.db.exec('DROP SCHEMA pakhuis, staging, model, identity, signals, reident, audit, pakhuis_meta CASCADE');
     const a = await openDatabase({ url: ctx.url });
     const b = await openDatabase({ url: ctx.url });
     try {
