@@ -1,6 +1,7 @@
 import { RunLockedError, StepError, oneLine } from '../lib/errors.ts';
 import { createNightlyReport, deliverPending, type DeliveryOutcome } from '../reports/outbox.ts';
 import { checkFreshness, freshnessWarnings } from './freshness.ts';
+import { purgeExpired } from './retention.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import type { PipelineContext } from './context.ts';
 import { archive, scanInbox } from './inbox.ts';
@@ -100,6 +101,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
       details: { changed: p.changed, transforms: p.transforms, rules: p.rules, signals: p.signals },
     }));
     for (const rule of summary.publish.rules) summary.signalsPerRule[rule.code] = rule.produced;
+    await step('retention', () => purgeExpired(ctx), (c) => ({ out: c.stagingRows + c.rejectedRows + c.resolvedSignals + c.archivedFolders, details: c }));
     summary.warnings.push(...freshnessWarnings(await checkFreshness(db, config)));
     const report = await step('report', () =>
       createNightlyReport(ctx, {

@@ -1,0 +1,64 @@
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PipelineContext } from './context.ts';
+
+export interface PurgeCounts {
+  stagingLoads: number;
+  stagingRows: number;
+  rejectedRows: number;
+  archivedFolders: number;
+  resolvedSignals: number;
+}
+
+const STAGING_TABLES = ['staging.brp', 'staging.bag_vbo', 'staging.bag_num', 'staging.bag_vbo_num', 'staging.permits', 'staging.damocles'];
+
+/**
+ * Retention, run nightly after publishing. Staged rows of loads older than the limit go, except
+ * the loads the model is published from (the model can be rebuilt from them); the load records
+ * themselves stay as the manifest that keeps a file from loading twice. Rejected rows, archived
+ * input files (by the day folder they were archived in) and long-resolved signals go too. Audit
+ * records (re-identification, triage history, run records) are kept.
+ */
+export async function purgeExpired(ctx: PipelineContext, now = new Date()): Promise<PurgeCounts> {
+  const { db, config } = ctx;
+  const counts: PurgeCounts = { stagingLoads: 0, stagingRows: 0, rejectedRows: 0, archivedFolders: 0, resolvedSignals: 0 };
+  await db.transaction(async (tx) => {
+    const stagingCutoff = new Date(now.getTime() - config.RETENTION_STAGING_DAYS * 86_400_000);
+    const { rows: loads } = await tx.query<{ id: string }>(
+      `SELECT id FROM pakhuis.loads l
+       WHERE l.loaded_at < $1 AND NOT EXISTS (SELECT 1 FROM model.source_state s WHERE s.load_id = l.id)`,
+      [stagingCutoff],
+    );
+    const ids = loads.map((l) => Number(l.id));
+    if (ids.length) {
+      for (const table of STAGING_TABLES) {
+        counts.stagingRows += (await tx.query(`DELETE FROM ${table} WHERE load_id = ANY ($1::bigint[])`, [ids])).rowCount;
+      }
+      counts.stagingLoads = ids.length;
+    }
+    counts.rejectedRows = (await tx.query('DELETE FROM pakhuis.rejected_rows WHERE rejected_at < $1', [stagingCutoff])).rowCount;
+    counts.resolvedSignals = (
+      await tx.query(
+        `DELETE FROM pakhuis.signals WHERE status = 'resolved' AND resolved_at < $1::timestamptz - make_interval(months => $2::int)`,
+        [now, config.RETENTION_RESOLVED_SIGNAL_MONTHS],
+      )
+    ).rowCount;
+  });
+  counts.archivedFolders = await purgeArchive(config.ARCHIVE_DIR, new Date(now.getTime() - config.RETENTION_ARCHIVE_DAYS * 86_400_000));
+  return counts;
+}
+
+/** Archive layout is <archive>/<source>/<yyyy-mm-dd>/…: whole day folders older than the cutoff go. */
+async function purgeArchive(archiveDir: string, cutoff: Date): Promise<number> {
+  const day = cutoff.toISOString().slice(0, 10);
+  let removed = 0;
+  for (const source of await readdir(archiveDir).catch(() => [] as string[])) {
+    for (const folder of await readdir(join(archiveDir, source)).catch(() => [] as string[])) {
+      if (/^\d{4}-\d{2}-\d{2}$/.test(folder) && folder < day) {
+        await rm(join(archiveDir, source, folder), { recursive: true, force: true });
+        removed++;
+      }
+    }
+  }
+  return removed;
+}
