@@ -7,6 +7,7 @@ import { copyLine } from '../lib/db.ts';
 import { sqlState } from '../lib/errors.ts';
 import { failpoint } from '../lib/failpoint.ts';
 import { hashPath } from '../lib/file-hash.ts';
+import { Progress } from '../lib/progress.ts';
 import type { SourceDefinition, SourceFormat } from '../sources/source.ts';
 import { FileRejectedError, type SourceRecord } from '../sources/types.ts';
 import type { PipelineContext } from './context.ts';
@@ -62,7 +63,7 @@ export async function ingestFile(
       );
       const loadId = Number(rows[0]!.id);
       result.loadId = loadId;
-      const staged = new Staging(source, loadId, spoolDir, ctx, result);
+      const staged = new Staging(source, loadId, spoolDir, ctx, result, await Progress.forFile(path, displayName, ctx.log));
       const [live, ...spooledTables] = Object.keys(source.tables);
       await tx.copyIn(live!, ['load_id', 'line', ...source.tables[live!]!], staged.lines(records, live!));
       await staged.closeSpools();
@@ -174,14 +175,16 @@ class Staging {
     readonly dir: string,
     readonly ctx: PipelineContext,
     readonly result: IngestResult & { _reasons?: Map<string, number> },
+    readonly progress: Progress | null = null,
   ) {}
 
   async *lines(records: AsyncIterable<SourceRecord>, live: string): AsyncGenerator<string> {
-    const { source, loadId, result, ctx } = this;
+    const { source, loadId, result, ctx, progress } = this;
     const reasons = (result._reasons = new Map());
     let pending = '';
     for await (const record of records) {
       if (++result.rowsRead === 1000) await failpoint('ingest');
+      progress?.tick();
       const checked = tooLong(record) ?? source.validate(record, { pseudonymizer: ctx.pseudonymizer });
       if (!checked.ok) {
         result.rowsRejected++;
@@ -205,6 +208,7 @@ class Staging {
       }
     }
     if (pending) yield pending;
+    progress?.done();
   }
 
   /** The row as read, minus BSNs: a valid one becomes its pseudonym, an invalid one is masked. */
