@@ -41,13 +41,18 @@ export async function runDemo(options: DemoOptions): Promise<RunSummary> {
   try {
     const summary = await runPipeline(ctx, { trigger: 'demo' });
     print(formatSummary(summary));
-    const { rows } = await ctx.db.query<{ verblijfsobject_id: string }>(
-      `SELECT verblijfsobject_id FROM pakhuis.signals WHERE rule_code = 'OVERBEWONING' AND status = 'open'`,
+    // Proof that the planted anomalies were found, rule by rule, and that near misses were not.
+    const { rows } = await ctx.db.query<{ rule_code: string; subject_key: string }>(
+      `SELECT rule_code, subject_key FROM pakhuis.signals WHERE status = 'open'`,
     );
-    const found = new Set(rows.map((r) => r.verblijfsobject_id));
-    const hits = generated.planted.overbewoning.filter((id) => found.has(id)).length;
-    const falseHits = generated.planted.nearMiss.filter((id) => found.has(id)).length;
-    print(`Geplante overbewoning gevonden: ${hits} van ${generated.planted.overbewoning.length}; drukke maar toegestane adressen ten onrechte gemeld: ${falseHits} van ${generated.planted.nearMiss.length}`);
+    const found = new Set(rows.map((r) => `${r.rule_code}\u0000${r.subject_key}`));
+    print('Geplante afwijkingen gevonden (per regel: gevonden/gepland, ten onrechte gemeld/bijna-gevallen):');
+    for (const [rule, planted] of Object.entries(generated.plantedByRule)) {
+      const hits = planted.filter((s) => found.has(`${rule}\u0000${s}`)).length;
+      const near = generated.nearMissByRule?.[rule] ?? [];
+      const wrong = near.filter((s) => found.has(`${rule}\u0000${s}`)).length;
+      print(`  ${rule.padEnd(30)} ${hits}/${planted.length}${near.length ? `, ${wrong}/${near.length}` : ''}`);
+    }
     return summary;
   } finally {
     await ctx.db.close();
