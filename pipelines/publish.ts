@@ -19,6 +19,8 @@ export interface PublishResult {
   transforms: TransformResult[];
   rules: RuleOutcome[];
   signals: { new: number; open: number; resolved: number; worsened: number };
+  /** How each source's rows found their BAG object: per source, method to count and share. */
+  matchRates: Record<string, Record<string, { rows: number; share: number }>>;
 }
 
 export function resolvedRules(ctx: PipelineContext): ResolvedRule[] {
@@ -49,6 +51,7 @@ export async function publish(ctx: PipelineContext, runId: number): Promise<Publ
        ON CONFLICT (source) DO UPDATE SET load_id = EXCLUDED.load_id, run_id = EXCLUDED.run_id, published_at = clock_timestamp()`,
       [runId, [...changed]],
     );
+    const matchRates = await measureMatchRates(tx);
     const outcomes = await evaluateRules(tx, rules, runId);
     const signals = await mergeSignals(tx, rules, runId);
     return {
@@ -57,8 +60,23 @@ export async function publish(ctx: PipelineContext, runId: number): Promise<Publ
       transforms,
       rules: outcomes,
       signals,
+      matchRates,
     };
   });
+}
+
+async function measureMatchRates(tx: Session): Promise<PublishResult['matchRates']> {
+  const { rows } = await tx.query<{ source: string; method: string; n: number }>(`
+    SELECT 'brp' AS source, match_method AS method, count(*)::int AS n FROM model.inschrijving WHERE geldig_tot IS NULL GROUP BY 2
+    UNION ALL SELECT 'permits', match_method, count(*)::int FROM model.vergunning GROUP BY 2
+    UNION ALL SELECT 'damocles', match_method, count(*)::int FROM model.damocles_zaak GROUP BY 2`);
+  const rates: PublishResult['matchRates'] = {};
+  for (const r of rows) (rates[r.source] ??= {})[r.method] = { rows: r.n, share: 0 };
+  for (const methods of Object.values(rates)) {
+    const total = Object.values(methods).reduce((sum, m) => sum + m.rows, 0);
+    for (const m of Object.values(methods)) m.share = Math.round((m.rows / total) * 1000) / 1000;
+  }
+  return rates;
 }
 
 async function evaluateRules(tx: Session, rules: ResolvedRule[], runId: number): Promise<RuleOutcome[]> {

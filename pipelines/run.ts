@@ -98,7 +98,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     }
     summary.publish = await step('publish', () => publish(ctx, runId), (p) => ({
       out: p.signals.open,
-      details: { changed: p.changed, transforms: p.transforms, rules: p.rules, signals: p.signals },
+      details: { changed: p.changed, transforms: p.transforms, rules: p.rules, signals: p.signals, matchRates: p.matchRates },
     }));
     for (const rule of summary.publish.rules) summary.signalsPerRule[rule.code] = rule.produced;
     await step('retention', () => purgeExpired(ctx), (c) => ({ out: c.stagingRows + c.rejectedRows + c.resolvedSignals + c.archivedFolders, details: c }));
@@ -138,6 +138,7 @@ function runRecord(summary: RunSummary): Record<string, unknown> {
     files: summary.files.map((f) => ({ file: f.file, source: f.source, status: f.status, read: f.rowsRead, staged: f.rowsStaged, rejected: f.rowsRejected, reasons: f.reasons })),
     signalsPerRule: summary.signalsPerRule,
     signals: summary.publish?.signals,
+    matchRates: summary.publish?.matchRates,
     report: summary.reportPath,
     delivery: summary.delivery && { sent: summary.delivery.sent, failed: summary.delivery.failed },
     ms: summary.ms,

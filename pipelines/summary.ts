@@ -18,6 +18,10 @@ export function formatSummary(summary: RunSummary): string {
     const s = summary.publish.signals;
     lines.push(`  Signalen: ${s.open} open (${s.new} nieuw, ${s.worsened} verergerd, ${s.resolved} opgelost)`);
     for (const [rule, n] of Object.entries(summary.signalsPerRule)) lines.push(`    ${rule.padEnd(28)} ${n}`);
+    const rates = Object.entries(summary.publish.matchRates).map(
+      ([source, methods]) => `${source} ${Object.entries(methods).map(([m, r]) => `${m} ${(r.share * 100).toFixed(1)}%`).join(', ')}`,
+    );
+    if (rates.length) lines.push(`  Adreskoppeling: ${rates.join('; ')}`);
   }
   if (summary.reportPath) lines.push(`  Rapport: ${summary.reportPath} (${summary.reportRows} nieuwe of verergerde signalen)`);
   if (summary.delivery && (summary.delivery.sent || summary.delivery.failed)) {

@@ -81,6 +81,24 @@ export interface ParsedDate {
  * dd-mm-jjjj and d-m-jjjj (Dutch Excel), and Excel serial day numbers from spreadsheets.
  */
 export function parseDate(raw: string, options: { allowPartial?: boolean; allowSerial?: boolean } = {}): Checked<ParsedDate> {
+  // Registers repeat the same dates endlessly (birth days, move-in days): a bounded cache per
+  // option set spares the parse for most rows.
+  const cache = options.allowSerial ? (options.allowPartial ? cacheSP : cacheS) : options.allowPartial ? cacheP : cacheN;
+  let hit = cache.get(raw);
+  if (hit === undefined) {
+    hit = parseDateUncached(raw, options);
+    if (cache.size >= 100_000) cache.clear();
+    cache.set(raw, hit);
+  }
+  return hit;
+}
+
+const cacheN = new Map<string, Checked<ParsedDate>>();
+const cacheP = new Map<string, Checked<ParsedDate>>();
+const cacheS = new Map<string, Checked<ParsedDate>>();
+const cacheSP = new Map<string, Checked<ParsedDate>>();
+
+function parseDateUncached(raw: string, options: { allowPartial?: boolean; allowSerial?: boolean }): Checked<ParsedDate> {
   const s = raw.trim();
   let y: number, m: number, d: number;
   let match: RegExpExecArray | null;

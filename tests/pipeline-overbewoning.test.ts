@@ -47,6 +47,9 @@ describe('nightly run, end to end: overbewoning', () => {
       `SELECT match_method, count(*) AS n FROM model.inschrijving GROUP BY 1 ORDER BY 1`,
     );
     expect(rows.map((r) => [r.match_method, Number(r.n)])).toEqual([['adres', 18], ['vbo_id', 18]]);
+    // The run record keeps the match rate per source and method.
+    const { rows: runs } = await ctx.db.query<{ summary: { matchRates: Record<string, unknown> } }>('SELECT summary FROM pakhuis.runs WHERE id = $1', [first.runId]);
+    expect(runs[0]!.summary.matchRates.brp).toEqual({ adres: { rows: 18, share: 0.5 }, vbo_id: { rows: 18, share: 0.5 } });
   });
 
   it('shows the flagged address to analysts with a Dutch explanation', async () => {
