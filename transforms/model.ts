@@ -9,6 +9,8 @@ const TRANSFORMS_DIR = fileURLToPath(new URL('../sql/transforms/', import.meta.u
 const DEPENDS_ON: Record<string, SourceName[]> = {
   '10_bag.sql': ['bag'],
   '20_brp.sql': ['brp', 'bag'],
+  // History follows BRP loads only: a BAG change re-matches the current rows, not the past.
+  '22_brp_history.sql': ['brp'],
   '25_identity.sql': ['brp'],
   '30_permits.sql': ['permits', 'bag', 'brp'],
   '40_damocles.sql': ['damocles', 'bag', 'brp'],
