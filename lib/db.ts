@@ -159,7 +159,8 @@ async function openPglite(dir: string): Promise<Database> {
   const session: Session = {
     async query(sql, params) {
       const result = await db.query(sql, params as unknown[]);
-      return { rows: result.rows as never[], rowCount: result.affectedRows ?? result.rows.length };
+      // PGlite reports affectedRows 0 for a SELECT; pg reports the rows returned.
+      return { rows: result.rows as never[], rowCount: Math.max(result.affectedRows ?? 0, result.rows.length) };
     },
     async exec(sql) {
       await db.exec(sql);

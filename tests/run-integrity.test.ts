@@ -1,0 +1,69 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runPipeline } from '../pipelines/run.ts';
+import { createTestContext, type TestContext } from './helpers/context.ts';
+import { bagCsv, brpCsv, persons, vbo, writeFileIn } from './helpers/files.ts';
+
+describe('write-audit-publish and freshness', () => {
+  let ctx: TestContext;
+  const a = vbo(1, 100);
+  const b = vbo(2, 100);
+  const signals = async () =>
+    (await ctx.db.query(`SELECT rule_code, subject_key, status, score::text FROM pakhuis.signals ORDER BY 1, 2`)).rows;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    await writeFileIn(join(ctx.config.INBOX_DIR, 'bag', 'bag.csv'), bagCsv([a, b]));
+    await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp-1.csv'), brpCsv(persons(12, a)));
+    expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');
+  });
+  afterAll(async () => ctx?.close());
+  afterEach(() => {
+    delete process.env.PAKHUIS_FAILPOINT;
+    delete process.env.PAKHUIS_FAILPOINT_MODE;
+  });
+
+  it('publishes nothing when a step fails, and says which step and why', async () => {
+    const before = await signals();
+    const reportsBefore = await readdir(ctx.config.OUT_DIR);
+    await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp-2.csv'), brpCsv([...persons(2, a), ...persons(12, b)]));
+    process.env.PAKHUIS_FAILPOINT = 'publish';
+    process.env.PAKHUIS_FAILPOINT_MODE = 'throw';
+    const failed = await runPipeline(ctx, { trigger: 'test' });
+    expect(failed).toMatchObject({ status: 'failed', failedStep: 'publish' });
+    expect(failed.error).toContain('failpoint publish');
+    expect(await signals()).toEqual(before);
+    expect(await readdir(ctx.config.OUT_DIR)).toEqual(reportsBefore);
+    const { rows } = await ctx.db.query(`SELECT status, failed_step, error FROM pakhuis.runs WHERE id = $1`, [failed.runId]);
+    expect(rows).toEqual([{ status: 'failed', failed_step: 'publish', error: expect.stringContaining('failpoint publish') }]);
+    const { rows: model } = await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM model.inschrijving WHERE verblijfsobject_id = $1`, [a.id]);
+    expect(model).toEqual([{ n: 12 }]);
+
+    // The next run publishes the load that was staged but never published.
+    delete process.env.PAKHUIS_FAILPOINT;
+    const next = await runPipeline(ctx, { trigger: 'test' });
+    expect(next.status).toBe('succeeded');
+    const after = await signals();
+    expect(after.filter((s) => (s as { rule_code: string }).rule_code === 'OVERBEWONING')).toEqual([
+      { rule_code: 'OVERBEWONING', subject_key: a.id, status: 'resolved', score: '12' },
+      { rule_code: 'OVERBEWONING', subject_key: b.id, status: 'open', score: '12' },
+    ]);
+  });
+
+  it('warns about stale and missing sources in the run record and at the top of the report', async () => {
+    await ctx.db.query(`UPDATE pakhuis.loads SET loaded_at = now() - interval '3 days' WHERE source = 'brp'`);
+    const run = await runPipeline(ctx, { trigger: 'test' });
+    expect(run.status).toBe('succeeded');
+    const expected = [expect.stringMatching(/^bron BRP is verouderd: laatst geladen \d{4}-\d{2}-\d{2}, maximaal 2 dagen oud$/), 'bron vergunningen ontbreekt: nog nooit geladen', 'bron Damocles ontbreekt: nog nooit geladen'];
+    expect(run.warnings).toEqual(expected);
+    const { rows } = await ctx.db.query<{ warnings: string[] }>('SELECT warnings FROM pakhuis.runs WHERE id = $1', [run.runId]);
+    expect(rows[0]!.warnings).toEqual(expected);
+    const { readFile } = await import('node:fs/promises');
+    const csv = (await readFile(run.reportPath!, 'utf8')).replace(/^\uFEFF/, '').split('\r\n');
+    expect(csv.slice(0, 3)).toEqual([expect.stringMatching(/^Waarschuwing: bron BRP is verouderd/), 'Waarschuwing: bron vergunningen ontbreekt: nog nooit geladen', 'Waarschuwing: bron Damocles ontbreekt: nog nooit geladen']);
+    expect(csv[3]).toMatch(/^Signaal;Regel;/);
+    const bag = await ctx.db.query(`SELECT 1 FROM pakhuis.loads WHERE source = 'bag' AND loaded_at > now() - interval '1 day'`);
+    expect(bag.rowCount).toBe(1);
+  });
+});
