@@ -2,9 +2,9 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import iconv from 'iconv-lite';
-import Papa from 'papaparse';
 import { FileRejectedError, type SourceRecord } from './types.ts';
 import { resolveColumns, type ColumnSpec } from './columns.ts';
+import { CsvSplitter } from './csv-split.ts';
 
 export type Encoding = 'utf-8' | 'windows-1252';
 
@@ -136,13 +136,23 @@ export async function* readCsv(path: string, options: CsvReadOptions): AsyncGene
 
   let mapping: { canonical: string; index: number }[] | undefined;
   let toFields: ((row: string[]) => Record<string, string | undefined>) | undefined;
-  let line = 1;
   let dataRows = 0;
+  const splitter = new CsvSplitter(dialect.delimiter);
+  const rows: string[][] = [];
+  const lines: number[] = [];
   try {
-    for await (const batch of parseBatches(text, dialect.delimiter)) {
-      for (const row of batch) {
-        const startLine = line;
-        line += 1 + embeddedNewlines(row);
+    let finished = false;
+    const iterator = text[Symbol.asyncIterator]();
+    while (!finished) {
+      const next = await iterator.next();
+      if (next.done) {
+        splitter.end(rows, lines);
+        finished = true;
+      } else {
+        splitter.push(next.value as string, rows, lines);
+      }
+      for (let k = 0; k < rows.length; k++) {
+        const row = rows[k]!;
         if (row.length === 1 && row[0] === '') continue;
         if (!mapping) {
           options.onHeader?.(row);
@@ -151,10 +161,12 @@ export async function* readCsv(path: string, options: CsvReadOptions): AsyncGene
           continue;
         }
         dataRows++;
-        const record: CsvRecord = { line: startLine, fields: toFields!(row) };
+        const record: CsvRecord = { line: lines[k]!, fields: toFields!(row) };
         if (options.raw) record.raw = row;
         yield record;
       }
+      rows.length = 0;
+      lines.length = 0;
     }
   } catch (error) {
     if (error instanceof FileRejectedError) throw error;
@@ -166,68 +178,6 @@ export async function* readCsv(path: string, options: CsvReadOptions): AsyncGene
   }
   if (!mapping) throw new FileRejectedError(displayName, 'het bestand heeft geen kopregel');
   if (dataRows === 0) throw new FileRejectedError(displayName, 'het bestand bevat alleen een kopregel, geen gegevens');
-}
-
-/**
- * Papa Parse in chunk mode, bridged to an async iterator with back-pressure: the parser pauses
- * while batches wait to be consumed. (Its duplex-stream mode emits one event per row and is an
- * order of magnitude slower.)
- */
-async function* parseBatches(text: Readable, delimiter: string): AsyncGenerator<string[][]> {
-  const queue: string[][][] = [];
-  let done = false;
-  let failure: unknown;
-  let wake: (() => void) | undefined;
-  let parser: Papa.Parser | undefined;
-  let paused = false;
-  const signal = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  text.on('error', (error) => {
-    failure ??= error;
-    done = true;
-    signal();
-  });
-  // Papa's typings do not cover Node readables, which it supports.
-  (Papa.parse as (input: unknown, config: Papa.ParseLocalConfig<string[]>) => void)(text, {
-    delimiter,
-    skipEmptyLines: false,
-    header: false,
-    chunk(results: Papa.ParseResult<string[]>, p: Papa.Parser) {
-      parser = p;
-      queue.push(results.data);
-      if (queue.length >= 4 && !paused) {
-        paused = true;
-        p.pause();
-      }
-      signal();
-    },
-    complete() {
-      done = true;
-      signal();
-    },
-    error(error: Error) {
-      failure ??= error;
-      done = true;
-      signal();
-    },
-  });
-  while (true) {
-    const batch = queue.shift();
-    if (batch) {
-      if (paused && queue.length < 2) {
-        paused = false;
-        parser?.resume();
-      }
-      yield batch;
-      continue;
-    }
-    if (failure) throw failure;
-    if (done) return;
-    await new Promise<void>((resolve) => (wake = resolve));
-  }
 }
 
 /**
@@ -249,14 +199,4 @@ function trimField(value: string | undefined): string | undefined {
   const first = value.charCodeAt(0);
   const last = value.charCodeAt(value.length - 1);
   return first <= 32 || last <= 32 ? value.trim() : value;
-}
-
-function embeddedNewlines(row: string[]): number {
-  let n = 0;
-  for (const field of row) {
-    if (field.length > 0 && field.includes('\n')) {
-      for (let i = field.indexOf('\n'); i !== -1; i = field.indexOf('\n', i + 1)) n++;
-    }
-  }
-  return n;
 }
