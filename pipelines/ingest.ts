@@ -214,7 +214,7 @@ class Staging {
   /** The row as read, minus BSNs: a valid one becomes its pseudonym, an invalid one is masked. */
   #rawForAudit(record: SourceRecord): Record<string, string | undefined> {
     const raw = { ...record.fields };
-    for (const field of this.source.bsnFields) {
+    for (const field of this.source.maskedFields) {
       const value = raw[field]?.trim();
       if (!value) continue;
       const digits = value.replace(/[\s.-]/g, '');

@@ -3,7 +3,7 @@ import { defineRule } from './rule.ts';
 
 export default defineRule({
   code: 'ADRES_ONBEKEND',
-  title: 'Inschrijving op een adres dat bij geen BAG-object hoort',
+  title: 'Inschrijving, vergunning of Damocles-zaak op een adres dat bij geen BAG-object hoort',
   rationale:
     'Een inschrijving op een adres dat niet in de BAG staat (of daar bij geen verblijfsobject hoort) kan op geen ' +
     'bestaande woning slaan: een verzonnen adres, een tikfout of een achterstand in de BAG. Het signaal telt per ' +
@@ -17,10 +17,9 @@ export default defineRule({
     minPersonen: z.coerce.number().int().min(1).default(1),
     hoogVanafPersonen: z.coerce.number().int().min(1).default(5),
   }),
-  // Other registers (permits, Damocles cases) that match no BAG object belong in `onbekend` as
-  // extra UNION ALL branches with the same columns: bron 'vergunningen'/'damocles', betrokkene the
-  // zaaknummer, functie_adres NULL. They then land in the same signal as the BRP rows at the same
-  // address key, and `vermeldingen_overig` makes them fire without any registered person.
+  // Permits and Damocles cases that match no BAG object join the BRP rows in `onbekend`, with the
+  // zaaknummer as betrokkene: they land in the same signal as registrations at the same address
+  // key, and `vermeldingen_overig` makes them fire without any registered person.
   sql: `
     WITH onbekend AS (
       SELECT 'brp'::text AS bron,
@@ -40,9 +39,12 @@ export default defineRule({
           AND s.line = i.source_line
       ) o ON true
       WHERE i.geldig_tot IS NULL AND i.match_method = 'geen'
-      -- Vergunningen and Damocles cases without a BAG object go here (see above), e.g.:
-      -- UNION ALL SELECT 'vergunningen', adres_sleutel, nummeraanduiding_id, NULL, zaaknummer, NULL
-      --   FROM model.vergunning WHERE match_method = 'geen'
+      UNION ALL
+      SELECT 'vergunningen', adres_sleutel, nummeraanduiding_id, NULL, zaaknummer, NULL
+      FROM model.vergunning WHERE match_method = 'geen'
+      UNION ALL
+      SELECT 'damocles', adres_sleutel, nummeraanduiding_id, NULL, zaaknummer, NULL
+      FROM model.damocles_zaak WHERE match_method = 'geen'
     ),
     per_adres AS (
       SELECT coalesce(adres_sleutel, 'nummeraanduiding:' || nummeraanduiding_id,
@@ -53,7 +55,8 @@ export default defineRule({
         count(DISTINCT betrokkene) FILTER (WHERE bron = 'brp') AS personen,
         count(DISTINCT betrokkene) FILTER (WHERE bron = 'brp' AND functie_adres = 'W') AS woonadressen,
         count(DISTINCT betrokkene) FILTER (WHERE bron = 'brp' AND functie_adres = 'B') AS briefadressen,
-        count(*) FILTER (WHERE bron <> 'brp') AS vermeldingen_overig
+        count(*) FILTER (WHERE bron <> 'brp') AS vermeldingen_overig,
+        coalesce(array_agg(DISTINCT bron || ' ' || betrokkene) FILTER (WHERE bron <> 'brp'), '{}') AS zaken
       FROM onbekend
       GROUP BY 1
     ),
@@ -80,6 +83,7 @@ export default defineRule({
         'woonadressen', b.woonadressen,
         'briefadressen', b.briefadressen,
         'vermeldingen_andere_registers', b.vermeldingen_overig,
+        'zaken', b.zaken,
         'nummeraanduiding_ids', b.nummeraanduiding_ids,
         'opgegeven_verblijfsobject_ids', b.object_ids,
         'nummeraanduiding_in_bag_zonder_object', b.bekend_in_bag

@@ -7,11 +7,14 @@ import { checkBagId, checkHuisletter, checkInt, checkToevoeging, normalisePostco
  * The address part every source shares: a verblijfsobject id and/or a postal address. Returns the
  * staging values (verblijfsobject_id, postcode, huisnummer, huisletter, huisnummertoevoeging).
  */
+const objectId = (s: string) => checkBagId(s, 'verblijfsobject', 'ligplaats', 'standplaats');
+const huisnummer = (s: string) => checkInt(s, 1, 99999, 'huisnummer');
+
 export function addressValues(record: SourceRecord): StagedValue[] {
   return [
-    optional(record, 'verblijfsobject_id', (s) => checkBagId(s, 'verblijfsobject', 'ligplaats', 'standplaats')),
+    optional(record, 'verblijfsobject_id', objectId),
     optional(record, 'postcode', normalisePostcode),
-    optional(record, 'huisnummer', (s) => checkInt(s, 1, 99999, 'huisnummer')),
+    optional(record, 'huisnummer', huisnummer),
     optional(record, 'huisletter', checkHuisletter),
     optional(record, 'huisnummertoevoeging', checkToevoeging),
   ];

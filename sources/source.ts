@@ -34,8 +34,11 @@ export interface SourceDefinition {
   formats: SourceFormat[];
   /** Staging table name (schema-qualified) to its columns after (load_id, line). */
   tables: Record<string, readonly string[]>;
-  /** Canonical fields that may hold a BSN; masked in rejected rows, never stored raw. */
-  bsnFields: readonly string[];
+  /**
+   * Canonical fields that identify a person (BSN, names, birth date): never stored raw in
+   * rejected rows. A value that looks like a BSN becomes its pseudonym; anything else is masked.
+   */
+  maskedFields: readonly string[];
   validate(record: SourceRecord, context: ValidateContext): Validation;
 }
 

@@ -94,7 +94,8 @@ describe('ingest: real sample files, rejected rows, whole files', () => {
     expect(rows[0]!.location).toBe('regel 3');
     expect(rows[0]!.raw.bsn).toMatch(/^pseudoniem:[0-9a-f]{64}$/);
     expect(JSON.stringify(rows)).not.toMatch(/99999\d{4}/);
-    expect(rows[1]!.raw.geslachtsnaam).toBe('Foute postcode');
+    expect(rows[1]!.raw.geslachtsnaam).toBe('[gemaskeerd, 14 tekens]');
+    expect(rows[1]!.raw.postcode).toBe('ABCD12');
   });
 
   it('rejects a file with a missing column whole, records why, and stages nothing', async () => {

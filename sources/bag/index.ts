@@ -98,7 +98,7 @@ export const bag: SourceDefinition = {
     'staging.bag_num': ['nummeraanduiding_id', 'postcode', 'huisnummer', 'huisletter', 'huisnummertoevoeging', 'openbareruimte', 'woonplaats', 'status'],
     'staging.bag_vbo_num': ['verblijfsobject_id', 'nummeraanduiding_id', 'is_nevenadres'],
   },
-  bsnFields: [],
+  maskedFields: [],
   validate(record) {
     return validation(() => {
       switch (record.kind) {

@@ -15,6 +15,9 @@ const STAGING_COLUMNS = [
   'huisletter', 'huisnummertoevoeging', 'nummeraanduiding_id', 'gemeente',
 ] as const;
 
+const nummeraanduidingId = (s: string) => checkBagId(s, 'nummeraanduiding');
+const partialDate = (s: string) => parseDate(s, { allowPartial: true });
+const historieIndex = (s: string) => checkInt(s, 0, 10_000, 'historie_index');
 const functieAdres = oneOf(['W', 'B'], { woonadres: 'W', briefadres: 'B', woon: 'W', brief: 'B' });
 
 const readableCsv: SourceFormat = {
@@ -54,20 +57,20 @@ export const brp: SourceDefinition = {
   name: 'brp',
   formats: brpFormats,
   tables: { 'staging.brp': STAGING_COLUMNS },
-  bsnFields: ['bsn'],
+  maskedFields: ['bsn', 'geslachtsnaam', 'voornamen', 'voorvoegsel', 'geboortedatum'],
   validate(record: SourceRecord, { pseudonymizer }) {
     return validation(() => {
       const bsn = must(checkBsn(req(record, 'bsn')), 'bsn');
       if (opt(record, 'land_adres_buitenland')) throw new RowError('land_adres_buitenland', 'persoon woont in het buitenland (geen Nederlandse verblijfplaats)');
       const address = addressValues(record);
-      const nummeraanduiding = optional(record, 'nummeraanduiding_id', (s) => checkBagId(s, 'nummeraanduiding'));
+      const nummeraanduiding = optional(record, 'nummeraanduiding_id', nummeraanduidingId);
       const [vbo, postcode, huisnummer] = address;
       if (vbo === null && nummeraanduiding === null && (postcode === null || huisnummer === null)) {
         throw new RowError('postcode', 'geen verblijfplaats: geen BAG-identificatie en geen postcode met huisnummer');
       }
-      const aanvang = optional(record, 'datum_aanvang_adreshouding', (s) => parseDate(s, { allowPartial: true }));
-      const geboorte = optional(record, 'geboortedatum', (s) => parseDate(s, { allowPartial: true }));
-      const historie = optional(record, 'historie_index', (s) => checkInt(s, 0, 10_000, 'historie_index')) ?? 0;
+      const aanvang = optional(record, 'datum_aanvang_adreshouding', partialDate);
+      const geboorte = optional(record, 'geboortedatum', partialDate);
+      const historie = optional(record, 'historie_index', historieIndex) ?? 0;
       const prefix = opt(record, 'voorvoegsel');
       const naam = opt(record, 'geslachtsnaam');
       return [

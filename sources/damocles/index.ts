@@ -65,7 +65,7 @@ export const damocles: SourceDefinition = {
   formats: [spreadsheet, csv],
   tables: { 'staging.damocles': STAGING_COLUMNS },
   // Names too: in a rejected row they would otherwise sit next to a drug case in pakhuis.rejected_rows.
-  bsnFields: ['eigenaar_bsn', 'huurder_bsn', 'eigenaar_naam', 'huurder_naam'],
+  maskedFields: ['eigenaar_bsn', 'huurder_bsn', 'eigenaar_naam', 'huurder_naam'],
   validate(record, { pseudonymizer }) {
     return validation(() => {
       const zaaknummer = req(record, 'zaaknummer');

@@ -52,7 +52,7 @@ export const permits: SourceDefinition = {
   tables: { 'staging.permits': STAGING_COLUMNS },
   // The name fields too: a rejected row would otherwise keep a holder's name in pakhuis.rejected_rows,
   // and a name next to a permit or drug case is as sensitive as the BSN. Masking treats them the same.
-  bsnFields: ['houder_bsn', 'houder_naam'],
+  maskedFields: ['houder_bsn', 'houder_naam'],
   validate(record, { pseudonymizer }) {
     return validation(() => {
       const zaaknummer = req(record, 'zaaknummer');
