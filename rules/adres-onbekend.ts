@@ -25,19 +25,10 @@ export default defineRule({
       SELECT 'brp'::text AS bron,
         i.adres_sleutel,
         i.nummeraanduiding_id,
-        o.verblijfsobject_id AS opgegeven_object_id,
+        i.opgegeven_verblijfsobject_id AS opgegeven_object_id,
         i.pseudonym AS betrokkene,
         i.functie_adres
       FROM model.inschrijving i
-      -- The model keeps no verblijfsobject id for an unmatched row; when that id is all the BRP
-      -- gave, it is read back from the published load (one indexed lookup, only for such rows).
-      LEFT JOIN LATERAL (
-        SELECT s.verblijfsobject_id
-        FROM staging.brp s
-        WHERE i.adres_sleutel IS NULL AND i.nummeraanduiding_id IS NULL
-          AND s.load_id = (SELECT load_id FROM model.source_state WHERE source = 'brp')
-          AND s.line = i.source_line
-      ) o ON true
       WHERE i.geldig_tot IS NULL AND i.match_method = 'geen'
       UNION ALL
       SELECT 'vergunningen', adres_sleutel, nummeraanduiding_id, NULL, zaaknummer, NULL

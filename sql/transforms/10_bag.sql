@@ -1,34 +1,42 @@
 -- BAG: the current verblijfsobjecten and nummeraanduidingen from the load being published.
 -- A repeated id in one load (an extract with two current voorkomens) keeps its last row.
-TRUNCATE model.verblijfsobject, model.nummeraanduiding;
+TRUNCATE model.verblijfsobject, model.nummeraanduiding, model.adres_index;
 
 INSERT INTO model.verblijfsobject (verblijfsobject_id, object_type, oppervlakte, gebruiksdoelen, status, pand_ids)
-SELECT DISTINCT ON (verblijfsobject_id) verblijfsobject_id, object_type, oppervlakte, gebruiksdoelen, status, pand_ids
+SELECT DISTINCT ON (verblijfsobject_id COLLATE "C") verblijfsobject_id, object_type, oppervlakte, gebruiksdoelen, status, pand_ids
 FROM staging.bag_vbo
 WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'bag')
-ORDER BY verblijfsobject_id, line DESC;
+ORDER BY verblijfsobject_id COLLATE "C", line DESC;
 
 CREATE TEMP TABLE bag_links ON COMMIT DROP AS
-SELECT DISTINCT ON (nummeraanduiding_id) nummeraanduiding_id, verblijfsobject_id, is_nevenadres
+SELECT DISTINCT ON (nummeraanduiding_id COLLATE "C") nummeraanduiding_id, verblijfsobject_id, is_nevenadres
 FROM staging.bag_vbo_num
 WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'bag')
-ORDER BY nummeraanduiding_id, is_nevenadres, line DESC;
+ORDER BY nummeraanduiding_id COLLATE "C", is_nevenadres, line DESC;
 
 INSERT INTO model.nummeraanduiding (nummeraanduiding_id, verblijfsobject_id, is_nevenadres, postcode, huisnummer,
   huisletter, huisnummertoevoeging, adres_sleutel, openbareruimte, woonplaats, status)
-SELECT DISTINCT ON (n.nummeraanduiding_id) n.nummeraanduiding_id, l.verblijfsobject_id, coalesce(l.is_nevenadres, false),
+SELECT DISTINCT ON (n.nummeraanduiding_id COLLATE "C") n.nummeraanduiding_id, l.verblijfsobject_id, coalesce(l.is_nevenadres, false),
   n.postcode, n.huisnummer, n.huisletter, n.huisnummertoevoeging,
   pakhuis.adres_sleutel(n.postcode, n.huisnummer, n.huisletter, n.huisnummertoevoeging),
   n.openbareruimte, n.woonplaats, n.status
 FROM staging.bag_num n
 LEFT JOIN bag_links l USING (nummeraanduiding_id)
 WHERE n.load_id = (SELECT load_id FROM publish_loads WHERE source = 'bag')
-ORDER BY n.nummeraanduiding_id, n.line DESC;
+ORDER BY n.nummeraanduiding_id COLLATE "C", n.line DESC;
 
 UPDATE model.verblijfsobject v SET hoofdadres_id = h.nummeraanduiding_id
 FROM (SELECT DISTINCT ON (verblijfsobject_id) verblijfsobject_id, nummeraanduiding_id
       FROM bag_links WHERE NOT is_nevenadres ORDER BY verblijfsobject_id, nummeraanduiding_id) h
 WHERE h.verblijfsobject_id = v.verblijfsobject_id;
 
+-- An address key can name more than one object only in a faulty extract; the hoofdadres wins.
+INSERT INTO model.adres_index (adres_sleutel, verblijfsobject_id, nummeraanduiding_id)
+SELECT DISTINCT ON (adres_sleutel COLLATE "C") adres_sleutel, verblijfsobject_id, nummeraanduiding_id
+FROM model.nummeraanduiding
+WHERE adres_sleutel IS NOT NULL AND verblijfsobject_id IS NOT NULL
+ORDER BY adres_sleutel COLLATE "C", is_nevenadres, nummeraanduiding_id;
+
 ANALYZE model.verblijfsobject;
 ANALYZE model.nummeraanduiding;
+ANALYZE model.adres_index;

@@ -4,40 +4,32 @@
 TRUNCATE model.persoon, model.inschrijving;
 
 CREATE TEMP TABLE brp_rows ON COMMIT DROP AS
-SELECT DISTINCT ON (pseudonym, historie_index) *
+SELECT DISTINCT ON (pseudonym COLLATE "C", historie_index) *
 FROM staging.brp
 WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'brp')
-ORDER BY pseudonym, historie_index, line DESC;
+ORDER BY pseudonym COLLATE "C", historie_index, line DESC;
 
 INSERT INTO model.persoon (pseudonym, key_version)
-SELECT DISTINCT ON (pseudonym) pseudonym, key_version FROM brp_rows ORDER BY pseudonym;
-
--- An address key can name more than one object only in a faulty extract; the hoofdadres wins.
-CREATE TEMP TABLE adres_index ON COMMIT DROP AS
-SELECT DISTINCT ON (adres_sleutel) adres_sleutel, verblijfsobject_id, nummeraanduiding_id
-FROM model.nummeraanduiding
-WHERE adres_sleutel IS NOT NULL AND verblijfsobject_id IS NOT NULL
-ORDER BY adres_sleutel, is_nevenadres, nummeraanduiding_id;
-CREATE INDEX ON adres_index (adres_sleutel);
-ANALYZE adres_index;
+SELECT DISTINCT ON (pseudonym COLLATE "C") pseudonym, key_version FROM brp_rows ORDER BY pseudonym COLLATE "C";
 
 INSERT INTO model.inschrijving (pseudonym, verblijfsobject_id, nummeraanduiding_id, functie_adres, geldig_van,
-  geldig_tot, match_method, adres_sleutel, source_line)
+  geldig_tot, match_method, adres_sleutel, source_line, opgegeven_verblijfsobject_id)
 SELECT b.pseudonym,
   coalesce(v.verblijfsobject_id, n.verblijfsobject_id, a.verblijfsobject_id),
   coalesce(b.nummeraanduiding_id, a.nummeraanduiding_id),
   b.functie_adres,
   b.datum_aanvang,
-  lag(b.datum_aanvang) OVER (PARTITION BY b.pseudonym ORDER BY b.historie_index),
+  lag(b.datum_aanvang) OVER (PARTITION BY b.pseudonym COLLATE "C" ORDER BY b.historie_index),
   CASE WHEN v.verblijfsobject_id IS NOT NULL THEN 'vbo_id'
        WHEN n.verblijfsobject_id IS NOT NULL THEN 'num_id'
        WHEN a.verblijfsobject_id IS NOT NULL THEN 'adres'
        ELSE 'geen' END,
   pakhuis.adres_sleutel(b.postcode, b.huisnummer, b.huisletter, b.huisnummertoevoeging),
-  b.line
+  b.line,
+  CASE WHEN v.verblijfsobject_id IS NULL THEN b.verblijfsobject_id END
 FROM brp_rows b
 LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = b.verblijfsobject_id
 LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = b.nummeraanduiding_id
-LEFT JOIN adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(b.postcode, b.huisnummer, b.huisletter, b.huisnummertoevoeging);
+LEFT JOIN model.adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(b.postcode, b.huisnummer, b.huisletter, b.huisnummertoevoeging);
 
 ANALYZE model.inschrijving;

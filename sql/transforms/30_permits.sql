@@ -8,15 +8,6 @@ CREATE TEMP TABLE permit_rows ON COMMIT DROP AS
 SELECT * FROM staging.permits
 WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'permits');
 
--- Own name, not 20_brp's adres_index: that one exists only when BRP was rebuilt in this transaction.
-DROP TABLE IF EXISTS pg_temp.zaak_adres_index;
-CREATE TEMP TABLE zaak_adres_index ON COMMIT DROP AS
-SELECT DISTINCT ON (adres_sleutel) adres_sleutel, verblijfsobject_id, nummeraanduiding_id
-FROM model.nummeraanduiding
-WHERE adres_sleutel IS NOT NULL AND verblijfsobject_id IS NOT NULL
-ORDER BY adres_sleutel, is_nevenadres, nummeraanduiding_id;
-CREATE INDEX ON zaak_adres_index (adres_sleutel);
-ANALYZE zaak_adres_index;
 
 INSERT INTO model.vergunning (zaaknummer, type, verblijfsobject_id, nummeraanduiding_id, match_method, adres_sleutel,
   geldig_van, geldig_tot, status, source_line)
@@ -28,7 +19,7 @@ SELECT DISTINCT ON (p.zaaknummer) p.zaaknummer, p.vergunning_type,
   p.datum_verleend, p.geldig_tot, p.status, p.line
 FROM permit_rows p
 LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = p.verblijfsobject_id
-LEFT JOIN zaak_adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(p.postcode, p.huisnummer, p.huisletter, p.huisnummertoevoeging)
+LEFT JOIN model.adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(p.postcode, p.huisnummer, p.huisletter, p.huisnummertoevoeging)
 ORDER BY p.zaaknummer, p.line DESC;
 
 -- The holder's name goes to the model only for a company without a BSN next to it: with a BSN

@@ -7,14 +7,6 @@ CREATE TEMP TABLE damocles_rows ON COMMIT DROP AS
 SELECT * FROM staging.damocles
 WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'damocles');
 
-DROP TABLE IF EXISTS pg_temp.zaak_adres_index;
-CREATE TEMP TABLE zaak_adres_index ON COMMIT DROP AS
-SELECT DISTINCT ON (adres_sleutel) adres_sleutel, verblijfsobject_id, nummeraanduiding_id
-FROM model.nummeraanduiding
-WHERE adres_sleutel IS NOT NULL AND verblijfsobject_id IS NOT NULL
-ORDER BY adres_sleutel, is_nevenadres, nummeraanduiding_id;
-CREATE INDEX ON zaak_adres_index (adres_sleutel);
-ANALYZE zaak_adres_index;
 
 INSERT INTO model.damocles_zaak (zaaknummer, verblijfsobject_id, nummeraanduiding_id, match_method, adres_sleutel,
   object_type, datum_constatering, drugs_categorie, besluit, sluiting_start, sluiting_einde, source_line)
@@ -26,7 +18,7 @@ SELECT DISTINCT ON (d.zaaknummer) d.zaaknummer,
   d.object_type, d.datum_constatering, d.drugs_categorie, d.besluit, d.sluiting_start, d.sluiting_einde, d.line
 FROM damocles_rows d
 LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = d.verblijfsobject_id
-LEFT JOIN zaak_adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(d.postcode, d.huisnummer, d.huisletter, d.huisnummertoevoeging)
+LEFT JOIN model.adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(d.postcode, d.huisnummer, d.huisletter, d.huisnummertoevoeging)
 ORDER BY d.zaaknummer, d.line DESC;
 
 CREATE TEMP TABLE damocles_parties ON COMMIT DROP AS
