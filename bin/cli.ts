@@ -51,17 +51,14 @@ const COMMANDS: Record<string, Command> = {
     async run({ positionals, values }) {
       const [source, file] = positionals;
       if (!source || !file || !SOURCES.includes(source as SourceName)) throw new UsageError(this.usage);
-      const ctx = await openContext();
-      try {
-        const result = await ingestFile(ctx, SOURCE_DEFINITIONS[source as SourceName], resolve(file), { sheet: values.sheet as string | undefined });
-        if (result.status === 'rejected') throw new Error(result.error);
-        print(result.status === 'duplicate'
-          ? `${result.file}: overgeslagen, deze inhoud is al geladen`
-          : `${result.file}: ${result.rowsStaged} rijen geladen, ${result.rowsRejected} afgekeurd (load ${result.loadId})`);
-        return 0;
-      } finally {
-        await ctx.db.close();
-      }
+      return withContext({}, async (ctx) => {
+      const result = await ingestFile(ctx, SOURCE_DEFINITIONS[source as SourceName], resolve(file), { sheet: values.sheet as string | undefined });
+      if (result.status === 'rejected') throw new Error(result.error);
+      print(result.status === 'duplicate'
+        ? `${result.file}: overgeslagen, deze inhoud is al geladen`
+        : `${result.file}: ${result.rowsStaged} rijen geladen, ${result.rowsRejected} afgekeurd (load ${result.loadId})`);
+      return 0;
+      });
     },
   },
   run: {
@@ -69,15 +66,12 @@ const COMMANDS: Record<string, Command> = {
     usage: 'pakhuis run [--trigger NAME]',
     options: { trigger: { type: 'string', default: 'cli' } },
     async run({ values }) {
-      const ctx = await openContext();
-      try {
-        const summary = await runPipeline(ctx, { trigger: String(values.trigger) });
-        print(formatSummary(summary));
-        if (summary.status === 'failed') throw new Error(`run ${summary.runId} failed in step ${summary.failedStep ?? '?'}: ${summary.error}`);
-        return 0;
-      } finally {
-        await ctx.db.close();
-      }
+      return withContext({}, async (ctx) => {
+      const summary = await runPipeline(ctx, { trigger: String(values.trigger) });
+      print(formatSummary(summary));
+      if (summary.status === 'failed') throw new Error(`run ${summary.runId} failed in step ${summary.failedStep ?? '?'}: ${summary.error}`);
+      return 0;
+      });
     },
   },
   report: {
@@ -86,27 +80,21 @@ const COMMANDS: Record<string, Command> = {
     options: { all: { type: 'boolean', default: false }, out: { type: 'string' }, retry: { type: 'boolean', default: false } },
     async run({ values }) {
       if (values.retry) {
-        const ctx = await openContext({ requireKey: false });
-        try {
-          const outcome = await deliverPending(ctx);
-          print(`${outcome.sent} rapport(en) verzonden, ${outcome.failed} mislukt`);
-          if (outcome.failed) throw new Error(`sending failed: ${outcome.errors[0]}`);
-          return 0;
-        } finally {
-          await ctx.db.close();
-        }
+        return withContext({ requireKey: false }, async (ctx) => {
+        const outcome = await deliverPending(ctx);
+        print(`${outcome.sent} rapport(en) verzonden, ${outcome.failed} mislukt`);
+        if (outcome.failed) throw new Error(`sending failed: ${outcome.errors[0]}`);
+        return 0;
+        });
       }
       if (!values.all || !values.out) throw new UsageError(this.usage);
-      const ctx = await openContext({ requireKey: false });
-      try {
-        const rows = await openSignals(ctx.db);
-        const out = resolve(String(values.out));
-        const path = await writeReport(resolve(out, '..'), out.slice(resolve(out, '..').length + 1), rows);
-        print(`${rows.length} open signalen geschreven naar ${path}`);
-        return 0;
-      } finally {
-        await ctx.db.close();
-      }
+      return withContext({ requireKey: false }, async (ctx) => {
+      const rows = await openSignals(ctx.db);
+      const out = resolve(String(values.out));
+      const path = await writeReport(resolve(out, '..'), out.slice(resolve(out, '..').length + 1), rows);
+      print(`${rows.length} open signalen geschreven naar ${path}`);
+      return 0;
+      });
     },
   },
   status: {
@@ -114,13 +102,10 @@ const COMMANDS: Record<string, Command> = {
     usage: 'pakhuis status [--limit N]',
     options: { limit: { type: 'string', default: '10' } },
     async run({ values }) {
-      const ctx = await openContext({ requireKey: false });
-      try {
-        print(await statusTable(ctx.db, Number(values.limit) || 10));
-        return 0;
-      } finally {
-        await ctx.db.close();
-      }
+      return withContext({ requireKey: false }, async (ctx) => {
+      print(await statusTable(ctx.db, Number(values.limit) || 10));
+      return 0;
+      });
     },
   },
   schedule: {
@@ -150,15 +135,12 @@ const COMMANDS: Record<string, Command> = {
     async run({ positionals, values }) {
       const [id, status] = positionals;
       if (!id || !/^\d+$/.test(id) || !status) throw new UsageError(this.usage);
-      const ctx = await openContext({ requireKey: false });
-      try {
-        const by = (values.by as string | undefined) ?? userInfo().username;
-        await ctx.db.query('SELECT signals.triage($1, $2, $3, $4)', [Number(id), status, (values.note as string | undefined) ?? null, by]);
-        print(`signaal ${id}: ${status}`);
-        return 0;
-      } finally {
-        await ctx.db.close();
-      }
+      return withContext({ requireKey: false }, async (ctx) => {
+      const by = (values.by as string | undefined) ?? userInfo().username;
+      await ctx.db.query('SELECT signals.triage($1, $2, $3, $4)', [Number(id), status, (values.note as string | undefined) ?? null, by]);
+      print(`signaal ${id}: ${status}`);
+      return 0;
+      });
     },
   },
   reveal: {
@@ -168,19 +150,16 @@ const COMMANDS: Record<string, Command> = {
     async run({ positionals, values }) {
       const [id] = positionals;
       if (!id || !/^\d+$/.test(id) || !values.reason) throw new UsageError(this.usage);
-      const ctx = await openContext({ requireKey: false });
-      try {
-        const by = (values.by as string | undefined) ?? userInfo().username;
-        const { rows } = await ctx.db.query<{ geslachtsnaam: string | null; voornamen: string | null; geboortedatum: string | null; relatie: string }>(
-          'SELECT * FROM reident.reveal($1, $2, $3)',
-          [Number(id), String(values.reason), by],
-        );
-        print(`signaal ${id}: ${rows.length} persoon/personen (deze inzage is vastgelegd)`);
-        for (const r of rows) print(`  ${[r.voornamen, r.geslachtsnaam].filter(Boolean).join(' ') || '(naam onbekend)'}  geb. ${r.geboortedatum ?? '?'}  ${r.relatie}`);
-        return 0;
-      } finally {
-        await ctx.db.close();
-      }
+      return withContext({ requireKey: false }, async (ctx) => {
+      const by = (values.by as string | undefined) ?? userInfo().username;
+      const { rows } = await ctx.db.query<{ geslachtsnaam: string | null; voornamen: string | null; geboortedatum: string | null; relatie: string }>(
+        'SELECT * FROM reident.reveal($1, $2, $3)',
+        [Number(id), String(values.reason), by],
+      );
+      print(`signaal ${id}: ${rows.length} persoon/personen (deze inzage is vastgelegd)`);
+      for (const r of rows) print(`  ${[r.voornamen, r.geslachtsnaam].filter(Boolean).join(' ') || '(naam onbekend)'}  geb. ${r.geboortedatum ?? '?'}  ${r.relatie}`);
+      return 0;
+      });
     },
   },
   demo: {
@@ -199,6 +178,16 @@ const COMMANDS: Record<string, Command> = {
 };
 
 class UsageError extends Error {}
+
+/** Opens the database for one command and closes it whatever happens. */
+async function withContext<T>(options: Parameters<typeof openContext>[0], fn: (ctx: Awaited<ReturnType<typeof openContext>>) => Promise<T>): Promise<T> {
+  const ctx = await openContext(options);
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.db.close();
+  }
+}
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));

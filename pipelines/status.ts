@@ -29,7 +29,7 @@ export async function statusTable(db: Pick<Session, 'query'>, limit = 10): Promi
   if (rows.length === 0) return 'Nog geen runs.';
   const header = ['run', 'trigger', 'gestart (UTC)', 'duur', 'status', 'bestanden', 'geladen', 'afgekeurd', 'open signalen', 'opmerking'];
   const body = rows.map((r) => [
-    r.id,
+    String(r.id),
     r.trigger,
     new Date(r.started_at).toISOString().slice(0, 19).replace('T', ' '),
     r.finished_at ? `${((new Date(r.finished_at).getTime() - new Date(r.started_at).getTime()) / 1000).toFixed(1)} s` : '-',

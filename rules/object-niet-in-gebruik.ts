@@ -1,10 +1,6 @@
 import { z } from 'zod';
 import { VBO_STATUSES } from '../sources/bag/index.ts';
-import { defineRule } from './rule.ts';
-
-/** Lists may come from the environment as `a,b`; the JSON config gives arrays. */
-const lijst = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item));
+import { defineRule, lijst } from './rule.ts';
 
 export default defineRule({
   code: 'OBJECT_NIET_IN_GEBRUIK',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export type Severity = 'laag' | 'midden' | 'hoog';
 
@@ -52,3 +52,7 @@ export function resolveRule(definition: RuleDefinition, overrides: Record<string
   const version = createHash('sha256').update(definition.sql).update('\0').update(canonicalParams).digest('hex').slice(0, 12);
   return { definition, params, version, boundSql, values: names.map((n) => params[n]) };
 }
+
+/** A list parameter: the JSON config gives an array, the environment `a,b`. */
+export const lijst = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item));
