@@ -9,6 +9,16 @@ FROM staging.brp
 WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'brp')
 ORDER BY pseudonym COLLATE "C", historie_index, line DESC;
 
+ANALYZE brp_rows;
+
+-- A history row ends where the next newer row of the same person begins. Only persons with
+-- history need the lookup; an export of current addresses only (the usual case) skips it.
+CREATE TEMP TABLE brp_history_ends ON COMMIT DROP AS
+SELECT older.pseudonym, older.historie_index, newer.datum_aanvang AS geldig_tot
+FROM brp_rows older
+JOIN brp_rows newer ON newer.pseudonym = older.pseudonym AND newer.historie_index = older.historie_index - 1
+WHERE older.historie_index > 0;
+
 INSERT INTO model.persoon (pseudonym, key_version)
 SELECT DISTINCT ON (pseudonym COLLATE "C") pseudonym, key_version FROM brp_rows ORDER BY pseudonym COLLATE "C";
 
@@ -19,7 +29,7 @@ SELECT b.pseudonym,
   coalesce(b.nummeraanduiding_id, a.nummeraanduiding_id),
   b.functie_adres,
   b.datum_aanvang,
-  lag(b.datum_aanvang) OVER (PARTITION BY b.pseudonym COLLATE "C" ORDER BY b.historie_index),
+  e.geldig_tot,
   CASE WHEN v.verblijfsobject_id IS NOT NULL THEN 'vbo_id'
        WHEN n.verblijfsobject_id IS NOT NULL THEN 'num_id'
        WHEN a.verblijfsobject_id IS NOT NULL THEN 'adres'
@@ -30,6 +40,7 @@ SELECT b.pseudonym,
 FROM brp_rows b
 LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = b.verblijfsobject_id
 LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = b.nummeraanduiding_id
-LEFT JOIN model.adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(b.postcode, b.huisnummer, b.huisletter, b.huisnummertoevoeging);
+LEFT JOIN model.adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(b.postcode, b.huisnummer, b.huisletter, b.huisnummertoevoeging)
+LEFT JOIN brp_history_ends e ON b.historie_index > 0 AND e.pseudonym = b.pseudonym AND e.historie_index = b.historie_index;
 
 ANALYZE model.inschrijving;
