@@ -92,13 +92,24 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const shared = pgSession(pool);
   const withSession = async <T>(fn: (s: Session) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
+    // pg-pool listens for errors only on idle clients; a checked-out one that loses its server
+    // would otherwise crash the process with an unhandled 'error' event. The query in flight
+    // fails on its own, so the error itself needs no handling here.
+    let lost: unknown;
+    const onError = (error: unknown) => {
+      lost = error;
+    };
+    client.on('error', onError);
     let broken = false;
     try {
       return await fn(pgSession(client));
     } catch (error) {
-      broken = isConnectionLoss(error);
+      broken = Boolean(lost) || isConnectionLoss(error);
+      // pg reports only "not queryable" on the next query; the server's reason is in `lost`.
+      if (lost) throw new Error(`database connection lost: ${(lost as Error).message}`, { cause: error });
       throw error;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   };
@@ -120,7 +131,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
         }
       }),
     async close() {
+      // Kysely ends the pool only when it ran a query itself; otherwise idle clients would keep
+      // the process alive for pg's idle timeout.
       await kysely.destroy();
+      if (!pool.ended) await pool.end();
     },
   };
 }

@@ -25,6 +25,8 @@ export interface IngestResult {
   /** Rejections per column and reason, for the summary and the report. */
   reasons: { column: string; reason: string; count: number }[];
   error?: string;
+  /** For a duplicate: the earlier load of the same content, and whether its file was archived. */
+  duplicateOf?: { loadId: number; archived: boolean };
 }
 
 export interface IngestOptions {
@@ -101,7 +103,9 @@ export async function ingestFile(
     result.loadId = undefined;
     if (error instanceof DuplicateContent) {
       ctx.log.info({ source: source.name, file: displayName }, 'file skipped: this content was loaded before');
-      return { ...result, status: 'duplicate', rowsStaged: 0, rowsRejected: 0, reasons: [] };
+      const { rows } = await ctx.db.query<{ id: string; archived_as: string | null }>('SELECT id, archived_as FROM pakhuis.loads WHERE sha256 = $1', [result.sha256]);
+      const earlier = rows[0] ? { loadId: Number(rows[0].id), archived: rows[0].archived_as !== null } : undefined;
+      return { ...result, status: 'duplicate', rowsStaged: 0, rowsRejected: 0, reasons: [], duplicateOf: earlier };
     }
     if (error instanceof FileRejectedError) {
       const sha256 = await hashing.catch(() => null);
@@ -155,12 +159,15 @@ function summariseReasons(result: IngestResult & { _reasons?: Map<string, number
 /** No field of any register is anywhere near this long; a longer one is garbage or an attack. */
 export const MAX_FIELD_LENGTH = 1000;
 
-function tooLong(record: SourceRecord): { ok: false; column: string; reason: string } | undefined {
+/** Checks every source shares: no absurdly long field, and no NUL character (PostgreSQL text cannot hold one). */
+function unfitField(record: SourceRecord): { ok: false; column: string; reason: string } | undefined {
   for (const key in record.fields) {
     const value = record.fields[key];
-    if (value !== undefined && value.length > MAX_FIELD_LENGTH) {
+    if (value === undefined) continue;
+    if (value.length > MAX_FIELD_LENGTH) {
       return { ok: false, column: key, reason: `veld is ${value.length} tekens lang; het maximum is ${MAX_FIELD_LENGTH}` };
     }
+    if (value.indexOf('\u0000') !== -1) return { ok: false, column: key, reason: 'veld bevat een NUL-teken (binaire inhoud)' };
   }
   return undefined;
 }
@@ -185,7 +192,7 @@ class Staging {
     for await (const record of records) {
       if (++result.rowsRead === 1000) await failpoint('ingest');
       progress?.tick();
-      const checked = tooLong(record) ?? source.validate(record, { pseudonymizer: ctx.pseudonymizer });
+      const checked = unfitField(record) ?? source.validate(record, { pseudonymizer: ctx.pseudonymizer });
       if (!checked.ok) {
         result.rowsRejected++;
         const key = `${checked.column}\u0000${checked.reason}`;
@@ -214,6 +221,8 @@ class Staging {
   /** The row as read, minus BSNs: a valid one becomes its pseudonym, an invalid one is masked. */
   #rawForAudit(record: SourceRecord): Record<string, string | undefined> {
     const raw = { ...record.fields };
+    // jsonb cannot hold U+0000 either: keep the row readable, mark where the NUL was.
+    for (const key in raw) if (raw[key]?.includes('\u0000')) raw[key] = raw[key]!.replace(/\u0000/g, '\u2400');
     for (const field of this.source.maskedFields) {
       const value = raw[field]?.trim();
       if (!value) continue;

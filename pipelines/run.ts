@@ -93,8 +93,12 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
       }));
       summary.files.push(result);
       if (result.status === 'rejected') summary.warnings.push(`${file.name} is geweigerd: ${result.error}`);
-      const archived = await step(`archive ${file.name}`, () => archive(file, config.ARCHIVE_DIR, result.status));
-      if (result.loadId) await db.query('UPDATE pakhuis.loads SET archived_as = $2 WHERE id = $1', [result.loadId, archived]);
+      // A duplicate whose earlier load never got archived (the archive step failed after it
+      // loaded) is that load's file: it is archived as loaded, not as a duplicate.
+      const unarchived = result.status === 'duplicate' && result.duplicateOf && !result.duplicateOf.archived ? result.duplicateOf.loadId : undefined;
+      const archived = await step(`archive ${file.name}`, () => archive(file, config.ARCHIVE_DIR, unarchived ? 'loaded' : result.status));
+      const loadId = result.loadId ?? unarchived;
+      if (loadId) await db.query('UPDATE pakhuis.loads SET archived_as = $2 WHERE id = $1', [loadId, archived]);
     }
     summary.publish = await step('publish', () => publish(ctx, runId), (p) => ({
       out: p.signals.open,
@@ -119,7 +123,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     if (delivery.failed) summary.warnings.push(`e-mail niet verzonden (${delivery.errors[0]}); het rapport blijft in de outbox en gaat bij de volgende run mee`);
   } catch (error) {
     summary.status = 'failed';
-    summary.error = oneLine(error);
+    summary.error = oneLine(error instanceof StepError ? error.cause : error);
     summary.failedStep = error instanceof StepError ? error.step : undefined;
     log2.error({ err: error, step: summary.failedStep }, 'run failed');
   }

@@ -348,11 +348,16 @@ describe('hostile and broken inbox files', () => {
     await expectSignalsUnchanged();
   });
 
-  // Left out, reported as a bug: a NUL byte in a field (a CSV with 0x00 after the 8 KB the binary
-  // check samples, or "\u0000" inside a Haal Centraal JSON string) passes validation, then COPY fails
-  // with 'invalid byte sequence for encoding "UTF8": 0x00'. That fails the whole run in step
-  // "ingest <file>" instead of rejecting the file or the row; the file is never archived, so every
-  // following run fails on it again.
+  it('brp: a NUL character after the first 8 KB rejects that row, not the run', async () => {
+    // Blank lines push the NUL past the 8 KB the binary check samples, without adding people.
+    const filler = baselineBrp() + '\n'.repeat(9000);
+    const file = filler + brpRow(newBsn(), 'Geheim\u0000naam', c) + '\n';
+    expect(file.indexOf('\u0000')).toBeGreaterThan(8192);
+    const run = await deliver({ 'brp/nul.csv': file });
+    expect(run.status).toBe('succeeded');
+    await expectRowsRejected(run, 'brp/nul.csv', [{ column: 'geslachtsnaam', reason: 'veld bevat een NUL-teken (binaire inhoud)' }]);
+    await expectSignalsUnchanged();
+  });
 
   it('every refused or loaded file left the inbox', async () => {
     const { scanInbox } = await import('../pipelines/inbox.ts');

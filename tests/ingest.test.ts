@@ -98,6 +98,18 @@ describe('ingest: real sample files, rejected rows, whole files', () => {
     expect(rows[1]!.raw.postcode).toBe('ABCD12');
   });
 
+  it('rejects a row with a NUL character anywhere in the file, and loads the rest', async () => {
+    const filler = Array.from({ length: 400 }, (_, i) => `${['999993653', '999990639'][i % 2]};Vulregel ${'x'.repeat(20)};3441AB;${i + 1};01-02-2020`).join('\n');
+    const path = await writeFileIn(join(ctx.dir, 'nul.csv'), `bsn;geslachtsnaam;postcode;huisnummer;datum_aanvang_adreshouding\n${filler}\n999994736;Geheim\u0000naam;3441AB;999;01-02-2020\n`);
+    const result = await ingestFile(ctx, brp, path, { displayName: 'brp/nul.csv' });
+    expect(result).toMatchObject({ status: 'loaded', rowsStaged: 400, rowsRejected: 1 });
+    const { rows } = await ctx.db.query<{ column_name: string; reason: string; raw: Record<string, string> }>(
+      'SELECT column_name, reason, raw FROM pakhuis.rejected_rows WHERE load_id = $1',
+      [result.loadId],
+    );
+    expect(rows).toEqual([{ column_name: 'geslachtsnaam', reason: 'veld bevat een NUL-teken (binaire inhoud)', raw: expect.objectContaining({ postcode: '3441AB' }) }]);
+  });
+
   it('rejects a file with a missing column whole, records why, and stages nothing', async () => {
     const path = await writeFileIn(join(ctx.dir, 'no-bsn.csv'), 'naam;postcode;huisnummer\nJan;3441AB;1\n');
     const before = await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM staging.brp');
