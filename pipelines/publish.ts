@@ -32,7 +32,10 @@ export function resolvedRules(ctx: PipelineContext): ResolvedRule[] {
  * and merge the results into the signal store. Readers see the previous state until COMMIT; a
  * failure anywhere leaves it untouched.
  */
-export async function publish(ctx: PipelineContext, runId: number): Promise<PublishResult> {
+/** Work that must commit with the new signals or not at all (tonight's report). */
+export type BeforeCommit = (tx: Session) => Promise<void>;
+
+export async function publish(ctx: PipelineContext, runId: number, beforeCommit?: BeforeCommit): Promise<PublishResult> {
   const rules = resolvedRules(ctx);
   return ctx.db.transaction(async (tx) => {
     // Rebuilding the model sorts and hashes millions of rows: give this transaction the memory to
@@ -58,6 +61,7 @@ export async function publish(ctx: PipelineContext, runId: number): Promise<Publ
     const matchRates = await measureMatchRates(tx);
     const outcomes = await evaluateRules(tx, rules, runId);
     const signals = await mergeSignals(tx, rules, runId);
+    await beforeCommit?.(tx);
     return {
       published: Object.fromEntries(loads.map((l) => [l.source, Number(l.load_id)])),
       changed: [...changed],

@@ -1,5 +1,5 @@
 import { RunLockedError, StepError, oneLine } from '../lib/errors.ts';
-import { createNightlyReport, deliverPending, type DeliveryOutcome } from '../reports/outbox.ts';
+import { createNightlyReport, deliverPending, finishReportFile, type CreatedReport, type DeliveryOutcome } from '../reports/outbox.ts';
 import { checkFreshness, freshnessWarnings } from './freshness.ts';
 import { purgeExpired } from './retention.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
@@ -100,23 +100,29 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
       const loadId = result.loadId ?? unarchived;
       if (loadId) await db.query('UPDATE pakhuis.loads SET archived_as = $2 WHERE id = $1', [loadId, archived]);
     }
-    summary.publish = await step('publish', () => publish(ctx, runId), (p) => ({
-      out: p.signals.open,
-      details: { changed: p.changed, transforms: p.transforms, rules: p.rules, signals: p.signals, matchRates: p.matchRates },
-    }));
-    for (const rule of summary.publish.rules) summary.signalsPerRule[rule.code] = rule.produced;
-    await step('retention', () => purgeExpired(ctx), (c) => ({ out: c.stagingRows + c.rejectedRows + c.resolvedSignals + c.archivedFolders, details: c }));
     summary.warnings.push(...freshnessWarnings(await checkFreshness(db, config)));
-    const report = await step('report', () =>
-      createNightlyReport(ctx, {
-        runId,
-        warnings: summary.warnings,
-        rejected: summary.files
-          .filter((f) => f.rowsRejected > 0)
-          .map((f) => ({ file: f.file, rows: f.rowsRejected, reasons: f.reasons.map((r) => `${r.count}x ${r.column}: ${r.reason}`) })),
-      }), (r) => ({ out: r.signals }));
-    summary.reportPath = report.path;
-    summary.reportRows = report.signals;
+    const rejected = summary.files
+      .filter((f) => f.rowsRejected > 0)
+      .map((f) => ({ file: f.file, rows: f.rowsRejected, reasons: f.reasons.map((r) => `${r.count}x ${r.column}: ${r.reason}`) }));
+    // The report is made inside the publishing transaction: signals and report commit together.
+    let report: CreatedReport | undefined;
+    try {
+      summary.publish = await step('publish', () => publish(ctx, runId, async (tx) => {
+        report = await createNightlyReport(ctx, { runId, warnings: summary.warnings, rejected }, tx);
+      }), (p) => ({
+        out: p.signals.open,
+        details: { changed: p.changed, transforms: p.transforms, rules: p.rules, signals: p.signals, matchRates: p.matchRates },
+      }));
+    } catch (error) {
+      if (report) await finishReportFile(report, false).catch(() => {});
+      throw error;
+    }
+    for (const rule of summary.publish.rules) summary.signalsPerRule[rule.code] = rule.produced;
+    const created = report!;
+    await step('report', () => finishReportFile(created, true), () => ({ out: created.signals }));
+    summary.reportPath = created.path;
+    summary.reportRows = created.signals;
+    await step('retention', () => purgeExpired(ctx), (c) => ({ out: c.stagingRows + c.rejectedRows + c.resolvedSignals + c.archivedFolders, details: c }));
     // A mail server that is down does not fail the run: the report waits in the outbox.
     const delivery = await step('deliver', () => deliverPending(ctx), (d) => ({ out: d.sent, rejected: d.failed, details: d }));
     summary.delivery = delivery;

@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import type { Session } from '../lib/db.ts';
 import { join, resolve } from 'node:path';
 import { oneLine } from '../lib/errors.ts';
 import type { PipelineContext } from '../pipelines/context.ts';
@@ -34,12 +35,16 @@ export interface ReportInputs {
   rejected: ReportFacts['rejected'];
 }
 
-/** Builds tonight's report, writes the CSV to the output folder and stores it in the outbox, in one go. */
-export async function createNightlyReport(ctx: PipelineContext, inputs: ReportInputs): Promise<CreatedReport> {
-  const { db, config } = ctx;
+/**
+ * Builds tonight's report inside the caller's publishing transaction: the outbox row commits with
+ * the signals it reports, or not at all. The CSV is written as `<path>.part`; the caller renames it
+ * with finishReportFile once the transaction has committed, so a failed run leaves no report.
+ */
+export async function createNightlyReport(ctx: PipelineContext, inputs: ReportInputs, tx: Session): Promise<CreatedReport> {
+  const { config } = ctx;
   const willMail = mailConfigured(config);
   const recipients = willMail ? checkedRecipients(config) : [];
-  return db.transaction(async (tx) => {
+  {
     const { rows: ids } = await tx.query<{ id: string }>(NEW_OR_WORSE);
     const rows = await signalsById(tx, ids.map((r) => Number(r.id)), inputs.runId - 1);
     const { rows: perRule } = await tx.query<{ rule_code: string; n: number }>(
@@ -58,7 +63,7 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
     const fileName = `anomalierapport-${date.toISOString().slice(0, 10)}-run${inputs.runId}.csv`;
     await mkdir(config.OUT_DIR, { recursive: true });
     const path = resolve(join(config.OUT_DIR, fileName));
-    await writeFile(path, csv, 'utf8');
+    await writeFile(`${path}.part`, csv, 'utf8');
     const { rows: created } = await tx.query<{ id: string }>(
       `INSERT INTO pakhuis.report_outbox (run_id, file_name, file_path, csv, subject, text_body, html_body, recipients, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
@@ -72,7 +77,13 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
     );
     if (!willMail) ctx.log.info({ report: path }, 'SMTP not configured: report written to the output folder only');
     return { outboxId, path, signals: rows.length };
-  });
+  }
+}
+
+/** After commit: the report file takes its name. After a failure: the partial file goes. */
+export async function finishReportFile(report: CreatedReport, committed: boolean): Promise<void> {
+  if (committed) await rename(`${report.path}.part`, report.path);
+  else await rm(`${report.path}.part`, { force: true });
 }
 
 export interface DeliveryOutcome {

@@ -118,9 +118,12 @@ describe('mail configuration', () => {
       await writeFileIn(join(ctx2.config.INBOX_DIR, 'bag', 'bag.csv'), bagCsv([vbo(1, 100)]));
       const run = await runPipeline(ctx2, { trigger: 'test' });
       expect(run.status).toBe('failed');
-      expect(run.failedStep).toBe('report');
+      // The report is part of publishing: with no report there is no new signal state either.
+      expect(run.failedStep).toBe('publish');
       expect(run.error).toContain('not in REPORT_RECIPIENT_ALLOWLIST');
       expect(smtp2.received).toHaveLength(0);
+      expect((await ctx2.db.query('SELECT count(*)::int AS n FROM pakhuis.signals')).rows).toEqual([{ n: 0 }]);
+      expect((await ctx2.db.query('SELECT count(*)::int AS n FROM model.source_state')).rows).toEqual([{ n: 0 }]);
     } finally {
       await ctx2.close();
       await smtp2.close();
