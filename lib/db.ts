@@ -1,8 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
@@ -150,6 +148,8 @@ const PGLITE_COPY_CHUNK = 8 * 1024 * 1024;
 
 async function openPglite(dir: string): Promise<Database> {
   mkdirSync(dir, { recursive: true });
+  // Loaded only when used: the embedded engine costs about 50 MB of memory to import.
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
   const db = await PGlite.create({ dataDir: dir });
   const kysely = new Kysely<any>({ dialect: new PGliteDialect(db) });
   // PGlite is one connection: callers in this process run one after another, so a mutex keeps a
