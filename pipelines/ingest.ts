@@ -57,7 +57,7 @@ export async function ingestFile(
     const format = await chooseFormat(source, path, displayName);
     result.format = format.name;
     const records = format.read(path, { displayName, sheet: options.sheet });
-    await ctx.db.transaction(async (tx) => {
+    const staged = await ctx.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ id: string }>(
         `INSERT INTO pakhuis.loads (source, format, file_name, sha256, bytes, rows_read, rows_staged, rows_rejected, run_id)
          VALUES ($1, $2, $3, $4, 0, 0, 0, 0, $5) RETURNING id`,
@@ -92,8 +92,9 @@ export async function ingestFile(
         if (sqlState(error) === '23505') throw new DuplicateContent();
         throw error;
       }
+      return staged;
     });
-    result.reasons = summariseReasons(result);
+    result.reasons = staged.reasons();
     ctx.log.info(
       { source: source.name, file: displayName, format: format.name, loadId: result.loadId, rowsStaged: result.rowsStaged, rowsRejected: result.rowsRejected },
       'file loaded',
@@ -149,13 +150,6 @@ async function chooseFormat(source: SourceDefinition, path: string, displayName:
   return format;
 }
 
-function summariseReasons(result: IngestResult & { _reasons?: Map<string, number> }): IngestResult['reasons'] {
-  return [...(result._reasons ?? new Map<string, number>()).entries()].map(([key, count]) => {
-    const [column, reason] = key.split('\u0000') as [string, string];
-    return { column, reason, count };
-  });
-}
-
 /** No field of any register is anywhere near this long; a longer one is garbage or an attack. */
 export const MAX_FIELD_LENGTH = 1000;
 
@@ -181,13 +175,19 @@ class Staging {
     readonly loadId: number,
     readonly dir: string,
     readonly ctx: PipelineContext,
-    readonly result: IngestResult & { _reasons?: Map<string, number> },
+    readonly result: IngestResult,
     readonly progress: Progress | null = null,
   ) {}
 
+  /** Rejection counts per column and reason. */
+  readonly #reasons = new Map<string, { column: string; reason: string; count: number }>();
+
+  reasons(): IngestResult['reasons'] {
+    return [...this.#reasons.values()];
+  }
+
   async *lines(records: AsyncIterable<SourceRecord>, live: string): AsyncGenerator<string> {
     const { source, loadId, result, ctx, progress } = this;
-    const reasons = (result._reasons = new Map());
     let pending = '';
     for await (const record of records) {
       if (++result.rowsRead === 1000) await failpoint('ingest');
@@ -196,7 +196,9 @@ class Staging {
       if (!checked.ok) {
         result.rowsRejected++;
         const key = `${checked.column}\u0000${checked.reason}`;
-        reasons.set(key, (reasons.get(key) ?? 0) + 1);
+        const seen = this.#reasons.get(key);
+        if (seen) seen.count++;
+        else this.#reasons.set(key, { column: checked.column, reason: checked.reason, count: 1 });
         await this.#spool('rejected', copyLine([loadId, record.line, record.location ?? `regel ${record.line}`, checked.column, checked.reason, JSON.stringify(this.#rawForAudit(record))]));
         continue;
       }
