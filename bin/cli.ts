@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { openContext } from '../lib/app.ts';
 import { ConfigError, RunLockedError, oneLine } from '../lib/errors.ts';
 import { createLogger } from '../lib/logger.ts';
@@ -91,7 +91,7 @@ const COMMANDS: Record<string, Command> = {
       return withContext({ requireKey: false }, async (ctx) => {
       const rows = await openSignals(ctx.db);
       const out = resolve(String(values.out));
-      const path = await writeReport(resolve(out, '..'), out.slice(resolve(out, '..').length + 1), rows);
+      const path = await writeReport(dirname(out), basename(out), rows);
       print(`${rows.length} open signalen geschreven naar ${path}`);
       return 0;
       });

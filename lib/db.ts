@@ -5,6 +5,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { classifyPgError } from './errors.ts';
 
 /** One connection: what the pipeline needs beyond typed queries (multi-statement SQL, COPY). */
 export interface Session {
@@ -102,7 +103,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     try {
       return await fn(pgSession(client));
     } catch (error) {
-      broken = Boolean(lost) || isConnectionLoss(error);
+      broken = Boolean(lost) || classifyPgError(error) === 'connection';
       // pg reports only "not queryable" on the next query; the server's reason is in `lost`.
       if (lost) throw new Error(`database connection lost: ${(lost as Error).message}`, { cause: error });
       throw error;
@@ -116,18 +117,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     kysely,
     ...shared,
     withSession,
-    transaction: (fn) =>
-      withSession(async (session) => {
-        await session.exec('BEGIN');
-        try {
-          const result = await fn(session);
-          await session.exec('COMMIT');
-          return result;
-        } catch (error) {
-          await session.exec('ROLLBACK').catch(() => {});
-          throw error;
-        }
-      }),
+    transaction: (fn) => withSession((session) => inTransaction(session, fn)),
     async close() {
       // Kysely ends the pool only when it ran a query itself; otherwise idle clients would keep
       // the process alive for pg's idle timeout.
@@ -137,9 +127,17 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
 }
 
-function isConnectionLoss(error: unknown): boolean {
-  const code = (error as { code?: string })?.code ?? '';
-  return code.startsWith('08') || code === '57P01' || /terminated|ECONNRESET/.test(String((error as Error)?.message));
+/** BEGIN … COMMIT on a session that is already the caller's alone; ROLLBACK when fn throws. */
+export async function inTransaction<T>(session: Session, fn: (session: Session) => Promise<T>): Promise<T> {
+  await session.exec('BEGIN');
+  try {
+    const result = await fn(session);
+    await session.exec('COMMIT');
+    return result;
+  } catch (error) {
+    await session.exec('ROLLBACK').catch(() => {});
+    throw error;
+  }
 }
 
 // ---------------------------------------------------------------- PGlite
@@ -210,18 +208,7 @@ async function openPglite(dir: string): Promise<Database> {
     exec: (sql) => exclusive(() => session.exec(sql)),
     copyIn: (t, c, l, o) => exclusive(() => session.copyIn(t, c, l, o)),
     withSession: (fn) => exclusive(() => fn(session)),
-    transaction: (fn) =>
-      exclusive(async () => {
-        await db.exec('BEGIN');
-        try {
-          const result = await fn(session);
-          await db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          await db.exec('ROLLBACK').catch(() => {});
-          throw error;
-        }
-      }),
+    transaction: (fn) => exclusive(() => inTransaction(session, fn)),
     async close() {
       await db.close();
     },

@@ -50,7 +50,7 @@ export function classifyPgError(error: unknown): PgErrorClass {
   if (!code) {
     const sysCode = (error as { code?: unknown } | null)?.code;
     if (sysCode === 'ECONNREFUSED' || sysCode === 'ECONNRESET' || sysCode === 'EPIPE') return 'connection';
-    if (/Connection terminated|connection.*closed/i.test(String((error as Error)?.message))) return 'connection';
+    if (/terminated|connection.*closed|ECONNRESET/i.test(String((error as Error)?.message))) return 'connection';
     return 'other';
   }
   if (code === '23505') return 'unique_violation';

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Database } from './db.ts';
+import { inTransaction, type Database } from './db.ts';
 import type { Logger } from './logger.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../sql/migrations/', import.meta.url));
@@ -46,13 +46,12 @@ export async function migrate(db: Database, log?: Logger): Promise<string[]> {
       const applied: string[] = [];
       for (const migration of migrations) {
         if (done.has(migration.id)) continue;
-        await session.exec('BEGIN');
         try {
-          await session.exec(migration.sql);
-          await session.query('INSERT INTO pakhuis_meta.migrations (id, name) VALUES ($1, $2)', [migration.id, migration.name]);
-          await session.exec('COMMIT');
+          await inTransaction(session, async (tx) => {
+            await tx.exec(migration.sql);
+            await tx.query('INSERT INTO pakhuis_meta.migrations (id, name) VALUES ($1, $2)', [migration.id, migration.name]);
+          });
         } catch (error) {
-          await session.exec('ROLLBACK').catch(() => {});
           throw new Error(`migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
         }
         log?.info({ migration: migration.name }, 'migration applied');

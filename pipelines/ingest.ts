@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
 import { copyLine } from '../lib/db.ts';
-import { sqlState } from '../lib/errors.ts';
+import { classifyPgError } from '../lib/errors.ts';
 import { failpoint } from '../lib/failpoint.ts';
 import { hashPath } from '../lib/file-hash.ts';
 import { Progress } from '../lib/progress.ts';
@@ -89,7 +89,7 @@ export async function ingestFile(
           [loadId, sha256, bytes, result.rowsRead, result.rowsStaged, result.rowsRejected],
         );
       } catch (error) {
-        if (sqlState(error) === '23505') throw new DuplicateContent();
+        if (classifyPgError(error) === 'unique_violation') throw new DuplicateContent();
         throw error;
       }
       return staged;

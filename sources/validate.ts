@@ -20,10 +20,6 @@ export function checkBsn(raw: string): Checked<string> {
   return ok(bsn);
 }
 
-export function isValidBsn(raw: string): boolean {
-  return checkBsn(raw).ok;
-}
-
 /** Postcode as BAG stores it: `1234AB`; SA, SD and SS are never issued. */
 export function normalisePostcode(raw: string): Checked<string> {
   const pc = raw.replace(/\s+/g, '').toUpperCase();
