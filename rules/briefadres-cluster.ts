@@ -20,14 +20,9 @@ export default defineRule({
   }),
   sql: `
     WITH per_object AS (
-      SELECT verblijfsobject_id,
-        count(DISTINCT pseudonym) FILTER (WHERE functie_adres = 'B') AS briefadressen,
-        count(DISTINCT pseudonym) FILTER (WHERE functie_adres = 'W') AS woonadressen,
-        min(geldig_van) FILTER (WHERE functie_adres = 'B') AS oudste_aanvang,
-        max(geldig_van) FILTER (WHERE functie_adres = 'B') AS nieuwste_aanvang
-      FROM model.inschrijving
-      WHERE geldig_tot IS NULL AND verblijfsobject_id IS NOT NULL
-      GROUP BY verblijfsobject_id
+      SELECT verblijfsobject_id, briefadressen, woonadressen,
+        oudste_briefadres_aanvang AS oudste_aanvang, nieuwste_briefadres_aanvang AS nieuwste_aanvang
+      FROM model.bewoning
     )
     SELECT v.verblijfsobject_id AS subject_key,
       v.verblijfsobject_id,

@@ -22,10 +22,7 @@ export default defineRule({
   }),
   sql: `
     WITH bewoners AS (
-      SELECT verblijfsobject_id, count(DISTINCT pseudonym) AS personen
-      FROM model.inschrijving
-      WHERE geldig_tot IS NULL AND functie_adres = 'W' AND verblijfsobject_id IS NOT NULL
-      GROUP BY verblijfsobject_id
+      SELECT verblijfsobject_id, woonadressen AS personen FROM model.bewoning
     )
     SELECT v.verblijfsobject_id AS subject_key,
       v.verblijfsobject_id,

@@ -57,6 +57,6 @@ describe('registration history across nightly loads', () => {
     await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp-2-again.csv'), brpCsv([{ bsn: p, vbo: b, since: '01-05-2024' }, { bsn: r, vbo: a, since: '15-05-2024' }]) + '\n');
     expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');
     const after = (await ctx.db.query('SELECT pseudonym, adres_ref, verblijfsobject_id, functie_adres, geldig_van, geldig_tot, gesloten_door FROM model.inschrijving_historie ORDER BY 1, 2, 3, 5')).rows;
-    expect(after).toEqual(before.map(({ eerst_gezien_load: _e, laatst_gezien_load: _l, van_sleutel: _v, ...rest }) => rest));
+    expect(after).toEqual(before.map(({ eerst_gezien_load: _e, laatst_gewijzigd_load: _l, van_sleutel: _v, ...rest }) => rest));
   });
 });

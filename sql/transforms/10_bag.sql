@@ -1,18 +1,26 @@
 -- BAG: the current verblijfsobjecten and nummeraanduidingen from the load being published.
 -- A repeated id in one load (an extract with two current voorkomens) keeps its last row.
+-- Indexes are dropped for the bulk insert and built once at the end (see migration 0011).
 TRUNCATE model.verblijfsobject, model.nummeraanduiding, model.adres_index;
-
-INSERT INTO model.verblijfsobject (verblijfsobject_id, object_type, oppervlakte, gebruiksdoelen, status, pand_ids)
-SELECT DISTINCT ON (verblijfsobject_id COLLATE "C") verblijfsobject_id, object_type, oppervlakte, gebruiksdoelen, status, pand_ids
-FROM staging.bag_vbo
-WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'bag')
-ORDER BY verblijfsobject_id COLLATE "C", line DESC;
+SELECT model.defer_indexes('model.verblijfsobject'), model.defer_indexes('model.nummeraanduiding'), model.defer_indexes('model.adres_index');
 
 CREATE TEMP TABLE bag_links ON COMMIT DROP AS
 SELECT DISTINCT ON (nummeraanduiding_id COLLATE "C") nummeraanduiding_id, verblijfsobject_id, is_nevenadres
 FROM staging.bag_vbo_num
 WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'bag')
 ORDER BY nummeraanduiding_id COLLATE "C", is_nevenadres, line DESC;
+
+-- The hoofdadres is set in the insert: an UPDATE afterwards would write every row twice.
+INSERT INTO model.verblijfsobject (verblijfsobject_id, object_type, oppervlakte, gebruiksdoelen, status, pand_ids, hoofdadres_id)
+SELECT DISTINCT ON (s.verblijfsobject_id COLLATE "C") s.verblijfsobject_id, s.object_type, s.oppervlakte, s.gebruiksdoelen, s.status, s.pand_ids,
+  h.nummeraanduiding_id
+FROM staging.bag_vbo s
+LEFT JOIN (SELECT DISTINCT ON (verblijfsobject_id COLLATE "C") verblijfsobject_id, nummeraanduiding_id
+           FROM bag_links WHERE NOT is_nevenadres
+           ORDER BY verblijfsobject_id COLLATE "C", nummeraanduiding_id COLLATE "C") h
+  ON h.verblijfsobject_id = s.verblijfsobject_id
+WHERE s.load_id = (SELECT load_id FROM publish_loads WHERE source = 'bag')
+ORDER BY s.verblijfsobject_id COLLATE "C", s.line DESC;
 
 INSERT INTO model.nummeraanduiding (nummeraanduiding_id, verblijfsobject_id, is_nevenadres, postcode, huisnummer,
   huisletter, huisnummertoevoeging, adres_sleutel, openbareruimte, woonplaats, status)
@@ -25,17 +33,14 @@ LEFT JOIN bag_links l USING (nummeraanduiding_id)
 WHERE n.load_id = (SELECT load_id FROM publish_loads WHERE source = 'bag')
 ORDER BY n.nummeraanduiding_id COLLATE "C", n.line DESC;
 
-UPDATE model.verblijfsobject v SET hoofdadres_id = h.nummeraanduiding_id
-FROM (SELECT DISTINCT ON (verblijfsobject_id) verblijfsobject_id, nummeraanduiding_id
-      FROM bag_links WHERE NOT is_nevenadres ORDER BY verblijfsobject_id, nummeraanduiding_id) h
-WHERE h.verblijfsobject_id = v.verblijfsobject_id;
-
 -- An address key can name more than one object only in a faulty extract; the hoofdadres wins.
 INSERT INTO model.adres_index (adres_sleutel, verblijfsobject_id, nummeraanduiding_id)
 SELECT DISTINCT ON (adres_sleutel COLLATE "C") adres_sleutel, verblijfsobject_id, nummeraanduiding_id
 FROM model.nummeraanduiding
 WHERE adres_sleutel IS NOT NULL AND verblijfsobject_id IS NOT NULL
-ORDER BY adres_sleutel COLLATE "C", is_nevenadres, nummeraanduiding_id;
+ORDER BY adres_sleutel COLLATE "C", is_nevenadres, nummeraanduiding_id COLLATE "C";
+
+SELECT model.restore_indexes('model.verblijfsobject'), model.restore_indexes('model.nummeraanduiding'), model.restore_indexes('model.adres_index');
 
 ANALYZE model.verblijfsobject;
 ANALYZE model.nummeraanduiding;

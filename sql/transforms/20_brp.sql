@@ -1,7 +1,8 @@
 -- BRP: persons (pseudonyms only) and their registrations with periods, matched to BAG in order:
 -- verblijfsobject id, nummeraanduiding id (nevenadressen included), normalised address.
 -- Names stay behind in staging and go to the identity schema only (see 25_identity.sql).
-TRUNCATE model.persoon, model.inschrijving;
+TRUNCATE model.persoon, model.inschrijving, model.bewoning;
+SELECT model.defer_indexes('model.persoon'), model.defer_indexes('model.inschrijving'), model.defer_indexes('model.bewoning');
 
 CREATE TEMP TABLE brp_rows ON COMMIT DROP AS
 SELECT DISTINCT ON (pseudonym COLLATE "C", historie_index) *
@@ -18,6 +19,8 @@ SELECT older.pseudonym, older.historie_index, newer.datum_aanvang AS geldig_tot
 FROM brp_rows older
 JOIN brp_rows newer ON newer.pseudonym = older.pseudonym AND newer.historie_index = older.historie_index - 1
 WHERE older.historie_index > 0;
+CREATE INDEX ON brp_history_ends (pseudonym, historie_index);
+ANALYZE brp_history_ends;
 
 INSERT INTO model.persoon (pseudonym, key_version)
 SELECT DISTINCT ON (pseudonym COLLATE "C") pseudonym, key_version FROM brp_rows ORDER BY pseudonym COLLATE "C";
@@ -29,7 +32,10 @@ SELECT b.pseudonym,
   coalesce(b.nummeraanduiding_id, a.nummeraanduiding_id),
   b.functie_adres,
   b.datum_aanvang,
-  e.geldig_tot,
+  -- A lookup for history rows only: a join here made the planner hash every row of brp_rows.
+  CASE WHEN b.historie_index > 0 THEN
+    (SELECT e.geldig_tot FROM brp_history_ends e WHERE e.pseudonym = b.pseudonym AND e.historie_index = b.historie_index)
+  END,
   CASE WHEN v.verblijfsobject_id IS NOT NULL THEN 'vbo_id'
        WHEN n.verblijfsobject_id IS NOT NULL THEN 'num_id'
        WHEN a.verblijfsobject_id IS NOT NULL THEN 'adres'
@@ -40,7 +46,26 @@ SELECT b.pseudonym,
 FROM brp_rows b
 LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = b.verblijfsobject_id
 LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = b.nummeraanduiding_id
-LEFT JOIN model.adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(b.postcode, b.huisnummer, b.huisletter, b.huisnummertoevoeging)
-LEFT JOIN brp_history_ends e ON b.historie_index > 0 AND e.pseudonym = b.pseudonym AND e.historie_index = b.historie_index;
+LEFT JOIN model.adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(b.postcode, b.huisnummer, b.huisletter, b.huisnummertoevoeging);
 
+-- Occupancy for the rules that count residents. A person counts once per object and function,
+-- whatever number of open registrations the export gives them there.
+INSERT INTO model.bewoning (verblijfsobject_id, woonadressen, briefadressen, oudste_briefadres_aanvang, nieuwste_briefadres_aanvang)
+SELECT verblijfsobject_id,
+  count(*) FILTER (WHERE functie_adres = 'W'),
+  count(*) FILTER (WHERE functie_adres = 'B'),
+  min(van) FILTER (WHERE functie_adres = 'B'),
+  max(laatste) FILTER (WHERE functie_adres = 'B')
+FROM (
+  SELECT verblijfsobject_id, pseudonym, functie_adres, min(geldig_van) AS van, max(geldig_van) AS laatste
+  FROM model.inschrijving
+  WHERE geldig_tot IS NULL AND verblijfsobject_id IS NOT NULL
+  GROUP BY verblijfsobject_id, pseudonym, functie_adres
+) per_persoon
+GROUP BY verblijfsobject_id;
+
+SELECT model.restore_indexes('model.persoon'), model.restore_indexes('model.inschrijving'), model.restore_indexes('model.bewoning');
+
+ANALYZE model.persoon;
 ANALYZE model.inschrijving;
+ANALYZE model.bewoning;

@@ -1,10 +1,19 @@
 -- Names of persons in the published BRP load go to the restricted identity table; the model
--- tables never hold them.
+-- tables never hold them. Written by difference, like the history (22_brp_history.sql).
+SELECT model.defer_indexes('identity.persoon', only_when_empty => true);
+
+UPDATE identity.persoon p
+SET key_version = b.key_version, geslachtsnaam = b.geslachtsnaam, voornamen = b.voornamen,
+  geboortedatum = b.geboortedatum, bron = 'brp', updated_at = clock_timestamp()
+FROM brp_rows b
+WHERE b.historie_index = 0 AND p.pseudonym = b.pseudonym
+  AND (p.key_version, p.geslachtsnaam, p.voornamen, p.geboortedatum, p.bron)
+    IS DISTINCT FROM (b.key_version, b.geslachtsnaam, b.voornamen, b.geboortedatum, 'brp');
+
 INSERT INTO identity.persoon (pseudonym, key_version, geslachtsnaam, voornamen, geboortedatum, bron)
-SELECT pseudonym, key_version, geslachtsnaam, voornamen, geboortedatum, 'brp'
-FROM brp_rows WHERE historie_index = 0
-ON CONFLICT (pseudonym) DO UPDATE SET
-  key_version = EXCLUDED.key_version, geslachtsnaam = EXCLUDED.geslachtsnaam, voornamen = EXCLUDED.voornamen,
-  geboortedatum = EXCLUDED.geboortedatum, bron = 'brp', updated_at = clock_timestamp()
-WHERE (identity.persoon.geslachtsnaam, identity.persoon.voornamen, identity.persoon.geboortedatum)
-  IS DISTINCT FROM (EXCLUDED.geslachtsnaam, EXCLUDED.voornamen, EXCLUDED.geboortedatum);
+SELECT b.pseudonym, b.key_version, b.geslachtsnaam, b.voornamen, b.geboortedatum, 'brp'
+FROM brp_rows b
+WHERE b.historie_index = 0
+  AND NOT EXISTS (SELECT 1 FROM identity.persoon p WHERE p.pseudonym = b.pseudonym);
+
+SELECT model.restore_indexes('identity.persoon');
