@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
@@ -27,6 +28,9 @@ const schema = z.object({
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   FILE_STABLE_SECONDS: intFromEnv(5),
   XLSX_MAX_MB: intFromEnv(50),
+  // Large CSV files are validated on this many worker threads (1: on the main thread only).
+  INGEST_WORKERS: intFromEnv(Math.min(4, availableParallelism())),
+  INGEST_PARALLEL_MIN_MB: intFromEnv(32),
   SCHEDULE_CRON: z.string().default('30 3 * * *'),
   SCHEDULE_TZ: z.string().default('Europe/Amsterdam'),
   SCHEDULE_CATCH_UP: boolFromEnv(true),

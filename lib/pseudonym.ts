@@ -8,15 +8,22 @@ import { ShortHmacSha256 } from './hmac-sha256.ts';
  */
 export class Pseudonymizer {
   readonly #hmac: ShortHmacSha256;
+  readonly #key: string;
 
   constructor(
     key: string,
     readonly keyVersion: number,
   ) {
     if (key.length < 32) throw new Error('pseudonymisation key too short (at least 32 characters)');
+    this.#key = key;
     let k = Buffer.from(key, 'utf8');
     if (k.length > 64) k = createHash('sha256').update(k).digest();
     this.#hmac = new ShortHmacSha256(k);
+  }
+
+  /** The key, for an ingest worker thread of this process to make the same pseudonyms. */
+  forWorkerThread(): { key: string; keyVersion: number } {
+    return { key: this.#key, keyVersion: this.keyVersion };
   }
 
   /** The pseudonym of a BSN that has already passed the 11-proef (so always 9 digits). */

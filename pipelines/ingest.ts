@@ -3,12 +3,14 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
-import { copyLine } from '../lib/db.ts';
 import { classifyPgError } from '../lib/errors.ts';
 import { failpoint } from '../lib/failpoint.ts';
 import { hashPath } from '../lib/file-hash.ts';
 import { Progress } from '../lib/progress.ts';
+import type { CsvSplitPlan } from '../sources/csv.ts';
 import type { SourceDefinition, SourceFormat } from '../sources/source.ts';
+import { parallelLines } from './parallel-ingest.ts';
+import { REJECTED, RowRouter } from './row-router.ts';
 import { FileRejectedError, type SourceRecord } from '../sources/types.ts';
 import type { PipelineContext } from './context.ts';
 
@@ -17,6 +19,8 @@ export interface IngestResult {
   source: string;
   file: string;
   format?: string;
+  /** Parts the file was read in: more than one when worker threads read it. */
+  parts?: number;
   loadId?: number;
   sha256?: string;
   rowsRead: number;
@@ -56,7 +60,8 @@ export async function ingestFile(
   try {
     const format = await chooseFormat(source, path, displayName);
     result.format = format.name;
-    const records = format.read(path, { displayName, sheet: options.sheet });
+    const plan = await planParallel(ctx, format, path, displayName);
+    result.parts = plan?.ranges.length ?? 1;
     const staged = await ctx.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ id: string }>(
         `INSERT INTO pakhuis.loads (source, format, file_name, sha256, bytes, rows_read, rows_staged, rows_rejected, run_id)
@@ -65,17 +70,21 @@ export async function ingestFile(
       );
       const loadId = Number(rows[0]!.id);
       result.loadId = loadId;
-      const staged = new Staging(source, loadId, spoolDir, ctx, result, await Progress.forFile(path, displayName, ctx.log));
       const [live, ...spooledTables] = Object.keys(source.tables);
-      await tx.copyIn(live!, ['load_id', 'line', ...source.tables[live!]!], staged.lines(records, live!));
+      const staged = new Staging(source, loadId, spoolDir, ctx, live!, await Progress.forFile(path, displayName, ctx.log));
+      const lines = plan ? staged.linesInParallel(format, path, displayName, plan) : staged.lines(format.read(path, { displayName, sheet: options.sheet }));
+      await tx.copyIn(live!, ['load_id', 'line', ...source.tables[live!]!], lines);
       await staged.closeSpools();
+      result.rowsRead = staged.router.rowsRead;
+      result.rowsStaged = staged.router.rowsStaged;
+      result.rowsRejected = staged.router.rowsRejected;
       for (const table of spooledTables) {
         await tx.copyIn(table, ['load_id', 'line', ...source.tables[table]!], staged.spooled(table));
       }
       await tx.copyIn(
         'pakhuis.rejected_rows',
         ['load_id', 'line', 'location', 'column_name', 'reason', 'raw'],
-        staged.spooled('rejected'),
+        staged.spooled(REJECTED),
       );
       if (result.rowsStaged === 0) {
         throw new FileRejectedError(displayName, `geen enkele rij is geldig (${result.rowsRejected} afgekeurd)`);
@@ -123,6 +132,16 @@ export async function ingestFile(
   }
 }
 
+/** Large plain-CSV files are read in parts on worker threads; everything else on this thread. */
+async function planParallel(ctx: PipelineContext, format: SourceFormat, path: string, displayName: string): Promise<CsvSplitPlan | null> {
+  const workers = ctx.config.INGEST_WORKERS;
+  if (!format.split || workers < 2) return null;
+  const s = await stat(path);
+  if (!s.isFile() || s.size < ctx.config.INGEST_PARALLEL_MIN_MB * 1024 * 1024) return null;
+  const plan = await format.split.plan(path, { displayName, parts: workers });
+  return plan && plan.ranges.length > 1 ? plan : null;
+}
+
 async function sizeOf(path: string): Promise<number> {
   const s = await stat(path);
   return s.isDirectory() ? 0 : s.size;
@@ -150,98 +169,82 @@ async function chooseFormat(source: SourceDefinition, path: string, displayName:
   return format;
 }
 
-/** No field of any register is anywhere near this long; a longer one is garbage or an attack. */
-export const MAX_FIELD_LENGTH = 1000;
-
-/** Checks every source shares: no absurdly long field, and no NUL character (PostgreSQL text cannot hold one). */
-function unfitField(record: SourceRecord): { ok: false; column: string; reason: string } | undefined {
-  for (const key in record.fields) {
-    const value = record.fields[key];
-    if (value === undefined) continue;
-    if (value.length > MAX_FIELD_LENGTH) {
-      return { ok: false, column: key, reason: `veld is ${value.length} tekens lang; het maximum is ${MAX_FIELD_LENGTH}` };
-    }
-    if (value.indexOf('\u0000') !== -1) return { ok: false, column: key, reason: 'veld bevat een NUL-teken (binaire inhoud)' };
-  }
-  return undefined;
-}
-
 /** Routes validated rows: the live table streams into COPY, the others and rejections spool to disk. */
 class Staging {
   readonly #spools = new Map<string, { path: string; stream: WriteStream }>();
+  readonly router: RowRouter;
 
   constructor(
     readonly source: SourceDefinition,
     readonly loadId: number,
     readonly dir: string,
     readonly ctx: PipelineContext,
-    readonly result: IngestResult,
+    readonly liveTable: string,
     readonly progress: Progress | null = null,
-  ) {}
-
-  /** Rejection counts per column and reason. */
-  readonly #reasons = new Map<string, { column: string; reason: string; count: number }>();
-
-  reasons(): IngestResult['reasons'] {
-    return [...this.#reasons.values()];
+  ) {
+    this.router = new RowRouter(source, loadId, ctx.pseudonymizer, liveTable);
   }
 
-  async *lines(records: AsyncIterable<SourceRecord>, live: string): AsyncGenerator<string> {
-    const { source, loadId, result, ctx, progress } = this;
-    let pending = '';
+  reasons(): IngestResult['reasons'] {
+    return [...this.router.reasons.values()];
+  }
+
+  /** COPY text of the live table from records read on this thread. */
+  async *lines(records: AsyncIterable<SourceRecord>): AsyncGenerator<string> {
+    const { router, progress } = this;
     for await (const record of records) {
-      if (++result.rowsRead === 1000) await failpoint('ingest');
+      router.route(record);
+      if (router.rowsRead === 1000) await failpoint('ingest');
       progress?.tick();
-      const checked = unfitField(record) ?? source.validate(record, { pseudonymizer: ctx.pseudonymizer });
-      if (!checked.ok) {
-        result.rowsRejected++;
-        const key = `${checked.column}\u0000${checked.reason}`;
-        const seen = this.#reasons.get(key);
-        if (seen) seen.count++;
-        else this.#reasons.set(key, { column: checked.column, reason: checked.reason, count: 1 });
-        await this.#spool('rejected', copyLine([loadId, record.line, record.location ?? `regel ${record.line}`, checked.column, checked.reason, JSON.stringify(this.#rawForAudit(record))]));
-        continue;
-      }
-      result.rowsStaged++;
-      for (const row of checked.rows) {
-        const line = copyLine([loadId, record.line, ...row.values]);
-        if (row.table !== live) await this.#spool(row.table, line);
-        else {
-          // One yield per 256 KB, not per row: an await per row costs more than the row itself.
-          pending += line;
-          if (pending.length >= 256 * 1024) {
-            yield pending;
-            pending = '';
-          }
-        }
+      // One yield per 256 KB, not per row: an await per row costs more than the row itself.
+      if (router.live.length >= 256 * 1024) {
+        await this.#drainSpooled();
+        yield router.takeLive();
       }
     }
-    if (pending) yield pending;
+    await this.#drainSpooled();
+    const rest = router.takeLive();
+    if (rest) yield rest;
     progress?.done();
   }
 
-  /** The row as read, minus BSNs: a valid one becomes its pseudonym, an invalid one is masked. */
-  #rawForAudit(record: SourceRecord): Record<string, string | undefined> {
-    const raw = { ...record.fields };
-    // jsonb cannot hold U+0000 either: keep the row readable, mark where the NUL was.
-    for (const key in raw) if (raw[key]?.includes('\u0000')) raw[key] = raw[key]!.replace(/\u0000/g, '\u2400');
-    for (const field of this.source.maskedFields) {
-      const value = raw[field]?.trim();
-      if (!value) continue;
-      const digits = value.replace(/[\s.-]/g, '');
-      raw[field] = /^\d{8,9}$/.test(digits) ? `pseudoniem:${this.ctx.pseudonymizer.pseudonymise(digits.padStart(9, '0'))}` : `[gemaskeerd, ${value.length} tekens]`;
-    }
-    return raw;
+  /** COPY text of the live table from a file read in parts on worker threads. */
+  async *linesInParallel(format: SourceFormat, path: string, displayName: string, plan: CsvSplitPlan): AsyncGenerator<string> {
+    let failpointPassed = false;
+    yield* parallelLines({
+      source: this.source,
+      format,
+      path,
+      displayName,
+      plan,
+      loadId: this.loadId,
+      liveTable: this.liveTable,
+      pseudonymizer: this.ctx.pseudonymizer,
+      totals: this.router,
+      spool: (table, text) => this.#spool(table, text),
+      onRows: (rows) => {
+        for (let i = 0; i < rows; i++) this.progress?.tick();
+        if (!failpointPassed) {
+          failpointPassed = true;
+          return failpoint('ingest');
+        }
+      },
+    });
+    this.progress?.done();
   }
 
-  async #spool(table: string, line: string): Promise<void> {
+  async #drainSpooled(): Promise<void> {
+    for (const [table, text] of this.router.takeSpooled()) await this.#spool(table, text);
+  }
+
+  async #spool(table: string, text: string): Promise<void> {
     let spool = this.#spools.get(table);
     if (!spool) {
       const path = join(this.dir, `${table}.copy`);
       spool = { path, stream: createWriteStream(path) };
       this.#spools.set(table, spool);
     }
-    if (!spool.stream.write(line)) await once(spool.stream, 'drain');
+    if (!spool.stream.write(text)) await once(spool.stream, 'drain');
   }
 
   async closeSpools(): Promise<void> {

@@ -9,13 +9,19 @@
  */
 export class CsvSplitter {
   #rest = '';
-  #line = 1;
+  #line: number;
   /** Whether the line just taken ended in \r\n, for a newline that turns out to be inside quotes. */
   #previousCr = false;
   /** Fields of a quoted row that spans chunks or lines, and the state of the field in progress. */
   #open: { fields: string[]; field: string; startLine: number; inQuotes: boolean } | null = null;
 
-  constructor(readonly delimiter: string) {}
+  /** firstLine: the physical line the text starts on (a part of a file read on its own starts later). */
+  constructor(
+    readonly delimiter: string,
+    firstLine = 1,
+  ) {
+    this.#line = firstLine;
+  }
 
   /** Complete rows in this chunk (and what the previous chunk left open); `lines` parallels `rows`. */
   push(chunk: string, rows: string[][], lines: number[]): void {

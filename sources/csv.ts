@@ -3,8 +3,10 @@ import { open } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import { FileRejectedError, type SourceRecord } from './types.ts';
+import type { SourceFormat } from './source.ts';
 import { resolveColumns, type ColumnSpec } from './columns.ts';
 import { CsvSplitter } from './csv-split.ts';
+import { splitCsvRanges, CsvBoundaryScanner, type CsvRange } from './csv-boundaries.ts';
 
 export type Encoding = 'utf-8' | 'windows-1252';
 
@@ -89,15 +91,16 @@ function guessDelimiter(text: string): CsvDialect['delimiter'] {
  * A decoded text stream of the file, BOM removed. UTF-8 is decoded by the stream itself; an invalid
  * sequence further on becomes U+FFFD, which rejects the file (the head was checked strictly).
  */
-export function openText(path: string, dialect: CsvDialect, displayName: string): Readable {
-  const start = dialect.bom ? 3 : 0;
+export function openText(path: string, dialect: CsvDialect, displayName: string, range?: CsvRange): Readable {
+  const start = range ? range.start : dialect.bom ? 3 : 0;
+  const end = range ? range.end - 1 : undefined;
   if (dialect.encoding === 'windows-1252') {
-    const raw = createReadStream(path, { start, highWaterMark: 1 << 20 });
+    const raw = createReadStream(path, { start, end, highWaterMark: 1 << 20 });
     const decoded = raw.pipe(iconv.decodeStream('windows-1252') as unknown as Transform);
     raw.on('error', (error) => decoded.destroy(error));
     return decoded;
   }
-  const text = createReadStream(path, { start, encoding: 'utf8', highWaterMark: 1 << 20 });
+  const text = createReadStream(path, { start, end, encoding: 'utf8', highWaterMark: 1 << 20 });
   const checked = new Transform({
     readableObjectMode: true,
     transform(chunk: string, _encoding, done) {
@@ -118,6 +121,8 @@ export interface CsvReadOptions {
   onHeader?: (header: string[]) => void;
   /** Give the raw row too, for readers that need columns outside the spec. */
   raw?: boolean;
+  /** Read only this part of the file, planned by planCsvSplit (the header was read there). */
+  part?: { plan: CsvSplitPlan; index: number };
 }
 
 export interface CsvRecord extends SourceRecord {
@@ -131,13 +136,19 @@ export interface CsvRecord extends SourceRecord {
  */
 export async function* readCsv(path: string, options: CsvReadOptions): AsyncGenerator<CsvRecord> {
   const displayName = options.displayName ?? path;
-  const dialect = await detectDialect(path, displayName);
-  const text = openText(path, dialect, displayName);
+  const part = options.part;
+  const dialect = part ? part.plan.dialect : await detectDialect(path, displayName);
+  const range = part ? part.plan.ranges[part.index] : undefined;
+  const text = openText(path, dialect, displayName, range);
 
   let mapping: { canonical: string; index: number }[] | undefined;
   let toFields: ((row: string[]) => Record<string, string | undefined>) | undefined;
+  if (part) {
+    mapping = resolveColumns(part.plan.header, options.columns, displayName);
+    toFields = compileMapper(mapping);
+  }
   let dataRows = 0;
-  const splitter = new CsvSplitter(dialect.delimiter);
+  const splitter = new CsvSplitter(dialect.delimiter, range?.firstLine);
   const rows: string[][] = [];
   const lines: number[] = [];
   try {
@@ -177,7 +188,8 @@ export async function* readCsv(path: string, options: CsvReadOptions): AsyncGene
     text.destroy();
   }
   if (!mapping) throw new FileRejectedError(displayName, 'het bestand heeft geen kopregel');
-  if (dataRows === 0) throw new FileRejectedError(displayName, 'het bestand bevat alleen een kopregel, geen gegevens');
+  // A part may hold no rows; whether the file as a whole has any is the loader's question.
+  if (dataRows === 0 && !part) throw new FileRejectedError(displayName, 'het bestand bevat alleen een kopregel, geen gegevens');
 }
 
 /**
@@ -199,4 +211,61 @@ function trimField(value: string | undefined): string | undefined {
   const first = value.charCodeAt(0);
   const last = value.charCodeAt(value.length - 1);
   return first <= 32 || last <= 32 ? value.trim() : value;
+}
+
+/** How one CSV file is read in parts on several threads: its dialect, header and byte ranges. */
+export interface CsvSplitPlan {
+  dialect: CsvDialect;
+  header: string[];
+  ranges: CsvRange[];
+}
+
+/**
+ * Plans reading a CSV file in up to `parts` parts. Checks the header as readCsv does (a missing
+ * column rejects the file with the same message). Returns null when the file cannot be split
+ * safely: no header within the first megabyte.
+ */
+export async function planCsvSplit(path: string, options: { displayName: string; columns: ColumnSpec; parts: number }): Promise<CsvSplitPlan | null> {
+  const dialect = await detectDialect(path, options.displayName);
+  const handle = await open(path, 'r');
+  let head: Buffer;
+  let size: number;
+  try {
+    size = (await handle.stat()).size;
+    const buffer = Buffer.alloc(1 << 20);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    head = buffer.subarray(dialect.bom ? 3 : 0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  // The header is the first record that is not blank, as readCsv takes it.
+  const scanner = new CsvBoundaryScanner(dialect.delimiter.charCodeAt(0));
+  let header: string[] | undefined;
+  let dataStart = 0;
+  let dataStartLine = 0;
+  let recordStart = 0;
+  scanner.push(head, (end, nextLine) => {
+    const rows: string[][] = [];
+    const splitter = new CsvSplitter(dialect.delimiter);
+    splitter.push(iconv.decode(head.subarray(recordStart, end), dialect.encoding), rows, []);
+    recordStart = end;
+    const row = rows[0];
+    if (!row || (row.length === 1 && row[0] === '')) return false;
+    header = row;
+    dataStart = end + (dialect.bom ? 3 : 0);
+    dataStartLine = nextLine;
+    return true;
+  });
+  if (!header) return null;
+  resolveColumns(header, options.columns, options.displayName);
+  const ranges = await splitCsvRanges(path, { delimiter: dialect.delimiter, dataStart, dataStartLine, size, parts: options.parts });
+  return { dialect, header, ranges };
+}
+
+/** What a plain-CSV format offers the loader for reading in parts (see SourceFormat.split). */
+export function csvSplitting(columns: ColumnSpec): NonNullable<SourceFormat['split']> {
+  return {
+    plan: (path, { displayName, parts }) => planCsvSplit(path, { displayName, columns, parts }),
+    read: (path, { displayName, plan, index }) => readCsv(path, { displayName, columns, part: { plan, index } }),
+  };
 }

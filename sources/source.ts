@@ -1,5 +1,6 @@
 import type { Pseudonymizer } from '../lib/pseudonym.ts';
 import type { SourceRecord } from './types.ts';
+import type { CsvSplitPlan } from './csv.ts';
 
 export type SourceName = 'brp' | 'bag' | 'permits' | 'damocles';
 export const SOURCES: readonly SourceName[] = ['bag', 'brp', 'permits', 'damocles'];
@@ -27,6 +28,14 @@ export interface SourceFormat {
   /** Cheap test on the path and the first bytes; the first format that claims a file reads it. */
   claims(path: string, head: Buffer): boolean;
   read(path: string, options: { displayName: string; sheet?: string }): AsyncIterable<SourceRecord>;
+  /**
+   * Offered by formats whose records can be read from independent byte ranges (plain CSV, where
+   * no record continues another), so that large files are validated on several threads.
+   */
+  split?: {
+    plan(path: string, options: { displayName: string; parts: number }): Promise<CsvSplitPlan | null>;
+    read(path: string, options: { displayName: string; plan: CsvSplitPlan; index: number }): AsyncIterable<SourceRecord>;
+  };
 }
 
 export interface SourceDefinition {

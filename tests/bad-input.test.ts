@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_FIELD_LENGTH } from '../pipelines/ingest.ts';
+import { MAX_FIELD_LENGTH } from '../pipelines/row-router.ts';
 import { runPipeline, type RunSummary } from '../pipelines/run.ts';
 import { openSignals, writeReport } from '../reports/anomaly-report.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';

@@ -1,4 +1,4 @@
-import { readCsv } from '../csv.ts';
+import { csvSplitting, readCsv } from '../csv.ts';
 import { must, oneOf, opt, optional, req } from '../fields.ts';
 import { RowError, validation, type SourceDefinition, type SourceFormat, type StagedRow } from '../source.ts';
 import type { SourceRecord } from '../types.ts';
@@ -29,6 +29,7 @@ const nlextract: SourceFormat = {
   name: 'bag-nlextract-csv',
   claims: (path) => /\.(csv|txt)$/i.test(path),
   read: (path, { displayName }) => readCsv(path, { displayName, columns: NLEXTRACT_COLUMNS }),
+  split: csvSplitting(NLEXTRACT_COLUMNS),
 };
 
 const kadasterXml: SourceFormat = {

@@ -1,4 +1,4 @@
-import { readCsv } from '../csv.ts';
+import { csvSplitting, readCsv } from '../csv.ts';
 import { addressValues } from '../address-fields.ts';
 import { must, oneOf, opt, optional, req } from '../fields.ts';
 import { RowError, validation, type SourceDefinition, type SourceFormat } from '../source.ts';
@@ -24,6 +24,7 @@ const readableCsv: SourceFormat = {
   name: 'brp-csv',
   claims: (path) => /\.(csv|txt)$/i.test(path),
   read: (path, { displayName }) => readCsv(path, { displayName, columns: BRP_COLUMNS }),
+  split: csvSplitting(BRP_COLUMNS),
 };
 
 const lo3: SourceFormat = {

@@ -1,4 +1,4 @@
-import { readCsv } from '../csv.ts';
+import { csvSplitting, readCsv } from '../csv.ts';
 import { oneOf, optional, req } from '../fields.ts';
 import { RowError, validation, type SourceDefinition, type SourceFormat } from '../source.ts';
 import type { SourceRecord } from '../types.ts';
@@ -52,6 +52,7 @@ const csv: SourceFormat = {
   name: 'damocles-csv',
   claims: (path) => /\.(csv|txt)$/i.test(path),
   read: (path, { displayName }) => readCsv(path, { displayName, columns: DAMOCLES_COLUMNS }),
+  split: csvSplitting(DAMOCLES_COLUMNS),
 };
 
 const spreadsheet: SourceFormat = {

@@ -1,4 +1,4 @@
-import { readCsv } from '../csv.ts';
+import { csvSplitting, readCsv } from '../csv.ts';
 import { opt, req } from '../fields.ts';
 import { validation, type SourceDefinition, type SourceFormat } from '../source.ts';
 import { isXlsx, readXlsx } from '../xlsx.ts';
@@ -38,6 +38,7 @@ const csv: SourceFormat = {
   name: 'permits-csv',
   claims: (path) => /\.(csv|txt)$/i.test(path),
   read: (path, { displayName }) => readCsv(path, { displayName, columns: PERMIT_COLUMNS }),
+  split: csvSplitting(PERMIT_COLUMNS),
 };
 
 const spreadsheet: SourceFormat = {

@@ -1,0 +1,104 @@
+import { Worker } from 'node:worker_threads';
+import type { Pseudonymizer } from '../lib/pseudonym.ts';
+import type { CsvSplitPlan } from '../sources/csv.ts';
+import type { SourceDefinition, SourceFormat } from '../sources/source.ts';
+import { FileRejectedError } from '../sources/types.ts';
+import type { IngestWorkerData, IngestWorkerMessage } from './ingest-worker.ts';
+import type { RowRouter } from './row-router.ts';
+
+/**
+ * Workers are TypeScript run through tsx; on Node 20 tsx registers its hooks on the main thread
+ * only, so a bootstrap registers it in the worker first (as the xlsx reader does).
+ */
+const WORKER_URL = new URL('./ingest-worker.ts', import.meta.url).href;
+const TSX_API_URL = import.meta.resolve('tsx/esm/api');
+const BOOTSTRAP = `import(${JSON.stringify(TSX_API_URL)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL)}); });`;
+
+/** Heap per worker: enough for a piece in flight; a cap makes V8 collect instead of grow. */
+const WORKER_HEAP_MB = 96;
+
+export interface ParallelIngest {
+  source: SourceDefinition;
+  format: SourceFormat;
+  path: string;
+  displayName: string;
+  plan: CsvSplitPlan;
+  loadId: number;
+  liveTable: string;
+  pseudonymizer: Pseudonymizer;
+  /** Totals and reasons of all parts are added to this router. */
+  totals: RowRouter;
+  /** Receives the text for other staging tables and rejected rows. */
+  spool: (table: string, text: string) => Promise<void>;
+  onRows?: (rows: number) => void | Promise<void>;
+}
+
+/**
+ * Reads the parts of one CSV file on one worker each and yields the live table's COPY text as it
+ * arrives, in whatever order the parts produce it: staging rows carry their line number, so order
+ * in the table carries no meaning.
+ */
+export async function* parallelLines(job: ParallelIngest): AsyncGenerator<string> {
+  const { key, keyVersion } = job.pseudonymizer.forWorkerThread();
+  const queue: { worker: Worker; message: IngestWorkerMessage }[] = [];
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  let running = job.plan.ranges.length;
+  const workers = job.plan.ranges.map((_, index) => {
+    const data: IngestWorkerData = {
+      source: job.source.name,
+      format: job.format.name,
+      path: job.path,
+      displayName: job.displayName,
+      plan: job.plan,
+      index,
+      loadId: job.loadId,
+      liveTable: job.liveTable,
+      key,
+      keyVersion,
+    };
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: data, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false });
+    worker.on('message', (message: IngestWorkerMessage) => {
+      queue.push({ worker, message });
+      wake?.();
+    });
+    worker.on('error', (error) => {
+      failure ??= new Error(`ingest worker failed: ${error.message}`, { cause: error });
+      wake?.();
+    });
+    worker.on('exit', (code) => {
+      if (code !== 0) failure ??= new Error(`ingest worker stopped with exit code ${code}`);
+      wake?.();
+    });
+    return worker;
+  });
+  try {
+    while (running > 0) {
+      const next = queue.shift();
+      if (!next) {
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        continue;
+      }
+      const { worker, message } = next;
+      if (message.type === 'error') {
+        throw message.rejectedFile ? new FileRejectedError(message.rejectedFile.file, message.rejectedFile.reason) : new Error(message.message);
+      }
+      if (message.type === 'end') {
+        job.totals.rowsRead += message.rowsRead;
+        job.totals.rowsStaged += message.rowsStaged;
+        job.totals.rowsRejected += message.rowsRejected;
+        job.totals.mergeReasons(message.reasons);
+        running--;
+        continue;
+      }
+      for (const [table, text] of message.spooled) await job.spool(table, text);
+      await job.onRows?.(message.rows);
+      worker.postMessage('more');
+      if (message.live) yield message.live;
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}

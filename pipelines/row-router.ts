@@ -1,0 +1,115 @@
+import { copyLine } from '../lib/db.ts';
+import type { Pseudonymizer } from '../lib/pseudonym.ts';
+import type { SourceDefinition } from '../sources/source.ts';
+import type { SourceRecord } from '../sources/types.ts';
+
+/** No field of any register is anywhere near this long; a longer one is garbage or an attack. */
+export const MAX_FIELD_LENGTH = 1000;
+
+/** The spool that holds rejected rows (for pakhuis.rejected_rows). */
+export const REJECTED = 'rejected';
+
+export interface Reason {
+  column: string;
+  reason: string;
+  count: number;
+}
+
+/**
+ * Validates records and turns them into COPY text: rows for the live staging table, rows for the
+ * source's other staging tables, and rejected rows with their reason. Synchronous and free of I/O,
+ * so the same code runs on the main thread and on ingest workers.
+ */
+export class RowRouter {
+  /** COPY text for the live table, taken by the caller as it grows. */
+  live = '';
+  /** COPY text per other table and for rejected rows. */
+  readonly spooled = new Map<string, string>();
+  rowsRead = 0;
+  rowsStaged = 0;
+  rowsRejected = 0;
+  readonly reasons = new Map<string, Reason>();
+
+  constructor(
+    readonly source: SourceDefinition,
+    readonly loadId: number,
+    readonly pseudonymizer: Pseudonymizer,
+    readonly liveTable: string,
+  ) {}
+
+  route(record: SourceRecord): void {
+    this.rowsRead++;
+    const checked = unfitField(record) ?? this.source.validate(record, { pseudonymizer: this.pseudonymizer });
+    if (!checked.ok) {
+      this.rowsRejected++;
+      const key = `${checked.column}\u0000${checked.reason}`;
+      const seen = this.reasons.get(key);
+      if (seen) seen.count++;
+      else this.reasons.set(key, { column: checked.column, reason: checked.reason, count: 1 });
+      this.#spool(
+        REJECTED,
+        copyLine([this.loadId, record.line, record.location ?? `regel ${record.line}`, checked.column, checked.reason, JSON.stringify(this.#rawForAudit(record))]),
+      );
+      return;
+    }
+    this.rowsStaged++;
+    for (const row of checked.rows) {
+      const line = copyLine([this.loadId, record.line, ...row.values]);
+      if (row.table === this.liveTable) this.live += line;
+      else this.#spool(row.table, line);
+    }
+  }
+
+  takeLive(): string {
+    const text = this.live;
+    this.live = '';
+    return text;
+  }
+
+  /** The spooled text gathered since the last call, per table. */
+  takeSpooled(): [string, string][] {
+    const taken = [...this.spooled.entries()].filter(([, text]) => text.length > 0);
+    this.spooled.clear();
+    return taken;
+  }
+
+  mergeReasons(reasons: Iterable<Reason>): void {
+    for (const r of reasons) {
+      const key = `${r.column}\u0000${r.reason}`;
+      const seen = this.reasons.get(key);
+      if (seen) seen.count += r.count;
+      else this.reasons.set(key, { ...r });
+    }
+  }
+
+  #spool(table: string, line: string): void {
+    this.spooled.set(table, (this.spooled.get(table) ?? '') + line);
+  }
+
+  /** The row as read, minus BSNs: a valid one becomes its pseudonym, an invalid one is masked. */
+  #rawForAudit(record: SourceRecord): Record<string, string | undefined> {
+    const raw = { ...record.fields };
+    // jsonb cannot hold U+0000 either: keep the row readable, mark where the NUL was.
+    for (const key in raw) if (raw[key]?.includes('\u0000')) raw[key] = raw[key]!.replace(/\u0000/g, '\u2400');
+    for (const field of this.source.maskedFields) {
+      const value = raw[field]?.trim();
+      if (!value) continue;
+      const digits = value.replace(/[\s.-]/g, '');
+      raw[field] = /^\d{8,9}$/.test(digits) ? `pseudoniem:${this.pseudonymizer.pseudonymise(digits.padStart(9, '0'))}` : `[gemaskeerd, ${value.length} tekens]`;
+    }
+    return raw;
+  }
+}
+
+/** Checks every source shares: no absurdly long field, and no NUL character (PostgreSQL text cannot hold one). */
+function unfitField(record: SourceRecord): { ok: false; column: string; reason: string } | undefined {
+  for (const key in record.fields) {
+    const value = record.fields[key];
+    if (value === undefined) continue;
+    if (value.length > MAX_FIELD_LENGTH) {
+      return { ok: false, column: key, reason: `veld is ${value.length} tekens lang; het maximum is ${MAX_FIELD_LENGTH}` };
+    }
+    if (value.indexOf('\u0000') !== -1) return { ok: false, column: key, reason: 'veld bevat een NUL-teken (binaire inhoud)' };
+  }
+  return undefined;
+}

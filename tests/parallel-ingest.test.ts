@@ -1,0 +1,148 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFile, type IngestResult } from '../pipelines/ingest.ts';
+import { bag } from '../sources/bag/index.ts';
+import { brp } from '../sources/brp/index.ts';
+import { CsvBoundaryScanner } from '../sources/csv-boundaries.ts';
+import { CsvSplitter } from '../sources/csv-split.ts';
+import { bsnFor } from '../synthetic/random.ts';
+import { createTestContext, type TestContext } from './helpers/context.ts';
+
+/** A deterministic generator, so a failure can be replayed. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** CSV with every quoting case CsvSplitter handles: quoted delimiters and newlines, "" escapes, stray quotes, CRLF. */
+function awkwardCsv(rows: number, seed: number): string {
+  const random = prng(seed);
+  const fields = ['plain', '"quoted;with;delimiters"', '"two\nlines"', '"esc""aped"', 'stray"quote', '""', '"a ""b"" \r\nc"', '', 'x"', '"end"'];
+  const lines: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const n = 1 + Math.floor(random() * 5);
+    const row = Array.from({ length: n }, () => fields[Math.floor(random() * fields.length)]!);
+    lines.push(row.join(';') + (random() < 0.3 ? '\r\n' : '\n'));
+  }
+  return lines.join('');
+}
+
+describe('CSV record boundaries for reading in parts', () => {
+  it('finds exactly the record starts CsvSplitter finds, whatever the chunking', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const text = awkwardCsv(200, seed);
+      const rows: string[][] = [];
+      const lines: number[] = [];
+      const splitter = new CsvSplitter(';');
+      splitter.push(text, rows, lines);
+      splitter.end(rows, lines);
+      const expected = lines.slice(1);
+
+      const bytes = Buffer.from(text, 'utf8');
+      const random = prng(seed * 7919);
+      const scanner = new CsvBoundaryScanner(';'.charCodeAt(0));
+      const found: number[] = [];
+      const offsets: number[] = [];
+      for (let at = 0; at < bytes.length; ) {
+        const size = 1 + Math.floor(random() * 40);
+        scanner.push(bytes.subarray(at, at + size), (offset, nextLine) => {
+          found.push(nextLine);
+          offsets.push(offset);
+        });
+        at += size;
+      }
+      // The last record ends the file, so it has no record after it.
+      expect(found.slice(0, -1), `seed ${seed}`).toEqual(expected);
+      // And each offset is where the text of that record starts.
+      for (let k = 0; k < offsets.length - 1; k++) {
+        const after = bytes.subarray(offsets[k]!).toString('utf8');
+        const again: string[][] = [];
+        const s = new CsvSplitter(';', expected[k]);
+        s.push(after, again, []);
+        s.end(again, []);
+        expect(again[0], `seed ${seed} record ${k + 1}`).toEqual(rows[k + 1]);
+      }
+    }
+  });
+});
+
+describe('ingest of a large CSV file on worker threads', () => {
+  let serial: TestContext;
+  let parallel: TestContext;
+
+  beforeAll(async () => {
+    serial = await createTestContext({ INGEST_WORKERS: 1 });
+    parallel = await createTestContext({ INGEST_WORKERS: 3, INGEST_PARALLEL_MIN_MB: 0 });
+  });
+  afterAll(async () => {
+    await serial?.close();
+    await parallel?.close();
+  });
+
+  const stagedRows = async (ctx: TestContext, loadId: number) =>
+    (await ctx.db.query(`SELECT * FROM staging.brp WHERE load_id = $1 ORDER BY line`, [loadId])).rows.map(({ load_id: _l, ...rest }) => rest);
+  const rejectedRows = async (ctx: TestContext, loadId: number) =>
+    (await ctx.db.query(`SELECT line, location, column_name, reason, raw FROM pakhuis.rejected_rows WHERE load_id = $1 ORDER BY line`, [loadId])).rows;
+  const sortReasons = (r: IngestResult) => [...r.reasons].sort((a, b) => (a.column + a.reason < b.column + b.reason ? -1 : 1));
+
+  it('stages and rejects exactly what the main thread does, with the same line numbers', async () => {
+    // Windows-1252 with a multi-line quoted name, bad rows spread over the file, and a BOM-less header.
+    const header = 'bsn;geslachtsnaam;voornamen;postcode;huisnummer;functie_adres;datum_aanvang_adreshouding';
+    const lines = [header];
+    for (let i = 0; i < 6000; i++) {
+      const bsn = i % 997 === 5 ? '123456789' : bsnFor(700_000 + i);
+      const name = i % 501 === 7 ? '"Müller;\nvan ""Dijk"""' : `Jansen${i}`;
+      const date = i % 1303 === 11 ? '20231345' : '20200101';
+      lines.push([bsn, name, 'Jan', `${1000 + (i % 8000)}AB`, String(1 + (i % 300)), i % 3 === 0 ? 'B' : 'W', date].join(';'));
+    }
+    const path = join(serial.dir, 'brp-parts.csv');
+    await writeFile(path, iconv.encode(lines.join('\r\n') + '\r\n', 'windows-1252'));
+
+    const a = await ingestFile(serial, brp, path, { displayName: 'brp/brp-parts.csv' });
+    const b = await ingestFile(parallel, brp, path, { displayName: 'brp/brp-parts.csv' });
+    expect(a.status).toBe('loaded');
+    expect(b.status).toBe('loaded');
+    expect([a.parts, b.parts]).toEqual([1, 3]);
+    expect({ read: b.rowsRead, staged: b.rowsStaged, rejected: b.rowsRejected }).toEqual({ read: a.rowsRead, staged: a.rowsStaged, rejected: a.rowsRejected });
+    expect(a.rowsRejected).toBeGreaterThan(5);
+    expect(sortReasons(b)).toEqual(sortReasons(a));
+    expect(await stagedRows(parallel, b.loadId!)).toEqual(await stagedRows(serial, a.loadId!));
+    expect(await rejectedRows(parallel, b.loadId!)).toEqual(await rejectedRows(serial, a.loadId!));
+    const { rows } = await parallel.db.query<{ geslachtsnaam: string; line: number }>(`SELECT geslachtsnaam, line FROM staging.brp WHERE geslachtsnaam LIKE 'Müller%' ORDER BY line LIMIT 1`);
+    expect(rows[0]).toEqual({ geslachtsnaam: 'Müller;\nvan "Dijk"', line: 9 });
+  });
+
+  it('fills every staging table of a source with several (BAG) the same way', async () => {
+    const header = 'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
+    const lines = [header];
+    for (let i = 1; i <= 3000; i++) {
+      const id = String(i).padStart(10, '0');
+      const oppervlakte = i % 701 === 3 ? '-5' : '80';
+      lines.push(['Straat', String(i), '', '', '1234AB', 'Woerden', 'Woerden', 'Utrecht', `063220${id}`, 'woonfunctie', oppervlakte, 'Verblijfsobject in gebruik', `063201${id}`, 'VBO', 'f', `063210${id}`, 'Pand in gebruik', '1990', '0', '0', '0', '0', ''].join(';'));
+    }
+    const path = join(serial.dir, 'bag-parts.csv');
+    await writeFile(path, lines.join('\n') + '\n');
+    const a = await ingestFile(serial, bag, path, { displayName: 'bag/bag-parts.csv' });
+    const b = await ingestFile(parallel, bag, path, { displayName: 'bag/bag-parts.csv' });
+    expect(a.status, a.error).toBe('loaded');
+    expect([a.parts, b.parts]).toEqual([1, 3]);
+    expect({ read: b.rowsRead, staged: b.rowsStaged, rejected: b.rowsRejected }).toEqual({ read: a.rowsRead, staged: a.rowsStaged, rejected: a.rowsRejected });
+    expect(a.rowsRejected).toBeGreaterThan(0);
+    // Every staged row of every table, without the load id, as one digest per table.
+    const digest = async (ctx: TestContext, table: string, loadId: number) =>
+      (await ctx.db.query(`SELECT count(*)::int AS n, md5(string_agg(j, ',' ORDER BY j)) AS digest FROM (SELECT (to_jsonb(s) - 'load_id')::text AS j FROM ${table} s WHERE load_id = $1) x`, [loadId])).rows[0];
+    for (const table of ['staging.bag_vbo', 'staging.bag_num', 'staging.bag_vbo_num']) {
+      const expected = await digest(serial, table, a.loadId!);
+      expect(expected?.n, table).toBeGreaterThan(2000);
+      expect(await digest(parallel, table, b.loadId!), table).toEqual(expected);
+    }
+  });
+});
