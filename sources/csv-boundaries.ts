@@ -44,6 +44,7 @@ export class CsvBoundaryScanner {
       else this.#inQuotes = false;
     }
     const n = chunk.length;
+    let nextQuote = -2;
     while (i < n) {
       if (this.#inQuotes) {
         const q = chunk.indexOf(QUOTE, i);
@@ -66,7 +67,10 @@ export class CsvBoundaryScanner {
         continue;
       }
       const nl = chunk.indexOf(NEWLINE, i);
-      const q = chunk.indexOf(QUOTE, i);
+      // The next quote is searched once and reused until passed: searching it per line would scan
+      // the rest of a quote-free chunk for every line.
+      if (nextQuote !== -1 && nextQuote < i) nextQuote = chunk.indexOf(QUOTE, i);
+      const q = nextQuote;
       if (q !== -1 && (nl === -1 || q < nl)) {
         const before = q > 0 ? chunk[q - 1]! : this.#previousByte;
         if (before === this.delimiter || before === NEWLINE) this.#inQuotes = true;
