@@ -10,7 +10,7 @@ import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import type { CsvSplitPlan } from '../sources/csv.ts';
 import type { SourceName } from '../sources/source.ts';
 import { FileRejectedError } from '../sources/types.ts';
-import { RowRouter, type Reason } from './row-router.ts';
+import { FLUSH_CHARS, RowRouter, type Reason } from './row-router.ts';
 
 export interface IngestWorkerData {
   source: SourceName;
@@ -31,7 +31,6 @@ export type IngestWorkerMessage =
   | { type: 'end'; rowsRead: number; rowsStaged: number; rowsRejected: number; reasons: Reason[] }
   | { type: 'error'; message: string; rejectedFile?: { file: string; reason: string } };
 
-const PIECE = 256 * 1024;
 const AHEAD = 2;
 
 async function run(data: IngestWorkerData): Promise<void> {
@@ -55,7 +54,7 @@ async function run(data: IngestWorkerData): Promise<void> {
   };
   for await (const record of format.split.read(data.path, { displayName: data.displayName, plan: data.plan, index: data.index })) {
     router.route(record);
-    if (router.live.length >= PIECE) await send();
+    if (router.pending >= FLUSH_CHARS) await send();
   }
   await send();
   const end: IngestWorkerMessage = { type: 'end', rowsRead: router.rowsRead, rowsStaged: router.rowsStaged, rowsRejected: router.rowsRejected, reasons: [...router.reasons.values()] };

@@ -10,7 +10,7 @@ import { Progress } from '../lib/progress.ts';
 import type { CsvSplitPlan } from '../sources/csv.ts';
 import type { SourceDefinition, SourceFormat } from '../sources/source.ts';
 import { parallelLines } from './parallel-ingest.ts';
-import { REJECTED, RowRouter } from './row-router.ts';
+import { FLUSH_CHARS, REJECTED, RowRouter } from './row-router.ts';
 import { FileRejectedError, type SourceRecord } from '../sources/types.ts';
 import type { PipelineContext } from './context.ts';
 
@@ -57,10 +57,11 @@ export async function ingestFile(
   const hashing = hashPath(path);
   hashing.catch(() => {});
   const spoolDir = await mkdtemp(join(tmpdir(), 'pakhuis-spool-'));
+  let staging: Staging | undefined;
   try {
-    const format = await chooseFormat(source, path, displayName);
+    const { format, bytes } = await chooseFormat(source, path, displayName);
     result.format = format.name;
-    const plan = await planParallel(ctx, format, path, displayName);
+    const plan = await planParallel(ctx, format, path, displayName, bytes);
     result.parts = plan?.ranges.length ?? 1;
     const staged = await ctx.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ id: string }>(
@@ -71,7 +72,7 @@ export async function ingestFile(
       const loadId = Number(rows[0]!.id);
       result.loadId = loadId;
       const [live, ...spooledTables] = Object.keys(source.tables);
-      const staged = new Staging(source, loadId, spoolDir, ctx, live!, await Progress.forFile(path, displayName, ctx.log));
+      const staged = (staging = new Staging(source, loadId, spoolDir, ctx, live!, await Progress.forFile(path, displayName, ctx.log)));
       const lines = plan ? staged.linesInParallel(format, path, displayName, plan) : staged.lines(format.read(path, { displayName, sheet: options.sheet }));
       await tx.copyIn(live!, ['load_id', 'line', ...source.tables[live!]!], lines);
       await staged.closeSpools();
@@ -91,7 +92,6 @@ export async function ingestFile(
       }
       const sha256 = await hashing;
       result.sha256 = sha256;
-      const bytes = await sizeOf(path);
       try {
         await tx.query(
           `UPDATE pakhuis.loads SET sha256 = $2, bytes = $3, rows_read = $4, rows_staged = $5, rows_rejected = $6 WHERE id = $1`,
@@ -124,7 +124,9 @@ export async function ingestFile(
         [options.runId ?? null, source.name, displayName, sha256, error.reason],
       );
       ctx.log.warn({ source: source.name, file: displayName, reason: error.reason }, 'file rejected');
-      return { ...result, status: 'rejected', rowsStaged: 0, reasons: [], error: error.message };
+      // What was read before the file turned out unusable, for the run record.
+      const counted = staging ? { rowsRead: staging.router.rowsRead, rowsRejected: staging.router.rowsRejected } : {};
+      return { ...result, ...counted, status: 'rejected', rowsStaged: 0, reasons: [], error: error.message };
     }
     throw new Error(`loading ${displayName} failed: ${(error as Error).message}`, { cause: error });
   } finally {
@@ -133,21 +135,15 @@ export async function ingestFile(
 }
 
 /** Large plain-CSV files are read in parts on worker threads; everything else on this thread. */
-async function planParallel(ctx: PipelineContext, format: SourceFormat, path: string, displayName: string): Promise<CsvSplitPlan | null> {
+async function planParallel(ctx: PipelineContext, format: SourceFormat, path: string, displayName: string, bytes: number): Promise<CsvSplitPlan | null> {
   const workers = ctx.config.INGEST_WORKERS;
-  if (!format.split || workers < 2) return null;
-  const s = await stat(path);
-  if (!s.isFile() || s.size < ctx.config.INGEST_PARALLEL_MIN_MB * 1024 * 1024) return null;
+  if (!format.split || workers < 2 || bytes === 0 || bytes < ctx.config.INGEST_PARALLEL_MIN_MB * 1024 * 1024) return null;
   const plan = await format.split.plan(path, { displayName, parts: workers });
   return plan && plan.ranges.length > 1 ? plan : null;
 }
 
-async function sizeOf(path: string): Promise<number> {
-  const s = await stat(path);
-  return s.isDirectory() ? 0 : s.size;
-}
-
-async function chooseFormat(source: SourceDefinition, path: string, displayName: string): Promise<SourceFormat> {
+/** The format that claims the file, and the file's size (0 for a folder). */
+async function chooseFormat(source: SourceDefinition, path: string, displayName: string): Promise<{ format: SourceFormat; bytes: number }> {
   const s = await stat(path).catch((e: unknown) => {
     throw new FileRejectedError(displayName, 'bestand niet gevonden', { cause: e });
   });
@@ -166,7 +162,7 @@ async function chooseFormat(source: SourceDefinition, path: string, displayName:
   if (!format) {
     throw new FileRejectedError(displayName, `onbekend bestandsformaat voor bron ${source.name}; verwacht ${source.formats.map((f) => f.name).join(', ')}`);
   }
-  return format;
+  return { format, bytes: s.isFile() ? s.size : 0 };
 }
 
 /** Routes validated rows: the live table streams into COPY, the others and rejections spool to disk. */
@@ -196,10 +192,9 @@ class Staging {
       router.route(record);
       if (router.rowsRead === 1000) await failpoint('ingest');
       progress?.tick();
-      // One yield per 256 KB, not per row: an await per row costs more than the row itself.
-      if (router.live.length >= 256 * 1024) {
+      if (router.pending >= FLUSH_CHARS) {
         await this.#drainSpooled();
-        yield router.takeLive();
+        if (router.live) yield router.takeLive();
       }
     }
     await this.#drainSpooled();

@@ -44,6 +44,7 @@ export async function* parallelLines(job: ParallelIngest): AsyncGenerator<string
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   let running = job.plan.ranges.length;
+  const finished = new Set<Worker>();
   const workers = job.plan.ranges.map((_, index) => {
     const data: IngestWorkerData = {
       source: job.source.name,
@@ -59,6 +60,7 @@ export async function* parallelLines(job: ParallelIngest): AsyncGenerator<string
     };
     const worker = new Worker(BOOTSTRAP, { eval: true, workerData: data, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false });
     worker.on('message', (message: IngestWorkerMessage) => {
+      if (message.type === 'end' || message.type === 'error') finished.add(worker);
       queue.push({ worker, message });
       wake?.();
     });
@@ -67,7 +69,7 @@ export async function* parallelLines(job: ParallelIngest): AsyncGenerator<string
       wake?.();
     });
     worker.on('exit', (code) => {
-      if (code !== 0) failure ??= new Error(`ingest worker stopped with exit code ${code}`);
+      if (!finished.has(worker)) failure ??= new Error(`ingest worker stopped without finishing its part (exit code ${code})`);
       wake?.();
     });
     return worker;

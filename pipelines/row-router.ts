@@ -6,6 +6,12 @@ import type { SourceRecord } from '../sources/types.ts';
 /** No field of any register is anywhere near this long; a longer one is garbage or an attack. */
 export const MAX_FIELD_LENGTH = 1000;
 
+/**
+ * Text held before it goes out (to COPY, a spool file or the main thread): one hand-off per
+ * 256 KB, not per row, because an await per row costs more than the row itself.
+ */
+export const FLUSH_CHARS = 256 * 1024;
+
 /** The spool that holds rejected rows (for pakhuis.rejected_rows). */
 export const REJECTED = 'rejected';
 
@@ -25,6 +31,8 @@ export class RowRouter {
   live = '';
   /** COPY text per other table and for rejected rows. */
   readonly spooled = new Map<string, string>();
+  /** Characters held in live and spooled text together; flush when it reaches FLUSH_CHARS. */
+  pending = 0;
   rowsRead = 0;
   rowsStaged = 0;
   rowsRejected = 0;
@@ -42,10 +50,7 @@ export class RowRouter {
     const checked = unfitField(record) ?? this.source.validate(record, { pseudonymizer: this.pseudonymizer });
     if (!checked.ok) {
       this.rowsRejected++;
-      const key = `${checked.column}\u0000${checked.reason}`;
-      const seen = this.reasons.get(key);
-      if (seen) seen.count++;
-      else this.reasons.set(key, { column: checked.column, reason: checked.reason, count: 1 });
+      this.#count(checked.column, checked.reason, 1);
       this.#spool(
         REJECTED,
         copyLine([this.loadId, record.line, record.location ?? `regel ${record.line}`, checked.column, checked.reason, JSON.stringify(this.#rawForAudit(record))]),
@@ -55,13 +60,16 @@ export class RowRouter {
     this.rowsStaged++;
     for (const row of checked.rows) {
       const line = copyLine([this.loadId, record.line, ...row.values]);
-      if (row.table === this.liveTable) this.live += line;
-      else this.#spool(row.table, line);
+      if (row.table === this.liveTable) {
+        this.live += line;
+        this.pending += line.length;
+      } else this.#spool(row.table, line);
     }
   }
 
   takeLive(): string {
     const text = this.live;
+    this.pending -= text.length;
     this.live = '';
     return text;
   }
@@ -69,21 +77,25 @@ export class RowRouter {
   /** The spooled text gathered since the last call, per table. */
   takeSpooled(): [string, string][] {
     const taken = [...this.spooled.entries()].filter(([, text]) => text.length > 0);
+    for (const [, text] of taken) this.pending -= text.length;
     this.spooled.clear();
     return taken;
   }
 
   mergeReasons(reasons: Iterable<Reason>): void {
-    for (const r of reasons) {
-      const key = `${r.column}\u0000${r.reason}`;
-      const seen = this.reasons.get(key);
-      if (seen) seen.count += r.count;
-      else this.reasons.set(key, { ...r });
-    }
+    for (const r of reasons) this.#count(r.column, r.reason, r.count);
+  }
+
+  #count(column: string, reason: string, count: number): void {
+    const key = `${column}\u0000${reason}`;
+    const seen = this.reasons.get(key);
+    if (seen) seen.count += count;
+    else this.reasons.set(key, { column, reason, count });
   }
 
   #spool(table: string, line: string): void {
     this.spooled.set(table, (this.spooled.get(table) ?? '') + line);
+    this.pending += line.length;
   }
 
   /** The row as read, minus BSNs: a valid one becomes its pseudonym, an invalid one is masked. */

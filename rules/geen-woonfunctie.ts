@@ -22,7 +22,7 @@ export default defineRule({
   }),
   sql: `
     WITH bewoners AS (
-      SELECT verblijfsobject_id, woonadressen AS personen FROM model.bewoning
+      SELECT verblijfsobject_id, woonadressen AS personen FROM model.bewoning WHERE woonadressen > 0
     )
     SELECT v.verblijfsobject_id AS subject_key,
       v.verblijfsobject_id,

@@ -19,7 +19,7 @@ export default defineRule({
   }),
   sql: `
     WITH bewoners AS (
-      SELECT verblijfsobject_id, woonadressen AS personen FROM model.bewoning
+      SELECT verblijfsobject_id, woonadressen AS personen FROM model.bewoning WHERE woonadressen > 0
     ),
     -- Permits in force today that allow more households or rooms; the one running longest is named.
     vergunningen AS (

@@ -120,6 +120,40 @@ describe('ingest of a large CSV file on worker threads', () => {
     expect(rows[0]).toEqual({ geslachtsnaam: 'Müller;\nvan "Dijk"', line: 9 });
   });
 
+  const brpLines = (n: number, bad: (i: number) => boolean) => {
+    const lines = ['bsn;geslachtsnaam;postcode;huisnummer'];
+    for (let i = 0; i < n; i++) lines.push([bad(i) ? '123456789' : bsnFor(800_000 + i), `Naam${i}`, '1234AB', String(1 + (i % 50))].join(';'));
+    return lines;
+  };
+
+  it('loads a file whose second part is all rejected rows, counting as the main thread does', async () => {
+    const path = join(serial.dir, 'brp-half-bad.csv');
+    await writeFile(path, brpLines(4000, (i) => i >= 2000).join('\n') + '\n');
+    const a = await ingestFile(serial, brp, path, { displayName: 'brp/brp-half-bad.csv' });
+    const b = await ingestFile(parallel, brp, path, { displayName: 'brp/brp-half-bad.csv' });
+    expect(b.parts).toBe(3);
+    expect({ status: b.status, read: b.rowsRead, staged: b.rowsStaged, rejected: b.rowsRejected }).toEqual({ status: 'loaded', read: 4000, staged: 2000, rejected: 2000 });
+    expect(sortReasons(b)).toEqual(sortReasons(a));
+    expect(await rejectedRows(parallel, b.loadId!)).toEqual(await rejectedRows(serial, a.loadId!));
+  });
+
+  it('rejects the whole file, staging nothing, when a later part is not valid UTF-8', async () => {
+    // Past the 256 KB the encoding is detected from, in the last of three parts.
+    const lines = brpLines(20_000, () => false);
+    const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
+    const at = bytes.indexOf('Naam18000');
+    expect(at).toBeGreaterThan(256 * 1024);
+    bytes[at + 1] = 0xff;
+    const path = join(serial.dir, 'brp-bad-utf8.csv');
+    await writeFile(path, bytes);
+    const b = await ingestFile(parallel, brp, path, { displayName: 'brp/brp-bad-utf8.csv' });
+    expect(b.parts).toBe(3);
+    expect(b.status).toBe('rejected');
+    expect(b.error).toBe('brp/brp-bad-utf8.csv: ongeldige UTF-8 verderop in het bestand (gemengde codering?)');
+    const { rows } = await parallel.db.query(`SELECT count(*)::int AS n FROM staging.brp s JOIN pakhuis.loads l ON l.id = s.load_id WHERE l.file_name = 'brp/brp-bad-utf8.csv'`);
+    expect(rows).toEqual([{ n: 0 }]);
+  });
+
   it('fills every staging table of a source with several (BAG) the same way', async () => {
     const header = 'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
     const lines = [header];

@@ -11,6 +11,8 @@ FROM (
 ) i
 ORDER BY pseudonym COLLATE "C", ref COLLATE "C", functie_adres, coalesce(geldig_van, '-infinity'::date), geldig_tot NULLS FIRST;
 
+ANALYZE historie_nu;
+
 -- The first load into an empty history is a bulk insert: indexes are built after it.
 SELECT model.defer_indexes('model.inschrijving_historie', only_when_empty => true);
 
