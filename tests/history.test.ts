@@ -58,7 +58,7 @@ describe('registration history across nightly loads', () => {
     const before = { history: (await ctx.db.query(history)).rows, identity: (await ctx.db.query(identity)).rows };
     const { rows: night2 } = await ctx.db.query<{ id: string }>(`SELECT id FROM pakhuis.loads WHERE file_name = 'brp/brp-2.csv'`);
     // The rows night 2 closed were last changed by its load.
-    expect(before.history.filter((row) => row.gesloten_door === 'verdwenen').map((row) => String(row.laatst_gewijzigd_load))).toEqual([night2[0]!.id, night2[0]!.id]);
+    expect(before.history.filter((row) => row.gesloten_door === 'verdwenen').map((row) => String(row.laatst_gewijzigd_load))).toEqual([String(night2[0]!.id), String(night2[0]!.id)]);
     await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp-2-again.csv'), brpCsv([{ bsn: p, vbo: b, since: '01-05-2024' }, { bsn: r, vbo: a, since: '15-05-2024' }]) + '\n');
     expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');
     expect((await ctx.db.query(history)).rows).toEqual(before.history);
