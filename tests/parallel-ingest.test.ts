@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile, type IngestResult } from '../pipelines/ingest.ts';
+import { FLUSH_CHARS, RowRouter } from '../pipelines/row-router.ts';
 import { bag } from '../sources/bag/index.ts';
 import { brp } from '../sources/brp/index.ts';
 import { CsvBoundaryScanner } from '../sources/csv-boundaries.ts';
@@ -135,6 +136,29 @@ describe('ingest of a large CSV file on worker threads', () => {
     expect({ status: b.status, read: b.rowsRead, staged: b.rowsStaged, rejected: b.rowsRejected }).toEqual({ status: 'loaded', read: 4000, staged: 2000, rejected: 2000 });
     expect(sortReasons(b)).toEqual(sortReasons(a));
     expect(await rejectedRows(parallel, b.loadId!)).toEqual(await rejectedRows(serial, a.loadId!));
+  });
+
+  it('counts what the main thread read of a file it then rejects, and holds spooled text only up to a flush', async () => {
+    // Several 1 MB read chunks of rows before the one with the bad byte.
+    const lines = brpLines(100_000, (i) => i % 2 === 0);
+    const bytes = Buffer.from(lines.join('\n') + '\n', 'utf8');
+    bytes[bytes.indexOf('Naam95000') + 1] = 0xff;
+    const path = join(serial.dir, 'brp-bad-utf8-serial.csv');
+    await writeFile(path, bytes);
+    const a = await ingestFile(serial, brp, path, { displayName: 'brp/brp-bad-utf8-serial.csv' });
+    expect(a.status).toBe('rejected');
+    expect(a.rowsRead).toBeGreaterThan(5000);
+    expect(a.rowsRejected).toBe(Math.ceil(a.rowsRead / 2));
+
+    // Rejected rows alone fill no live text, yet count towards the flush threshold.
+    const router = new RowRouter(brp, 1, serial.pseudonymizer, 'staging.brp');
+    let line = 2;
+    while (router.pending < FLUSH_CHARS) router.route({ line: line++, fields: { bsn: '123456789', geslachtsnaam: 'X', postcode: '1234AB', huisnummer: '1' } });
+    expect(router.live).toBe('');
+    const spooled = router.takeSpooled();
+    expect(spooled.map(([table]) => table)).toEqual(['rejected']);
+    expect(spooled[0]![1].length).toBeGreaterThanOrEqual(FLUSH_CHARS);
+    expect(router.pending).toBe(0);
   });
 
   it('rejects the whole file, staging nothing, when a later part is not valid UTF-8', async () => {
