@@ -5,6 +5,7 @@
  * PostgreSQL is the slower side.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { failpoint } from '../lib/failpoint.ts';
 import { Pseudonymizer } from '../lib/pseudonym.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import type { CsvSplitPlan } from '../sources/csv.ts';
@@ -57,6 +58,7 @@ async function run(data: IngestWorkerData): Promise<void> {
     if (router.pending >= FLUSH_CHARS) await send();
   }
   await send();
+  await failpoint('ingest-worker');
   const end: IngestWorkerMessage = { type: 'end', rowsRead: router.rowsRead, rowsStaged: router.rowsStaged, rowsRejected: router.rowsRejected, reasons: [...router.reasons.values()] };
   parentPort!.postMessage(end);
 }

@@ -178,6 +178,23 @@ describe('ingest of a large CSV file on worker threads', () => {
     expect(rows).toEqual([{ n: 0 }]);
   });
 
+  it.each(['exit', 'throw'])('fails the load, keeping nothing, when a worker stops before finishing its part (%s)', async (mode) => {
+    const path = join(serial.dir, `brp-worker-${mode}.csv`);
+    await writeFile(path, brpLines(3000, () => false).join('\n') + '\n');
+    process.env.PAKHUIS_FAILPOINT = 'ingest-worker';
+    process.env.PAKHUIS_FAILPOINT_MODE = mode;
+    try {
+      const failed = await ingestFile(parallel, brp, path, { displayName: `brp/brp-worker-${mode}.csv` }).catch((e: unknown) => e as Error);
+      expect(failed).toBeInstanceOf(Error);
+      expect((failed as Error).message).toMatch(mode === 'exit' ? /ingest worker stopped without finishing its part/ : /failpoint ingest-worker/);
+    } finally {
+      delete process.env.PAKHUIS_FAILPOINT;
+      delete process.env.PAKHUIS_FAILPOINT_MODE;
+    }
+    const { rows } = await parallel.db.query(`SELECT count(*)::int AS n FROM pakhuis.loads WHERE file_name = $1`, [`brp/brp-worker-${mode}.csv`]);
+    expect(rows).toEqual([{ n: 0 }]);
+  });
+
   it('fills every staging table of a source with several (BAG) the same way', async () => {
     const header = 'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
     const lines = [header];
