@@ -1,4 +1,5 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../lib/ts-worker.ts';
 import type { Pseudonymizer } from '../lib/pseudonym.ts';
 import type { CsvSplitPlan } from '../sources/csv.ts';
 import type { SourceDefinition, SourceFormat } from '../sources/source.ts';
@@ -6,13 +7,7 @@ import { FileRejectedError } from '../sources/types.ts';
 import type { IngestWorkerData, IngestWorkerMessage } from './ingest-worker.ts';
 import type { RowRouter } from './row-router.ts';
 
-/**
- * Workers are TypeScript run through tsx; on Node 20 tsx registers its hooks on the main thread
- * only, so a bootstrap registers it in the worker first (as the xlsx reader does).
- */
-const WORKER_URL = new URL('./ingest-worker.ts', import.meta.url).href;
-const TSX_API_URL = import.meta.resolve('tsx/esm/api');
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API_URL)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL)}); });`;
+const WORKER_MODULE = new URL('./ingest-worker.ts', import.meta.url);
 
 /** Heap per worker: enough for a piece in flight; a cap makes V8 collect instead of grow. */
 const WORKER_HEAP_MB = 96;
@@ -58,7 +53,7 @@ export async function* parallelLines(job: ParallelIngest): AsyncGenerator<string
       key,
       keyVersion,
     };
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: data, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false });
+    const worker = startTsWorker(WORKER_MODULE, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false });
     worker.on('message', (message: IngestWorkerMessage) => {
       if (message.type === 'end' || message.type === 'error') finished.add(worker);
       queue.push({ worker, message });

@@ -1,6 +1,7 @@
 import { stat, readFile } from 'node:fs/promises';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import yauzl from 'yauzl';
+import { startTsWorker } from '../lib/ts-worker.ts';
 import { FileRejectedError, type ReaderOptions, type SourceRecord } from './types.ts';
 import { resolveColumns, type ColumnSpec } from './columns.ts';
 import type { WorkerMessage } from './xlsx-worker.ts';
@@ -183,16 +184,7 @@ function damaged(displayName: string, error: unknown): FileRejectedError {
   );
 }
 
-/**
- * The worker is TypeScript, run through tsx. `execArgv: ['--import', 'tsx']` does not work on
- * Node 20: tsx registers its hooks only on the main thread there (it checks isMainThread, as
- * worker_threads.isInternalThread does not exist before Node 22.14). So a small bootstrap
- * registers tsx explicitly through its API and then imports the worker module. Both are
- * absolute URLs, so neither depends on the working directory of the run.
- */
-const WORKER_URL = new URL('./xlsx-worker.ts', import.meta.url).href;
-const TSX_API_URL = import.meta.resolve('tsx/esm/api');
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API_URL)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL)}); });`;
+const WORKER_MODULE = new URL('./xlsx-worker.ts', import.meta.url);
 
 /** One worker parsing one workbook; flow-controlled so rows cross only as fast as they are consumed. */
 class ParserSession {
@@ -210,8 +202,7 @@ class ParserSession {
     private readonly displayName: string,
   ) {
     const copy = new Uint8Array(data); // own ArrayBuffer of exact size, safe to transfer
-    this.worker = new Worker(BOOTSTRAP, {
-      eval: true,
+    this.worker = startTsWorker(WORKER_MODULE, {
       workerData: { data: copy, sheet },
       transferList: [copy.buffer],
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
