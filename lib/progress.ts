@@ -29,6 +29,16 @@ export class Progress {
   /** Called per row; cheap unless a report is due. */
   tick(): void {
     if ((++this.#rows & 4095) !== 0) return;
+    this.#reportIfDue();
+  }
+
+  /** For rows counted elsewhere (a worker thread's piece). */
+  advance(rows: number): void {
+    this.#rows += rows;
+    this.#reportIfDue();
+  }
+
+  #reportIfDue(): void {
     const now = Date.now();
     if (now - this.#lastReport < this.everyMs) return;
     this.#lastReport = now;

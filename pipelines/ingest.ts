@@ -72,7 +72,8 @@ export async function ingestFile(
       const loadId = Number(rows[0]!.id);
       result.loadId = loadId;
       const [live, ...spooledTables] = Object.keys(source.tables);
-      const staged = (staging = new Staging(source, loadId, spoolDir, ctx, live!, await Progress.forFile(path, displayName, ctx.log)));
+      const router = new RowRouter(source, loadId, ctx.pseudonymizer, live!);
+      const staged = (staging = new Staging(router, spoolDir, await Progress.forFile(path, displayName, ctx.log)));
       const lines = plan ? staged.linesInParallel(format, path, displayName, plan) : staged.lines(format.read(path, { displayName, sheet: options.sheet }));
       await tx.copyIn(live!, ['load_id', 'line', ...source.tables[live!]!], lines);
       await staged.closeSpools();
@@ -168,18 +169,12 @@ async function chooseFormat(source: SourceDefinition, path: string, displayName:
 /** Routes validated rows: the live table streams into COPY, the others and rejections spool to disk. */
 class Staging {
   readonly #spools = new Map<string, { path: string; stream: WriteStream }>();
-  readonly router: RowRouter;
 
   constructor(
-    readonly source: SourceDefinition,
-    readonly loadId: number,
+    readonly router: RowRouter,
     readonly dir: string,
-    readonly ctx: PipelineContext,
-    readonly liveTable: string,
     readonly progress: Progress | null = null,
-  ) {
-    this.router = new RowRouter(source, loadId, ctx.pseudonymizer, liveTable);
-  }
+  ) {}
 
   reasons(): IngestResult['reasons'] {
     return [...this.router.reasons.values()];
@@ -207,18 +202,14 @@ class Staging {
   async *linesInParallel(format: SourceFormat, path: string, displayName: string, plan: CsvSplitPlan): AsyncGenerator<string> {
     let failpointPassed = false;
     yield* parallelLines({
-      source: this.source,
       format,
       path,
       displayName,
       plan,
-      loadId: this.loadId,
-      liveTable: this.liveTable,
-      pseudonymizer: this.ctx.pseudonymizer,
-      totals: this.router,
+      router: this.router,
       spool: (table, text) => this.#spool(table, text),
       onRows: (rows) => {
-        for (let i = 0; i < rows; i++) this.progress?.tick();
+        this.progress?.advance(rows);
         if (!failpointPassed) {
           failpointPassed = true;
           return failpoint('ingest');

@@ -1,8 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '../lib/ts-worker.ts';
-import type { Pseudonymizer } from '../lib/pseudonym.ts';
 import type { CsvSplitPlan } from '../sources/csv.ts';
-import type { SourceDefinition, SourceFormat } from '../sources/source.ts';
+import type { SourceFormat } from '../sources/source.ts';
 import { FileRejectedError } from '../sources/types.ts';
 import type { IngestWorkerData, IngestWorkerMessage } from './ingest-worker.ts';
 import type { RowRouter } from './row-router.ts';
@@ -13,16 +12,12 @@ const WORKER_MODULE = new URL('./ingest-worker.ts', import.meta.url);
 const WORKER_HEAP_MB = 96;
 
 export interface ParallelIngest {
-  source: SourceDefinition;
   format: SourceFormat;
   path: string;
   displayName: string;
   plan: CsvSplitPlan;
-  loadId: number;
-  liveTable: string;
-  pseudonymizer: Pseudonymizer;
-  /** Totals and reasons of all parts are added to this router. */
-  totals: RowRouter;
+  /** The main thread's router: its source, load, live table and key are the workers' too, and the totals and reasons of all parts are added to it. */
+  router: RowRouter;
   /** Receives the text for other staging tables and rejected rows. */
   spool: (table: string, text: string) => Promise<void>;
   onRows?: (rows: number) => void | Promise<void>;
@@ -34,7 +29,8 @@ export interface ParallelIngest {
  * in the table carries no meaning.
  */
 export async function* parallelLines(job: ParallelIngest): AsyncGenerator<string> {
-  const { key, keyVersion } = job.pseudonymizer.forWorkerThread();
+  const { router } = job;
+  const { key, keyVersion } = router.pseudonymizer.forWorkerThread();
   const queue: { worker: Worker; message: IngestWorkerMessage }[] = [];
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -42,14 +38,14 @@ export async function* parallelLines(job: ParallelIngest): AsyncGenerator<string
   const finished = new Set<Worker>();
   const workers = job.plan.ranges.map((_, index) => {
     const data: IngestWorkerData = {
-      source: job.source.name,
+      source: router.source.name,
       format: job.format.name,
       path: job.path,
       displayName: job.displayName,
       plan: job.plan,
       index,
-      loadId: job.loadId,
-      liveTable: job.liveTable,
+      loadId: router.loadId,
+      liveTable: router.liveTable,
       key,
       keyVersion,
     };
@@ -83,10 +79,10 @@ export async function* parallelLines(job: ParallelIngest): AsyncGenerator<string
         throw message.rejectedFile ? new FileRejectedError(message.rejectedFile.file, message.rejectedFile.reason) : new Error(message.message);
       }
       if (message.type === 'end') {
-        job.totals.rowsRead += message.rowsRead;
-        job.totals.rowsStaged += message.rowsStaged;
-        job.totals.rowsRejected += message.rowsRejected;
-        job.totals.mergeReasons(message.reasons);
+        router.rowsRead += message.rowsRead;
+        router.rowsStaged += message.rowsStaged;
+        router.rowsRejected += message.rowsRejected;
+        router.mergeReasons(message.reasons);
         running--;
         continue;
       }
