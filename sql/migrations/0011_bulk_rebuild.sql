@@ -82,20 +82,26 @@ CREATE TABLE model.bewoning (
   oudste_briefadres_aanvang date,
   nieuwste_briefadres_aanvang date
 );
+-- The count, in one place for this migration and for 20_brp.sql. A person counts once per object
+-- and function, whatever number of open registrations the export gives them there. A function,
+-- not a view: a view would pin the columns it reads, and 0012 changes their collation.
+CREATE FUNCTION model.bewoning_telling() RETURNS SETOF model.bewoning LANGUAGE sql STABLE AS $$
+  SELECT verblijfsobject_id,
+    (count(*) FILTER (WHERE functie_adres = 'W'))::integer,
+    (count(*) FILTER (WHERE functie_adres = 'B'))::integer,
+    min(van) FILTER (WHERE functie_adres = 'B'),
+    max(laatste) FILTER (WHERE functie_adres = 'B')
+  FROM (
+    SELECT verblijfsobject_id, pseudonym, functie_adres, min(geldig_van) AS van, max(geldig_van) AS laatste
+    FROM model.inschrijving
+    WHERE geldig_tot IS NULL AND verblijfsobject_id IS NOT NULL
+    GROUP BY verblijfsobject_id, pseudonym, functie_adres
+  ) per_persoon
+  GROUP BY verblijfsobject_id
+$$;
+
 -- Filled now from the model as published, so the rules that read it have it before the next BRP load.
-INSERT INTO model.bewoning (verblijfsobject_id, woonadressen, briefadressen, oudste_briefadres_aanvang, nieuwste_briefadres_aanvang)
-SELECT verblijfsobject_id,
-  count(*) FILTER (WHERE functie_adres = 'W'),
-  count(*) FILTER (WHERE functie_adres = 'B'),
-  min(van) FILTER (WHERE functie_adres = 'B'),
-  max(laatste) FILTER (WHERE functie_adres = 'B')
-FROM (
-  SELECT verblijfsobject_id, pseudonym, functie_adres, min(geldig_van) AS van, max(geldig_van) AS laatste
-  FROM model.inschrijving
-  WHERE geldig_tot IS NULL AND verblijfsobject_id IS NOT NULL
-  GROUP BY verblijfsobject_id, pseudonym, functie_adres
-) per_persoon
-GROUP BY verblijfsobject_id;
+INSERT INTO model.bewoning SELECT * FROM model.bewoning_telling();
 COMMENT ON TABLE model.bewoning IS 'Per verblijfsobject: aantal personen met een lopende inschrijving als woonadres en als briefadres.';
 
 -- The history is now merged by difference: a nightly load touches only the rows that changed,

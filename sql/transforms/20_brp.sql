@@ -48,21 +48,8 @@ LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = b.verblijfsobject_id
 LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = b.nummeraanduiding_id
 LEFT JOIN model.adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(b.postcode, b.huisnummer, b.huisletter, b.huisnummertoevoeging);
 
--- Occupancy for the rules that count residents. A person counts once per object and function,
--- whatever number of open registrations the export gives them there.
-INSERT INTO model.bewoning (verblijfsobject_id, woonadressen, briefadressen, oudste_briefadres_aanvang, nieuwste_briefadres_aanvang)
-SELECT verblijfsobject_id,
-  count(*) FILTER (WHERE functie_adres = 'W'),
-  count(*) FILTER (WHERE functie_adres = 'B'),
-  min(van) FILTER (WHERE functie_adres = 'B'),
-  max(laatste) FILTER (WHERE functie_adres = 'B')
-FROM (
-  SELECT verblijfsobject_id, pseudonym, functie_adres, min(geldig_van) AS van, max(geldig_van) AS laatste
-  FROM model.inschrijving
-  WHERE geldig_tot IS NULL AND verblijfsobject_id IS NOT NULL
-  GROUP BY verblijfsobject_id, pseudonym, functie_adres
-) per_persoon
-GROUP BY verblijfsobject_id;
+-- Occupancy for the rules that count residents (the count is model.bewoning_telling, migration 0011).
+INSERT INTO model.bewoning SELECT * FROM model.bewoning_telling();
 
 SELECT model.restore_indexes('model.persoon'), model.restore_indexes('model.inschrijving'), model.restore_indexes('model.bewoning');
 
