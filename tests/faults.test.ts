@@ -285,9 +285,6 @@ describe('a run killed or cut off half-way (PostgreSQL: needs several processes 
       first = pakhuis(ctx, ['run'], { PAKHUIS_FAILPOINT: 'publish' });
       await first.waitFor('failpoint publish reached');
 
-      // This child takes ~10 s longer to exit than its work needs: Database.close() on PostgreSQL
-      // destroys Kysely, which ends the pg pool only if Kysely ever ran a query, so the pool's idle
-      // clients hold the event loop until pg's idleTimeoutMillis (10 s). Reported, not fixed here.
       second = pakhuis(ctx, ['run']);
       const exit = await finished(second);
       expect(exit.code).toBe(3);

@@ -8,24 +8,12 @@ import { bag } from '../sources/bag/index.ts';
 import { brp } from '../sources/brp/index.ts';
 import { CsvBoundaryScanner } from '../sources/csv-boundaries.ts';
 import { CsvSplitter } from '../sources/csv-split.ts';
-import { bsnFor } from '../synthetic/random.ts';
+import { bsnFor, rng } from '../synthetic/random.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
-
-/** A deterministic generator, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** CSV with every quoting case CsvSplitter handles: quoted delimiters and newlines, "" escapes, stray quotes, CRLF. */
 function awkwardCsv(rows: number, seed: number): string {
-  const random = prng(seed);
+  const random = rng(seed);
   const fields = ['plain', '"quoted;with;delimiters"', '"two\nlines"', '"esc""aped"', 'stray"quote', '""', '"a ""b"" \r\nc"', '', 'x"', '"end"'];
   const lines: string[] = [];
   for (let i = 0; i < rows; i++) {
@@ -48,7 +36,7 @@ describe('CSV record boundaries for reading in parts', () => {
       const expected = lines.slice(1);
 
       const bytes = Buffer.from(text, 'utf8');
-      const random = prng(seed * 7919);
+      const random = rng(seed * 7919);
       const scanner = new CsvBoundaryScanner(';'.charCodeAt(0));
       const found: number[] = [];
       const offsets: number[] = [];
