@@ -26,14 +26,18 @@ export interface CsvDialect {
  */
 export async function detectDialect(path: string, displayName = path): Promise<CsvDialect> {
   const handle = await open(path, 'r');
-  let sample: Buffer;
   try {
     const buffer = Buffer.alloc(SAMPLE_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, 0);
-    sample = buffer.subarray(0, bytesRead);
+    return dialectOf(buffer.subarray(0, bytesRead), displayName);
   } finally {
     await handle.close();
   }
+}
+
+/** The dialect from the first bytes of a file (up to SAMPLE_BYTES of them are looked at). */
+function dialectOf(head: Buffer, displayName: string): CsvDialect {
+  const sample = head.subarray(0, SAMPLE_BYTES);
   if (sample.length === 0) throw new FileRejectedError(displayName, 'het bestand is leeg');
   if (looksBinary(sample)) {
     throw new FileRejectedError(displayName, 'het bestand is geen tekst (binaire inhoud); verwacht CSV');
@@ -226,14 +230,15 @@ export interface CsvSplitPlan {
  * safely: no header within the first megabyte.
  */
 export async function planCsvSplit(path: string, options: { displayName: string; columns: ColumnSpec; parts: number }): Promise<CsvSplitPlan | null> {
-  const dialect = await detectDialect(path, options.displayName);
   const handle = await open(path, 'r');
+  let dialect: CsvDialect;
   let head: Buffer;
   let size: number;
   try {
     size = (await handle.stat()).size;
     const buffer = Buffer.alloc(1 << 20);
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    dialect = dialectOf(buffer.subarray(0, bytesRead), options.displayName);
     head = buffer.subarray(dialect.bom ? 3 : 0, bytesRead);
   } finally {
     await handle.close();
