@@ -189,7 +189,7 @@ class Staging {
       progress?.tick();
       if (router.pending >= FLUSH_CHARS) {
         await this.#drainSpooled();
-        if (router.live) yield router.takeLive();
+        if (router.hasLive) yield router.takeLive();
       }
     }
     await this.#drainSpooled();

@@ -27,10 +27,14 @@ export interface Reason {
  * so the same code runs on the main thread and on ingest workers.
  */
 export class RowRouter {
-  /** COPY text for the live table, taken by the caller as it grows. */
-  live = '';
-  /** COPY text per other table and for rejected rows. */
-  readonly spooled = new Map<string, string>();
+  /**
+   * Lines for the live table, taken by the caller as they grow. Joined once on taking: a string
+   * grown by += is a rope of thousands of pieces, and flattening it for the socket cost more than
+   * building it.
+   */
+  readonly #live: string[] = [];
+  /** COPY lines per other table and for rejected rows. */
+  readonly #spooled = new Map<string, string[]>();
   /** Characters held in live and spooled text together; flush when it reaches FLUSH_CHARS. */
   pending = 0;
   rowsRead = 0;
@@ -61,24 +65,30 @@ export class RowRouter {
     for (const row of checked.rows) {
       const line = copyLine([this.loadId, record.line, ...row.values]);
       if (row.table === this.liveTable) {
-        this.live += line;
+        this.#live.push(line);
         this.pending += line.length;
       } else this.#spool(row.table, line);
     }
   }
 
+  /** Whether lines for the live table are waiting. */
+  get hasLive(): boolean {
+    return this.#live.length > 0;
+  }
+
   takeLive(): string {
-    const text = this.live;
+    const text = this.#live.join('');
     this.pending -= text.length;
-    this.live = '';
+    this.#live.length = 0;
     return text;
   }
 
   /** The spooled text gathered since the last call, per table. */
   takeSpooled(): [string, string][] {
-    const taken = [...this.spooled.entries()].filter(([, text]) => text.length > 0);
+    const taken: [string, string][] = [];
+    for (const [table, lines] of this.#spooled) if (lines.length > 0) taken.push([table, lines.join('')]);
     for (const [, text] of taken) this.pending -= text.length;
-    this.spooled.clear();
+    this.#spooled.clear();
     return taken;
   }
 
@@ -94,7 +104,9 @@ export class RowRouter {
   }
 
   #spool(table: string, line: string): void {
-    this.spooled.set(table, (this.spooled.get(table) ?? '') + line);
+    const lines = this.#spooled.get(table);
+    if (lines) lines.push(line);
+    else this.#spooled.set(table, [line]);
     this.pending += line.length;
   }
 

@@ -75,41 +75,89 @@ export interface ParsedDate {
  * dd-mm-jjjj and d-m-jjjj (Dutch Excel), and Excel serial day numbers from spreadsheets.
  */
 export function parseDate(raw: string, options: { allowPartial?: boolean; allowSerial?: boolean } = {}): Checked<ParsedDate> {
-  // Registers repeat the same dates endlessly (birth days, move-in days): a bounded cache per
-  // option set spares the parse for most rows.
-  const cache = options.allowSerial ? (options.allowPartial ? cacheSP : cacheS) : options.allowPartial ? cacheP : cacheN;
-  let hit = cache.get(raw);
+  const s = raw.length > 0 && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32) ? raw.trim() : raw;
+  const day = dayNumber(s);
+  if (day < 0) return parseDateText(raw.trim(), options);
+  // Registers repeat the same days endlessly (birth days, move-in days). The day is read as a
+  // number without a regular expression and the checked result is shared per day: at a million
+  // rows a string-keyed cache cost more than it spared.
+  const cache = options.allowPartial ? partialDays : exactDays;
+  let hit = cache.get(day);
   if (hit === undefined) {
-    hit = parseDateUncached(raw, options);
-    if (cache.size >= 100_000) cache.clear();
-    cache.set(raw, hit);
+    hit = checkDay(Math.floor(day / 10_000), Math.floor(day / 100) % 100, day % 100, options);
+    if (cache.size >= 200_000) cache.clear();
+    cache.set(day, hit);
   }
   return hit;
 }
 
-const cacheN = new Map<string, Checked<ParsedDate>>();
-const cacheP = new Map<string, Checked<ParsedDate>>();
-const cacheS = new Map<string, Checked<ParsedDate>>();
-const cacheSP = new Map<string, Checked<ParsedDate>>();
+const exactDays = new Map<number, Checked<ParsedDate>>();
+const partialDays = new Map<number, Checked<ParsedDate>>();
 
-function parseDateUncached(raw: string, options: { allowPartial?: boolean; allowSerial?: boolean }): Checked<ParsedDate> {
-  const s = raw.trim();
-  let y: number, m: number, d: number;
+/** Digit value of the character at i, or -1. */
+function digitAt(s: string, i: number): number {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+}
+
+function digitsAt(s: string, from: number, count: number): number {
+  let n = 0;
+  for (let i = from; i < from + count; i++) {
+    const d = digitAt(s, i);
+    if (d < 0) return -1;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
+const isDateSeparator = (c: number) => c === 45 || c === 47 || c === 46; // - / .
+
+/**
+ * YYYYMMDD, YYYY-MM-DD[T...] and d-m-jjjj as the number y*10000 + m*100 + d (month and day not
+ * yet checked), or -1 for any other text. Accepts exactly what parseDateText's patterns accept.
+ */
+function dayNumber(s: string): number {
+  const n = s.length;
+  if (n === 8) {
+    const v = digitsAt(s, 0, 8);
+    if (v >= 0) return v;
+  }
+  if (n >= 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && (n === 10 || s.charCodeAt(10) === 84 || s.charCodeAt(10) === 32)) {
+    const y = digitsAt(s, 0, 4), m = digitsAt(s, 5, 2), d = digitsAt(s, 8, 2);
+    if (y >= 0 && m >= 0 && d >= 0) return y * 10_000 + m * 100 + d;
+  }
+  if (n >= 8 && n <= 10) {
+    const first = isDateSeparator(s.charCodeAt(1)) ? 1 : isDateSeparator(s.charCodeAt(2)) ? 2 : -1;
+    if (first < 0) return -1;
+    const second = n - 5;
+    if (!isDateSeparator(s.charCodeAt(second)) || second - first - 1 < 1 || second - first - 1 > 2) return -1;
+    const d = digitsAt(s, 0, first), m = digitsAt(s, first + 1, second - first - 1), y = digitsAt(s, second + 1, 4);
+    if (y >= 0 && m >= 0 && d >= 0) return y * 10_000 + m * 100 + d;
+  }
+  return -1;
+}
+
+/** The reference reading by regular expressions; parseDate's fast path must agree with it. */
+export function parseDateText(s: string, options: { allowPartial?: boolean; allowSerial?: boolean }): Checked<ParsedDate> {
   let match: RegExpExecArray | null;
   if ((match = /^(\d{4})(\d{2})(\d{2})$/.exec(s)) || (match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$/.exec(s))) {
-    [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  } else if ((match = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(s))) {
-    [d, m, y] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  } else if (options.allowSerial && /^\d{1,6}(\.\d+)?$/.test(s)) {
+    return checkDay(Number(match[1]), Number(match[2]), Number(match[3]), options);
+  }
+  if ((match = /^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$/.exec(s))) {
+    return checkDay(Number(match[3]), Number(match[2]), Number(match[1]), options);
+  }
+  if (options.allowSerial && /^\d{1,6}(\.\d+)?$/.test(s)) {
     const serial = Math.floor(Number(s));
     // Excel's day 1 is 1900-01-01 and it counts a 29 February 1900 that never was.
     if (serial < 1 || serial > 2958465) return fail('datum (Excel-serienummer) buiten bereik');
     const epoch = Date.UTC(1899, 11, 30);
     const date = new Date(epoch + serial * 86_400_000).toISOString().slice(0, 10);
     return ok({ date, partial: date, exact: true });
-  } else {
-    return fail('datum heeft geen herkenbare vorm (JJJJMMDD, JJJJ-MM-DD of DD-MM-JJJJ)');
   }
+  return fail('datum heeft geen herkenbare vorm (JJJJMMDD, JJJJ-MM-DD of DD-MM-JJJJ)');
+}
+
+function checkDay(y: number, m: number, d: number, options: { allowPartial?: boolean }): Checked<ParsedDate> {
   if (y < 1800 || y > 2200) return fail(`jaar ${y} is onwaarschijnlijk`);
   const partial = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   if (m === 0 || d === 0) {

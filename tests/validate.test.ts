@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey, checkBagId, checkBsn, checkKvk, normalisePostcode, parseDate } from '../sources/validate.ts';
+import { rng } from '../synthetic/random.ts';
+import { addressKey, checkBagId, checkBsn, checkKvk, normalisePostcode, parseDate, parseDateText } from '../sources/validate.ts';
 
 describe('BSN 11-proef', () => {
   it('accepts valid numbers, including the 9999 and 0000 test ranges', () => {
@@ -65,6 +66,31 @@ describe('dates', () => {
     expect(parseDate('31-04-2020').ok).toBe(false);
     expect(parseDate('20201301').ok).toBe(false);
     expect(parseDate('gisteren').ok).toBe(false);
+  });
+  it('reads every text as the regular-expression reference does, through the fast path or not', () => {
+    // Short strings of digits, separators and a few other characters hit every branch of the
+    // fast path's hand-written matching, including near misses of each pattern.
+    const random = rng(7);
+    const alphabet = ['0', '1', '2', '3', '9', '0', '1', '2', '-', '/', '.', 'T', ' ', 'x', '\u00a0'];
+    const options = [{}, { allowPartial: true }, { allowSerial: true }, { allowPartial: true, allowSerial: true }];
+    const nearMisses = ['1-123-2020', '123-1-2020', '2020-1-01', '2020-01-1', '20200101T', '2020-01-01T10:00', '2020-01-01 12:00', '2020-01-01x',
+      '1/2/2020', '01.02.2020', '1-2/2020', '1-2-20201', '12-12-202', '2020010', '202001011', '00-00-0000', '\u00a020200101', '45292.5'];
+    for (const s of nearMisses) for (const option of options) expect(parseDate(s, option), `${s} ${JSON.stringify(option)}`).toEqual(parseDateText(s.trim(), option));
+    let fastForms = 0;
+    for (let i = 0; i < 40_000; i++) {
+      const length = 5 + Math.floor(random() * 9);
+      let s = '';
+      for (let k = 0; k < length; k++) s += alphabet[Math.floor(random() * alphabet.length)];
+      // Seed the realistic shapes too, or nearly every string would miss every pattern.
+      if (i % 3 === 0) s = `${1800 + Math.floor(random() * 500)}${String(Math.floor(random() * 14)).padStart(2, '0')}${String(Math.floor(random() * 33)).padStart(2, '0')}`;
+      if (i % 3 === 1) s = `${Math.floor(random() * 34)}${alphabet[8 + Math.floor(random() * 3)]}${Math.floor(random() * 14)}${alphabet[8 + Math.floor(random() * 3)]}${1790 + Math.floor(random() * 450)}`;
+      for (const option of options) {
+        const expected = parseDateText(s.trim(), option);
+        expect(parseDate(s, option), `${JSON.stringify(s)} ${JSON.stringify(option)}`).toEqual(expected);
+        if (expected.ok) fastForms++;
+      }
+    }
+    expect(fastForms).toBeGreaterThan(20_000);
   });
 });
 

@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyLine } from '../lib/db.ts';
+import { createTestContext, type TestContext } from './helpers/context.ts';
+
+describe('COPY text lines', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(async () => {
+    await ctx.close();
+  });
+
+  it('escapes what COPY text format would misread, and nothing else', () => {
+    expect(copyLine(['a', 1, true, null, undefined, ''])).toBe('a\t1\ttrue\t\\N\t\\N\t\n');
+    expect(copyLine(['back\\slash', 'tab\there', 'new\nline', 'cr\r\n'])).toBe('back\\\\slash\ttab\\there\tnew\\nline\tcr\\r\\n\n');
+  });
+
+  it('round-trips awkward text through a real COPY unchanged', async () => {
+    const values = ['plain', 'back\\slash', 'tab\there', 'new\nline', 'cr\r\nlf', '\\N', 'é ü ĳ 😀', '', ' spaces ', '\\'];
+    await ctx.db.withSession(async (session) => {
+      await session.exec('CREATE TEMP TABLE copy_line_check (i integer, v text)');
+      async function* lines() {
+        for (let i = 0; i < values.length; i++) yield copyLine([i, values[i]]);
+        yield copyLine([values.length, null]);
+      }
+      expect(await session.copyIn('copy_line_check', ['i', 'v'], lines())).toBe(values.length + 1);
+      const { rows } = await session.query<{ i: number; v: string | null }>('SELECT i, v FROM copy_line_check ORDER BY i');
+      expect(rows.map((r) => r.v)).toEqual([...values, null]);
+    });
+  });
+});
