@@ -219,8 +219,11 @@ function copyStatement(table: string, columns: string[], from: string, options?:
   return `COPY ${table}${columns.length ? ` (${columns.join(', ')})` : ''} FROM ${from}${options ? ` WITH (${options})` : ''}`;
 }
 
-/** COPY text format: backslash, tab, newline and carriage return escaped; null as \N. */
-export function copyLine(values: readonly (string | number | boolean | null | undefined)[]): string {
+/**
+ * COPY text format: backslash, tab, newline and carriage return escaped; null as \N. `lead` is
+ * text already in COPY form that goes first (the loader's load id and line number).
+ */
+export function copyLine(values: readonly (string | number | boolean | null | undefined)[], lead = ''): string {
   // join makes one flat string; a line grown by + is a rope that has to be flattened later.
   const parts = lineParts;
   parts.length = values.length;
@@ -230,7 +233,7 @@ export function copyLine(values: readonly (string | number | boolean | null | un
     else if (typeof v === 'string') parts[i] = needsEscape(v) ? v.replace(/[\\\t\n\r]/g, escapeChar) : v;
     else parts[i] = String(v);
   }
-  return parts.join('\t') + '\n';
+  return lead + parts.join('\t') + '\n';
 }
 const lineParts: string[] = [];
 

@@ -16,7 +16,6 @@ const K = new Int32Array([
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
 const IV = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** One SHA-256 compression of the 16 words in w[0..15] into state (w is overwritten). */
 function compress(state: Int32Array, w: Int32Array): void {
@@ -52,6 +51,7 @@ export class ShortHmacSha256 {
   readonly #outer: Int32Array;
   readonly #state = new Int32Array(8);
   readonly #w = new Int32Array(64);
+  readonly #digest = Buffer.alloc(32);
 
   /** `key` is at most 64 bytes (longer keys are hashed first by the caller, as RFC 2104 says). */
   constructor(key: Uint8Array) {
@@ -85,11 +85,10 @@ export class ShortHmacSha256 {
     w[15] = (64 + 32) * 8;
     state.set(this.#outer);
     compress(state, w);
-    let out = '';
-    for (let i = 0; i < 8; i++) {
-      const v = state[i]!;
-      out += HEX[(v >>> 24) & 0xff]! + HEX[(v >>> 16) & 0xff]! + HEX[(v >>> 8) & 0xff]! + HEX[v & 0xff]!;
-    }
-    return out;
+    // Native hex of a reused buffer gives one flat string; 32 string pieces joined by + gave a rope
+    // that cost twice the hashing to flatten when the COPY text was assembled.
+    const digest = this.#digest;
+    for (let i = 0; i < 8; i++) digest.writeInt32BE(state[i]!, i * 4);
+    return digest.toString('hex');
   }
 }

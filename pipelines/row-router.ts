@@ -62,8 +62,9 @@ export class RowRouter {
       return;
     }
     this.rowsStaged++;
+    const lead = `${this.loadId}\t${record.line}\t`;
     for (const row of checked.rows) {
-      const line = copyLine([this.loadId, record.line, ...row.values]);
+      const line = copyLine(row.values, lead);
       if (row.table === this.liveTable) {
         this.#live.push(line);
         this.pending += line.length;

@@ -66,6 +66,19 @@ describe('dates', () => {
     expect(parseDate('31-04-2020').ok).toBe(false);
     expect(parseDate('20201301').ok).toBe(false);
     expect(parseDate('gisteren').ok).toBe(false);
+    expect(parseDate('19000229').ok).toBe(false);
+    expect(parseDate('20000229').ok).toBe(true);
+    expect(parseDate('29-02-2024').ok).toBe(true);
+    expect(parseDate('2100-02-29').ok).toBe(false);
+  });
+  it('accepts a day exactly when the calendar has it', () => {
+    for (let y = 1800; y <= 2200; y += 1) {
+      for (const [m, d] of [[2, 28], [2, 29], [2, 30], [4, 30], [4, 31], [12, 31], [1, 32]] as const) {
+        const probe = new Date(Date.UTC(y, m - 1, d));
+        const exists = probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
+        expect(parseDate(`${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}`).ok, `${y}-${m}-${d}`).toBe(exists);
+      }
+    }
   });
   it('reads every text as the regular-expression reference does, through the fast path or not', () => {
     // Short strings of digits, separators and a few other characters hit every branch of the
