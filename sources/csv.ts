@@ -92,6 +92,14 @@ function guessDelimiter(text: string): CsvDialect['delimiter'] {
 }
 
 /**
+ * Bytes read at a time. Every row of a chunk is split before the first is validated, so a chunk's
+ * rows live as long as the chunk takes: at 1 MB they outlived the young generation and were
+ * promoted, and the old generation grew by garbage (peak 313 MB for 1 M BAG rows). At 64 KB they
+ * die young: peak 235 MB, and faster, since promotion and mark-sweep cost more than the extra reads.
+ */
+const READ_CHUNK = 64 * 1024;
+
+/**
  * A decoded text stream of the file, BOM removed. UTF-8 is decoded by the stream itself; an invalid
  * sequence further on becomes U+FFFD, which rejects the file (the head was checked strictly).
  */
@@ -99,12 +107,12 @@ export function openText(path: string, dialect: CsvDialect, displayName: string,
   const start = range ? range.start : dialect.bom ? 3 : 0;
   const end = range ? range.end - 1 : undefined;
   if (dialect.encoding === 'windows-1252') {
-    const raw = createReadStream(path, { start, end, highWaterMark: 1 << 20 });
+    const raw = createReadStream(path, { start, end, highWaterMark: READ_CHUNK });
     const decoded = raw.pipe(iconv.decodeStream('windows-1252') as unknown as Transform);
     raw.on('error', (error) => decoded.destroy(error));
     return decoded;
   }
-  const text = createReadStream(path, { start, end, encoding: 'utf8', highWaterMark: 1 << 20 });
+  const text = createReadStream(path, { start, end, encoding: 'utf8', highWaterMark: READ_CHUNK });
   const checked = new Transform({
     readableObjectMode: true,
     transform(chunk: string, _encoding, done) {
