@@ -13,6 +13,12 @@ import { generateRegisters, type SampleAddress } from './registers.ts';
  */
 export interface MunicipalityOptions {
   residents: number;
+  /**
+   * Verblijfsobjecten to generate (more when the planted cases need more). Default 0.45 per
+   * resident, as in Woerden; the country as a whole has 9.9 million for 17.9 million residents
+   * (0.55), because of its offices, shops and sheds.
+   */
+  verblijfsobjecten?: number;
   seed?: number;
   gemeentecode?: string;
   woonplaats?: string;
@@ -121,7 +127,7 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
 
   // Planted addresses come first in the id sequence so they exist at any scale: one block of
   // `plantedCount` objects per planted case or near miss.
-  const baseCount = Math.max(50, Math.round(options.residents * 0.45));
+  const baseCount = Math.max(50, Math.round(options.verblijfsobjecten ?? options.residents * 0.45));
   const plantedCount = Math.max(3, Math.min(200, Math.round(baseCount / 1000)));
   let nextBlock = 0;
   const block = (size = plantedCount) => {
