@@ -9,8 +9,9 @@ const fail = (reason: string): Checked<never> => ({ ok: false, reason });
 
 /** BSN: 9 digits (8 get a leading zero), 11-proef; 000000000 is invalid; test ranges 0000/9999 pass. */
 export function checkBsn(raw: string): Checked<string> {
-  const digits = raw.replace(/[\s.-]/g, '');
-  if (!/^\d{8,9}$/.test(digits)) return fail('BSN moet 9 cijfers zijn');
+  // A register writes the plain 9 digits nearly always; the clean-up below is for the rest.
+  const digits = raw.length === 9 && allDigits(raw) ? raw : raw.replace(/[\s.-]/g, '');
+  if ((digits.length !== 8 && digits.length !== 9) || !allDigits(digits)) return fail('BSN moet 9 cijfers zijn');
   const bsn = digits.length === 8 ? '0' + digits : digits;
   if (bsn === '000000000') return fail('BSN 000000000 is ongeldig');
   let sum = 0;
@@ -20,13 +21,34 @@ export function checkBsn(raw: string): Checked<string> {
   return ok(bsn);
 }
 
+function allDigits(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** Postcode as BAG stores it: `1234AB`; SA, SD and SS are never issued. */
 export function normalisePostcode(raw: string): Checked<string> {
-  const pc = raw.replace(/\s+/g, '').toUpperCase();
-  if (!/^[1-9][0-9]{3}[A-Z]{2}$/.test(pc)) return fail('postcode heeft niet de vorm 1234AB');
+  const plain = plainPostcode(raw);
+  const pc = plain ?? raw.replace(/\s+/g, '').toUpperCase();
+  if (plain === null && !/^[1-9][0-9]{3}[A-Z]{2}$/.test(pc)) return fail('postcode heeft niet de vorm 1234AB');
   const letters = pc.slice(4);
   if (letters === 'SA' || letters === 'SD' || letters === 'SS') return fail(`postcodeletters ${letters} worden niet uitgegeven`);
   return ok(pc);
+}
+
+/** `1234AB` or `1234 AB` as they nearly always come, without a regular expression; else null. */
+function plainPostcode(raw: string): string | null {
+  const s = raw.length === 7 && raw.charCodeAt(4) === 32 ? raw.slice(0, 4) + raw.slice(5) : raw;
+  if (s.length !== 6) return null;
+  for (let i = 0; i < 6; i++) {
+    const c = s.charCodeAt(i);
+    const fits = i === 0 ? c >= 49 && c <= 57 : i < 4 ? c >= 48 && c <= 57 : c >= 65 && c <= 90;
+    if (!fits) return null;
+  }
+  return s;
 }
 
 export const BAG_TYPES = {

@@ -49,6 +49,36 @@ describe('BAG identifiers', () => {
   });
 });
 
+describe('fast paths against their regular-expression references', () => {
+  it('cleans and checks BSNs and postcodes the same way whatever path they take', () => {
+    const random = rng(11);
+    const bsnReference = (raw: string) => {
+      const digits = raw.replace(/[\s.-]/g, '');
+      if (!/^\d{8,9}$/.test(digits)) return false;
+      return checkBsn(digits.padStart(9, '0')).ok;
+    };
+    const postcodeReference = (raw: string) => {
+      const pc = raw.replace(/\s+/g, '').toUpperCase();
+      return /^[1-9][0-9]{3}[A-Z]{2}$/.test(pc) && !['SA', 'SD', 'SS'].includes(pc.slice(4)) ? pc : null;
+    };
+    const chars = ['0', '1', '5', '9', ' ', '.', '-', 'a', 'A', 'Z', 's', 'S', '\t', '\u00a0'];
+    for (let i = 0; i < 30_000; i++) {
+      const length = 4 + Math.floor(random() * 8);
+      let s = '';
+      for (let k = 0; k < length; k++) s += chars[Math.floor(random() * chars.length)];
+      if (i % 2 === 0) s = `${1 + Math.floor(random() * 9)}${Math.floor(random() * 1000)}`.padEnd(4, '0') + [' ', '', '  ', '\t'][i % 4]! + 'ABSZa'[i % 5]! + 'ADSzB'[(i >> 1) % 5]!;
+      const bsn = checkBsn(s);
+      expect(bsn.ok, s).toBe(bsnReference(s));
+      const pc = normalisePostcode(s);
+      expect(pc.ok ? pc.value : null, JSON.stringify(s)).toBe(postcodeReference(s));
+    }
+    for (const s of ['3440 AA', '3440AA', '3440 aa', ' 3440AA', '3440  AA', '0440AA', '3440 SA', '3440\tAB', '999993653', '99999365', '999.993.653', '1234567890']) {
+      expect(normalisePostcode(s).ok ? (normalisePostcode(s) as { value: string }).value : null, s).toBe(postcodeReference(s));
+      expect(checkBsn(s).ok, s).toBe(bsnReference(s));
+    }
+  });
+});
+
 describe('dates', () => {
   it('reads BRP, ISO, Dutch and Excel-serial dates', () => {
     expect(parseDate('20131102')).toMatchObject({ ok: true, value: { date: '2013-11-02', exact: true } });
