@@ -6,9 +6,12 @@
  * limit of this machine), and the full nightly pipeline over the same files, step by step. Prints
  * a table and writes JSON. Quote ratios, not seconds: machines here are noisy.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createReadStream, existsSync } from 'node:fs';
 import { link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { loadConfig } from '../lib/config.ts';
@@ -17,7 +20,6 @@ import { createLogger } from '../lib/logger.ts';
 import { migrate } from '../lib/migrate.ts';
 import { Pseudonymizer } from '../lib/pseudonym.ts';
 import { runPipeline } from '../pipelines/run.ts';
-import { generateMunicipality } from '../synthetic/municipality.ts';
 
 const { values } = parseArgs({
   options: {
@@ -47,9 +49,10 @@ async function main() {
   const dataDir = resolve(String(values.data), verblijfsobjecten === undefined ? String(scale) : `${scale}-${verblijfsobjecten}`);
   const t0 = Date.now();
   if (values.regenerate || !existsSync(join(dataDir, 'done'))) {
-    await rm(dataDir, { recursive: true, force: true });
-    const generated = await generateMunicipality(dataDir, { residents: scale, verblijfsobjecten });
-    await writeFile(join(dataDir, 'done'), JSON.stringify({ residents: generated.residents, verblijfsobjecten: generated.verblijfsobjecten }));
+    const args = [dataDir, String(scale), ...(verblijfsobjecten === undefined ? [] : [String(verblijfsobjecten)])];
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./generate.ts', import.meta.url)), ...args], { stdio: 'inherit' });
+    const [code] = (await once(child, 'exit')) as [number | null];
+    if (code !== 0) throw new Error(`generating the municipality failed (exit code ${code})`);
   }
   const generateMs = Date.now() - t0;
   const generated = JSON.parse(await readFile(join(dataDir, 'done'), 'utf8')) as { residents: number; verblijfsobjecten: number };
