@@ -127,6 +127,15 @@ function digitsAt(s: string, from: number, count: number): number {
 
 const isDateSeparator = (c: number) => c === 45 || c === 47 || c === 46; // - / .
 
+/** Whether s has a line terminator from index `from` on: the reference's `.` does not match one. */
+function hasLineBreak(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
+}
+
 /**
  * YYYYMMDD, YYYY-MM-DD[T...] and d-m-jjjj as the number y*10000 + m*100 + d (month and day not
  * yet checked), or -1 for any other text. Accepts exactly what parseDateText's patterns accept.
@@ -137,7 +146,7 @@ function dayNumber(s: string): number {
     const v = digitsAt(s, 0, 8);
     if (v >= 0) return v;
   }
-  if (n >= 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && (n === 10 || s.charCodeAt(10) === 84 || s.charCodeAt(10) === 32)) {
+  if (n >= 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && (n === 10 || ((s.charCodeAt(10) === 84 || s.charCodeAt(10) === 32) && !hasLineBreak(s, 11)))) {
     const y = digitsAt(s, 0, 4), m = digitsAt(s, 5, 2), d = digitsAt(s, 8, 2);
     if (y >= 0 && m >= 0 && d >= 0) return y * 10_000 + m * 100 + d;
   }

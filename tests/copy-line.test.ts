@@ -14,6 +14,7 @@ describe('COPY text lines', () => {
   it('escapes what COPY text format would misread, and nothing else', () => {
     expect(copyLine(['a', 1, true, null, undefined, ''])).toBe('a\t1\ttrue\t\\N\t\\N\t\n');
     expect(copyLine(['back\\slash', 'tab\there', 'new\nline', 'cr\r\n'])).toBe('back\\\\slash\ttab\\there\tnew\\nline\tcr\\r\\n\n');
+    expect(copyLine(['x', null], '7\t3\t')).toBe('7\t3\tx\t\\N\n');
   });
 
   it('round-trips awkward text through a real COPY unchanged', async () => {
@@ -21,7 +22,8 @@ describe('COPY text lines', () => {
     await ctx.db.withSession(async (session) => {
       await session.exec('CREATE TEMP TABLE copy_line_check (i integer, v text)');
       async function* lines() {
-        for (let i = 0; i < values.length; i++) yield copyLine([i, values[i]]);
+        // The index goes in as a lead, as the loader puts its load id and line number first.
+        for (let i = 0; i < values.length; i++) yield copyLine([values[i]], `${i}\t`);
         yield copyLine([values.length, null]);
       }
       expect(await session.copyIn('copy_line_check', ['i', 'v'], lines())).toBe(values.length + 1);
