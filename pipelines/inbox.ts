@@ -23,8 +23,11 @@ export async function scanInbox(inbox: string, stableSeconds: number, now = Date
       if (entry.name.startsWith('.') || entry.name.endsWith('.part') || entry.name.endsWith('.tmp')) continue;
       const path = join(dir, entry.name);
       const file: InboxFile = { source, path, name: relative(inbox, path) };
-      const changed = await lastChange(path);
-      (now - changed >= stableSeconds * 1000 ? ready : waiting).push(file);
+      // 0 turns the wait off. It must not be left to the comparison: mtime has sub-millisecond
+      // precision and Date.now() does not, so a file written in the same millisecond as the scan
+      // looked 0.9 ms in the future and waited a run (seen as a flaky test).
+      const stable = stableSeconds === 0 || now - (await lastChange(path)) >= stableSeconds * 1000;
+      (stable ? ready : waiting).push(file);
     }
   }
   return { ready, waiting };

@@ -137,4 +137,15 @@ describe('ingest: real sample files, rejected rows, whole files', () => {
       await fresh.close();
     }
   });
+
+  it('with the wait set to 0, takes a file modified in the very millisecond of the scan', async () => {
+    // mtime carries fractions of a millisecond, Date.now() does not: the file looks newer than now.
+    const path = await writeFileIn(join(ctx.dir, 'scan', 'brp', 'now.csv'), 'bsn\n');
+    const mtime = Date.parse('2026-03-29T01:00:00.000Z') + 0.9;
+    await utimes(path, mtime / 1000, mtime / 1000);
+    const { scanInbox } = await import('../pipelines/inbox.ts');
+    const at = Math.floor(mtime);
+    expect((await scanInbox(join(ctx.dir, 'scan'), 0, at)).ready.map((f) => f.name)).toEqual(['brp/now.csv']);
+    expect((await scanInbox(join(ctx.dir, 'scan'), 1, at)).waiting.map((f) => f.name)).toEqual(['brp/now.csv']);
+  });
 });
