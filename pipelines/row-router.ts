@@ -2,6 +2,7 @@ import { copyLine } from '../lib/db.ts';
 import type { Pseudonymizer } from '../lib/pseudonym.ts';
 import type { SourceDefinition } from '../sources/source.ts';
 import type { SourceRecord } from '../sources/types.ts';
+import { bsnDigits } from '../sources/validate.ts';
 
 /** No field of any register is anywhere near this long; a longer one is garbage or an attack. */
 export const MAX_FIELD_LENGTH = 1000;
@@ -119,8 +120,8 @@ export class RowRouter {
     for (const field of this.source.maskedFields) {
       const value = raw[field]?.trim();
       if (!value) continue;
-      const digits = value.replace(/[\s.-]/g, '');
-      raw[field] = /^\d{8,9}$/.test(digits) ? `pseudoniem:${this.pseudonymizer.pseudonymise(digits.padStart(9, '0'))}` : `[gemaskeerd, ${value.length} tekens]`;
+      const bsn = bsnDigits(value);
+      raw[field] = bsn !== null ? `pseudoniem:${this.pseudonymizer.pseudonymise(bsn)}` : `[gemaskeerd, ${value.length} tekens]`;
     }
     return raw;
   }

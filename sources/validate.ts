@@ -7,12 +7,22 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
 const fail = (reason: string): Checked<never> => ({ ok: false, reason });
 
-/** BSN: 9 digits (8 get a leading zero), 11-proef; 000000000 is invalid; test ranges 0000/9999 pass. */
-export function checkBsn(raw: string): Checked<string> {
+/**
+ * The 9 digits of something written as a BSN (spaces, dots and hyphens dropped; 8 digits get a
+ * leading zero), or null when it is not 8 or 9 digits. No 11-proef: checkBsn adds that, and the
+ * masking of rejected rows uses this alone to recognise a BSN it must not store.
+ */
+export function bsnDigits(raw: string): string | null {
   // A register writes the plain 9 digits nearly always; the clean-up below is for the rest.
   const digits = raw.length === 9 && allDigits(raw) ? raw : raw.replace(/[\s.-]/g, '');
-  if ((digits.length !== 8 && digits.length !== 9) || !allDigits(digits)) return fail('BSN moet 9 cijfers zijn');
-  const bsn = digits.length === 8 ? '0' + digits : digits;
+  if ((digits.length !== 8 && digits.length !== 9) || !allDigits(digits)) return null;
+  return digits.length === 8 ? '0' + digits : digits;
+}
+
+/** BSN: 9 digits (8 get a leading zero), 11-proef; 000000000 is invalid; test ranges 0000/9999 pass. */
+export function checkBsn(raw: string): Checked<string> {
+  const bsn = bsnDigits(raw);
+  if (bsn === null) return fail('BSN moet 9 cijfers zijn');
   if (bsn === '000000000') return fail('BSN 000000000 is ongeldig');
   let sum = 0;
   for (let i = 0; i < 8; i++) sum += (9 - i) * (bsn.charCodeAt(i) - 48);
