@@ -113,9 +113,12 @@ async function main() {
   const runMs = runEnded - runStarted;
   if (summary.status !== 'succeeded') throw new Error(`bench run failed: ${summary.error}`);
   const rawAfter = await rawCopies(db, files);
-  const raw = Object.fromEntries(
-    Object.keys(rawBefore).map((k) => [k, { ms: (rawBefore[k]!.ms + rawAfter[k]!.ms) / 2, beforeMs: rawBefore[k]!.ms, afterMs: rawAfter[k]!.ms, rows: rawBefore[k]!.rows }]),
-  );
+  const rawCopy: Record<string, { seconds: number; before: number; after: number; rows: number }> = {};
+  for (const [source, { ms, rows }] of Object.entries(rawBefore)) {
+    const before = ms / 1000;
+    const after = rawAfter[source]!.ms / 1000;
+    rawCopy[source] = { seconds: (before + after) / 2, before, after, rows };
+  }
   const { rows: steps } = await db.query<{ step: string; started_at: Date; finished_at: Date; rows_in: string | null; rows_out: string | null; details: Record<string, unknown> }>(
     'SELECT step, started_at, finished_at, rows_in, rows_out, details FROM pakhuis.run_steps WHERE run_id = $1 ORDER BY started_at',
     [summary.runId],
@@ -135,7 +138,7 @@ async function main() {
       peakRssMb: mb(peakBetween(from, to)),
     };
     const source = /^ingest (brp|bag)\//.exec(s.step)?.[1];
-    if (source && raw[source]) entry.vsRawCopy = Math.round(((to - from) / raw[source]!.ms) * 100) / 100;
+    if (source && rawCopy[source]) entry.vsRawCopy = Math.round(((to - from) / 1000 / rawCopy[source]!.seconds) * 100) / 100;
     table.push(entry);
     if (s.step === 'publish') {
       const details = s.details as { transforms?: { script: string; ms: number }[]; rules?: { code: string; ms: number; produced: number }[] };
@@ -150,7 +153,7 @@ async function main() {
     database: db.kind,
     node: process.version,
     generatedIn: generateMs / 1000,
-    rawCopy: Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, { seconds: v.ms / 1000, before: v.beforeMs / 1000, after: v.afterMs / 1000, rows: v.rows }])),
+    rawCopy,
     run: { seconds: runMs / 1000, peakRssMb: mb(peakBetween(runStarted, runEnded)), signals: summary.signalsPerRule },
     steps: table,
   };
