@@ -7,20 +7,17 @@
  * nightly pipeline over the same files, step by step. Prints a table and writes JSON. Quote
  * ratios, not seconds: machines here are noisy.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createReadStream, existsSync } from 'node:fs';
-import { link, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { link, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { loadConfig } from '../lib/config.ts';
-import { openDatabase, withUser, type Database } from '../lib/db.ts';
+import { openDatabase, type Database } from '../lib/db.ts';
 import { createLogger } from '../lib/logger.ts';
 import { migrate } from '../lib/migrate.ts';
 import { Pseudonymizer } from '../lib/pseudonym.ts';
 import { runPipeline } from '../pipelines/run.ts';
+import { freshDatabase, municipality, rawCopy } from './shared.ts';
 
 const { values } = parseArgs({
   options: {
@@ -47,31 +44,10 @@ const peakBetween = (from: number, to: number) => Math.max(0, ...samples.filter(
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 async function main() {
-  const dataDir = resolve(String(values.data), verblijfsobjecten === undefined ? String(scale) : `${scale}-${verblijfsobjecten}`);
-  const t0 = Date.now();
-  if (values.regenerate || !existsSync(join(dataDir, 'done'))) {
-    const args = [dataDir, String(scale), ...(verblijfsobjecten === undefined ? [] : [String(verblijfsobjecten)])];
-    // The child gets this process's own flags, so it has the same TypeScript loader.
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(new URL('./generate.ts', import.meta.url)), ...args], { stdio: 'inherit' });
-    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-    if (code !== 0) throw new Error(`generating the municipality failed (${signal ? `signal ${signal}` : `exit code ${code}`})`);
-  }
-  const generateMs = Date.now() - t0;
-  const generated = JSON.parse(await readFile(join(dataDir, 'done'), 'utf8')) as { residents: number; verblijfsobjecten: number };
-
-  const adminUrl = process.env.DATABASE_URL;
+  const generated = await municipality(String(values.data), scale, { verblijfsobjecten, regenerate: values.regenerate });
+  const dataDir = generated.dir;
   const database = `pakhuis_bench_${scale}`;
-  let url: string | undefined;
-  if (adminUrl) {
-    const admin = new pg.Client({ connectionString: withUser(adminUrl) });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${database}`);
-    await admin.end();
-    const u = new URL(withUser(adminUrl));
-    u.pathname = `/${database}`;
-    url = u.toString();
-  }
+  const url = process.env.DATABASE_URL ? await freshDatabase(process.env.DATABASE_URL, database) : undefined;
   const work = resolve('bench/work');
   await rm(work, { recursive: true, force: true });
   const config = loadConfig({
@@ -152,7 +128,7 @@ async function main() {
     verblijfsobjecten: generated.verblijfsobjecten,
     database: db.kind,
     node: process.version,
-    generatedIn: generateMs / 1000,
+    generatedIn: generated.generatedIn,
     rawCopy,
     run: { seconds: runMs / 1000, peakRssMb: mb(peakBetween(runStarted, runEnded)), signals: summary.signalsPerRule },
     steps: table,
@@ -163,7 +139,7 @@ async function main() {
   await writeFile(out, JSON.stringify(result, null, 2));
 
   const print = (line: string) => process.stdout.write(line + '\n');
-  print(`\nbench: ${generated.residents} residents, ${generated.verblijfsobjecten} verblijfsobjecten on ${db.kind} (generation ${result.generatedIn.toFixed(1)} s, cached in ${dataDir})`);
+  print(`\nbench: ${generated.residents} residents, ${generated.verblijfsobjecten} verblijfsobjecten on ${db.kind} (${result.generatedIn ? `generated in ${result.generatedIn.toFixed(1)} s, ` : ''}cached in ${dataDir})`);
   for (const source of ['brp', 'bag'] as const) {
     const r = result.rawCopy[source]!;
     print(`raw COPY ${source}: ${r.seconds.toFixed(2)} s for ${r.rows} rows (mean of ${r.before.toFixed(2)} s before the run and ${r.after.toFixed(2)} s after it)`);
@@ -179,41 +155,10 @@ async function main() {
 async function rawCopies(db: Database, files: Record<string, string>): Promise<Record<string, { ms: number; rows: number }>> {
   const raw: Record<string, { ms: number; rows: number }> = {};
   for (const source of ['brp', 'bag'] as const) {
-    const file = files[source]!;
-    const header = (await firstLine(file)).split(';');
-    const table = `bench_raw_${source}`;
-    await db.exec(`DROP TABLE IF EXISTS ${table}; CREATE TABLE ${table} (${header.map((_, i) => `c${i} text`).join(', ')})`);
-    const started = Date.now();
-    const rows = await rawCopy(db, table, file);
-    raw[source] = { ms: Date.now() - started, rows };
-    await db.exec(`DROP TABLE ${table}`);
+    const { seconds, rows } = await db.withSession((session) => rawCopy(session, files[source]!, `bench_raw_${source}`));
+    raw[source] = { ms: seconds * 1000, rows };
   }
   return raw;
-}
-
-async function firstLine(file: string): Promise<string> {
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 64 * 1024 })) {
-    const end = (chunk as string).indexOf('\n');
-    return (end === -1 ? (chunk as string) : (chunk as string).slice(0, end)).replace(/^\uFEFF/, '').trim();
-  }
-  return '';
-}
-
-/** The physical limit: the file as it is, parsed by PostgreSQL's own CSV reader, nothing else. */
-async function rawCopy(db: Database, table: string, file: string): Promise<number> {
-  return db.withSession((session) => session.copyIn(table, [], withoutHeader(file), "FORMAT csv, DELIMITER ';'"));
-}
-
-async function* withoutHeader(file: string): AsyncGenerator<string> {
-  let first = true;
-  for await (const chunk of createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    let text = chunk as string;
-    if (first) {
-      text = text.slice(text.indexOf('\n') + 1);
-      first = false;
-    }
-    yield text;
-  }
 }
 
 main().catch((error) => {
