@@ -15,6 +15,18 @@ describe('pseudonymisation', () => {
     }
   });
 
+  it('gives the same digest as words of bytes inside a larger buffer', () => {
+    const key = randomBytes(40);
+    const hmac = new ShortHmacSha256(key);
+    for (let m = 0; m < 56; m++) {
+      const bytes = randomBytes(m + 7);
+      const words = hmac.words(bytes, 3, m);
+      const digest = Buffer.alloc(32);
+      for (let i = 0; i < 8; i++) digest.writeInt32BE(words[i]!, i * 4);
+      expect(digest.toString('hex')).toBe(createHmac('sha256', key).update(bytes.subarray(3, 3 + m)).digest('hex'));
+    }
+  });
+
   it('gives the same pseudonym for the same BSN and key, another for another key', () => {
     const a = new Pseudonymizer('a'.repeat(40), 1);
     const b = new Pseudonymizer('b'.repeat(40), 2);
