@@ -149,6 +149,7 @@ async function main() {
     print(`${e.step.slice(0, 44).padEnd(44)} ${e.seconds.toFixed(2).padStart(8)} ${String(e.rows ?? '').padStart(10)} ${String(e.rowsPerSecond ?? '').padStart(10)} ${String(e.peakRssMb || '').padStart(8)} ${String(e.vsRawCopy ?? '').padStart(10)}`);
   }
   print(`whole run: ${result.run.seconds.toFixed(1)} s, peak RSS of this process ${result.run.peakRssMb} MB`);
+  if (db.kind === 'pglite') print('(PGlite runs the database inside this process: its memory is in these peaks; set DATABASE_URL to measure the pipeline alone)');
   print(`JSON: ${out}`);
 }
 
