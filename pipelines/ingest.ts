@@ -74,7 +74,7 @@ export async function ingestFile(
       const [live, ...spooledTables] = Object.keys(source.tables);
       const router = new RowRouter(source, loadId, ctx.pseudonymizer, live!);
       const staged = (staging = new Staging(router, spoolDir, await Progress.forFile(path, displayName, ctx.log)));
-      const lines = plan ? staged.linesInParallel(format, path, displayName, plan) : staged.lines(format.read(path, { displayName, sheet: options.sheet }));
+      const lines = plan ? staged.linesInParallel(format, path, displayName, plan) : staged.lines(format.read(path, { displayName, sheet: options.sheet, maxSpreadsheetBytes: ctx.config.XLSX_MAX_MB * 1024 * 1024 }));
       await tx.copyIn(live!, ['load_id', 'line', ...source.tables[live!]!], lines);
       await staged.closeSpools();
       result.rowsRead = staged.router.rowsRead;

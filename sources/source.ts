@@ -22,12 +22,21 @@ export interface ValidateContext {
   pseudonymizer: Pseudonymizer;
 }
 
+export interface ReadOptions {
+  /** The file's name as messages and rejected rows show it. */
+  displayName: string;
+  /** The sheet of a spreadsheet to read; the first when absent. */
+  sheet?: string;
+  /** Spreadsheets larger than this are refused before any parsing (XLSX_MAX_MB). */
+  maxSpreadsheetBytes?: number;
+}
+
 /** A file format of a source: how to recognise it and how to read it into canonical records. */
 export interface SourceFormat {
   name: string;
   /** Cheap test on the path and the first bytes; the first format that claims a file reads it. */
   claims(path: string, head: Buffer): boolean;
-  read(path: string, options: { displayName: string; sheet?: string }): AsyncIterable<SourceRecord>;
+  read(path: string, options: ReadOptions): AsyncIterable<SourceRecord>;
   /**
    * Offered by formats whose records can be read from independent byte ranges (plain CSV, where
    * no record continues another), so that large files are validated on several threads.

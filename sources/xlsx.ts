@@ -5,6 +5,7 @@ import { startTsWorker } from '../lib/ts-worker.ts';
 import { FileRejectedError, type ReaderOptions, type SourceRecord } from './types.ts';
 import { resolveColumns, type ColumnSpec } from './columns.ts';
 import type { WorkerMessage } from './xlsx-worker.ts';
+import type { SourceFormat } from './source.ts';
 
 /**
  * Excel workbooks (.xlsx/.xlsm). SheetJS 0.18.5 has advisories for crafted files and reads the
@@ -42,6 +43,15 @@ const WORKER_HEAP_MB = 1024;
 
 export function isXlsx(path: string): boolean {
   return /\.(xlsx|xlsm)$/i.test(path);
+}
+
+/** The spreadsheet format of a source: its first sheet or a named one, read with these columns. */
+export function spreadsheetFormat(name: string, columns: ColumnSpec): SourceFormat {
+  return {
+    name,
+    claims: (path) => isXlsx(path),
+    read: (path, { displayName, sheet, maxSpreadsheetBytes }) => readXlsx(path, { displayName, sheet, columns, maxBytes: maxSpreadsheetBytes }),
+  };
 }
 
 export async function* readXlsx(path: string, options: XlsxReadOptions): AsyncGenerator<SourceRecord> {

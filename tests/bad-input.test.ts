@@ -7,9 +7,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFile } from '../pipelines/ingest.ts';
 import { MAX_FIELD_LENGTH } from '../pipelines/row-router.ts';
 import { runPipeline, type RunSummary } from '../pipelines/run.ts';
 import { openSignals, writeReport } from '../reports/anomaly-report.ts';
+import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
 import {
   binaryGarbage,
@@ -287,6 +289,16 @@ describe('hostile and broken inbox files', () => {
   it('permits: an XLSX zip bomb is refused by its compression ratio', async () => {
     const run = await deliver({ 'permits/bom.xlsx': await xlsxZipBomb() });
     await expectRejected(run, 'permits/bom.xlsx', /"xl\/worksheets\/sheet1\.xml" is \d+ keer samengeperst.*zip-bom/);
+    await expectSignalsUnchanged();
+  });
+
+  it('permits: XLSX_MAX_MB sets the size above which a workbook is refused unread', async () => {
+    // Not a workbook at all: refused for its size alone, before a byte of it is parsed.
+    const path = join(ctx.config.INBOX_DIR, '..', 'groot.xlsx');
+    await writeFileIn(path, Buffer.alloc(1.5 * 1024 * 1024, 0x41));
+    const result = await ingestFile({ ...ctx, config: { ...ctx.config, XLSX_MAX_MB: 1 } }, SOURCE_DEFINITIONS.permits, path);
+    expect(result.status).toBe('rejected');
+    expect(result.error).toBe('groot.xlsx: het bestand is 1.5 MB, meer dan de grens van 1.0 MB voor Excel; lever grote bestanden als CSV');
     await expectSignalsUnchanged();
   });
 

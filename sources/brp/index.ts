@@ -7,7 +7,7 @@ import { checkBagId, checkBsn, checkInt, parseDate } from '../validate.ts';
 import { BRP_COLUMNS } from './readable-csv.ts';
 import { readHaalCentraalBrp } from './haalcentraal-reader.ts';
 import { isLo3Header, readLo3 } from './lo3-reader.ts';
-import { readXlsx, isXlsx } from '../xlsx.ts';
+import { spreadsheetFormat } from '../xlsx.ts';
 
 const STAGING_COLUMNS = [
   'historie_index', 'pseudonym', 'key_version', 'geslachtsnaam', 'voornamen', 'geboortedatum',
@@ -39,11 +39,7 @@ const haalCentraal: SourceFormat = {
   read: (path, { displayName }) => readHaalCentraalBrp(path, { displayName }),
 };
 
-const spreadsheet: SourceFormat = {
-  name: 'brp-xlsx',
-  claims: (path) => isXlsx(path),
-  read: (path, { displayName, sheet }) => readXlsx(path, { displayName, sheet, columns: BRP_COLUMNS }),
-};
+const spreadsheet = spreadsheetFormat('brp-xlsx', BRP_COLUMNS);
 
 function firstLine(head: Buffer): string {
   const text = head.toString('utf8').replace(/^\uFEFF/, '');

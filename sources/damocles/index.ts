@@ -2,7 +2,7 @@ import { csvSplitting, readCsv } from '../csv.ts';
 import { oneOf, optional, req } from '../fields.ts';
 import { RowError, validation, type SourceDefinition, type SourceFormat } from '../source.ts';
 import type { SourceRecord } from '../types.ts';
-import { isXlsx, readXlsx } from '../xlsx.ts';
+import { spreadsheetFormat } from '../xlsx.ts';
 import { checkPeriod, partyValues, registerAddress, registerDate } from '../permits/register-fields.ts';
 import { DAMOCLES_COLUMNS } from './columns.ts';
 import { closureEnd, parseDuration } from './duration.ts';
@@ -55,11 +55,7 @@ const csv: SourceFormat = {
   split: csvSplitting(DAMOCLES_COLUMNS),
 };
 
-const spreadsheet: SourceFormat = {
-  name: 'damocles-xlsx',
-  claims: (path) => isXlsx(path),
-  read: (path, { displayName, sheet }) => readXlsx(path, { displayName, sheet, columns: DAMOCLES_COLUMNS }),
-};
+const spreadsheet = spreadsheetFormat('damocles-xlsx', DAMOCLES_COLUMNS);
 
 export const damocles: SourceDefinition = {
   name: 'damocles',

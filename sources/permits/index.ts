@@ -1,7 +1,7 @@
 import { csvSplitting, readCsv } from '../csv.ts';
 import { opt, req } from '../fields.ts';
 import { validation, type SourceDefinition, type SourceFormat } from '../source.ts';
-import { isXlsx, readXlsx } from '../xlsx.ts';
+import { spreadsheetFormat } from '../xlsx.ts';
 import { PERMIT_COLUMNS } from './columns.ts';
 import { checkPeriod, normaliseTerm, partyValues, registerAddress, registerDate, synonymTable } from './register-fields.ts';
 
@@ -41,11 +41,7 @@ const csv: SourceFormat = {
   split: csvSplitting(PERMIT_COLUMNS),
 };
 
-const spreadsheet: SourceFormat = {
-  name: 'permits-xlsx',
-  claims: (path) => isXlsx(path),
-  read: (path, { displayName, sheet }) => readXlsx(path, { displayName, sheet, columns: PERMIT_COLUMNS }),
-};
+const spreadsheet = spreadsheetFormat('permits-xlsx', PERMIT_COLUMNS);
 
 export const permits: SourceDefinition = {
   name: 'permits',
