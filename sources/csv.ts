@@ -43,7 +43,9 @@ function dialectOf(head: Buffer, displayName: string): CsvDialect {
     throw new FileRejectedError(displayName, 'het bestand is geen tekst (binaire inhoud); verwacht CSV');
   }
   const bom = sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf;
-  const encoding: Encoding = bom || isUtf8(sample) ? 'utf-8' : 'windows-1252';
+  const utf8 = isUtf8(sample);
+  if (bom && !utf8) throw new FileRejectedError(displayName, 'het bestand begint met een UTF-8-BOM maar de eerste regels zijn geen geldige UTF-8 (gemengde codering?)');
+  const encoding: Encoding = utf8 ? 'utf-8' : 'windows-1252';
   const text = iconv.decode(bom ? sample.subarray(3) : sample, encoding);
   return { encoding, bom, delimiter: guessDelimiter(text) };
 }
@@ -108,8 +110,11 @@ export function openText(path: string, dialect: CsvDialect, displayName: string,
   const end = range ? range.end - 1 : undefined;
   if (dialect.encoding === 'windows-1252') {
     const raw = createReadStream(path, { start, end, highWaterMark: READ_CHUNK });
-    const decoded = raw.pipe(iconv.decodeStream('windows-1252') as unknown as Transform);
-    raw.on('error', (error) => decoded.destroy(error));
+    const checked = windows1252Check(displayName, range === undefined);
+    const decoded = checked.pipe(iconv.decodeStream('windows-1252') as unknown as Transform);
+    raw.on('error', (error) => checked.destroy(error));
+    checked.on('error', (error) => decoded.destroy(error));
+    raw.pipe(checked);
     return decoded;
   }
   const text = createReadStream(path, { start, end, encoding: 'utf8', highWaterMark: READ_CHUNK });
@@ -124,6 +129,48 @@ export function openText(path: string, dialect: CsvDialect, displayName: string,
   });
   text.on('error', (error) => checked.destroy(error));
   return text.pipe(checked);
+}
+
+/** Bytes that Windows-1252 leaves undefined: a file that has them was written in another code page. */
+const UNDEFINED_IN_1252 = [0x81, 0x8d, 0x8f, 0x90, 0x9d];
+
+/**
+ * Passes the raw bytes of a Windows-1252 file on, and rejects the file at the first byte that
+ * 1252 does not define, or at the first UTF-8 encoded accented letter (0xC3 and a continuation
+ * byte, which 1252 would show as "Ã©"): a file that turns to UTF-8 after its first lines would
+ * otherwise load its later names garbled. `countLines` is false for a byte range read on its
+ * own, whose line numbers are not the file's.
+ */
+function windows1252Check(displayName: string, countLines: boolean): Transform {
+  let line = 1;
+  let previous = -1;
+  const where = (chunk: Buffer, at: number) => {
+    if (!countLines) return '';
+    let n = line;
+    for (let i = chunk.indexOf(10); i !== -1 && i < at; i = chunk.indexOf(10, i + 1)) n++;
+    return ` op regel ${n}`;
+  };
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      let bad = -1;
+      for (const byte of UNDEFINED_IN_1252) {
+        const at = chunk.indexOf(byte);
+        if (at !== -1 && (bad === -1 || at < bad)) bad = at;
+      }
+      let utf8 = previous === 0xc3 && chunk.length > 0 && chunk[0]! >= 0x80 && chunk[0]! <= 0xbf ? 0 : -1;
+      for (let at = chunk.indexOf(0xc3); utf8 === -1 && at !== -1 && at + 1 < chunk.length; at = chunk.indexOf(0xc3, at + 1)) {
+        if (chunk[at + 1]! >= 0x80 && chunk[at + 1]! <= 0xbf) utf8 = at;
+      }
+      if (bad !== -1 && (utf8 === -1 || bad < utf8)) {
+        const hex = chunk[bad]!.toString(16).toUpperCase();
+        return done(new FileRejectedError(displayName, `byte 0x${hex}${where(chunk, bad)} bestaat niet in Windows-1252: het bestand heeft een andere codering`));
+      }
+      if (utf8 !== -1) return done(new FileRejectedError(displayName, `UTF-8-tekens${where(chunk, utf8)} in een bestand dat als Windows-1252 begint (gemengde codering?)`));
+      if (countLines) for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) line++;
+      previous = chunk.length > 0 ? chunk[chunk.length - 1]! : previous;
+      done(null, chunk);
+    },
+  });
 }
 
 export interface CsvReadOptions {

@@ -85,4 +85,17 @@ describe('whole-file rejections', () => {
   it('rejects two columns that mean the same field', async () => {
     await rejects(await file('dup.csv', 'bsn;burgerservicenummer\n1;2\n'), /betekenen allebei bsn/);
   });
+  it('rejects bytes that Windows-1252 does not define, naming byte and line', async () => {
+    // 0x81 is a DOS (CP850) ü: the file is in another code page, and guessing would garble names.
+    const bytes = Buffer.concat([Buffer.from('bsn;naam\n100000009;Mar\xe9\n100000010;M', 'latin1'), Buffer.from([0x81]), Buffer.from('ller\n', 'latin1')]);
+    await rejects(await file('cp850.csv', bytes), /^test\.csv: byte 0x81 op regel 3 bestaat niet in Windows-1252: het bestand heeft een andere codering$/);
+  });
+  it('rejects a Windows-1252 file that turns to UTF-8 further on, naming the line', async () => {
+    const bytes = Buffer.concat([Buffer.from('bsn;naam\n100000009;M\xfcller\n', 'latin1'), Buffer.from('100000010;Müller\n', 'utf8')]);
+    await rejects(await file('mixed.csv', bytes), /^test\.csv: UTF-8-tekens op regel 3 in een bestand dat als Windows-1252 begint \(gemengde codering\?\)$/);
+  });
+  it('rejects a file with a UTF-8 BOM whose first lines are not UTF-8', async () => {
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('bsn;naam\n100000009;M\xfcller\n', 'latin1')]);
+    await rejects(await file('bom1252.csv', bytes), /^test\.csv: het bestand begint met een UTF-8-BOM maar de eerste regels zijn geen geldige UTF-8/);
+  });
 });
