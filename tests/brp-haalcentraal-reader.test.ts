@@ -101,6 +101,12 @@ describe('readHaalCentraalBrp', () => {
     expect(b!.fields.geboortedatum).toBe('00000000');
   });
 
+  it('reads functie adres as a code object, a description only, or the plain word of older versions', async () => {
+    const person = (functieAdres: unknown) => ({ burgerservicenummer: '999993653', verblijfplaats: { postcode: '1234AB', huisnummer: 21, functieAdres } });
+    const path = await tmpFile('functie.json', JSON.stringify([person({ code: 'B' }), person({ omschrijving: 'briefadres' }), person('briefadres'), person('woonadres')]));
+    expect((await readAll(path)).map((r) => r.fields.functie_adres)).toEqual(['B', 'briefadres', 'briefadres', 'woonadres']);
+  });
+
   it('rejects truncated JSON', async () => {
     const json = await readFile(FIXTURE);
     const path = await tmpFile('truncated.json', json.subarray(0, Math.floor(json.length / 2)));

@@ -77,7 +77,8 @@ function personFields(person: Json): Record<string, string | undefined> {
     huisnummer: adres('huisnummer'),
     huisletter: adres('huisletter'),
     huisnummertoevoeging: adres('huisnummertoevoeging'),
-    functie_adres: str(get('verblijfplaats', 'functieAdres', 'code')),
+    // A code object ({code: 'B', omschrijving: 'briefadres'}) or, in older API versions, the word itself.
+    functie_adres: str(get('verblijfplaats', 'functieAdres', 'code')) ?? str(get('verblijfplaats', 'functieAdres', 'omschrijving')) ?? str(get('verblijfplaats', 'functieAdres')),
     // BRP v2 renamed the start of residence to datumVan.
     datum_aanvang_adreshouding:
       date(get('verblijfplaats', 'datumAanvangAdreshouding')) ?? date(get('verblijfplaats', 'datumVan')),
