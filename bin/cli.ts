@@ -227,10 +227,19 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`pakhuis ${name}: ${error.message}\nUsage: ${command.usage}\n`);
       return 2;
     }
-    // One readable line on stderr; the structured log (stderr as JSON, or pretty) carries the detail.
-    const log = createLogger({ level: 'debug' });
-    if (!(error instanceof ConfigError) && !(error instanceof RunLockedError)) log.debug({ err: error }, 'command failed');
+    // One readable line on stderr; the structured log (stderr as JSON, or pretty) carries the detail,
+    // at the LOG_LEVEL the user chose. Read raw: the configuration may be what failed.
+    if (!(error instanceof ConfigError) && !(error instanceof RunLockedError)) failureLog().error({ err: error }, 'command failed');
     process.stderr.write(`pakhuis ${name}: ${oneLine(error)}\n`);
     return error instanceof RunLockedError ? 3 : 1;
   }
 }
+
+function failureLog() {
+  const { LOG_LEVEL: level, LOG_FORMAT: format } = process.env;
+  return createLogger({
+    level: level && LOG_LEVELS.includes(level) ? level : 'info',
+    format: format === 'json' || format === 'pretty' ? format : undefined,
+  });
+}
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

@@ -70,5 +70,10 @@ describe('pakhuis CLI', () => {
     expect(failed.code).toBe(1);
     const lines = failed.stderr.trim().split('\n').filter((l) => !l.startsWith('{'));
     expect(lines).toEqual([expect.stringMatching(/^pakhuis ingest: broken\.csv: verplichte kolom ontbreekt: bsn/)]);
+    // The detail is in the log, at the chosen level: nothing but the one line when the log is off.
+    expect(failed.stderr).toMatch(/"msg":"command failed"/);
+    const quiet = await pakhuis(['ingest', 'brp', bad], { ...env, LOG_LEVEL: 'silent' });
+    expect(quiet.code).toBe(1);
+    expect(quiet.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pakhuis ingest: broken\.csv: verplichte kolom ontbreekt: bsn/)]);
   });
 });
