@@ -31,10 +31,10 @@ export default defineRule({
       FROM model.inschrijving i
       WHERE i.geldig_tot IS NULL AND i.match_method = 'geen'
       UNION ALL
-      SELECT 'vergunningen', adres_sleutel, nummeraanduiding_id, NULL, zaaknummer, NULL
+      SELECT 'vergunningen', adres_sleutel, nummeraanduiding_id, opgegeven_verblijfsobject_id, zaaknummer, NULL
       FROM model.vergunning WHERE match_method = 'geen'
       UNION ALL
-      SELECT 'damocles', adres_sleutel, nummeraanduiding_id, NULL, zaaknummer, NULL
+      SELECT 'damocles', adres_sleutel, nummeraanduiding_id, opgegeven_verblijfsobject_id, zaaknummer, NULL
       FROM model.damocles_zaak WHERE match_method = 'geen'
     ),
     per_adres AS (

@@ -10,13 +10,14 @@ WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'permits');
 
 
 INSERT INTO model.vergunning (zaaknummer, type, verblijfsobject_id, nummeraanduiding_id, match_method, adres_sleutel,
-  geldig_van, geldig_tot, status, source_line)
+  geldig_van, geldig_tot, status, source_line, opgegeven_verblijfsobject_id)
 SELECT DISTINCT ON (p.zaaknummer) p.zaaknummer, p.vergunning_type,
   coalesce(v.verblijfsobject_id, a.verblijfsobject_id),
   CASE WHEN v.verblijfsobject_id IS NOT NULL THEN v.hoofdadres_id ELSE a.nummeraanduiding_id END,
   CASE WHEN v.verblijfsobject_id IS NOT NULL THEN 'vbo_id' WHEN a.verblijfsobject_id IS NOT NULL THEN 'adres' ELSE 'geen' END,
   pakhuis.adres_sleutel(p.postcode, p.huisnummer, p.huisletter, p.huisnummertoevoeging),
-  p.datum_verleend, p.geldig_tot, p.status, p.line
+  p.datum_verleend, p.geldig_tot, p.status, p.line,
+  CASE WHEN v.verblijfsobject_id IS NULL THEN p.verblijfsobject_id END
 FROM permit_rows p
 LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = p.verblijfsobject_id
 LEFT JOIN model.adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(p.postcode, p.huisnummer, p.huisletter, p.huisnummertoevoeging)

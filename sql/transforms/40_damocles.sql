@@ -9,13 +9,14 @@ WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'damocles');
 
 
 INSERT INTO model.damocles_zaak (zaaknummer, verblijfsobject_id, nummeraanduiding_id, match_method, adres_sleutel,
-  object_type, datum_constatering, drugs_categorie, besluit, sluiting_start, sluiting_einde, source_line)
+  object_type, datum_constatering, drugs_categorie, besluit, sluiting_start, sluiting_einde, source_line, opgegeven_verblijfsobject_id)
 SELECT DISTINCT ON (d.zaaknummer) d.zaaknummer,
   coalesce(v.verblijfsobject_id, a.verblijfsobject_id),
   CASE WHEN v.verblijfsobject_id IS NOT NULL THEN v.hoofdadres_id ELSE a.nummeraanduiding_id END,
   CASE WHEN v.verblijfsobject_id IS NOT NULL THEN 'vbo_id' WHEN a.verblijfsobject_id IS NOT NULL THEN 'adres' ELSE 'geen' END,
   pakhuis.adres_sleutel(d.postcode, d.huisnummer, d.huisletter, d.huisnummertoevoeging),
-  d.object_type, d.datum_constatering, d.drugs_categorie, d.besluit, d.sluiting_start, d.sluiting_einde, d.line
+  d.object_type, d.datum_constatering, d.drugs_categorie, d.besluit, d.sluiting_start, d.sluiting_einde, d.line,
+  CASE WHEN v.verblijfsobject_id IS NULL THEN d.verblijfsobject_id END
 FROM damocles_rows d
 LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = d.verblijfsobject_id
 LEFT JOIN model.adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(d.postcode, d.huisnummer, d.huisletter, d.huisnummertoevoeging)
