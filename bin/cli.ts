@@ -4,7 +4,7 @@ import { openContext } from '../lib/app.ts';
 import { ConfigError, RunLockedError, oneLine } from '../lib/errors.ts';
 import { createLogger } from '../lib/logger.ts';
 import { migrate } from '../lib/migrate.ts';
-import { loadConfig } from '../lib/config.ts';
+import { LOG_LEVELS, loadConfig } from '../lib/config.ts';
 import { openDatabase } from '../lib/db.ts';
 import { userInfo } from 'node:os';
 import { SOURCES, type SourceName } from '../sources/source.ts';
@@ -238,8 +238,7 @@ export async function main(argv: string[]): Promise<number> {
 function failureLog() {
   const { LOG_LEVEL: level, LOG_FORMAT: format } = process.env;
   return createLogger({
-    level: level && LOG_LEVELS.includes(level) ? level : 'info',
+    level: (LOG_LEVELS as readonly string[]).includes(level ?? '') ? level : 'info',
     format: format === 'json' || format === 'pretty' ? format : undefined,
   });
 }
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];

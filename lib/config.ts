@@ -16,6 +16,8 @@ const list = z
  * ./pakhuis.config.json) may set the same keys; the environment wins. Rule parameters are set as
  * RULE_<CODE>__<PARAM> (two underscores), e.g. RULE_OVERBEWONING__NORM_M2=15, or under "rules" in the file.
  */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
 const schema = z.object({
   DATABASE_URL: z.string().url().optional(),
   PGLITE_DIR: z.string().default('./data/pglite'),
@@ -24,7 +26,7 @@ const schema = z.object({
   OUT_DIR: z.string().default('./out'),
   PSEUDONYMIZATION_KEY: z.string().min(32, 'must be at least 32 characters (256 bits of randomness as hex or base64 is advised)').optional(),
   PSEUDONYMIZATION_KEY_VERSION: intFromEnv(1),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   FILE_STABLE_SECONDS: intFromEnv(5),
   XLSX_MAX_MB: intFromEnv(50),
