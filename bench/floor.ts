@@ -31,7 +31,7 @@ import { migrate } from '../lib/migrate.ts';
 import { Pseudonymizer } from '../lib/pseudonym.ts';
 import { ingestFile } from '../pipelines/ingest.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
-import { firstLine, freshDatabase, municipality, rawCopy } from './shared.ts';
+import { dropDatabase, firstLine, freshDatabase, municipality, rawCopy } from './shared.ts';
 
 const { values } = parseArgs({
   options: {
@@ -66,7 +66,8 @@ async function main() {
   const town = await municipality(String(values.data), scale);
   const brpDir = join(town.dir, 'brp');
   const file = join(brpDir, (await readdir(brpDir)).find((name) => name.endsWith('.csv'))!);
-  const url = await freshDatabase(adminUrl, `pakhuis_floor_${scale}`);
+  const database = `pakhuis_floor_${scale}`;
+  const url = await freshDatabase(adminUrl, database);
   const work = await mkdtemp(join(tmpdir(), 'pakhuis-floor-'));
   const config = loadConfig({
     env: {},
@@ -161,6 +162,8 @@ async function main() {
     await client.end();
     await db.close();
     await rm(work, { recursive: true, force: true });
+    // Gigabytes of copies that nothing reads again.
+    await dropDatabase(adminUrl, database);
   }
 }
 

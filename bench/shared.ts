@@ -39,10 +39,10 @@ export async function municipality(root: string, scale: number, options: { verbl
 
 /** Drops and creates `database` on the server of `adminUrl`; returns the new database's URL. */
 export async function freshDatabase(adminUrl: string, database: string): Promise<string> {
+  await dropDatabase(adminUrl, database);
   const admin = new pg.Client({ connectionString: withUser(adminUrl) });
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${database}`);
   } finally {
     await admin.end();
@@ -50,6 +50,17 @@ export async function freshDatabase(adminUrl: string, database: string): Promise
   const url = new URL(withUser(adminUrl));
   url.pathname = `/${database}`;
   return url.toString();
+}
+
+/** Drops `database` on the server of `adminUrl`, if it is there. */
+export async function dropDatabase(adminUrl: string, database: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: withUser(adminUrl) });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
 }
 
 /** The header line of a CSV file, without a BOM. */
