@@ -136,7 +136,8 @@ const COMMANDS: Record<string, Command> = {
     async run({ positionals, values }) {
       const [id, status] = positionals;
       if (!id || !/^\d+$/.test(id) || !status) throw new UsageError(this.usage);
-      return withContext({ requireKey: false }, async (ctx) => {
+      // No migrations: a login that holds only the analyst or re-identification role may not read them.
+      return withContext({ requireKey: false, migrate: false }, async (ctx) => {
       const by = (values.by as string | undefined) ?? userInfo().username;
       await ctx.db.query('SELECT signals.triage($1, $2, $3, $4)', [Number(id), status, (values.note as string | undefined) ?? null, by]);
       print(`signaal ${id}: ${status}`);
@@ -151,7 +152,8 @@ const COMMANDS: Record<string, Command> = {
     async run({ positionals, values }) {
       const [id] = positionals;
       if (!id || !/^\d+$/.test(id) || !values.reason) throw new UsageError(this.usage);
-      return withContext({ requireKey: false }, async (ctx) => {
+      // No migrations: a login that holds only the analyst or re-identification role may not read them.
+      return withContext({ requireKey: false, migrate: false }, async (ctx) => {
       const by = (values.by as string | undefined) ?? userInfo().username;
       const { rows } = await ctx.db.query<{ geslachtsnaam: string | null; voornamen: string | null; geboortedatum: string | null; relatie: string }>(
         'SELECT * FROM reident.reveal($1, $2, $3)',

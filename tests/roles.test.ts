@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqlState } from '../lib/errors.ts';
 import { runPipeline } from '../pipelines/run.ts';
@@ -67,8 +69,54 @@ describe('roles and access', () => {
     const revealed = await as('pakhuis_reident', `SELECT * FROM reident.reveal($1, 'zaak OOV-2026-0142: huisbezoek voorbereiden', 'j.jansen')`, [signalId]);
     expect(revealed.rows).toHaveLength(12);
     expect(revealed.rows!.every((r) => (r as { geslachtsnaam: string }).geslachtsnaam === 'Geheimnaam')).toBe(true);
-    const { rows } = await ctx.db.query(`SELECT signal_id::int, reason, by_user, persons_shown FROM audit.reidentification`);
-    expect(rows).toEqual([{ signal_id: signalId, reason: 'zaak OOV-2026-0142: huisbezoek voorbereiden', by_user: 'j.jansen', persons_shown: 12 }]);
+    // Who is the database login; the name the caller gave is kept beside it, unchecked.
+    const { rows } = await ctx.db.query(`SELECT signal_id::int, reason, by_user = session_user AS by_login, stated_by, persons_shown FROM audit.reidentification`);
+    expect(rows).toEqual([{ signal_id: signalId, reason: 'zaak OOV-2026-0142: huisbezoek voorbereiden', by_login: true, stated_by: 'j.jansen', persons_shown: 12 }]);
+  });
+
+  it('runs reveal with the owner\'s rights without running a temp table of the caller\'s', async () => {
+    // Every login may create temp tables: one named like reveal's old work table, with a trigger,
+    // made that trigger run as the owner (names read, audit trigger disabled).
+    const before = Number((await ctx.db.query<{ n: string }>('SELECT count(*) AS n FROM audit.reidentification')).rows[0]!.n);
+    const loot = await ctx.db.transaction(async (tx) => {
+      await tx.exec('SET LOCAL ROLE pakhuis_reident');
+      await tx.exec(`
+        CREATE TEMP TABLE revealed (pseudonym text, relatie text);
+        CREATE TEMP TABLE loot (who text, persons bigint);
+        CREATE FUNCTION pg_temp.grab() RETURNS trigger LANGUAGE plpgsql AS $f$
+        BEGIN
+          INSERT INTO pg_temp.loot SELECT current_user, (SELECT count(*) FROM identity.persoon);
+          RETURN NULL;
+        END $f$;
+        CREATE TRIGGER grab AFTER INSERT ON pg_temp.revealed FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.grab();`);
+      const shown = await tx.query(`SELECT * FROM reident.reveal($1, 'controle op misbruik van tijdelijke tabellen')`, [signalId]);
+      expect(shown.rows).toHaveLength(12);
+      const { rows } = await tx.query('SELECT who FROM pg_temp.loot');
+      // PGlite is one session for the whole file: leave nothing of the role's behind.
+      await tx.exec('DROP TABLE pg_temp.revealed, pg_temp.loot; DROP FUNCTION pg_temp.grab()');
+      return rows;
+    });
+    expect(loot).toEqual([]);
+    expect(Number((await ctx.db.query<{ n: string }>('SELECT count(*) AS n FROM audit.reidentification')).rows[0]!.n)).toBe(before + 1);
+  });
+
+  // The CLI is another process; only a database server can be shared with it.
+  it.skipIf(!process.env.DATABASE_URL)('lets pakhuis reveal run for a login that holds only the re-identification role', async () => {
+    const login = `pakhuis_t_reident_${process.pid}`;
+    await ctx.db.exec(`DROP ROLE IF EXISTS ${login}; CREATE ROLE ${login} LOGIN IN ROLE pakhuis_reident`);
+    try {
+      const url = new URL(ctx.url!);
+      url.username = login;
+      const { stdout } = await promisify(execFile)('node', [new URL('../bin/pakhuis.js', import.meta.url).pathname, 'reveal', String(signalId), '--reason', 'zaak OOV-2026-0150: huisbezoek', '--by', 'j.jansen'], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url.toString(), LOG_FORMAT: 'json' },
+      });
+      expect(stdout).toContain(`signaal ${signalId}: 12 persoon/personen (deze inzage is vastgelegd)`);
+      expect(stdout).toContain('Geheimnaam');
+      const { rows } = await ctx.db.query(`SELECT by_user, stated_by FROM audit.reidentification WHERE reason = 'zaak OOV-2026-0150: huisbezoek'`);
+      expect(rows).toEqual([{ by_user: login, stated_by: 'j.jansen' }]);
+    } finally {
+      await ctx.db.exec(`DROP ROLE IF EXISTS ${login}`);
+    }
   });
 
   it('keeps the audit append-only, for application roles and for the owner alike', async () => {

@@ -44,8 +44,9 @@ describe('triage', () => {
   });
 
   it('records who judged, and keeps the history', async () => {
-    const { rows } = await ctx.db.query(`SELECT status, note, by_user FROM pakhuis.triage_log ORDER BY id`);
-    expect(rows).toEqual([{ status: 'vals_positief', note: 'gezin met pleegkinderen, bekend bij wijkteam', by_user: 'analist' }]);
+    // Who is the database login: a name passed to triage is kept beside it, and cannot stand in for it.
+    const { rows } = await ctx.db.query(`SELECT status, note, by_user = session_user AS by_login, stated_by FROM pakhuis.triage_log ORDER BY id`);
+    expect(rows).toEqual([{ status: 'vals_positief', note: 'gezin met pleegkinderen, bekend bij wijkteam', by_login: true, stated_by: 'analist' }]);
     await expect(ctx.db.query(`SELECT signals.triage(1, 'misschien')`)).rejects.toThrow(/onbekende triagestatus/);
   });
 
@@ -55,13 +56,24 @@ describe('triage', () => {
   });
 
   // The CLI is another process; only a database server can be shared with it.
-  it.skipIf(!process.env.DATABASE_URL)('is recorded by pakhuis triage as well', async () => {
+  it.skipIf(!process.env.DATABASE_URL)('is recorded by pakhuis triage as well, run by a login that holds only the analyst role', async () => {
     const id = await signalOf(b.id);
-    const { stdout } = await promisify(execFile)('node', [new URL('../bin/pakhuis.js', import.meta.url).pathname, 'triage', String(id), 'in_onderzoek', '--note', 'huisbezoek', '--by', 'cli-analist'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: ctx.url, PSEUDONYMIZATION_KEY: TEST_KEY, LOG_FORMAT: 'json' },
-    });
-    expect(stdout).toContain(`signaal ${id}: in_onderzoek`);
-    const { rows } = await ctx.db.query(`SELECT triage_status, triage_by FROM pakhuis.signals WHERE id = $1`, [id]);
-    expect(rows).toEqual([{ triage_status: 'in_onderzoek', triage_by: 'cli-analist' }]);
+    // Roles are cluster-wide: a name of this process's own, dropped again below.
+    const login = `pakhuis_t_analist_${process.pid}`;
+    await ctx.db.exec(`DROP ROLE IF EXISTS ${login}; CREATE ROLE ${login} LOGIN IN ROLE pakhuis_analyst`);
+    try {
+      const url = new URL(ctx.url!);
+      url.username = login;
+      const { stdout } = await promisify(execFile)('node', [new URL('../bin/pakhuis.js', import.meta.url).pathname, 'triage', String(id), 'in_onderzoek', '--note', 'huisbezoek', '--by', 'cli-analist'], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url.toString(), LOG_FORMAT: 'json' },
+      });
+      expect(stdout).toContain(`signaal ${id}: in_onderzoek`);
+      const { rows } = await ctx.db.query(`SELECT triage_status, triage_by FROM pakhuis.signals WHERE id = $1`, [id]);
+      expect(rows).toEqual([{ triage_status: 'in_onderzoek', triage_by: login }]);
+      const log = await ctx.db.query(`SELECT by_user, stated_by FROM pakhuis.triage_log WHERE signal_id = $1`, [id]);
+      expect(log.rows).toEqual([{ by_user: login, stated_by: 'cli-analist' }]);
+    } finally {
+      await ctx.db.exec(`DROP ROLE IF EXISTS ${login}`);
+    }
   });
 });

@@ -11,6 +11,8 @@ DO $$
 DECLARE r text;
 BEGIN
   FOREACH r IN ARRAY ARRAY['pakhuis_owner', 'pakhuis_etl', 'pakhuis_analyst', 'pakhuis_reident'] LOOP
+    -- Made beforehand by the DBA: the migrating user then need not be allowed to create roles.
+    CONTINUE WHEN EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r);
     BEGIN
       EXECUTE format('CREATE ROLE %I NOLOGIN', r);
     EXCEPTION WHEN duplicate_object OR unique_violation THEN
