@@ -52,7 +52,7 @@ export class RowRouter {
 
   route(record: SourceRecord): void {
     this.rowsRead++;
-    const checked = unfitField(record) ?? this.source.validate(record, { pseudonymizer: this.pseudonymizer });
+    const checked = shiftedRow(record) ?? unfitField(record) ?? this.source.validate(record, { pseudonymizer: this.pseudonymizer });
     if (!checked.ok) {
       this.rowsRejected++;
       this.#count(checked.column, checked.reason, 1);
@@ -115,6 +115,11 @@ export class RowRouter {
   /** The row as read, minus BSNs: a valid one becomes its pseudonym, an invalid one is masked. */
   #rawForAudit(record: SourceRecord): Record<string, string | undefined> {
     const raw = { ...record.fields };
+    // Shifted values may sit under any column: a BSN or a name under "postcode". Keep only lengths.
+    if (record.fieldCount) {
+      for (const key in raw) if (raw[key]) raw[key] = `[gemaskeerd, ${raw[key]!.length} tekens]`;
+      return raw;
+    }
     // jsonb cannot hold U+0000 either: keep the row readable, mark where the NUL was.
     for (const key in raw) if (raw[key]?.includes('\u0000')) raw[key] = raw[key]!.replace(/\u0000/g, '\u2400');
     for (const field of this.source.maskedFields) {
@@ -125,6 +130,17 @@ export class RowRouter {
     }
     return raw;
   }
+}
+
+/** A row with more values than the header has columns: every value after the extra delimiter is in the wrong column. */
+function shiftedRow(record: SourceRecord): { ok: false; column: string; reason: string } | undefined {
+  const count = record.fieldCount;
+  if (!count) return undefined;
+  return {
+    ok: false,
+    column: 'rij',
+    reason: `de rij heeft ${count.row} velden, de kopregel ${count.header} kolommen (een scheidingsteken in een waarde zonder aanhalingstekens?)`,
+  };
 }
 
 /** Checks every source shares: no absurdly long field, and no NUL character (PostgreSQL text cannot hold one). */

@@ -202,9 +202,11 @@ export async function* readCsv(path: string, options: CsvReadOptions): AsyncGene
 
   let mapping: { canonical: string; index: number }[] | undefined;
   let toFields: ((row: string[]) => Record<string, string | undefined>) | undefined;
+  let headerWidth = 0;
   if (part) {
     mapping = resolveColumns(part.plan.header, options.columns, displayName);
     toFields = compileMapper(mapping);
+    headerWidth = part.plan.header.length;
   }
   let dataRows = 0;
   const splitter = new CsvSplitter(dialect.delimiter, range?.firstLine);
@@ -228,10 +230,12 @@ export async function* readCsv(path: string, options: CsvReadOptions): AsyncGene
           options.onHeader?.(row);
           mapping = resolveColumns(row, options.columns, displayName);
           toFields = compileMapper(mapping);
+          headerWidth = row.length;
           continue;
         }
         dataRows++;
         const record: CsvRecord = { line: lines[k]!, fields: toFields!(row) };
+        if (row.length > headerWidth && hasValueFrom(row, headerWidth)) record.fieldCount = { row: row.length, header: headerWidth };
         if (options.raw) record.raw = row;
         yield record;
       }
@@ -263,6 +267,12 @@ function compileMapper(mapping: { canonical: string; index: number }[]): (row: s
   const body = `return { ${mapping.map(({ canonical, index }) => `${canonical}: t(r[${index}])`).join(', ')} };`;
   const build = new Function('r', 't', body) as (row: string[], trim: (v: string | undefined) => string | undefined) => Record<string, string | undefined>;
   return (row) => build(row, trimField);
+}
+
+/** Whether any field from index `from` on holds more than white space (Excel's trailing `;` does not). */
+function hasValueFrom(row: string[], from: number): boolean {
+  for (let i = from; i < row.length; i++) if (row[i]!.trim() !== '') return true;
+  return false;
 }
 
 function trimField(value: string | undefined): string | undefined {

@@ -18,6 +18,12 @@ export interface SourceRecord {
   line: number;
   /** Canonical field name to raw value; missing and empty are both "no value". */
   fields: Record<string, string | undefined>;
+  /**
+   * Set by readers of delimited text when the row has more non-empty fields than the header has
+   * columns: a delimiter inside an unquoted value has shifted the values after it, so no field
+   * can be trusted to be what its column says (the loader rejects the row and masks all of it).
+   */
+  fieldCount?: { row: number; header: number };
 }
 
 /** A whole file is unusable: the message names the file and what is wrong. */

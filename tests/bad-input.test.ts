@@ -315,6 +315,25 @@ describe('hostile and broken inbox files', () => {
     await expectSignalsUnchanged();
   });
 
+  it('permits: a delimiter inside an unquoted name rejects that row, with none of its values stored', async () => {
+    // The BSN after the name shifts into "Datum verleend", a column nothing masks: so mask it all.
+    const bsn = newBsn();
+    const header = ['Zaaknummer', 'Soort vergunning', 'Naam houder', 'BSN houder', 'Datum verleend', 'Postcode', 'Huisnummer'];
+    const file = csv(header, [
+      ['V-12', 'evenementenvergunning', 'Houdernaam', newBsn(), '01-01-2024', c.postcode, c.huisnummer],
+      ['V-13', 'evenementenvergunning', 'Schuifnaam; h.o.d.n. Cafe', bsn, '01-01-2024', c.postcode, c.huisnummer],
+      // Excel's trailing delimiter is an empty field, not a shifted row.
+      ['V-14', 'evenementenvergunning', 'Houdernaam', newBsn(), '01-01-2024', c.postcode, c.huisnummer, ''],
+    ]);
+    const run = await deliver({ 'permits/verschoven.csv': file });
+    const [row] = await expectRowsRejected(run, 'permits/verschoven.csv', [
+      { column: 'rij', reason: 'de rij heeft 8 velden, de kopregel 7 kolommen (een scheidingsteken in een waarde zonder aanhalingstekens?)' },
+    ]);
+    expect(JSON.stringify(row!.raw)).not.toMatch(new RegExp(`${bsn}|Schuifnaam|Cafe|V-13`));
+    expect(row!.raw.datum_verleend).toBe(`[gemaskeerd, ${bsn.length} tekens]`);
+    await expectSignalsUnchanged();
+  });
+
   it('permits: an invalid holder BSN rejects that row, masked, name and all', async () => {
     const file = csv(PERMIT_HEADER, [
       ['V-10', 'evenementenvergunning', c.id, c.postcode, c.huisnummer, '', '', '01-01-2024'],
