@@ -70,10 +70,13 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const file = resolve(cwd, env.PAKHUIS_CONFIG ?? 'pakhuis.config.json');
   let fromFile: Record<string, unknown> = {};
   if (existsSync(file)) {
+    const text = readFileSync(file, 'utf8');
     try {
-      fromFile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    } catch (error) {
-      throw new ConfigError([`${file} is not valid JSON: ${(error as Error).message}`]);
+      fromFile = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      // Neither the parser's message nor the error itself as a cause: both quote the text around
+      // the fault, which may be the key.
+      throw new ConfigError([`${file} is not valid JSON (check quotes and commas; the parser's message is left out because it quotes the file, which may hold the key)`]);
     }
   } else if (env.PAKHUIS_CONFIG) {
     throw new ConfigError([`PAKHUIS_CONFIG points to ${file}, which does not exist`]);
@@ -120,3 +123,4 @@ export function describeConfig(config: Config): Record<string, unknown> {
     smtp: config.SMTP_HOST ? `${config.SMTP_HOST}:${config.SMTP_PORT}` : 'not configured',
   };
 }
+

@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeConfig, loadConfig } from '../lib/config.ts';
 import { ConfigError } from '../lib/errors.ts';
@@ -22,6 +25,15 @@ describe('configuration', () => {
     const { problems, message } = error as ConfigError;
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PSEUDONYMIZATION_KEY', 'SMTP_PORT']);
     expect(message).not.toContain(secret);
+  });
+
+  it('refuses a config file that is not JSON without quoting any of it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pakhuis-config-'));
+    // The key without quotes: the parser's own message would quote the text right around it.
+    await writeFile(join(dir, 'pakhuis.config.json'), '{"PSEUDONYMIZATION_KEY": geheimsleutel-in-bestand-0123456789abc}');
+    expect(() => loadConfig({ env: {}, cwd: dir })).toThrow(ConfigError);
+    expect(() => loadConfig({ env: {}, cwd: dir })).toThrow(/pakhuis\.config\.json is not valid JSON/);
+    expect(() => loadConfig({ env: {}, cwd: dir })).not.toThrow(/geheim|sleutel/);
   });
 
   it('takes rule parameters from the environment', () => {
