@@ -9,7 +9,7 @@ export interface Freshness {
   stale: boolean;
 }
 
-const LABEL: Record<SourceName, string> = { brp: 'BRP', bag: 'BAG', permits: 'vergunningen', damocles: 'Damocles' };
+export const SOURCE_LABELS: Record<SourceName, string> = { brp: 'BRP', bag: 'BAG', permits: 'vergunningen', damocles: 'Damocles' };
 
 export function maxAgeDays(config: Config, source: SourceName): number {
   return {
@@ -39,7 +39,7 @@ export function freshnessWarnings(freshness: Freshness[]): string[] {
     .filter((f) => f.stale)
     .map((f) =>
       f.lastLoadedAt
-        ? `bron ${LABEL[f.source]} is verouderd: laatst geladen ${f.lastLoadedAt.toISOString().slice(0, 10)}, maximaal ${f.maxAgeDays} dagen oud`
-        : `bron ${LABEL[f.source]} ontbreekt: nog nooit geladen`,
+        ? `bron ${SOURCE_LABELS[f.source]} is verouderd: laatst geladen ${f.lastLoadedAt.toISOString().slice(0, 10)}, maximaal ${f.maxAgeDays} dagen oud`
+        : `bron ${SOURCE_LABELS[f.source]} ontbreekt: nog nooit geladen`,
     );
 }

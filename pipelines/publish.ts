@@ -3,6 +3,7 @@ import { failpoint } from '../lib/failpoint.ts';
 import { RULES } from '../rules/index.ts';
 import { resolveRule, type ResolvedRule } from '../rules/rule.ts';
 import type { SourceName } from '../sources/source.ts';
+import { SOURCE_LABELS } from './freshness.ts';
 import { rebuildModel, type TransformResult } from '../transforms/model.ts';
 import type { PipelineContext } from './context.ts';
 
@@ -11,6 +12,8 @@ export interface RuleOutcome {
   version: string;
   produced: number;
   ms: number;
+  /** Why the rule was not evaluated tonight (a source it reads was never loaded); its signals stay as they were. */
+  skipped?: string;
 }
 
 export interface PublishResult {
@@ -33,7 +36,7 @@ export function resolvedRules(ctx: PipelineContext): ResolvedRule[] {
  * failure anywhere leaves it untouched.
  */
 /** Work that must commit with the new signals or not at all (tonight's report). */
-export type BeforeCommit = (tx: Session) => Promise<void>;
+export type BeforeCommit = (tx: Session, evaluated: { rules: RuleOutcome[] }) => Promise<void>;
 
 export async function publish(ctx: PipelineContext, runId: number, beforeCommit?: BeforeCommit): Promise<PublishResult> {
   const rules = resolvedRules(ctx);
@@ -59,9 +62,10 @@ export async function publish(ctx: PipelineContext, runId: number, beforeCommit?
       [runId, [...changed]],
     );
     const matchRates = await measureMatchRates(tx);
-    const outcomes = await evaluateRules(tx, rules, runId);
-    const signals = await mergeSignals(tx, rules, runId);
-    await beforeCommit?.(tx);
+    const outcomes = await evaluateRules(tx, rules, runId, available);
+    const evaluated = rules.filter((r) => !outcomes.find((o) => o.code === r.definition.code)?.skipped);
+    const signals = await mergeSignals(tx, evaluated, runId);
+    await beforeCommit?.(tx, { rules: outcomes });
     return {
       published: Object.fromEntries(loads.map((l) => [l.source, Number(l.load_id)])),
       changed: [...changed],
@@ -87,7 +91,7 @@ async function measureMatchRates(tx: Session): Promise<PublishResult['matchRates
   return rates;
 }
 
-async function evaluateRules(tx: Session, rules: ResolvedRule[], runId: number): Promise<RuleOutcome[]> {
+async function evaluateRules(tx: Session, rules: ResolvedRule[], runId: number, available: ReadonlySet<SourceName>): Promise<RuleOutcome[]> {
   await tx.exec(`
     CREATE TEMP TABLE signal_candidates (
       rule_code text, subject_key text, verblijfsobject_id text, severity text, score numeric,
@@ -104,6 +108,12 @@ async function evaluateRules(tx: Session, rules: ResolvedRule[], runId: number):
          published_at = CASE WHEN pakhuis.rules.version = EXCLUDED.version THEN pakhuis.rules.published_at ELSE clock_timestamp() END`,
       [d.code, d.title, d.rationale, d.norm, d.severity, JSON.stringify(rule.params), rule.version, d.sql.trim()],
     );
+    const missing = d.sources.filter((source) => !available.has(source));
+    if (missing.length > 0) {
+      const names = missing.map((source) => SOURCE_LABELS[source]).join(' en ');
+      outcomes.push({ code: d.code, version: rule.version, produced: 0, ms: 0, skipped: `${names} nog nooit geladen` });
+      continue;
+    }
     const started = performance.now();
     const n = rule.values.length;
     const { rowCount } = await tx.query(

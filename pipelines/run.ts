@@ -107,7 +107,9 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     // The report is made inside the publishing transaction: signals and report commit together.
     let report: CreatedReport | undefined;
     try {
-      summary.publish = await step('publish', () => publish(ctx, runId, async (tx) => {
+      summary.publish = await step('publish', () => publish(ctx, runId, async (tx, { rules }) => {
+        const skipped = rules.filter((r) => r.skipped).map((r) => `${r.code} (${r.skipped})`);
+        if (skipped.length > 0) summary.warnings.push(`niet uitgevoerd, hun signalen blijven zoals ze waren: ${skipped.join(', ')}`);
         report = await createNightlyReport(ctx, { runId, warnings: summary.warnings, rejected }, tx);
       }), (p) => ({
         out: p.signals.open,

@@ -13,6 +13,7 @@ export default defineRule({
     'Wet BRP art. 2.38 en 2.39 (inschrijving op het adres waar iemand woont); Wet BAG art. 2 (de BAG is de ' +
     'authentieke registratie van adressen). Landelijke Aanpak Adreskwaliteit: adres dat niet in de BAG bestaat.',
   severity: 'midden',
+  sources: ['bag'],
   parameters: z.object({
     minPersonen: z.coerce.number().int().min(1).default(1),
     hoogVanafPersonen: z.coerce.number().int().min(1).default(5),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { SourceName } from '../sources/source.ts';
 
 export type Severity = 'laag' | 'midden' | 'hoog';
 
@@ -17,6 +18,12 @@ export interface RuleDefinition<P extends z.ZodObject = z.ZodObject> {
   rationale: string;
   norm: string;
   severity: Severity;
+  /**
+   * The sources the rule reads. Until each has been loaded once the rule is not evaluated and
+   * its signals stay as they were: without the BAG, for one, every registered address would look
+   * unknown, and a rule must not publish what its inputs cannot support.
+   */
+  sources: readonly SourceName[];
   parameters: P;
   sql: string;
 }

@@ -55,15 +55,50 @@ describe('write-audit-publish and freshness', () => {
     await ctx.db.query(`UPDATE pakhuis.loads SET loaded_at = now() - interval '3 days' WHERE source = 'brp'`);
     const run = await runPipeline(ctx, { trigger: 'test' });
     expect(run.status).toBe('succeeded');
-    const expected = [expect.stringMatching(/^bron BRP is verouderd: laatst geladen \d{4}-\d{2}-\d{2}, maximaal 2 dagen oud$/), 'bron vergunningen ontbreekt: nog nooit geladen', 'bron Damocles ontbreekt: nog nooit geladen'];
+    const expected = [
+      expect.stringMatching(/^bron BRP is verouderd: laatst geladen \d{4}-\d{2}-\d{2}, maximaal 2 dagen oud$/),
+      'bron vergunningen ontbreekt: nog nooit geladen',
+      'bron Damocles ontbreekt: nog nooit geladen',
+      // Rules that read a source never loaded are not evaluated: no signals from missing inputs.
+      'niet uitgevoerd, hun signalen blijven zoals ze waren: DAMOCLES_BEWONING (Damocles nog nooit geladen), ' +
+        'DAMOCLES_BETROKKENE_ELDERS (Damocles nog nooit geladen), VERGUNNING_BIBOB (vergunningen en Damocles nog nooit geladen), ' +
+        'HORECA_GEEN_PASSENDE_FUNCTIE (vergunningen nog nooit geladen)',
+    ];
     expect(run.warnings).toEqual(expected);
     const { rows } = await ctx.db.query<{ warnings: string[] }>('SELECT warnings FROM pakhuis.runs WHERE id = $1', [run.runId]);
     expect(rows[0]!.warnings).toEqual(expected);
     const { readFile } = await import('node:fs/promises');
     const csv = (await readFile(run.reportPath!, 'utf8')).replace(/^\uFEFF/, '').split('\r\n');
     expect(csv.slice(0, 3)).toEqual([expect.stringMatching(/^Waarschuwing: bron BRP is verouderd/), 'Waarschuwing: bron vergunningen ontbreekt: nog nooit geladen', 'Waarschuwing: bron Damocles ontbreekt: nog nooit geladen']);
-    expect(csv[3]).toMatch(/^Signaal;Regel;/);
+    expect(csv[3]).toMatch(/^Waarschuwing: niet uitgevoerd, hun signalen blijven zoals ze waren: DAMOCLES_BEWONING/);
+    expect(csv[4]).toMatch(/^Signaal;Regel;/);
     const bag = await ctx.db.query(`SELECT 1 FROM pakhuis.loads WHERE source = 'bag' AND loaded_at > now() - interval '1 day'`);
     expect(bag.rowCount).toBe(1);
+  });
+});
+
+describe('rules whose inputs were never loaded', () => {
+  let ctx: TestContext;
+  const a = vbo(1, 100);
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(async () => ctx?.close());
+
+  it('are not evaluated: BRP before the first BAG flags no address as unknown, and the BAG run then flags what is there', async () => {
+    await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp.csv'), brpCsv(persons(12, a)));
+    const first = await runPipeline(ctx, { trigger: 'test' });
+    expect(first.status).toBe('succeeded');
+    // Without the BAG every one of the 12 addresses would look unknown to ADRES_ONBEKEND.
+    expect((await ctx.db.query('SELECT 1 FROM pakhuis.signals')).rowCount).toBe(0);
+    expect(first.warnings).toContainEqual(expect.stringContaining('ADRES_ONBEKEND (BAG nog nooit geladen)'));
+    expect(first.publish!.rules.find((r) => r.code === 'OVERBEWONING')).toMatchObject({ produced: 0, skipped: 'BAG nog nooit geladen' });
+
+    await writeFileIn(join(ctx.config.INBOX_DIR, 'bag', 'bag.csv'), bagCsv([a]));
+    const second = await runPipeline(ctx, { trigger: 'test' });
+    expect(second.status).toBe('succeeded');
+    const { rows } = await ctx.db.query<{ rule_code: string; subject_key: string }>(`SELECT rule_code, subject_key FROM pakhuis.signals WHERE status = 'open'`);
+    expect(rows).toEqual([{ rule_code: 'OVERBEWONING', subject_key: a.id }]);
+    expect(second.warnings.join('\n')).not.toContain('ADRES_ONBEKEND');
   });
 });
