@@ -8,6 +8,7 @@ import { LOG_LEVELS, loadConfig } from '../lib/config.ts';
 import { openDatabase } from '../lib/db.ts';
 import { userInfo } from 'node:os';
 import { SOURCES, type SourceName } from '../sources/source.ts';
+import { aantal } from '../lib/dutch.ts';
 
 // Each command imports what it runs when it runs: `ingest` then never loads the scheduler, the
 // mailer or the rules, which kept about 45 MB resident for nothing (peak of a 900,000-row BAG
@@ -52,7 +53,7 @@ const COMMANDS: Record<string, Command> = {
       if (result.status === 'rejected') throw new Error(result.error);
       print(result.status === 'duplicate'
         ? `${result.file}: overgeslagen, deze inhoud is al geladen`
-        : `${result.file}: ${result.rowsStaged} rijen geladen, ${result.rowsRejected} afgekeurd (load ${result.loadId})`);
+        : `${result.file}: ${aantal(result.rowsStaged, 'rij', 'rijen')} geladen, ${result.rowsRejected} afgekeurd (load ${result.loadId})`);
       return 0;
       });
     },

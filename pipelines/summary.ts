@@ -1,4 +1,5 @@
 import type { RunSummary } from './run.ts';
+import { aantal } from '../lib/dutch.ts';
 
 /** The short text a person reads after a run: what was loaded, lost, found, and where the report is. */
 export function formatSummary(summary: RunSummary): string {
@@ -7,7 +8,7 @@ export function formatSummary(summary: RunSummary): string {
   if (summary.files.length === 0) lines.push('  Geen nieuwe bestanden in de inbox.');
   for (const f of summary.files) {
     const what =
-      f.status === 'loaded' ? `${f.rowsStaged} rijen geladen, ${f.rowsRejected} afgekeurd`
+      f.status === 'loaded' ? `${aantal(f.rowsStaged, 'rij', 'rijen')} geladen, ${f.rowsRejected} afgekeurd`
       : f.status === 'duplicate' ? 'overgeslagen: deze inhoud is al eerder geladen'
       : `geweigerd: ${f.error}`;
     lines.push(`  ${f.source.padEnd(9)} ${f.file}: ${what}`);

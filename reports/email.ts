@@ -1,4 +1,5 @@
 import type { ReportRow } from './anomaly-report.ts';
+import { aantal } from '../lib/dutch.ts';
 
 export interface ReportFacts {
   runId: number;
@@ -48,7 +49,7 @@ export function composeReport(facts: ReportFacts): ComposedReport {
     ...ruleLines.map((r) => `- ${r.rule}: ${r.fresh} nieuw / ${r.older} eerder`),
   );
   if (facts.rejected.length) {
-    text.push('', 'Afgekeurde rijen in de invoer:', ...facts.rejected.map((r) => `- ${r.file}: ${r.rows} rijen (${r.reasons.join('; ')})`));
+    text.push('', 'Afgekeurde rijen in de invoer:', ...facts.rejected.map((r) => `- ${r.file}: ${aantal(r.rows, 'rij', 'rijen')} (${r.reasons.join('; ')})`));
   }
   text.push('', 'Signalen zijn aanwijzingen voor onderzoek door een medewerker, nooit besluiten.', 'Dit bericht is automatisch verstuurd door het informatiepakhuis.');
 
@@ -60,7 +61,7 @@ export function composeReport(facts: ReportFacts): ComposedReport {
     ...ruleLines.map((r) => `<tr><td>${esc(r.rule)}</td><td>${r.fresh}</td><td>${r.older}</td></tr>`),
     '</table>',
     facts.rejected.length
-      ? `<p>Afgekeurde rijen in de invoer:</p><ul>${facts.rejected.map((r) => `<li>${esc(r.file)}: ${r.rows} rijen (${esc(r.reasons.join('; '))})</li>`).join('')}</ul>`
+      ? `<p>Afgekeurde rijen in de invoer:</p><ul>${facts.rejected.map((r) => `<li>${esc(r.file)}: ${aantal(r.rows, 'rij', 'rijen')} (${esc(r.reasons.join('; '))})</li>`).join('')}</ul>`
       : '',
     '<p>Signalen zijn aanwijzingen voor onderzoek door een medewerker, nooit besluiten.</p>',
     '</body></html>',

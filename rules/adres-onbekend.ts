@@ -80,12 +80,15 @@ export default defineRule({
         'opgegeven_verblijfsobject_ids', b.object_ids,
         'nummeraanduiding_in_bag_zonder_object', b.bekend_in_bag
       ) AS evidence,
-      format('%s ingeschreven (%s woonadres, %s briefadres) op %s, %s.',
-        CASE WHEN b.personen = 1 THEN '1 persoon staat' ELSE b.personen || ' personen staan' END,
-        b.woonadressen, b.briefadressen, b.adres,
+      format('%s op %s, %s.',
+        CASE WHEN b.personen = 0 THEN 'Niemand staat ingeschreven'
+             ELSE format('%s ingeschreven (woonadres: %s, briefadres: %s)',
+               CASE WHEN b.personen = 1 THEN '1 persoon staat' ELSE b.personen || ' personen staan' END,
+               b.woonadressen, b.briefadressen) END,
+        b.adres,
         CASE WHEN b.bekend_in_bag THEN 'dat in de BAG wel als nummeraanduiding staat maar bij geen verblijfsobject hoort'
              ELSE 'een adres dat niet in de BAG voorkomt' END)
-      || CASE WHEN b.vermeldingen_overig > 0 THEN format(' Ook %s vermelding(en) in andere registers.', b.vermeldingen_overig) ELSE '' END
+      || CASE WHEN b.vermeldingen_overig > 0 THEN format(' Genoemd in andere registers: %s.', array_to_string(b.zaken, ', ')) ELSE '' END
         AS explanation
     FROM beschreven b
   `,

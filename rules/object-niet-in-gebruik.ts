@@ -56,7 +56,7 @@ export default defineRule({
         'eerste_aanvang', g.eerste_aanvang,
         'gebruiksdoelen', v.gebruiksdoelen
       ) AS evidence,
-      format('%s ingeschreven (%s woonadres, %s briefadres) op een verblijfsobject met BAG-status "%s".',
+      format('%s ingeschreven (woonadres: %s, briefadres: %s) op een verblijfsobject met BAG-status "%s".',
         CASE WHEN g.personen = 1 THEN '1 persoon staat' ELSE g.personen || ' personen staan' END,
         g.woonadressen, g.briefadressen, v.status) AS explanation
     FROM ingeschreven g

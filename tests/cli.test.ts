@@ -62,7 +62,7 @@ describe('pakhuis CLI', () => {
     const good = join(dir, 'brp.csv');
     await writeFile(good, 'bsn;postcode;huisnummer\n999993653;3441AB;1\n');
     const ok = await pakhuis(['ingest', 'brp', good], env);
-    expect(ok.stdout).toMatch(/brp\.csv: 1 rijen geladen, 0 afgekeurd/);
+    expect(ok.stdout).toMatch(/brp\.csv: 1 rij geladen, 0 afgekeurd/);
     expect(ok.code).toBe(0);
     const bad = join(dir, 'broken.csv');
     await writeFile(bad, 'naam;postcode\nJan;3441AB\n');

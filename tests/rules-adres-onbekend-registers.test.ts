@@ -36,7 +36,7 @@ describe('ADRES_ONBEKEND for permits and Damocles cases', () => {
     );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.evidence).toMatchObject({ personen: 0, vermeldingen_andere_registers: 2, zaken: ['damocles D-1', 'vergunningen V-2'] });
-    expect(rows[0]!.explanation).toContain('Ook 2 vermelding(en) in andere registers.');
+    expect(rows[0]!.explanation).toBe(`Niemand staat ingeschreven op ${ghost.postcode} ${ghost.huisnummer}, een adres dat niet in de BAG voorkomt. Genoemd in andere registers: damocles D-1, vergunningen V-2.`);
   });
 
   it('names the verblijfsobject id a register gave when the BAG does not know it', async () => {

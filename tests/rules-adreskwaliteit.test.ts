@@ -143,7 +143,7 @@ describe('rules on address quality: GEEN_WOONFUNCTIE, OBJECT_NIET_IN_GEBRUIK, AD
         severity: 'midden',
         score: '2',
         evidence: { personen: 2, woonadressen: 1, briefadressen: 1, bag_status: 'Niet gerealiseerd verblijfsobject' },
-        explanation: '2 personen staan ingeschreven (1 woonadres, 1 briefadres) op een verblijfsobject met BAG-status "Niet gerealiseerd verblijfsobject".',
+        explanation: '2 personen staan ingeschreven (woonadres: 1, briefadres: 1) op een verblijfsobject met BAG-status "Niet gerealiseerd verblijfsobject".',
       });
       expect(on('OBJECT_NIET_IN_GEBRUIK', tenOnrechte.id)).toMatchObject({ evidence: { woonadressen: 0, briefadressen: 1 } });
       expect(on('OBJECT_NIET_IN_GEBRUIK', buitenGebruik.id)).toMatchObject({ severity: 'hoog', score: '4' });
@@ -181,7 +181,7 @@ describe('rules on address quality: GEEN_WOONFUNCTIE, OBJECT_NIET_IN_GEBRUIK, AD
           nummeraanduiding_ids: [`099920${String(301).padStart(10, '0')}`],
           nummeraanduiding_in_bag_zonder_object: false,
         },
-        explanation: `4 personen staan ingeschreven (3 woonadres, 1 briefadres) op ${nergens.postcode} ${nergens.huisnummer}, een adres dat niet in de BAG voorkomt.`,
+        explanation: `4 personen staan ingeschreven (woonadres: 3, briefadres: 1) op ${nergens.postcode} ${nergens.huisnummer}, een adres dat niet in de BAG voorkomt.`,
       });
     });
 
@@ -194,7 +194,7 @@ describe('rules on address quality: GEEN_WOONFUNCTIE, OBJECT_NIET_IN_GEBRUIK, AD
       expect(on('ADRES_ONBEKEND', `verblijfsobject:${alleenId.id}`)).toMatchObject({
         score: '1',
         evidence: { personen: 1, opgegeven_verblijfsobject_ids: [alleenId.id], nummeraanduiding_ids: [] },
-        explanation: `1 persoon staat ingeschreven (1 woonadres, 0 briefadres) op verblijfsobject ${alleenId.id}, een adres dat niet in de BAG voorkomt.`,
+        explanation: `1 persoon staat ingeschreven (woonadres: 1, briefadres: 0) op verblijfsobject ${alleenId.id}, een adres dat niet in de BAG voorkomt.`,
       });
     });
 
