@@ -89,7 +89,12 @@ const COMMANDS: Record<string, Command> = {
       if (!values.all || !values.out) throw new UsageError(this.usage);
       return withContext({ requireKey: false }, async (ctx) => {
       const { openSignals, writeReport } = await import('../reports/anomaly-report.ts');
-      const rows = await openSignals(ctx.db);
+      // "Nieuw" as in the nightly report: first seen or worse since the run before the latest.
+      const { rows: previous } = await ctx.db.query<{ id: string }>(
+        `SELECT coalesce(max(id), 0) AS id FROM pakhuis.runs
+         WHERE status = 'succeeded' AND id < (SELECT max(id) FROM pakhuis.runs WHERE status = 'succeeded')`,
+      );
+      const rows = await openSignals(ctx.db, Number(previous[0]!.id));
       const out = resolve(String(values.out));
       const path = await writeReport(dirname(out), basename(out), rows);
       print(`${rows.length} open signalen geschreven naar ${path}`);

@@ -19,6 +19,7 @@ export interface ReportRow {
   first_seen_at: Date;
   is_new: boolean;
   score: string | null;
+  triage_status: string | null;
 }
 
 export const REPORT_COLUMNS: CsvColumn<ReportRow>[] = [
@@ -36,13 +37,14 @@ export const REPORT_COLUMNS: CsvColumn<ReportRow>[] = [
   { header: 'Uitleg', value: (r) => r.explanation },
   { header: 'Score', value: (r) => (r.score === null ? null : Number(r.score)), numeric: true },
   { header: 'Nieuw', value: (r) => (r.is_new ? 'ja' : 'nee') },
+  { header: 'Triage', value: (r) => r.triage_status?.replace('_', ' ') },
   { header: 'Eerst gezien', value: (r) => r.first_seen_at },
 ];
 
 const REPORT_SELECT = `
   SELECT s.id AS signal_id, s.rule_code, r.title AS rule_title, s.severity, s.verblijfsobject_id,
     n.postcode, n.huisnummer, n.huisletter, n.huisnummertoevoeging, n.openbareruimte AS straat, n.woonplaats,
-    s.explanation, s.first_seen_at, s.score::text AS score,
+    s.explanation, s.first_seen_at, s.score::text AS score, s.triage_status,
     (s.first_seen_run > $1 OR coalesce(s.worsened_run, 0) > $1) AS is_new
   FROM pakhuis.signals s
   LEFT JOIN pakhuis.rules r ON r.code = s.rule_code
