@@ -1,5 +1,6 @@
 import { RunLockedError, StepError, oneLine } from '../lib/errors.ts';
 import { createNightlyReport, deliverPending, finishReportFile, type CreatedReport, type DeliveryOutcome } from '../reports/outbox.ts';
+import { keyVersionWarning } from './key-versions.ts';
 import { checkFreshness, freshnessWarnings } from './freshness.ts';
 import { purgeExpired } from './retention.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
@@ -110,6 +111,8 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
       summary.publish = await step('publish', () => publish(ctx, runId, async (tx, { rules }) => {
         const skipped = rules.filter((r) => r.skipped).map((r) => `${r.code} (${r.skipped})`);
         if (skipped.length > 0) summary.warnings.push(`niet uitgevoerd, hun signalen blijven zoals ze waren: ${skipped.join(', ')}`);
+        const keys = await keyVersionWarning(tx);
+        if (keys) summary.warnings.push(keys);
         report = await createNightlyReport(ctx, { runId, warnings: summary.warnings, rejected }, tx);
       }), (p) => ({
         out: p.signals.open,

@@ -129,6 +129,14 @@ describe('roles and access', () => {
     await expect(ctx.db.query('TRUNCATE audit.reidentification')).rejects.toThrow(/append-only/);
   });
 
+  it('keeps the triage history append-only, for the loading role too', async () => {
+    expect(await as('pakhuis_analyst', `SELECT signals.triage($1, 'afgehandeld', 'huisbezoek gedaan')`, [signalId])).toMatchObject({ rows: [expect.anything()] });
+    expect(await as('pakhuis_etl', 'DELETE FROM pakhuis.triage_log')).toEqual({ state: '42501' });
+    expect(await as('pakhuis_etl', `UPDATE pakhuis.triage_log SET note = 'x'`)).toEqual({ state: '42501' });
+    expect(await as('pakhuis_etl', 'TRUNCATE pakhuis.triage_log')).toEqual({ state: '42501' });
+    expect((await ctx.db.query(`SELECT 1 FROM pakhuis.triage_log WHERE note = 'huisbezoek gedaan'`)).rowCount).toBe(1);
+  });
+
   it('lets the ETL role write staging and the model but not read the audit', async () => {
     expect(await as('pakhuis_etl', 'SELECT count(*)::int AS n FROM staging.brp')).toEqual({ rows: [{ n: 12 }] });
     expect(await as('pakhuis_etl', 'DELETE FROM model.inschrijving WHERE false')).toEqual({ rows: [] });

@@ -1,9 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Pseudonymizer } from '../lib/pseudonym.ts';
 import { runPipeline } from '../pipelines/run.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
-import { bagCsv, brpCsv, persons, vbo, writeFileIn } from './helpers/files.ts';
+import { bagCsv, brpCsv, newBsn, persons, vbo, writeFileIn } from './helpers/files.ts';
+import { day, obj, writeInbox } from './helpers/registers.ts';
 
 describe('write-audit-publish and freshness', () => {
   let ctx: TestContext;
@@ -102,3 +104,29 @@ describe('rules whose inputs were never loaded', () => {
     expect(second.warnings.join('\n')).not.toContain('ADRES_ONBEKEND');
   });
 });
+
+describe('a key rotation half done', () => {
+  let ctx: TestContext;
+  const o = obj(7, 'bijeenkomstfunctie');
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(async () => ctx?.close());
+
+  it('is named in the run record while the published loads carry pseudonyms of different key versions', async () => {
+    const holder = newBsn();
+    await writeInbox(ctx.config.INBOX_DIR, {
+      bag: [o],
+      brp: [{ bsn: holder, naam: 'Houder', stays: [{ obj: o, since: day(-400) }] }],
+      permits: [{ zaak: 'V-1', type: 'exploitatievergunning', obj: o, bsn: holder, naam: 'Houder', van: day(-30) }],
+    });
+    const first = await runPipeline(ctx, { trigger: 'test' });
+    expect(first.warnings.join('\n')).not.toContain('sleutelversies');
+    // The new key: only the permits come in again, so BRP still carries version 1.
+    await writeInbox(ctx.config.INBOX_DIR, { permits: [{ zaak: 'V-2', type: 'exploitatievergunning', obj: o, bsn: holder, naam: 'Houder', van: day(-30) }] });
+    const rotated = await runPipeline({ ...ctx, pseudonymizer: new Pseudonymizer('n'.repeat(40), 2) }, { trigger: 'test' });
+    expect(rotated.status).toBe('succeeded');
+    expect(rotated.warnings).toContainEqual(expect.stringMatching(/^pseudoniemen van verschillende sleutelversies \(BRP 1, vergunningen 2\)/));
+  });
+});
+

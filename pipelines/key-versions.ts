@@ -1,0 +1,24 @@
+import type { Session } from '../lib/db.ts';
+
+/**
+ * After a key rotation the sources come in again one by one. Until all have, the published loads
+ * carry pseudonyms of different key versions, and a person no longer links across them: a run
+ * that says nothing would let rules that join sources go quietly blind. Each load is
+ * pseudonymised under one key version, so one staged row per published load tells it.
+ */
+export async function keyVersionWarning(session: Pick<Session, 'query'>): Promise<string | undefined> {
+  const { rows } = await session.query<{ bron: string; key_version: number }>(`
+    SELECT bron, key_version FROM (
+      SELECT 'BRP' AS bron, (SELECT b.key_version FROM staging.brp b WHERE b.load_id = s.load_id LIMIT 1) AS key_version
+      FROM model.source_state s WHERE s.source = 'brp'
+      UNION ALL
+      SELECT 'vergunningen', (SELECT p.key_version FROM staging.permits p WHERE p.load_id = s.load_id AND p.key_version IS NOT NULL LIMIT 1)
+      FROM model.source_state s WHERE s.source = 'permits'
+      UNION ALL
+      SELECT 'Damocles', (SELECT d.key_version FROM staging.damocles d WHERE d.load_id = s.load_id AND d.key_version IS NOT NULL LIMIT 1)
+      FROM model.source_state s WHERE s.source = 'damocles'
+    ) v WHERE key_version IS NOT NULL ORDER BY bron`);
+  if (new Set(rows.map((r) => r.key_version)).size < 2) return undefined;
+  const per = rows.map((r) => `${r.bron} ${r.key_version}`).join(', ');
+  return `pseudoniemen van verschillende sleutelversies (${per}): personen worden tussen deze bronnen pas weer gekoppeld als alle bronnen onder de nieuwe sleutel opnieuw zijn geleverd`;
+}
