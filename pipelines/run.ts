@@ -7,7 +7,8 @@ import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import type { PipelineContext } from './context.ts';
 import { archive, scanInbox } from './inbox.ts';
 import { ingestFile, type IngestResult } from './ingest.ts';
-import { publish, type PublishResult } from './publish.ts';
+import { publish, resolvedRules, type PublishResult } from './publish.ts';
+import { checkedRecipients, mailConfigured } from '../reports/mailer.ts';
 
 /** Held on one session for the whole run: a second process finds it taken and skips. */
 export const RUN_LOCK = 7_305_002;
@@ -82,6 +83,12 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
   };
 
   try {
+    // Settings that only publishing reads are checked before anything is loaded: a typo in a rule
+    // parameter or a recipient should not cost a night's ingest first.
+    await step('configuration', async () => {
+      resolvedRules(ctx);
+      if (mailConfigured(config)) checkedRecipients(config);
+    });
     const { ready, waiting } = await scanInbox(config.INBOX_DIR, config.FILE_STABLE_SECONDS);
     summary.waiting = waiting.map((f) => f.name);
     for (const f of waiting) summary.warnings.push(`${f.name} wordt nog geschreven (gewijzigd in de laatste ${config.FILE_STABLE_SECONDS} s) en wacht op de volgende run`);

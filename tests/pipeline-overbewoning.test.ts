@@ -107,7 +107,7 @@ describe('nightly run, end to end: overbewoning', () => {
     );
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => r.status === 'succeeded')).toBe(true);
-    expect(rows[0]!.steps).toEqual(['ingest bag/bag.csv', 'archive bag/bag.csv', 'ingest brp/brp.csv', 'archive brp/brp.csv', 'publish', 'report', 'retention', 'deliver']);
+    expect(rows[0]!.steps).toEqual(['configuration', 'ingest bag/bag.csv', 'archive bag/bag.csv', 'ingest brp/brp.csv', 'archive brp/brp.csv', 'publish', 'report', 'retention', 'deliver']);
   });
 
   it('keeps BSNs and names out of the database model and the log', async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../pipelines/run.ts';
@@ -118,12 +119,13 @@ describe('mail configuration', () => {
       await writeFileIn(join(ctx2.config.INBOX_DIR, 'bag', 'bag.csv'), bagCsv([vbo(1, 100)]));
       const run = await runPipeline(ctx2, { trigger: 'test' });
       expect(run.status).toBe('failed');
-      // The report is part of publishing: with no report there is no new signal state either.
-      expect(run.failedStep).toBe('publish');
+      // Checked before anything is loaded: the file waits in the inbox for a corrected setting.
+      expect(run.failedStep).toBe('configuration');
       expect(run.error).toContain('not in REPORT_RECIPIENT_ALLOWLIST');
       expect(smtp2.received).toHaveLength(0);
       expect((await ctx2.db.query('SELECT count(*)::int AS n FROM pakhuis.signals')).rows).toEqual([{ n: 0 }]);
-      expect((await ctx2.db.query('SELECT count(*)::int AS n FROM model.source_state')).rows).toEqual([{ n: 0 }]);
+      expect((await ctx2.db.query('SELECT count(*)::int AS n FROM pakhuis.loads')).rows).toEqual([{ n: 0 }]);
+      expect(existsSync(join(ctx2.config.INBOX_DIR, 'bag', 'bag.csv'))).toBe(true);
     } finally {
       await ctx2.close();
       await smtp2.close();
