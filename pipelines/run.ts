@@ -1,9 +1,10 @@
 import { RunLockedError, StepError, oneLine } from '../lib/errors.ts';
 import { createNightlyReport, deliverPending, finishReportFile, type CreatedReport, type DeliveryOutcome } from '../reports/outbox.ts';
 import { keyVersionWarning } from './key-versions.ts';
-import { checkFreshness, freshnessWarnings } from './freshness.ts';
+import { SOURCE_LABELS, checkFreshness, freshnessWarnings } from './freshness.ts';
 import { purgeExpired } from './retention.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
+import type { SourceName } from '../sources/source.ts';
 import type { PipelineContext } from './context.ts';
 import { archive, scanInbox } from './inbox.ts';
 import { ingestFile, type IngestResult } from './ingest.ts';
@@ -108,6 +109,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
       const loadId = result.loadId ?? unarchived;
       if (loadId) await db.query('UPDATE pakhuis.loads SET archived_as = $2 WHERE id = $1', [loadId, archived]);
     }
+    summary.warnings.push(...supersededWarnings(summary.files));
     summary.warnings.push(...freshnessWarnings(await checkFreshness(db, config)));
     const rejected = summary.files
       .filter((f) => f.rowsRejected > 0)
@@ -165,4 +167,21 @@ function runRecord(summary: RunSummary): Record<string, unknown> {
     delivery: summary.delivery && { sent: summary.delivery.sent, failed: summary.delivery.failed },
     ms: summary.ms,
   };
+}
+
+/**
+ * Each source is published from its newest load only: two exports of one register in one night
+ * are two full states, not halves. Say which file counts, so a split export is not half lost unseen.
+ */
+function supersededWarnings(files: IngestResult[]): string[] {
+  const loaded = new Map<string, IngestResult[]>();
+  for (const f of files) if (f.status === 'loaded') loaded.set(f.source, [...(loaded.get(f.source) ?? []), f]);
+  const warnings: string[] = [];
+  for (const [source, results] of loaded) {
+    if (results.length < 2) continue;
+    const newest = results.reduce((a, b) => ((b.loadId ?? 0) > (a.loadId ?? 0) ? b : a));
+    const others = results.filter((r) => r !== newest).map((r) => r.file);
+    warnings.push(`${results.length} bestanden van bron ${SOURCE_LABELS[source as SourceName]} geladen; alleen ${newest.file} wordt gepubliceerd (een levering is een volledige stand), niet ${others.join(', ')}`);
+  }
+  return warnings;
 }

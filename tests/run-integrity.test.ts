@@ -130,3 +130,22 @@ describe('a key rotation half done', () => {
   });
 });
 
+
+describe('two exports of one register in one night', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(async () => ctx?.close());
+
+  it('publishes the newest and says which file was not published', async () => {
+    const a = vbo(1, 100);
+    await writeFileIn(join(ctx.config.INBOX_DIR, 'bag', 'bag.csv'), bagCsv([a]));
+    await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp-a.csv'), brpCsv(persons(12, a)));
+    await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp-b.csv'), brpCsv(persons(3, a)));
+    const run = await runPipeline(ctx, { trigger: 'test' });
+    expect(run.status).toBe('succeeded');
+    expect(run.warnings).toContain('2 bestanden van bron BRP geladen; alleen brp/brp-b.csv wordt gepubliceerd (een levering is een volledige stand), niet brp/brp-a.csv');
+    expect((await ctx.db.query(`SELECT 1 FROM pakhuis.signals WHERE rule_code = 'OVERBEWONING'`)).rowCount).toBe(0);
+  });
+});
