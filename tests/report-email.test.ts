@@ -7,15 +7,11 @@ import { createMailer } from '../reports/mailer.ts';
 import { loadConfig } from '../lib/config.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
 import { bagCsv, brpCsv, persons, vbo, writeFileIn } from './helpers/files.ts';
+import { reportRows } from './helpers/report-csv.ts';
 import { startSmtp, type TestSmtp } from './helpers/smtp.ts';
 
 function attachedSignals(csv: string): { rule: string; vbo: string; street: string }[] {
-  const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
-  const header = lines.findIndex((l) => l.startsWith('Signaal;'));
-  return lines.slice(header + 1).map((l) => {
-    const cells = l.split(';');
-    return { rule: cells[1]!, vbo: cells[4]!, street: cells[5]! };
-  });
+  return reportRows(csv).map((r) => ({ rule: r.Regel!, vbo: r.Verblijfsobject!, street: r.Straat! }));
 }
 
 describe('nightly report by e-mail', () => {
@@ -54,7 +50,7 @@ describe('nightly report by e-mail', () => {
     expect(mail.to && 'value' in mail.to ? mail.to.value.map((v) => v.address) : []).toEqual(['oov@gemeente.example', 'analist@gemeente.example']);
     expect(mail.attachments).toHaveLength(1);
     const csv = mail.attachments[0]!.content.toString('utf8');
-    expect(attachedSignals(csv)).toEqual([{ rule: 'OVERBEWONING', vbo: a.id, street: `"'=HYPERLINK(""http://x.example"")"` }]);
+    expect(attachedSignals(csv)).toEqual([{ rule: 'OVERBEWONING', vbo: a.id, street: `'=HYPERLINK("http://x.example")` }]);
     const { rows } = await ctx.db.query<{ status: string; message_id: string; recipients: string[]; carried: number }>(
       `SELECT o.status, o.message_id, o.recipients, (SELECT count(*)::int FROM pakhuis.report_signals rs WHERE rs.outbox_id = o.id) AS carried FROM pakhuis.report_outbox o`,
     );
@@ -103,6 +99,11 @@ describe('CSV cells for Excel', () => {
       ],
     );
     expect(csv.split('\r\n').slice(1, 7)).toEqual(["'=1+1;-12,5", "'+31 6;3", "'-rm;0", "'@SUM(A1);1", "'\tx;2", 'gewoon;4']);
+  });
+
+  it('keeps identifiers as text in Excel, and writes a formula around nothing but digits', () => {
+    const csv = toCsv([{ header: 'Verblijfsobject', value: (r: { id: string }) => r.id, identifier: true }], [{ id: '0632010000000003' }, { id: '=HYPERLINK("x")' }, { id: '12 34' }]);
+    expect(csv.split('\r\n').slice(1, 4)).toEqual(['"=""0632010000000003"""', `"'=HYPERLINK(""x"")"`, '12 34']);
   });
 });
 

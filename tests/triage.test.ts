@@ -2,11 +2,11 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../pipelines/run.ts';
 import { createTestContext, TEST_KEY, type TestContext } from './helpers/context.ts';
 import { bagCsv, brpCsv, persons, vbo, writeFileIn } from './helpers/files.ts';
+import { reportRows } from './helpers/report-csv.ts';
 
 describe('triage', () => {
   let ctx: TestContext;
@@ -84,12 +84,10 @@ describe('triage', () => {
     await promisify(execFile)('node', [new URL('../bin/pakhuis.js', import.meta.url).pathname, 'report', '--all', '--out', out], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: ctx.url, LOG_FORMAT: 'json' },
     });
-    const { data } = Papa.parse<string[]>((await readFile(out, 'utf8')).replace(/^\uFEFF/, '').trim(), { delimiter: ';' });
-    const [header, ...lines] = data;
-    const column = (name: string) => header!.indexOf(name);
-    const rowOf = (id: string) => lines.find((l) => l[column('Verblijfsobject')] === id)!;
+    const rows = reportRows(await readFile(out, 'utf8'));
+    const rowOf = (id: string) => rows.find((r) => r.Verblijfsobject === id)!;
     // a got worse in the last night (15 persons) and was judged vals positief; b did not change.
-    expect([rowOf(a.id)[column('Nieuw')], rowOf(a.id)[column('Triage')]]).toEqual(['ja', 'vals positief']);
-    expect([rowOf(b.id)[column('Nieuw')], rowOf(b.id)[column('Triage')]]).toEqual(['nee', 'in onderzoek']);
+    expect([rowOf(a.id).Nieuw, rowOf(a.id).Triage]).toEqual(['ja', 'vals positief']);
+    expect([rowOf(b.id).Nieuw, rowOf(b.id).Triage]).toEqual(['nee', 'in onderzoek']);
   });
 });
