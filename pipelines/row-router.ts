@@ -135,7 +135,7 @@ export class RowRouter {
 /** A row with more values than the header has columns: every value after the extra delimiter is in the wrong column. */
 function shiftedRow(record: SourceRecord): { ok: false; column: string; reason: string } | undefined {
   const count = record.fieldCount;
-  if (!count) return undefined;
+  if (!count?.extra) return undefined;
   return {
     ok: false,
     column: 'rij',

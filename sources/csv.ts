@@ -235,7 +235,7 @@ export async function* readCsv(path: string, options: CsvReadOptions): AsyncGene
         }
         dataRows++;
         const record: CsvRecord = { line: lines[k]!, fields: toFields!(row) };
-        if (row.length > headerWidth && hasValueFrom(row, headerWidth)) record.fieldCount = { row: row.length, header: headerWidth };
+        if (row.length > headerWidth) record.fieldCount = { row: row.length, header: headerWidth, extra: hasValueFrom(row, headerWidth) };
         if (options.raw) record.raw = row;
         yield record;
       }

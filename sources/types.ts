@@ -19,11 +19,12 @@ export interface SourceRecord {
   /** Canonical field name to raw value; missing and empty are both "no value". */
   fields: Record<string, string | undefined>;
   /**
-   * Set by readers of delimited text when the row has more non-empty fields than the header has
-   * columns: a delimiter inside an unquoted value has shifted the values after it, so no field
-   * can be trusted to be what its column says (the loader rejects the row and masks all of it).
+   * Set by readers of delimited text when the row has more fields than the header has columns.
+   * A delimiter inside an unquoted value may have shifted the values after it, so no field can be
+   * trusted to be what its column says: such a row is masked whole if it is rejected, and
+   * rejected when an extra field holds a value (`extra`). Excel's trailing empty field is not.
    */
-  fieldCount?: { row: number; header: number };
+  fieldCount?: { row: number; header: number; extra: boolean };
 }
 
 /** A whole file is unusable: the message names the file and what is wrong. */

@@ -317,20 +317,25 @@ describe('hostile and broken inbox files', () => {
 
   it('permits: a delimiter inside an unquoted name rejects that row, with none of its values stored', async () => {
     // The BSN after the name shifts into "Datum verleend", a column nothing masks: so mask it all.
-    const bsn = newBsn();
+    const [bsn, bsn2] = [newBsn(), newBsn()];
     const header = ['Zaaknummer', 'Soort vergunning', 'Naam houder', 'BSN houder', 'Datum verleend', 'Postcode', 'Huisnummer'];
     const file = csv(header, [
       ['V-12', 'evenementenvergunning', 'Houdernaam', newBsn(), '01-01-2024', c.postcode, c.huisnummer],
       ['V-13', 'evenementenvergunning', 'Schuifnaam; h.o.d.n. Cafe', bsn, '01-01-2024', c.postcode, c.huisnummer],
       // Excel's trailing delimiter is an empty field, not a shifted row.
       ['V-14', 'evenementenvergunning', 'Houdernaam', newBsn(), '01-01-2024', c.postcode, c.huisnummer, ''],
+      // Shifted too, but what went past the last column is empty: the row fails on a shifted value, and is masked whole all the same.
+      ['V-15', 'evenementenvergunning', 'Schuifnaam; h.o.d.n. Bar', bsn2, '01-01-2024', c.postcode, ''],
     ]);
     const run = await deliver({ 'permits/verschoven.csv': file });
-    const [row] = await expectRowsRejected(run, 'permits/verschoven.csv', [
+    const [row, row2] = await expectRowsRejected(run, 'permits/verschoven.csv', [
       { column: 'rij', reason: 'de rij heeft 8 velden, de kopregel 7 kolommen (een scheidingsteken in een waarde zonder aanhalingstekens?)' },
+      { column: 'postcode', reason: 'postcode heeft niet de vorm 1234AB' },
     ]);
     expect(JSON.stringify(row!.raw)).not.toMatch(new RegExp(`${bsn}|Schuifnaam|Cafe|V-13`));
     expect(row!.raw.datum_verleend).toBe(`[gemaskeerd, ${bsn.length} tekens]`);
+    expect(JSON.stringify(row2!.raw)).not.toMatch(new RegExp(`${bsn2}|Schuifnaam|Bar|V-15`));
+    expect(row2!.raw.datum_verleend).toBe(`[gemaskeerd, ${bsn2.length} tekens]`);
     await expectSignalsUnchanged();
   });
 

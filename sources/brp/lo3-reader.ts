@@ -83,13 +83,13 @@ export async function* readLo3(path: string, options: ReaderOptions = {}): Async
     }
   };
 
-  let person: { plId: string; fields: Record<string, string | undefined> } | undefined;
+  let person: { plId: string; fields: Record<string, string | undefined>; fieldCount?: SourceRecord['fieldCount'] } | undefined;
   let olderAddresses = 0;
   for await (const row of readCsv(path, { displayName, columns: LO3_COLUMNS, raw: true, onHeader })) {
     const raw = row.raw ?? [];
     const plId = raw[0]?.trim() ?? '';
     if (plId !== '') {
-      person = { plId, fields: pick(row.fields, PERSON_ELEMENTS) };
+      person = { plId, fields: pick(row.fields, PERSON_ELEMENTS), fieldCount: row.fieldCount };
       olderAddresses = 0;
     } else if (!person) {
       throw new FileRejectedError(displayName, `${row.location ?? `regel ${row.line}`}: vervolgregel (lege eerste kolom) zonder persoonslijst erboven`);
@@ -101,6 +101,8 @@ export async function* readLo3(path: string, options: ReaderOptions = {}): Async
     yield {
       location: row.location ?? `regel ${row.line}`,
       line: row.line,
+      // A shifted person row taints the history rows that inherit its fields.
+      fieldCount: row.fieldCount ?? person.fieldCount,
       fields: {
         pl_id: person.plId,
         ...person.fields,
