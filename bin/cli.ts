@@ -81,7 +81,7 @@ const COMMANDS: Record<string, Command> = {
         return withContext({ requireKey: false }, async (ctx) => {
         const { deliverPending } = await import('../reports/outbox.ts');
         const outcome = await deliverPending(ctx);
-        print(`${outcome.sent} rapport(en) verzonden, ${outcome.failed} mislukt`);
+        print(`${aantal(outcome.sent, 'rapport', 'rapporten')} verzonden, ${outcome.failed} mislukt`);
         if (outcome.failed) throw new Error(`sending failed: ${outcome.errors[0]}`);
         return 0;
         });
@@ -89,12 +89,12 @@ const COMMANDS: Record<string, Command> = {
       if (!values.all || !values.out) throw new UsageError(this.usage);
       return withContext({ requireKey: false }, async (ctx) => {
       const { openSignals, writeReport } = await import('../reports/anomaly-report.ts');
-      // "Nieuw" as in the nightly report: first seen or worse since the run before the latest.
-      const { rows: previous } = await ctx.db.query<{ id: string }>(
-        `SELECT coalesce(max(id), 0) AS id FROM pakhuis.runs
-         WHERE status = 'succeeded' AND id < (SELECT max(id) FROM pakhuis.runs WHERE status = 'succeeded')`,
+      // "Nieuw" as in the last nightly report: first seen or worse in the last run that published
+      // (a run can publish and still fail in a later step).
+      const { rows: published } = await ctx.db.query<{ run_id: string }>(
+        `SELECT coalesce(max(run_id), 1) AS run_id FROM pakhuis.run_steps WHERE step = 'publish' AND status = 'succeeded'`,
       );
-      const rows = await openSignals(ctx.db, Number(previous[0]!.id));
+      const rows = await openSignals(ctx.db, Number(published[0]!.run_id) - 1);
       const out = resolve(String(values.out));
       const path = await writeReport(dirname(out), basename(out), rows);
       print(`${rows.length} open signalen geschreven naar ${path}`);
@@ -165,7 +165,7 @@ const COMMANDS: Record<string, Command> = {
         'SELECT * FROM reident.reveal($1, $2, $3)',
         [Number(id), String(values.reason), by],
       );
-      print(`signaal ${id}: ${rows.length} persoon/personen (deze inzage is vastgelegd)`);
+      print(`signaal ${id}: ${aantal(rows.length, 'persoon', 'personen')} (deze inzage is vastgelegd)`);
       for (const r of rows) print(`  ${[r.voornamen, r.geslachtsnaam].filter(Boolean).join(' ') || '(naam onbekend)'}  geb. ${r.geboortedatum ?? '?'}  ${r.relatie}`);
       return 0;
       });
@@ -236,7 +236,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     // One readable line on stderr; the structured log (stderr as JSON, or pretty) carries the detail,
-    // at the LOG_LEVEL the user chose. Read raw: the configuration may be what failed.
+    // at the LOG_LEVEL the user chose.
     if (!(error instanceof ConfigError) && !(error instanceof RunLockedError)) failureLog().error({ err: error }, 'command failed');
     process.stderr.write(`pakhuis ${name}: ${oneLine(error)}\n`);
     return error instanceof RunLockedError ? 3 : 1;
@@ -244,6 +244,12 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 function failureLog() {
+  try {
+    const config = loadConfig();
+    return createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+  } catch {
+    // The configuration is what failed: take what the environment says, where it makes sense.
+  }
   const { LOG_LEVEL: level, LOG_FORMAT: format } = process.env;
   return createLogger({
     level: (LOG_LEVELS as readonly string[]).includes(level ?? '') ? level : 'info',

@@ -26,11 +26,11 @@ export function generatedSections(): Record<string, string> {
   const rules = RULES.map((r) => {
     const resolved = resolveRule(r);
     const params = Object.entries(resolved.params).map(([k, v]) => `\`${k}\` = ${JSON.stringify(v)}`).join(', ');
-    return `| \`${r.code}\` | ${r.title} | ${r.severity} | ${r.sources.join(', ')} | ${params || '–'} | ${r.norm} | ${r.rationale} |`;
+    return `| \`${r.code}\` | ${r.title} | ${r.severity} | ${r.requires.join(', ')} | ${params || '–'} | ${r.norm} | ${r.rationale} |`;
   });
   return {
     columns: columns.map(([title, spec]) => `#### ${title}\n\n${columnTable(spec)}`).join('\n\n'),
-    rules: ['| code | title | severity | sources | parameters (defaults) | norm / legal basis | rationale |', '|---|---|---|---|---|---|---|', ...rules].join('\n'),
+    rules: ['| code | title | severity | requires | parameters (defaults) | norm / legal basis | rationale |', '|---|---|---|---|---|---|---|', ...rules].join('\n'),
   };
 }
 

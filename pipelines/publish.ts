@@ -108,7 +108,7 @@ async function evaluateRules(tx: Session, rules: ResolvedRule[], runId: number, 
          published_at = CASE WHEN pakhuis.rules.version = EXCLUDED.version THEN pakhuis.rules.published_at ELSE clock_timestamp() END`,
       [d.code, d.title, d.rationale, d.norm, d.severity, JSON.stringify(rule.params), rule.version, d.sql.trim()],
     );
-    const missing = d.sources.filter((source) => !available.has(source));
+    const missing = d.requires.filter((source) => !available.has(source));
     if (missing.length > 0) {
       const names = missing.map((source) => SOURCE_LABELS[source]).join(' en ');
       outcomes.push({ code: d.code, version: rule.version, produced: 0, ms: 0, skipped: `${names} nog nooit geladen` });

@@ -1,4 +1,5 @@
 import type { Session } from '../lib/db.ts';
+import { aantal } from '../lib/dutch.ts';
 
 interface RunRow {
   id: string;
@@ -38,7 +39,7 @@ export async function statusTable(db: Pick<Session, 'query'>, limit = 10): Promi
     String(r.staged),
     String(r.rejected),
     r.open_signals === null ? '-' : String(r.open_signals),
-    r.status === 'failed' ? `stap ${r.failed_step ?? '?'}: ${r.error ?? ''}` : r.warnings.length ? `${r.warnings.length} waarschuwing(en)` : '',
+    r.status === 'failed' ? `stap ${r.failed_step ?? '?'}: ${r.error ?? ''}` : r.warnings.length ? aantal(r.warnings.length, 'waarschuwing', 'waarschuwingen') : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();

@@ -13,7 +13,7 @@ export default defineRule({
     'Wet BRP art. 2.38 en 2.39 (inschrijving op het adres waar iemand woont); Wet BAG art. 2 (de BAG is de ' +
     'authentieke registratie van adressen). Landelijke Aanpak Adreskwaliteit: adres dat niet in de BAG bestaat.',
   severity: 'midden',
-  sources: ['bag'],
+  requires: ['bag'],
   parameters: z.object({
     minPersonen: z.coerce.number().int().min(1).default(1),
     hoogVanafPersonen: z.coerce.number().int().min(1).default(5),
@@ -88,7 +88,8 @@ export default defineRule({
         b.adres,
         CASE WHEN b.bekend_in_bag THEN 'dat in de BAG wel als nummeraanduiding staat maar bij geen verblijfsobject hoort'
              ELSE 'een adres dat niet in de BAG voorkomt' END)
-      || CASE WHEN b.vermeldingen_overig > 0 THEN format(' Genoemd in andere registers: %s.', array_to_string(b.zaken, ', ')) ELSE '' END
+      || CASE WHEN b.vermeldingen_overig > 0 THEN format(' Genoemd in andere registers: %s%s.', array_to_string(b.zaken[1:10], ', '),
+           CASE WHEN cardinality(b.zaken) > 10 THEN format(' en %s meer', cardinality(b.zaken) - 10) ELSE '' END) ELSE '' END
         AS explanation
     FROM beschreven b
   `,

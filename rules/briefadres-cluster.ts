@@ -13,7 +13,7 @@ export default defineRule({
     'Wet BRP art. 2.40–2.42 (briefadres alleen bij geen woonadres, met instemming van de briefadresgever). ' +
     'Landelijke Aanpak Adreskwaliteit: signaaltype briefadres.',
   severity: 'midden',
-  sources: ['bag', 'brp'],
+  requires: ['bag', 'brp'],
   parameters: z.object({
     minBriefadressen: z.coerce.number().int().min(2).default(5),
     hoogVanafBriefadressen: z.coerce.number().int().min(2).default(10),

@@ -13,7 +13,7 @@ export default defineRule({
     'Art. 13b Opiumwet; Wet Bibob (ernstig gevaar dat een vergunning wordt misbruikt). Plan van aanpak ' +
     'informatiepakhuis Woerden en Oudewater (2019).',
   severity: 'midden',
-  sources: ['bag', 'damocles'],
+  requires: ['bag', 'damocles'],
   parameters: z.object({
     maxJaren: z.coerce.number().int().min(1).max(20).default(5),
   }),

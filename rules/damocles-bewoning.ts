@@ -13,7 +13,7 @@ export default defineRule({
     'Art. 13b Opiumwet (sluiting door de burgemeester); Wet BRP: een verhuizing wordt binnen vijf dagen gemeld, ' +
     'dus een inschrijving die langer dan vijf dagen in de sluiting doorloopt, is opvallend.',
   severity: 'midden',
-  sources: ['bag', 'brp', 'damocles'],
+  requires: ['bag', 'brp', 'damocles'],
   parameters: z.object({
     minDagen: z.coerce.number().int().min(1).default(6),
   }),

@@ -17,7 +17,7 @@ export default defineRule({
     'Wet BRP art. 2.38 en 2.39 (inschrijving op het adres waar iemand woont). Landelijke Aanpak Adreskwaliteit: ' +
     'signaaltype doorgangsadres.',
   severity: 'midden',
-  sources: ['bag', 'brp'],
+  requires: ['bag', 'brp'],
   parameters: z.object({
     minPersonen: z.coerce.number().int().min(2).default(6),
     maanden: z.coerce.number().int().min(1).max(120).default(12),

@@ -15,7 +15,7 @@ export default defineRule({
     'Wet BRP art. 2.38 en 2.39 (inschrijving op het adres waar iemand woont); BAG-gebruiksdoel volgens Besluit ' +
     'bouwwerken leefomgeving / omgevingsplan. Landelijke Aanpak Adreskwaliteit: inschrijving op object zonder woonfunctie.',
   severity: 'midden',
-  sources: ['bag', 'brp'],
+  requires: ['bag', 'brp'],
   parameters: z.object({
     minPersonen: z.coerce.number().int().min(1).default(1),
     hoogVanafPersonen: z.coerce.number().int().min(1).default(4),

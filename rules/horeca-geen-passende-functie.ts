@@ -21,7 +21,7 @@ export default defineRule({
     'APV (exploitatievergunning) en Alcoholwet; het gebruik moet passen binnen het omgevingsplan, waarvan de ' +
     'BAG-gebruiksdoelen (Besluit bouwwerken leefomgeving) een afspiegeling zijn.',
   severity: 'midden',
-  sources: ['bag', 'permits'],
+  requires: ['bag', 'permits'],
   parameters: z.object({
     passendeFuncties: gebruiksdoelen.default('bijeenkomstfunctie,winkelfunctie,logiesfunctie'),
   }),

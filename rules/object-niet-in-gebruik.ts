@@ -14,7 +14,7 @@ export default defineRule({
     'Wet BRP art. 2.38 (inschrijving op het adres waar iemand woont); Wet BAG: status van het verblijfsobject. ' +
     'Landelijke Aanpak Adreskwaliteit: inschrijving op object dat niet in gebruik is.',
   severity: 'midden',
-  sources: ['bag', 'brp'],
+  requires: ['bag', 'brp'],
   parameters: z.object({
     statussen: lijst(z.enum(VBO_STATUSES)).default([
       'Verblijfsobject gevormd',

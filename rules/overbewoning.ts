@@ -13,7 +13,7 @@ export default defineRule({
     'Bouwbesluit 2012 art. 7.18 (nu omgevingsplan): ten hoogste 1 persoon per 12 m2 gebruiksoppervlakte. ' +
     'Huisvestingswet 2014 art. 21 (omzettingsvergunning).',
   severity: 'midden',
-  sources: ['bag', 'brp'],
+  requires: ['bag', 'brp'],
   parameters: z.object({
     normM2: z.coerce.number().positive().default(12),
     minPersonen: z.coerce.number().int().min(1).default(2),

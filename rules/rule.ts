@@ -19,11 +19,12 @@ export interface RuleDefinition<P extends z.ZodObject = z.ZodObject> {
   norm: string;
   severity: Severity;
   /**
-   * The sources the rule reads. Until each has been loaded once the rule is not evaluated and
-   * its signals stay as they were: without the BAG, for one, every registered address would look
-   * unknown, and a rule must not publish what its inputs cannot support.
+   * The sources without which the rule's result means nothing. Until each has been loaded once
+   * the rule is not evaluated and its signals stay as they were: without the BAG, for one, every
+   * registered address would look unknown. A rule may read other sources too, where they only
+   * add to a signal (permits as an exemption for OVERBEWONING).
    */
-  sources: readonly SourceName[];
+  requires: readonly SourceName[];
   parameters: P;
   sql: string;
 }

@@ -13,7 +13,7 @@ export default defineRule({
     'Wet Bibob art. 3 (weigeren of intrekken bij ernstig gevaar); art. 13b Opiumwet (Damocles); ' +
     'Alcoholwet en APV (exploitatievergunning).',
   severity: 'midden',
-  sources: ['permits', 'damocles'],
+  requires: ['permits', 'damocles'],
   parameters: z.object({
     maxJaren: z.coerce.number().int().min(1).max(20).default(5),
   }),

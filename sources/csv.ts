@@ -114,6 +114,9 @@ export function openText(path: string, dialect: CsvDialect, displayName: string,
     const decoded = checked.pipe(iconv.decodeStream('windows-1252') as unknown as Transform);
     raw.on('error', (error) => checked.destroy(error));
     checked.on('error', (error) => decoded.destroy(error));
+    // pipe() never closes a source: a refused or abandoned file would keep its descriptor open
+    // for as long as the scheduler runs.
+    decoded.on('close', () => raw.destroy());
     raw.pipe(checked);
     return decoded;
   }
@@ -128,6 +131,7 @@ export function openText(path: string, dialect: CsvDialect, displayName: string,
     decodeStrings: false,
   });
   text.on('error', (error) => checked.destroy(error));
+  checked.on('close', () => text.destroy());
   return text.pipe(checked);
 }
 

@@ -110,7 +110,7 @@ describe('roles and access', () => {
       const { stdout } = await promisify(execFile)('node', [new URL('../bin/pakhuis.js', import.meta.url).pathname, 'reveal', String(signalId), '--reason', 'zaak OOV-2026-0150: huisbezoek', '--by', 'j.jansen'], {
         env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url.toString(), LOG_FORMAT: 'json' },
       });
-      expect(stdout).toContain(`signaal ${signalId}: 12 persoon/personen (deze inzage is vastgelegd)`);
+      expect(stdout).toContain(`signaal ${signalId}: 12 personen (deze inzage is vastgelegd)`);
       expect(stdout).toContain('Geheimnaam');
       const { rows } = await ctx.db.query(`SELECT by_user, stated_by FROM audit.reidentification WHERE reason = 'zaak OOV-2026-0150: huisbezoek'`);
       expect(rows).toEqual([{ by_user: login, stated_by: 'j.jansen' }]);
@@ -135,6 +135,12 @@ describe('roles and access', () => {
     expect(await as('pakhuis_etl', `UPDATE pakhuis.triage_log SET note = 'x'`)).toEqual({ state: '42501' });
     expect(await as('pakhuis_etl', 'TRUNCATE pakhuis.triage_log')).toEqual({ state: '42501' });
     expect((await ctx.db.query(`SELECT 1 FROM pakhuis.triage_log WHERE note = 'huisbezoek gedaan'`)).rowCount).toBe(1);
+    // Nor can it judge a signal, or write history, past signals.triage: that would hide who did it.
+    expect(await as('pakhuis_etl', `UPDATE pakhuis.signals SET triage_status = 'vals_positief', triage_by = 'iemand anders' WHERE id = $1`, [signalId])).toEqual({ state: '42501' });
+    expect(await as('pakhuis_etl', `INSERT INTO pakhuis.triage_log (signal_id, status, by_user) VALUES ($1, 'vals_positief', 'iemand anders')`, [signalId])).toEqual({ state: '42501' });
+    await expect(ctx.db.query('DELETE FROM pakhuis.triage_log')).rejects.toThrow(/pakhuis\.triage_log is append-only/);
+    // The loading role still writes everything else of a signal.
+    expect(await as('pakhuis_etl', `UPDATE pakhuis.signals SET last_seen_at = last_seen_at WHERE id = $1`, [signalId])).toEqual({ rows: [] });
   });
 
   it('lets the ETL role write staging and the model but not read the audit', async () => {

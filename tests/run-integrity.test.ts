@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Pseudonymizer } from '../lib/pseudonym.ts';
@@ -126,7 +126,11 @@ describe('a key rotation half done', () => {
     await writeInbox(ctx.config.INBOX_DIR, { permits: [{ zaak: 'V-2', type: 'exploitatievergunning', obj: o, bsn: holder, naam: 'Houder', van: day(-30) }] });
     const rotated = await runPipeline({ ...ctx, pseudonymizer: new Pseudonymizer('n'.repeat(40), 2) }, { trigger: 'test' });
     expect(rotated.status).toBe('succeeded');
-    expect(rotated.warnings).toContainEqual(expect.stringMatching(/^pseudoniemen van verschillende sleutelversies \(BRP 1, vergunningen 2\)/));
+    const warning = expect.stringMatching(/^pseudoniemen van verschillende sleutelversies \(BRP 1, vergunningen 2\)/);
+    expect(rotated.warnings).toContainEqual(warning);
+    const { rows } = await ctx.db.query<{ warnings: string[] }>('SELECT warnings FROM pakhuis.runs WHERE id = $1', [rotated.runId]);
+    expect(rows[0]!.warnings).toContainEqual(warning);
+    expect(await readFile(rotated.reportPath!, 'utf8')).toMatch(/Waarschuwing: pseudoniemen van verschillende sleutelversies/);
   });
 });
 

@@ -32,6 +32,6 @@ describe('pakhuis status', () => {
     const lines = (await statusTable(ctx.db)).split('\n');
     expect(lines[0]).toMatch(/^run\s+trigger\s+gestart \(UTC\)\s+duur\s+status\s+bestanden\s+geladen\s+afgekeurd\s+open signalen\s+opmerking$/);
     expect(lines[2]).toMatch(/^2\s+schedule\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+[\d.]+ s\s+failed\s+0\s+0\s+0\s+-\s+stap publish: .*failpoint publish/);
-    expect(lines[3]).toMatch(/^1\s+cli\s+.*succeeded\s+2\s+13\s+1\s+\d+\s+\d+ waarschuwing\(en\)$/);
+    expect(lines[3]).toMatch(/^1\s+cli\s+.*succeeded\s+2\s+13\s+1\s+\d+\s+\d+ waarschuwing(en)?$/);
   });
 });

@@ -50,8 +50,8 @@ BEGIN
   ) x;
   INSERT INTO audit.reidentification (signal_id, rule_code, subject_key, reason, by_user, stated_by, persons_shown)
   VALUES (s.id, s.rule_code, s.subject_key, btrim(p_reason), session_user, p_by, cardinality(shown));
-  RAISE LOG 'informatiepakhuis heridentificatie: signaal %, door %, opgegeven als %, % personen, reden: %',
-    s.id, session_user, coalesce(p_by, '-'), cardinality(shown), btrim(p_reason);
+  -- Identifiers and a count only: the reason is free text and may name people.
+  RAISE LOG 'informatiepakhuis heridentificatie: signaal %, door %, % personen', s.id, session_user, cardinality(shown);
   RETURN QUERY
   SELECT u.pseudonym::text, p.geslachtsnaam, p.voornamen, p.geboortedatum, p.bron, u.relatie
   FROM unnest(shown, relations) AS u(pseudonym, relatie)
