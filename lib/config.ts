@@ -123,4 +123,3 @@ export function describeConfig(config: Config): Record<string, unknown> {
     smtp: config.SMTP_HOST ? `${config.SMTP_HOST}:${config.SMTP_PORT}` : 'not configured',
   };
 }
-

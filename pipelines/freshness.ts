@@ -1,6 +1,6 @@
 import type { Config } from '../lib/config.ts';
 import type { Session } from '../lib/db.ts';
-import { SOURCES, type SourceName } from '../sources/source.ts';
+import { SOURCE_LABELS, SOURCES, type SourceName } from '../sources/source.ts';
 
 export interface Freshness {
   source: SourceName;
@@ -8,8 +8,6 @@ export interface Freshness {
   maxAgeDays: number;
   stale: boolean;
 }
-
-export const SOURCE_LABELS: Record<SourceName, string> = { brp: 'BRP', bag: 'BAG', permits: 'vergunningen', damocles: 'Damocles' };
 
 export function maxAgeDays(config: Config, source: SourceName): number {
   return {

@@ -2,8 +2,7 @@ import type { Session } from '../lib/db.ts';
 import { failpoint } from '../lib/failpoint.ts';
 import { RULES } from '../rules/index.ts';
 import { resolveRule, type ResolvedRule } from '../rules/rule.ts';
-import type { SourceName } from '../sources/source.ts';
-import { SOURCE_LABELS } from './freshness.ts';
+import { SOURCE_LABELS, type SourceName } from '../sources/source.ts';
 import { rebuildModel, type TransformResult } from '../transforms/model.ts';
 import type { PipelineContext } from './context.ts';
 

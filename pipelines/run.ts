@@ -1,10 +1,10 @@
 import { RunLockedError, StepError, oneLine } from '../lib/errors.ts';
 import { createNightlyReport, deliverPending, finishReportFile, type CreatedReport, type DeliveryOutcome } from '../reports/outbox.ts';
 import { keyVersionWarning } from './key-versions.ts';
-import { SOURCE_LABELS, checkFreshness, freshnessWarnings } from './freshness.ts';
+import { checkFreshness, freshnessWarnings } from './freshness.ts';
 import { purgeExpired } from './retention.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
-import type { SourceName } from '../sources/source.ts';
+import { SOURCE_LABELS, type SourceName } from '../sources/source.ts';
 import type { PipelineContext } from './context.ts';
 import { archive, scanInbox } from './inbox.ts';
 import { ingestFile, type IngestResult } from './ingest.ts';
@@ -175,7 +175,12 @@ function runRecord(summary: RunSummary): Record<string, unknown> {
  */
 function supersededWarnings(files: IngestResult[]): string[] {
   const loaded = new Map<string, IngestResult[]>();
-  for (const f of files) if (f.status === 'loaded') loaded.set(f.source, [...(loaded.get(f.source) ?? []), f]);
+  for (const f of files) {
+    if (f.status !== 'loaded') continue;
+    const same = loaded.get(f.source);
+    if (same) same.push(f);
+    else loaded.set(f.source, [f]);
+  }
   const warnings: string[] = [];
   for (const [source, results] of loaded) {
     if (results.length < 2) continue;

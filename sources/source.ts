@@ -4,6 +4,8 @@ import type { CsvSplitPlan } from './csv.ts';
 
 export type SourceName = 'brp' | 'bag' | 'permits' | 'damocles';
 export const SOURCES: readonly SourceName[] = ['bag', 'brp', 'permits', 'damocles'];
+/** Each source as the Dutch warnings and reports name it. */
+export const SOURCE_LABELS: Record<SourceName, string> = { brp: 'BRP', bag: 'BAG', permits: 'vergunningen', damocles: 'Damocles' };
 
 /** A value bound for a staging column; null is SQL NULL. */
 export type StagedValue = string | number | boolean | null;
