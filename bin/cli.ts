@@ -58,8 +58,30 @@ const COMMANDS: Record<string, Command> = {
       });
     },
   },
+  pull: {
+    summary: 'fetch new exports now from the configured locations (PULL_<SOURCE>) into the inbox',
+    usage: `pakhuis pull [${SOURCES.join('|')}]`,
+    async run({ positionals }) {
+      const [source] = positionals;
+      if (positionals.length > 1 || (source && !SOURCES.includes(source as SourceName))) throw new UsageError(this.usage);
+      // No key: a pull moves files and reads no person data.
+      return withContext({ requireKey: false }, async (ctx) => {
+      const [{ pullConfigured, pullSources }, { formatPull }, { withRunLock }] = await Promise.all([
+        import('../pipelines/pull/index.ts'), import('../pipelines/pull/report.ts'), import('../pipelines/run-lock.ts'),
+      ]);
+      const sources = source ? [source as SourceName] : SOURCES;
+      if (!pullConfigured(ctx.config, sources)) throw new Error(`geen locatie ingesteld voor ${source ? `PULL_${source.toUpperCase()}` : 'PULL_BAG, PULL_BRP, PULL_PERMITS of PULL_DAMOCLES'}`);
+      const summary = await withRunLock(ctx.db, ctx.log, () => pullSources(ctx, { sources }));
+      print(formatPull(summary).join('\n'));
+      for (const w of summary.warnings) print(`  Waarschuwing: ${w}`);
+      const failed = summary.outcomes.filter((o) => o.error).length;
+      if (failed) throw new Error(`${aantal(failed, 'locatie', 'locaties')} niet bereikbaar`);
+      return 0;
+      });
+    },
+  },
   run: {
-    summary: 'the nightly pipeline once: inbox -> staging -> model -> signals -> report',
+    summary: 'the nightly pipeline once: pull -> inbox -> staging -> model -> signals -> report',
     usage: 'pakhuis run [--trigger NAME]',
     options: { trigger: { type: 'string', default: 'cli' } },
     async run({ values }) {
@@ -103,13 +125,15 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   status: {
-    summary: 'show the last runs as a table',
+    summary: 'show the last runs, and the last successful pull per location, as tables',
     usage: 'pakhuis status [--limit N]',
     options: { limit: { type: 'string', default: '10' } },
     async run({ values }) {
       return withContext({ requireKey: false }, async (ctx) => {
-      const { statusTable } = await import('../pipelines/status.ts');
+      const [{ statusTable }, { pullStatusTable }] = await Promise.all([import('../pipelines/status.ts'), import('../pipelines/pull/report.ts')]);
       print(await statusTable(ctx.db, Number(values.limit) || 10));
+      const pulls = await pullStatusTable(ctx.db, ctx.config);
+      if (pulls) print(`\n${pulls}`);
       return 0;
       });
     },

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+import { isLoopbackHost, parseAfter, parseLocation, type AfterPull, type PullLocation } from './pull-locations.ts';
 
 const intFromEnv = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const boolFromEnv = (fallback: boolean) =>
@@ -10,6 +11,32 @@ const boolFromEnv = (fallback: boolean) =>
 const list = z
   .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.string()))
   .default([]);
+
+// Locations are separated by white space (spaces or new lines): a URL cannot hold a raw space, and a
+// comma may be part of a file name. In the JSON file a list of strings does as well.
+const locations = z
+  .preprocess((v) => (typeof v === 'string' ? v.split(/\s+/).filter(Boolean) : v), z.array(z.string()))
+  .default([])
+  .transform((texts, ctx): PullLocation[] => {
+    const parsed: PullLocation[] = [];
+    texts.forEach((text, i) => {
+      const result = parseLocation(text);
+      if (result.ok) parsed.push(result.location);
+      else ctx.addIssue({ code: 'custom', message: `location ${i + 1}: ${result.reason}` });
+    });
+    return parsed;
+  });
+const after = z
+  .string()
+  .optional()
+  .transform((text, ctx): AfterPull => {
+    if (text === undefined) return undefined;
+    const result = parseAfter(text);
+    if (result.ok) return result.after;
+    ctx.addIssue({ code: 'custom', message: result.reason });
+    return undefined;
+  });
+const PULL_SOURCE_KEYS = ['PULL_BAG', 'PULL_BRP', 'PULL_PERMITS', 'PULL_DAMOCLES'] as const;
 
 /**
  * Every setting, in environment-variable spelling. An optional JSON file (PAKHUIS_CONFIG, default
@@ -53,7 +80,49 @@ const schema = z.object({
   REPORT_FROM: z.string().default('informatiepakhuis@localhost'),
   REPORT_RECIPIENTS: list,
   REPORT_RECIPIENT_ALLOWLIST: list,
+  // Where each source's exports are fetched from (pipelines/pull/); none set: nothing is pulled.
+  PULL_BAG: locations,
+  PULL_BRP: locations,
+  PULL_PERMITS: locations,
+  PULL_DAMOCLES: locations,
+  PULL_BAG_AFTER: after,
+  PULL_BRP_AFTER: after,
+  PULL_PERMITS_AFTER: after,
+  PULL_DAMOCLES_AFTER: after,
+  PULL_SFTP_KEY_FILE: z.string().optional(),
+  PULL_SFTP_KNOWN_HOSTS: z.string().optional(),
+  PULL_CA_FILE: z.string().optional(),
+  // The national BAG extract is about 3 GB, a gemeente extract tens of MB: room for growth, not for a runaway server.
+  PULL_MAX_MB: z.coerce.number().int().positive().default(8192),
+  PULL_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(60),
+  PULL_RETRIES: intFromEnv(2),
+  PULL_RETRY_SECONDS: intFromEnv(30),
+  PULL_ALLOW_HTTP_LOCALHOST: boolFromEnv(false),
   rules: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+}).superRefine((config, ctx) => {
+  // Settings that only make sense together; each problem names the setting to change.
+  const all = PULL_SOURCE_KEYS.flatMap((key) => config[key].map((location) => ({ key, location })));
+  const sftp = [...new Set(all.filter((a) => a.location.scheme === 'sftp').map((a) => a.key))];
+  if (sftp.length && !config.PULL_SFTP_KEY_FILE) {
+    ctx.addIssue({ code: 'custom', path: ['PULL_SFTP_KEY_FILE'], message: `required for the sftp:// locations in ${sftp.join(', ')} (SFTP logs in with a key only)` });
+  }
+  if (sftp.length && !config.PULL_SFTP_KNOWN_HOSTS) {
+    ctx.addIssue({ code: 'custom', path: ['PULL_SFTP_KNOWN_HOSTS'], message: `required for the sftp:// locations in ${sftp.join(', ')} (the server's host key is pinned, never trusted on first use)` });
+  }
+  for (const { key, location } of all) {
+    if (location.scheme !== 'http') continue;
+    if (!isLoopbackHost(location.host)) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `${location.display}: plain http is refused; use https (http is only possible to a server on this machine)` });
+    } else if (!config.PULL_ALLOW_HTTP_LOCALHOST) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `${location.display}: plain http is refused; use https, or set PULL_ALLOW_HTTP_LOCALHOST=true for this server on this machine` });
+    }
+  }
+  for (const key of PULL_SOURCE_KEYS) {
+    const move = config[`${key}_AFTER`];
+    if (move && config[key].some((l) => l.scheme === 'https' || l.scheme === 'http')) {
+      ctx.addIssue({ code: 'custom', path: [`${key}_AFTER`], message: `move: is only possible for sftp:// and file:// locations, and ${key} has an http(s) one` });
+    }
+  }
 });
 
 export type Config = z.infer<typeof schema>;
@@ -121,5 +190,6 @@ export function describeConfig(config: Config): Record<string, unknown> {
     out: config.OUT_DIR,
     pseudonymizationKey: config.PSEUDONYMIZATION_KEY ? `set (version ${config.PSEUDONYMIZATION_KEY_VERSION})` : 'missing',
     smtp: config.SMTP_HOST ? `${config.SMTP_HOST}:${config.SMTP_PORT}` : 'not configured',
+    pull: Object.fromEntries(PULL_SOURCE_KEYS.filter((k) => config[k].length).map((k) => [k, config[k].map((l) => l.display)])),
   };
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../lib/config.ts';
 import type { Session } from '../lib/db.ts';
+import { aantal } from '../lib/dutch.ts';
 import { SOURCE_LABELS, SOURCES, type SourceName } from '../sources/source.ts';
 
 export interface Freshness {
@@ -32,12 +33,27 @@ export async function checkFreshness(db: Pick<Session, 'query'>, config: Config,
   });
 }
 
-export function freshnessWarnings(freshness: Freshness[]): string[] {
+/**
+ * `notRefreshed`: sources the pull could not (wholly) fetch in this run. For those the warning says
+ * how old their data now is, also while it is still within its maximum age.
+ */
+export function freshnessWarnings(freshness: Freshness[], options: { notRefreshed?: readonly SourceName[]; now?: Date } = {}): string[] {
+  const now = options.now ?? new Date();
+  const notRefreshed = new Set(options.notRefreshed ?? []);
   return freshness
-    .filter((f) => f.stale)
-    .map((f) =>
-      f.lastLoadedAt
-        ? `bron ${SOURCE_LABELS[f.source]} is verouderd: laatst geladen ${f.lastLoadedAt.toISOString().slice(0, 10)}, maximaal ${f.maxAgeDays} dagen oud`
-        : `bron ${SOURCE_LABELS[f.source]} ontbreekt: nog nooit geladen`,
-    );
+    .filter((f) => f.stale || notRefreshed.has(f.source))
+    .map((f) => {
+      const label = SOURCE_LABELS[f.source];
+      if (!f.lastLoadedAt) return `bron ${label} ontbreekt: nog nooit geladen`;
+      const day = f.lastLoadedAt.toISOString().slice(0, 10);
+      const age = notRefreshed.has(f.source) ? ` (nu ${ageText(now.getTime() - f.lastLoadedAt.getTime())} oud; ophalen mislukt)` : '';
+      return f.stale
+        ? `bron ${label} is verouderd: laatst geladen ${day}${age}, maximaal ${f.maxAgeDays} dagen oud`
+        : `bron ${label} is niet opgehaald: de gegevens zijn van ${day}, nu ${ageText(now.getTime() - f.lastLoadedAt.getTime())} oud (maximaal ${f.maxAgeDays} dagen)`;
+    });
+}
+
+function ageText(ms: number): string {
+  const days = Math.floor(ms / 86_400_000);
+  return days >= 1 ? aantal(days, 'dag', 'dagen') : aantal(Math.max(0, Math.floor(ms / 3_600_000)), 'uur', 'uur');
 }

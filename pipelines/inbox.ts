@@ -10,23 +10,37 @@ export interface InboxFile {
 }
 
 /**
- * Files ready to load, per source folder, oldest name first. A file (or BAG folder) modified in the
- * last `stableSeconds` may still be being copied and waits for the next run.
+ * The folder a source's files are dropped in, by hand or by the pull. One function, so that a
+ * layout per gemeente (inbox/<gemeentecode>/<source>/) changes one place.
  */
-export async function scanInbox(inbox: string, stableSeconds: number, now = Date.now()): Promise<{ ready: InboxFile[]; waiting: InboxFile[] }> {
+export function inboxFolder(inbox: string, source: SourceName): string {
+  return join(inbox, source);
+}
+
+/** Names the scan skips: files still being written by their convention, and the pull's own temporary files. */
+export function isInProgressName(name: string): boolean {
+  return name.startsWith('.') || name.endsWith('.part') || name.endsWith('.tmp');
+}
+
+/**
+ * Files ready to load, per source folder, oldest name first. A file (or BAG folder) modified in the
+ * last `stableSeconds` may still be being copied and waits for the next run, unless it is in
+ * `complete`: the pull renames a file into the inbox only once it is whole.
+ */
+export async function scanInbox(inbox: string, stableSeconds: number, now = Date.now(), complete: ReadonlySet<string> = new Set()): Promise<{ ready: InboxFile[]; waiting: InboxFile[] }> {
   const ready: InboxFile[] = [];
   const waiting: InboxFile[] = [];
   for (const source of SOURCES) {
-    const dir = join(inbox, source);
+    const dir = inboxFolder(inbox, source);
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (entry.name.startsWith('.') || entry.name.endsWith('.part') || entry.name.endsWith('.tmp')) continue;
+      if (isInProgressName(entry.name)) continue;
       const path = join(dir, entry.name);
       const file: InboxFile = { source, path, name: relative(inbox, path) };
       // 0 turns the wait off. It must not be left to the comparison: mtime has sub-millisecond
       // precision and Date.now() does not, so a file written in the same millisecond as the scan
       // looked 0.9 ms in the future and waited a run (seen as a flaky test).
-      const stable = stableSeconds === 0 || now - (await lastChange(path)) >= stableSeconds * 1000;
+      const stable = stableSeconds === 0 || complete.has(path) || now - (await lastChange(path)) >= stableSeconds * 1000;
       (stable ? ready : waiting).push(file);
     }
   }

@@ -1,4 +1,4 @@
-import { RunLockedError, StepError, oneLine } from '../lib/errors.ts';
+import { StepError, oneLine } from '../lib/errors.ts';
 import { createNightlyReport, deliverPending, finishReportFile, type CreatedReport, type DeliveryOutcome } from '../reports/outbox.ts';
 import { keyVersionWarning } from './key-versions.ts';
 import { checkFreshness, freshnessWarnings } from './freshness.ts';
@@ -10,15 +10,18 @@ import { archive, scanInbox } from './inbox.ts';
 import { ingestFile, type IngestResult } from './ingest.ts';
 import { publish, resolvedRules, type PublishResult } from './publish.ts';
 import { checkedRecipients, mailConfigured } from '../reports/mailer.ts';
+import { pullConfigured, pullSources, type PullSummary } from './pull/index.ts';
+import { withRunLock } from './run-lock.ts';
 
-/** Held on one session for the whole run: a second process finds it taken and skips. */
-export const RUN_LOCK = 7_305_002;
+export { RUN_LOCK } from './run-lock.ts';
 
 export interface RunSummary {
   runId: number;
   status: 'succeeded' | 'failed';
   files: IngestResult[];
   waiting: string[];
+  /** What the pull fetched; absent when no location is configured. */
+  pull?: PullSummary;
   publish?: PublishResult;
   reportPath?: string;
   reportRows?: number;
@@ -40,16 +43,7 @@ export interface RunOptions {
  * leaves the previously published signals as they were.
  */
 export async function runPipeline(ctx: PipelineContext, options: RunOptions): Promise<RunSummary> {
-  const { db, log } = ctx;
-  return db.withSession(async (lock) => {
-    const { rows } = await lock.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RUN_LOCK]);
-    if (!rows[0]?.locked) throw new RunLockedError('another run is in progress (advisory lock held); skipped');
-    try {
-      return await runLocked(ctx, options);
-    } finally {
-      await lock.query('SELECT pg_advisory_unlock($1)', [RUN_LOCK]).catch((error: unknown) => log.warn({ err: error }, 'advisory unlock failed'));
-    }
-  });
+  return withRunLock(ctx.db, ctx.log, () => runLocked(ctx, options));
 }
 
 async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<RunSummary> {
@@ -90,7 +84,17 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
       resolvedRules(ctx);
       if (mailConfigured(config)) checkedRecipients(config);
     });
-    const { ready, waiting } = await scanInbox(config.INBOX_DIR, config.FILE_STABLE_SECONDS);
+    // Pulled first, as a step of its own: a location that cannot be reached is a warning, and
+    // what the others gave (and what lies in the inbox) still loads and publishes.
+    if (pullConfigured(config)) {
+      summary.pull = await step('pull', () => pullSources(ctx, { runId }), (p) => ({
+        out: p.fetched.length,
+        rejected: p.outcomes.filter((o) => o.error).length,
+        details: { locations: p.outcomes.map((o) => ({ source: o.source, location: o.location, fetched: o.fetched.map((f) => f.inboxName), unchanged: o.unchanged, waiting: o.waiting.length, refused: o.refused.length, attempts: o.attempts, error: o.error })) },
+      }));
+      summary.warnings.push(...summary.pull.warnings);
+    }
+    const { ready, waiting } = await scanInbox(config.INBOX_DIR, config.FILE_STABLE_SECONDS, Date.now(), summary.pull?.landed);
     summary.waiting = waiting.map((f) => f.name);
     for (const f of waiting) summary.warnings.push(`${f.name} wordt nog geschreven (gewijzigd in de laatste ${config.FILE_STABLE_SECONDS} s) en wacht op de volgende run`);
     for (const file of ready) {
@@ -110,7 +114,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
       if (loadId) await db.query('UPDATE pakhuis.loads SET archived_as = $2 WHERE id = $1', [loadId, archived]);
     }
     summary.warnings.push(...supersededWarnings(summary.files));
-    summary.warnings.push(...freshnessWarnings(await checkFreshness(db, config)));
+    summary.warnings.push(...freshnessWarnings(await checkFreshness(db, config), { notRefreshed: summary.pull?.notRefreshed }));
     const rejected = summary.files
       .filter((f) => f.rowsRejected > 0)
       .map((f) => ({ file: f.file, rows: f.rowsRejected, reasons: f.reasons.map((r) => `${r.count}x ${r.column}: ${r.reason}`) }));
@@ -159,6 +163,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
 /** What the run record keeps: counts and names of files, never row content. */
 function runRecord(summary: RunSummary): Record<string, unknown> {
   return {
+    pulled: summary.pull?.fetched.map((f) => ({ source: f.source, remote: f.remote, file: f.inboxName, bytes: f.bytes, sha256: f.sha256 })),
     files: summary.files.map((f) => ({ file: f.file, source: f.source, status: f.status, read: f.rowsRead, staged: f.rowsStaged, rejected: f.rowsRejected, reasons: f.reasons })),
     signalsPerRule: summary.signalsPerRule,
     signals: summary.publish?.signals,

@@ -1,10 +1,12 @@
 import type { RunSummary } from './run.ts';
 import { aantal } from '../lib/dutch.ts';
+import { formatPull } from './pull/report.ts';
 
 /** The short text a person reads after a run: what was loaded, lost, found, and where the report is. */
 export function formatSummary(summary: RunSummary): string {
   const lines: string[] = [];
   lines.push(`Run ${summary.runId}: ${summary.status === 'succeeded' ? 'geslaagd' : 'MISLUKT'} in ${(summary.ms / 1000).toFixed(1)} s`);
+  if (summary.pull) lines.push(...formatPull(summary.pull));
   if (summary.files.length === 0) lines.push('  Geen nieuwe bestanden in de inbox.');
   for (const f of summary.files) {
     const what =
