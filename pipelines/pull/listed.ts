@@ -5,6 +5,7 @@ import { oneLine } from '../../lib/errors.ts';
 import { patternRegExp } from '../../lib/pull-locations.ts';
 import { isInProgressName } from '../inbox.ts';
 import { PullRefusal } from './errors.ts';
+import { networkProblem } from './network.ts';
 import { remoteDisplay, type LocationOutcome, type PullJob } from './job.ts';
 import { land, megabytes } from './landing.ts';
 import { fileKey, knownFiles, lastFetch, recordFetch, recordMove } from './records.ts';
@@ -101,7 +102,7 @@ export async function pullListed(job: PullJob, backend: ListedBackend, outcome: 
         outcome.refused.push({ remote, reason: error.message });
         continue;
       }
-      throw error;
+      throw networkProblem(error);
     }
     const third = await backend.stat(e.path);
     if (!third || !same(e, third)) {

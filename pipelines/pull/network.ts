@@ -46,6 +46,8 @@ export function networkProblem(error: unknown): Error {
   if (typeof e.code === 'number') return new PullNetworkError(`SFTP: ${SFTP[e.code] ?? `status ${e.code}`}`, e.code, { cause: error });
   if (typeof e.code === 'string' && SYSTEM[e.code]) return new PullNetworkError(SYSTEM[e.code]!, e.code, { cause: error });
   if (e.level === 'client-timeout') return new PullNetworkError('geen antwoord binnen PULL_TIMEOUT_SECONDS (time-out)', 'ETIMEDOUT', { cause: error });
+  // ssh2's words for a request whose channel closed under it.
+  if (e.message === 'No response from server') return new PullNetworkError('verbinding verbroken tijdens het lezen', 'ECONNRESET', { cause: error });
   if (e.level === 'client-socket') return new PullNetworkError('verbinding verbroken', 'ECONNRESET', { cause: error });
   const message = String(e.message ?? error).replace(/\s+/g, ' ').slice(0, 160);
   return new PullNetworkError(message, typeof e.code === 'string' ? e.code : undefined, { cause: error });

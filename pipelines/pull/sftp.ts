@@ -1,11 +1,12 @@
 import { posix } from 'node:path';
+import type { Readable } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { Algorithms, FileEntryWithStats, SFTPWrapper, ServerHostKeyAlgorithm, Stats } from 'ssh2';
 import { PullRefusal } from './errors.ts';
 import { fingerprint, hostName, pinnedTypes, verifyHostKey, type HostKeyVerdict } from './known-hosts.ts';
 import type { PullJob } from './job.ts';
 import type { ListedBackend, RemoteEntry, RemoteStat } from './listed.ts';
-import { networkProblem } from './network.ts';
+import { PullNetworkError, networkProblem } from './network.ts';
 
 // Host key algorithms ssh2 can verify, by the key type known_hosts writes.
 const HOST_KEY_ALGORITHMS: Record<string, ServerHostKeyAlgorithm[]> = {
@@ -63,10 +64,47 @@ export async function openSftp(job: PullJob): Promise<SftpSession> {
       },
     });
   });
-  // After the handshake a dropped connection must fail what is waiting on it, not crash the process.
-  client.on('error', () => {});
-  const sftp = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((error, s) => (error ? reject(networkProblem(error)) : resolve(s))));
-  return { backend: sftpBackend(sftp), close: () => client.end() };
+  // A dropped connection must fail whatever waits on it: ssh2 leaves an SFTP request on a closed
+  // channel unanswered, which would hang the run.
+  const link = new Link();
+  client.on('error', (error) => link.fail(networkProblem(error)));
+  client.on('close', () => link.fail(new PullNetworkError('verbinding verbroken', 'ECONNRESET')));
+  const sftp = await link.call<SFTPWrapper>((cb) => client.sftp(cb));
+  return { backend: sftpBackend(sftp, link), close: () => client.end() };
+}
+
+/** Pending requests and open streams of one connection, failed together when it drops. */
+class Link {
+  private dead: Error | undefined;
+  private readonly waiting = new Set<(error: Error) => void>();
+  private readonly streams = new Set<Readable>();
+
+  call<T>(fn: (cb: (error: Error | undefined | null, value: T) => void) => void): Promise<T> {
+    if (this.dead) return Promise.reject(this.dead);
+    return new Promise<T>((resolve, reject) => {
+      const fail = (error: Error) => reject(error);
+      this.waiting.add(fail);
+      fn((error, value) => {
+        this.waiting.delete(fail);
+        if (error) reject(networkProblem(error));
+        else resolve(value);
+      });
+    });
+  }
+
+  stream(readable: Readable): Readable {
+    if (this.dead) readable.destroy(this.dead);
+    this.streams.add(readable);
+    readable.once('close', () => this.streams.delete(readable));
+    return readable;
+  }
+
+  fail(error: Error): void {
+    this.dead ??= error;
+    for (const reject of this.waiting) reject(this.dead);
+    this.waiting.clear();
+    for (const s of this.streams) s.destroy(this.dead);
+  }
 }
 
 function hostKeyRefusal(reason: 'unknown' | 'changed' | 'revoked', name: string, key: Buffer): PullRefusal {
@@ -80,9 +118,8 @@ function hostKeyRefusal(reason: 'unknown' | 'changed' | 'revoked', name: string,
   );
 }
 
-function sftpBackend(sftp: SFTPWrapper): ListedBackend {
-  const call = <T>(fn: (cb: (error: Error | undefined | null, value: T) => void) => void): Promise<T> =>
-    new Promise((resolve, reject) => fn((error, value) => (error ? reject(networkProblem(error)) : resolve(value))));
+function sftpBackend(sftp: SFTPWrapper, link: Link): ListedBackend {
+  const call = <T>(fn: (cb: (error: Error | undefined | null, value: T) => void) => void): Promise<T> => link.call(fn);
   const statOf = async (path: string): Promise<RemoteStat | null> => {
     const s = await call<Stats>((cb) => sftp.stat(path, cb)).catch((error: { code?: number }) => {
       // SSH_FX_NO_SUCH_FILE: gone between two looks.
@@ -107,13 +144,13 @@ function sftpBackend(sftp: SFTPWrapper): ListedBackend {
       return entries;
     },
     stat: statOf,
-    read: (path) => sftp.createReadStream(path, { highWaterMark: 256 * 1024 }),
+    read: (path) => link.stream(sftp.createReadStream(path, { highWaterMark: 256 * 1024 })),
     async readSmall(path, maxBytes) {
       const s = await statOf(path);
       if (!s) return null;
       const chunks: Buffer[] = [];
       let total = 0;
-      for await (const chunk of sftp.createReadStream(path, { end: maxBytes - 1 })) {
+      for await (const chunk of link.stream(sftp.createReadStream(path, { end: maxBytes - 1 }))) {
         chunks.push(chunk as Buffer);
         total += (chunk as Buffer).length;
         if (total >= maxBytes) break;
