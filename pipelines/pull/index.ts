@@ -11,6 +11,7 @@ import { pullHttps } from './https.ts';
 import { emptyOutcome, type FetchedFile, type LocationOutcome, type PullJob } from './job.ts';
 import { removeStaleTemps } from './landing.ts';
 import { pullListed } from './listed.ts';
+import { PullNetworkError } from './network.ts';
 import { recordAttempt } from './records.ts';
 import { secretsFrom } from './secrets.ts';
 
@@ -90,7 +91,8 @@ async function pullLocation(job: PullJob): Promise<LocationOutcome> {
       const retry = !(error instanceof PullRefusal) && attempt <= job.config.PULL_RETRIES;
       job.log.warn({ source: job.source, location: job.location.display, attempt, retry, err: error }, 'pull attempt failed');
       if (!retry) {
-        outcome.error = oneLine(error);
+        // Our own Dutch line; what the library said is in the log above.
+        outcome.error = error instanceof PullRefusal || error instanceof PullNetworkError ? error.message : oneLine(error);
         return outcome;
       }
       await sleep(job.config.PULL_RETRY_SECONDS * 1000 * 2 ** (attempt - 1));
