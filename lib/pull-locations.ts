@@ -62,7 +62,7 @@ export function parseLocation(text: string): ParsedLocation {
   }
   const shown = path.replace(/[\x00-\x1f\x7f]/g, '\uFFFD');
   const display = s === 'file'
-    ? `file://${shown}`
+    ? `file://${url.host}${shown}`
     : `${s}://${url.username ? `${url.username}@` : ''}${url.host}${shown}${url.search && s !== 'sftp' ? '?…' : ''}`;
   const fail = (reason: string): ParsedLocation => ({ ok: false, reason: `${display}: ${reason}` });
 
