@@ -13,4 +13,12 @@ describe('docker-compose.yml', () => {
     expect(out).toMatch(/node bin\/pakhuis\.js schedule/);
     expect(out).toMatch(/image: postgres:16/);
   });
+
+  it.skipIf(!hasComposeV1)('mounts the pull key and known_hosts files read-only where the settings point', () => {
+    const out = execFileSync('docker-compose', ['config'], { cwd: root, encoding: 'utf8', env: { PATH: process.env.PATH } });
+    for (const [setting, file] of [['PULL_SFTP_KEY_FILE', 'pull_id_ed25519'], ['PULL_SFTP_KNOWN_HOSTS', 'pull_known_hosts']]) {
+      expect(out).toContain(`${setting}: /run/secrets/${file}`);
+      expect(out).toMatch(new RegExp(`:/run/secrets/${file}:ro$`, 'm'));
+    }
+  });
 });

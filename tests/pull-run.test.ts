@@ -66,11 +66,11 @@ describe('the nightly run pulls first', () => {
   it('records the pull as its own step, then loads and publishes what it fetched', async () => {
     expect(first.status).toBe('succeeded');
     expect(first.warnings.filter((w) => /ophalen|opgehaald/.test(w))).toEqual([]);
-    const { rows: steps } = await ctx.db.query<{ step: string; rows_out: string }>(
-      'SELECT step, rows_out FROM pakhuis.run_steps WHERE run_id = $1 ORDER BY started_at, step',
+    const { rows: steps } = await ctx.db.query<{ step: string; rows_out: number | null }>(
+      'SELECT step, rows_out::int FROM pakhuis.run_steps WHERE run_id = $1 ORDER BY started_at, step',
       [first.runId],
     );
-    expect(steps.slice(0, 2)).toEqual([{ step: 'configuration', rows_out: null }, { step: 'pull', rows_out: '3' }]);
+    expect(steps.slice(0, 2)).toEqual([{ step: 'configuration', rows_out: null }, { step: 'pull', rows_out: 3 }]);
     const { rows: loads } = await ctx.db.query<{ source: string; file_name: string }>('SELECT source, file_name FROM pakhuis.loads ORDER BY source');
     expect(loads).toEqual([
       { source: 'bag', file_name: 'bag/bagadres-full.csv' },

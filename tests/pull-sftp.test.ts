@@ -65,10 +65,10 @@ describe('pull over SFTP (a real ssh2 server with key authentication and a host 
     expect(await readFile(join(inbox(), 'brp-20250101.csv'), 'utf8')).toBe(content);
     // The remote modification time is kept, as rsync -t does.
     expect(Math.floor((await stat(join(inbox(), 'brp-20250101.csv'))).mtimeMs / 1000)).toBe(Math.floor((await stat(original)).mtimeMs / 1000));
-    const { rows } = await ctx.db.query<{ remote: string; remote_size: string; sha256: string; inbox_name: string; location: string }>(
-      'SELECT remote, remote_size, sha256, inbox_name, location FROM pakhuis.pulled_files',
+    const { rows } = await ctx.db.query<{ remote: string; remote_size: number; sha256: string; inbox_name: string; location: string }>(
+      'SELECT remote, remote_size::int, sha256, inbox_name, location FROM pakhuis.pulled_files',
     );
-    expect(rows).toEqual([{ remote: `sftp://pakhuis@127.0.0.1:${server.port}/new/brp-20250101.csv`, remote_size: String(Buffer.byteLength(content)), sha256: sha(content), inbox_name: 'brp-20250101.csv', location: location('new') }]);
+    expect(rows).toEqual([{ remote: `sftp://pakhuis@127.0.0.1:${server.port}/new/brp-20250101.csv`, remote_size: Buffer.byteLength(content), sha256: sha(content), inbox_name: 'brp-20250101.csv', location: location('new') }]);
     // Never deleted or moved on the remote side unless configured.
     expect(await readFile(original, 'utf8')).toBe(content);
 
