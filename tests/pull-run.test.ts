@@ -1,11 +1,11 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pullStatusTable } from '../pipelines/pull/report.ts';
 import { runPipeline, type RunSummary } from '../pipelines/run.ts';
 import { formatSummary } from '../pipelines/summary.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
-import { bagCsv, brpCsv, persons, vbo } from './helpers/files.ts';
+import { bagCsv, brpCsv, persons, vbo, writeFileIn } from './helpers/files.ts';
 import { closedPort, makeCa, startWebServer, type TestWebServer } from './helpers/https-server.ts';
 import { everything, withPull } from './helpers/pull.ts';
 import { PERMIT_HEADER, asText, csvFile, permitRow } from './helpers/registers.ts';
@@ -101,8 +101,12 @@ describe('the nightly run pulls first', () => {
 
   it('warns about an unreachable location by source and location, still loads and publishes the rest, and says how old that source now is', async () => {
     const port = await closedPort();
-    await writeFile(join(remote, 'exports', 'brp', 'brp-20250102.csv'), brpCsv(persons(13, a)));
-    const third = await runPipeline(withPull(ctx, { ...settings, PULL_BAG: `https://localhost:${port}/kadaster/bagadres-full.csv` }), { trigger: 'schedule' });
+    const next = await writeFileIn(join(remote, 'exports', 'brp', 'brp-20250102.csv'), brpCsv(persons(13, a)));
+    // The SFTP server's clock runs a minute ahead: the pulled file keeps that modification time,
+    // and is loaded all the same, since the pull put it in the inbox whole.
+    const ahead = new Date(Date.now() + 60_000);
+    await utimes(next, ahead, ahead);
+    const third = await runPipeline(withPull(ctx, { ...settings, PULL_BAG: `https://localhost:${port}/kadaster/bagadres-full.csv`, FILE_STABLE_SECONDS: 1 }), { trigger: 'schedule' });
     expect(third.status).toBe('succeeded');
     expect(third.files.map((f) => [f.file, f.status])).toEqual([['brp/brp-20250102.csv', 'loaded']]);
     expect(third.publish).toBeDefined();

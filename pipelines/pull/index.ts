@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../../lib/config.ts';
-import { oneLine } from '../../lib/errors.ts';
+import { sqlState } from '../../lib/errors.ts';
 import type { AfterPull, PullLocation } from '../../lib/pull-locations.ts';
 import { SOURCE_LABELS, SOURCES, type SourceName } from '../../sources/source.ts';
 import type { PipelineContext } from '../context.ts';
@@ -11,7 +11,7 @@ import { pullHttps } from './https.ts';
 import { emptyOutcome, type FetchedFile, type LocationOutcome, type PullJob } from './job.ts';
 import { removeStaleTemps } from './landing.ts';
 import { pullListed } from './listed.ts';
-import { PullNetworkError } from './network.ts';
+import { networkProblem } from './network.ts';
 import { recordAttempt } from './records.ts';
 import { secretsFrom } from './secrets.ts';
 
@@ -87,12 +87,15 @@ async function pullLocation(job: PullJob): Promise<LocationOutcome> {
     try {
       await pullOnce(job, outcome);
       return outcome;
-    } catch (error) {
+    } catch (caught) {
+      // The database failing is the run failing, not a location that cannot be reached.
+      if (sqlState(caught)) throw caught;
+      const error = networkProblem(caught);
       const retry = !(error instanceof PullRefusal) && attempt <= job.config.PULL_RETRIES;
-      job.log.warn({ source: job.source, location: job.location.display, attempt, retry, err: error }, 'pull attempt failed');
+      job.log.warn({ source: job.source, location: job.location.display, attempt, retry, err: caught }, 'pull attempt failed');
       if (!retry) {
         // Our own Dutch line; what the library said is in the log above.
-        outcome.error = error instanceof PullRefusal || error instanceof PullNetworkError ? error.message : oneLine(error);
+        outcome.error = error.message;
         return outcome;
       }
       await sleep(job.config.PULL_RETRY_SECONDS * 1000 * 2 ** (attempt - 1));

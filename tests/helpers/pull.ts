@@ -4,10 +4,10 @@ import type { PipelineContext } from '../../pipelines/context.ts';
 
 /**
  * The test context with other pull settings, parsed and validated as at start-up. Retries wait
- * no time and the timeout is short, so failure cases stay fast.
+ * no time, so failure cases stay fast; the timeout is generous, for a loaded machine.
  */
 export function withPull<T extends PipelineContext>(ctx: T, settings: Partial<Record<keyof Config, unknown>>): T {
-  const parsed = loadConfig({ env: {}, overrides: { PULL_RETRY_SECONDS: 0, PULL_TIMEOUT_SECONDS: 5, ...settings } });
+  const parsed = loadConfig({ env: {}, overrides: { PULL_RETRY_SECONDS: 0, PULL_TIMEOUT_SECONDS: 30, ...settings } });
   const pull = Object.fromEntries(Object.entries(parsed).filter(([key]) => key.startsWith('PULL_') || key in settings));
   return { ...ctx, config: { ...ctx.config, ...pull } };
 }
