@@ -168,6 +168,16 @@ describe('pull over HTTPS (a real server with a certificate from a test CA)', ()
     expect((await pull('/bag/digest.zip')).fetched).toHaveLength(1);
   });
 
+  it('gives up on a server that stops sending, after PULL_TIMEOUT_SECONDS, and leaves nothing behind', async () => {
+    server.routes.set('/bag/stall.zip', (_req, res) => {
+      res.writeHead(200, { 'content-length': 1000 });
+      res.write('begin, en dan niets meer');
+    });
+    const stalled = await pull('/bag/stall.zip', { PULL_TIMEOUT_SECONDS: 1, PULL_RETRIES: 0 });
+    expect(stalled.outcomes[0]!.error).toBe('geen gegevens ontvangen in 1 s');
+    expect(await everything(inbox())).toEqual([]);
+  });
+
   it('says which source and location could not be reached, after the retries', async () => {
     const port = await closedPort();
     const down = await pullSources(withPull(ctx, { PULL_BAG: `https://localhost:${port}/bag/extract.zip`, PULL_RETRIES: 1 }));

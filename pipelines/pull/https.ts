@@ -99,7 +99,12 @@ export async function pullHttps(job: PullJob, outcome: LocationOutcome): Promise
 function get(url: URL, headers: Record<string, string>, ca: string[] | undefined, timeoutMs: number): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const lib = url.protocol === 'https:' ? https : http;
-    const req = lib.request(url, { method: 'GET', headers, ca, agent: false, timeout: timeoutMs }, resolve);
+    // The socket timeout covers connecting and waiting for the headers; a pause in the body is
+    // the download's own idle timer (landing.ts), which says so in its message.
+    const req = lib.request(url, { method: 'GET', headers, ca, agent: false, timeout: timeoutMs }, (res) => {
+      req.setTimeout(0);
+      resolve(res);
+    });
     req.on('timeout', () => req.destroy(Object.assign(new Error('time-out'), { code: 'ETIMEDOUT' })));
     req.on('error', (error: NodeJS.ErrnoException) => {
       if (TLS_CODES.test(error.code ?? '')) {
