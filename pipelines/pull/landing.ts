@@ -11,7 +11,6 @@ import { PullRefusal } from './errors.ts';
 const TEMP_PREFIX = '.pull-';
 
 export interface Landed {
-  path: string;
   bytes: number;
   sha256: string;
   /** Moves the file into the inbox folder under a free name (never over another file); returns that name. */
@@ -81,7 +80,6 @@ export async function land(source: Readable, options: LandOptions): Promise<Land
     }
     if (options.mtime && !Number.isNaN(options.mtime.getTime())) await utimes(temp, options.mtime, options.mtime);
     return {
-      path: temp,
       bytes,
       sha256,
       commit: (name) => commit(temp, options.dir, name),
