@@ -8,6 +8,7 @@ import { SOURCE_LABELS, type SourceName } from '../sources/source.ts';
 import type { PipelineContext } from './context.ts';
 import { archive, scanInbox } from './inbox.ts';
 import { ingestFile, type IngestResult } from './ingest.ts';
+import { droppedText } from './row-router.ts';
 import { publish, resolvedRules, type PublishResult } from './publish.ts';
 import { checkedRecipients, mailConfigured } from '../reports/mailer.ts';
 
@@ -98,9 +99,10 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
         in: r.rowsRead,
         out: r.rowsStaged,
         rejected: r.rowsRejected,
-        details: { status: r.status, format: r.format, reasons: r.reasons, error: r.error },
+        details: { status: r.status, format: r.format, reasons: r.reasons, dropped: r.dropped, error: r.error },
       }));
       summary.files.push(result);
+      for (const d of result.dropped) summary.warnings.push(droppedText(file.name, d));
       if (result.status === 'rejected') summary.warnings.push(`${file.name} is geweigerd: ${result.error}`);
       // A duplicate whose earlier load never got archived (the archive step failed after it
       // loaded) is that load's file: it is archived as loaded, not as a duplicate.
@@ -159,7 +161,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
 /** What the run record keeps: counts and names of files, never row content. */
 function runRecord(summary: RunSummary): Record<string, unknown> {
   return {
-    files: summary.files.map((f) => ({ file: f.file, source: f.source, status: f.status, read: f.rowsRead, staged: f.rowsStaged, rejected: f.rowsRejected, reasons: f.reasons })),
+    files: summary.files.map((f) => ({ file: f.file, source: f.source, status: f.status, read: f.rowsRead, staged: f.rowsStaged, rejected: f.rowsRejected, reasons: f.reasons, dropped: f.dropped })),
     signalsPerRule: summary.signalsPerRule,
     signals: summary.publish?.signals,
     matchRates: summary.publish?.matchRates,

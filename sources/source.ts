@@ -17,8 +17,20 @@ export interface StagedRow {
 }
 
 export type Validation =
-  | { ok: true; rows: StagedRow[] }
+  | { ok: true; rows: StagedRow[]; dropped?: DroppedValue[] }
   | { ok: false; column: string; reason: string };
+
+/**
+ * A value left out of a row that is staged all the same, and why: a coordinate outside the
+ * Netherlands costs the map its point, not the register its object.
+ */
+export interface DroppedValue {
+  column: string;
+  reason: string;
+}
+
+/** How a row builder reports a dropped value. */
+export type Note = (column: string, reason: string) => void;
 
 export interface ValidateContext {
   pseudonymizer: Pseudonymizer;
@@ -72,9 +84,12 @@ export class RowError extends Error {
   }
 }
 
-export function validation(build: () => StagedRow[]): Validation {
+export function validation(build: (note: Note) => StagedRow[]): Validation {
+  let dropped: DroppedValue[] | undefined;
+  const note: Note = (column, reason) => (dropped ??= []).push({ column, reason });
   try {
-    return { ok: true, rows: build() };
+    const rows = build(note);
+    return dropped ? { ok: true, rows, dropped } : { ok: true, rows };
   } catch (error) {
     if (error instanceof RowError) return { ok: false, column: error.column, reason: error.reason };
     throw error;
