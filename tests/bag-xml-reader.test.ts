@@ -159,8 +159,8 @@ describe('readBagXml', () => {
       { rd_x: '100005.000', rd_y: '400005.000', punt_fout: undefined },
       { rd_x: '120005.000', rd_y: '400005.000', punt_fout: undefined },
       { rd_x: '100005.000', rd_y: '400005.000', punt_fout: undefined },
-      { rd_x: undefined, rd_y: undefined, punt_fout: 'gml:posList is geen ring van punten met 2 coördinaten' },
-      { rd_x: undefined, rd_y: undefined, punt_fout: 'geometrie is niet in RD (EPSG:28992) maar in urn:ogc:def:crs:EPSG::4258' },
+      { rd_x: undefined, rd_y: undefined, punt_fout: 'gml:posList is geen ring van punten met 2 of 3 coördinaten' },
+      { rd_x: undefined, rd_y: undefined, punt_fout: 'geometrie is niet in RD (EPSG:28992)' },
     ]);
     // The geometry's text never reaches the object's other fields.
     expect(fields[0]).toEqual({ verblijfsobject_id: '0221020000000001', object_type: 'LIG', status: 'Plaats aangewezen', rd_x: '100005.000', rd_y: '400005.000' });

@@ -40,7 +40,7 @@ function ringCentroid(ring: GmlCoordinates): { ok: true; x: number; y: number; a
   const numbers = tokens(ring.text).map(Number);
   const dim = ring.count ? numbers.length / ring.count : ring.dim;
   if (!(dim === 2 || dim === 3) || numbers.length % dim !== 0 || numbers.length < 3 * dim) {
-    return { ok: false, reason: `gml:posList is geen ring van punten met ${ring.dim} coördinaten` };
+    return { ok: false, reason: 'gml:posList is geen ring van punten met 2 of 3 coördinaten' };
   }
   if (numbers.some((n) => !Number.isFinite(n))) return { ok: false, reason: 'gml:posList bevat iets anders dan getallen' };
   // Shoelace over coordinates relative to the first vertex: products of six-digit RD values would

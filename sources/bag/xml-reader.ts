@@ -91,7 +91,7 @@ interface OpenGeometry {
   pos?: string;
   rings: GmlCoordinates[];
   /** Set when the geometry is not in RD New: it is then left out. */
-  foreignCrs?: string;
+  foreignCrs?: boolean;
 }
 
 async function* readObjects(entry: ZipEntryStream, displayName: string): AsyncGenerator<SourceRecord> {
@@ -173,8 +173,9 @@ function openGeometryTag(geometry: OpenGeometry, local: string, attributes: Reco
   const dim = attributes.srsDimension;
   if (typeof dim === 'string') geometry.dim = Number(dim);
   const srs = attributes.srsName;
-  // BAG 2.0 geometry is RD New by definition; anything else would land the point elsewhere.
-  if (typeof srs === 'string' && !srs.endsWith(':28992') && !srs.endsWith('/28992')) geometry.foreignCrs = srs;
+  // BAG 2.0 geometry is RD New by definition (7415 is RD New with NAP heights: the same x and y);
+  // anything else would land the point elsewhere.
+  if (typeof srs === 'string' && !/[:/](28992|7415)$/.test(srs)) geometry.foreignCrs = true;
   if (local === 'posList') {
     const count = attributes.count;
     geometry.count = typeof count === 'string' ? Number(count) : undefined;
@@ -195,7 +196,8 @@ function closeGeometryTag(geometry: OpenGeometry, local: string, stack: string[]
 /** The point as fields for the validator: RD x and y, or why the geometry gave none. */
 function pointFields(geometry: OpenGeometry | undefined): SourceRecord['fields'] {
   if (!geometry) return {};
-  if (geometry.foreignCrs) return { punt_fout: `geometrie is niet in RD (EPSG:28992) maar in ${geometry.foreignCrs.slice(0, 60)}` };
+  // Reasons are a fixed set: they are counted per text, so a value in one would make a warning per row.
+  if (geometry.foreignCrs) return { punt_fout: 'geometrie is niet in RD (EPSG:28992)' };
   const point = gmlPoint(geometry.pos, geometry.rings);
   if (!point) return {};
   return point.ok ? { rd_x: point.x, rd_y: point.y } : { punt_fout: point.reason };
