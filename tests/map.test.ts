@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rdToWgs84 } from '../lib/rd-wgs84.ts';
 import { runPipeline, type RunSummary } from '../pipelines/run.ts';
-import { writeGeoJson } from '../reports/geojson.ts';
+import { amsterdamTime, writeGeoJson } from '../reports/geojson.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
 import { bagCsv, brpCsv, persons, vbo, writeFileIn } from './helpers/files.ts';
 
@@ -49,6 +49,16 @@ function expectRfc7946Points(text: string): { id: string; lon: number; lat: numb
     return { id: f.id as string, lon, lat, properties: f.properties as Json };
   });
 }
+
+describe('first seen on the map', () => {
+  it('is Dutch local time with its offset, in winter and in summer', () => {
+    expect(amsterdamTime(new Date('2025-01-15T02:30:05Z'))).toBe('2025-01-15T03:30:05+01:00');
+    expect(amsterdamTime(new Date('2025-07-15T01:30:05.900Z'))).toBe('2025-07-15T03:30:05+02:00');
+    // The night the clocks go back: 02:30 happens twice, the offset tells which.
+    expect(amsterdamTime(new Date('2025-10-26T00:30:00Z'))).toBe('2025-10-26T02:30:00+02:00');
+    expect(amsterdamTime(new Date('2025-10-26T01:30:00Z'))).toBe('2025-10-26T02:30:00+01:00');
+  });
+});
 
 describe('a map of the open signals', () => {
   let ctx: TestContext;
