@@ -84,12 +84,16 @@ export class RowError extends Error {
   }
 }
 
+// One collector for every row: building is synchronous, and a closure per row would be an
+// allocation on every source's hot path for what nearly no row has.
+const pending: DroppedValue[] = [];
+const note: Note = (column, reason) => void pending.push({ column, reason });
+
 export function validation(build: (note: Note) => StagedRow[]): Validation {
-  let dropped: DroppedValue[] | undefined;
-  const note: Note = (column, reason) => (dropped ??= []).push({ column, reason });
+  pending.length = 0;
   try {
     const rows = build(note);
-    return dropped ? { ok: true, rows, dropped } : { ok: true, rows };
+    return pending.length === 0 ? { ok: true, rows } : { ok: true, rows, dropped: pending.splice(0) };
   } catch (error) {
     if (error instanceof RowError) return { ok: false, column: error.column, reason: error.reason };
     throw error;
