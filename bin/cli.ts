@@ -48,12 +48,13 @@ const COMMANDS: Record<string, Command> = {
       const [source, file] = positionals;
       if (!source || !file || !SOURCES.includes(source as SourceName)) throw new UsageError(this.usage);
       return withContext({}, async (ctx) => {
-      const [{ ingestFile }, { SOURCE_DEFINITIONS }] = await Promise.all([import('../pipelines/ingest.ts'), import('../sources/index.ts')]);
+      const [{ ingestFile }, { SOURCE_DEFINITIONS }, { droppedText }] = await Promise.all([import('../pipelines/ingest.ts'), import('../sources/index.ts'), import('../pipelines/row-router.ts')]);
       const result = await ingestFile(ctx, SOURCE_DEFINITIONS[source as SourceName], resolve(file), { sheet: values.sheet as string | undefined });
       if (result.status === 'rejected') throw new Error(result.error);
       print(result.status === 'duplicate'
         ? `${result.file}: overgeslagen, deze inhoud is al geladen`
         : `${result.file}: ${aantal(result.rowsStaged, 'rij', 'rijen')} geladen, ${result.rowsRejected} afgekeurd (load ${result.loadId})`);
+      for (const d of result.dropped) process.stderr.write(`Waarschuwing: ${droppedText(result.file, d)}\n`);
       return 0;
       });
     },
@@ -95,10 +96,30 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   report: {
-    summary: 'write all open signals as a CSV (--all --out FILE), or retry reports waiting in the outbox (--retry)',
-    usage: 'pakhuis report --all --out FILE | pakhuis report --retry',
-    options: { all: { type: 'boolean', default: false }, out: { type: 'string' }, retry: { type: 'boolean', default: false } },
+    summary: 'write all open signals as a CSV (--all --out FILE) or as a GeoJSON map layer (--geojson --out FILE), or retry reports waiting in the outbox (--retry)',
+    usage: 'pakhuis report --all --out FILE | pakhuis report --geojson --out FILE | pakhuis report --retry',
+    options: { all: { type: 'boolean', default: false }, geojson: { type: 'boolean', default: false }, out: { type: 'string' }, retry: { type: 'boolean', default: false } },
     async run({ values }) {
+      if (values.geojson) {
+        if (!values.out || values.all || values.retry) throw new UsageError(this.usage);
+        // Reads the analysts' views only, and runs no migrations: an analyst login can make the map.
+        return withContext({ requireKey: false, migrate: false }, async (ctx) => {
+          const { writeGeoJson } = await import('../reports/geojson.ts');
+          const layer = await writeGeoJson(ctx.db, resolve(String(values.out)));
+          print(`${aantal(layer.features, 'adres', 'adressen')} met open signalen op de kaart geschreven naar ${layer.path}`);
+          if (layer.withoutPoint.length > 0) {
+            const shown = layer.withoutPoint.slice(0, 10).join(', ');
+            const more = layer.withoutPoint.length > 10 ? ` en ${layer.withoutPoint.length - 10} meer` : '';
+            process.stderr.write(`Niet op de kaart: ${aantal(layer.withoutPoint.length, 'adres', 'adressen')} met open signalen zonder punt in de BAG (${shown}${more})\n`);
+          }
+          const objectless = Object.entries(layer.withoutObject);
+          if (objectless.length > 0) {
+            const total = objectless.reduce((sum, [, n]) => sum + n, 0);
+            process.stderr.write(`Niet op de kaart: ${aantal(total, 'open signaal', 'open signalen')} zonder verblijfsobject (${objectless.map(([rule, n]) => `${rule} ${n}`).join(', ')})\n`);
+          }
+          return 0;
+        });
+      }
       if (values.retry) {
         return withContext({ requireKey: false }, async (ctx) => {
         const { deliverPending } = await import('../reports/outbox.ts');

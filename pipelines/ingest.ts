@@ -10,7 +10,7 @@ import { Progress } from '../lib/progress.ts';
 import type { CsvSplitPlan } from '../sources/csv.ts';
 import type { SourceDefinition, SourceFormat } from '../sources/source.ts';
 import { parallelLines } from './parallel-ingest.ts';
-import { FLUSH_CHARS, REJECTED, RowRouter } from './row-router.ts';
+import { FLUSH_CHARS, REJECTED, RowRouter, type Dropped } from './row-router.ts';
 import { FileRejectedError, type SourceRecord } from '../sources/types.ts';
 import type { PipelineContext } from './context.ts';
 
@@ -28,6 +28,8 @@ export interface IngestResult {
   rowsRejected: number;
   /** Rejections per column and reason, for the summary and the report. */
   reasons: { column: string; reason: string; count: number }[];
+  /** Values left out of rows that loaded all the same (a coordinate outside the Netherlands). */
+  dropped: Dropped[];
   error?: string;
   /** For a duplicate: the earlier load of the same content, and whether its file was archived. */
   duplicateOf?: { loadId: number; archived: boolean };
@@ -53,7 +55,7 @@ export async function ingestFile(
   options: IngestOptions = {},
 ): Promise<IngestResult> {
   const displayName = options.displayName ?? basename(path);
-  const result: IngestResult = { status: 'loaded', source: source.name, file: displayName, rowsRead: 0, rowsStaged: 0, rowsRejected: 0, reasons: [] };
+  const result: IngestResult = { status: 'loaded', source: source.name, file: displayName, rowsRead: 0, rowsStaged: 0, rowsRejected: 0, reasons: [], dropped: [] };
   const hashing = hashPath(path);
   hashing.catch(() => {});
   const spoolDir = await mkdtemp(join(tmpdir(), 'pakhuis-spool-'));
@@ -105,6 +107,7 @@ export async function ingestFile(
       return staged;
     });
     result.reasons = staged.reasons();
+    result.dropped = [...staged.router.dropped.values()];
     ctx.log.info(
       { source: source.name, file: displayName, format: format.name, loadId: result.loadId, rowsStaged: result.rowsStaged, rowsRejected: result.rowsRejected },
       'file loaded',
@@ -116,7 +119,7 @@ export async function ingestFile(
       ctx.log.info({ source: source.name, file: displayName }, 'file skipped: this content was loaded before');
       const { rows } = await ctx.db.query<{ id: string; archived_as: string | null }>('SELECT id, archived_as FROM pakhuis.loads WHERE sha256 = $1', [result.sha256]);
       const earlier = rows[0] ? { loadId: Number(rows[0].id), archived: rows[0].archived_as !== null } : undefined;
-      return { ...result, status: 'duplicate', rowsStaged: 0, rowsRejected: 0, reasons: [], duplicateOf: earlier };
+      return { ...result, status: 'duplicate', rowsStaged: 0, rowsRejected: 0, reasons: [], dropped: [], duplicateOf: earlier };
     }
     if (error instanceof FileRejectedError) {
       const sha256 = await hashing.catch(() => null);
@@ -127,7 +130,7 @@ export async function ingestFile(
       ctx.log.warn({ source: source.name, file: displayName, reason: error.reason }, 'file rejected');
       // What was read before the file turned out unusable, for the run record.
       const counted = staging ? { rowsRead: staging.router.rowsRead, rowsRejected: staging.router.rowsRejected } : {};
-      return { ...result, ...counted, status: 'rejected', rowsStaged: 0, reasons: [], error: error.message };
+      return { ...result, ...counted, status: 'rejected', rowsStaged: 0, reasons: [], dropped: [], error: error.message };
     }
     throw new Error(`loading ${displayName} failed: ${(error as Error).message}`, { cause: error });
   } finally {

@@ -22,6 +22,17 @@ export interface Reason {
   count: number;
 }
 
+/** Values left out of staged rows, per column and reason, with where it first happened. */
+export interface Dropped extends Reason {
+  firstLine: number;
+  firstLocation: string;
+}
+
+/** One dropped value as the run's warnings and the CLI say it. */
+export function droppedText(file: string, d: Dropped): string {
+  return `${file}: ${d.count}x ${d.column}: ${d.reason} (eerste: ${d.firstLocation})`;
+}
+
 /**
  * Validates records and turns them into COPY text: rows for the live staging table, rows for the
  * source's other staging tables, and rejected rows with their reason. Synchronous and free of I/O,
@@ -42,6 +53,7 @@ export class RowRouter {
   rowsStaged = 0;
   rowsRejected = 0;
   readonly reasons = new Map<string, Reason>();
+  readonly dropped = new Map<string, Dropped>();
 
   constructor(
     readonly source: SourceDefinition,
@@ -63,6 +75,9 @@ export class RowRouter {
       return;
     }
     this.rowsStaged++;
+    if (checked.dropped) {
+      for (const d of checked.dropped) this.#drop({ ...d, count: 1, firstLine: record.line, firstLocation: record.location ?? `regel ${record.line}` });
+    }
     const lead = `${this.loadId}\t${record.line}\t`;
     for (const row of checked.rows) {
       const line = copyLine(row.values, lead);
@@ -94,8 +109,20 @@ export class RowRouter {
     return taken;
   }
 
-  mergeReasons(reasons: Iterable<Reason>): void {
+  mergeReasons(reasons: Iterable<Reason>, dropped: Iterable<Dropped> = []): void {
     for (const r of reasons) this.#count(r.column, r.reason, r.count);
+    for (const d of dropped) this.#drop(d);
+  }
+
+  #drop(d: Dropped): void {
+    const key = `${d.column}\u0000${d.reason}`;
+    const seen = this.dropped.get(key);
+    if (!seen) this.dropped.set(key, { ...d });
+    else {
+      seen.count += d.count;
+      // Parts of a file read on workers report in any order: the first place is the lowest line.
+      if (d.firstLine < seen.firstLine) [seen.firstLine, seen.firstLocation] = [d.firstLine, d.firstLocation];
+    }
   }
 
   #count(column: string, reason: string, count: number): void {

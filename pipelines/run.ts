@@ -8,6 +8,7 @@ import { SOURCE_LABELS, type SourceName } from '../sources/source.ts';
 import type { PipelineContext } from './context.ts';
 import { archive, scanInbox } from './inbox.ts';
 import { ingestFile, type IngestResult } from './ingest.ts';
+import { droppedText } from './row-router.ts';
 import { publish, resolvedRules, type PublishResult } from './publish.ts';
 import { checkedRecipients, mailConfigured } from '../reports/mailer.ts';
 import { pullConfigured, pullSources, type PullSummary } from './pull/index.ts';
@@ -102,9 +103,10 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
         in: r.rowsRead,
         out: r.rowsStaged,
         rejected: r.rowsRejected,
-        details: { status: r.status, format: r.format, reasons: r.reasons, error: r.error },
+        details: { status: r.status, format: r.format, reasons: r.reasons, dropped: r.dropped, error: r.error },
       }));
       summary.files.push(result);
+      for (const d of result.dropped) summary.warnings.push(droppedText(file.name, d));
       if (result.status === 'rejected') summary.warnings.push(`${file.name} is geweigerd: ${result.error}`);
       // A duplicate whose earlier load never got archived (the archive step failed after it
       // loaded) is that load's file: it is archived as loaded, not as a duplicate.
@@ -164,7 +166,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
 function runRecord(summary: RunSummary): Record<string, unknown> {
   return {
     pulled: summary.pull?.fetched.map((f) => ({ source: f.source, remote: f.remote, file: f.inboxName, bytes: f.bytes, sha256: f.sha256 })),
-    files: summary.files.map((f) => ({ file: f.file, source: f.source, status: f.status, read: f.rowsRead, staged: f.rowsStaged, rejected: f.rowsRejected, reasons: f.reasons })),
+    files: summary.files.map((f) => ({ file: f.file, source: f.source, status: f.status, read: f.rowsRead, staged: f.rowsStaged, rejected: f.rowsRejected, reasons: f.reasons, dropped: f.dropped })),
     signalsPerRule: summary.signalsPerRule,
     signals: summary.publish?.signals,
     matchRates: summary.publish?.matchRates,

@@ -17,8 +17,20 @@ export interface StagedRow {
 }
 
 export type Validation =
-  | { ok: true; rows: StagedRow[] }
+  | { ok: true; rows: StagedRow[]; dropped?: DroppedValue[] }
   | { ok: false; column: string; reason: string };
+
+/**
+ * A value left out of a row that is staged all the same, and why: a coordinate outside the
+ * Netherlands costs the map its point, not the register its object.
+ */
+export interface DroppedValue {
+  column: string;
+  reason: string;
+}
+
+/** How a row builder reports a dropped value. */
+export type Note = (column: string, reason: string) => void;
 
 export interface ValidateContext {
   pseudonymizer: Pseudonymizer;
@@ -72,9 +84,16 @@ export class RowError extends Error {
   }
 }
 
-export function validation(build: () => StagedRow[]): Validation {
+// One collector for every row: building is synchronous, and a closure per row would be an
+// allocation on every source's hot path for what nearly no row has.
+const pending: DroppedValue[] = [];
+const note: Note = (column, reason) => void pending.push({ column, reason });
+
+export function validation(build: (note: Note) => StagedRow[]): Validation {
+  pending.length = 0;
   try {
-    return { ok: true, rows: build() };
+    const rows = build(note);
+    return pending.length === 0 ? { ok: true, rows } : { ok: true, rows, dropped: pending.splice(0) };
   } catch (error) {
     if (error instanceof RowError) return { ok: false, column: error.column, reason: error.reason };
     throw error;

@@ -151,6 +151,7 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
   };
   const firstOrdinary = nextBlock;
   const vboCount = Math.max(baseCount, firstOrdinary + 10);
+  const side = Math.ceil(Math.sqrt(vboCount));
   const planted: Planted = { overbewoning: [], nearMiss: [] };
   const plantedByRule: Record<string, string[]> = {
     OVERBEWONING: planted.overbewoning, GEEN_WOONFUNCTIE: [], OBJECT_NIET_IN_GEBRUIK: [], ADRES_ONBEKEND: [], DOORGANGSADRES: [], BRIEFADRES_CLUSTER: [],
@@ -257,8 +258,12 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
       : undefined;
     if (current) sample.push(current);
     const pand = `${gemeente}10${String(Math.floor(i / 4) + 1).padStart(10, '0')}`;
+    // RD x/y on a square grid 30 m apart from Woerden's west side (at national scale it reaches
+    // about 95 km east and north, inside the RD bounds). No lon/lat, unlike NLExtract: the load
+    // computes them from RD. From i alone, so the random sequence, and what is planted, stay as they were.
+    const [x, y] = [119_000 + (i % side) * 30, 452_000 + Math.floor(i / side) * 30];
     await bag.push(
-      [vbo.straat, vbo.huisnummer, vbo.huisletter, '', vbo.postcode, woonplaats, woonplaats, 'Utrecht', vbo.numId, vbo.doel, vbo.oppervlakte, vbo.status, vbo.id, 'VBO', 'f', pand, 'Pand in gebruik', between(random, 1900, 2020), '', '', '', '', ''].join(';'),
+      [vbo.straat, vbo.huisnummer, vbo.huisletter, '', vbo.postcode, woonplaats, woonplaats, 'Utrecht', vbo.numId, vbo.doel, vbo.oppervlakte, vbo.status, vbo.id, 'VBO', 'f', pand, 'Pand in gebruik', between(random, 1900, 2020), x, y, '', '', ''].join(';'),
     );
     if (B.overbewoning.has(i)) {
       for (let p = between(random, 12, 16); p > 0; p--) await writePerson(vbo);

@@ -63,6 +63,9 @@ function expectDoesburg(records: SourceRecord[]): void {
     gebruiksdoelen: 'woonfunctie',
     status: 'Verbouwing verblijfsobject',
     pand_ids: '0221100000312938',
+    // The gml:Point "206335.699 447529.842 0.0": x and y as given, the height left.
+    rd_x: '206335.699',
+    rd_y: '447529.842',
   });
   expect(withHistory[0]!.location).toBe(`${VBO_FILE} regel 152`);
   expect(withHistory[0]!.line).toBe(152);
@@ -116,6 +119,51 @@ describe('readBagXml', () => {
     const sta = records.find((r) => r.fields.verblijfsobject_id === '0221030000330174' && r.kind === 'vbo');
     expect(sta?.fields).toMatchObject({ object_type: 'STA', status: 'Plaats aangewezen', oppervlakte: undefined });
     expect(records.filter((r) => r.kind === 'vbo' && r.fields.object_type === 'LIG')).toHaveLength(2);
+  });
+
+  it('gives a ligplaats or standplaats the centroid of its outline as its point', async () => {
+    const records = await readAll(FIXTURE);
+    const point = (id: string) => records.find((r) => r.kind === 'vbo' && r.fields.verblijfsobject_id === id)?.fields;
+    // A parallelogram: its centroid is the mean of its four corners.
+    expect(point('0221020000330152')).toMatchObject({ rd_x: '207439.694', rd_y: '446264.643' });
+    // A pentagon whose posList the extract wraps onto a second line.
+    expect(point('0221030000330172')).toMatchObject({ rd_x: '206272.843', rd_y: '447164.298' });
+  });
+
+  it('reads polygons with holes, 3D coordinates, several parts or gml:pos rings, and says why a geometry gives no point', async () => {
+    const poly = (exterior: string, attrs = 'srsDimension="2"', interior = '') =>
+      `<gml:Polygon ${attrs}><gml:exterior><gml:LinearRing><gml:posList>${exterior}</gml:posList></gml:LinearRing></gml:exterior>${interior}</gml:Polygon>`;
+    const object = (type: string, id: string, geometry: string) =>
+      `<Objecten:${type}><Objecten:identificatie>${id}</Objecten:identificatie><Objecten:status>Plaats aangewezen</Objecten:status>` +
+      `<Objecten:geometrie>${geometry}</Objecten:geometrie></Objecten:${type}>`;
+    const square = '100000 400000 100010 400000 100010 400010 100000 400010 100000 400000';
+    const file = join(tmp, 'geometries.xml');
+    await writeFile(
+      file,
+      '<?xml version="1.0"?>\n<sl-bag-extract:bagStand xmlns:sl-bag-extract="x" xmlns:Objecten="y" xmlns:gml="z">\n' +
+        // A hole does not move the point: the largest ring, the outline, decides.
+        object('Ligplaats', '0221020000000001', poly(square, 'srsDimension="2"', '<gml:interior><gml:LinearRing><gml:posList>100001 400001 100003 400001 100003 400003 100001 400001</gml:posList></gml:LinearRing></gml:interior>')) + '\n' +
+        // x y z triples, the dimension told by count as well as srsDimension.
+        object('Standplaats', '0221030000000002', poly('100000 400000 0 100010 400000 0 100010 400010 0 100000 400010 0 100000 400000 0', 'srsDimension="3"').replace('<gml:posList>', '<gml:posList count="5">')) + '\n' +
+        // A multivlak: the point is that of its largest part.
+        object('Ligplaats', '0221020000000003', `<gml:MultiSurface><gml:surfaceMember>${poly('100000 400000 100002 400000 100002 400002 100000 400000')}</gml:surfaceMember><gml:surfaceMember>${poly(square.replace(/100/g, '120'))}</gml:surfaceMember></gml:MultiSurface>`) + '\n' +
+        // A ring written as separate gml:pos elements.
+        object('Ligplaats', '0221020000000004', `<gml:Polygon><gml:exterior><gml:LinearRing>${square.match(/\d+ \d+/g)!.map((p) => `<gml:pos>${p}</gml:pos>`).join('')}</gml:LinearRing></gml:exterior></gml:Polygon>`) + '\n' +
+        object('Ligplaats', '0221020000000005', poly('100000 400000 100010')) + '\n' +
+        object('Standplaats', '0221030000000006', poly(square, 'srsName="urn:ogc:def:crs:EPSG::4258" srsDimension="2"')) + '\n' +
+        '</sl-bag-extract:bagStand>\n',
+    );
+    const fields = (await readAll(file)).map((r) => r.fields);
+    expect(fields.map(({ rd_x, rd_y, punt_fout }) => ({ rd_x, rd_y, punt_fout }))).toEqual([
+      { rd_x: '100005.000', rd_y: '400005.000', punt_fout: undefined },
+      { rd_x: '100005.000', rd_y: '400005.000', punt_fout: undefined },
+      { rd_x: '120005.000', rd_y: '400005.000', punt_fout: undefined },
+      { rd_x: '100005.000', rd_y: '400005.000', punt_fout: undefined },
+      { rd_x: undefined, rd_y: undefined, punt_fout: 'gml:posList is geen ring van punten met 2 of 3 coördinaten' },
+      { rd_x: undefined, rd_y: undefined, punt_fout: 'geometrie is niet in RD (EPSG:28992)' },
+    ]);
+    // The geometry's text never reaches the object's other fields.
+    expect(fields[0]).toEqual({ verblijfsobject_id: '0221020000000001', object_type: 'LIG', status: 'Plaats aangewezen', rd_x: '100005.000', rd_y: '400005.000' });
   });
 
   it('can stop early without leaving the zip open', async () => {

@@ -189,7 +189,9 @@ describe('ingest of a large CSV file on worker threads', () => {
     for (let i = 1; i <= 3000; i++) {
       const id = String(i).padStart(10, '0');
       const oppervlakte = i % 701 === 3 ? '-5' : '80';
-      lines.push(['Straat', String(i), '', '', '1234AB', 'Woerden', 'Woerden', 'Utrecht', `063220${id}`, 'woonfunctie', oppervlakte, 'Verblijfsobject in gebruik', `063201${id}`, 'VBO', 'f', `063210${id}`, 'Pand in gebruik', '1990', '0', '0', '0', '0', ''].join(';'));
+      // RD points, some impossible (dropped with a note) and some with lon/lat swapped (recomputed).
+      const point = i % 97 === 5 ? ['999999', '452000', '', ''] : i % 89 === 7 ? [String(120_000 + i), '452000', '52.08', '4.88'] : [String(120_000 + i), '452000', '', ''];
+      lines.push(['Straat', String(i), '', '', '1234AB', 'Woerden', 'Woerden', 'Utrecht', `063220${id}`, 'woonfunctie', oppervlakte, 'Verblijfsobject in gebruik', `063201${id}`, 'VBO', 'f', `063210${id}`, 'Pand in gebruik', '1990', ...point, ''].join(';'));
     }
     const path = join(serial.dir, 'bag-parts.csv');
     await writeFile(path, lines.join('\n') + '\n');
@@ -199,6 +201,10 @@ describe('ingest of a large CSV file on worker threads', () => {
     expect([a.parts, b.parts]).toEqual([1, 3]);
     expect({ read: b.rowsRead, staged: b.rowsStaged, rejected: b.rowsRejected }).toEqual({ read: a.rowsRead, staged: a.rowsStaged, rejected: a.rowsRejected });
     expect(a.rowsRejected).toBeGreaterThan(0);
+    // Dropped coordinates are counted across the parts, each reason with the first line it happened on.
+    const byReason = (r: IngestResult) => [...r.dropped].sort((x, y) => x.reason.localeCompare(y.reason));
+    expect(byReason(a).map((d) => [d.column, d.count, d.firstLocation])).toEqual([['lat', 34, 'regel 8'], ['rd_x', 31, 'regel 6']]);
+    expect(byReason(b)).toEqual(byReason(a));
     // Every staged row of every table, without the load id, as one digest per table.
     const digest = async (ctx: TestContext, table: string, loadId: number) =>
       (await ctx.db.query(`SELECT count(*)::int AS n, md5(string_agg(j, ',' ORDER BY j)) AS digest FROM (SELECT (to_jsonb(s) - 'load_id')::text AS j FROM ${table} s WHERE load_id = $1) x`, [loadId])).rows[0];

@@ -1,9 +1,10 @@
 import { csvSplitting, readCsv } from '../csv.ts';
 import { must, oneOf, opt, optional, req } from '../fields.ts';
-import { RowError, validation, type SourceDefinition, type SourceFormat, type StagedRow } from '../source.ts';
+import { RowError, validation, type Note, type SourceDefinition, type SourceFormat, type StagedRow } from '../source.ts';
 import type { SourceRecord } from '../types.ts';
 import { checkBagId, checkHuisletter, checkInt, checkToevoeging, normalisePostcode } from '../validate.ts';
 import { NLEXTRACT_COLUMNS } from './nlextract-csv.ts';
+import { bagPoint } from './point.ts';
 import { readBagXml } from './xml-reader.ts';
 
 export const GEBRUIKSDOELEN = [
@@ -38,7 +39,7 @@ const kadasterXml: SourceFormat = {
   read: (path, { displayName }) => readBagXml(path, { displayName }),
 };
 
-function vboRow(record: SourceRecord): StagedRow {
+function vboRow(record: SourceRecord, note: Note): StagedRow {
   const type = must(objectType(opt(record, 'object_type') ?? 'VBO'), 'object_type') as keyof typeof BAG_TYPE_FOR;
   const id = must(checkBagId(req(record, 'verblijfsobject_id'), BAG_TYPE_FOR[type]), 'verblijfsobject_id');
   const oppervlakte = optional(record, 'oppervlakte', (s) => checkInt(s, 1, 999_999, 'oppervlakte'));
@@ -53,7 +54,7 @@ function vboRow(record: SourceRecord): StagedRow {
     .map((p) => must(checkBagId(p, 'pand'), 'pand_ids'));
   return {
     table: 'staging.bag_vbo',
-    values: [id, type, oppervlakte, pgArray(doelen), optional(record, 'status', statusCheck), pgArray(panden)],
+    values: [id, type, oppervlakte, pgArray(doelen), optional(record, 'status', statusCheck), pgArray(panden), ...bagPoint(record, note)],
   };
 }
 
@@ -95,23 +96,23 @@ export const bag: SourceDefinition = {
   name: 'bag',
   formats: [nlextract, kadasterXml],
   tables: {
-    'staging.bag_vbo': ['verblijfsobject_id', 'object_type', 'oppervlakte', 'gebruiksdoelen', 'status', 'pand_ids'],
+    'staging.bag_vbo': ['verblijfsobject_id', 'object_type', 'oppervlakte', 'gebruiksdoelen', 'status', 'pand_ids', 'rd_x', 'rd_y', 'lat', 'lon'],
     'staging.bag_num': ['nummeraanduiding_id', 'postcode', 'huisnummer', 'huisletter', 'huisnummertoevoeging', 'openbareruimte', 'woonplaats', 'status'],
     'staging.bag_vbo_num': ['verblijfsobject_id', 'nummeraanduiding_id', 'is_nevenadres'],
   },
   maskedFields: [],
   validate(record) {
-    return validation(() => {
+    return validation((note) => {
       switch (record.kind) {
         case 'vbo':
-          return [vboRow(record)];
+          return [vboRow(record, note)];
         case 'num':
           return [numRow(record)];
         case 'vbo_num':
           return [linkRow(record)];
         default:
           // An NLExtract row carries object, address and their link at once.
-          return [vboRow(record), numRow(record, false), linkRow(record)];
+          return [vboRow(record, note), numRow(record, false), linkRow(record)];
       }
     });
   },

@@ -16,4 +16,8 @@ export const NLEXTRACT_COLUMNS: ColumnSpec = {
   huisnummertoevoeging: {},
   openbareruimte: { aliases: ['straatnaam', 'openbareruimtenaam'] },
   woonplaats: { aliases: ['woonplaatsnaam'] },
+  rd_x: { aliases: ['x', 'x_coordinaat'] },
+  rd_y: { aliases: ['y', 'y_coordinaat'] },
+  lon: { aliases: ['lng', 'longitude', 'lengtegraad'] },
+  lat: { aliases: ['latitude', 'breedtegraad'] },
 };

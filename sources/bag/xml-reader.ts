@@ -5,6 +5,7 @@
  *
  * Parsed with a streaming SAX parser because national VBO files are gigabytes. Element names are
  * matched without their prefix: the prefixes are a convention of the extract, not a contract.
+ * Of the geometry one point is kept (see geometry.ts), as `rd_x` and `rd_y`.
  */
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { basename, join } from 'node:path';
 import { SaxesParser } from 'saxes';
 import { FileRejectedError } from '../types.ts';
 import type { ReaderOptions, SourceRecord } from '../types.ts';
+import { gmlPoint, type GmlCoordinates } from './geometry.ts';
 import { zipEntries } from './zip-entries.ts';
 import type { EntryChoice, ZipEntryStream } from './zip-entries.ts';
 
@@ -72,6 +74,24 @@ interface OpenObject {
   line: number;
   depth: number;
   values: Map<string, string[]>;
+  geometry?: OpenGeometry;
+}
+
+/** The object's `geometrie` element while it is read. */
+interface OpenGeometry {
+  open: boolean;
+  depth: number;
+  /** srsDimension last declared inside it; GML's default is 2. */
+  dim: number;
+  /** `count` of the posList being read. */
+  count?: number;
+  /** A LinearRing written as separate gml:pos elements, gathered until it closes. */
+  ringText: string;
+  /** The first gml:pos outside a ring: a verblijfsobject's point. */
+  pos?: string;
+  rings: GmlCoordinates[];
+  /** Set when the geometry is not in RD New: it is then left out. */
+  foreignCrs?: boolean;
 }
 
 async function* readObjects(entry: ZipEntryStream, displayName: string): AsyncGenerator<SourceRecord> {
@@ -100,6 +120,10 @@ async function* readObjects(entry: ZipEntryStream, displayName: string): AsyncGe
     text = '';
     const type = OBJECT_TYPES[local];
     if (!object && type) object = { type, line: tagLine, depth: stack.length, values: new Map() };
+    else if (object?.geometry?.open) openGeometryTag(object.geometry, local, tag.attributes);
+    else if (object && !object.geometry && local === 'geometrie' && stack.length === object.depth + 1) {
+      object.geometry = { open: true, depth: stack.length, dim: 2, ringText: '', rings: [] };
+    }
   });
   parser.on('text', (t) => {
     if (object) text += t;
@@ -113,6 +137,12 @@ async function* readObjects(entry: ZipEntryStream, displayName: string): AsyncGe
     if (stack.length + 1 === object.depth) {
       ready.push(...toRecords(object, name));
       object = undefined;
+      return;
+    }
+    if (object.geometry?.open) {
+      if (stack.length + 1 === object.geometry.depth) object.geometry.open = false;
+      else closeGeometryTag(object.geometry, local, stack, text);
+      text = '';
       return;
     }
     const value = text.trim();
@@ -137,6 +167,40 @@ async function* readObjects(entry: ZipEntryStream, displayName: string): AsyncGe
   } finally {
     stream.destroy();
   }
+}
+
+function openGeometryTag(geometry: OpenGeometry, local: string, attributes: Record<string, unknown>): void {
+  const dim = attributes.srsDimension;
+  if (typeof dim === 'string') geometry.dim = Number(dim);
+  const srs = attributes.srsName;
+  // BAG 2.0 geometry is RD New by definition (7415 is RD New with NAP heights: the same x and y);
+  // anything else would land the point elsewhere.
+  if (typeof srs === 'string' && !/[:/](28992|7415)$/.test(srs)) geometry.foreignCrs = true;
+  if (local === 'posList') {
+    const count = attributes.count;
+    geometry.count = typeof count === 'string' ? Number(count) : undefined;
+  }
+}
+
+/** `stack` is without the closing element: its length is that element's depth minus one. */
+function closeGeometryTag(geometry: OpenGeometry, local: string, stack: string[], text: string): void {
+  if (local === 'posList') geometry.rings.push({ text, dim: geometry.dim, count: geometry.count });
+  else if (local === 'pos' && stack[stack.length - 1] === 'LinearRing') geometry.ringText += ` ${text}`;
+  else if (local === 'pos') geometry.pos ??= text;
+  else if (local === 'LinearRing' && geometry.ringText) {
+    geometry.rings.push({ text: geometry.ringText, dim: geometry.dim });
+    geometry.ringText = '';
+  }
+}
+
+/** The point as fields for the validator: RD x and y, or why the geometry gave none. */
+function pointFields(geometry: OpenGeometry | undefined): SourceRecord['fields'] {
+  if (!geometry) return {};
+  // Reasons are a fixed set: they are counted per text, so a value in one would make a warning per row.
+  if (geometry.foreignCrs) return { punt_fout: 'geometrie is niet in RD (EPSG:28992)' };
+  const point = gmlPoint(geometry.pos, geometry.rings);
+  if (!point) return {};
+  return point.ok ? { rd_x: point.x, rd_y: point.y } : { punt_fout: point.reason };
 }
 
 function toRecords(object: OpenObject, file: string): SourceRecord[] {
@@ -183,6 +247,7 @@ function toRecords(object: OpenObject, file: string): SourceRecord[] {
         gebruiksdoelen: all('gebruiksdoel'),
         status: first('status'),
         pand_ids: all('maaktDeelUitVan/PandRef'),
+        ...pointFields(object.geometry),
       },
     },
     ...(v.get('heeftAlsHoofdadres/NummeraanduidingRef') ?? []).map((n) => link(n, 'f')),

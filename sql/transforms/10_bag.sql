@@ -11,9 +11,10 @@ WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'bag')
 ORDER BY nummeraanduiding_id COLLATE "C", is_nevenadres, line DESC;
 
 -- The hoofdadres is set in the insert: an UPDATE afterwards would write every row twice.
-INSERT INTO model.verblijfsobject (verblijfsobject_id, object_type, oppervlakte, gebruiksdoelen, status, pand_ids, hoofdadres_id)
+INSERT INTO model.verblijfsobject (verblijfsobject_id, object_type, oppervlakte, gebruiksdoelen, status, pand_ids, hoofdadres_id,
+  rd_x, rd_y, lat, lon)
 SELECT DISTINCT ON (s.verblijfsobject_id COLLATE "C") s.verblijfsobject_id, s.object_type, s.oppervlakte, s.gebruiksdoelen, s.status, s.pand_ids,
-  h.nummeraanduiding_id
+  h.nummeraanduiding_id, s.rd_x, s.rd_y, s.lat, s.lon
 FROM staging.bag_vbo s
 LEFT JOIN (SELECT DISTINCT ON (verblijfsobject_id COLLATE "C") verblijfsobject_id, nummeraanduiding_id
            FROM bag_links WHERE NOT is_nevenadres

@@ -12,6 +12,8 @@ export interface TestVbo {
   doelen?: string;
   status?: string;
   objectType?: 'VBO' | 'LIG' | 'STA';
+  /** NLExtract's x;y;lon;lat as written; empty when absent. */
+  point?: [x: string, y: string, lon: string, lat: string];
 }
 
 /** An earlier address of a person: a BRP history row (historie_index 1, 2, .. newest first). */
@@ -60,7 +62,7 @@ export async function writeFileIn(path: string, content: string | Buffer): Promi
 export function bagCsv(vbos: TestVbo[]): string {
   const header = 'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
   const rows = vbos.map((v) =>
-    ['Teststraat', v.huisnummer, v.huisletter ?? '', '', v.postcode, 'Testdorp', 'Testgemeente', 'Utrecht', numId(bagSerial(v)), v.doelen ?? 'woonfunctie', v.objectType && v.objectType !== 'VBO' ? '' : v.oppervlakte, v.status ?? 'Verblijfsobject in gebruik', v.id, v.objectType ?? 'VBO', 'f', '0999100000000001', 'Pand in gebruik', '1990', '', '', '', '', ''].join(';'),
+    ['Teststraat', v.huisnummer, v.huisletter ?? '', '', v.postcode, 'Testdorp', 'Testgemeente', 'Utrecht', numId(bagSerial(v)), v.doelen ?? 'woonfunctie', v.objectType && v.objectType !== 'VBO' ? '' : v.oppervlakte, v.status ?? 'Verblijfsobject in gebruik', v.id, v.objectType ?? 'VBO', 'f', '0999100000000001', 'Pand in gebruik', '1990', ...(v.point ?? ['', '', '', '']), ''].join(';'),
   );
   return [header, ...rows].join('\n') + '\n';
 }
