@@ -70,7 +70,7 @@ const COMMANDS: Record<string, Command> = {
         import('../pipelines/pull/index.ts'), import('../pipelines/pull/report.ts'), import('../pipelines/run-lock.ts'),
       ]);
       const sources = source ? [source as SourceName] : SOURCES;
-      if (!pullConfigured(ctx.config, sources)) throw new Error(`geen locatie ingesteld voor ${source ? `PULL_${source.toUpperCase()}` : 'PULL_BAG, PULL_BRP, PULL_PERMITS of PULL_DAMOCLES'}`);
+      if (!pullConfigured(ctx.config, sources)) throw new Error(`geen locatie ingesteld voor ${source ? `PULL_${source.toUpperCase()}` : SOURCES.map((s) => `PULL_${s.toUpperCase()}`).join(', ')}`);
       const summary = await withRunLock(ctx.db, ctx.log, () => pullSources(ctx, { sources }));
       print(formatPull(summary).join('\n'));
       for (const w of summary.warnings) print(`  Waarschuwing: ${w}`);
