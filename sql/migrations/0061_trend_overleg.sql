@@ -64,8 +64,8 @@ $$;
 -- date they were received. change_* compare with the newest nulmeting, rule by rule.
 CREATE VIEW signals.trend AS
 WITH per_run AS (
-  SELECT date_trunc('month', r.peildatum)::date AS month, r.peildatum, r.run_id, c.*
-  FROM pakhuis.trend_runs r JOIN pakhuis.trend_rule_counts c USING (run_id)
+  SELECT date_trunc('month', r.peildatum)::date AS month, r.peildatum, c.*
+  FROM pakhuis.trend_runs r JOIN pakhuis.trend_rule_counts c ON c.run_id = r.run_id
 ),
 per_month AS (
   SELECT month, rule_code,
