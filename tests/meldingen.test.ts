@@ -26,7 +26,7 @@ const rows: MeldingRow[] = [
   { id: 'M-2', daysAgo: 10, kanaal: 'Meld Misdaad Anoniem', ref: 'Politie, melder J. Dekker', categorie: 'witwassen', postcode: crowded.postcode, huisnummer: crowded.huisnummer },
   { id: 'M-3', daysAgo: 400, kanaal: 'partner', ref: 'Politie basisteam', categorie: 'huisvesting', vbo: crowdedToo.id },
   { id: 'M-4', daysAgo: 5, kanaal: 'bewoner', categorie: 'overig', vbo: quiet.id, tekst: 'Café, ëën zin in Windows-1252.' },
-  { id: 'M-5', daysAgo: 60, kanaal: 'inwoner', postcode: '9100AB', huisnummer: 999 },
+  { id: 'M-5', daysAgo: 60, kanaal: 'inwoner', categorie: '', postcode: '9100AB', huisnummer: 999 },
   { id: 'M-6', daysAgo: 3, kanaal: 'fax', vbo: quiet.id },
   { id: 'M-7', daysAgo: 0, datum: '31-02-2026', kanaal: 'intern', vbo: quiet.id },
   { id: 'M-8', daysAgo: 29, kanaal: 'intern', ref: 'KCC', vbo: quiet.id, tekst: FORMULA },
