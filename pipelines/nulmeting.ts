@@ -54,12 +54,12 @@ export async function freezeBaseline(db: Database, options: { date: string; repl
          SELECT run_id, peildatum FROM pakhuis.trend_runs WHERE peildatum >= $2::date AND peildatum <= $3::date
        )
        INSERT INTO pakhuis.baseline_counts (set_id, rule_code, new_signals, resolved_signals, open_signals, judged_vals_positief, judged_afgehandeld, meldingen_received)
-       SELECT $1, c.rule_code, sum(c.new_signals), sum(c.resolved_signals), (array_agg(c.open_signals ORDER BY r.peildatum DESC, r.run_id DESC))[1],
+       SELECT $1::bigint, c.rule_code, sum(c.new_signals), sum(c.resolved_signals), (array_agg(c.open_signals ORDER BY r.peildatum DESC, r.run_id DESC))[1],
          sum(c.judged_vals_positief), sum(c.judged_afgehandeld), NULL
        FROM runs r JOIN pakhuis.trend_rule_counts c ON c.run_id = r.run_id
        GROUP BY c.rule_code
        UNION ALL
-       SELECT $1, 'MELDPUNT', NULL, NULL, NULL, NULL, NULL,
+       SELECT $1::bigint, 'MELDPUNT', NULL, NULL, NULL, NULL, NULL,
          (SELECT count(*) FROM pakhuis.melding_ledger WHERE datum_ontvangen >= $2::date AND datum_ontvangen <= $3::date)`,
       [setId, month, options.date],
     );
