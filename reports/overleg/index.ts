@@ -4,7 +4,7 @@ import { aantal } from '../../lib/dutch.ts';
 import type { PipelineContext } from '../../pipelines/context.ts';
 import { checkedRecipients } from '../mailer.ts';
 import { deliverPending, enqueue, trendWithChart, type DeliveryOutcome } from '../outbox.ts';
-import { chartSize, MONTH_NAMES } from '../trend-chart.ts';
+import { chartSize } from '../trend-chart.ts';
 import { overlegHtml } from './html.ts';
 import { dmy, layout } from './layout.ts';
 import { assertNoPseudonyms, OverlegError, overlegPeriod, overlegSections, type OverlegFilter, type Period } from './sections.ts';
@@ -31,7 +31,9 @@ export interface OverlegResult {
   warnings: string[];
 }
 
-const monthName = (month: string) => `${MONTH_NAMES[Number(month.slice(5, 7)) - 1]!.replace('mrt', 'maart')} ${month.slice(0, 4)}`;
+const MONTHS = ['januari', 'februari', 'maart', 'april', 'mei', 'juni', 'juli', 'augustus', 'september', 'oktober', 'november', 'december'];
+const monthName = (month: string) => `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
+const dayAfter = (iso: string) => new Date(Date.parse(`${iso}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 /**
  * The overview for the monthly ondermijningsoverleg: what is new since the previous overleg, what
@@ -57,7 +59,7 @@ export async function makeOverleg(ctx: PipelineContext, options: OverlegOptions)
     const scope = options.gemeenten?.length ? `gemeente ${options.gemeenten.join(', ')}` : 'alle gemeenten samen';
     const title = `Ondermijningsoverleg ${monthName(options.month)}`;
     const lines = [
-      `Overzicht van ${dmy(period.until)} (${scope}), nieuw ${period.afterPrevious ? `sinds het vorige overleg van ${dmy(period.since)}` : `sinds ${dmy(period.since)}`}.`,
+      `Overzicht van ${dmy(period.until)} (${scope}), nieuw ${period.afterPrevious ? `sinds het vorige overleg van ${dmy(period.since)}` : `sinds ${dmy(dayAfter(period.since))}`}.`,
       'Zonder namen, BSN\'s of pseudoniemen: adressen, aantallen en uitleg. Signalen zijn aanwijzingen voor onderzoek, nooit besluiten.',
     ];
     const laid = layout(sections);
