@@ -17,6 +17,7 @@ import { createLogger } from '../lib/logger.ts';
 import { migrate } from '../lib/migrate.ts';
 import { Pseudonymizer } from '../lib/pseudonym.ts';
 import { runPipeline } from '../pipelines/run.ts';
+import { SOURCES } from '../sources/source.ts';
 import { freshDatabase, municipality, rawCopy } from './shared.ts';
 
 const { values } = parseArgs({
@@ -68,7 +69,7 @@ async function main() {
 
   // Hard links: the run archives (renames) its inbox files, the cached originals stay.
   const files: Record<string, string> = {};
-  for (const source of ['bag', 'brp', 'permits', 'damocles']) {
+  for (const source of SOURCES) {
     const dir = join(dataDir, source);
     if (!existsSync(dir)) continue;
     await mkdir(join(config.INBOX_DIR, source), { recursive: true });

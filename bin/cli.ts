@@ -71,7 +71,7 @@ const COMMANDS: Record<string, Command> = {
         import('../pipelines/pull/index.ts'), import('../pipelines/pull/report.ts'), import('../pipelines/run-lock.ts'),
       ]);
       const sources = source ? [source as SourceName] : SOURCES;
-      if (!pullConfigured(ctx.config, sources)) throw new Error(`geen locatie ingesteld voor ${source ? `PULL_${source.toUpperCase()}` : 'PULL_BAG, PULL_BRP, PULL_PERMITS of PULL_DAMOCLES'}`);
+      if (!pullConfigured(ctx.config, sources)) throw new Error(`geen locatie ingesteld voor ${source ? `PULL_${source.toUpperCase()}` : SOURCES.map((s) => `PULL_${s.toUpperCase()}`).join(', ')}`);
       const summary = await withRunLock(ctx.db, ctx.log, () => pullSources(ctx, { sources }));
       print(formatPull(summary).join('\n'));
       for (const w of summary.warnings) print(`  Waarschuwing: ${w}`);
@@ -83,12 +83,13 @@ const COMMANDS: Record<string, Command> = {
   },
   run: {
     summary: 'the nightly pipeline once: pull -> inbox -> staging -> model -> signals -> report',
-    usage: 'pakhuis run [--trigger NAME]',
-    options: { trigger: { type: 'string', default: 'cli' } },
+    usage: 'pakhuis run [--trigger NAME] [--today JJJJ-MM-DD]   (--today: count the run as made on that day, to replay a past month)',
+    options: { trigger: { type: 'string', default: 'cli' }, today: { type: 'string' } },
     async run({ values }) {
+      const today = values.today === undefined ? undefined : isoDate(String(values.today), '--today');
       return withContext({}, async (ctx) => {
       const [{ runPipeline }, { formatSummary }] = await Promise.all([import('../pipelines/run.ts'), import('../pipelines/summary.ts')]);
-      const summary = await runPipeline(ctx, { trigger: String(values.trigger) });
+      const summary = await runPipeline(ctx, { trigger: String(values.trigger), today });
       print(formatSummary(summary));
       if (summary.status === 'failed') throw new Error(`run ${summary.runId} failed in step ${summary.failedStep ?? '?'}: ${summary.error}`);
       return 0;
@@ -196,6 +197,55 @@ const COMMANDS: Record<string, Command> = {
       });
     },
   },
+  terugkoppeling: {
+    summary: 'record the feedback to the melder of a melding: ontvangen, in_behandeling or teruggekoppeld',
+    usage: 'pakhuis terugkoppeling <melding-id> <ontvangen|in_behandeling|teruggekoppeld> [--note TEXT] [--by NAME]',
+    options: { note: { type: 'string' }, by: { type: 'string' } },
+    async run({ positionals, values }) {
+      const [id, status] = positionals;
+      if (!id || !status || positionals.length > 2) throw new UsageError(this.usage);
+      // No migrations: a login that holds only the analyst role may not read them.
+      return withContext({ requireKey: false, migrate: false }, async (ctx) => {
+      const by = (values.by as string | undefined) ?? userInfo().username;
+      await ctx.db.query('SELECT signals.terugkoppeling($1, $2, $3, $4)', [id, status, (values.note as string | undefined) ?? null, by]);
+      print(`melding ${id}: ${status.replace('_', ' ')}`);
+      return 0;
+      });
+    },
+  },
+  overleg: {
+    summary: 'write the overview for the monthly ondermijningsoverleg (XLSX and printable HTML, no names), optionally e-mail it',
+    usage: 'pakhuis overleg --maand JJJJ-MM --out FILE [--mail] [--gemeente CODE ...]',
+    options: { maand: { type: 'string' }, out: { type: 'string' }, mail: { type: 'boolean', default: false }, gemeente: { type: 'string', multiple: true } },
+    async run({ values }) {
+      if (!values.maand || !values.out) throw new UsageError(this.usage);
+      const gemeenten = (values.gemeente as string[] | undefined) ?? [];
+      for (const code of gemeenten) if (!/^\d{4}$/.test(code)) throw new UsageError(`--gemeente ${code}: een gemeentecode is 4 cijfers`);
+      return withContext({ requireKey: false }, async (ctx) => {
+      const { makeOverleg, formatOverleg } = await import('../reports/overleg/index.ts');
+      const result = await makeOverleg(ctx, { month: String(values.maand), out: String(values.out), mail: Boolean(values.mail), gemeenten });
+      print(formatOverleg(result).join('\n'));
+      if (result.delivery?.failed) throw new Error(`het overzicht is geschreven, maar niet verzonden: ${result.delivery.errors[0]}`);
+      return 0;
+      });
+    },
+  },
+  nulmeting: {
+    summary: 'freeze the nulmeting (baseline) the trend is measured against: once, or again with --vervang',
+    usage: 'pakhuis nulmeting --datum JJJJ-MM-DD [--vervang] [--by NAME]',
+    options: { datum: { type: 'string' }, vervang: { type: 'boolean', default: false }, by: { type: 'string' } },
+    async run({ values }) {
+      if (!values.datum) throw new UsageError(this.usage);
+      const date = isoDate(String(values.datum), '--datum');
+      return withContext({ requireKey: false }, async (ctx) => {
+      const { freezeBaseline } = await import('../pipelines/nulmeting.ts');
+      const baseline = await freezeBaseline(ctx.db, { date, replace: Boolean(values.vervang), statedBy: (values.by as string | undefined) ?? userInfo().username });
+      print(`nulmeting vastgelegd op ${baseline.date} (maand ${baseline.month.slice(0, 7)}): ${aantal(baseline.rules, 'regel', 'regels')}, ${aantal(baseline.meldingen, 'melding', 'meldingen')} ontvangen`);
+      if (baseline.replaced) print(`  vervangt de nulmeting van ${baseline.replaced.date} (vastgelegd ${baseline.replaced.frozenAt.toISOString().slice(0, 10)} door ${baseline.replaced.by}); die blijft bewaard`);
+      return 0;
+      });
+    },
+  },
   reveal: {
     summary: 'show the names behind one signal (audited: who, when, why, which signal)',
     usage: 'pakhuis reveal <signal-id> --reason "why, at least 10 characters" [--by NAME]',
@@ -233,6 +283,13 @@ const COMMANDS: Record<string, Command> = {
 };
 
 class UsageError extends Error {}
+
+/** A real calendar day written JJJJ-MM-DD, or a usage error naming the option. */
+function isoDate(text: string, option: string): string {
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+  if (!valid) throw new UsageError(`${option} ${text}: geen bestaande datum in de vorm JJJJ-MM-DD`);
+  return text;
+}
 
 /** Opens the database for one command and closes it whatever happens. */
 async function withContext<T>(options: Parameters<typeof openContext>[0], fn: (ctx: Awaited<ReturnType<typeof openContext>>) => Promise<T>): Promise<T> {

@@ -10,6 +10,7 @@ import { BRP_COLUMNS } from '../sources/brp/readable-csv.ts';
 import { LO3_COLUMNS } from '../sources/brp/lo3-reader.ts';
 import { PERMIT_COLUMNS } from '../sources/permits/columns.ts';
 import { DAMOCLES_COLUMNS } from '../sources/damocles/columns.ts';
+import { MELDING_COLUMNS } from '../sources/meldingen/columns.ts';
 import { RULES } from '../rules/index.ts';
 import { resolveRule } from '../rules/rule.ts';
 
@@ -22,6 +23,7 @@ export function generatedSections(): Record<string, string> {
     ['BAG, NLExtract adres-full CSV (`inbox/bag/`)', NLEXTRACT_COLUMNS],
     ['Permits, XLSX or CSV (`inbox/permits/`)', PERMIT_COLUMNS],
     ['Damocles cases, XLSX or CSV (`inbox/damocles/`)', DAMOCLES_COLUMNS],
+    ['Meldpunt ondermijning, CSV or XLSX (`inbox/meldingen/`)', MELDING_COLUMNS],
   ] as const;
   const rules = RULES.map((r) => {
     const resolved = resolveRule(r);

@@ -36,7 +36,7 @@ const after = z
     ctx.addIssue({ code: 'custom', message: result.reason });
     return undefined;
   });
-const PULL_SOURCE_KEYS = ['PULL_BAG', 'PULL_BRP', 'PULL_PERMITS', 'PULL_DAMOCLES'] as const;
+const PULL_SOURCE_KEYS = ['PULL_BAG', 'PULL_BRP', 'PULL_PERMITS', 'PULL_DAMOCLES', 'PULL_MELDINGEN'] as const;
 
 /**
  * Every setting, in environment-variable spelling. An optional JSON file (PAKHUIS_CONFIG, default
@@ -69,6 +69,10 @@ const schema = z.object({
   FRESHNESS_BAG_DAYS: intFromEnv(35),
   FRESHNESS_PERMITS_DAYS: intFromEnv(8),
   FRESHNESS_DAMOCLES_DAYS: intFromEnv(8),
+  // The meldpunt exports weekly at least; a form tool can export every night.
+  FRESHNESS_MELDINGEN_DAYS: intFromEnv(8),
+  // Every melder gets feedback: a melding without it after this many days is listed and counted.
+  MELDING_TERUGKOPPELING_DAGEN: z.coerce.number().int().min(1).max(365).default(28),
   RETENTION_STAGING_DAYS: intFromEnv(30),
   RETENTION_ARCHIVE_DAYS: intFromEnv(90),
   RETENTION_RESOLVED_SIGNAL_MONTHS: intFromEnv(12),
@@ -80,15 +84,19 @@ const schema = z.object({
   REPORT_FROM: z.string().default('informatiepakhuis@localhost'),
   REPORT_RECIPIENTS: list,
   REPORT_RECIPIENT_ALLOWLIST: list,
+  // The monthly ondermijningsoverleg (politie, OM, RIEC): `pakhuis overleg --mail`, same allow-list.
+  OVERLEG_RECIPIENTS: list,
   // Where each source's exports are fetched from (pipelines/pull/); none set: nothing is pulled.
   PULL_BAG: locations,
   PULL_BRP: locations,
   PULL_PERMITS: locations,
   PULL_DAMOCLES: locations,
+  PULL_MELDINGEN: locations,
   PULL_BAG_AFTER: after,
   PULL_BRP_AFTER: after,
   PULL_PERMITS_AFTER: after,
   PULL_DAMOCLES_AFTER: after,
+  PULL_MELDINGEN_AFTER: after,
   PULL_SFTP_KEY_FILE: z.string().optional(),
   PULL_SFTP_KNOWN_HOSTS: z.string().optional(),
   PULL_CA_FILE: z.string().optional(),

@@ -16,6 +16,7 @@ export function maxAgeDays(config: Config, source: SourceName): number {
     bag: config.FRESHNESS_BAG_DAYS,
     permits: config.FRESHNESS_PERMITS_DAYS,
     damocles: config.FRESHNESS_DAMOCLES_DAYS,
+    meldingen: config.FRESHNESS_MELDINGEN_DAYS,
   }[source];
 }
 

@@ -3,8 +3,9 @@ import { failpoint } from '../lib/failpoint.ts';
 import { RULES } from '../rules/index.ts';
 import { resolveRule, type ResolvedRule } from '../rules/rule.ts';
 import { SOURCE_LABELS, type SourceName } from '../sources/source.ts';
-import { rebuildModel, type TransformResult } from '../transforms/model.ts';
+import { onDay, rebuildModel, type TransformResult } from '../transforms/model.ts';
 import type { PipelineContext } from './context.ts';
+import { recordRunCounts } from './trend.ts';
 
 export interface RuleOutcome {
   code: string;
@@ -35,11 +36,19 @@ export function resolvedRules(ctx: PipelineContext): ResolvedRule[] {
  * failure anywhere leaves it untouched.
  */
 /** Work that must commit with the new signals or not at all (tonight's report). */
-export type BeforeCommit = (tx: Session, evaluated: { rules: RuleOutcome[] }) => Promise<void>;
+export type BeforeCommit = (tx: Session, evaluated: { rules: RuleOutcome[]; peildatum: string }) => Promise<void>;
 
-export async function publish(ctx: PipelineContext, runId: number, beforeCommit?: BeforeCommit): Promise<PublishResult> {
+export interface PublishOptions {
+  /** The day the run counts as made on (ISO); default the database's current_date. */
+  peildatum?: string;
+}
+
+export async function publish(ctx: PipelineContext, runId: number, beforeCommit?: BeforeCommit, options: PublishOptions = {}): Promise<PublishResult> {
   const rules = resolvedRules(ctx);
   return ctx.db.transaction(async (tx) => {
+    const peildatum = options.peildatum ?? (await tx.query<{ d: string }>(`SELECT current_date::text AS d`)).rows[0]!.d;
+    // The views that count days (feedback owed) count from the run's day inside this transaction.
+    await tx.query(`SELECT set_config('pakhuis.vandaag', $1, true)`, [peildatum]);
     // Rebuilding the model sorts and hashes millions of rows: give this transaction the memory to
     // do it in RAM (PGlite keeps its defaults: its heap is the Node process's).
     // JIT compilation costs seconds per statement here and buys nothing for hash joins and sorts.
@@ -52,7 +61,7 @@ export async function publish(ctx: PipelineContext, runId: number, beforeCommit?
       FROM publish_loads p LEFT JOIN model.source_state s USING (source)`);
     const available = new Set(loads.map((l) => l.source));
     const changed = new Set(loads.filter((l) => l.current === null || l.current !== l.load_id).map((l) => l.source));
-    const transforms = await rebuildModel(tx, changed, available);
+    const transforms = await rebuildModel(tx, changed, available, peildatum);
     await failpoint('publish');
     await tx.query(
       `INSERT INTO model.source_state (source, load_id, run_id)
@@ -61,10 +70,11 @@ export async function publish(ctx: PipelineContext, runId: number, beforeCommit?
       [runId, [...changed]],
     );
     const matchRates = await measureMatchRates(tx);
-    const outcomes = await evaluateRules(tx, rules, runId, available);
+    const outcomes = await evaluateRules(tx, rules, runId, available, peildatum);
     const evaluated = rules.filter((r) => !outcomes.find((o) => o.code === r.definition.code)?.skipped);
     const signals = await mergeSignals(tx, evaluated, runId);
-    await beforeCommit?.(tx, { rules: outcomes });
+    await recordRunCounts(tx, { runId, peildatum, rules: rules.map((r) => r.definition.code), feedbackDays: ctx.config.MELDING_TERUGKOPPELING_DAGEN });
+    await beforeCommit?.(tx, { rules: outcomes, peildatum });
     return {
       published: Object.fromEntries(loads.map((l) => [l.source, Number(l.load_id)])),
       changed: [...changed],
@@ -80,7 +90,8 @@ async function measureMatchRates(tx: Session): Promise<PublishResult['matchRates
   const { rows } = await tx.query<{ source: string; method: string; n: number }>(`
     SELECT 'brp' AS source, match_method AS method, count(*)::int AS n FROM model.inschrijving WHERE geldig_tot IS NULL GROUP BY 2
     UNION ALL SELECT 'permits', match_method, count(*)::int FROM model.vergunning GROUP BY 2
-    UNION ALL SELECT 'damocles', match_method, count(*)::int FROM model.damocles_zaak GROUP BY 2`);
+    UNION ALL SELECT 'damocles', match_method, count(*)::int FROM model.damocles_zaak GROUP BY 2
+    UNION ALL SELECT 'meldingen', match_method, count(*)::int FROM model.melding GROUP BY 2`);
   const rates: PublishResult['matchRates'] = {};
   for (const r of rows) (rates[r.source] ??= {})[r.method] = { rows: r.n, share: 0 };
   for (const methods of Object.values(rates)) {
@@ -90,14 +101,16 @@ async function measureMatchRates(tx: Session): Promise<PublishResult['matchRates
   return rates;
 }
 
-async function evaluateRules(tx: Session, rules: ResolvedRule[], runId: number, available: ReadonlySet<SourceName>): Promise<RuleOutcome[]> {
+async function evaluateRules(tx: Session, rules: ResolvedRule[], runId: number, available: ReadonlySet<SourceName>, peildatum: string): Promise<RuleOutcome[]> {
   await tx.exec(`
     CREATE TEMP TABLE signal_candidates (
       rule_code text, subject_key text, verblijfsobject_id text, severity text, score numeric,
       evidence jsonb, explanation text, rule_version text
     ) ON COMMIT DROP;`);
   const outcomes: RuleOutcome[] = [];
-  for (const rule of rules) {
+  // A rule that reads the others' candidates comes after all of them.
+  const ordered = [...rules.filter((r) => !r.definition.readsCandidates), ...rules.filter((r) => r.definition.readsCandidates)];
+  for (const rule of ordered) {
     const { definition: d } = rule;
     await tx.query(
       `INSERT INTO pakhuis.rules (code, title, rationale, norm, severity, parameters, version, sql)
@@ -120,12 +133,13 @@ async function evaluateRules(tx: Session, rules: ResolvedRule[], runId: number, 
        SELECT $${n + 1}::text, c.subject_key, c.verblijfsobject_id, c.severity, c.score,
          c.evidence || jsonb_build_object('regel', $${n + 1}::text, 'regel_versie', $${n + 2}::text, 'parameters', $${n + 3}::jsonb, 'run', $${n + 4}::bigint),
          c.explanation, $${n + 2}::text
-       FROM (${rule.boundSql}) c`,
+       FROM (${onDay(rule.boundSql, peildatum)}) c`,
       [...rule.values, d.code, rule.version, JSON.stringify(rule.params), runId],
     );
     outcomes.push({ code: d.code, version: rule.version, produced: rowCount, ms: Math.round(performance.now() - started) });
   }
-  return outcomes;
+  // Reported in the register's order, as before.
+  return rules.map((r) => outcomes.find((o) => o.code === r.definition.code)!);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import type { PipelineContext } from './context.ts';
 
 export interface PurgeCounts {
@@ -10,7 +11,8 @@ export interface PurgeCounts {
   resolvedSignals: number;
 }
 
-const STAGING_TABLES = ['staging.brp', 'staging.bag_vbo', 'staging.bag_num', 'staging.bag_vbo_num', 'staging.permits', 'staging.damocles'];
+// Every source's staging tables: a new source's rows (the meldpunt's free text among them) age out like the rest.
+const STAGING_TABLES = Object.values(SOURCE_DEFINITIONS).flatMap((source) => Object.keys(source.tables));
 
 /**
  * Retention, run nightly after publishing. Staged rows of loads older than the limit go, except

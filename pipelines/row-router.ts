@@ -64,7 +64,7 @@ export class RowRouter {
 
   route(record: SourceRecord): void {
     this.rowsRead++;
-    const checked = shiftedRow(record) ?? unfitField(record) ?? this.source.validate(record, { pseudonymizer: this.pseudonymizer });
+    const checked = shiftedRow(record) ?? unfitField(record, this.source.maxLength) ?? this.source.validate(record, { pseudonymizer: this.pseudonymizer });
     if (!checked.ok) {
       this.rowsRejected++;
       this.#count(checked.column, checked.reason, 1);
@@ -171,12 +171,13 @@ function shiftedRow(record: SourceRecord): { ok: false; column: string; reason: 
 }
 
 /** Checks every source shares: no absurdly long field, and no NUL character (PostgreSQL text cannot hold one). */
-function unfitField(record: SourceRecord): { ok: false; column: string; reason: string } | undefined {
+function unfitField(record: SourceRecord, maxLength: SourceDefinition['maxLength']): { ok: false; column: string; reason: string } | undefined {
   for (const key in record.fields) {
     const value = record.fields[key];
     if (value === undefined) continue;
-    if (value.length > MAX_FIELD_LENGTH) {
-      return { ok: false, column: key, reason: `veld is ${value.length} tekens lang; het maximum is ${MAX_FIELD_LENGTH}` };
+    const max = maxLength?.[key] ?? MAX_FIELD_LENGTH;
+    if (value.length > max) {
+      return { ok: false, column: key, reason: `veld is ${value.length} tekens lang; het maximum is ${max}` };
     }
     if (value.indexOf('\u0000') !== -1) return { ok: false, column: key, reason: 'veld bevat een NUL-teken (binaire inhoud)' };
   }

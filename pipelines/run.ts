@@ -36,6 +36,12 @@ export interface RunSummary {
 
 export interface RunOptions {
   trigger: string;
+  /**
+   * The day the run counts as made on (ISO date), instead of today: the rules judge dates against
+   * it, the trend counts the run in its month, and feedback owed is counted from it. For replaying
+   * past months and for tests; a nightly run leaves it out.
+   */
+  today?: string;
 }
 
 /**
@@ -56,7 +62,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
   const runId = Number(rows[0]!.id);
   const summary: RunSummary = { runId, status: 'succeeded', files: [], waiting: [], signalsPerRule: {}, warnings: [], ms: 0 };
   const log2 = log.child({ runId });
-  log2.info({ trigger: options.trigger }, 'run started');
+  log2.info({ trigger: options.trigger, today: options.today }, 'run started');
 
   const step = async <T>(name: string, fn: () => Promise<T>, counts?: (result: T) => { in?: number; out?: number; rejected?: number; details?: unknown }): Promise<T> => {
     const stepStarted = new Date();
@@ -123,13 +129,13 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     // The report is made inside the publishing transaction: signals and report commit together.
     let report: CreatedReport | undefined;
     try {
-      summary.publish = await step('publish', () => publish(ctx, runId, async (tx, { rules }) => {
+      summary.publish = await step('publish', () => publish(ctx, runId, async (tx, { rules, peildatum }) => {
         const skipped = rules.filter((r) => r.skipped).map((r) => `${r.code} (${r.skipped})`);
         if (skipped.length > 0) summary.warnings.push(`niet uitgevoerd, hun signalen blijven zoals ze waren: ${skipped.join(', ')}`);
         const keys = await keyVersionWarning(tx);
         if (keys) summary.warnings.push(keys);
-        report = await createNightlyReport(ctx, { runId, warnings: summary.warnings, rejected }, tx);
-      }), (p) => ({
+        report = await createNightlyReport(ctx, { runId, warnings: summary.warnings, rejected, peildatum }, tx);
+      }, { peildatum: options.today }), (p) => ({
         out: p.signals.open,
         details: { changed: p.changed, transforms: p.transforms, rules: p.rules, signals: p.signals, matchRates: p.matchRates },
       }));

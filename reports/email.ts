@@ -1,5 +1,7 @@
 import type { ReportRow } from './anomaly-report.ts';
 import { aantal } from '../lib/dutch.ts';
+import { trendTableHtml, trendTableText } from './trend-chart.ts';
+import type { TrendData } from './trend-data.ts';
 
 export interface ReportFacts {
   runId: number;
@@ -9,6 +11,11 @@ export interface ReportFacts {
   openPerRule: Record<string, number>;
   rejected: { file: string; rows: number; reasons: string[] }[];
   warnings: string[];
+  /** Meldingen whose melder has had no feedback after the term; absent while no meldpunt export is published. */
+  feedbackOwed?: { count: number; days: number };
+  /** The last twelve months per rule, shown as a table, and as a picture when `chartCid` names one. */
+  trend?: TrendData;
+  chartCid?: string;
 }
 
 export interface ComposedReport {
@@ -48,6 +55,12 @@ export function composeReport(facts: ReportFacts): ComposedReport {
     'Signalen per regel (nieuw of verergerd / al eerder gemeld en nog open):',
     ...ruleLines.map((r) => `- ${r.rule}: ${r.fresh} nieuw / ${r.older} eerder`),
   );
+  if (facts.feedbackOwed) {
+    text.push('', `Meldingen zonder terugkoppeling aan de melder na ${facts.feedbackOwed.days} dagen: ${facts.feedbackOwed.count} (zie signals.terugkoppeling_achterstallig).`);
+  }
+  if (facts.trend) {
+    text.push('', 'Open signalen per regel aan het eind van de maand, en ontvangen meldingen (laatste 12 maanden):', ...trendTableText(facts.trend));
+  }
   if (facts.rejected.length) {
     text.push('', 'Afgekeurde rijen in de invoer:', ...facts.rejected.map((r) => `- ${r.file}: ${aantal(r.rows, 'rij', 'rijen')} (${r.reasons.join('; ')})`));
   }
@@ -60,6 +73,12 @@ export function composeReport(facts: ReportFacts): ComposedReport {
     '<table border="1" cellpadding="4" cellspacing="0"><tr><th>Regel</th><th>Nieuw of verergerd</th><th>Eerder gemeld, nog open</th></tr>',
     ...ruleLines.map((r) => `<tr><td>${esc(r.rule)}</td><td>${r.fresh}</td><td>${r.older}</td></tr>`),
     '</table>',
+    facts.feedbackOwed
+      ? `<p>Meldingen zonder terugkoppeling aan de melder na ${facts.feedbackOwed.days} dagen: <strong>${facts.feedbackOwed.count}</strong>.</p>`
+      : '',
+    facts.trend ? '<h3>Ontwikkeling over de laatste 12 maanden</h3>' : '',
+    facts.chartCid ? `<p><img src="cid:${esc(facts.chartCid)}" alt="Grafiek: open signalen per regel en ontvangen meldingen per maand (de cijfers staan in de tabel eronder)" width="960"></p>` : '',
+    facts.trend ? trendTableHtml(facts.trend) : '',
     facts.rejected.length
       ? `<p>Afgekeurde rijen in de invoer:</p><ul>${facts.rejected.map((r) => `<li>${esc(r.file)}: ${aantal(r.rows, 'rij', 'rijen')} (${esc(r.reasons.join('; '))})</li>`).join('')}</ul>`
       : '',

@@ -2,12 +2,20 @@ import nodemailer from 'nodemailer';
 import type { Config } from '../lib/config.ts';
 import { ConfigError } from '../lib/errors.ts';
 
+export interface MailAttachment {
+  filename: string;
+  content: string | Buffer;
+  contentType: string;
+  /** Set for a picture the HTML body shows inline (`<img src="cid:…">`). */
+  cid?: string;
+}
+
 export interface Mail {
   to: string[];
   subject: string;
   text: string;
   html: string;
-  attachment: { filename: string; content: string };
+  attachments: MailAttachment[];
 }
 
 export interface Mailer {
@@ -21,16 +29,20 @@ export function mailConfigured(config: Config): boolean {
   return Boolean(config.SMTP_HOST && config.REPORT_RECIPIENTS.length > 0);
 }
 
-/** Recipients outside the allow-list are a configuration error, never a silent send. */
-export function checkedRecipients(config: Config): string[] {
+/**
+ * Recipients outside the allow-list are a configuration error, never a silent send. The nightly
+ * report goes to REPORT_RECIPIENTS, the overleg overview to OVERLEG_RECIPIENTS; one allow-list holds for both.
+ */
+export function checkedRecipients(config: Config, setting: 'REPORT_RECIPIENTS' | 'OVERLEG_RECIPIENTS' = 'REPORT_RECIPIENTS'): string[] {
+  const recipients = config[setting];
   const allow = config.REPORT_RECIPIENT_ALLOWLIST.map((a) => a.toLowerCase());
-  if (allow.length === 0) return config.REPORT_RECIPIENTS;
-  const refused = config.REPORT_RECIPIENTS.filter((r) => {
+  if (allow.length === 0) return recipients;
+  const refused = recipients.filter((r) => {
     const address = r.toLowerCase();
     return !allow.some((a) => (a.startsWith('@') ? address.endsWith(a) : address === a));
   });
-  if (refused.length) throw new ConfigError([`REPORT_RECIPIENTS: ${refused.length} recipient(s) not in REPORT_RECIPIENT_ALLOWLIST`]);
-  return config.REPORT_RECIPIENTS;
+  if (refused.length) throw new ConfigError([`${setting}: ${refused.length} recipient(s) not in REPORT_RECIPIENT_ALLOWLIST`]);
+  return recipients;
 }
 
 /**
@@ -59,7 +71,7 @@ export function createMailer(config: Config): Mailer {
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
-        attachments: [{ filename: mail.attachment.filename, content: mail.attachment.content, contentType: 'text/csv; charset=utf-8' }],
+        attachments: mail.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType, cid: a.cid })),
       });
       return { messageId: info.messageId };
     },

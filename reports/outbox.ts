@@ -5,7 +5,10 @@ import { oneLine } from '../lib/errors.ts';
 import type { PipelineContext } from '../pipelines/context.ts';
 import { reportCsv, signalsById } from './anomaly-report.ts';
 import { composeReport, type ReportFacts } from './email.ts';
-import { checkedRecipients, createMailer, mailConfigured, type Mailer } from './mailer.ts';
+import { checkedRecipients, createMailer, mailConfigured, type MailAttachment, type Mailer } from './mailer.ts';
+import { renderTrendChart, monthLabel } from './trend-chart.ts';
+import { trendData, type TrendData } from './trend-data.ts';
+import { RULES } from '../rules/index.ts';
 
 /**
  * Signals for the nightly report: open, and new or worse since a report last carried them. A
@@ -33,6 +36,57 @@ export interface ReportInputs {
   runId: number;
   warnings: string[];
   rejected: ReportFacts['rejected'];
+  /** The day of the run (ISO): the report's date, and the end of its trend. */
+  peildatum?: string;
+}
+
+/** A report waiting to be sent: the nightly one (with its CSV) or an overleg overview. */
+export interface OutboxEntry {
+  kind: 'nachtrapport' | 'overleg';
+  runId: number | null;
+  fileName: string;
+  filePath: string | null;
+  csv: string | null;
+  subject: string;
+  text: string;
+  html: string;
+  recipients: string[];
+  status: 'pending' | 'not_sent';
+  attachments: MailAttachment[];
+}
+
+/** Stores a report in the outbox with its attachments; returns its id. */
+export async function enqueue(tx: Pick<Session, 'query'>, entry: OutboxEntry): Promise<number> {
+  const { rows } = await tx.query<{ id: string }>(
+    `INSERT INTO pakhuis.report_outbox (kind, run_id, file_name, file_path, csv, subject, text_body, html_body, recipients, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+    [entry.kind, entry.runId, entry.fileName, entry.filePath, entry.csv, entry.subject, entry.text, entry.html, entry.recipients, entry.status],
+  );
+  const id = Number(rows[0]!.id);
+  for (const [position, a] of entry.attachments.entries()) {
+    await tx.query(
+      `INSERT INTO pakhuis.report_attachments (outbox_id, position, file_name, content_type, content, content_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [id, position, a.filename, a.contentType, Buffer.isBuffer(a.content) ? a.content : Buffer.from(a.content, 'utf8'), a.cid ?? null],
+    );
+  }
+  return id;
+}
+
+export const CHART_CID = 'trend@informatiepakhuis';
+
+/**
+ * The trend of the last twelve months and its chart, for the nightly e-mail and the overleg. A chart
+ * that cannot be drawn is no reason to fail the night: the numbers table still goes, with a warning.
+ */
+export async function trendWithChart(db: Pick<Session, 'query'>, until: string, warn: (message: string) => void): Promise<{ trend: TrendData; chart?: MailAttachment }> {
+  const trend = await trendData(db, { until, rules: RULES.map((r) => r.code) });
+  try {
+    const { png } = await renderTrendChart(trend, `Informatiepakhuis: signalen en meldingen tot en met ${monthLabel(trend.months.at(-1)!)}`);
+    return { trend, chart: { filename: 'trend.png', content: png, contentType: 'image/png', cid: CHART_CID } };
+  } catch (error) {
+    warn(`de trendgrafiek kon niet worden getekend (${oneLine(error)}); de cijfers staan in de tabel`);
+    return { trend };
+  }
 }
 
 /**
@@ -50,7 +104,14 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
     const { rows: perRule } = await tx.query<{ rule_code: string; n: number }>(
       `SELECT rule_code, count(*)::int AS n FROM pakhuis.signals WHERE status = 'open' GROUP BY rule_code`,
     );
-    const date = new Date();
+    const date = inputs.peildatum ? new Date(`${inputs.peildatum}T12:00:00Z`) : new Date();
+    const day = date.toISOString().slice(0, 10);
+    // Counted as of the run's day: the publishing transaction set pakhuis.vandaag for the view.
+    const { rows: owed } = await tx.query<{ n: number; published: boolean }>(
+      `SELECT (SELECT count(*)::int FROM signals.terugkoppeling_achterstallig) AS n,
+         EXISTS (SELECT 1 FROM model.source_state WHERE source = 'meldingen') AS published`,
+    );
+    const { trend, chart } = await trendWithChart(tx, day, (w) => inputs.warnings.push(w));
     const composed = composeReport({
       runId: inputs.runId,
       date,
@@ -58,18 +119,19 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
       openPerRule: Object.fromEntries(perRule.map((r) => [r.rule_code, r.n])),
       rejected: inputs.rejected,
       warnings: inputs.warnings,
+      feedbackOwed: owed[0]!.published ? { count: owed[0]!.n, days: config.MELDING_TERUGKOPPELING_DAGEN } : undefined,
+      trend,
+      chartCid: chart?.cid,
     });
     const csv = reportCsv(rows, inputs.warnings);
-    const fileName = `anomalierapport-${date.toISOString().slice(0, 10)}-run${inputs.runId}.csv`;
+    const fileName = `anomalierapport-${day}-run${inputs.runId}.csv`;
     await mkdir(config.OUT_DIR, { recursive: true });
     const path = resolve(join(config.OUT_DIR, fileName));
     await writeFile(`${path}.part`, csv, 'utf8');
-    const { rows: created } = await tx.query<{ id: string }>(
-      `INSERT INTO pakhuis.report_outbox (run_id, file_name, file_path, csv, subject, text_body, html_body, recipients, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-      [inputs.runId, fileName, path, csv, composed.subject, composed.text, composed.html, recipients, willMail ? 'pending' : 'not_sent'],
-    );
-    const outboxId = Number(created[0]!.id);
+    const outboxId = await enqueue(tx, {
+      kind: 'nachtrapport', runId: inputs.runId, fileName, filePath: path, csv, subject: composed.subject, text: composed.text, html: composed.html,
+      recipients, status: willMail ? 'pending' : 'not_sent', attachments: chart ? [chart] : [],
+    });
     await tx.query(
       `INSERT INTO pakhuis.report_signals (outbox_id, signal_id, score, severity)
        SELECT $1, id, score, severity FROM pakhuis.signals WHERE id = ANY ($2::bigint[])`,
@@ -92,12 +154,14 @@ export interface DeliveryOutcome {
   errors: string[];
 }
 
-/** Sends every pending report, oldest first; a failure stays pending for the next run. */
-export async function deliverPending(ctx: PipelineContext, mailer?: Mailer): Promise<DeliveryOutcome> {
+/** Sends every pending report (or those in `only`), oldest first; a failure stays pending for the next run. */
+export async function deliverPending(ctx: PipelineContext, mailer?: Mailer, only?: number[]): Promise<DeliveryOutcome> {
   const { db, config, log } = ctx;
   const outcome: DeliveryOutcome = { sent: 0, failed: 0, errors: [] };
-  const { rows } = await db.query<{ id: string; file_name: string; csv: string; subject: string; text_body: string; html_body: string; recipients: string[] }>(
-    `SELECT id, file_name, csv, subject, text_body, html_body, recipients FROM pakhuis.report_outbox WHERE status = 'pending' ORDER BY id`,
+  const { rows } = await db.query<{ id: string; kind: string; file_name: string; csv: string | null; subject: string; text_body: string; html_body: string; recipients: string[] }>(
+    `SELECT id, kind, file_name, csv, subject, text_body, html_body, recipients FROM pakhuis.report_outbox
+     WHERE status = 'pending' AND ($1::bigint[] IS NULL OR id = ANY ($1::bigint[])) ORDER BY id`,
+    [only ?? null],
   );
   if (rows.length === 0) return outcome;
   if (!mailConfigured(config)) {
@@ -107,14 +171,16 @@ export async function deliverPending(ctx: PipelineContext, mailer?: Mailer): Pro
   const transport = mailer ?? createMailer(config);
   for (const row of rows) {
     try {
-      const recipients = row.recipients.length ? row.recipients : checkedRecipients(config);
-      const { messageId } = await transport.send({
-        to: recipients,
-        subject: row.subject,
-        text: row.text_body,
-        html: row.html_body,
-        attachment: { filename: row.file_name, content: row.csv },
-      });
+      const recipients = row.recipients.length ? row.recipients : checkedRecipients(config, row.kind === 'overleg' ? 'OVERLEG_RECIPIENTS' : 'REPORT_RECIPIENTS');
+      const { rows: stored } = await db.query<{ file_name: string; content_type: string; content: Uint8Array; content_id: string | null }>(
+        `SELECT file_name, content_type, content, content_id FROM pakhuis.report_attachments WHERE outbox_id = $1 ORDER BY position`,
+        [row.id],
+      );
+      const attachments: MailAttachment[] = [
+        ...(row.csv === null ? [] : [{ filename: row.file_name, content: row.csv, contentType: 'text/csv; charset=utf-8' }]),
+        ...stored.map((a) => ({ filename: a.file_name, content: Buffer.from(a.content), contentType: a.content_type, cid: a.content_id ?? undefined })),
+      ];
+      const { messageId } = await transport.send({ to: recipients, subject: row.subject, text: row.text_body, html: row.html_body, attachments });
       await db.query(
         `UPDATE pakhuis.report_outbox SET status = 'sent', sent_at = clock_timestamp(), message_id = $2, recipients = $3, attempts = attempts + 1, last_error = NULL WHERE id = $1`,
         [row.id, messageId, recipients],

@@ -3,12 +3,13 @@ import { defineRule } from './rule.ts';
 
 export default defineRule({
   code: 'ADRES_ONBEKEND',
-  title: 'Inschrijving, vergunning of Damocles-zaak op een adres dat bij geen BAG-object hoort',
+  title: 'Inschrijving, vergunning, Damocles-zaak of melding op een adres dat bij geen BAG-object hoort',
   rationale:
     'Een inschrijving op een adres dat niet in de BAG staat (of daar bij geen verblijfsobject hoort) kan op geen ' +
     'bestaande woning slaan: een verzonnen adres, een tikfout of een achterstand in de BAG. Het signaal telt per ' +
     'adres hoeveel personen er zo staan ingeschreven, niet per persoon. Zonder postcode en huisnummer is het adres ' +
-    'de opgegeven BAG-identificatie.',
+    'de opgegeven BAG-identificatie. Vergunningen, Damocles-zaken en meldingen van het meldpunt op zo\'n adres staan ' +
+    'in hetzelfde signaal.',
   norm:
     'Wet BRP art. 2.38 en 2.39 (inschrijving op het adres waar iemand woont); Wet BAG art. 2 (de BAG is de ' +
     'authentieke registratie van adressen). Landelijke Aanpak Adreskwaliteit: adres dat niet in de BAG bestaat.',
@@ -18,9 +19,9 @@ export default defineRule({
     minPersonen: z.coerce.number().int().min(1).default(1),
     hoogVanafPersonen: z.coerce.number().int().min(1).default(5),
   }),
-  // Permits and Damocles cases that match no BAG object join the BRP rows in `onbekend`, with the
-  // zaaknummer as betrokkene: they land in the same signal as registrations at the same address
-  // key, and `vermeldingen_overig` makes them fire without any registered person.
+  // Permits, Damocles cases and meldingen that match no BAG object join the BRP rows in `onbekend`,
+  // with the zaak or melding number as betrokkene: they land in the same signal as registrations at
+  // the same address key, and `vermeldingen_overig` makes them fire without any registered person.
   sql: `
     WITH onbekend AS (
       SELECT 'brp'::text AS bron,
@@ -37,6 +38,9 @@ export default defineRule({
       UNION ALL
       SELECT 'damocles', adres_sleutel, nummeraanduiding_id, opgegeven_verblijfsobject_id, zaaknummer, NULL
       FROM model.damocles_zaak WHERE match_method = 'geen'
+      UNION ALL
+      SELECT 'melding', adres_sleutel, NULL, opgegeven_verblijfsobject_id, melding_id, NULL
+      FROM model.melding WHERE match_method = 'geen'
     ),
     per_adres AS (
       SELECT coalesce(adres_sleutel, 'nummeraanduiding:' || nummeraanduiding_id,

@@ -5,6 +5,7 @@ import damoclesBewoning from './damocles-bewoning.ts';
 import doorgangsadres from './doorgangsadres.ts';
 import geenWoonfunctie from './geen-woonfunctie.ts';
 import horecaGeenPassendeFunctie from './horeca-geen-passende-functie.ts';
+import meldingEnDatasignaal from './melding-en-datasignaal.ts';
 import objectNietInGebruik from './object-niet-in-gebruik.ts';
 import overbewoning from './overbewoning.ts';
 import type { RuleDefinition } from './rule.ts';
@@ -22,4 +23,5 @@ export const RULES: RuleDefinition[] = [
   damoclesBetrokkeneElders,
   vergunningBibob,
   horecaGeenPassendeFunctie,
+  meldingEnDatasignaal,
 ];

@@ -11,6 +11,7 @@ export type Severity = 'laag' | 'midden' | 'hoog';
  * The SQL yields one row per signal with the columns subject_key, verblijfsobject_id, severity,
  * score (a number that grows when the situation gets worse), evidence (jsonb) and explanation
  * (Dutch). Parameters are written as :name and bound as query parameters, never spliced in.
+ * `current_date` is the day of the run (`pakhuis run --today` moves it), not the clock's.
  */
 export interface RuleDefinition<P extends z.ZodObject = z.ZodObject> {
   code: string;
@@ -25,6 +26,12 @@ export interface RuleDefinition<P extends z.ZodObject = z.ZodObject> {
    * add to a signal (permits as an exemption for OVERBEWONING).
    */
   requires: readonly SourceName[];
+  /**
+   * The rule reads `signal_candidates`: what the other rules produced in this same publish (a
+   * temporary table with the columns of pakhuis.signals that a rule yields, plus rule_code). Such a
+   * rule is evaluated after every rule that does not, whatever its place in the register.
+   */
+  readsCandidates?: boolean;
   parameters: P;
   sql: string;
 }

@@ -1,6 +1,7 @@
 import { bag } from './bag/index.ts';
 import { brp } from './brp/index.ts';
 import { damocles } from './damocles/index.ts';
+import { meldingen } from './meldingen/index.ts';
 import { permits } from './permits/index.ts';
 import type { SourceDefinition, SourceName } from './source.ts';
 
@@ -9,4 +10,5 @@ export const SOURCE_DEFINITIONS: Record<SourceName, SourceDefinition> = {
   brp,
   permits,
   damocles,
+  meldingen,
 };

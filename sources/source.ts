@@ -2,10 +2,10 @@ import type { Pseudonymizer } from '../lib/pseudonym.ts';
 import type { SourceRecord } from './types.ts';
 import type { CsvSplitPlan } from './csv.ts';
 
-export type SourceName = 'brp' | 'bag' | 'permits' | 'damocles';
-export const SOURCES: readonly SourceName[] = ['bag', 'brp', 'permits', 'damocles'];
+export type SourceName = 'brp' | 'bag' | 'permits' | 'damocles' | 'meldingen';
+export const SOURCES: readonly SourceName[] = ['bag', 'brp', 'permits', 'damocles', 'meldingen'];
 /** Each source as the Dutch warnings and reports name it. */
-export const SOURCE_LABELS: Record<SourceName, string> = { brp: 'BRP', bag: 'BAG', permits: 'vergunningen', damocles: 'Damocles' };
+export const SOURCE_LABELS: Record<SourceName, string> = { brp: 'BRP', bag: 'BAG', permits: 'vergunningen', damocles: 'Damocles', meldingen: 'meldpunt' };
 
 /** A value bound for a staging column; null is SQL NULL. */
 export type StagedValue = string | number | boolean | null;
@@ -71,6 +71,8 @@ export interface SourceDefinition {
    * rejected rows. A value that looks like a BSN becomes its pseudonym; anything else is masked.
    */
   maskedFields: readonly string[];
+  /** Fields allowed to be longer than the loader's general limit (MAX_FIELD_LENGTH), with their own. */
+  maxLength?: Readonly<Record<string, number>>;
   validate(record: SourceRecord, context: ValidateContext): Validation;
 }
 

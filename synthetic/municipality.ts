@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { between, bsnFor, pick, rng } from './random.ts';
+import { generateMeldpunt, type MeldingAddress } from './meldingen.ts';
 import { generateRegisters, type SampleAddress } from './registers.ts';
 
 /**
@@ -37,11 +38,13 @@ export interface Planted {
 }
 
 export interface GeneratedMunicipality {
-  files: { bag: string; brp: string; registers: string[] };
+  files: { bag: string; brp: string; registers: string[]; meldingen: string };
   /** Planted cases per rule code, as subject keys (usually verblijfsobject ids). */
   plantedByRule: Record<string, string[]>;
   /** Per rule code, subject keys planted just under the threshold or exempt: a run must not flag them. */
   nearMissByRule: Record<string, string[]>;
+  /** Free texts of the meldpunt that name people or hold a formula: they must stay in the analysts' views. */
+  sensitiveMeldingTexts: string[];
   residents: number;
   verblijfsobjecten: number;
   planted: Planted;
@@ -161,6 +164,7 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
   };
   let personIndex = 0;
   let resident = 0;
+  const flaggedForMeldpunt: MeldingAddress[] = [];
 
   const addressAt = (i: number): Address => {
     const serial = String(i + 1).padStart(10, '0');
@@ -220,6 +224,7 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
     if (at(B.overbewoning)) {
       vbo.oppervlakte = between(random, 60, 100);
       planted.overbewoning.push(vbo.id);
+      if (k < 4) flaggedForMeldpunt.push(vbo);
     } else if (at(B.overbewoningNear)) {
       vbo.oppervlakte = 100;
       planted.nearMiss.push(vbo.id);
@@ -323,12 +328,26 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
   await bag.close();
   await brp.close();
   const registers = await generateRegisters(dir, { addresses: sample, verblijfsobjecten: vboCount, seed: (options.seed ?? 20_240_601) + 1 });
+  // Ordinary homes for meldingen that lead nowhere yet, spread over the town.
+  const ordinary = Array.from({ length: 40 }, (_, k) => addressAt(firstOrdinary + 11 + Math.floor(((vboCount - firstOrdinary - 12) * k) / 40)));
+  const meldpunt = await generateMeldpunt(dir, {
+    flagged: flaggedForMeldpunt,
+    ordinary,
+    streets: [addressAt(firstOrdinary + 1).postcode, addressAt(firstOrdinary + 2).postcode],
+    gemeentecode: gemeente,
+    today: peildatum,
+    seed: (options.seed ?? 20_240_601) + 2,
+    count: Math.max(25, Math.round(vboCount / 200)),
+  });
+  const merge = (a: Record<string, string[]>, b: Record<string, string[]>) =>
+    Object.fromEntries([...new Set([...Object.keys(a), ...Object.keys(b)])].map((k) => [k, [...(a[k] ?? []), ...(b[k] ?? [])]]));
   return {
-    files: { ...files, registers: registers.files },
+    files: { ...files, registers: registers.files, meldingen: meldpunt.file },
     residents: resident,
     verblijfsobjecten: vboCount,
     planted,
-    plantedByRule: { ...plantedByRule, ...registers.planted },
-    nearMissByRule,
+    plantedByRule: merge({ ...plantedByRule, ...registers.planted }, meldpunt.planted),
+    nearMissByRule: merge(nearMissByRule, meldpunt.nearMiss),
+    sensitiveMeldingTexts: meldpunt.sensitive,
   };
 }

@@ -39,7 +39,7 @@ describe('pakhuis CLI', () => {
     for (const command of ['migrate', 'ingest', 'run', 'demo', 'report']) expect(top.stdout).toContain(command);
     const ingest = await pakhuis(['ingest', '--help']);
     expect(ingest.code).toBe(0);
-    expect(ingest.stdout).toContain('pakhuis ingest <bag|brp|permits|damocles> <file>');
+    expect(ingest.stdout).toContain('pakhuis ingest <bag|brp|permits|damocles|meldingen> <file>');
   });
 
   it('exits non-zero with one readable line on an unknown command or missing arguments', async () => {

@@ -9,6 +9,10 @@ import { createTestContext, type TestContext } from './helpers/context.ts';
 import { bagCsv, brpCsv, persons, vbo, writeFileIn } from './helpers/files.ts';
 import { reportRows } from './helpers/report-csv.ts';
 import { startSmtp, type TestSmtp } from './helpers/smtp.ts';
+import type { ParsedMail } from 'mailparser';
+
+/** The CSV attached to a report mail (the trend chart travels beside it, inline). */
+const csvOf = (mail: ParsedMail): string => mail.attachments.find((a) => a.contentType.startsWith('text/csv'))!.content.toString('utf8');
 
 function attachedSignals(csv: string): { rule: string; vbo: string; street: string }[] {
   return reportRows(csv).map((r) => ({ rule: r.Regel!, vbo: r.Verblijfsobject!, street: r.Straat! }));
@@ -48,8 +52,12 @@ describe('nightly report by e-mail', () => {
     expect(mail.text).toContain('OVERBEWONING: 1 nieuw / 0 eerder');
     expect(mail.text).not.toMatch(/https?:/);
     expect(mail.to && 'value' in mail.to ? mail.to.value.map((v) => v.address) : []).toEqual(['oov@gemeente.example', 'analist@gemeente.example']);
-    expect(mail.attachments).toHaveLength(1);
-    const csv = mail.attachments[0]!.content.toString('utf8');
+    // The CSV, and the trend chart shown inline (cid): a picture every mail client shows.
+    expect(mail.attachments.map((x) => [x.contentType, x.related ?? false])).toEqual(expect.arrayContaining([['text/csv', false], ['image/png', true]]));
+    expect(mail.attachments).toHaveLength(2);
+    // mailparser puts an inline picture into the HTML only when its cid resolves to an attachment.
+    expect(mail.html).toMatch(/<img src="data:image\/png;base64,[A-Za-z0-9+/=]{100,}"/);
+    const csv = csvOf(mail);
     expect(attachedSignals(csv)).toEqual([{ rule: 'OVERBEWONING', vbo: a.id, street: `'=HYPERLINK("http://x.example")` }]);
     const { rows } = await ctx.db.query<{ status: string; message_id: string; recipients: string[]; carried: number }>(
       `SELECT o.status, o.message_id, o.recipients, (SELECT count(*)::int FROM pakhuis.report_signals rs WHERE rs.outbox_id = o.id) AS carried FROM pakhuis.report_outbox o`,
@@ -70,15 +78,15 @@ describe('nightly report by e-mail', () => {
     expect(next.delivery).toMatchObject({ sent: 2, failed: 0 });
     expect(smtp.received).toHaveLength(3);
     // The retried report carries b (new in run 2); tonight's carries only c: a is never repeated.
-    expect(attachedSignals(smtp.received[1]!.attachments[0]!.content.toString('utf8')).map((s) => s.vbo)).toEqual([b.id]);
-    expect(attachedSignals(smtp.received[2]!.attachments[0]!.content.toString('utf8')).map((s) => s.vbo)).toEqual([c.id]);
+    expect(attachedSignals(csvOf(smtp.received[1]!)).map((s) => s.vbo)).toEqual([b.id]);
+    expect(attachedSignals(csvOf(smtp.received[2]!)).map((s) => s.vbo)).toEqual([c.id]);
   });
 
   it('reports a signal again when it gets worse', async () => {
     const worse = await deliver('4', bagCsv([a, b, c]) + '\n\n\n', brpCsv([...persons(14, a), ...persons(9, b), ...persons(12, c)]));
     expect(worse.publish!.signals.worsened).toBe(1);
     const last = smtp.received.at(-1)!;
-    expect(attachedSignals(last.attachments[0]!.content.toString('utf8')).map((s) => s.vbo)).toEqual([a.id]);
+    expect(attachedSignals(csvOf(last)).map((s) => s.vbo)).toEqual([a.id]);
   });
 });
 
@@ -138,7 +146,7 @@ describe('mail configuration', () => {
     try {
       // 0.0.0.0 reaches this machine on Linux but is not one of the names the mailer trusts as local.
       const remote = createMailer(loadConfig({ env: {}, overrides: { SMTP_HOST: '0.0.0.0', SMTP_PORT: smtp3.port, REPORT_RECIPIENTS: 'oov@gemeente.example' } }));
-      await expect(remote.send({ to: ['oov@gemeente.example'], subject: 's', text: 't', html: 'h', attachment: { filename: 'a.csv', content: 'x' } })).rejects.toThrow(/STARTTLS/i);
+      await expect(remote.send({ to: ['oov@gemeente.example'], subject: 's', text: 't', html: 'h', attachments: [{ filename: 'a.csv', content: 'x', contentType: 'text/csv' }] })).rejects.toThrow(/STARTTLS/i);
       expect(smtp3.received).toHaveLength(0);
     } finally {
       await smtp3.close();

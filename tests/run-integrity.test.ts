@@ -61,10 +61,11 @@ describe('write-audit-publish and freshness', () => {
       expect.stringMatching(/^bron BRP is verouderd: laatst geladen \d{4}-\d{2}-\d{2}, maximaal 2 dagen oud$/),
       'bron vergunningen ontbreekt: nog nooit geladen',
       'bron Damocles ontbreekt: nog nooit geladen',
+      'bron meldpunt ontbreekt: nog nooit geladen',
       // Rules that read a source never loaded are not evaluated: no signals from missing inputs.
       'niet uitgevoerd, hun signalen blijven zoals ze waren: DAMOCLES_BEWONING (Damocles nog nooit geladen), ' +
         'DAMOCLES_BETROKKENE_ELDERS (Damocles nog nooit geladen), VERGUNNING_BIBOB (vergunningen en Damocles nog nooit geladen), ' +
-        'HORECA_GEEN_PASSENDE_FUNCTIE (vergunningen nog nooit geladen)',
+        'HORECA_GEEN_PASSENDE_FUNCTIE (vergunningen nog nooit geladen), MELDING_EN_DATASIGNAAL (meldpunt nog nooit geladen)',
     ];
     expect(run.warnings).toEqual(expected);
     const { rows } = await ctx.db.query<{ warnings: string[] }>('SELECT warnings FROM pakhuis.runs WHERE id = $1', [run.runId]);
@@ -72,8 +73,9 @@ describe('write-audit-publish and freshness', () => {
     const { readFile } = await import('node:fs/promises');
     const csv = (await readFile(run.reportPath!, 'utf8')).replace(/^\uFEFF/, '').split('\r\n');
     expect(csv.slice(0, 3)).toEqual([expect.stringMatching(/^Waarschuwing: bron BRP is verouderd/), 'Waarschuwing: bron vergunningen ontbreekt: nog nooit geladen', 'Waarschuwing: bron Damocles ontbreekt: nog nooit geladen']);
-    expect(csv[3]).toMatch(/^Waarschuwing: niet uitgevoerd, hun signalen blijven zoals ze waren: DAMOCLES_BEWONING/);
-    expect(csv[4]).toMatch(/^Signaal;Regel;/);
+    expect(csv[3]).toBe('Waarschuwing: bron meldpunt ontbreekt: nog nooit geladen');
+    expect(csv[4]).toMatch(/^Waarschuwing: niet uitgevoerd, hun signalen blijven zoals ze waren: DAMOCLES_BEWONING/);
+    expect(csv[5]).toMatch(/^Signaal;Regel;/);
     const bag = await ctx.db.query(`SELECT 1 FROM pakhuis.loads WHERE source = 'bag' AND loaded_at > now() - interval '1 day'`);
     expect(bag.rowCount).toBe(1);
   });

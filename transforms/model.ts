@@ -14,6 +14,7 @@ const DEPENDS_ON: Record<string, SourceName[]> = {
   '25_identity.sql': ['brp'],
   '30_permits.sql': ['permits', 'bag', 'brp'],
   '40_damocles.sql': ['damocles', 'bag', 'brp'],
+  '50_meldingen.sql': ['meldingen', 'bag'],
 };
 
 export interface TransformResult {
@@ -25,9 +26,10 @@ export interface TransformResult {
  * Rebuilds the model tables whose inputs changed, inside the caller's publishing transaction.
  * Expects a temp table publish_loads(source, load_id) naming the load each source publishes.
  * A script runs when one of its sources changed; 20_brp also reruns after a BAG change, because
- * address matching depends on BAG.
+ * address matching depends on BAG. `current_date` in a script means the run's day (`peildatum`,
+ * ISO, checked by the caller), so a run replayed with `pakhuis run --today` dates what it closes.
  */
-export async function rebuildModel(tx: Session, changed: Set<SourceName>, available: Set<SourceName>): Promise<TransformResult[]> {
+export async function rebuildModel(tx: Session, changed: Set<SourceName>, available: Set<SourceName>, peildatum: string): Promise<TransformResult[]> {
   const scripts = (await readdir(TRANSFORMS_DIR)).filter((f) => f.endsWith('.sql')).sort();
   const results: TransformResult[] = [];
   for (const script of scripts) {
@@ -36,8 +38,14 @@ export async function rebuildModel(tx: Session, changed: Set<SourceName>, availa
     if (!primary || !available.has(primary)) continue;
     if (!deps.some((d) => changed.has(d))) continue;
     const started = performance.now();
-    await tx.exec(await readFile(TRANSFORMS_DIR + script, 'utf8'));
+    await tx.exec(onDay(await readFile(TRANSFORMS_DIR + script, 'utf8'), peildatum));
     results.push({ script, ms: Math.round(performance.now() - started) });
   }
   return results;
+}
+
+/** SQL with `current_date` replaced by the given day, as a literal: a date is all it can be. */
+export function onDay(sql: string, peildatum: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(peildatum)) throw new Error(`peildatum ${peildatum} is not an ISO date`);
+  return sql.replace(/\bcurrent_date\b/gi, `DATE '${peildatum}'`);
 }

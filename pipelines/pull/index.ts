@@ -24,6 +24,7 @@ export function pullSettings(config: Config, source: SourceName): { locations: P
     brp: { locations: config.PULL_BRP, after: config.PULL_BRP_AFTER },
     permits: { locations: config.PULL_PERMITS, after: config.PULL_PERMITS_AFTER },
     damocles: { locations: config.PULL_DAMOCLES, after: config.PULL_DAMOCLES_AFTER },
+    meldingen: { locations: config.PULL_MELDINGEN, after: config.PULL_MELDINGEN_AFTER },
   }[source];
 }
 
