@@ -42,6 +42,10 @@ export class RowRouter {
   rowsStaged = 0;
   rowsRejected = 0;
   readonly reasons = new Map<string, Reason>();
+  /** Staged rows that are valid but not addressable, per kind ("in het buitenland"). */
+  readonly kinds = new Map<string, number>();
+  /** Remarks on staged rows (a field dropped, a value read as unknown), per column and reason. */
+  readonly notes = new Map<string, Reason>();
 
   constructor(
     readonly source: SourceDefinition,
@@ -63,6 +67,8 @@ export class RowRouter {
       return;
     }
     this.rowsStaged++;
+    if (checked.kind !== undefined) this.kinds.set(checked.kind, (this.kinds.get(checked.kind) ?? 0) + 1);
+    if (checked.notes) for (const note of checked.notes) count(this.notes, note.column, note.reason, 1);
     const lead = `${this.loadId}\t${record.line}\t`;
     for (const row of checked.rows) {
       const line = copyLine(row.values, lead);
@@ -94,15 +100,20 @@ export class RowRouter {
     return taken;
   }
 
-  mergeReasons(reasons: Iterable<Reason>): void {
-    for (const r of reasons) this.#count(r.column, r.reason, r.count);
+  /** Adds the counts of another router (an ingest worker's part of the file). */
+  merge(counts: RouterCounts): void {
+    for (const r of counts.reasons) count(this.reasons, r.column, r.reason, r.count);
+    for (const r of counts.notes) count(this.notes, r.column, r.reason, r.count);
+    for (const [kind, n] of counts.kinds) this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + n);
   }
 
-  #count(column: string, reason: string, count: number): void {
-    const key = `${column}\u0000${reason}`;
-    const seen = this.reasons.get(key);
-    if (seen) seen.count += count;
-    else this.reasons.set(key, { column, reason, count });
+  /** The counts as plain data, for a worker to send to the main thread. */
+  counts(): RouterCounts {
+    return { reasons: [...this.reasons.values()], notes: [...this.notes.values()], kinds: [...this.kinds] };
+  }
+
+  #count(column: string, reason: string, n: number): void {
+    count(this.reasons, column, reason, n);
   }
 
   #spool(table: string, line: string): void {
@@ -130,6 +141,19 @@ export class RowRouter {
     }
     return raw;
   }
+}
+
+export interface RouterCounts {
+  reasons: Reason[];
+  notes: Reason[];
+  kinds: [string, number][];
+}
+
+function count(map: Map<string, Reason>, column: string, reason: string, n: number): void {
+  const key = `${column}\u0000${reason}`;
+  const seen = map.get(key);
+  if (seen) seen.count += n;
+  else map.set(key, { column, reason, count: n });
 }
 
 /** A row with more values than the header has columns: every value after the extra delimiter is in the wrong column. */

@@ -98,10 +98,11 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
         in: r.rowsRead,
         out: r.rowsStaged,
         rejected: r.rowsRejected,
-        details: { status: r.status, format: r.format, reasons: r.reasons, error: r.error },
+        details: { status: r.status, format: r.format, reasons: r.reasons, kinds: r.kinds, notes: r.notes, error: r.error },
       }));
       summary.files.push(result);
       if (result.status === 'rejected') summary.warnings.push(`${file.name} is geweigerd: ${result.error}`);
+      summary.warnings.push(...result.warnings);
       // A duplicate whose earlier load never got archived (the archive step failed after it
       // loaded) is that load's file: it is archived as loaded, not as a duplicate.
       const unarchived = result.status === 'duplicate' && result.duplicateOf && !result.duplicateOf.archived ? result.duplicateOf.loadId : undefined;
@@ -125,7 +126,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
         report = await createNightlyReport(ctx, { runId, warnings: summary.warnings, rejected }, tx);
       }), (p) => ({
         out: p.signals.open,
-        details: { changed: p.changed, transforms: p.transforms, rules: p.rules, signals: p.signals, matchRates: p.matchRates },
+        details: { changed: p.changed, transforms: p.transforms, rules: p.rules, signals: p.signals, matchRates: p.matchRates, brp: p.brp },
       }));
     } catch (error) {
       if (report) await finishReportFile(report, false).catch(() => {});
@@ -159,10 +160,14 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
 /** What the run record keeps: counts and names of files, never row content. */
 function runRecord(summary: RunSummary): Record<string, unknown> {
   return {
-    files: summary.files.map((f) => ({ file: f.file, source: f.source, status: f.status, read: f.rowsRead, staged: f.rowsStaged, rejected: f.rowsRejected, reasons: f.reasons })),
+    files: summary.files.map((f) => ({
+      file: f.file, source: f.source, status: f.status, read: f.rowsRead, staged: f.rowsStaged, rejected: f.rowsRejected,
+      reasons: f.reasons, kinds: f.kinds, notes: f.notes,
+    })),
     signalsPerRule: summary.signalsPerRule,
     signals: summary.publish?.signals,
     matchRates: summary.publish?.matchRates,
+    brp: summary.publish?.brp,
     report: summary.reportPath,
     delivery: summary.delivery && { sent: summary.delivery.sent, failed: summary.delivery.failed },
     ms: summary.ms,

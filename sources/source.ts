@@ -1,3 +1,4 @@
+import type { Session } from '../lib/db.ts';
 import type { Pseudonymizer } from '../lib/pseudonym.ts';
 import type { SourceRecord } from './types.ts';
 import type { CsvSplitPlan } from './csv.ts';
@@ -16,9 +17,23 @@ export interface StagedRow {
   values: StagedValue[];
 }
 
-export type Validation =
-  | { ok: true; rows: StagedRow[] }
-  | { ok: false; column: string; reason: string };
+/** A remark on a row that was staged all the same: a field dropped, a value read as unknown. */
+export interface Note {
+  column: string;
+  reason: string;
+}
+
+export interface Accepted {
+  rows: StagedRow[];
+  /**
+   * What the row is when it is valid but not addressable (in Dutch, for the ingest summary: "in
+   * het buitenland"); absent for an ordinary row.
+   */
+  kind?: string;
+  notes?: Note[];
+}
+
+export type Validation = ({ ok: true } & Accepted) | { ok: false; column: string; reason: string };
 
 export interface ValidateContext {
   pseudonymizer: Pseudonymizer;
@@ -60,6 +75,11 @@ export interface SourceDefinition {
    */
   maskedFields: readonly string[];
   validate(record: SourceRecord, context: ValidateContext): Validation;
+  /**
+   * Warnings about a load as a whole, found by set-based SQL once its rows are staged (inside the
+   * load's transaction): what no single row shows, such as one BSN on two persoonslijsten.
+   */
+  inspect?(session: Session, load: { loadId: number; file: string }): Promise<string[]>;
 }
 
 /** Row-building helper: checks run in order and the first failure rejects the row. */
@@ -72,9 +92,10 @@ export class RowError extends Error {
   }
 }
 
-export function validation(build: () => StagedRow[]): Validation {
+export function validation(build: () => StagedRow[] | Accepted): Validation {
   try {
-    return { ok: true, rows: build() };
+    const built = build();
+    return Array.isArray(built) ? { ok: true, rows: built } : { ok: true, ...built };
   } catch (error) {
     if (error instanceof RowError) return { ok: false, column: error.column, reason: error.reason };
     throw error;
