@@ -10,11 +10,13 @@ import { brpDate, UNKNOWN_DATE, type BrpDate } from './dates.ts';
  *   or a postcode with a huisnummer);
  * - `zonder_postcode`: a Dutch address from before postcodes existed (street and number only);
  * - `locatie`: a Dutch residence described in words (08.12.10), a woonboot or woonwagen;
- * - `buitenland`: an address abroad (08.13.10), or land 0000, vertrokken onbekend waarheen.
+ * - `buitenland`: an address abroad (08.13.10), or land 0000, vertrokken onbekend waarheen;
+ * - `onbekend`: a Dutch verblijfplaats whose address is the standard value for unknown (straatnaam
+ *   `.`), as the municipality records it while the address is being investigated.
  * Only `adres` occurrences can make a resident of a verblijfsobject; the others are valid, loaded,
  * counted by kind, and still end the occurrence before them.
  */
-export type Soort = 'adres' | 'zonder_postcode' | 'locatie' | 'buitenland';
+export type Soort = 'adres' | 'zonder_postcode' | 'locatie' | 'buitenland' | 'onbekend';
 
 export interface Verblijfplaats {
   soort: Soort;
@@ -31,6 +33,7 @@ export const SOORT_LABELS: Record<Exclude<Soort, 'adres'>, string> = {
   buitenland: 'in het buitenland',
   locatie: 'met een locatiebeschrijving (woonboot, woonwagen)',
   zonder_postcode: 'met een adres zonder postcode (van vóór de postcode)',
+  onbekend: 'met een onbekend adres (standaardwaarde)',
 };
 export const ONBEKEND_WAARHEEN = 'vertrokken onbekend waarheen (land 0000)';
 
@@ -89,11 +92,13 @@ export function verblijfplaats(record: SourceRecord, notes: Note[]): Verblijfpla
     return { soort: 'adres', address, nummeraanduidingId: num.value as string | null, land: null, aanvang: date(record, 'datum_aanvang_adreshouding') };
   }
   if (opt(record, 'locatiebeschrijving') !== undefined) return outside('locatie', record);
-  if (postal[0]!.value === null && (postal[1]!.value !== null || opt(record, 'straatnaam') !== undefined)) return outside('zonder_postcode', record);
+  const straat = opt(record, 'straatnaam');
+  if (postal[0]!.value === null && postal[1]!.value === null && straat === '.') return outside('onbekend', record);
+  if (postal[0]!.value === null && (postal[1]!.value !== null || straat !== undefined)) return outside('zonder_postcode', record);
   throw new RowError('postcode', 'geen verblijfplaats: geen BAG-identificatie, geen postcode met huisnummer, geen locatiebeschrijving en geen adres in het buitenland');
 }
 
-function outside(soort: 'locatie' | 'zonder_postcode', record: SourceRecord): Verblijfplaats {
+function outside(soort: Exclude<Soort, 'adres' | 'buitenland'>, record: SourceRecord): Verblijfplaats {
   return { soort, address: [null, null, null, null, null], nummeraanduidingId: null, land: null, aanvang: date(record, 'datum_aanvang_adreshouding') };
 }
 

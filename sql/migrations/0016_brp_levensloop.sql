@@ -7,7 +7,7 @@ ALTER TABLE staging.brp
   -- The list the row belongs to (the file's pl id, the JSON person's position, a pseudonymised
   -- A-nummer); null when the BSN is all an export gives, and then the BSN is the list.
   ADD COLUMN persoonslijst text COLLATE "C",
-  ADD COLUMN soort text NOT NULL DEFAULT 'adres' CHECK (soort IN ('adres', 'zonder_postcode', 'locatie', 'buitenland')),
+  ADD COLUMN soort text NOT NULL DEFAULT 'adres' CHECK (soort IN ('adres', 'zonder_postcode', 'locatie', 'buitenland', 'onbekend')),
   ADD COLUMN onjuist boolean NOT NULL DEFAULT false,
   ADD COLUMN land text,
   -- Dates as given: ISO with 00 for unknown parts, 0000-00-00 when wholly unknown.
@@ -20,7 +20,7 @@ ALTER TABLE staging.brp
   ADD COLUMN volgende_index integer,
   ADD COLUMN volgende_aanvang text;
 
-COMMENT ON COLUMN staging.brp.soort IS 'adres: met BAG-identificatie of postcode en huisnummer; zonder_postcode: adres van vóór de postcode; locatie: locatiebeschrijving (woonboot, woonwagen); buitenland: adres in het buitenland of land onbekend.';
+COMMENT ON COLUMN staging.brp.soort IS 'adres: met BAG-identificatie of postcode en huisnummer; zonder_postcode: adres van vóór de postcode; locatie: locatiebeschrijving (woonboot, woonwagen); buitenland: adres in het buitenland of land onbekend; onbekend: Nederlands adres met de standaardwaarde onbekend.';
 COMMENT ON COLUMN staging.brp.onjuist IS 'Voorkomen gemarkeerd als onjuist (08.84.10): bewaard, maar nooit een periode, verhuizing of bewoner.';
 COMMENT ON COLUMN staging.brp.niet_op_adres_vanaf IS 'Aanduiding in onderzoek 089999/589999 zonder einde onderzoek: vastgesteld dat de persoon niet op het adres verblijft, vanaf 08.83.20.';
 
