@@ -91,7 +91,6 @@ function personFields(person: Json): Record<string, string | undefined> {
     huisletter: adres('huisletter'),
     huisnummertoevoeging: adres('huisnummertoevoeging'),
     straatnaam: adres('straat'),
-    woonplaats: adres('woonplaats'),
     locatiebeschrijving: adres('locatiebeschrijving'),
     land_adres_buitenland: land,
     datum_aanvang_adres_buitenland: land === undefined ? undefined : date(get('verblijfplaats', 'datumAanvangAdresBuitenland')) ?? date(get('verblijfplaats', 'datumVan')),
