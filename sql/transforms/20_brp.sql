@@ -20,43 +20,49 @@
 TRUNCATE model.persoon, model.inschrijving, model.bewoning;
 SELECT model.defer_indexes('model.persoon'), model.defer_indexes('model.inschrijving'), model.defer_indexes('model.bewoning');
 
--- One row per occurrence of a list; a repeated (list, index) keeps its last line.
+-- One row per occurrence of a list; a repeated (list, index) keeps its last line. The list is
+-- coalesce(persoonslijst, pseudonym), written out rather than kept as a column: at national scale
+-- a copy of the 64-character pseudonym per row would add a gigabyte to this table.
 CREATE TEMP TABLE brp_rows ON COMMIT DROP AS
-SELECT DISTINCT ON (lijst, historie_index) *
-FROM (
-  SELECT b.*, coalesce(b.persoonslijst, b.pseudonym) COLLATE "C" AS lijst
-  FROM staging.brp b
-  WHERE b.load_id = (SELECT load_id FROM publish_loads WHERE source = 'brp')
-) b
-ORDER BY lijst, historie_index, line DESC;
+SELECT DISTINCT ON (coalesce(persoonslijst, pseudonym) COLLATE "C", historie_index) *
+FROM staging.brp
+WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'brp')
+ORDER BY coalesce(persoonslijst, pseudonym) COLLATE "C", historie_index, line DESC;
 
 ANALYZE brp_rows;
-
--- Lists with a death or a suspension, from their newest row (person fields repeat on every row).
-CREATE TEMP TABLE brp_lijst_einde ON COMMIT DROP AS
-SELECT DISTINCT ON (lijst) lijst,
-  coalesce(reden_opschorting IN ('F', 'W'), false) AS nooit_bewoner,
-  datum_overlijden,
-  CASE WHEN reden_opschorting NOT IN ('F', 'W') THEN datum_opschorting END AS datum_opschorting
-FROM brp_rows
-WHERE datum_overlijden IS NOT NULL OR datum_opschorting IS NOT NULL
-ORDER BY lijst, historie_index;
-
-ANALYZE brp_lijst_einde;
 
 -- An export without the reader's carried neighbour (readable CSV with history rows): the nearest
 -- newer staged occurrence of the list that is not onjuist.
 CREATE TEMP TABLE brp_volgende ON COMMIT DROP AS
-SELECT DISTINCT ON (o.lijst, o.historie_index) o.lijst, o.historie_index, n.historie_index AS volgende_index
+SELECT DISTINCT ON (coalesce(o.persoonslijst, o.pseudonym) COLLATE "C", o.historie_index)
+  coalesce(o.persoonslijst, o.pseudonym) AS lijst, o.historie_index, n.historie_index AS volgende_index
 FROM brp_rows o
-JOIN brp_rows n ON n.lijst = o.lijst AND n.historie_index < o.historie_index AND NOT n.onjuist
+JOIN brp_rows n ON coalesce(n.persoonslijst, n.pseudonym) = coalesce(o.persoonslijst, o.pseudonym)
+  AND n.historie_index < o.historie_index AND NOT n.onjuist
 WHERE o.historie_index > 0 AND o.volgende_index IS NULL
-ORDER BY o.lijst, o.historie_index, n.historie_index DESC;
+ORDER BY coalesce(o.persoonslijst, o.pseudonym) COLLATE "C", o.historie_index, n.historie_index DESC;
 
--- How every registration that is not current ended. Only history rows and lists with an event
--- need it: the current address of an ordinary resident (nearly every row) is not in here.
+-- The registrations that are not current, with what ends them. Only history rows and lists with
+-- an event are here: the current address of an ordinary resident (nearly every row) is not. Death
+-- and suspension are person fields, repeated on every row of the list.
+CREATE TEMP TABLE brp_sluiten ON COMMIT DROP AS
+SELECT coalesce(b.persoonslijst, b.pseudonym) AS lijst, b.historie_index, b.datum_aanvang AS van,
+  coalesce(b.reden_opschorting IN ('F', 'W'), false) AS nooit_bewoner,
+  coalesce(b.volgende_index, d.volgende_index) AS volgende_index, b.volgende_aanvang,
+  b.datum_overlijden AS o_raw, b.datum_opschorting AS p_raw, b.niet_op_adres_vanaf AS n_raw
+FROM brp_rows b
+LEFT JOIN brp_volgende d ON d.lijst = coalesce(b.persoonslijst, b.pseudonym) AND d.historie_index = b.historie_index
+WHERE b.soort = 'adres' AND NOT b.onjuist
+  AND (b.historie_index > 0 OR b.datum_overlijden IS NOT NULL OR b.datum_opschorting IS NOT NULL OR b.niet_op_adres_vanaf IS NOT NULL);
+
+ANALYZE brp_sluiten;
+
+-- How each ended: at the earliest known of the newer occurrence's start, death, suspension and
+-- "vastgesteld verblijft niet op adres". The newer occurrence is looked up to say whether it is a
+-- registration in the model; it may be missing from staging (rejected), and the reader's carried
+-- start then stands alone.
 CREATE TEMP TABLE brp_einde ON COMMIT DROP AS
-SELECT lijst, historie_index,
+SELECT lijst, historie_index, nooit_bewoner,
   CASE WHEN afgesloten THEN greatest(einde, van) END AS geldig_tot,
   afgesloten AND einde IS NULL AS einde_onbekend,
   coalesce(einde < van, false) AS einde_voor_aanvang,
@@ -67,25 +73,15 @@ SELECT lijst, historie_index,
        ELSE 'niet_op_adres' END AS gesloten_door
 FROM (
   SELECT x.*, v_raw IS NOT NULL OR o_raw IS NOT NULL OR p_raw IS NOT NULL OR n_raw IS NOT NULL AS afgesloten,
+    model.brp_datum(v_raw) AS v, model.brp_datum(o_raw) AS o, model.brp_datum(p_raw) AS p, model.brp_datum(n_raw) AS n,
     -- least() passes over unknown (null) dates: the earliest known one ends the period.
-    least(v, o, p, n) AS einde
+    least(model.brp_datum(v_raw), model.brp_datum(o_raw), model.brp_datum(p_raw), model.brp_datum(n_raw)) AS einde
   FROM (
-    SELECT b.lijst, b.historie_index, b.datum_aanvang AS van,
-      CASE WHEN coalesce(b.volgende_index, d.volgende_index) IS NOT NULL
-           THEN coalesce(b.volgende_aanvang, nb.datum_aanvang_raw, '0000-00-00') END AS v_raw,
-      coalesce(nb.soort = 'adres' AND NOT nb.onjuist, false) AS volgende_in_model,
-      l.datum_overlijden AS o_raw, l.datum_opschorting AS p_raw, b.niet_op_adres_vanaf AS n_raw,
-      model.brp_datum(CASE WHEN coalesce(b.volgende_index, d.volgende_index) IS NOT NULL
-                           THEN coalesce(b.volgende_aanvang, nb.datum_aanvang_raw) END) AS v,
-      model.brp_datum(l.datum_overlijden) AS o,
-      model.brp_datum(l.datum_opschorting) AS p,
-      model.brp_datum(b.niet_op_adres_vanaf) AS n
-    FROM brp_rows b
-    LEFT JOIN brp_volgende d ON d.lijst = b.lijst AND d.historie_index = b.historie_index
-    LEFT JOIN brp_lijst_einde l ON l.lijst = b.lijst
-    LEFT JOIN brp_rows nb ON nb.lijst = b.lijst AND nb.historie_index = coalesce(b.volgende_index, d.volgende_index)
-    WHERE b.soort = 'adres' AND NOT b.onjuist AND NOT coalesce(l.nooit_bewoner, false)
-      AND (b.historie_index > 0 OR l.lijst IS NOT NULL OR b.niet_op_adres_vanaf IS NOT NULL)
+    SELECT s.lijst, s.historie_index, s.van, s.nooit_bewoner, s.o_raw, s.p_raw, s.n_raw,
+      CASE WHEN s.volgende_index IS NOT NULL THEN coalesce(s.volgende_aanvang, nb.datum_aanvang_raw, '0000-00-00') END AS v_raw,
+      coalesce(nb.soort = 'adres' AND NOT nb.onjuist, false) AS volgende_in_model
+    FROM brp_sluiten s
+    LEFT JOIN brp_rows nb ON coalesce(nb.persoonslijst, nb.pseudonym) = s.lijst AND nb.historie_index = s.volgende_index
   ) x
 ) y;
 
@@ -114,12 +110,12 @@ SELECT b.pseudonym,
   b.line,
   CASE WHEN v.verblijfsobject_id IS NULL THEN b.verblijfsobject_id END
 FROM brp_rows b
-LEFT JOIN brp_einde e ON e.lijst = b.lijst AND e.historie_index = b.historie_index
+LEFT JOIN brp_einde e ON e.lijst = coalesce(b.persoonslijst, b.pseudonym) AND e.historie_index = b.historie_index
 LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = b.verblijfsobject_id
 LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = b.nummeraanduiding_id
 LEFT JOIN model.adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(b.postcode, b.huisnummer, b.huisletter, b.huisnummertoevoeging)
-WHERE b.soort = 'adres' AND NOT b.onjuist
-  AND NOT EXISTS (SELECT 1 FROM brp_lijst_einde l WHERE l.lijst = b.lijst AND l.nooit_bewoner)
+-- A list suspended for F (fout) or W (wissen) never made anyone a resident.
+WHERE b.soort = 'adres' AND NOT b.onjuist AND b.reden_opschorting IS DISTINCT FROM 'F' AND b.reden_opschorting IS DISTINCT FROM 'W'
   -- A closed period of which neither start nor end is known holds nothing a rule can use.
   AND NOT (e.gesloten_door IS NOT NULL AND e.geldig_tot IS NULL);
 
@@ -135,12 +131,12 @@ ANALYZE model.bewoning;
 -- What this build decided, for the run record (pipelines/publish.ts reads it in the same transaction).
 CREATE TEMP TABLE brp_model_telling ON COMMIT DROP AS
 SELECT
-  (SELECT count(*) FROM brp_einde WHERE gesloten_door = 'volgende_elders')::integer AS gesloten_door_voorkomen_elders,
-  (SELECT count(*) FROM brp_einde WHERE einde_onbekend AND geldig_tot IS NOT NULL)::integer AS einde_onbekend,
-  (SELECT count(*) FROM brp_einde WHERE einde_voor_aanvang)::integer AS einde_voor_aanvang,
-  (SELECT count(*) FROM brp_einde WHERE gesloten_door IS NOT NULL AND geldig_tot IS NULL)::integer AS zonder_datums,
-  (SELECT count(*) FROM brp_einde WHERE gesloten_door = 'overlijden')::integer AS overlijden,
-  (SELECT count(*) FROM brp_einde WHERE gesloten_door = 'opschorting')::integer AS opschorting,
-  (SELECT count(*) FROM brp_einde WHERE gesloten_door = 'niet_op_adres')::integer AS niet_op_adres,
-  (SELECT count(*) FROM brp_lijst_einde WHERE nooit_bewoner)::integer AS lijsten_nooit_bewoner,
+  (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND gesloten_door = 'volgende_elders')::integer AS gesloten_door_voorkomen_elders,
+  (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND einde_onbekend AND geldig_tot IS NOT NULL)::integer AS einde_onbekend,
+  (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND einde_voor_aanvang)::integer AS einde_voor_aanvang,
+  (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND gesloten_door IS NOT NULL AND geldig_tot IS NULL)::integer AS zonder_datums,
+  (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND gesloten_door = 'overlijden')::integer AS overlijden,
+  (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND gesloten_door = 'opschorting')::integer AS opschorting,
+  (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND gesloten_door = 'niet_op_adres')::integer AS niet_op_adres,
+  (SELECT count(DISTINCT lijst) FROM brp_einde WHERE nooit_bewoner)::integer AS lijsten_nooit_bewoner,
   (SELECT coalesce(sum(woonadressen_onzeker + briefadressen_onzeker), 0) FROM model.bewoning)::integer AS mogelijke_bewoners;

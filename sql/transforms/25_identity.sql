@@ -7,7 +7,7 @@ CREATE TEMP TABLE brp_personen ON COMMIT DROP AS
 SELECT DISTINCT ON (pseudonym COLLATE "C") pseudonym, key_version, geslachtsnaam, voornamen, geboortedatum
 FROM brp_rows
 WHERE historie_index = 0
-ORDER BY pseudonym COLLATE "C", lijst;
+ORDER BY pseudonym COLLATE "C", coalesce(persoonslijst, pseudonym) COLLATE "C";
 
 UPDATE identity.persoon p
 SET key_version = b.key_version, geslachtsnaam = b.geslachtsnaam, voornamen = b.voornamen,
