@@ -97,7 +97,7 @@ export async function ingestFile(
       if (result.rowsStaged === 0) {
         throw new FileRejectedError(displayName, `geen enkele rij is geldig (${result.rowsRejected} afgekeurd)`);
       }
-      result.warnings = (await source.inspect?.(tx, { loadId, file: displayName })) ?? [];
+      result.warnings = (await source.inspect?.(tx, { loadId, file: displayName, marks: staged.router.marks })) ?? [];
       const sha256 = await hashing;
       result.sha256 = sha256;
       try {

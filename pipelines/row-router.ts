@@ -46,6 +46,8 @@ export class RowRouter {
   readonly kinds = new Map<string, number>();
   /** Remarks on staged rows (a field dropped, a value read as unknown), per column and reason. */
   readonly notes = new Map<string, Reason>();
+  /** Staged rows per mark (see Accepted.mark in sources/source.ts). */
+  readonly marks = new Map<string, number>();
 
   constructor(
     readonly source: SourceDefinition,
@@ -69,6 +71,7 @@ export class RowRouter {
     this.rowsStaged++;
     if (checked.kind !== undefined) this.kinds.set(checked.kind, (this.kinds.get(checked.kind) ?? 0) + 1);
     if (checked.notes) for (const note of checked.notes) count(this.notes, note.column, note.reason, 1);
+    if (checked.mark !== undefined) this.marks.set(checked.mark, (this.marks.get(checked.mark) ?? 0) + 1);
     const lead = `${this.loadId}\t${record.line}\t`;
     for (const row of checked.rows) {
       const line = copyLine(row.values, lead);
@@ -105,11 +108,12 @@ export class RowRouter {
     for (const r of counts.reasons) count(this.reasons, r.column, r.reason, r.count);
     for (const r of counts.notes) count(this.notes, r.column, r.reason, r.count);
     for (const [kind, n] of counts.kinds) this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + n);
+    for (const [mark, n] of counts.marks) this.marks.set(mark, (this.marks.get(mark) ?? 0) + n);
   }
 
   /** The counts as plain data, for a worker to send to the main thread. */
   counts(): RouterCounts {
-    return { reasons: [...this.reasons.values()], notes: [...this.notes.values()], kinds: [...this.kinds] };
+    return { reasons: [...this.reasons.values()], notes: [...this.notes.values()], kinds: [...this.kinds], marks: [...this.marks] };
   }
 
   #count(column: string, reason: string, n: number): void {
@@ -147,6 +151,7 @@ export interface RouterCounts {
   reasons: Reason[];
   notes: Reason[];
   kinds: [string, number][];
+  marks: [string, number][];
 }
 
 function count(map: Map<string, Reason>, column: string, reason: string, n: number): void {

@@ -31,6 +31,8 @@ export interface Accepted {
    */
   kind?: string;
   notes?: Note[];
+  /** Counted per load, not shown: what `inspect` needs to know to skip work (rows with a list id). */
+  mark?: string;
 }
 
 export type Validation = ({ ok: true } & Accepted) | { ok: false; column: string; reason: string };
@@ -79,7 +81,7 @@ export interface SourceDefinition {
    * Warnings about a load as a whole, found by set-based SQL once its rows are staged (inside the
    * load's transaction): what no single row shows, such as one BSN on two persoonslijsten.
    */
-  inspect?(session: Session, load: { loadId: number; file: string }): Promise<string[]>;
+  inspect?(session: Session, load: { loadId: number; file: string; marks: ReadonlyMap<string, number> }): Promise<string[]>;
 }
 
 /** Row-building helper: checks run in order and the first failure rejects the row. */

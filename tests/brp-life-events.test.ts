@@ -43,9 +43,13 @@ async function deliver(fixture: string): Promise<Night> {
   const file = run.files.find((f) => f.source === 'brp')!;
   expect(file.status).toBe('loaded');
   const { rows } = await ctx.db.query<{ lijst: string; vbo: string | null; van: string | null; tot: string | null; door: string | null; onbekend: boolean; onzeker: boolean; functie: string }>(
-    `SELECT persoonslijst AS lijst, verblijfsobject_id AS vbo, functie_adres AS functie, to_char(geldig_van, 'YYYY-MM-DD') AS van,
+    // A readable export has no list ids: its lists are named here by the person's surname.
+    `SELECT CASE WHEN i.persoonslijst IS NULL THEN p.geslachtsnaam WHEN i.persoonslijst LIKE 'a-nummer %' THEN p.geslachtsnaam || ' (A-nummer)'
+                 ELSE i.persoonslijst END AS lijst,
+       verblijfsobject_id AS vbo, functie_adres AS functie, to_char(geldig_van, 'YYYY-MM-DD') AS van,
        to_char(geldig_tot, 'YYYY-MM-DD') AS tot, gesloten_door AS door, einde_onbekend AS onbekend, aanvang_onzeker AS onzeker
-     FROM model.inschrijving ORDER BY persoonslijst, geldig_van NULLS FIRST, source_line DESC`,
+     FROM model.inschrijving i LEFT JOIN identity.persoon p USING (pseudonym)
+     ORDER BY 1, geldig_van NULLS FIRST, source_line DESC`,
   );
   const periods: Night['periods'] = {};
   for (const r of rows) {
@@ -381,5 +385,34 @@ describe.each([
         : { 'persoon 4': ['A 2020-08-18..2022-05-26 niet_op_adres'] }),
     });
     expect(night.residents.A).toEqual({ W: 2, B: 0, onzeker: 0, viaAdres: 0 });
+  });
+});
+
+describe('readable CSV with the life-event columns', () => {
+  let night: Night;
+  beforeAll(async () => {
+    night = await deliver('csv/leesbaar.csv');
+  });
+
+  it('means what the LO3 elements mean: death, suspension, abroad, a locatiebeschrijving, two A-nummers', () => {
+    expect(night.file.format).toBe('brp-csv');
+    expect(rejected(night)).toEqual([[1, 'postcode', 'postcode heeft niet de vorm 1234AB']]);
+    expect(night.file.kinds).toEqual([
+      { kind: 'in het buitenland', count: 1 },
+      { kind: 'met een locatiebeschrijving (woonboot, woonwagen)', count: 1 },
+    ]);
+    expect(night.periods).toEqual({
+      Doedenaar: ['A 1990-01-01..2020-08-01 overlijden'],
+      Levenslust: ['A 1995-01-01..'],
+      'Dubbel (A-nummer)': ['A 1990-03-01..', 'A 2008-07-03..'],
+      // The staged row abroad ends the older one; no reader carried it here.
+      Vertrekker: ['A 2012-03-05..2014-07-02 volgende_elders'],
+      // The newer row was rejected and this reader cannot carry its start: closed, end unknown.
+      Kapot: ['A 2010-01-01..2010-01-01 volgende_elders (einde onbekend)'],
+    });
+    expect(night.residents.A).toEqual({ W: 2, B: 0, onzeker: 0, viaAdres: 0 });
+    expect(night.run.warnings.find((w) => w.includes('persoonslijst'))).toBe(
+      "brp/leesbaar.csv: 1 BSN staat op meer dan één persoonslijst (dubbele inschrijving, uit te zoeken): regel 5 en regel 6. De lijsten blijven gescheiden; een persoon telt één keer per object.",
+    );
   });
 });

@@ -10,7 +10,8 @@ const SHOWN = 10;
  * rules count the person once per object; this says that it happened and where in the file. The
  * warning names the file's own pl ids and lines, never the BSN or an A-nummer.
  */
-export async function duplicateBsnWarnings(session: Session, load: { loadId: number; file: string }): Promise<string[]> {
+export async function duplicateBsnWarnings(session: Session, load: { loadId: number; file: string; marks: ReadonlyMap<string, number> }): Promise<string[]> {
+  if (!load.marks.get('persoonslijst')) return [];
   const { rows } = await session.query<{ n: number; namen: string[] }>(
     `WITH lijsten AS (
        SELECT pseudonym, persoonslijst, min(line) AS regel

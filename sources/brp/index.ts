@@ -71,6 +71,7 @@ export const brp: SourceDefinition = {
       const volgende = opt(record, 'volgende_index');
       const prefix = opt(record, 'voorvoegsel');
       const naam = opt(record, 'geslachtsnaam');
+      const lijst = persoonslijst(record, pseudonymizer, notes);
       return {
         rows: [
           {
@@ -88,7 +89,7 @@ export const brp: SourceDefinition = {
               ...plaats.address,
               plaats.nummeraanduidingId,
               opt(record, 'gemeente_van_inschrijving') ?? null,
-              persoonslijst(record, pseudonymizer, notes),
+              lijst,
               plaats.soort,
               onjuist,
               plaats.land,
@@ -106,6 +107,8 @@ export const brp: SourceDefinition = {
           : plaats.land === '0000' ? ONBEKEND_WAARHEEN
           : SOORT_LABELS[plaats.soort],
         notes,
+        // Only a load with list ids can hold two lists with one BSN: the others skip that query.
+        mark: lijst === null ? undefined : 'persoonslijst',
       };
     });
   },

@@ -48,7 +48,9 @@ ORDER BY coalesce(o.persoonslijst, o.pseudonym) COLLATE "C", o.historie_index, n
 CREATE TEMP TABLE brp_sluiten ON COMMIT DROP AS
 SELECT coalesce(b.persoonslijst, b.pseudonym) AS lijst, b.historie_index, b.datum_aanvang AS van,
   coalesce(b.reden_opschorting IN ('F', 'W'), false) AS nooit_bewoner,
-  coalesce(b.volgende_index, d.volgende_index) AS volgende_index, b.volgende_aanvang,
+  -- A history row always had a newer occurrence. When none is staged and none was carried (it was
+  -- rejected in an export whose reader cannot carry), -1 stands for it: closed, its end unknown.
+  coalesce(b.volgende_index, d.volgende_index, CASE WHEN b.historie_index > 0 THEN -1 END) AS volgende_index, b.volgende_aanvang,
   b.datum_overlijden AS o_raw, b.datum_opschorting AS p_raw, b.niet_op_adres_vanaf AS n_raw
 FROM brp_rows b
 LEFT JOIN brp_volgende d ON d.lijst = coalesce(b.persoonslijst, b.pseudonym) AND d.historie_index = b.historie_index

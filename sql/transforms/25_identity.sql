@@ -2,12 +2,12 @@
 -- tables never hold them. Written by difference, like the history (22_brp_history.sql).
 SELECT model.defer_indexes('identity.persoon', only_when_empty => true);
 
--- One row per person, from the current occurrence; of two lists with one BSN, the first by name.
+-- One row per person, from the newest occurrence staged (the current one, unless it was rejected);
+-- of two lists with one BSN, the first by name.
 CREATE TEMP TABLE brp_personen ON COMMIT DROP AS
 SELECT DISTINCT ON (pseudonym COLLATE "C") pseudonym, key_version, geslachtsnaam, voornamen, geboortedatum
 FROM brp_rows
-WHERE historie_index = 0
-ORDER BY pseudonym COLLATE "C", coalesce(persoonslijst, pseudonym) COLLATE "C";
+ORDER BY pseudonym COLLATE "C", historie_index, coalesce(persoonslijst, pseudonym) COLLATE "C";
 
 UPDATE identity.persoon p
 SET key_version = b.key_version, geslachtsnaam = b.geslachtsnaam, voornamen = b.voornamen,
