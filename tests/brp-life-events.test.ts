@@ -408,11 +408,20 @@ describe('readable CSV with the life-event columns', () => {
       // The staged row abroad ends the older one; no reader carried it here.
       Vertrekker: ['A 2012-03-05..2014-07-02 volgende_elders'],
       // The newer row was rejected and this reader cannot carry its start: closed, end unknown.
-      Kapot: ['A 2010-01-01..2010-01-01 volgende_elders (einde onbekend)'],
+      'Kapot (A-nummer)': ['A 2010-01-01..2010-01-01 volgende_elders (einde onbekend)'],
     });
     expect(night.residents.A).toEqual({ W: 2, B: 0, onzeker: 0, viaAdres: 0 });
     expect(night.run.warnings.find((w) => w.includes('persoonslijst'))).toBe(
       "brp/leesbaar.csv: 1 BSN staat op meer dan één persoonslijst (dubbele inschrijving, uit te zoeken): regel 5 en regel 6. De lijsten blijven gescheiden; een persoon telt één keer per object.",
     );
+  });
+
+  it('keeps an A-nummer, like a BSN, out of the rejected row and out of staging', async () => {
+    const { rows } = await ctx.db.query<{ raw: Record<string, string> }>('SELECT raw FROM pakhuis.rejected_rows WHERE load_id = $1', [night.file.loadId]);
+    expect(rows.map((r) => [r.raw.bsn, r.raw.a_nummer])).toEqual([[expect.stringMatching(/^pseudoniem:[0-9a-f]{64}$/), '[gemaskeerd, 10 tekens]']]);
+    const { rows: staged } = await ctx.db.query<{ persoonslijst: string }>(`SELECT DISTINCT persoonslijst FROM staging.brp WHERE load_id = $1 AND persoonslijst IS NOT NULL`, [night.file.loadId]);
+    expect(staged).toHaveLength(3);
+    expect(JSON.stringify(staged)).not.toMatch(/10000000\d\d/);
+    for (const r of staged) expect(r.persoonslijst).toMatch(/^a-nummer [0-9a-f]{64}$/);
   });
 });
