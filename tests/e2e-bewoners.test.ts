@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type Database } from '../lib/db.ts';
 import { createTestContext, TEST_KEY, type TestContext } from './helpers/context.ts';
 import { writeFileIn } from './helpers/files.ts';
@@ -24,13 +24,10 @@ class CliDatabase {
 
   static async create(): Promise<CliDatabase> {
     const cli = new CliDatabase();
-    const ctx = await createTestContext();
-    if (ctx.url) cli.#ctx = ctx;
-    else {
-      // PGlite is one process at a time: the command line opens the folder, the test reads it after.
-      await ctx.close();
-      cli.#pglite = { dir: await mkdtemp(join(tmpdir(), 'pakhuis-e2e-')) };
-    }
+    if (inject('target').kind === 'postgres') cli.#ctx = await createTestContext();
+    // PGlite is one process at a time: the command line makes and migrates the folder, the test
+    // reads it after each run.
+    else cli.#pglite = { dir: await mkdtemp(join(tmpdir(), 'pakhuis-e2e-')) };
     return cli;
   }
 

@@ -18,7 +18,7 @@ describe.each(['lo3', 'json'] as const)('synthetic municipality, BRP as %s', (br
 
   beforeAll(async () => {
     ctx = await createTestContext();
-    generated = await generateMunicipality(ctx.config.INBOX_DIR, { residents: 3000, seed: 11, brpFormat });
+    generated = await generateMunicipality(ctx.config.INBOX_DIR, { residents: 1200, seed: 11, brpFormat });
     run = await runPipeline(ctx, { trigger: 'test' });
     const { rows } = await ctx.db.query<{ rule_code: string; subject_key: string }>(`SELECT rule_code, subject_key FROM pakhuis.signals WHERE status = 'open'`);
     found = new Set(rows.map((r) => `${r.rule_code} ${r.subject_key}`));
