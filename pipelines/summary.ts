@@ -68,16 +68,16 @@ function listed(reasons: Reason[], what: string): string[] {
 
 /** The BRP model's decisions in one line; counts of zero are left out. */
 export function brpModelText(c: BrpModelCounts): string {
-  const parts: [number, string][] = [
-    [c.gesloten_door_voorkomen_elders, 'perioden beëindigd door een nieuwer voorkomen buiten het model (buitenland, locatiebeschrijving of afgekeurde rij)'],
-    [c.einde_onbekend, 'perioden afgesloten op een onbekende datum'],
-    [c.einde_voor_aanvang, 'perioden met een einde vóór de aanvang (afgesloten op de aanvang)'],
-    [c.zonder_datums, 'afgesloten voorkomens zonder enige datum (niet in het model)'],
-    [c.overlijden, 'inschrijvingen beëindigd door overlijden'],
-    [c.opschorting, 'door opschorting van de persoonslijst'],
-    [c.niet_op_adres, 'door "vastgesteld verblijft niet op adres"'],
-    [c.lijsten_nooit_bewoner, 'persoonslijsten opgeschort wegens fout of wissen (nooit bewoner)'],
-    [c.mogelijke_bewoners, 'mogelijke bewoners (aanvangsdatum onbekend) meegeteld'],
+  const parts: [number, string, string, string][] = [
+    [c.gesloten_door_voorkomen_elders, 'periode', 'perioden', 'beëindigd door een nieuwer voorkomen buiten het model (buitenland, locatiebeschrijving of afgekeurde rij)'],
+    [c.einde_onbekend, 'periode', 'perioden', 'afgesloten op een onbekende datum'],
+    [c.einde_voor_aanvang, 'periode', 'perioden', 'met een einde vóór de aanvang (afgesloten op de aanvang)'],
+    [c.zonder_datums, 'afgesloten voorkomen', 'afgesloten voorkomens', 'zonder enige datum (niet in het model)'],
+    [c.overlijden, 'inschrijving', 'inschrijvingen', 'beëindigd door overlijden'],
+    [c.opschorting, 'inschrijving', 'inschrijvingen', 'beëindigd door opschorting van de persoonslijst'],
+    [c.niet_op_adres, 'inschrijving', 'inschrijvingen', 'beëindigd door "vastgesteld verblijft niet op adres"'],
+    [c.lijsten_nooit_bewoner, 'persoonslijst', 'persoonslijsten', 'opgeschort wegens fout of wissen (nooit bewoner)'],
+    [c.mogelijke_bewoners, 'mogelijke bewoner', 'mogelijke bewoners', 'met een onbekende aanvangsdatum meegeteld'],
   ];
-  return parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`).join('; ');
+  return parts.filter(([n]) => n > 0).map(([n, een, meer, what]) => `${aantal(n, een, meer)} ${what}`).join('; ');
 }
