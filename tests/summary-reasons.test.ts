@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile, type IngestResult } from '../pipelines/ingest.ts';
-import { fileDetails } from '../pipelines/summary.ts';
+import { brpModelText, fileDetails } from '../pipelines/summary.ts';
 import { brp } from '../sources/brp/index.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
 import { writeFileIn } from './helpers/files.ts';
@@ -53,5 +53,15 @@ describe('rejection reasons in the summaries', () => {
     expect(lines).toHaveLength(6);
     expect(lines[0]).toBe('4x afgekeurd, postcode: postcode heeft niet de vorm 1234AB');
     expect(lines[5]).toBe('en 2 andere redenen (2 rijen afgekeurd)');
+  });
+});
+
+describe('the BRP model line of the run summary', () => {
+  it('says what the model decided, leaving out what did not happen', () => {
+    const zero = { gesloten_door_voorkomen_elders: 0, einde_onbekend: 0, einde_voor_aanvang: 0, zonder_datums: 0, overlijden: 0, opschorting: 0, niet_op_adres: 0, lijsten_nooit_bewoner: 0, mogelijke_bewoners: 0 };
+    expect(brpModelText(zero)).toBe('');
+    expect(brpModelText({ ...zero, gesloten_door_voorkomen_elders: 1, overlijden: 16 })).toBe(
+      '1 periode beëindigd door een nieuwer voorkomen buiten het model (buitenland, locatiebeschrijving of afgekeurde rij); 16 inschrijvingen beëindigd door overlijden',
+    );
   });
 });
