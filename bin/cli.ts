@@ -48,13 +48,14 @@ const COMMANDS: Record<string, Command> = {
       const [source, file] = positionals;
       if (!source || !file || !SOURCES.includes(source as SourceName)) throw new UsageError(this.usage);
       return withContext({}, async (ctx) => {
-      const [{ ingestFile }, { SOURCE_DEFINITIONS }, { droppedText }] = await Promise.all([import('../pipelines/ingest.ts'), import('../sources/index.ts'), import('../pipelines/row-router.ts')]);
+      const [{ ingestFile }, { SOURCE_DEFINITIONS }, { fileDetails }] = await Promise.all([import('../pipelines/ingest.ts'), import('../sources/index.ts'), import('../pipelines/summary.ts')]);
       const result = await ingestFile(ctx, SOURCE_DEFINITIONS[source as SourceName], resolve(file), { sheet: values.sheet as string | undefined });
       if (result.status === 'rejected') throw new Error(result.error);
+      // The totals come last, where a terminal (or tail) shows them.
+      for (const line of [...result.warnings.map((w) => `Waarschuwing: ${w}`), ...fileDetails(result)]) print(`  ${line}`);
       print(result.status === 'duplicate'
         ? `${result.file}: overgeslagen, deze inhoud is al geladen`
         : `${result.file}: ${aantal(result.rowsStaged, 'rij', 'rijen')} geladen, ${result.rowsRejected} afgekeurd (load ${result.loadId})`);
-      for (const d of result.dropped) process.stderr.write(`Waarschuwing: ${droppedText(result.file, d)}\n`);
       return 0;
       });
     },

@@ -35,7 +35,9 @@ export async function runDemo(options: DemoOptions): Promise<RunSummary> {
   });
   print(`Database: ${config.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${config.PGLITE_DIR}`}`);
   const t0 = performance.now();
-  const generated = await generateMunicipality(inbox, { residents: options.residents });
+  // The BRP as a GBA-V selection in LO3 columns, the realistic export, with its deceased, emigrated
+  // and suspended persons, unknown values and onjuist rows (the benchmark keeps the readable CSV).
+  const generated = await generateMunicipality(inbox, { residents: options.residents, brpFormat: 'lo3' });
   print(`Synthetische gemeente: ${generated.residents} inwoners, ${generated.verblijfsobjecten} verblijfsobjecten in ${((performance.now() - t0) / 1000).toFixed(1)} s (${inbox})`);
   const ctx = await openContext({ config });
   try {

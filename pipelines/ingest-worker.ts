@@ -11,7 +11,7 @@ import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import type { CsvSplitPlan } from '../sources/csv.ts';
 import type { SourceName } from '../sources/source.ts';
 import { FileRejectedError } from '../sources/types.ts';
-import { FLUSH_CHARS, RowRouter, type Dropped, type Reason } from './row-router.ts';
+import { FLUSH_CHARS, RowRouter, type RouterCounts } from './row-router.ts';
 
 export interface IngestWorkerData {
   source: SourceName;
@@ -29,7 +29,7 @@ export interface IngestWorkerData {
 
 export type IngestWorkerMessage =
   | { type: 'data'; live: string; spooled: [string, string][]; rows: number }
-  | { type: 'end'; rowsRead: number; rowsStaged: number; rowsRejected: number; reasons: Reason[]; dropped: Dropped[] }
+  | { type: 'end'; rowsRead: number; rowsStaged: number; rowsRejected: number; counts: RouterCounts }
   | { type: 'error'; message: string; rejectedFile?: { file: string; reason: string } };
 
 const AHEAD = 2;
@@ -59,7 +59,7 @@ async function run(data: IngestWorkerData): Promise<void> {
   }
   await send();
   await failpoint('ingest-worker');
-  const end: IngestWorkerMessage = { type: 'end', rowsRead: router.rowsRead, rowsStaged: router.rowsStaged, rowsRejected: router.rowsRejected, reasons: [...router.reasons.values()], dropped: [...router.dropped.values()] };
+  const end: IngestWorkerMessage = { type: 'end', rowsRead: router.rowsRead, rowsStaged: router.rowsStaged, rowsRejected: router.rowsRejected, counts: router.counts() };
   parentPort!.postMessage(end);
 }
 

@@ -10,7 +10,7 @@ import { Progress } from '../lib/progress.ts';
 import type { CsvSplitPlan } from '../sources/csv.ts';
 import type { SourceDefinition, SourceFormat } from '../sources/source.ts';
 import { parallelLines } from './parallel-ingest.ts';
-import { FLUSH_CHARS, REJECTED, RowRouter, type Dropped } from './row-router.ts';
+import { FLUSH_CHARS, REJECTED, RowRouter, type Noted, type Reason } from './row-router.ts';
 import { FileRejectedError, type SourceRecord } from '../sources/types.ts';
 import type { PipelineContext } from './context.ts';
 
@@ -26,10 +26,14 @@ export interface IngestResult {
   rowsRead: number;
   rowsStaged: number;
   rowsRejected: number;
-  /** Rejections per column and reason, for the summary and the report. */
-  reasons: { column: string; reason: string; count: number }[];
-  /** Values left out of rows that loaded all the same (a coordinate outside the Netherlands). */
-  dropped: Dropped[];
+  /** Rejections per column and reason, most frequent first, for the summary and the report. */
+  reasons: Reason[];
+  /** Staged rows that are valid but not addressable, per kind ("in het buitenland"), most first. */
+  kinds: { kind: string; count: number }[];
+  /** Remarks on staged rows (a value dropped, one read as unknown, a coordinate left out), most frequent first. */
+  notes: Noted[];
+  /** What the source found about the load as a whole (one BSN on two persoonslijsten). */
+  warnings: string[];
   error?: string;
   /** For a duplicate: the earlier load of the same content, and whether its file was archived. */
   duplicateOf?: { loadId: number; archived: boolean };
@@ -55,7 +59,7 @@ export async function ingestFile(
   options: IngestOptions = {},
 ): Promise<IngestResult> {
   const displayName = options.displayName ?? basename(path);
-  const result: IngestResult = { status: 'loaded', source: source.name, file: displayName, rowsRead: 0, rowsStaged: 0, rowsRejected: 0, reasons: [], dropped: [] };
+  const result: IngestResult = { status: 'loaded', source: source.name, file: displayName, rowsRead: 0, rowsStaged: 0, rowsRejected: 0, reasons: [], kinds: [], notes: [], warnings: [] };
   const hashing = hashPath(path);
   hashing.catch(() => {});
   const spoolDir = await mkdtemp(join(tmpdir(), 'pakhuis-spool-'));
@@ -93,6 +97,7 @@ export async function ingestFile(
       if (result.rowsStaged === 0) {
         throw new FileRejectedError(displayName, `geen enkele rij is geldig (${result.rowsRejected} afgekeurd)`);
       }
+      result.warnings = (await source.inspect?.(tx, { loadId, file: displayName, marks: staged.router.marks })) ?? [];
       const sha256 = await hashing;
       result.sha256 = sha256;
       try {
@@ -106,8 +111,9 @@ export async function ingestFile(
       }
       return staged;
     });
-    result.reasons = staged.reasons();
-    result.dropped = [...staged.router.dropped.values()];
+    result.reasons = byCount([...staged.router.reasons.values()]);
+    result.notes = byCount([...staged.router.notes.values()]);
+    result.kinds = [...staged.router.kinds].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
     ctx.log.info(
       { source: source.name, file: displayName, format: format.name, loadId: result.loadId, rowsStaged: result.rowsStaged, rowsRejected: result.rowsRejected },
       'file loaded',
@@ -119,7 +125,7 @@ export async function ingestFile(
       ctx.log.info({ source: source.name, file: displayName }, 'file skipped: this content was loaded before');
       const { rows } = await ctx.db.query<{ id: string; archived_as: string | null }>('SELECT id, archived_as FROM pakhuis.loads WHERE sha256 = $1', [result.sha256]);
       const earlier = rows[0] ? { loadId: Number(rows[0].id), archived: rows[0].archived_as !== null } : undefined;
-      return { ...result, status: 'duplicate', rowsStaged: 0, rowsRejected: 0, reasons: [], dropped: [], duplicateOf: earlier };
+      return { ...result, status: 'duplicate', rowsStaged: 0, rowsRejected: 0, reasons: [], kinds: [], notes: [], warnings: [], duplicateOf: earlier };
     }
     if (error instanceof FileRejectedError) {
       const sha256 = await hashing.catch(() => null);
@@ -130,12 +136,17 @@ export async function ingestFile(
       ctx.log.warn({ source: source.name, file: displayName, reason: error.reason }, 'file rejected');
       // What was read before the file turned out unusable, for the run record.
       const counted = staging ? { rowsRead: staging.router.rowsRead, rowsRejected: staging.router.rowsRejected } : {};
-      return { ...result, ...counted, status: 'rejected', rowsStaged: 0, reasons: [], dropped: [], error: error.message };
+      return { ...result, ...counted, status: 'rejected', rowsStaged: 0, reasons: [], kinds: [], notes: [], warnings: [], error: error.message };
     }
     throw new Error(`loading ${displayName} failed: ${(error as Error).message}`, { cause: error });
   } finally {
     await rm(spoolDir, { recursive: true, force: true });
   }
+}
+
+/** Most frequent first, so a summary that stops listing leaves out the rare ones. */
+function byCount<R extends Reason>(reasons: R[]): R[] {
+  return reasons.sort((a, b) => b.count - a.count || a.column.localeCompare(b.column) || a.reason.localeCompare(b.reason));
 }
 
 /** Large plain-CSV files are read in parts on worker threads; everything else on this thread. */
@@ -178,10 +189,6 @@ class Staging {
     readonly dir: string,
     readonly progress: Progress | null = null,
   ) {}
-
-  reasons(): IngestResult['reasons'] {
-    return [...this.router.reasons.values()];
-  }
 
   /** COPY text of the live table from records read on this thread. */
   async *lines(records: AsyncIterable<SourceRecord>): AsyncGenerator<string> {

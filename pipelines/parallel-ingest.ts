@@ -82,7 +82,7 @@ export async function* parallelLines(job: ParallelIngest): AsyncGenerator<string
         router.rowsRead += message.rowsRead;
         router.rowsStaged += message.rowsStaged;
         router.rowsRejected += message.rowsRejected;
-        router.mergeReasons(message.reasons, message.dropped);
+        router.merge(message.counts);
         running--;
         continue;
       }

@@ -24,6 +24,27 @@ export interface PublishResult {
   signals: { new: number; open: number; resolved: number; worsened: number };
   /** How each source's rows found their BAG object: per source, method to count and share. */
   matchRates: Record<string, Record<string, { rows: number; share: number }>>;
+  /** What the BRP model build decided about periods and residents, when it ran (sql/transforms/20_brp.sql). */
+  brp?: BrpModelCounts;
+}
+
+export interface BrpModelCounts {
+  /** Periods ended by a newer occurrence outside the model: abroad, a locatiebeschrijving, a rejected row. */
+  gesloten_door_voorkomen_elders: number;
+  /** Periods closed at an unknown date (the ending occurrence or event has date 00000000). */
+  einde_onbekend: number;
+  /** Periods whose end lay before their start, closed at their start instead. */
+  einde_voor_aanvang: number;
+  /** Closed occurrences of which neither start nor end is known: kept in staging only. */
+  zonder_datums: number;
+  /** Registrations ended by death, by suspension of the list, by "vastgesteld verblijft niet op adres". */
+  overlijden: number;
+  opschorting: number;
+  niet_op_adres: number;
+  /** Lists suspended with reason F (fout) or W (wissen): never a resident. */
+  lijsten_nooit_bewoner: number;
+  /** Current residents whose start date leaves their residence uncertain (mogelijke bewoners). */
+  mogelijke_bewoners: number;
 }
 
 export function resolvedRules(ctx: PipelineContext): ResolvedRule[] {
@@ -70,6 +91,9 @@ export async function publish(ctx: PipelineContext, runId: number, beforeCommit?
       [runId, [...changed]],
     );
     const matchRates = await measureMatchRates(tx);
+    const brp = transforms.some((t) => t.script === '20_brp.sql')
+      ? (await tx.query<BrpModelCounts>('SELECT * FROM brp_model_telling')).rows[0]
+      : undefined;
     const outcomes = await evaluateRules(tx, rules, runId, available, peildatum);
     const evaluated = rules.filter((r) => !outcomes.find((o) => o.code === r.definition.code)?.skipped);
     const signals = await mergeSignals(tx, evaluated, runId);
@@ -82,6 +106,7 @@ export async function publish(ctx: PipelineContext, runId: number, beforeCommit?
       rules: outcomes,
       signals,
       matchRates,
+      brp,
     };
   });
 }

@@ -22,14 +22,14 @@ export interface Reason {
   count: number;
 }
 
-/** Values left out of staged rows, per column and reason, with where it first happened. */
-export interface Dropped extends Reason {
+/** Remarks on staged rows (a value dropped, read as unknown), per column and reason, with where it first happened. */
+export interface Noted extends Reason {
   firstLine: number;
   firstLocation: string;
 }
 
-/** One dropped value as the run's warnings and the CLI say it. */
-export function droppedText(file: string, d: Dropped): string {
+/** One remark as the run's warnings and the CLI say it. */
+export function notedText(file: string, d: Noted): string {
   return `${file}: ${d.count}x ${d.column}: ${d.reason} (eerste: ${d.firstLocation})`;
 }
 
@@ -53,7 +53,12 @@ export class RowRouter {
   rowsStaged = 0;
   rowsRejected = 0;
   readonly reasons = new Map<string, Reason>();
-  readonly dropped = new Map<string, Dropped>();
+  /** Staged rows that are valid but not addressable, per kind ("in het buitenland"). */
+  readonly kinds = new Map<string, number>();
+  /** Remarks on staged rows (a field dropped, a value read as unknown), per column and reason. */
+  readonly notes = new Map<string, Noted>();
+  /** Staged rows per mark (see Accepted.mark in sources/source.ts). */
+  readonly marks = new Map<string, number>();
 
   constructor(
     readonly source: SourceDefinition,
@@ -75,9 +80,11 @@ export class RowRouter {
       return;
     }
     this.rowsStaged++;
-    if (checked.dropped) {
-      for (const d of checked.dropped) this.#drop({ ...d, count: 1, firstLine: record.line, firstLocation: record.location ?? `regel ${record.line}` });
+    if (checked.kind !== undefined) this.kinds.set(checked.kind, (this.kinds.get(checked.kind) ?? 0) + 1);
+    if (checked.notes) {
+      for (const n of checked.notes) this.#note({ ...n, count: 1, firstLine: record.line, firstLocation: record.location ?? `regel ${record.line}` });
     }
+    if (checked.mark !== undefined) this.marks.set(checked.mark, (this.marks.get(checked.mark) ?? 0) + 1);
     const lead = `${this.loadId}\t${record.line}\t`;
     for (const row of checked.rows) {
       const line = copyLine(row.values, lead);
@@ -109,27 +116,32 @@ export class RowRouter {
     return taken;
   }
 
-  mergeReasons(reasons: Iterable<Reason>, dropped: Iterable<Dropped> = []): void {
-    for (const r of reasons) this.#count(r.column, r.reason, r.count);
-    for (const d of dropped) this.#drop(d);
+  /** Adds the counts of another router (an ingest worker's part of the file). */
+  merge(counts: RouterCounts): void {
+    for (const r of counts.reasons) count(this.reasons, r.column, r.reason, r.count);
+    for (const n of counts.notes) this.#note(n);
+    for (const [kind, n] of counts.kinds) this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + n);
+    for (const [mark, n] of counts.marks) this.marks.set(mark, (this.marks.get(mark) ?? 0) + n);
   }
 
-  #drop(d: Dropped): void {
-    const key = `${d.column}\u0000${d.reason}`;
-    const seen = this.dropped.get(key);
-    if (!seen) this.dropped.set(key, { ...d });
+  /** The counts as plain data, for a worker to send to the main thread. */
+  counts(): RouterCounts {
+    return { reasons: [...this.reasons.values()], notes: [...this.notes.values()], kinds: [...this.kinds], marks: [...this.marks] };
+  }
+
+  #count(column: string, reason: string, n: number): void {
+    count(this.reasons, column, reason, n);
+  }
+
+  #note(n: Noted): void {
+    const key = `${n.column}\u0000${n.reason}`;
+    const seen = this.notes.get(key);
+    if (!seen) this.notes.set(key, { ...n });
     else {
-      seen.count += d.count;
+      seen.count += n.count;
       // Parts of a file read on workers report in any order: the first place is the lowest line.
-      if (d.firstLine < seen.firstLine) [seen.firstLine, seen.firstLocation] = [d.firstLine, d.firstLocation];
+      if (n.firstLine < seen.firstLine) [seen.firstLine, seen.firstLocation] = [n.firstLine, n.firstLocation];
     }
-  }
-
-  #count(column: string, reason: string, count: number): void {
-    const key = `${column}\u0000${reason}`;
-    const seen = this.reasons.get(key);
-    if (seen) seen.count += count;
-    else this.reasons.set(key, { column, reason, count });
   }
 
   #spool(table: string, line: string): void {
@@ -157,6 +169,20 @@ export class RowRouter {
     }
     return raw;
   }
+}
+
+export interface RouterCounts {
+  reasons: Reason[];
+  notes: Noted[];
+  kinds: [string, number][];
+  marks: [string, number][];
+}
+
+function count(map: Map<string, Reason>, column: string, reason: string, n: number): void {
+  const key = `${column}\u0000${reason}`;
+  const seen = map.get(key);
+  if (seen) seen.count += n;
+  else map.set(key, { column, reason, count: n });
 }
 
 /** A row with more values than the header has columns: every value after the extra delimiter is in the wrong column. */

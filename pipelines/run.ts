@@ -8,7 +8,7 @@ import { SOURCE_LABELS, type SourceName } from '../sources/source.ts';
 import type { PipelineContext } from './context.ts';
 import { archive, scanInbox } from './inbox.ts';
 import { ingestFile, type IngestResult } from './ingest.ts';
-import { droppedText } from './row-router.ts';
+import { notedText } from './row-router.ts';
 import { publish, resolvedRules, type PublishResult } from './publish.ts';
 import { checkedRecipients, mailConfigured } from '../reports/mailer.ts';
 import { pullConfigured, pullSources, type PullSummary } from './pull/index.ts';
@@ -109,11 +109,12 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
         in: r.rowsRead,
         out: r.rowsStaged,
         rejected: r.rowsRejected,
-        details: { status: r.status, format: r.format, reasons: r.reasons, dropped: r.dropped, error: r.error },
+        details: { status: r.status, format: r.format, reasons: r.reasons, kinds: r.kinds, notes: r.notes, error: r.error },
       }));
       summary.files.push(result);
-      for (const d of result.dropped) summary.warnings.push(droppedText(file.name, d));
+      for (const n of result.notes) summary.warnings.push(notedText(file.name, n));
       if (result.status === 'rejected') summary.warnings.push(`${file.name} is geweigerd: ${result.error}`);
+      summary.warnings.push(...result.warnings);
       // A duplicate whose earlier load never got archived (the archive step failed after it
       // loaded) is that load's file: it is archived as loaded, not as a duplicate.
       const unarchived = result.status === 'duplicate' && result.duplicateOf && !result.duplicateOf.archived ? result.duplicateOf.loadId : undefined;
@@ -137,7 +138,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
         report = await createNightlyReport(ctx, { runId, warnings: summary.warnings, rejected, peildatum }, tx);
       }, { peildatum: options.today }), (p) => ({
         out: p.signals.open,
-        details: { changed: p.changed, transforms: p.transforms, rules: p.rules, signals: p.signals, matchRates: p.matchRates },
+        details: { changed: p.changed, transforms: p.transforms, rules: p.rules, signals: p.signals, matchRates: p.matchRates, brp: p.brp },
       }));
     } catch (error) {
       if (report) await finishReportFile(report, false).catch(() => {});
@@ -172,10 +173,14 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
 function runRecord(summary: RunSummary): Record<string, unknown> {
   return {
     pulled: summary.pull?.fetched.map((f) => ({ source: f.source, remote: f.remote, file: f.inboxName, bytes: f.bytes, sha256: f.sha256 })),
-    files: summary.files.map((f) => ({ file: f.file, source: f.source, status: f.status, read: f.rowsRead, staged: f.rowsStaged, rejected: f.rowsRejected, reasons: f.reasons, dropped: f.dropped })),
+    files: summary.files.map((f) => ({
+      file: f.file, source: f.source, status: f.status, read: f.rowsRead, staged: f.rowsStaged, rejected: f.rowsRejected,
+      reasons: f.reasons, kinds: f.kinds, notes: f.notes,
+    })),
     signalsPerRule: summary.signalsPerRule,
     signals: summary.publish?.signals,
     matchRates: summary.publish?.matchRates,
+    brp: summary.publish?.brp,
     report: summary.reportPath,
     delivery: summary.delivery && { sent: summary.delivery.sent, failed: summary.delivery.failed },
     ms: summary.ms,

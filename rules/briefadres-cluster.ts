@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gekoppeldJson, gekoppeldUitleg } from './gekoppeld.ts';
 import { defineRule, lijst } from './rule.ts';
 
 export default defineRule({
@@ -7,7 +8,8 @@ export default defineRule({
   rationale:
     'Een briefadres is bedoeld voor wie tijdelijk geen woonadres heeft; de briefadresgever ontvangt de post. Veel ' +
     'briefadressen op één gewoon adres kunnen wijzen op een adres dat wordt "verhuurd" voor uitkeringen, toeslagen ' +
-    'of het ontlopen van toezicht. Erkende briefadresgevers (maatschappelijke opvang, het gemeentehuis) zet de ' +
+    'of het ontlopen van toezicht. Alleen wie nu een briefadres heeft telt: wie overleden is, in het buitenland woont of ' +
+    'een opgeschorte persoonslijst heeft, niet. Erkende briefadresgevers (maatschappelijke opvang, het gemeentehuis) zet de ' +
     'gemeente op de lijst uitgezonderde objecten, die met de regel wordt gepubliceerd.',
   norm:
     'Wet BRP art. 2.40–2.42 (briefadres alleen bij geen woonadres, met instemming van de briefadresgever). ' +
@@ -21,7 +23,8 @@ export default defineRule({
   }),
   sql: `
     WITH per_object AS (
-      SELECT verblijfsobject_id, briefadressen, woonadressen,
+      SELECT verblijfsobject_id, briefadressen, woonadressen, briefadressen_onzeker AS onzeker,
+        brief_via_object, brief_via_nummeraanduiding, brief_via_adres,
         oudste_briefadres_aanvang AS oudste_aanvang, nieuwste_briefadres_aanvang AS nieuwste_aanvang
       FROM model.bewoning
     )
@@ -35,10 +38,13 @@ export default defineRule({
         'oudste_aanvang', p.oudste_aanvang,
         'nieuwste_aanvang', p.nieuwste_aanvang,
         'gebruiksdoelen', v.gebruiksdoelen,
-        'bag_status', v.status
+        'bag_status', v.status,
+        'gekoppeld', ${gekoppeldJson('p.brief_via_object', 'p.brief_via_nummeraanduiding', 'p.brief_via_adres')},
+        'met_onbekende_aanvangsdatum', p.onzeker
       ) AS evidence,
       format('%s personen hebben hier een briefadres (en %s een woonadres); de drempel is %s briefadressen op één object.',
-        p.briefadressen, p.woonadressen, :minBriefadressen::integer) AS explanation
+        p.briefadressen, p.woonadressen, :minBriefadressen::integer)
+        || ${gekoppeldUitleg('p.brief_via_adres', 'p.onzeker')} AS explanation
     FROM per_object p
     JOIN model.verblijfsobject v USING (verblijfsobject_id)
     WHERE p.briefadressen >= :minBriefadressen::integer

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gekoppeldJson, gekoppeldUitleg } from './gekoppeld.ts';
 import { defineRule } from './rule.ts';
 
 export default defineRule({
@@ -26,7 +27,7 @@ export default defineRule({
     overlap AS (
       -- A registration runs from geldig_van up to the day before geldig_tot (the start of the next
       -- address); only the part of the closure up to today counts.
-      SELECT s.*, i.pseudonym, i.functie_adres, i.geldig_van, i.geldig_tot,
+      SELECT s.*, i.pseudonym, i.functie_adres, i.geldig_van, i.geldig_tot, i.match_method,
         coalesce(i.geldig_van > s.sluiting_start, false) AS ingeschreven_tijdens_sluiting,
         least(coalesce(s.sluiting_einde, current_date), current_date, coalesce(i.geldig_tot - 1, current_date))
           - greatest(s.sluiting_start, coalesce(i.geldig_van, s.sluiting_start)) + 1 AS dagen
@@ -38,6 +39,9 @@ export default defineRule({
         count(DISTINCT pseudonym) AS personen,
         max(dagen) AS langste_overlap,
         bool_or(ingeschreven_tijdens_sluiting) AS nieuw_ingeschreven,
+        count(DISTINCT pseudonym) FILTER (WHERE match_method = 'vbo_id') AS via_object,
+        count(DISTINCT pseudonym) FILTER (WHERE match_method = 'num_id') AS via_nummeraanduiding,
+        count(DISTINCT pseudonym) FILTER (WHERE match_method = 'adres') AS via_adres,
         jsonb_agg(jsonb_build_object(
           'pseudoniem', pseudonym, 'functie_adres', functie_adres, 'ingeschreven_van', geldig_van,
           'ingeschreven_tot', geldig_tot, 'dagen_tijdens_sluiting', dagen
@@ -54,13 +58,15 @@ export default defineRule({
         'damocles_zaak', zaaknummer, 'object_type', object_type, 'besluit', besluit,
         'sluiting_start', sluiting_start, 'sluiting_einde', sluiting_einde,
         'personen', personen, 'langste_overlap_dagen', langste_overlap,
-        'nieuw_ingeschreven_tijdens_sluiting', nieuw_ingeschreven, 'inschrijvingen', inschrijvingen
+        'nieuw_ingeschreven_tijdens_sluiting', nieuw_ingeschreven, 'inschrijvingen', inschrijvingen,
+        'gekoppeld', ${gekoppeldJson('via_object', 'via_nummeraanduiding', 'via_adres')}
       ) AS evidence,
       format('%s %s ingeschreven op dit object tijdens de Damocles-sluiting (zaak %s, gesloten vanaf %s%s); langste overlap %s dagen%s.',
         personen, CASE WHEN personen = 1 THEN 'persoon' ELSE 'personen' END, zaaknummer, to_char(sluiting_start, 'DD-MM-YYYY'),
         CASE WHEN sluiting_einde IS NULL THEN ', onbepaalde tijd' ELSE ' tot en met ' || to_char(sluiting_einde, 'DD-MM-YYYY') END,
         langste_overlap,
-        CASE WHEN nieuw_ingeschreven THEN '; er is iemand ingeschreven nadat de sluiting begon' ELSE '' END) AS explanation
+        CASE WHEN nieuw_ingeschreven THEN '; er is iemand ingeschreven nadat de sluiting begon' ELSE '' END)
+        || ${gekoppeldUitleg('via_adres')} AS explanation
     FROM per_zaak
   `,
 });

@@ -10,7 +10,9 @@ export default defineRule({
     'uitgebuite arbeidsmigranten, als adres om uitkeringen of toeslagen op te krijgen, of voor illegale kamerverhuur. ' +
     'Geteld worden verschillende personen van wie een woonadres (functie W) op het object binnen het venster begon ' +
     'of eindigde; een nieuwe adreshouding op hetzelfde object (correctie, straatnaamwijziging) is geen verhuizing. ' +
-    'Wie de gemeente verliet, staat niet meer in een gemeentelijke BRP-levering en telt dus niet mee als vertrek. ' +
+    'Wie naar een andere gemeente verhuisde, staat niet meer in een gemeentelijke BRP-levering en telt dus niet mee als ' +
+    'vertrek; wie naar het buitenland vertrok wel. Overlijden en opschorting van de persoonslijst zijn geen vertrek, en ' +
+    'een voorkomen dat als onjuist is gemarkeerd is geen verhuizing. ' +
     'Zorginstellingen en penitentiaire inrichtingen zijn standaard uitgezonderd. Het venster eindigt op de peildatum, ' +
     'standaard de dag van de run.',
   norm:
@@ -39,18 +41,22 @@ export default defineRule({
     ),
     reeks AS (
       SELECT i.pseudonym, i.verblijfsobject_id, i.functie_adres, i.geldig_van, i.geldig_tot,
+        -- Only a move ends a stay: a death or a suspension of the list is no departure, and an
+        -- end whose date is unknown falls in no window.
+        i.gesloten_door IN ('volgende', 'volgende_elders') AND NOT i.einde_onbekend AS vertrokken,
         lag(i.verblijfsobject_id) OVER p AS vorig_object,
         lead(i.verblijfsobject_id) OVER p AS volgend_object
       FROM model.inschrijving i
       JOIN verhuizers USING (pseudonym)
+      -- A person's moves are those of one persoonslijst: two lists with one BSN do not interleave.
       -- Newer BRP history rows come first in the file (historie_index 0 = current), hence line DESC.
-      WINDOW p AS (PARTITION BY i.pseudonym ORDER BY i.geldig_van NULLS FIRST, i.source_line DESC)
+      WINDOW p AS (PARTITION BY coalesce(i.persoonslijst, i.pseudonym) ORDER BY i.geldig_van NULLS FIRST, i.source_line DESC)
     ),
     bewegingen AS (
       SELECT r.verblijfsobject_id, r.pseudonym,
         coalesce(r.geldig_van > w.van AND r.geldig_van <= w.tot, false)
           AND r.vorig_object IS DISTINCT FROM r.verblijfsobject_id AS erin,
-        coalesce(r.geldig_tot > w.van AND r.geldig_tot <= w.tot, false)
+        coalesce(r.vertrokken AND r.geldig_tot > w.van AND r.geldig_tot <= w.tot, false)
           AND r.volgend_object IS DISTINCT FROM r.verblijfsobject_id AS eruit
       FROM reeks r, venster w
       WHERE r.verblijfsobject_id IS NOT NULL AND r.functie_adres = 'W'

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GEBRUIKSDOELEN } from '../sources/bag/index.ts';
+import { gekoppeldJson, gekoppeldUitleg } from './gekoppeld.ts';
 import { defineRule, lijst } from './rule.ts';
 
 export default defineRule({
@@ -8,7 +9,8 @@ export default defineRule({
   rationale:
     'Wie op een kantoor, winkel of bedrijfsruimte als woonadres staat ingeschreven, woont daar in strijd met het ' +
     'gebruiksdoel, of staat daar alleen op papier (adresfraude, uitbuiting, illegale bewoning). Alleen woonadressen ' +
-    '(functie W) tellen: een briefadres mag op elk adres. Ligplaatsen en standplaatsen (woonboot, woonwagen) hebben ' +
+    '(functie W) van personen die nu bewoner zijn tellen: een briefadres mag op elk adres, en wie overleden is, in het ' +
+    'buitenland woont of een opgeschorte persoonslijst heeft, telt niet. Ligplaatsen en standplaatsen (woonboot, woonwagen) hebben ' +
     'geen gebruiksdoel en tellen niet. Zorginstellingen en penitentiaire inrichtingen zijn standaard uitgezonderd: ' +
     'daar staan bewoners rechtmatig ingeschreven.',
   norm:
@@ -23,7 +25,9 @@ export default defineRule({
   }),
   sql: `
     WITH bewoners AS (
-      SELECT verblijfsobject_id, woonadressen AS personen FROM model.bewoning WHERE woonadressen > 0
+      SELECT verblijfsobject_id, woonadressen AS personen, woonadressen_onzeker AS onzeker,
+        woon_via_object, woon_via_nummeraanduiding, woon_via_adres
+      FROM model.bewoning WHERE woonadressen > 0
     )
     SELECT v.verblijfsobject_id AS subject_key,
       v.verblijfsobject_id,
@@ -33,11 +37,14 @@ export default defineRule({
         'personen', b.personen,
         'gebruiksdoelen', v.gebruiksdoelen,
         'bag_status', v.status,
-        'oppervlakte_m2', v.oppervlakte
+        'oppervlakte_m2', v.oppervlakte,
+        'gekoppeld', ${gekoppeldJson('b.woon_via_object', 'b.woon_via_nummeraanduiding', 'b.woon_via_adres')},
+        'met_onbekende_aanvangsdatum', b.onzeker
       ) AS evidence,
       format('%s met een woonadres ingeschreven op een verblijfsobject zonder woonfunctie (gebruiksdoel volgens de BAG: %s).',
         CASE WHEN b.personen = 1 THEN '1 persoon staat' ELSE b.personen || ' personen staan' END,
-        array_to_string(v.gebruiksdoelen, ', ')) AS explanation
+        array_to_string(v.gebruiksdoelen, ', '))
+        || ${gekoppeldUitleg('b.woon_via_adres', 'b.onzeker')} AS explanation
     FROM bewoners b
     JOIN model.verblijfsobject v USING (verblijfsobject_id)
     WHERE v.object_type = 'VBO'

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VBO_STATUSES } from '../sources/bag/index.ts';
+import { gekoppeldJson, gekoppeldUitleg } from './gekoppeld.ts';
 import { defineRule, lijst } from './rule.ts';
 
 export default defineRule({
@@ -28,11 +29,13 @@ export default defineRule({
     hoogVanafPersonen: z.coerce.number().int().min(1).default(4),
   }),
   sql: `
-    WITH ingeschreven AS (
-      SELECT i.verblijfsobject_id,
-        count(DISTINCT i.pseudonym) AS personen,
-        count(DISTINCT i.pseudonym) FILTER (WHERE i.functie_adres = 'W') AS woonadressen,
-        count(DISTINCT i.pseudonym) FILTER (WHERE i.functie_adres = 'B') AS briefadressen,
+    WITH per_persoon AS (
+      -- A person counts once per object, by the surest match any registration there has.
+      SELECT i.verblijfsobject_id, i.pseudonym,
+        bool_or(i.functie_adres = 'W') AS woon,
+        bool_or(i.functie_adres = 'B') AS brief,
+        bool_and(i.aanvang_onzeker) AS onzeker,
+        min(CASE i.match_method WHEN 'vbo_id' THEN 1 WHEN 'num_id' THEN 2 ELSE 3 END) AS methode,
         min(i.geldig_van) AS eerste_aanvang
       FROM model.inschrijving i
       JOIN model.verblijfsobject v USING (verblijfsobject_id)
@@ -40,7 +43,20 @@ export default defineRule({
         AND v.status = ANY (:statussen::text[])
         AND NOT (v.status = 'Verblijfsobject gevormd' AND i.geldig_van IS NOT NULL
                  AND i.geldig_van > (current_date - make_interval(months => :respijtGevormdMaanden::integer))::date)
-      GROUP BY i.verblijfsobject_id
+      GROUP BY i.verblijfsobject_id, i.pseudonym
+    ),
+    ingeschreven AS (
+      SELECT verblijfsobject_id,
+        count(*) AS personen,
+        count(*) FILTER (WHERE woon) AS woonadressen,
+        count(*) FILTER (WHERE brief) AS briefadressen,
+        count(*) FILTER (WHERE onzeker) AS onzeker,
+        count(*) FILTER (WHERE methode = 1) AS via_object,
+        count(*) FILTER (WHERE methode = 2) AS via_nummeraanduiding,
+        count(*) FILTER (WHERE methode = 3) AS via_adres,
+        min(eerste_aanvang) AS eerste_aanvang
+      FROM per_persoon
+      GROUP BY verblijfsobject_id
     )
     SELECT v.verblijfsobject_id AS subject_key,
       v.verblijfsobject_id,
@@ -54,11 +70,14 @@ export default defineRule({
         'briefadressen', g.briefadressen,
         'bag_status', v.status,
         'eerste_aanvang', g.eerste_aanvang,
-        'gebruiksdoelen', v.gebruiksdoelen
+        'gebruiksdoelen', v.gebruiksdoelen,
+        'gekoppeld', ${gekoppeldJson('g.via_object', 'g.via_nummeraanduiding', 'g.via_adres')},
+        'met_onbekende_aanvangsdatum', g.onzeker
       ) AS evidence,
       format('%s ingeschreven (woonadres: %s, briefadres: %s) op een verblijfsobject met BAG-status "%s".',
         CASE WHEN g.personen = 1 THEN '1 persoon staat' ELSE g.personen || ' personen staan' END,
-        g.woonadressen, g.briefadressen, v.status) AS explanation
+        g.woonadressen, g.briefadressen, v.status)
+        || ${gekoppeldUitleg('g.via_adres', 'g.onzeker')} AS explanation
     FROM ingeschreven g
     JOIN model.verblijfsobject v USING (verblijfsobject_id)
   `,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { gekoppeldJson, gekoppeldUitleg } from './gekoppeld.ts';
 import { defineRule } from './rule.ts';
 
 export default defineRule({
@@ -6,7 +7,9 @@ export default defineRule({
   title: 'Overbewoning: minder woonoppervlakte per ingeschreven persoon dan de norm',
   rationale:
     'Veel inschrijvingen op een kleine woning kunnen wijzen op illegale kamerverhuur, uitbuiting van ' +
-    'arbeidsmigranten of adresfraude. Alleen woonadressen (functie W) op een verblijfsobject met woonfunctie tellen. ' +
+    'arbeidsmigranten of adresfraude. Alleen woonadressen (functie W) op een verblijfsobject met woonfunctie tellen, ' +
+    'van personen die nu bewoner zijn: wie overleden is, in het buitenland woont of een opgeschorte persoonslijst heeft, ' +
+    'telt niet; iemand met een onbekende datum van inschrijving telt mee, en het signaal zegt het. ' +
     'Een geldige omzettingsvergunning, kamerverhuurvergunning of vergunning voor huisvesting van arbeidsmigranten ' +
     'maakt veel bewoners legitiem: het signaal blijft dan zichtbaar, maar met ernst laag en de vergunning als uitleg.',
   norm:
@@ -20,7 +23,9 @@ export default defineRule({
   }),
   sql: `
     WITH bewoners AS (
-      SELECT verblijfsobject_id, woonadressen AS personen FROM model.bewoning WHERE woonadressen > 0
+      SELECT verblijfsobject_id, woonadressen AS personen, woonadressen_onzeker AS onzeker,
+        woon_via_object, woon_via_nummeraanduiding, woon_via_adres
+      FROM model.bewoning WHERE woonadressen > 0
     ),
     -- Permits in force today that allow more households or rooms; the one running longest is named.
     vergunningen AS (
@@ -43,11 +48,14 @@ export default defineRule({
         'oppervlakte_m2', v.oppervlakte,
         'm2_per_persoon', round(v.oppervlakte::numeric / b.personen, 1),
         'norm_m2', :normM2::numeric,
-        'gebruiksdoelen', v.gebruiksdoelen
+        'gebruiksdoelen', v.gebruiksdoelen,
+        'gekoppeld', ${gekoppeldJson('b.woon_via_object', 'b.woon_via_nummeraanduiding', 'b.woon_via_adres')},
+        'met_onbekende_aanvangsdatum', b.onzeker
       ) || CASE WHEN p.zaaknummer IS NULL THEN '{}'::jsonb
                 ELSE jsonb_build_object('vergunning', jsonb_build_object('zaaknummer', p.zaaknummer, 'type', p.type)) END AS evidence,
       format('%s personen ingeschreven op %s m2 (%s m2 per persoon); de norm is %s m2 per persoon.',
         b.personen, v.oppervlakte, round(v.oppervlakte::numeric / b.personen, 1), :normM2::numeric)
+        || ${gekoppeldUitleg('b.woon_via_adres', 'b.onzeker')}
         || CASE WHEN p.zaaknummer IS NULL THEN ''
                 ELSE format(' Er geldt een %s (zaak %s) voor dit object: de bewoning kan daardoor toegestaan zijn, daarom ernst laag.', p.type, p.zaaknummer) END
         AS explanation

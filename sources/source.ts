@@ -1,3 +1,4 @@
+import type { Session } from '../lib/db.ts';
 import type { Pseudonymizer } from '../lib/pseudonym.ts';
 import type { SourceRecord } from './types.ts';
 import type { CsvSplitPlan } from './csv.ts';
@@ -16,21 +17,31 @@ export interface StagedRow {
   values: StagedValue[];
 }
 
-export type Validation =
-  | { ok: true; rows: StagedRow[]; dropped?: DroppedValue[] }
-  | { ok: false; column: string; reason: string };
-
-/**
- * A value left out of a row that is staged all the same, and why: a coordinate outside the
- * Netherlands costs the map its point, not the register its object.
- */
-export interface DroppedValue {
+/** A remark on a row that was staged all the same: a field dropped, a value read as unknown. */
+export interface Note {
   column: string;
   reason: string;
 }
 
-/** How a row builder reports a dropped value. */
-export type Note = (column: string, reason: string) => void;
+export interface Accepted {
+  rows: StagedRow[];
+  /**
+   * What the row is when it is valid but not addressable (in Dutch, for the ingest summary: "in
+   * het buitenland"); absent for an ordinary row.
+   */
+  kind?: string;
+  notes?: Note[];
+  /** Counted per load, not shown: what `inspect` needs to know to skip work (rows with a list id). */
+  mark?: string;
+}
+
+export type Validation = ({ ok: true } & Accepted) | { ok: false; column: string; reason: string };
+
+/**
+ * How a row builder remarks on a value it leaves out while the row is staged all the same: a
+ * coordinate outside the Netherlands costs the map its point, not the register its object.
+ */
+export type AddNote = (column: string, reason: string) => void;
 
 export interface ValidateContext {
   pseudonymizer: Pseudonymizer;
@@ -74,6 +85,11 @@ export interface SourceDefinition {
   /** Fields allowed to be longer than the loader's general limit (MAX_FIELD_LENGTH), with their own. */
   maxLength?: Readonly<Record<string, number>>;
   validate(record: SourceRecord, context: ValidateContext): Validation;
+  /**
+   * Warnings about a load as a whole, found by set-based SQL once its rows are staged (inside the
+   * load's transaction): what no single row shows, such as one BSN on two persoonslijsten.
+   */
+  inspect?(session: Session, load: { loadId: number; file: string; marks: ReadonlyMap<string, number> }): Promise<string[]>;
 }
 
 /** Row-building helper: checks run in order and the first failure rejects the row. */
@@ -88,14 +104,16 @@ export class RowError extends Error {
 
 // One collector for every row: building is synchronous, and a closure per row would be an
 // allocation on every source's hot path for what nearly no row has.
-const pending: DroppedValue[] = [];
-const note: Note = (column, reason) => void pending.push({ column, reason });
+const pending: Note[] = [];
+const addNote: AddNote = (column, reason) => void pending.push({ column, reason });
 
-export function validation(build: (note: Note) => StagedRow[]): Validation {
+export function validation(build: (note: AddNote) => StagedRow[] | Accepted): Validation {
   pending.length = 0;
   try {
-    const rows = build(note);
-    return pending.length === 0 ? { ok: true, rows } : { ok: true, rows, dropped: pending.splice(0) };
+    const built = build(addNote);
+    const accepted: Accepted = Array.isArray(built) ? { rows: built } : built;
+    if (pending.length > 0) accepted.notes = accepted.notes ? [...accepted.notes, ...pending.splice(0)] : pending.splice(0);
+    return { ok: true, ...accepted };
   } catch (error) {
     if (error instanceof RowError) return { ok: false, column: error.column, reason: error.reason };
     throw error;

@@ -70,14 +70,22 @@ export const BAG_TYPES = {
   openbareruimte: '30',
 } as const;
 
-/** BAG id: digits, left-padded to 16, with the object-type code expected at positions 5-6. */
+/**
+ * BAG id: digits, left-padded to 16, with the object-type code expected at positions 5-6. Exports
+ * may drop leading zeros, so a shorter id is padded; when the padded id still has the wrong type
+ * code, the fault named is the length (a digit went missing), not the type code it happens to show.
+ */
 export function checkBagId(raw: string, ...types: (keyof typeof BAG_TYPES)[]): Checked<string> {
   const digits = raw.trim();
-  if (!/^\d{1,16}$/.test(digits)) return fail('BAG-identificatie moet uit hoogstens 16 cijfers bestaan');
+  if (!/^\d+$/.test(digits)) return fail('BAG-identificatie bestaat niet alleen uit cijfers');
+  if (digits.length > 16) return fail(`BAG-identificatie heeft ${digits.length} cijfers; het zijn er 16`);
   const id = digits.padStart(16, '0');
   const code = id.slice(4, 6);
   for (let i = 0; i < types.length; i++) if (BAG_TYPES[types[i]!] === code) return ok(id);
   const expected = types.map((t) => BAG_TYPES[t]);
+  if (digits.length < 16) {
+    return fail(`BAG-identificatie heeft ${digits.length} cijfers in plaats van 16, en aangevuld met voorloopnullen is het geen ${types.join('/')} (objecttypecode ${code})`);
+  }
   return fail(`BAG-identificatie heeft objecttypecode ${code}, verwacht ${expected.join(' of ')} (${types.join('/')})`);
 }
 

@@ -1,16 +1,23 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { once } from 'node:events';
 import { join } from 'node:path';
+import { Lines, openBrpWriter, type BrpFormat, type Occurrence, type SyntheticPerson } from './brp-writers.ts';
 import { between, bsnFor, pick, rng } from './random.ts';
 import { generateMeldpunt, type MeldingAddress } from './meldingen.ts';
 import { generateRegisters, type SampleAddress } from './registers.ts';
 
 /**
  * A synthetic municipality written as the exports a real one delivers: BAG as NLExtract CSV, BRP
- * as a readable-header CSV from Dutch Excel (`;`). Deterministic for a seed, streamed to disk so
- * that national scale never sits in memory. Anomalies are planted at known addresses, so a run can
- * prove it finds them.
+ * as a readable-header CSV from Dutch Excel (`;`), a GBA-V selection in LO3 columns or Haal
+ * Centraal JSON. Deterministic for a seed, streamed to disk so that national scale never sits in
+ * memory. Anomalies are planted at known addresses, so a run can prove it finds them.
+ *
+ * In LO3 and JSON the municipality also has the BRP's life events (issue 13): deceased, emigrated
+ * and suspended persons registered where their presence would tip a near miss into a signal, a
+ * list suspended as fout, a second list with a resident's BSN, unknown dates and all-zero ids on
+ * a planted overcrowded home that is flagged only if every one of them counts, woonboten, and (LO3)
+ * an occurrence marked onjuist that would make a near-miss doorgangsadres if it counted as a move.
+ * The readable CSV has no columns for them and stays as it was, so benchmark figures compare.
  */
 export interface MunicipalityOptions {
   residents: number;
@@ -29,6 +36,8 @@ export interface MunicipalityOptions {
    * output is deterministic for a seed and a peildatum.
    */
   peildatum?: string;
+  /** How the BRP export is written (default csv, which the benchmark uses). */
+  brpFormat?: BrpFormat;
 }
 
 export interface Planted {
@@ -55,7 +64,6 @@ const ACHTERNAMEN = ['de Jong', 'Jansen', 'de Vries', 'van den Berg', 'van Dijk'
 const VOORNAMEN = ['Jan', 'Maria', 'Pieter', 'Anna', 'Willem', 'Sanne', 'Daan', 'Emma', 'Mohammed', 'Fatima', 'Piotr', 'Agnieszka', 'Lucas', 'Julia', 'Sem', 'Tess', 'Ahmet', 'Elif'];
 
 const BAG_HEADER = 'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
-const BRP_HEADER = 'bsn;geslachtsnaam;voornamen;geboortedatum;postcode;huisnummer;huisletter;huisnummertoevoeging;functie_adres;datum_aanvang_adreshouding;verblijfsobject_id;nummeraanduiding_id;historie_index';
 
 interface Address {
   id: string;
@@ -77,38 +85,25 @@ interface EarlierAddress {
   address: Omit<Address, 'id' | 'numId'> & Partial<Pick<Address, 'id' | 'numId'>>;
   since: string;
   functie?: 'W' | 'B';
+  /** Marked onjuist (08.84.10): a wrong address that was corrected, never a residence. */
+  onjuist?: boolean;
 }
 
 interface PersonOptions {
   functie?: 'W' | 'B';
   since?: string;
   history?: EarlierAddress[];
-  /** Always (or never) carry the BAG ids, instead of every other person. */
-  withIds?: boolean;
+  /** Always (or never) carry the BAG ids, instead of every other person; 'nullen' gives the standard value for unknown. */
+  withIds?: boolean | 'nullen';
+  /** JJJJMMDD instead of a random birth date (00000000: unknown). */
+  birth?: string;
+  fate?: 'levend' | 'overleden' | 'geemigreerd' | 'opgeschort' | 'fout';
+  /** A locatiebeschrijving (woonboot, woonwagen) instead of the address. */
+  locatie?: string;
 }
 
 const NIET_IN_GEBRUIK = ['Verblijfsobject ingetrokken', 'Verblijfsobject buiten gebruik', 'Niet gerealiseerd verblijfsobject', 'Verblijfsobject ten onrechte opgevoerd', 'Verblijfsobject gevormd'];
 const GEEN_WOONDOEL = ['kantoorfunctie', 'winkelfunctie', 'bijeenkomstfunctie', 'industriefunctie'];
-
-/** Buffered line writer that respects back-pressure, so memory stays flat at any scale. */
-class Lines {
-  #buffer: string[] = [];
-  constructor(readonly stream: WriteStream) {}
-  async push(line: string): Promise<void> {
-    this.#buffer.push(line);
-    if (this.#buffer.length >= 4096) await this.flush();
-  }
-  async flush(): Promise<void> {
-    if (this.#buffer.length === 0) return;
-    const ok = this.stream.write(this.#buffer.join('\n') + '\n');
-    this.#buffer = [];
-    if (!ok) await once(this.stream, 'drain');
-  }
-  async close(): Promise<void> {
-    await this.flush();
-    await new Promise<void>((resolve, reject) => this.stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
-  }
-}
 
 export async function generateMunicipality(dir: string, options: MunicipalityOptions): Promise<GeneratedMunicipality> {
   const random = rng(options.seed ?? 20_240_601);
@@ -122,11 +117,12 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
   };
   await mkdir(join(dir, 'bag'), { recursive: true });
   await mkdir(join(dir, 'brp'), { recursive: true });
-  const files = { bag: join(dir, 'bag', `bag-adressen-${gemeente}.csv`), brp: join(dir, 'brp', `brp-${gemeente}.csv`) };
+  const format = options.brpFormat ?? 'csv';
+  const lifeEvents = format !== 'csv';
+  const files = { bag: join(dir, 'bag', `bag-adressen-${gemeente}.csv`), brp: join(dir, 'brp', `brp-${gemeente}.${format === 'json' ? 'json' : 'csv'}`) };
   const bag = new Lines(createWriteStream(files.bag));
-  const brp = new Lines(createWriteStream(files.brp));
+  const brp = await openBrpWriter(format, files.brp, gemeente);
   await bag.push(BAG_HEADER);
-  await brp.push(BRP_HEADER);
 
   // Planted addresses come first in the id sequence so they exist at any scale: one block of
   // `plantedCount` objects per planted case or near miss.
@@ -151,6 +147,8 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
     nieuwThuis: block(plantedCount * 2),
     briefadres: block(),
     briefadresNear: block(),
+    // Overcrowded only when persons with unknown dates and unknown ids count, as they must.
+    overbewoningOnbekend: block(lifeEvents ? plantedCount : 0),
   };
   const firstOrdinary = nextBlock;
   const vboCount = Math.max(baseCount, firstOrdinary + 10);
@@ -198,9 +196,11 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
   const sample: SampleAddress[] = [];
   let current: SampleAddress | undefined;
 
+  let last: SyntheticPerson | undefined;
   const writePerson = async (address: Address, options: PersonOptions = {}) => {
     const n = personIndex++;
-    if (current && current.verblijfsobjectId === address.id && current.residents.length < 4) current.residents.push(bsnFor(n));
+    const fate = options.fate ?? 'levend';
+    if (fate === 'levend' && !options.locatie && current && current.verblijfsobjectId === address.id && current.residents.length < 4) current.residents.push(bsnFor(n));
     const year = between(random, 1940, 2020);
     const birth = `${year}${String(between(random, 1, 12)).padStart(2, '0')}${String(between(random, 1, 28)).padStart(2, '0')}`;
     const since = options.since ?? `${String(between(random, 1, 28)).padStart(2, '0')}-${String(between(random, 1, 12)).padStart(2, '0')}-${between(random, Math.max(year, 1990), 2025)}`;
@@ -208,13 +208,35 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
     const withIds = options.withIds ?? n % 2 === 0;
     const surname = pick(random, ACHTERNAMEN);
     const given = pick(random, VOORNAMEN);
-    const row = (a: EarlierAddress['address'], functie: string, aanvang: string, ids: boolean, index: number) =>
-      [bsnFor(n), surname, given, birth, a.postcode.slice(0, 4) + ' ' + a.postcode.slice(4), a.huisnummer, a.huisletter, '', functie, aanvang, ids ? a.id ?? '' : '', ids ? a.numId ?? '' : '', index].join(';');
-    await brp.push(row(address, options.functie ?? 'W', since, withIds, 0));
-    for (const [h, earlier] of (options.history ?? []).entries()) {
-      await brp.push(row(earlier.address, earlier.functie ?? 'W', earlier.since, true, h + 1));
+    const here: Occurrence = options.locatie
+      ? { kind: 'locatie', beschrijving: options.locatie, functie: options.functie ?? 'W', since }
+      : { kind: 'adres', address, functie: options.functie ?? 'W', since, ids: withIds };
+    const history: Occurrence[] = (options.history ?? []).map((earlier) => ({ kind: 'adres', address: earlier.address, functie: earlier.functie ?? 'W', since: earlier.since, ids: true, onjuist: earlier.onjuist }));
+    const person: SyntheticPerson = { plId: `PL${n + 1}`, bsn: bsnFor(n), surname, given, birth: options.birth ?? birth, occurrences: [here, ...history] };
+    // Five years ago: long enough before the run that every one of them is over.
+    const fiveYearsAgo = daysBefore(1826);
+    if (fate === 'overleden') Object.assign(person, { overlijden: fiveYearsAgo, opschorting: { datum: fiveYearsAgo, reden: 'O' } });
+    if (fate === 'opgeschort') person.opschorting = { datum: fiveYearsAgo, reden: 'M' };
+    if (fate === 'fout') person.opschorting = { datum: daysBefore(30), reden: 'F' };
+    if (fate === 'geemigreerd') {
+      person.opschorting = { datum: fiveYearsAgo, reden: 'E' };
+      // LO3 keeps the Dutch address as history under the address abroad; the persons JSON has the
+      // current verblijfplaats only, so there the emigrant keeps the last Dutch address, suspended.
+      if (format === 'lo3') person.occurrences.unshift({ kind: 'buitenland', land: '5010', since: fiveYearsAgo });
     }
-    resident++;
+    await brp.push(person);
+    last = person;
+    if (fate === 'levend') resident++;
+  };
+
+  /** The same BSN on a second persoonslijst, registered at the same object: it must count once. */
+  const writeSecondList = async () => {
+    await brp.push({ ...last!, plId: `${last!.plId}-2` });
+  };
+
+  /** The ones who must not count, registered where one of them counted would make a signal. */
+  const writeNonResidents = async (vbo: Vbo, functie: 'W' | 'B') => {
+    for (const fate of ['overleden', 'geemigreerd', 'opgeschort', 'fout'] as const) await writePerson(vbo, { functie, fate, since: daysBefore(4000), withIds: true });
   };
 
   for (let i = 0; i < vboCount; i++) {
@@ -257,6 +279,9 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
       plantedByRule.BRIEFADRES_CLUSTER!.push(vbo.id);
     } else if (at(B.briefadresNear)) {
       nearMissByRule.BRIEFADRES_CLUSTER!.push(vbo.id);
+    } else if (at(B.overbewoningOnbekend)) {
+      vbo.oppervlakte = 100;
+      planted.overbewoning.push(vbo.id);
     }
     current = i % sampleEvery === 0 && i >= firstOrdinary
       ? { verblijfsobjectId: vbo.id, nummeraanduidingId: vbo.numId, postcode: vbo.postcode, huisnummer: vbo.huisnummer, huisletter: vbo.huisletter, gebruiksdoel: vbo.doel, oppervlakte: vbo.oppervlakte, residents: [] }
@@ -274,11 +299,25 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
       for (let p = between(random, 12, 16); p > 0; p--) await writePerson(vbo);
     } else if (B.overbewoningNear.has(i)) {
       for (let p = 0; p < 8; p++) await writePerson(vbo);
+      // 12.5 m2 each: one more counted (a second list of a resident, or any who does not live here) tips it over.
+      if (lifeEvents) {
+        await writeSecondList();
+        await writeNonResidents(vbo, 'W');
+      }
+    } else if (B.overbewoningOnbekend.has(i)) {
+      // 9 on 100 m2 is 11.1 m2 each: flagged only when all count, unknown dates and ids included.
+      await writePerson(vbo, { since: '00-00-0000' });
+      await writePerson(vbo, { since: '00-00-0000' });
+      await writePerson(vbo, { withIds: 'nullen' });
+      await writePerson(vbo, { birth: '00000000' });
+      for (let p = 0; p < 5; p++) await writePerson(vbo);
     } else if (B.geenWoonfunctie.has(i)) {
       for (let p = 1 + (k % 3); p > 0; p--) await writePerson(vbo);
     } else if (B.geenWoonfunctieNear.has(i)) {
       const [count, functie] = ([[6, 'W'], [2, 'B'], [2, 'W']] as const)[k % 3]!;
       for (let p = 0; p < count; p++) await writePerson(vbo, { functie });
+      // The office that is only a briefadres: a woonadres of any who does not live here would flag it.
+      if (lifeEvents && k % 3 === 1) await writeNonResidents(vbo, 'W');
     } else if (B.nietInGebruik.has(i)) {
       // Old enough registrations: a 'gevormd' object gives its first residents three months.
       await writePerson(vbo, { since: daysBefore(between(random, 200, 2000)) });
@@ -303,10 +342,14 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
       for (let p = 0; p < departures; p++) {
         await writePerson(vbo, { since: moved, history: [{ address: left, since: daysBefore(between(random, 1500, 3000)) }] });
       }
+      // Registered at the near miss by mistake and corrected (onjuist): counted as a move, it would
+      // be the sixth person there.
+      if (format === 'lo3' && k >= plantedCount) await writePerson(vbo, { since: moved, history: [{ address: left, since: moved, onjuist: true }] });
     } else if (B.briefadres.has(i) || B.briefadresNear.has(i)) {
       const mail = B.briefadres.has(i) ? 5 + (k % 4) : 4;
       for (let p = 0; p < mail; p++) await writePerson(vbo, { functie: 'B' });
       await writePerson(vbo);
+      if (lifeEvents && B.briefadresNear.has(i)) await writeNonResidents(vbo, 'B');
     } else if (vbo.doel === 'woonfunctie') {
       const remaining = options.residents - resident;
       const homesLeft = Math.max(1, Math.round((vboCount - i) * 0.9));
@@ -325,6 +368,13 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
     for (let p = 0; p < 1 + (k % 3); p++) await writePerson(fake, { withIds: p === 0 });
     if (k % 2 === 0) await writePerson(fake, { functie: 'B', withIds: false });
   }
+  if (lifeEvents) {
+    // Woonboten: a residence described in words, with no BAG object. Not an unknown address.
+    for (let k = 0; k < plantedCount; k++) await writePerson(addressAt(0), { locatie: `Woonboot ${k + 1} in de Grote Sloot` });
+    nearMissByRule.ADRES_ONBEKEND!.push('onbekend');
+  }
+  // The persons JSON holds the current verblijfplaats only: no moves to find there.
+  if (format === 'json') plantedByRule.DOORGANGSADRES!.length = 0;
   await bag.close();
   await brp.close();
   const registers = await generateRegisters(dir, { addresses: sample, verblijfsobjecten: vboCount, seed: (options.seed ?? 20_240_601) + 1 });

@@ -12,7 +12,7 @@ function point(coordinates: Record<string, string>) {
     context,
   );
   if (!checked.ok) throw new Error(`row rejected: ${checked.reason}`);
-  return { values: checked.rows[0]!.values.slice(-4).map((v) => (v === null ? null : Number(v))), dropped: checked.dropped ?? [] };
+  return { values: checked.rows[0]!.values.slice(-4).map((v) => (v === null ? null : Number(v))), dropped: checked.notes ?? [] };
 }
 
 // A row of the NLExtract sample: De Ruijterkade 105-2, Amsterdam.

@@ -42,19 +42,24 @@ describe('ingest: real sample files, rejected rows, whole files', () => {
     expect(rows.map((r) => r.oppervlakte)).not.toContain(315);
   });
 
-  it('loads the GBA/LO3 sample with history and rejects persons living abroad with a reason', async () => {
+  it('loads the GBA/LO3 sample with history, and persons living abroad as what they are, not as errors', async () => {
     const result = await ingestFile(ctx, brp, fixture('brp-lo3/gbav-testset-sample-40persons.csv'));
     expect(result.status).toBe('loaded');
     expect(result.format).toBe('brp-lo3-csv');
     expect(result.rowsRead).toBe(96);
-    expect(result.rowsStaged + result.rowsRejected).toBe(96);
+    // Three current addresses abroad (RNI), two older ones; one current all-zero object id (unknown).
+    expect(result).toMatchObject({ rowsStaged: 96, rowsRejected: 0, reasons: [], kinds: [{ kind: 'in het buitenland', count: 5 }] });
     const { rows } = await ctx.db.query<{ current: number; history: number }>(
       `SELECT count(*) FILTER (WHERE historie_index = 0)::int AS current, count(*) FILTER (WHERE historie_index > 0)::int AS history FROM staging.brp WHERE load_id = $1`,
       [result.loadId],
     );
     expect(rows[0]!.current).toBeGreaterThan(30);
     expect(rows[0]!.history).toBeGreaterThan(40);
-    expect(result.reasons.map((r) => r.reason)).toContain('persoon woont in het buitenland (geen Nederlandse verblijfplaats)');
+    const { rows: abroad } = await ctx.db.query<{ historie_index: number; land: string }>(
+      `SELECT historie_index, land FROM staging.brp WHERE load_id = $1 AND soort = 'buitenland' ORDER BY line`,
+      [result.loadId],
+    );
+    expect(abroad.map((r) => [r.historie_index, r.land])).toEqual([[0, '6003'], [0, '5003'], [1, '5010'], [1, '5010'], [0, '5002']]);
   });
 
   it('loads the Haal Centraal JSON sample', async () => {
@@ -89,7 +94,7 @@ describe('ingest: real sample files, rejected rows, whole files', () => {
       [3, 'bsn', 'BSN voldoet niet aan de 11-proef'],
       [4, 'postcode', 'postcode heeft niet de vorm 1234AB'],
       [5, 'datum_aanvang_adreshouding', 'datum 2020-02-31 bestaat niet'],
-      [6, 'postcode', 'geen verblijfplaats: geen BAG-identificatie en geen postcode met huisnummer'],
+      [6, 'postcode', 'geen verblijfplaats: geen BAG-identificatie, geen postcode met huisnummer, geen locatiebeschrijving en geen adres in het buitenland'],
     ]);
     expect(rows[0]!.location).toBe('regel 3');
     expect(rows[0]!.raw.bsn).toMatch(/^pseudoniem:[0-9a-f]{64}$/);

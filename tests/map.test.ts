@@ -93,9 +93,9 @@ describe('a map of the open signals', () => {
     ]);
     const warning = 'bag/bag.csv: 1x rd_x: rd_x ligt buiten 0..300000 (RD-bereik); punt weggelaten, object wel geladen (eerste: regel 4)';
     expect(summary.warnings).toContain(warning);
-    const record = await ctx.db.query<{ warnings: string[]; summary: { files: { file: string; dropped: unknown[] }[] } }>('SELECT warnings, summary FROM pakhuis.runs WHERE id = $1', [summary.runId]);
+    const record = await ctx.db.query<{ warnings: string[]; summary: { files: { file: string; notes: unknown[] }[] } }>('SELECT warnings, summary FROM pakhuis.runs WHERE id = $1', [summary.runId]);
     expect(record.rows[0]!.warnings).toContain(warning);
-    expect(record.rows[0]!.summary.files.find((f) => f.file === 'bag/bag.csv')?.dropped).toEqual([
+    expect(record.rows[0]!.summary.files.find((f) => f.file === 'bag/bag.csv')?.notes).toEqual([
       { column: 'rd_x', reason: 'rd_x ligt buiten 0..300000 (RD-bereik); punt weggelaten, object wel geladen', count: 1, firstLine: 4, firstLocation: 'regel 4' },
     ]);
   });

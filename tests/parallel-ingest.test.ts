@@ -202,7 +202,7 @@ describe('ingest of a large CSV file on worker threads', () => {
     expect({ read: b.rowsRead, staged: b.rowsStaged, rejected: b.rowsRejected }).toEqual({ read: a.rowsRead, staged: a.rowsStaged, rejected: a.rowsRejected });
     expect(a.rowsRejected).toBeGreaterThan(0);
     // Dropped coordinates are counted across the parts, each reason with the first line it happened on.
-    const byReason = (r: IngestResult) => [...r.dropped].sort((x, y) => x.reason.localeCompare(y.reason));
+    const byReason = (r: IngestResult) => [...r.notes].sort((x, y) => x.reason.localeCompare(y.reason));
     expect(byReason(a).map((d) => [d.column, d.count, d.firstLocation])).toEqual([['lat', 34, 'regel 8'], ['rd_x', 31, 'regel 6']]);
     expect(byReason(b)).toEqual(byReason(a));
     // Every staged row of every table, without the load id, as one digest per table.

@@ -39,6 +39,8 @@ describe('nightly run, end to end: overbewoning', () => {
     );
     expect(rows.map((r) => r.verblijfsobject_id)).toEqual([crowded.id]);
     expect(rows[0]!.evidence).toMatchObject({ personen: 12, oppervlakte_m2: 100, m2_per_persoon: 8.3, norm_m2: 12, regel: 'OVERBEWONING' });
+    // How each counted person was matched: every other one by postcode and huisnummer only.
+    expect(rows[0]!.evidence).toMatchObject({ gekoppeld: { verblijfsobject_id: 6, nummeraanduiding: 0, adres: 6 }, met_onbekende_aanvangsdatum: 0 });
     expect(rows[0]!.evidence.regel_versie).toMatch(/^[0-9a-f]{12}$/);
   });
 
@@ -66,6 +68,7 @@ describe('nightly run, end to end: overbewoning', () => {
     });
     expect(Number(rows[0]!.registered_persons)).toBe(12);
     expect(String(rows[0]!.explanation)).toContain('12 personen ingeschreven op 100 m2');
+    expect(String(rows[0]!.explanation)).toContain('6 van hen zijn alleen op postcode en huisnummer aan dit object gekoppeld');
   });
 
   it('writes the report as a CSV for Dutch Excel', async () => {

@@ -118,8 +118,14 @@ describe('rules on address quality: GEEN_WOONFUNCTIE, OBJECT_NIET_IN_GEBRUIK, AD
         verblijfsobject_id: kantoor.id,
         severity: 'midden',
         score: '2',
-        evidence: { personen: 2, gebruiksdoelen: ['kantoorfunctie'], bag_status: 'Verblijfsobject in gebruik', regel: 'GEEN_WOONFUNCTIE' },
-        explanation: '2 personen staan met een woonadres ingeschreven op een verblijfsobject zonder woonfunctie (gebruiksdoel volgens de BAG: kantoorfunctie).',
+        evidence: {
+          personen: 2, gebruiksdoelen: ['kantoorfunctie'], bag_status: 'Verblijfsobject in gebruik', regel: 'GEEN_WOONFUNCTIE',
+          // persons() registers every other person by address only.
+          gekoppeld: { verblijfsobject_id: 1, nummeraanduiding: 0, adres: 1 }, met_onbekende_aanvangsdatum: 0,
+        },
+        explanation:
+          '2 personen staan met een woonadres ingeschreven op een verblijfsobject zonder woonfunctie (gebruiksdoel volgens de BAG: kantoorfunctie). ' +
+          '1 van hen is alleen op postcode en huisnummer aan dit object gekoppeld (de BAG-identificatie ontbreekt of staat niet in de BAG).',
       });
     });
 
@@ -142,8 +148,10 @@ describe('rules on address quality: GEEN_WOONFUNCTIE, OBJECT_NIET_IN_GEBRUIK, AD
       expect(on('OBJECT_NIET_IN_GEBRUIK', nietGerealiseerd.id)).toMatchObject({
         severity: 'midden',
         score: '2',
-        evidence: { personen: 2, woonadressen: 1, briefadressen: 1, bag_status: 'Niet gerealiseerd verblijfsobject' },
-        explanation: '2 personen staan ingeschreven (woonadres: 1, briefadres: 1) op een verblijfsobject met BAG-status "Niet gerealiseerd verblijfsobject".',
+        evidence: { personen: 2, woonadressen: 1, briefadressen: 1, bag_status: 'Niet gerealiseerd verblijfsobject', gekoppeld: { verblijfsobject_id: 1, nummeraanduiding: 0, adres: 1 } },
+        explanation:
+          '2 personen staan ingeschreven (woonadres: 1, briefadres: 1) op een verblijfsobject met BAG-status "Niet gerealiseerd verblijfsobject". ' +
+          '1 van hen is alleen op postcode en huisnummer aan dit object gekoppeld (de BAG-identificatie ontbreekt of staat niet in de BAG).',
       });
       expect(on('OBJECT_NIET_IN_GEBRUIK', tenOnrechte.id)).toMatchObject({ evidence: { woonadressen: 0, briefadressen: 1 } });
       expect(on('OBJECT_NIET_IN_GEBRUIK', buitenGebruik.id)).toMatchObject({ severity: 'hoog', score: '4' });

@@ -166,8 +166,10 @@ describe('rules on moves and mail addresses: DOORGANGSADRES, BRIEFADRES_CLUSTER'
       expect(on('BRIEFADRES_CLUSTER', brieven.id)).toMatchObject({
         severity: 'midden',
         score: '5',
-        evidence: { briefadressen: 5, woonadressen: 1 },
-        explanation: '5 personen hebben hier een briefadres (en 1 een woonadres); de drempel is 5 briefadressen op één object.',
+        evidence: { briefadressen: 5, woonadressen: 1, gekoppeld: { verblijfsobject_id: 3, nummeraanduiding: 0, adres: 2 } },
+        explanation:
+          '5 personen hebben hier een briefadres (en 1 een woonadres); de drempel is 5 briefadressen op één object. ' +
+          '2 van hen zijn alleen op postcode en huisnummer aan dit object gekoppeld (de BAG-identificatie ontbreekt of staat niet in de BAG).',
       });
     });
 

@@ -1,6 +1,6 @@
 import { csvSplitting, readCsv } from '../csv.ts';
 import { must, oneOf, opt, optional, req } from '../fields.ts';
-import { RowError, validation, type Note, type SourceDefinition, type SourceFormat, type StagedRow } from '../source.ts';
+import { RowError, validation, type AddNote, type SourceDefinition, type SourceFormat, type StagedRow } from '../source.ts';
 import type { SourceRecord } from '../types.ts';
 import { checkBagId, checkHuisletter, checkInt, checkToevoeging, normalisePostcode } from '../validate.ts';
 import { NLEXTRACT_COLUMNS } from './nlextract-csv.ts';
@@ -39,7 +39,7 @@ const kadasterXml: SourceFormat = {
   read: (path, { displayName }) => readBagXml(path, { displayName }),
 };
 
-function vboRow(record: SourceRecord, note: Note): StagedRow {
+function vboRow(record: SourceRecord, note: AddNote): StagedRow {
   const type = must(objectType(opt(record, 'object_type') ?? 'VBO'), 'object_type') as keyof typeof BAG_TYPE_FOR;
   const id = must(checkBagId(req(record, 'verblijfsobject_id'), BAG_TYPE_FOR[type]), 'verblijfsobject_id');
   const oppervlakte = optional(record, 'oppervlakte', (s) => checkInt(s, 1, 999_999, 'oppervlakte'));

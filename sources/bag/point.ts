@@ -5,7 +5,7 @@
  */
 import { rdToWgs84 } from '../../lib/rd-wgs84.ts';
 import { opt } from '../fields.ts';
-import type { Note } from '../source.ts';
+import type { AddNote } from '../source.ts';
 import type { SourceRecord } from '../types.ts';
 
 /** RD New over the European Netherlands, with a margin: x 0..300 km, y 300..625 km. */
@@ -26,7 +26,7 @@ const NONE: StagedPoint = [null, null, null, null];
 type Pair = { ok: true; a: number; b: number; aText: string; bText: string } | { ok: false; column: string; reason: string } | null;
 
 /** The staging values rd_x, rd_y, lat, lon of a record; `note` hears of every coordinate left out. */
-export function bagPoint(record: SourceRecord, note: Note): StagedPoint {
+export function bagPoint(record: SourceRecord, note: AddNote): StagedPoint {
   const fault = opt(record, 'punt_fout');
   if (fault !== undefined) note('geometrie', `${fault}; punt weggelaten, object wel geladen`);
   const rd = pair(record, 'rd_x', 'rd_y', RD_BOUNDS.x, RD_BOUNDS.y, 'RD-bereik');

@@ -41,7 +41,8 @@ export async function* readHaalCentraalBrp(
   try {
     for await (const { key, value } of items as AsyncIterable<{ key: number; value: Json }>) {
       count++;
-      yield { location: `persoon ${key + 1}`, line: key + 1, fields: personFields(value) };
+      // Each person object is one persoonslijst, named by its position: two with one BSN stay two.
+      yield { location: `persoon ${key + 1}`, line: key + 1, fields: { pl_id: `persoon ${key + 1}`, ...personFields(value) } };
     }
   } catch (err) {
     throw reject(`ongeldige of afgebroken JSON na ${count} personen (${message(err)})`, err);
@@ -67,24 +68,43 @@ async function sniff(path: string): Promise<{ start: number; shape: 'array' | 'w
 
 function personFields(person: Json): Record<string, string | undefined> {
   const get = (...keys: string[]): Json => keys.reduce<Json>((o, k) => (isObject(o) ? o[k] : undefined), person);
-  const adres = (key: string) => str(get('verblijfplaats', key)) ?? str(get('verblijfplaats', 'verblijfadres', key));
+  // BRP v2 nests the address in verblijfadres and says what kind of verblijfplaats it is in `type`.
+  const plaats = (...keys: string[]) => get('verblijfplaats', ...keys) ?? get('verblijfplaats', 'verblijfadres', ...keys);
+  const adres = (key: string) => str(plaats(key));
+  const type = str(get('verblijfplaats', 'type'));
+  // 0000 is LO3's land onbekend: vertrokken onbekend waarheen, which v2 calls VerblijfplaatsOnbekend.
+  const land = str(plaats('land', 'code')) ?? str(plaats('land')) ?? (type === 'VerblijfplaatsBuitenland' || type === 'VerblijfplaatsOnbekend' ? '0000' : undefined);
+  const onderzoek = get('verblijfplaats', 'inOnderzoek');
+  // v2 states the finding of the 089999 investigation as a flag of its own.
+  const vastgesteld = get('verblijfplaats', 'indicatieVastgesteldVerblijftNietOpAdres') === true;
   return {
     bsn: str(get('burgerservicenummer')),
     geslachtsnaam: str(get('naam', 'geslachtsnaam')),
     voornamen: str(get('naam', 'voornamen')),
     geboortedatum: date(get('geboorte', 'datum')),
+    // A person known to have died whose date is not given (v2 indicatieOverleden) died on an unknown date.
+    datum_overlijden: date(get('overlijden', 'datum')) ?? (get('overlijden', 'indicatieOverleden') === true || get('indicatieOverleden') === true ? '00000000' : undefined),
+    datum_opschorting: date(get('opschortingBijhouding', 'datum')),
+    reden_opschorting: str(get('opschortingBijhouding', 'reden', 'code')) ?? str(get('opschortingBijhouding', 'reden')),
     postcode: adres('postcode'),
     huisnummer: adres('huisnummer'),
     huisletter: adres('huisletter'),
     huisnummertoevoeging: adres('huisnummertoevoeging'),
+    straatnaam: adres('straat'),
+    locatiebeschrijving: adres('locatiebeschrijving'),
+    land_adres_buitenland: land,
+    datum_aanvang_adres_buitenland: land === undefined ? undefined : date(get('verblijfplaats', 'datumAanvangAdresBuitenland')) ?? date(get('verblijfplaats', 'datumVan')),
     // A code object ({code: 'B', omschrijving: 'briefadres'}) or, in older API versions, the word itself.
     functie_adres: str(get('verblijfplaats', 'functieAdres', 'code')) ?? str(get('verblijfplaats', 'functieAdres', 'omschrijving')) ?? str(get('verblijfplaats', 'functieAdres')),
     // BRP v2 renamed the start of residence to datumVan.
     datum_aanvang_adreshouding:
-      date(get('verblijfplaats', 'datumAanvangAdreshouding')) ?? date(get('verblijfplaats', 'datumVan')),
+      land !== undefined ? undefined : date(get('verblijfplaats', 'datumAanvangAdreshouding')) ?? date(get('verblijfplaats', 'datumVan')),
     verblijfsobject_id: str(get('verblijfplaats', 'adresseerbaarObjectIdentificatie')),
     nummeraanduiding_id: str(get('verblijfplaats', 'nummeraanduidingIdentificatie')),
     gemeente_van_inschrijving: str(get('gemeenteVanInschrijving', 'code')) ?? str(get('gemeenteVanInschrijving')),
+    onderzoek_aanduiding: vastgesteld ? '089999' : str(get('verblijfplaats', 'inOnderzoek', 'aanduidingGegevensInOnderzoek')),
+    onderzoek_datum_ingang: date(isObject(onderzoek) ? onderzoek.datumIngangOnderzoek : undefined),
+    onderzoek_datum_einde: date(isObject(onderzoek) ? onderzoek.datumEindeOnderzoek : undefined),
   };
 }
 

@@ -1,9 +1,13 @@
+import type { Pseudonymizer } from '../../lib/pseudonym.ts';
 import { csvSplitting, readCsv } from '../csv.ts';
-import { addressValues } from '../address-fields.ts';
 import { must, oneOf, opt, optional, req } from '../fields.ts';
-import { RowError, validation, type SourceDefinition, type SourceFormat } from '../source.ts';
+import { validation, type Note, type SourceDefinition, type SourceFormat } from '../source.ts';
 import type { SourceRecord } from '../types.ts';
-import { checkBagId, checkBsn, checkInt, parseDate } from '../validate.ts';
+import { checkBsn, checkInt } from '../validate.ts';
+import { brpDate, UNKNOWN_DATE } from './dates.ts';
+import { duplicateBsnWarnings } from './duplicate-lists.ts';
+import { lifeEvents } from './life-events.ts';
+import { ONBEKEND_WAARHEEN, SOORT_LABELS, verblijfplaats } from './verblijfplaats.ts';
 import { BRP_COLUMNS } from './readable-csv.ts';
 import { readHaalCentraalBrp } from './haalcentraal-reader.ts';
 import { isLo3Header, readLo3 } from './lo3-reader.ts';
@@ -13,12 +17,13 @@ const STAGING_COLUMNS = [
   'historie_index', 'pseudonym', 'key_version', 'geslachtsnaam', 'voornamen', 'geboortedatum',
   'functie_adres', 'datum_aanvang', 'datum_aanvang_raw', 'verblijfsobject_id', 'postcode', 'huisnummer',
   'huisletter', 'huisnummertoevoeging', 'nummeraanduiding_id', 'gemeente',
+  'persoonslijst', 'soort', 'onjuist', 'land', 'datum_overlijden', 'datum_opschorting', 'reden_opschorting',
+  'niet_op_adres_vanaf', 'volgende_index', 'volgende_aanvang',
 ] as const;
 
-const nummeraanduidingId = (s: string) => checkBagId(s, 'nummeraanduiding');
-const partialDate = (s: string) => parseDate(s, { allowPartial: true });
 const historieIndex = (s: string) => checkInt(s, 0, 10_000, 'historie_index');
 const functieAdres = oneOf(['W', 'B'], { woonadres: 'W', briefadres: 'B', woon: 'W', brief: 'B' });
+const indicatieOnjuist = oneOf(['O']);
 
 const readableCsv: SourceFormat = {
   name: 'brp-csv',
@@ -54,41 +59,90 @@ export const brp: SourceDefinition = {
   name: 'brp',
   formats: brpFormats,
   tables: { 'staging.brp': STAGING_COLUMNS },
-  maskedFields: ['bsn', 'geslachtsnaam', 'voornamen', 'voorvoegsel', 'geboortedatum'],
+  maskedFields: ['bsn', 'a_nummer', 'pl_id', 'geslachtsnaam', 'voornamen', 'voorvoegsel', 'geboortedatum', 'datum_overlijden'],
   validate(record: SourceRecord, { pseudonymizer }) {
     return validation(() => {
       const bsn = must(checkBsn(req(record, 'bsn')), 'bsn');
-      if (opt(record, 'land_adres_buitenland')) throw new RowError('land_adres_buitenland', 'persoon woont in het buitenland (geen Nederlandse verblijfplaats)');
-      const address = addressValues(record);
-      const nummeraanduiding = optional(record, 'nummeraanduiding_id', nummeraanduidingId);
-      const [vbo, postcode, huisnummer] = address;
-      if (vbo === null && nummeraanduiding === null && (postcode === null || huisnummer === null)) {
-        throw new RowError('postcode', 'geen verblijfplaats: geen BAG-identificatie en geen postcode met huisnummer');
-      }
-      const aanvang = optional(record, 'datum_aanvang_adreshouding', partialDate);
-      const geboorte = optional(record, 'geboortedatum', partialDate);
+      const notes: Note[] = [];
+      const onjuist = optional(record, 'indicatie_onjuist', indicatieOnjuist) !== null;
+      const plaats = verblijfplaats(record, notes);
+      const events = lifeEvents(record, notes);
       const historie = optional(record, 'historie_index', historieIndex) ?? 0;
+      const volgende = opt(record, 'volgende_index');
       const prefix = opt(record, 'voorvoegsel');
       const naam = opt(record, 'geslachtsnaam');
-      return [
-        {
-          table: 'staging.brp',
-          values: [
-            historie,
-            pseudonymizer.pseudonymise(bsn),
-            pseudonymizer.keyVersion,
-            prefix && naam ? `${prefix} ${naam}` : naam ?? null,
-            opt(record, 'voornamen') ?? null,
-            geboorte?.partial ?? null,
-            optional(record, 'functie_adres', functieAdres) ?? 'W',
-            aanvang?.date ?? null,
-            aanvang?.partial ?? null,
-            ...address,
-            nummeraanduiding,
-            opt(record, 'gemeente_van_inschrijving') ?? null,
-          ],
-        },
-      ];
+      const lijst = persoonslijst(record, pseudonymizer, notes);
+      return {
+        rows: [
+          {
+            table: 'staging.brp',
+            values: [
+              historie,
+              pseudonymizer.pseudonymise(bsn),
+              pseudonymizer.keyVersion,
+              prefix && naam ? `${prefix} ${naam}` : naam ?? null,
+              opt(record, 'voornamen') ?? null,
+              geboortedatum(record, notes),
+              plaats.soort === 'adres' ? optional(record, 'functie_adres', functieAdres) ?? 'W' : null,
+              plaats.aanvang.date,
+              plaats.aanvang.partial,
+              ...plaats.address,
+              plaats.nummeraanduidingId,
+              opt(record, 'gemeente_van_inschrijving') ?? null,
+              lijst,
+              plaats.soort,
+              onjuist,
+              plaats.land,
+              events.overlijden,
+              events.opschorting,
+              events.redenOpschorting,
+              events.nietOpAdresVanaf,
+              volgende === undefined ? null : Number(volgende),
+              volgende === undefined ? null : volgendeAanvang(record),
+            ],
+          },
+        ],
+        kind: onjuist ? 'gemarkeerd als onjuist (bewaard, telt niet mee)'
+          : plaats.soort === 'adres' ? undefined
+          : plaats.land === '0000' ? ONBEKEND_WAARHEEN
+          : SOORT_LABELS[plaats.soort],
+        notes,
+        // Only a load with list ids can hold two lists with one BSN: the others skip that query.
+        mark: lijst === null ? undefined : 'persoonslijst',
+      };
     });
   },
+  inspect: duplicateBsnWarnings,
 };
+
+/** An unknown birth date is the standard value; one that cannot be read is dropped, not the person. */
+function geboortedatum(record: SourceRecord, notes: Note[]): string | null {
+  const raw = opt(record, 'geboortedatum');
+  if (raw === undefined) return null;
+  const checked = brpDate(raw);
+  if (checked.ok) return checked.value.partial;
+  notes.push({ column: 'geboortedatum', reason: 'geen geldige datum; weggelaten' });
+  return null;
+}
+
+/** The start of the occurrence that ended this one, as the reader carried it; unreadable is unknown. */
+function volgendeAanvang(record: SourceRecord): string {
+  const checked = brpDate(opt(record, 'volgende_aanvang') ?? '00000000');
+  return checked.ok ? checked.value.partial : UNKNOWN_DATE.partial;
+}
+
+/**
+ * Which persoonslijst the row belongs to, so that two lists with one BSN stay two. LO3 names it in
+ * its first column, the JSON reader by the person's position; a readable export may have the
+ * A-nummer. A pl id of digits only may itself be an A-nummer or a BSN: the list is then named by
+ * its first line, and an A-nummer is kept only as a pseudonym. Null means "the BSN is the list".
+ */
+function persoonslijst(record: SourceRecord, pseudonymizer: Pseudonymizer, notes: Note[]): string | null {
+  const plId = opt(record, 'pl_id');
+  if (plId !== undefined) return /^\d+$/.test(plId) ? `regel ${opt(record, 'pl_regel') ?? record.line}` : plId;
+  const aNummer = opt(record, 'a_nummer');
+  if (aNummer === undefined) return null;
+  if (/^\d{10}$/.test(aNummer)) return `a-nummer ${pseudonymizer.pseudonymise(`a${aNummer}`)}`;
+  notes.push({ column: 'a_nummer', reason: 'A-nummer is geen 10 cijfers; de rij hoort bij de persoonslijst van haar BSN' });
+  return null;
+}

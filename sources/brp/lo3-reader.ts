@@ -10,8 +10,16 @@ import { FileRejectedError, type ReaderOptions, type SourceRecord } from '../typ
  * first. Each `CC.H` column only marks that a history row follows, so it carries no data.
  *
  * One record per verblijfplaats occurrence: the current one (the person's first row) has
- * historie_index '0', older ones '1', '2', ... in file order. Person fields come from the first
- * row and are repeated on history records; names on continuation rows are name history.
+ * historie_index '0', older ones '1', '2', ... in file order. Person fields (categories 01, 06
+ * overlijden and 07 inschrijving) come from the first row and are repeated on history records;
+ * names on continuation rows are name history.
+ *
+ * Each older occurrence also carries the start and the index of the occurrence that ended it
+ * (`volgende_aanvang`, `volgende_index`): the nearest newer one that is not marked onjuist. Only
+ * the reader sees that neighbour for certain: a newer row that fails validation (a bad postcode,
+ * a date that does not exist) never reaches staging, and the older occurrence must end all the
+ * same. Staging every row, invalid ones included, would have put unchecked values in typed tables;
+ * carrying one date down keeps staging clean and the history closed.
  */
 
 /** Element numbers per canonical field; the element number is the column header in the file. */
@@ -21,6 +29,10 @@ const PERSON_ELEMENTS = {
   voorvoegsel: '01.02.30',
   geslachtsnaam: '01.02.40',
   geboortedatum: '01.03.10',
+  // A person who died, or whose list is no longer kept (opschorting), lives nowhere from that date.
+  datum_overlijden: '06.08.10',
+  datum_opschorting: '07.67.10',
+  reden_opschorting: '07.67.20',
 } as const;
 
 const ADDRESS_ELEMENTS = {
@@ -36,12 +48,18 @@ const ADDRESS_ELEMENTS = {
   woonplaats: '08.11.70',
   verblijfsobject_id: '08.11.80',
   nummeraanduiding_id: '08.11.90',
+  // A woonboot or woonwagen without postcode and huisnummer.
+  locatiebeschrijving: '08.12.10',
   // Set when the person lives abroad (RNI); the Dutch address fields are then empty.
   land_adres_buitenland: '08.13.10',
   datum_aanvang_adres_buitenland: '08.13.20',
   // An occurrence marked onjuist was never a real address; consumers must not count it as a move.
   indicatie_onjuist: '08.84.10',
   ingangsdatum_geldigheid: '08.85.10',
+  // 089999 / 589999: the municipality established that the person does not live at this address.
+  onderzoek_aanduiding: '08.83.10',
+  onderzoek_datum_ingang: '08.83.20',
+  onderzoek_datum_einde: '08.83.30',
 } as const;
 
 const REQUIRED = new Set(['bsn', 'datum_aanvang_adreshouding']);
@@ -83,14 +101,17 @@ export async function* readLo3(path: string, options: ReaderOptions = {}): Async
     }
   };
 
-  let person: { plId: string; fields: Record<string, string | undefined>; fieldCount?: SourceRecord['fieldCount'] } | undefined;
+  let person: { plId: string; line: number; fields: Record<string, string | undefined>; fieldCount?: SourceRecord['fieldCount'] } | undefined;
   let olderAddresses = 0;
+  // The nearest newer occurrence of this list that is not onjuist: it ends the next older one.
+  let newer: { aanvang: string; index: number } | undefined;
   for await (const row of readCsv(path, { displayName, columns: LO3_COLUMNS, raw: true, onHeader })) {
     const raw = row.raw ?? [];
     const plId = raw[0]?.trim() ?? '';
     if (plId !== '') {
-      person = { plId, fields: pick(row.fields, PERSON_ELEMENTS), fieldCount: row.fieldCount };
+      person = { plId, line: row.line, fields: pick(row.fields, PERSON_ELEMENTS), fieldCount: row.fieldCount };
       olderAddresses = 0;
+      newer = undefined;
     } else if (!person) {
       throw new FileRejectedError(displayName, `${row.location ?? `regel ${row.line}`}: vervolgregel (lege eerste kolom) zonder persoonslijst erboven`);
     }
@@ -98,6 +119,7 @@ export async function* readLo3(path: string, options: ReaderOptions = {}): Async
     if (!addressColumns.some((i) => (raw[i]?.trim() ?? '') !== '')) continue;
     // Index 0 is the first row's address only: if that row has none, the history still starts at 1.
     const historyIndex = plId !== '' ? 0 : ++olderAddresses;
+    const address = pick(row.fields, ADDRESS_ELEMENTS);
     yield {
       location: row.location ?? `regel ${row.line}`,
       line: row.line,
@@ -105,11 +127,19 @@ export async function* readLo3(path: string, options: ReaderOptions = {}): Async
       fieldCount: row.fieldCount ?? person.fieldCount,
       fields: {
         pl_id: person.plId,
+        pl_regel: String(person.line),
         ...person.fields,
-        ...pick(row.fields, ADDRESS_ELEMENTS),
+        ...address,
         historie_index: String(historyIndex),
+        volgende_aanvang: newer?.aanvang,
+        volgende_index: newer === undefined ? undefined : String(newer.index),
       },
     };
+    if (address.indicatie_onjuist?.trim().toUpperCase() !== 'O') {
+      // An occurrence without a start still ends the older one; its end is then unknown.
+      const aanvang = address.datum_aanvang_adreshouding?.trim() || address.datum_aanvang_adres_buitenland?.trim() || '00000000';
+      newer = { aanvang, index: historyIndex };
+    }
   }
 }
 

@@ -1,41 +1,109 @@
 -- BRP: persons (pseudonyms only) and their registrations with periods, matched to BAG in order:
 -- verblijfsobject id, nummeraanduiding id (nevenadressen included), normalised address.
 -- Names stay behind in staging and go to the identity schema only (see 25_identity.sql).
+--
+-- Who lives where follows the BRP's own meaning (Logisch Ontwerp BRP; the Haal Centraal BRP
+-- bewoning API spells out the same rules case by case):
+--  * rows belong to a persoonslijst, never to a BSN alone: two lists with one BSN stay two;
+--  * an occurrence ends where the nearest newer occurrence of its list begins that is not marked
+--    onjuist, whatever became of that one: abroad, a locatiebeschrijving, or a row rejected by
+--    validation (the LO3 reader carries its start down, sources/brp/lo3-reader.ts). When that
+--    start is unknown the period is still closed, its end unknown;
+--  * death, suspension of the list (opschorting) and "vastgesteld verblijft niet op adres" end the
+--    registrations at the earliest of their dates; a list suspended with reason F (fout) or W
+--    (wissen) never made anyone a resident, not even before that date;
+--  * only an occurrence with an address the BAG can know is a registration here: one marked
+--    onjuist, abroad, a locatiebeschrijving or an address from before postcodes stays in staging;
+--  * no period ends before it starts.
+-- geldig_tot IS NULL means "current", as every reader of model.inschrijving assumes; a closed
+-- period always has a geldig_tot, the earliest day the end can be when it is unknown.
 TRUNCATE model.persoon, model.inschrijving, model.bewoning;
 SELECT model.defer_indexes('model.persoon'), model.defer_indexes('model.inschrijving'), model.defer_indexes('model.bewoning');
 
+-- One row per occurrence of a list; a repeated (list, index) keeps its last line. The list is
+-- coalesce(persoonslijst, pseudonym), written out rather than kept as a column: at national scale
+-- a copy of the 64-character pseudonym per row would add a gigabyte to this table.
 CREATE TEMP TABLE brp_rows ON COMMIT DROP AS
-SELECT DISTINCT ON (pseudonym COLLATE "C", historie_index) *
+SELECT DISTINCT ON (coalesce(persoonslijst, pseudonym) COLLATE "C", historie_index) *
 FROM staging.brp
 WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'brp')
-ORDER BY pseudonym COLLATE "C", historie_index, line DESC;
+ORDER BY coalesce(persoonslijst, pseudonym) COLLATE "C", historie_index, line DESC;
 
 ANALYZE brp_rows;
 
--- A history row ends where the next newer row of the same person begins. Only persons with
--- history need the lookup; an export of current addresses only (the usual case) skips it.
-CREATE TEMP TABLE brp_history_ends ON COMMIT DROP AS
-SELECT older.pseudonym, older.historie_index, newer.datum_aanvang AS geldig_tot
-FROM brp_rows older
-JOIN brp_rows newer ON newer.pseudonym = older.pseudonym AND newer.historie_index = older.historie_index - 1
-WHERE older.historie_index > 0;
-CREATE INDEX ON brp_history_ends (pseudonym, historie_index);
-ANALYZE brp_history_ends;
+-- An export without the reader's carried neighbour (readable CSV with history rows): the nearest
+-- newer staged occurrence of the list that is not onjuist.
+CREATE TEMP TABLE brp_volgende ON COMMIT DROP AS
+SELECT DISTINCT ON (coalesce(o.persoonslijst, o.pseudonym) COLLATE "C", o.historie_index)
+  coalesce(o.persoonslijst, o.pseudonym) AS lijst, o.historie_index, n.historie_index AS volgende_index
+FROM brp_rows o
+JOIN brp_rows n ON coalesce(n.persoonslijst, n.pseudonym) = coalesce(o.persoonslijst, o.pseudonym)
+  AND n.historie_index < o.historie_index AND NOT n.onjuist
+WHERE o.historie_index > 0 AND o.volgende_index IS NULL
+ORDER BY coalesce(o.persoonslijst, o.pseudonym) COLLATE "C", o.historie_index, n.historie_index DESC;
+
+-- The registrations that are not current, with what ends them. Only history rows and lists with
+-- an event are here: the current address of an ordinary resident (nearly every row) is not. Death
+-- and suspension are person fields, repeated on every row of the list.
+CREATE TEMP TABLE brp_sluiten ON COMMIT DROP AS
+SELECT coalesce(b.persoonslijst, b.pseudonym) AS lijst, b.historie_index, b.datum_aanvang AS van,
+  coalesce(b.reden_opschorting IN ('F', 'W'), false) AS nooit_bewoner,
+  -- A history row always had a newer occurrence. When none is staged and none was carried (it was
+  -- rejected in an export whose reader cannot carry), -1 stands for it: closed, its end unknown.
+  coalesce(b.volgende_index, d.volgende_index, CASE WHEN b.historie_index > 0 THEN -1 END) AS volgende_index, b.volgende_aanvang,
+  b.datum_overlijden AS o_raw, b.datum_opschorting AS p_raw, b.niet_op_adres_vanaf AS n_raw
+FROM brp_rows b
+LEFT JOIN brp_volgende d ON d.lijst = coalesce(b.persoonslijst, b.pseudonym) AND d.historie_index = b.historie_index
+WHERE b.soort = 'adres' AND NOT b.onjuist
+  AND (b.historie_index > 0 OR b.datum_overlijden IS NOT NULL OR b.datum_opschorting IS NOT NULL OR b.niet_op_adres_vanaf IS NOT NULL);
+
+ANALYZE brp_sluiten;
+
+-- How each ended: at the earliest known of the newer occurrence's start, death, suspension and
+-- "vastgesteld verblijft niet op adres". The newer occurrence is looked up to say whether it is a
+-- registration in the model; it may be missing from staging (rejected), and the reader's carried
+-- start then stands alone.
+CREATE TEMP TABLE brp_einde ON COMMIT DROP AS
+SELECT lijst, historie_index, nooit_bewoner,
+  CASE WHEN afgesloten THEN greatest(einde, van) END AS geldig_tot,
+  afgesloten AND einde IS NULL AS einde_onbekend,
+  coalesce(einde < van, false) AS einde_voor_aanvang,
+  CASE WHEN NOT afgesloten THEN NULL
+       WHEN v_raw IS NOT NULL AND (einde IS NULL OR v = einde) THEN CASE WHEN volgende_in_model THEN 'volgende' ELSE 'volgende_elders' END
+       WHEN o_raw IS NOT NULL AND (einde IS NULL OR o = einde) THEN 'overlijden'
+       WHEN p_raw IS NOT NULL AND (einde IS NULL OR p = einde) THEN 'opschorting'
+       ELSE 'niet_op_adres' END AS gesloten_door
+FROM (
+  SELECT x.*, v_raw IS NOT NULL OR o_raw IS NOT NULL OR p_raw IS NOT NULL OR n_raw IS NOT NULL AS afgesloten,
+    model.brp_datum(v_raw) AS v, model.brp_datum(o_raw) AS o, model.brp_datum(p_raw) AS p, model.brp_datum(n_raw) AS n,
+    -- least() passes over unknown (null) dates: the earliest known one ends the period.
+    least(model.brp_datum(v_raw), model.brp_datum(o_raw), model.brp_datum(p_raw), model.brp_datum(n_raw)) AS einde
+  FROM (
+    SELECT s.lijst, s.historie_index, s.van, s.nooit_bewoner, s.o_raw, s.p_raw, s.n_raw,
+      CASE WHEN s.volgende_index IS NOT NULL THEN coalesce(s.volgende_aanvang, nb.datum_aanvang_raw, '0000-00-00') END AS v_raw,
+      coalesce(nb.soort = 'adres' AND NOT nb.onjuist, false) AS volgende_in_model
+    FROM brp_sluiten s
+    LEFT JOIN brp_rows nb ON coalesce(nb.persoonslijst, nb.pseudonym) = s.lijst AND nb.historie_index = s.volgende_index
+  ) x
+) y;
+
+ANALYZE brp_einde;
 
 INSERT INTO model.persoon (pseudonym, key_version)
 SELECT DISTINCT ON (pseudonym COLLATE "C") pseudonym, key_version FROM brp_rows ORDER BY pseudonym COLLATE "C";
 
-INSERT INTO model.inschrijving (pseudonym, verblijfsobject_id, nummeraanduiding_id, functie_adres, geldig_van,
-  geldig_tot, match_method, adres_sleutel, source_line, opgegeven_verblijfsobject_id)
+INSERT INTO model.inschrijving (pseudonym, persoonslijst, verblijfsobject_id, nummeraanduiding_id, functie_adres, geldig_van,
+  geldig_tot, gesloten_door, einde_onbekend, aanvang_onzeker, match_method, adres_sleutel, source_line, opgegeven_verblijfsobject_id)
 SELECT b.pseudonym,
+  b.persoonslijst,
   coalesce(v.verblijfsobject_id, n.verblijfsobject_id, a.verblijfsobject_id),
   coalesce(b.nummeraanduiding_id, a.nummeraanduiding_id),
   b.functie_adres,
   b.datum_aanvang,
-  -- A lookup for history rows only: a join here made the planner hash every row of brp_rows.
-  CASE WHEN b.historie_index > 0 THEN
-    (SELECT e.geldig_tot FROM brp_history_ends e WHERE e.pseudonym = b.pseudonym AND e.historie_index = b.historie_index)
-  END,
+  e.geldig_tot,
+  e.gesloten_door,
+  coalesce(e.einde_onbekend, false),
+  model.brp_aanvang_onzeker(b.datum_aanvang_raw, current_date),
   CASE WHEN v.verblijfsobject_id IS NOT NULL THEN 'vbo_id'
        WHEN n.verblijfsobject_id IS NOT NULL THEN 'num_id'
        WHEN a.verblijfsobject_id IS NOT NULL THEN 'adres'
@@ -44,11 +112,16 @@ SELECT b.pseudonym,
   b.line,
   CASE WHEN v.verblijfsobject_id IS NULL THEN b.verblijfsobject_id END
 FROM brp_rows b
+LEFT JOIN brp_einde e ON e.lijst = coalesce(b.persoonslijst, b.pseudonym) AND e.historie_index = b.historie_index
 LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = b.verblijfsobject_id
 LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = b.nummeraanduiding_id
-LEFT JOIN model.adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(b.postcode, b.huisnummer, b.huisletter, b.huisnummertoevoeging);
+LEFT JOIN model.adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(b.postcode, b.huisnummer, b.huisletter, b.huisnummertoevoeging)
+-- A list suspended for F (fout) or W (wissen) never made anyone a resident.
+WHERE b.soort = 'adres' AND NOT b.onjuist AND b.reden_opschorting IS DISTINCT FROM 'F' AND b.reden_opschorting IS DISTINCT FROM 'W'
+  -- A closed period of which neither start nor end is known holds nothing a rule can use.
+  AND NOT (e.gesloten_door IS NOT NULL AND e.geldig_tot IS NULL);
 
--- Occupancy for the rules that count residents (the count is model.bewoning_telling, migration 0011).
+-- Occupancy for the rules that count residents (the count is model.bewoning_telling, migration 0016).
 INSERT INTO model.bewoning SELECT * FROM model.bewoning_telling();
 
 SELECT model.restore_indexes('model.persoon'), model.restore_indexes('model.inschrijving'), model.restore_indexes('model.bewoning');
@@ -56,3 +129,16 @@ SELECT model.restore_indexes('model.persoon'), model.restore_indexes('model.insc
 ANALYZE model.persoon;
 ANALYZE model.inschrijving;
 ANALYZE model.bewoning;
+
+-- What this build decided, for the run record (pipelines/publish.ts reads it in the same transaction).
+CREATE TEMP TABLE brp_model_telling ON COMMIT DROP AS
+SELECT
+  (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND gesloten_door = 'volgende_elders')::integer AS gesloten_door_voorkomen_elders,
+  (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND einde_onbekend AND geldig_tot IS NOT NULL)::integer AS einde_onbekend,
+  (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND einde_voor_aanvang)::integer AS einde_voor_aanvang,
+  (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND gesloten_door IS NOT NULL AND geldig_tot IS NULL)::integer AS zonder_datums,
+  (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND gesloten_door = 'overlijden')::integer AS overlijden,
+  (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND gesloten_door = 'opschorting')::integer AS opschorting,
+  (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND gesloten_door = 'niet_op_adres')::integer AS niet_op_adres,
+  (SELECT count(DISTINCT lijst) FROM brp_einde WHERE nooit_bewoner)::integer AS lijsten_nooit_bewoner,
+  (SELECT coalesce(sum(woonadressen_onzeker + briefadressen_onzeker), 0) FROM model.bewoning)::integer AS mogelijke_bewoners;
