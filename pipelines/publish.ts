@@ -1,4 +1,6 @@
 import type { Session } from '../lib/db.ts';
+import { withSuggestion } from '../lib/did-you-mean.ts';
+import { ConfigError } from '../lib/errors.ts';
 import { failpoint } from '../lib/failpoint.ts';
 import { RULES } from '../rules/index.ts';
 import { resolveRule, type ResolvedRule } from '../rules/rule.ts';
@@ -26,6 +28,9 @@ export interface PublishResult {
 }
 
 export function resolvedRules(ctx: PipelineContext): ResolvedRule[] {
+  const codes = RULES.map((r) => r.code);
+  const unknown = Object.keys(ctx.config.rules).filter((code) => !codes.includes(code));
+  if (unknown.length) throw new ConfigError([`rules: unknown rule ${unknown.map((c) => withSuggestion(c, codes)).join(', ')}`]);
   return RULES.map((rule) => resolveRule(rule, ctx.config.rules[rule.code] ?? {}));
 }
 

@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { Config } from '../lib/config.ts';
 import { ConfigError } from '../lib/errors.ts';
+import { isAllowed } from '../lib/recipients.ts';
 
 export interface Mail {
   to: string[];
@@ -21,15 +22,13 @@ export function mailConfigured(config: Config): boolean {
   return Boolean(config.SMTP_HOST && config.REPORT_RECIPIENTS.length > 0);
 }
 
-/** Recipients outside the allow-list are a configuration error, never a silent send. */
+/**
+ * The recipients to send to: plain addresses as parsed at start-up (lib/recipients.ts), each
+ * checked again here against the allow-list, for a configuration made without loadConfig.
+ */
 export function checkedRecipients(config: Config): string[] {
-  const allow = config.REPORT_RECIPIENT_ALLOWLIST.map((a) => a.toLowerCase());
-  if (allow.length === 0) return config.REPORT_RECIPIENTS;
-  const refused = config.REPORT_RECIPIENTS.filter((r) => {
-    const address = r.toLowerCase();
-    return !allow.some((a) => (a.startsWith('@') ? address.endsWith(a) : address === a));
-  });
-  if (refused.length) throw new ConfigError([`REPORT_RECIPIENTS: ${refused.length} recipient(s) not in REPORT_RECIPIENT_ALLOWLIST`]);
+  const refused = config.REPORT_RECIPIENTS.filter((r) => !isAllowed(r, config.REPORT_RECIPIENT_ALLOWLIST));
+  if (refused.length) throw new ConfigError([`REPORT_RECIPIENTS: ${refused.join(', ')} not in REPORT_RECIPIENT_ALLOWLIST`]);
   return config.REPORT_RECIPIENTS;
 }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { withSuggestion } from '../lib/did-you-mean.ts';
 import type { SourceName } from '../sources/source.ts';
 
 export type Severity = 'laag' | 'midden' | 'hoog';
@@ -44,6 +45,12 @@ export function defineRule<P extends z.ZodObject>(rule: RuleDefinition<P>): Rule
 
 /** The version changes whenever the SQL or a parameter in force changes, so a signal names what made it. */
 export function resolveRule(definition: RuleDefinition, overrides: Record<string, unknown> = {}): ResolvedRule {
+  // A misspelled parameter would otherwise be dropped and the default would silently stay in force.
+  const known = Object.keys(definition.parameters.shape);
+  const unknown = Object.keys(overrides).filter((k) => !known.includes(k));
+  if (unknown.length) {
+    throw new Error(`rule ${definition.code}: unknown parameter ${unknown.map((k) => withSuggestion(k, known)).join(', ')}`);
+  }
   const parsed = definition.parameters.safeParse(overrides);
   if (!parsed.success) {
     throw new Error(`rule ${definition.code}: invalid parameters: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

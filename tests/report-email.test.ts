@@ -108,25 +108,47 @@ describe('CSV cells for Excel', () => {
 });
 
 describe('mail configuration', () => {
-  it('refuses recipients outside the allow-list instead of sending', async () => {
+  it('refuses recipients outside the allow-list instead of sending, also when the configuration was not loaded from settings', async () => {
     const smtp2 = await startSmtp();
-    const ctx2 = await createTestContext({
+    const allowed = await createTestContext({
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: smtp2.port,
-      REPORT_RECIPIENTS: 'oov@gemeente.example,iemand@elders.example',
+      REPORT_RECIPIENTS: 'oov@gemeente.example',
       REPORT_RECIPIENT_ALLOWLIST: '@gemeente.example',
     });
+    // loadConfig refuses such a setting at start-up (tests/config.test.ts); the run checks again.
+    const ctx2 = { ...allowed, config: { ...allowed.config, REPORT_RECIPIENTS: ['oov@gemeente.example', 'iemand@elders.example'] } };
     try {
       await writeFileIn(join(ctx2.config.INBOX_DIR, 'bag', 'bag.csv'), bagCsv([vbo(1, 100)]));
       const run = await runPipeline(ctx2, { trigger: 'test' });
       expect(run.status).toBe('failed');
       // Checked before anything is loaded: the file waits in the inbox for a corrected setting.
       expect(run.failedStep).toBe('configuration');
-      expect(run.error).toContain('not in REPORT_RECIPIENT_ALLOWLIST');
+      expect(run.error).toContain('iemand@elders.example not in REPORT_RECIPIENT_ALLOWLIST');
       expect(smtp2.received).toHaveLength(0);
       expect((await ctx2.db.query('SELECT count(*)::int AS n FROM pakhuis.signals')).rows).toEqual([{ n: 0 }]);
       expect((await ctx2.db.query('SELECT count(*)::int AS n FROM pakhuis.loads')).rows).toEqual([{ n: 0 }]);
       expect(existsSync(join(ctx2.config.INBOX_DIR, 'bag', 'bag.csv'))).toBe(true);
+    } finally {
+      await allowed.close();
+      await smtp2.close();
+    }
+  });
+
+  it('sends to exactly the parsed plain addresses it checked', async () => {
+    const smtp2 = await startSmtp();
+    const ctx2 = await createTestContext({
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: smtp2.port,
+      REPORT_RECIPIENTS: ' oov@gemeente.example ,Analist@Gemeente.Example',
+      REPORT_RECIPIENT_ALLOWLIST: '@gemeente.example',
+    });
+    try {
+      await writeFileIn(join(ctx2.config.INBOX_DIR, 'bag', 'bag.csv'), bagCsv([vbo(1, 100)]));
+      const run = await runPipeline(ctx2, { trigger: 'test' });
+      expect(run.delivery).toMatchObject({ sent: 1, failed: 0 });
+      expect(smtp2.envelopes).toEqual([['oov@gemeente.example', 'Analist@gemeente.example']]);
+      expect((await ctx2.db.query('SELECT recipients FROM pakhuis.report_outbox')).rows).toEqual([{ recipients: ['oov@gemeente.example', 'Analist@gemeente.example'] }]);
     } finally {
       await ctx2.close();
       await smtp2.close();
