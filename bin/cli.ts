@@ -81,7 +81,8 @@ const COMMANDS: Record<string, Command> = {
         return withContext({ requireKey: false }, async (ctx) => {
         const { deliverPending } = await import('../reports/outbox.ts');
         const outcome = await deliverPending(ctx);
-        print(`${aantal(outcome.sent, 'rapport', 'rapporten')} verzonden, ${outcome.failed} mislukt`);
+        for (const note of outcome.notes) print(note);
+        print(`${aantal(outcome.sent, 'rapport', 'rapporten')} verzonden, ${outcome.failed} mislukt${outcome.withheld ? `, ${outcome.withheld} niet verzonden (geen ontvanger meer toegestaan)` : ''}`);
         if (outcome.failed) throw new Error(`sending failed: ${outcome.errors[0]}`);
         return 0;
         });

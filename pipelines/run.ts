@@ -140,6 +140,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     // A mail server that is down does not fail the run: the report waits in the outbox.
     const delivery = await step('deliver', () => deliverPending(ctx), (d) => ({ out: d.sent, rejected: d.failed, details: d }));
     summary.delivery = delivery;
+    summary.warnings.push(...delivery.notes);
     if (delivery.failed) summary.warnings.push(`e-mail niet verzonden (${delivery.errors[0]}); het rapport blijft in de outbox en gaat bij de volgende run mee`);
   } catch (error) {
     summary.status = 'failed';
