@@ -1,6 +1,8 @@
 /**
  * Field checks shared by all sources. Each returns the normalised value or a Dutch reason; none
- * throws, so one bad field costs one rejected row and the load goes on.
+ * throws, so one bad field costs one rejected row and the load goes on. A reason never quotes the
+ * value it refused: reasons reach the run summary, the run record and the e-mail, and the value
+ * may be a birth date, or a BSN typed into the wrong column.
  */
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -90,7 +92,7 @@ export function checkInt(raw: string, min: number, max: number, what: string): C
   const s = raw.trim();
   if (!/^-?\d+$/.test(s)) return fail(`${what} is geen geheel getal`);
   const n = Number(s);
-  if (n < min || n > max) return fail(`${what} ${n} ligt buiten ${min}..${max}`);
+  if (n < min || n > max) return fail(`${what} ligt buiten ${min}..${max}`);
   return ok(n);
 }
 
@@ -192,16 +194,16 @@ export function parseDateText(s: string, options: { allowPartial?: boolean; allo
 }
 
 function checkDay(y: number, m: number, d: number, options: { allowPartial?: boolean }): Checked<ParsedDate> {
-  if (y < 1800 || y > 2200) return fail(`jaar ${y} is onwaarschijnlijk`);
+  if (y < 1800 || y > 2200) return fail('jaar ligt buiten 1800..2200');
   const partial = `${y}-${TWO[m]}-${TWO[d]}`;
   if (m === 0 || d === 0) {
     if (!options.allowPartial) return fail('datum is onvolledig (maand of dag 00)');
     if (m === 0 && d !== 0) return fail('datum met onbekende maand maar bekende dag bestaat niet');
-    if (m > 12) return fail(`maand ${m} bestaat niet`);
+    if (m > 12) return fail('maand groter dan 12');
     return ok({ date: `${y}-${TWO[m || 1]}-01`, partial, exact: false });
   }
-  if (m > 12) return fail(`maand ${m} bestaat niet`);
-  if (d > daysInMonth(y, m)) return fail(`datum ${partial} bestaat niet`);
+  if (m > 12) return fail('maand groter dan 12');
+  if (d > daysInMonth(y, m)) return fail('datum bestaat niet (die maand heeft minder dagen)');
   return ok({ date: partial, partial, exact: true });
 }
 

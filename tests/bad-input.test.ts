@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../pipelines/ingest.ts';
 import { MAX_FIELD_LENGTH } from '../pipelines/row-router.ts';
 import { runPipeline, type RunSummary } from '../pipelines/run.ts';
+import { formatSummary } from '../pipelines/summary.ts';
 import { openSignals, writeReport } from '../reports/anomaly-report.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
@@ -147,7 +148,7 @@ describe('hostile and broken inbox files', () => {
   it('bag: a negative oppervlakte rejects that row only', async () => {
     const file = baselineBag() + bagCsv([vbo(14, -50)]).split('\n')[1] + '\n';
     const run = await deliver({ 'bag/negatief.csv': file });
-    await expectRowsRejected(run, 'bag/negatief.csv', [{ column: 'oppervlakte', reason: 'oppervlakte -50 ligt buiten 1..999999' }]);
+    await expectRowsRejected(run, 'bag/negatief.csv', [{ column: 'oppervlakte', reason: 'oppervlakte ligt buiten 1..999999' }]);
     await expectSignalsUnchanged();
   });
 
@@ -245,7 +246,33 @@ describe('hostile and broken inbox files', () => {
   it('brp: an impossible date rejects the row', async () => {
     const file = baselineBrp() + brpRow(newBsn(), 'Datumfout', c, '30-02-2023') + '\n';
     const run = await deliver({ 'brp/datum.csv': file });
-    await expectRowsRejected(run, 'brp/datum.csv', [{ column: 'datum_aanvang_adreshouding', reason: 'datum 2023-02-30 bestaat niet' }]);
+    await expectRowsRejected(run, 'brp/datum.csv', [{ column: 'datum_aanvang_adreshouding', reason: 'datum bestaat niet (die maand heeft minder dagen)' }]);
+    await expectSignalsUnchanged();
+  });
+
+  it('brp: no reason quotes a date, a BSN or a name: not in rejected rows, run summary, run record or e-mail', async () => {
+    const misplacedBsn = newBsn();
+    const row = (naam: string, geboorte: string, huisnummer: string | number, since: string) =>
+      [newBsn(), naam, 'Jan', geboorte, c.postcode, huisnummer, '', '', 'W', since, c.id, numId(13), 0].join(';');
+    const file = baselineBrp()
+      + row('Geheimnaam', '19730229', c.huisnummer, '01-01-2020') + '\n'
+      + row('Geheimnaam', '19800101', misplacedBsn, '01-01-2020') + '\n'
+      + row('Geheimnaam', '19800101', c.huisnummer, '31-04-2019') + '\n';
+    const run = await deliver({ 'brp/redenen.csv': file });
+    const rejected = await expectRowsRejected(run, 'brp/redenen.csv', [
+      { column: 'geboortedatum', reason: 'datum bestaat niet (die maand heeft minder dagen)' },
+      { column: 'huisnummer', reason: 'huisnummer ligt buiten 1..99999' },
+      { column: 'datum_aanvang_adreshouding', reason: 'datum bestaat niet (die maand heeft minder dagen)' },
+    ]);
+    const records = await ctx.db.query<{ text: string }>(
+      `SELECT concat_ws(' ', r.summary::text, r.warnings::text, r.error) AS text FROM pakhuis.runs r WHERE r.id = $1
+       UNION ALL SELECT concat_ws(' ', s.details::text, s.error) FROM pakhuis.run_steps s WHERE s.run_id = $1
+       UNION ALL SELECT concat_ws(' ', o.subject, o.text_body, o.html_body, o.csv) FROM pakhuis.report_outbox o WHERE o.run_id = $1`,
+      [run.runId],
+    );
+    const everything = [JSON.stringify(rejected.map((r) => r.reason)), formatSummary(run), ...records.rows.map((r) => r.text)].join('\n');
+    expect(everything).toContain('huisnummer ligt buiten 1..99999');
+    for (const secret of ['1973', '02-29', '29-02', misplacedBsn, '2019-04-31', '31-04-2019', 'Geheimnaam']) expect(everything).not.toContain(secret);
     await expectSignalsUnchanged();
   });
 
@@ -374,7 +401,7 @@ describe('hostile and broken inbox files', () => {
       ['D-2', c.id, c.postcode, c.huisnummer, '31-04-2024', 'waarschuwing'],
     ]);
     const run = await deliver({ 'damocles/zaken-datum.csv': file });
-    await expectRowsRejected(run, 'damocles/zaken-datum.csv', [{ column: 'datum_constatering', reason: 'datum 2024-04-31 bestaat niet' }]);
+    await expectRowsRejected(run, 'damocles/zaken-datum.csv', [{ column: 'datum_constatering', reason: 'datum bestaat niet (die maand heeft minder dagen)' }]);
     await expectSignalsUnchanged();
   });
 
