@@ -50,7 +50,7 @@ const COMMANDS: Record<string, Command> = {
       return withContext({}, async (ctx) => {
       const [{ ingestFile }, { SOURCE_DEFINITIONS }] = await Promise.all([import('../pipelines/ingest.ts'), import('../sources/index.ts')]);
       const result = await ingestFile(ctx, SOURCE_DEFINITIONS[source as SourceName], resolve(file), { sheet: values.sheet as string | undefined });
-      if (result.status === 'rejected') throw new Error(result.error);
+      if (result.status === 'rejected' || result.status === 'quarantined') throw new Error(result.error);
       print(result.status === 'duplicate'
         ? `${result.file}: overgeslagen, deze inhoud is al geladen`
         : `${result.file}: ${aantal(result.rowsStaged, 'rij', 'rijen')} geladen, ${result.rowsRejected} afgekeurd (load ${result.loadId})`);

@@ -3,7 +3,7 @@ import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
-import { classifyPgError } from '../lib/errors.ts';
+import { blamesTheFile, classifyPgError, safeFailure } from '../lib/errors.ts';
 import { failpoint } from '../lib/failpoint.ts';
 import { hashPath } from '../lib/file-hash.ts';
 import { Progress } from '../lib/progress.ts';
@@ -15,7 +15,8 @@ import { FileRejectedError, type SourceRecord } from '../sources/types.ts';
 import type { PipelineContext } from './context.ts';
 
 export interface IngestResult {
-  status: 'loaded' | 'duplicate' | 'rejected';
+  /** quarantined: the file could not be loaded for a reason that lies in it (see blamesTheFile). */
+  status: 'loaded' | 'duplicate' | 'rejected' | 'quarantined';
   source: string;
   file: string;
   format?: string;
@@ -128,6 +129,18 @@ export async function ingestFile(
       // What was read before the file turned out unusable, for the run record.
       const counted = staging ? { rowsRead: staging.router.rowsRead, rowsRejected: staging.router.rowsRejected } : {};
       return { ...result, ...counted, status: 'rejected', rowsStaged: 0, reasons: [], error: error.message };
+    }
+    if (blamesTheFile(error)) {
+      // Loading it again would fail again and hold up every night: the caller moves it aside.
+      // The message is left out everywhere people read it: PostgreSQL quotes the value it refused.
+      const reason = `kon niet worden geladen: ${safeFailure(error)}`;
+      const sha256 = await hashing.catch(() => null);
+      await ctx.db.query(
+        'INSERT INTO pakhuis.rejected_files (run_id, source, file_name, sha256, reason) VALUES ($1, $2, $3, $4, $5)',
+        [options.runId ?? null, source.name, displayName, sha256, reason],
+      );
+      ctx.log.error({ source: source.name, file: displayName, failure: safeFailure(error) }, 'file could not be loaded; it goes to quarantine');
+      return { ...result, status: 'quarantined', rowsStaged: 0, reasons: [], error: `${displayName}: ${reason}` };
     }
     throw new Error(`loading ${displayName} failed: ${(error as Error).message}`, { cause: error });
   } finally {

@@ -105,7 +105,11 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
       // A duplicate whose earlier load never got archived (the archive step failed after it
       // loaded) is that load's file: it is archived as loaded, not as a duplicate.
       const unarchived = result.status === 'duplicate' && result.duplicateOf && !result.duplicateOf.archived ? result.duplicateOf.loadId : undefined;
-      const archived = await step(`archive ${file.name}`, () => archive(file, config.ARCHIVE_DIR, unarchived ? 'loaded' : result.status));
+      const outcome = unarchived ? 'loaded' : result.status === 'quarantined' ? 'quarantine' : result.status;
+      const reason = result.status === 'rejected' || result.status === 'quarantined' ? result.error : undefined;
+      const archived = await step(`archive ${file.name}`, () => archive(file, config.ARCHIVE_DIR, outcome, new Date(), reason));
+      // Out of the inbox, so the next night runs without it; nothing retries it by itself.
+      if (result.status === 'quarantined') summary.warnings.push(`${result.error}; het bestand staat in quarantaine: ${archived}`);
       const loadId = result.loadId ?? unarchived;
       if (loadId) await db.query('UPDATE pakhuis.loads SET archived_as = $2 WHERE id = $1', [loadId, archived]);
     }

@@ -10,6 +10,7 @@ export function formatSummary(summary: RunSummary): string {
     const what =
       f.status === 'loaded' ? `${aantal(f.rowsStaged, 'rij', 'rijen')} geladen, ${f.rowsRejected} afgekeurd`
       : f.status === 'duplicate' ? 'overgeslagen: deze inhoud is al eerder geladen'
+      : f.status === 'quarantined' ? `in quarantaine: ${f.error}`
       : `geweigerd: ${f.error}`;
     lines.push(`  ${f.source.padEnd(9)} ${f.file}: ${what}`);
     for (const r of f.reasons.slice(0, 5)) lines.push(`              ${r.count}x ${r.column}: ${r.reason}`);

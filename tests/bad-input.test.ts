@@ -303,6 +303,48 @@ describe('hostile and broken inbox files', () => {
     await expectSignalsUnchanged();
   });
 
+  it('brp: half a surrogate pair in a Haal Centraal field costs that person, not the file', async () => {
+    const json = (p: TestPerson, extra: Partial<{ naam: string; postcode: string }> = {}) =>
+      haalCentraalPerson({ bsn: p.bsn!, naam: extra.naam ?? 'Json', vbo: p.vbo.id, num: numId(Number(p.vbo.id.slice(6))), postcode: extra.postcode ?? p.vbo.postcode, huisnummer: p.vbo.huisnummer, sinds: '20200101' });
+    // JSON.stringify writes a lone surrogate as the escape \ud800, as a hostile export would.
+    const persons = [...people.map((p) => json(p)), json({ bsn: newBsn(), vbo: c }, { naam: 'Jan\ud800sen' }), json({ bsn: newBsn(), vbo: c }, { postcode: '\udc00' + c.postcode })];
+    const text = JSON.stringify(persons);
+    expect(text).toContain('\\ud800');
+    const run = await deliver({ 'brp/surrogaat.json': text });
+    const rows = await expectRowsRejected(run, 'brp/surrogaat.json', [
+      { column: 'geslachtsnaam', reason: 'veld bevat een half Unicode-teken (een losse surrogaathelft, geen geldige tekst)' },
+      { column: 'postcode', reason: 'veld bevat een half Unicode-teken (een losse surrogaathelft, geen geldige tekst)' },
+    ]);
+    expect(rows[1]!.raw.postcode).toBe('\ufffd' + c.postcode);
+    expect(fileResult(run, 'brp/surrogaat.json').rowsStaged).toBe(people.length);
+    await expectSignalsUnchanged();
+  });
+
+  it('brp: a file that cannot be loaded goes to quarantine with its reason beside it, and the next run goes on without it', async () => {
+    const file = baselineBrp() + Array.from({ length: 1000 }, () => brpRow(newBsn(), 'Vulregel', b)).join('\n') + '\n';
+    // A load that breaks on the file itself, whatever the cause: here a fault injected after 1000 rows.
+    process.env.PAKHUIS_FAILPOINT = 'ingest';
+    process.env.PAKHUIS_FAILPOINT_MODE = 'throw';
+    let run: RunSummary;
+    try {
+      run = await deliver({ 'brp/onlaadbaar.csv': file });
+    } finally {
+      delete process.env.PAKHUIS_FAILPOINT;
+      delete process.env.PAKHUIS_FAILPOINT_MODE;
+    }
+    const result = fileResult(run, 'brp/onlaadbaar.csv');
+    expect(result).toMatchObject({ status: 'quarantined', rowsStaged: 0, error: 'brp/onlaadbaar.csv: kon niet worden geladen: het lezen brak onverwacht af (Error)' });
+    const quarantined = join(ctx.config.ARCHIVE_DIR, 'brp', new Date().toISOString().slice(0, 10), 'quarantine', 'onlaadbaar.csv');
+    expect(run.warnings).toContain(`${result.error}; het bestand staat in quarantaine: ${quarantined}`);
+    expect(await readFile(quarantined, 'utf8')).toBe(file);
+    expect(await readFile(`${quarantined}.reden.txt`, 'utf8')).toContain('kon niet worden geladen: het lezen brak onverwacht af (Error)');
+    expect((await ctx.db.query('SELECT reason FROM pakhuis.rejected_files WHERE run_id = $1', [run.runId])).rows).toEqual([{ reason: 'kon niet worden geladen: het lezen brak onverwacht af (Error)' }]);
+    // Out of the inbox: the next night does not try it again, and runs.
+    const next = await deliver({});
+    expect(next.files).toEqual([]);
+    await expectSignalsUnchanged();
+  });
+
   it('brp: an LO3 file whose first data row is a continuation row is rejected', async () => {
     const file = lo3StartingWithContinuation(people.slice(0, 3).map((p) => ({ bsn: p.bsn!, naam: 'Lo3', vbo: p.vbo.id, postcode: p.vbo.postcode, huisnummer: p.vbo.huisnummer, sinds: '20200101' })));
     const run = await deliver({ 'brp/gbav.csv': file });

@@ -166,15 +166,16 @@ describe('ingest of a large CSV file on worker threads', () => {
     expect(rows).toEqual([{ n: 0 }]);
   });
 
-  it.each(['exit', 'throw'])('fails the load, keeping nothing, when a worker stops before finishing its part (%s)', async (mode) => {
+  it.each(['exit', 'throw'])('quarantines the file, keeping nothing, when a worker stops before finishing its part (%s)', async (mode) => {
     const path = join(serial.dir, `brp-worker-${mode}.csv`);
     await writeFile(path, brpLines(3000, () => false).join('\n') + '\n');
     process.env.PAKHUIS_FAILPOINT = 'ingest-worker';
     process.env.PAKHUIS_FAILPOINT_MODE = mode;
     try {
-      const failed = await ingestFile(parallel, brp, path, { displayName: `brp/brp-worker-${mode}.csv` }).catch((e: unknown) => e as Error);
-      expect(failed).toBeInstanceOf(Error);
-      expect((failed as Error).message).toMatch(mode === 'exit' ? /ingest worker stopped without finishing its part/ : /failpoint ingest-worker/);
+      const failed = await ingestFile(parallel, brp, path, { displayName: `brp/brp-worker-${mode}.csv` });
+      // Reading it again would break again: the run moves it aside rather than fail every night.
+      expect(failed.status).toBe('quarantined');
+      expect(failed.error).toBe(`brp/brp-worker-${mode}.csv: kon niet worden geladen: het lezen brak onverwacht af (Error)`);
     } finally {
       delete process.env.PAKHUIS_FAILPOINT;
       delete process.env.PAKHUIS_FAILPOINT_MODE;
