@@ -9,6 +9,7 @@ import { openDatabase } from '../lib/db.ts';
 import { userInfo } from 'node:os';
 import { SOURCES, type SourceName } from '../sources/source.ts';
 import { aantal } from '../lib/dutch.ts';
+import { printable } from '../lib/terminal.ts';
 
 // Each command imports what it runs when it runs: `ingest` then never loads the scheduler, the
 // mailer or the rules, which kept about 45 MB resident for nothing (peak of a 900,000-row BAG
@@ -21,7 +22,8 @@ interface Command {
   run(args: { positionals: string[]; values: Record<string, unknown> }): Promise<number>;
 }
 
-const print = (line: string) => process.stdout.write(line + '\n');
+/** Everything the CLI prints goes through printable(): names, file names and reasons come from outside. */
+const print = (line: string) => process.stdout.write(printable(line) + '\n');
 
 const COMMANDS: Record<string, Command> = {
   migrate: {
@@ -221,7 +223,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`pakhuis: unknown command "${name}"\n\n${help()}\n`);
+    process.stderr.write(`pakhuis: unknown command "${printable(name)}"\n\n${help()}\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -233,13 +235,13 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run({ positionals, values: values as Record<string, unknown> });
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`pakhuis ${name}: ${error.message}\nUsage: ${command.usage}\n`);
+      process.stderr.write(`pakhuis ${name}: ${printable(error.message)}\nUsage: ${command.usage}\n`);
       return 2;
     }
     // One readable line on stderr; the structured log (stderr as JSON, or pretty) carries the detail,
     // at the LOG_LEVEL the user chose.
     if (!(error instanceof ConfigError) && !(error instanceof RunLockedError)) failureLog().error({ err: error }, 'command failed');
-    process.stderr.write(`pakhuis ${name}: ${oneLine(error)}\n`);
+    process.stderr.write(`pakhuis ${name}: ${printable(oneLine(error))}\n`);
     return error instanceof RunLockedError ? 3 : 1;
   }
 }

@@ -220,3 +220,22 @@ export function checkToevoeging(raw: string): Checked<string> {
   const s = raw.replace(/\s+/g, '');
   return /^[0-9A-Za-z]{1,4}$/.test(s) ? ok(s.toUpperCase()) : fail('huisnummertoevoeging moet 1 tot 4 letters of cijfers zijn');
 }
+
+/**
+ * Characters that must not reach a terminal or a report from a name: C0 and C1 controls (an
+ * escape sequence in a BRP name retitled and recoloured the terminal of whoever ran `pakhuis
+ * reveal`) and the bidirectional overrides and isolates, which reorder what is shown.
+ */
+const UNPRINTABLE_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const UNPRINTABLE_RUN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g;
+
+/**
+ * A name as it is stored: control and bidi characters gone (a run of them becomes one space, so
+ * a tab or line break between two names keeps them apart), spaces collapsed; null when nothing is left.
+ */
+export function cleanName(raw: string | undefined | null): string | null {
+  if (raw === undefined || raw === null) return null;
+  if (!UNPRINTABLE_IN_NAMES.test(raw)) return raw;
+  const cleaned = raw.replace(UNPRINTABLE_RUN, ' ').replace(/ {2,}/g, ' ').trim();
+  return cleaned === '' ? null : cleaned;
+}

@@ -224,6 +224,15 @@ describe('hostile and broken inbox files', () => {
     await expectSignalsUnchanged();
   });
 
+  it('brp: control characters and bidi overrides never reach a stored name', async () => {
+    // An OSC title change, a bell, a colour, a C1 CSI, a right-to-left override and a tab.
+    const hostile = 'Evil\u001b]0;pwned\u0007\u001b[31mRood\u009b2J\u202eNaam\tTwee';
+    const run = await deliver({ 'brp/besturingstekens.csv': renamed(3, 'BESTURING').replace('BESTURING', `"${hostile}"`) });
+    expect(fileResult(run, 'brp/besturingstekens.csv')).toMatchObject({ status: 'loaded', rowsRejected: 0, rowsStaged: people.length });
+    expect(await storedNames(people[3]!.bsn!)).toEqual(['Evil ]0;pwned [31mRood 2J Naam Twee']);
+    await expectSignalsUnchanged();
+  });
+
   it('brp: formula text in a name loads as plain text', async () => {
     const formula = '=HYPERLINK("http://x.example","klik")';
     const file = renamed(2, 'FORMULE').replace('FORMULE', `"${formula.replace(/"/g, '""')}"`);

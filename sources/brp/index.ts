@@ -3,7 +3,7 @@ import { addressValues } from '../address-fields.ts';
 import { must, oneOf, opt, optional, req } from '../fields.ts';
 import { RowError, validation, type SourceDefinition, type SourceFormat } from '../source.ts';
 import type { SourceRecord } from '../types.ts';
-import { checkBagId, checkBsn, checkInt, parseDate } from '../validate.ts';
+import { checkBagId, checkBsn, checkInt, cleanName, parseDate } from '../validate.ts';
 import { BRP_COLUMNS } from './readable-csv.ts';
 import { readHaalCentraalBrp } from './haalcentraal-reader.ts';
 import { isLo3Header, readLo3 } from './lo3-reader.ts';
@@ -68,8 +68,8 @@ export const brp: SourceDefinition = {
       const aanvang = optional(record, 'datum_aanvang_adreshouding', partialDate);
       const geboorte = optional(record, 'geboortedatum', partialDate);
       const historie = optional(record, 'historie_index', historieIndex) ?? 0;
-      const prefix = opt(record, 'voorvoegsel');
-      const naam = opt(record, 'geslachtsnaam');
+      const prefix = cleanName(opt(record, 'voorvoegsel'));
+      const naam = cleanName(opt(record, 'geslachtsnaam'));
       return [
         {
           table: 'staging.brp',
@@ -78,7 +78,7 @@ export const brp: SourceDefinition = {
             pseudonymizer.pseudonymise(bsn),
             pseudonymizer.keyVersion,
             prefix && naam ? `${prefix} ${naam}` : naam ?? null,
-            opt(record, 'voornamen') ?? null,
+            cleanName(opt(record, 'voornamen')),
             geboorte?.partial ?? null,
             optional(record, 'functie_adres', functieAdres) ?? 'W',
             aanvang?.date ?? null,
