@@ -42,6 +42,9 @@ const schema = z.object({
   INBOX_DIR: z.string().default('./inbox'),
   ARCHIVE_DIR: z.string().default('./archive'),
   OUT_DIR: z.string().default('./out'),
+  // Working files of a load (rows for the other staging tables, rejected rows, unpacked zips),
+  // removed when the load ends; a killed run's are removed by the next run (pipelines/spool.ts).
+  SPOOL_DIR: z.string().default('./data/spool'),
   PSEUDONYMIZATION_KEY: z.string().min(32, 'must be at least 32 characters (256 bits of randomness as hex or base64 is advised)').optional(),
   PSEUDONYMIZATION_KEY_VERSION: intFromEnv(1),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),

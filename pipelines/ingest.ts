@@ -1,6 +1,5 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdtemp, open, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
 import { blamesTheFile, classifyPgError, safeFailure } from '../lib/errors.ts';
@@ -10,6 +9,7 @@ import { Progress } from '../lib/progress.ts';
 import type { CsvSplitPlan } from '../sources/csv.ts';
 import type { SourceDefinition, SourceFormat } from '../sources/source.ts';
 import { parallelLines } from './parallel-ingest.ts';
+import { openSpool } from './spool.ts';
 import { FLUSH_CHARS, REJECTED, RowRouter } from './row-router.ts';
 import { FileRejectedError, type SourceRecord } from '../sources/types.ts';
 import type { PipelineContext } from './context.ts';
@@ -57,7 +57,7 @@ export async function ingestFile(
   const result: IngestResult = { status: 'loaded', source: source.name, file: displayName, rowsRead: 0, rowsStaged: 0, rowsRejected: 0, reasons: [] };
   const hashing = hashPath(path);
   hashing.catch(() => {});
-  const spoolDir = await mkdtemp(join(tmpdir(), 'pakhuis-spool-'));
+  let spoolDir: string | undefined;
   let staging: Staging | undefined;
   try {
     const { format, bytes } = await chooseFormat(source, path, displayName);
@@ -65,6 +65,7 @@ export async function ingestFile(
     const plan = await planParallel(ctx, format, path, displayName, bytes);
     result.parts = plan?.ranges.length ?? 1;
     const staged = await ctx.db.transaction(async (tx) => {
+      spoolDir = await openSpool(tx, ctx.config.SPOOL_DIR);
       const { rows } = await tx.query<{ id: string }>(
         `INSERT INTO pakhuis.loads (source, format, file_name, sha256, bytes, rows_read, rows_staged, rows_rejected, run_id)
          VALUES ($1, $2, $3, $4, 0, 0, 0, 0, $5) RETURNING id`,
@@ -75,7 +76,9 @@ export async function ingestFile(
       const [live, ...spooledTables] = Object.keys(source.tables);
       const router = new RowRouter(source, loadId, ctx.pseudonymizer, live!);
       const staged = (staging = new Staging(router, spoolDir, await Progress.forFile(path, displayName, ctx.log)));
-      const lines = plan ? staged.linesInParallel(format, path, displayName, plan) : staged.lines(format.read(path, { displayName, sheet: options.sheet, maxSpreadsheetBytes: ctx.config.XLSX_MAX_MB * 1024 * 1024 }));
+      const lines = plan
+        ? staged.linesInParallel(format, path, displayName, plan)
+        : staged.lines(format.read(path, { displayName, sheet: options.sheet, maxSpreadsheetBytes: ctx.config.XLSX_MAX_MB * 1024 * 1024, tempDir: spoolDir }));
       await tx.copyIn(live!, ['load_id', 'line', ...source.tables[live!]!], lines);
       await staged.closeSpools();
       result.rowsRead = staged.router.rowsRead;
@@ -144,7 +147,7 @@ export async function ingestFile(
     }
     throw new Error(`loading ${displayName} failed: ${(error as Error).message}`, { cause: error });
   } finally {
-    await rm(spoolDir, { recursive: true, force: true });
+    if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
   }
 }
 

@@ -7,6 +7,7 @@ import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import { SOURCE_LABELS, type SourceName } from '../sources/source.ts';
 import type { PipelineContext } from './context.ts';
 import { archive, scanInbox } from './inbox.ts';
+import { removeStaleSpools } from './spool.ts';
 import { ingestFile, type IngestResult } from './ingest.ts';
 import { publish, resolvedRules, type PublishResult } from './publish.ts';
 import { checkedRecipients, mailConfigured } from '../reports/mailer.ts';
@@ -59,6 +60,8 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
   await db.query(`UPDATE pakhuis.runs SET status = 'failed', finished_at = clock_timestamp(), error = 'process stopped before the run finished' WHERE status = 'running'`);
   const { rows } = await db.query<{ id: string }>('INSERT INTO pakhuis.runs (trigger) VALUES ($1) RETURNING id', [options.trigger]);
   const runId = Number(rows[0]!.id);
+  // This run holds the run lock; a killed one left its spool folders behind.
+  await removeStaleSpools(ctx);
   const summary: RunSummary = { runId, status: 'succeeded', files: [], waiting: [], signalsPerRule: {}, warnings: [], ms: 0 };
   const log2 = log.child({ runId });
   log2.info({ trigger: options.trigger }, 'run started');
