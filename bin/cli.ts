@@ -50,7 +50,8 @@ const COMMANDS: Record<string, Command> = {
       const [source, file] = positionals;
       if (!source || !file || !SOURCES.includes(source as SourceName)) throw new UsageError(this.usage);
       return withContext({}, async (ctx) => {
-      const [{ ingestFile }, { SOURCE_DEFINITIONS }] = await Promise.all([import('../pipelines/ingest.ts'), import('../sources/index.ts')]);
+      const [{ ingestFile }, { SOURCE_DEFINITIONS }, { verifyKey }] = await Promise.all([import('../pipelines/ingest.ts'), import('../sources/index.ts'), import('../pipelines/key-versions.ts')]);
+      await verifyKey(ctx.db, ctx.pseudonymizer);
       const result = await ingestFile(ctx, SOURCE_DEFINITIONS[source as SourceName], resolve(file), { sheet: values.sheet as string | undefined });
       if (result.status === 'rejected' || result.status === 'quarantined') throw new Error(result.error);
       print(result.status === 'duplicate'

@@ -1,6 +1,6 @@
 import { RunLockedError, StepError, oneLine } from '../lib/errors.ts';
 import { createNightlyReport, deliverPending, finishReportFile, type CreatedReport, type DeliveryOutcome } from '../reports/outbox.ts';
-import { keyVersionWarning } from './key-versions.ts';
+import { keyVersionWarning, verifyKey } from './key-versions.ts';
 import { checkFreshness, freshnessWarnings } from './freshness.ts';
 import { purgeExpired } from './retention.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
@@ -90,6 +90,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     // Settings that only publishing reads are checked before anything is loaded: a typo in a rule
     // parameter or a recipient should not cost a night's ingest first.
     await step('configuration', async () => {
+      await verifyKey(db, ctx.pseudonymizer);
       resolvedRules(ctx);
       if (mailConfigured(config)) checkedRecipients(config);
     });
