@@ -156,20 +156,24 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   reveal: {
-    summary: 'show the names behind one signal (audited: who, when, why, which signal)',
-    usage: 'pakhuis reveal <signal-id> --reason "why, at least 10 characters" [--by NAME]',
+    summary: 'show the names of the persons a signal\'s rule linked to it (audited: who, when, why, which signal; refusals too)',
+    usage: 'pakhuis reveal <signal-id> --reason "why, at least 10 visible characters" [--by NAME]',
     options: { reason: { type: 'string' }, by: { type: 'string' } },
     async run({ positionals, values }) {
       const [id] = positionals;
-      if (!id || !/^\d+$/.test(id) || !values.reason) throw new UsageError(this.usage);
+      if (!id || !/^\d+$/.test(id) || values.reason === undefined) throw new UsageError(this.usage);
       // No migrations: a login that holds only the analyst or re-identification role may not read them.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
       const by = (values.by as string | undefined) ?? userInfo().username;
-      const { rows } = await ctx.db.query<{ geslachtsnaam: string | null; voornamen: string | null; geboortedatum: string | null; relatie: string }>(
+      const { rows } = await ctx.db.query<{ pseudonym: string; geslachtsnaam: string | null; voornamen: string | null; geboortedatum: string | null; relatie: string; weigering: string | null }>(
         'SELECT * FROM reident.reveal($1, $2, $3)',
         [Number(id), String(values.reason), by],
       );
-      print(`signaal ${id}: ${aantal(rows.length, 'persoon', 'personen')} (deze inzage is vastgelegd)`);
+      // A refusal comes back as a row, so that its audit record commits (migration 0023).
+      const refused = rows.find((r) => r.weigering !== null);
+      if (refused) throw new Error(`${refused.weigering} (deze geweigerde inzage is vastgelegd)`);
+      print(`signaal ${id}: ${aantal(new Set(rows.map((r) => r.pseudonym)).size, 'persoon', 'personen')} (deze inzage is vastgelegd)`);
+      // print() shows any control character in a name as an escape, never raw.
       for (const r of rows) print(`  ${[r.voornamen, r.geslachtsnaam].filter(Boolean).join(' ') || '(naam onbekend)'}  geb. ${r.geboortedatum ?? '?'}  ${r.relatie}`);
       return 0;
       });

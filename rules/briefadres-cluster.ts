@@ -22,7 +22,8 @@ export default defineRule({
   sql: `
     WITH per_object AS (
       SELECT verblijfsobject_id, briefadressen, woonadressen,
-        oudste_briefadres_aanvang AS oudste_aanvang, nieuwste_briefadres_aanvang AS nieuwste_aanvang
+        oudste_briefadres_aanvang AS oudste_aanvang, nieuwste_briefadres_aanvang AS nieuwste_aanvang,
+        brief_pseudoniemen, woon_pseudoniemen
       FROM model.bewoning
     )
     SELECT v.verblijfsobject_id AS subject_key,
@@ -38,7 +39,11 @@ export default defineRule({
         'bag_status', v.status
       ) AS evidence,
       format('%s personen hebben hier een briefadres (en %s een woonadres); de drempel is %s briefadressen op één object.',
-        p.briefadressen, p.woonadressen, :minBriefadressen::integer) AS explanation
+        p.briefadressen, p.woonadressen, :minBriefadressen::integer) AS explanation,
+      -- Both counts of the explanation: whoever has a briefadres here, and whoever lives here.
+      (SELECT jsonb_agg(jsonb_build_object('pseudonym', x.pseudonym, 'rol', x.rol) ORDER BY x.rol, x.pseudonym)
+       FROM (SELECT unnest(p.brief_pseudoniemen) AS pseudonym, 'briefadres' AS rol
+             UNION ALL SELECT unnest(p.woon_pseudoniemen), 'bewoner') x) AS persons
     FROM per_object p
     JOIN model.verblijfsobject v USING (verblijfsobject_id)
     WHERE p.briefadressen >= :minBriefadressen::integer

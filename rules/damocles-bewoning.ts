@@ -38,6 +38,7 @@ export default defineRule({
         count(DISTINCT pseudonym) AS personen,
         max(dagen) AS langste_overlap,
         bool_or(ingeschreven_tijdens_sluiting) AS nieuw_ingeschreven,
+        jsonb_agg(DISTINCT jsonb_build_object('pseudonym', pseudonym, 'rol', CASE functie_adres WHEN 'B' THEN 'briefadres' ELSE 'bewoner' END)) AS persons,
         jsonb_agg(jsonb_build_object(
           'pseudoniem', pseudonym, 'functie_adres', functie_adres, 'ingeschreven_van', geldig_van,
           'ingeschreven_tot', geldig_tot, 'dagen_tijdens_sluiting', dagen
@@ -60,7 +61,8 @@ export default defineRule({
         personen, CASE WHEN personen = 1 THEN 'persoon' ELSE 'personen' END, zaaknummer, to_char(sluiting_start, 'DD-MM-YYYY'),
         CASE WHEN sluiting_einde IS NULL THEN ', onbepaalde tijd' ELSE ' tot en met ' || to_char(sluiting_einde, 'DD-MM-YYYY') END,
         langste_overlap,
-        CASE WHEN nieuw_ingeschreven THEN '; er is iemand ingeschreven nadat de sluiting begon' ELSE '' END) AS explanation
+        CASE WHEN nieuw_ingeschreven THEN '; er is iemand ingeschreven nadat de sluiting begon' ELSE '' END) AS explanation,
+      persons
     FROM per_zaak
   `,
 });

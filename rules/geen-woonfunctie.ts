@@ -23,7 +23,7 @@ export default defineRule({
   }),
   sql: `
     WITH bewoners AS (
-      SELECT verblijfsobject_id, woonadressen AS personen FROM model.bewoning WHERE woonadressen > 0
+      SELECT verblijfsobject_id, woonadressen AS personen, woon_pseudoniemen AS pseudoniemen FROM model.bewoning WHERE woonadressen > 0
     )
     SELECT v.verblijfsobject_id AS subject_key,
       v.verblijfsobject_id,
@@ -37,7 +37,8 @@ export default defineRule({
       ) AS evidence,
       format('%s met een woonadres ingeschreven op een verblijfsobject zonder woonfunctie (gebruiksdoel volgens de BAG: %s).',
         CASE WHEN b.personen = 1 THEN '1 persoon staat' ELSE b.personen || ' personen staan' END,
-        array_to_string(v.gebruiksdoelen, ', ')) AS explanation
+        array_to_string(v.gebruiksdoelen, ', ')) AS explanation,
+      (SELECT jsonb_agg(jsonb_build_object('pseudonym', x, 'rol', 'bewoner') ORDER BY x) FROM unnest(b.pseudoniemen) x) AS persons
     FROM bewoners b
     JOIN model.verblijfsobject v USING (verblijfsobject_id)
     WHERE v.object_type = 'VBO'

@@ -33,7 +33,8 @@ export default defineRule({
         count(DISTINCT i.pseudonym) AS personen,
         count(DISTINCT i.pseudonym) FILTER (WHERE i.functie_adres = 'W') AS woonadressen,
         count(DISTINCT i.pseudonym) FILTER (WHERE i.functie_adres = 'B') AS briefadressen,
-        min(i.geldig_van) AS eerste_aanvang
+        min(i.geldig_van) AS eerste_aanvang,
+        jsonb_agg(DISTINCT jsonb_build_object('pseudonym', i.pseudonym, 'rol', CASE i.functie_adres WHEN 'B' THEN 'briefadres' ELSE 'bewoner' END)) AS persons
       FROM model.inschrijving i
       JOIN model.verblijfsobject v USING (verblijfsobject_id)
       WHERE i.geldig_tot IS NULL
@@ -58,7 +59,8 @@ export default defineRule({
       ) AS evidence,
       format('%s ingeschreven (woonadres: %s, briefadres: %s) op een verblijfsobject met BAG-status "%s".',
         CASE WHEN g.personen = 1 THEN '1 persoon staat' ELSE g.personen || ' personen staan' END,
-        g.woonadressen, g.briefadressen, v.status) AS explanation
+        g.woonadressen, g.briefadressen, v.status) AS explanation,
+      g.persons
     FROM ingeschreven g
     JOIN model.verblijfsobject v USING (verblijfsobject_id)
   `,

@@ -11,7 +11,11 @@ export type Severity = 'laag' | 'midden' | 'hoog';
  *
  * The SQL yields one row per signal with the columns subject_key, verblijfsobject_id, severity,
  * score (a number that grows when the situation gets worse), evidence (jsonb) and explanation
- * (Dutch). Parameters are written as :name and bound as query parameters, never spliced in.
+ * (Dutch), and may yield `persons`: the persons the rule counted or linked, as a JSON array of
+ * {"pseudonym": "<64 hex>", "rol": "bewoner" | "briefadres" | "eigenaar" | "huurder" | "houder" | ...}.
+ * They are stored in pakhuis.signal_persons, and reident.reveal shows no one else: derive them
+ * from the same rows the rule counts, so that count and persons stay equal. Parameters are
+ * written as :name and bound as query parameters, never spliced in.
  */
 export interface RuleDefinition<P extends z.ZodObject = z.ZodObject> {
   code: string;

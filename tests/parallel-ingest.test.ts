@@ -106,7 +106,8 @@ describe('ingest of a large CSV file on worker threads', () => {
     expect(await stagedRows(parallel, b.loadId!)).toEqual(await stagedRows(serial, a.loadId!));
     expect(await rejectedRows(parallel, b.loadId!)).toEqual(await rejectedRows(serial, a.loadId!));
     const { rows } = await parallel.db.query<{ geslachtsnaam: string; line: number }>(`SELECT geslachtsnaam, line FROM staging.brp WHERE geslachtsnaam LIKE 'Müller%' ORDER BY line LIMIT 1`);
-    expect(rows[0]).toEqual({ geslachtsnaam: 'Müller;\nvan "Dijk"', line: 9 });
+    // The line break inside the quoted name is a control character: stored as a space.
+    expect(rows[0]).toEqual({ geslachtsnaam: 'Müller; van "Dijk"', line: 9 });
   });
 
   const brpLines = (n: number, bad: (i: number) => boolean) => {

@@ -1,11 +1,14 @@
 -- BRP: persons (pseudonyms only) and their registrations with periods, matched to BAG in order:
 -- verblijfsobject id, nummeraanduiding id (nevenadressen included), normalised address.
--- Names stay behind in staging and go to the identity schema only (see 25_identity.sql).
+-- Names stay behind in staging and go to the identity schema only (see 25_identity.sql): the
+-- loading role may not read them (migration 0022), so the columns are listed.
 TRUNCATE model.persoon, model.inschrijving, model.bewoning;
 SELECT model.defer_indexes('model.persoon'), model.defer_indexes('model.inschrijving'), model.defer_indexes('model.bewoning');
 
 CREATE TEMP TABLE brp_rows ON COMMIT DROP AS
-SELECT DISTINCT ON (pseudonym COLLATE "C", historie_index) *
+SELECT DISTINCT ON (pseudonym COLLATE "C", historie_index) load_id, line, historie_index, pseudonym, key_version,
+  functie_adres, datum_aanvang, datum_aanvang_raw, postcode, huisnummer, huisletter, huisnummertoevoeging,
+  verblijfsobject_id, nummeraanduiding_id, gemeente
 FROM staging.brp
 WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'brp')
 ORDER BY pseudonym COLLATE "C", historie_index, line DESC;
