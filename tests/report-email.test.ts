@@ -193,8 +193,8 @@ describe('report --retry', () => {
     const run = await runPipeline(ctx, { trigger: 'test' });
     smtp.refuse = false;
     expect(run.delivery).toMatchObject({ sent: 0, failed: 1 });
-    const { rows } = await ctx.db.query<{ id: string; recipients: string[] }>(`SELECT id, recipients FROM pakhuis.report_outbox WHERE status = 'pending'`);
-    expect(rows).toEqual([{ id: expect.any(String), recipients: stored }]);
+    const { rows } = await ctx.db.query<{ id: string; recipients: string[] }>(`SELECT id::int AS id, recipients FROM pakhuis.report_outbox WHERE status = 'pending'`);
+    expect(rows).toEqual([{ id: expect.any(Number), recipients: stored }]);
     return Number(rows[0]!.id);
   };
 
