@@ -139,7 +139,6 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     throw new ConfigError([`${file} must hold one JSON object of settings`]);
   }
   const unknown = unknownKeys(fromFile, file, env);
-  if (unknown.length) throw new ConfigError(unknown);
   const input: Record<string, unknown> = { ...fromFile };
   for (const key of Object.keys(schema.shape)) {
     const value = env[key];
@@ -148,10 +147,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   input.rules = mergeRuleParams(fromFile, env);
   Object.assign(input, options.overrides ?? {});
   const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    // Only names and reasons: a rejected value may be a secret.
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
-  }
+  // Only names and reasons: a rejected value may be a secret.
+  const invalid = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  if (unknown.length || !parsed.success) throw new ConfigError([...unknown, ...invalid]);
   return parsed.data;
 }
 

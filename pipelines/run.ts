@@ -60,8 +60,9 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
   await db.query(`UPDATE pakhuis.runs SET status = 'failed', finished_at = clock_timestamp(), error = 'process stopped before the run finished' WHERE status = 'running'`);
   const { rows } = await db.query<{ id: string }>('INSERT INTO pakhuis.runs (trigger) VALUES ($1) RETURNING id', [options.trigger]);
   const runId = Number(rows[0]!.id);
-  // This run holds the run lock; a killed one left its spool folders behind.
-  await removeStaleSpools(ctx);
+  // This run holds the run lock; a killed one left its spool folders behind. Failing to remove
+  // them costs disk, not the night.
+  await removeStaleSpools(ctx).catch((error: unknown) => log.warn({ err: error }, 'stale spool folders could not be removed'));
   const summary: RunSummary = { runId, status: 'succeeded', files: [], waiting: [], signalsPerRule: {}, warnings: [], ms: 0 };
   const log2 = log.child({ runId });
   log2.info({ trigger: options.trigger }, 'run started');
