@@ -9,6 +9,7 @@ import { openDatabase } from '../lib/db.ts';
 import { userInfo } from 'node:os';
 import { SOURCES, type SourceName } from '../sources/source.ts';
 import { aantal } from '../lib/dutch.ts';
+import { printable } from '../lib/terminal.ts';
 
 // Each command imports what it runs when it runs: `ingest` then never loads the scheduler, the
 // mailer or the rules, which kept about 45 MB resident for nothing (peak of a 900,000-row BAG
@@ -21,7 +22,8 @@ interface Command {
   run(args: { positionals: string[]; values: Record<string, unknown> }): Promise<number>;
 }
 
-const print = (line: string) => process.stdout.write(line + '\n');
+/** Everything the CLI prints goes through printable(): names, file names and reasons come from outside. */
+const print = (line: string) => process.stdout.write(printable(line) + '\n');
 
 const COMMANDS: Record<string, Command> = {
   migrate: {
@@ -48,9 +50,12 @@ const COMMANDS: Record<string, Command> = {
       const [source, file] = positionals;
       if (!source || !file || !SOURCES.includes(source as SourceName)) throw new UsageError(this.usage);
       return withContext({}, async (ctx) => {
-      const [{ ingestFile }, { SOURCE_DEFINITIONS }, { fileDetails }] = await Promise.all([import('../pipelines/ingest.ts'), import('../sources/index.ts'), import('../pipelines/summary.ts')]);
+      const [{ ingestFile }, { SOURCE_DEFINITIONS }, { fileDetails }, { verifyKey }] = await Promise.all([
+        import('../pipelines/ingest.ts'), import('../sources/index.ts'), import('../pipelines/summary.ts'), import('../pipelines/key-versions.ts'),
+      ]);
+      await verifyKey(ctx.db, ctx.pseudonymizer);
       const result = await ingestFile(ctx, SOURCE_DEFINITIONS[source as SourceName], resolve(file), { sheet: values.sheet as string | undefined });
-      if (result.status === 'rejected') throw new Error(result.error);
+      if (result.status === 'rejected' || result.status === 'quarantined') throw new Error(result.error);
       // The totals come last, where a terminal (or tail) shows them.
       for (const line of [...result.warnings.map((w) => `Waarschuwing: ${w}`), ...fileDetails(result)]) print(`  ${line}`);
       print(result.status === 'duplicate'
@@ -126,7 +131,8 @@ const COMMANDS: Record<string, Command> = {
         return withContext({ requireKey: false }, async (ctx) => {
         const { deliverPending } = await import('../reports/outbox.ts');
         const outcome = await deliverPending(ctx);
-        print(`${aantal(outcome.sent, 'rapport', 'rapporten')} verzonden, ${outcome.failed} mislukt`);
+        for (const note of outcome.notes) print(note);
+        print(`${aantal(outcome.sent, 'rapport', 'rapporten')} verzonden, ${outcome.failed} mislukt${outcome.withheld ? `, ${outcome.withheld} niet verzonden (geen ontvanger meer toegestaan)` : ''}`);
         if (outcome.failed) throw new Error(`sending failed: ${outcome.errors[0]}`);
         return 0;
         });
@@ -248,20 +254,24 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   reveal: {
-    summary: 'show the names behind one signal (audited: who, when, why, which signal)',
-    usage: 'pakhuis reveal <signal-id> --reason "why, at least 10 characters" [--by NAME]',
+    summary: 'show the names of the persons a signal\'s rule linked to it (audited: who, when, why, which signal; refusals too)',
+    usage: 'pakhuis reveal <signal-id> --reason "why, at least 10 visible characters" [--by NAME]',
     options: { reason: { type: 'string' }, by: { type: 'string' } },
     async run({ positionals, values }) {
       const [id] = positionals;
-      if (!id || !/^\d+$/.test(id) || !values.reason) throw new UsageError(this.usage);
+      if (!id || !/^\d+$/.test(id) || values.reason === undefined) throw new UsageError(this.usage);
       // No migrations: a login that holds only the analyst or re-identification role may not read them.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
       const by = (values.by as string | undefined) ?? userInfo().username;
-      const { rows } = await ctx.db.query<{ geslachtsnaam: string | null; voornamen: string | null; geboortedatum: string | null; relatie: string }>(
+      const { rows } = await ctx.db.query<{ pseudonym: string; geslachtsnaam: string | null; voornamen: string | null; geboortedatum: string | null; relatie: string; weigering: string | null }>(
         'SELECT * FROM reident.reveal($1, $2, $3)',
         [Number(id), String(values.reason), by],
       );
-      print(`signaal ${id}: ${aantal(rows.length, 'persoon', 'personen')} (deze inzage is vastgelegd)`);
+      // A refusal comes back as a row, so that its audit record commits (migration 0023).
+      const refused = rows.find((r) => r.weigering !== null);
+      if (refused) throw new Error(`${refused.weigering} (deze geweigerde inzage is vastgelegd)`);
+      print(`signaal ${id}: ${aantal(new Set(rows.map((r) => r.pseudonym)).size, 'persoon', 'personen')} (deze inzage is vastgelegd)`);
+      // print() shows any control character in a name as an escape, never raw.
       for (const r of rows) print(`  ${[r.voornamen, r.geslachtsnaam].filter(Boolean).join(' ') || '(naam onbekend)'}  geb. ${r.geboortedatum ?? '?'}  ${r.relatie}`);
       return 0;
       });
@@ -323,7 +333,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`pakhuis: unknown command "${name}"\n\n${help()}\n`);
+    process.stderr.write(`pakhuis: unknown command "${printable(name)}"\n\n${help()}\n`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
@@ -335,13 +345,13 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run({ positionals, values: values as Record<string, unknown> });
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`pakhuis ${name}: ${error.message}\nUsage: ${command.usage}\n`);
+      process.stderr.write(`pakhuis ${name}: ${printable(error.message)}\nUsage: ${command.usage}\n`);
       return 2;
     }
     // One readable line on stderr; the structured log (stderr as JSON, or pretty) carries the detail,
     // at the LOG_LEVEL the user chose.
     if (!(error instanceof ConfigError) && !(error instanceof RunLockedError)) failureLog().error({ err: error }, 'command failed');
-    process.stderr.write(`pakhuis ${name}: ${oneLine(error)}\n`);
+    process.stderr.write(`pakhuis ${name}: ${printable(oneLine(error))}\n`);
     return error instanceof RunLockedError ? 3 : 1;
   }
 }

@@ -2,15 +2,33 @@ import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { withSuggestion } from './did-you-mean.ts';
 import { ConfigError } from './errors.ts';
 import { isLoopbackHost, parseAfter, parseLocation, type AfterPull, type PullLocation } from './pull-locations.ts';
+import { allowEntryProblem, isAllowed, listEntries, plainAddress, recipientProblem } from './recipients.ts';
 
 const intFromEnv = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const boolFromEnv = (fallback: boolean) =>
   z.preprocess((v) => (typeof v === 'string' ? /^(1|true|yes|ja)$/i.test(v.trim()) : v), z.boolean()).default(fallback);
-const list = z
-  .preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(z.string()))
-  .default([]);
+/**
+ * A comma-separated list whose every entry must pass `problem` (which says why it does not); the
+ * entries that pass are kept as `normalise` gives them back (the addresses the mailer will use).
+ */
+const checkedList = (problem: (entry: string) => string | undefined, normalise: (entry: string) => string) =>
+  z
+    .preprocess(
+      listEntries,
+      z
+        .array(z.string())
+        .superRefine((entries, ctx) => {
+          for (const entry of entries) {
+            const why = problem(entry);
+            if (why) ctx.addIssue({ code: 'custom', message: why });
+          }
+        })
+        .transform((entries) => entries.map(normalise)),
+    )
+    .default([]);
 
 // Locations are separated by white space (spaces or new lines): a URL cannot hold a raw space, and a
 // comma may be part of a file name. In the JSON file a list of strings does as well.
@@ -51,6 +69,9 @@ const schema = z.object({
   INBOX_DIR: z.string().default('./inbox'),
   ARCHIVE_DIR: z.string().default('./archive'),
   OUT_DIR: z.string().default('./out'),
+  // Working files of a load (rows for the other staging tables, rejected rows, unpacked zips),
+  // removed when the load ends; a killed run's are removed by the next run (pipelines/spool.ts).
+  SPOOL_DIR: z.string().default('./data/spool'),
   PSEUDONYMIZATION_KEY: z.string().min(32, 'must be at least 32 characters (256 bits of randomness as hex or base64 is advised)').optional(),
   PSEUDONYMIZATION_KEY_VERSION: intFromEnv(1),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
@@ -82,10 +103,10 @@ const schema = z.object({
   SMTP_PASSWORD: z.string().optional(),
   SMTP_ALLOW_PLAIN: boolFromEnv(false),
   REPORT_FROM: z.string().default('informatiepakhuis@localhost'),
-  REPORT_RECIPIENTS: list,
-  REPORT_RECIPIENT_ALLOWLIST: list,
+  REPORT_RECIPIENTS: checkedList(recipientProblem, (entry) => plainAddress(entry)!),
+  REPORT_RECIPIENT_ALLOWLIST: checkedList(allowEntryProblem, (entry) => entry.toLowerCase()),
   // The monthly ondermijningsoverleg (politie, OM, RIEC): `pakhuis overleg --mail`, same allow-list.
-  OVERLEG_RECIPIENTS: list,
+  OVERLEG_RECIPIENTS: checkedList(recipientProblem, (entry) => plainAddress(entry)!),
   // Where each source's exports are fetched from (pipelines/pull/); none set: nothing is pulled.
   PULL_BAG: locations,
   PULL_BRP: locations,
@@ -108,6 +129,12 @@ const schema = z.object({
   PULL_ALLOW_HTTP_LOCALHOST: boolFromEnv(false),
   rules: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
 }).superRefine((config, ctx) => {
+  // At start-up, so that no command runs with a recipient the allow-list does not cover. The
+  // addresses are configuration, not personal data of residents: naming them helps the fix.
+  for (const setting of ['REPORT_RECIPIENTS', 'OVERLEG_RECIPIENTS'] as const) {
+    const refused = config[setting].filter((r) => !isAllowed(r, config.REPORT_RECIPIENT_ALLOWLIST));
+    if (refused.length) ctx.addIssue({ code: 'custom', path: [setting], message: `${refused.join(', ')} not in REPORT_RECIPIENT_ALLOWLIST` });
+  }
   // Settings that only make sense together; each problem names the setting to change.
   const all = PULL_SOURCE_KEYS.flatMap((key) => config[key].map((location) => ({ key, location })));
   const sftp = [...new Set(all.filter((a) => a.location.scheme === 'sftp').map((a) => a.key))];
@@ -132,6 +159,34 @@ const schema = z.object({
     }
   }
 });
+
+/**
+ * Settings that come in families: a rule's parameters (RULE_<CODE>__<PARAM>, checked against the
+ * rule register when the run starts), and any setting read from a file (<SETTING>_FILE). The
+ * known-key check derives the rest from the schema, so a setting added there is known at once.
+ */
+const RULE_KEY = /^RULE_([A-Z_]+?)__([A-Z0-9_]+)$/;
+const KEY_FAMILIES: RegExp[] = [RULE_KEY];
+const isFileVariant = (key: string) => key.endsWith('_FILE') && key.slice(0, -'_FILE'.length) in schema.shape;
+
+/**
+ * Environment variables starting with one of these are taken to be meant for this program: one that
+ * is no setting is a typo (REPORT_RECIPIENT_ALLOWLST would leave the report unrestricted). Other
+ * variables are the rest of the machine's business.
+ */
+const OWN_PREFIXES = ['REPORT_', 'SMTP_', 'RULE_', 'RETENTION_', 'FRESHNESS_', 'PSEUDONYMIZATION_', 'PULL_', 'SCHEDULE_', 'INGEST_'];
+
+const isKnownKey = (key: string) => (key in schema.shape && key !== 'rules') || KEY_FAMILIES.some((f) => f.test(key)) || isFileVariant(key);
+
+function unknownKeys(fromFile: Record<string, unknown>, file: string, env: NodeJS.ProcessEnv): string[] {
+  const known = Object.keys(schema.shape).filter((k) => k !== 'rules');
+  const problems: string[] = [];
+  const inFile = Object.keys(fromFile).filter((k) => k !== 'rules' && !isKnownKey(k));
+  if (inFile.length) problems.push(`${file}: unknown setting ${inFile.map((k) => withSuggestion(k, known)).join(', ')}`);
+  const inEnv = Object.keys(env).filter((k) => OWN_PREFIXES.some((p) => k.startsWith(p)) && !isKnownKey(k));
+  if (inEnv.length) problems.push(`unknown environment variable ${inEnv.map((k) => withSuggestion(k, known)).join(', ')}`);
+  return problems;
+}
 
 export type Config = z.infer<typeof schema>;
 
@@ -158,28 +213,33 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   } else if (env.PAKHUIS_CONFIG) {
     throw new ConfigError([`PAKHUIS_CONFIG points to ${file}, which does not exist`]);
   }
+  if (typeof fromFile !== 'object' || fromFile === null || Array.isArray(fromFile)) {
+    throw new ConfigError([`${file} must hold one JSON object of settings`]);
+  }
+  const unknown = unknownKeys(fromFile, file, env);
   const input: Record<string, unknown> = { ...fromFile };
   for (const key of Object.keys(schema.shape)) {
     const value = env[key];
     if (value !== undefined && value !== '') input[key] = value;
   }
-  input.rules = mergeRuleParams(fromFile.rules, env);
+  input.rules = mergeRuleParams(fromFile, env);
   Object.assign(input, options.overrides ?? {});
   const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    // Only names and reasons: a rejected value may be a secret.
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`));
-  }
+  // Only names and reasons: a rejected value may be a secret.
+  const invalid = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  if (unknown.length || !parsed.success) throw new ConfigError([...unknown, ...invalid]);
   return parsed.data;
 }
 
-function mergeRuleParams(fileRules: unknown, env: NodeJS.ProcessEnv): Record<string, Record<string, unknown>> {
+/** Rule parameters from the file's "rules" object, then RULE_<CODE>__<PARAM> keys of the file, then of the environment. */
+function mergeRuleParams(fromFile: Record<string, unknown>, env: NodeJS.ProcessEnv): Record<string, Record<string, unknown>> {
   const rules: Record<string, Record<string, unknown>> = {};
+  const fileRules = fromFile.rules;
   if (fileRules && typeof fileRules === 'object') {
     for (const [code, params] of Object.entries(fileRules)) rules[code.toUpperCase()] = { ...(params as object) };
   }
-  for (const [name, value] of Object.entries(env)) {
-    const match = /^RULE_([A-Z_]+?)__([A-Z0-9_]+)$/.exec(name);
+  for (const [name, value] of [...Object.entries(fromFile), ...Object.entries(env)]) {
+    const match = RULE_KEY.exec(name);
     if (!match || value === undefined) continue;
     const [, code, param] = match as unknown as [string, string, string];
     (rules[code] ??= {})[camel(param)] = value;

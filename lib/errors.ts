@@ -64,6 +64,37 @@ export function classifyPgError(error: unknown): PgErrorClass {
   return 'other';
 }
 
+/**
+ * Whether a failure to load a file lies with the file, so that loading it again would fail again:
+ * PostgreSQL refusing a value (data exception, integrity, program limit) or a reader that broke
+ * on the content. A lost connection, a full disk, a lock, a cancel, a missing privilege or an
+ * error in our own SQL lies with the machine or the code: the file waits for the next run.
+ */
+export function blamesTheFile(error: unknown): boolean {
+  for (let e: unknown = error; e; e = e instanceof Error ? e.cause : undefined) {
+    const state = sqlState(e);
+    if (state) return state.startsWith('22') || state.startsWith('23') || state.startsWith('54');
+    const code = (e as { code?: unknown } | null)?.code;
+    // Node's system errors (ENOSPC, EIO, ECONNRESET, EACCES ...) are about the machine.
+    if (typeof code === 'string' && /^E[A-Z0-9]+$/.test(code)) return false;
+    if (classifyPgError(e) === 'connection') return false;
+  }
+  return true;
+}
+
+/**
+ * What may be said about such a failure where people read it (a reason, a run record, an e-mail):
+ * the SQLSTATE or the kind of error, never the message, which can quote the refused value.
+ */
+export function safeFailure(error: unknown): string {
+  for (let e: unknown = error; e; e = e instanceof Error ? e.cause : undefined) {
+    const state = sqlState(e);
+    if (state) return `de database weigerde de inhoud (SQLSTATE ${state})`;
+  }
+  const name = error instanceof Error ? error.name : typeof error;
+  return `het lezen brak onverwacht af (${name})`;
+}
+
 /** One readable line for the CLI: the outermost message, plus the root cause's when it adds something. */
 export function oneLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);

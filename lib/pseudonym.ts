@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { ShortHmacSha256 } from './hmac-sha256.ts';
 
 /**
@@ -6,9 +6,14 @@ import { ShortHmacSha256 } from './hmac-sha256.ts';
  * The key never reaches SQL text, logs or errors; the database sees only the pseudonym and the
  * version of the key that made it, so a rotation can be done and audited.
  */
+/** What the check value of a key is the HMAC of: not nine digits, so never the pseudonym of a BSN. */
+const CHECK_LABEL = 'informatiepakhuis sleutelcontrole v1';
+
 export class Pseudonymizer {
   readonly #hmac: ShortHmacSha256;
   readonly #key: string;
+  /** HMAC of CHECK_LABEL under the key: tells one key from another without revealing either. */
+  readonly checkValue: string;
 
   constructor(
     key: string,
@@ -19,6 +24,7 @@ export class Pseudonymizer {
     let k = Buffer.from(key, 'utf8');
     if (k.length > 64) k = createHash('sha256').update(k).digest();
     this.#hmac = new ShortHmacSha256(k);
+    this.checkValue = createHmac('sha256', k).update(CHECK_LABEL).digest('hex');
   }
 
   /** The key, for an ingest worker thread of this process to make the same pseudonyms. */

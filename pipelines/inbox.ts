@@ -1,4 +1,4 @@
-import { mkdir, readdir, rename, stat, copyFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, copyFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { SOURCES, type SourceName } from '../sources/source.ts';
 
@@ -55,12 +55,16 @@ async function lastChange(path: string): Promise<number> {
   return latest;
 }
 
+/** Where a handled file goes: loaded files to the day folder, the others to a subfolder named for why. */
+export type ArchiveOutcome = 'loaded' | 'duplicate' | 'rejected' | 'quarantine';
+
 /**
  * Moves a handled file out of the inbox into archive/<source>/<yyyy-mm-dd>/. A rename cannot fill
  * a disk; across file systems it falls back to copy-then-delete, and a failed copy leaves the
- * original in the inbox.
+ * original in the inbox. A file refused or put in quarantine gets its reason in a file beside it
+ * (<name>.reden.txt), for whoever looks in the folder rather than in the run record.
  */
-export async function archive(file: InboxFile, archiveDir: string, outcome: 'loaded' | 'duplicate' | 'rejected', when = new Date()): Promise<string> {
+export async function archive(file: InboxFile, archiveDir: string, outcome: ArchiveOutcome, when = new Date(), reason?: string): Promise<string> {
   const day = when.toISOString().slice(0, 10);
   const dir = join(archiveDir, file.source, day, outcome === 'loaded' ? '' : outcome);
   await mkdir(dir, { recursive: true });
@@ -77,6 +81,9 @@ export async function archive(file: InboxFile, archiveDir: string, outcome: 'loa
       throw copyError;
     }
     await rm(file.path, { recursive: true, force: true });
+  }
+  if (reason !== undefined) {
+    await writeFile(`${target}.reden.txt`, `${file.name}\n${when.toISOString()}\n${reason}\n`, 'utf8');
   }
   return target;
 }

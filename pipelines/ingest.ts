@@ -1,21 +1,22 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdtemp, open, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { open, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
-import { classifyPgError } from '../lib/errors.ts';
+import { blamesTheFile, classifyPgError, safeFailure } from '../lib/errors.ts';
 import { failpoint } from '../lib/failpoint.ts';
 import { hashPath } from '../lib/file-hash.ts';
 import { Progress } from '../lib/progress.ts';
 import type { CsvSplitPlan } from '../sources/csv.ts';
 import type { SourceDefinition, SourceFormat } from '../sources/source.ts';
 import { parallelLines } from './parallel-ingest.ts';
+import { openSpool } from './spool.ts';
 import { FLUSH_CHARS, REJECTED, RowRouter, type Noted, type Reason } from './row-router.ts';
 import { FileRejectedError, type SourceRecord } from '../sources/types.ts';
 import type { PipelineContext } from './context.ts';
 
 export interface IngestResult {
-  status: 'loaded' | 'duplicate' | 'rejected';
+  /** quarantined: the file could not be loaded for a reason that lies in it (see blamesTheFile). */
+  status: 'loaded' | 'duplicate' | 'rejected' | 'quarantined';
   source: string;
   file: string;
   format?: string;
@@ -62,7 +63,7 @@ export async function ingestFile(
   const result: IngestResult = { status: 'loaded', source: source.name, file: displayName, rowsRead: 0, rowsStaged: 0, rowsRejected: 0, reasons: [], kinds: [], notes: [], warnings: [] };
   const hashing = hashPath(path);
   hashing.catch(() => {});
-  const spoolDir = await mkdtemp(join(tmpdir(), 'pakhuis-spool-'));
+  let spoolDir: string | undefined;
   let staging: Staging | undefined;
   try {
     const { format, bytes } = await chooseFormat(source, path, displayName);
@@ -70,6 +71,7 @@ export async function ingestFile(
     const plan = await planParallel(ctx, format, path, displayName, bytes);
     result.parts = plan?.ranges.length ?? 1;
     const staged = await ctx.db.transaction(async (tx) => {
+      spoolDir = await openSpool(tx, ctx.config.SPOOL_DIR);
       const { rows } = await tx.query<{ id: string }>(
         `INSERT INTO pakhuis.loads (source, format, file_name, sha256, bytes, rows_read, rows_staged, rows_rejected, run_id)
          VALUES ($1, $2, $3, $4, 0, 0, 0, 0, $5) RETURNING id`,
@@ -80,7 +82,9 @@ export async function ingestFile(
       const [live, ...spooledTables] = Object.keys(source.tables);
       const router = new RowRouter(source, loadId, ctx.pseudonymizer, live!);
       const staged = (staging = new Staging(router, spoolDir, await Progress.forFile(path, displayName, ctx.log)));
-      const lines = plan ? staged.linesInParallel(format, path, displayName, plan) : staged.lines(format.read(path, { displayName, sheet: options.sheet, maxSpreadsheetBytes: ctx.config.XLSX_MAX_MB * 1024 * 1024 }));
+      const lines = plan
+        ? staged.linesInParallel(format, path, displayName, plan)
+        : staged.lines(format.read(path, { displayName, sheet: options.sheet, maxSpreadsheetBytes: ctx.config.XLSX_MAX_MB * 1024 * 1024, tempDir: spoolDir }));
       await tx.copyIn(live!, ['load_id', 'line', ...source.tables[live!]!], lines);
       await staged.closeSpools();
       result.rowsRead = staged.router.rowsRead;
@@ -138,9 +142,21 @@ export async function ingestFile(
       const counted = staging ? { rowsRead: staging.router.rowsRead, rowsRejected: staging.router.rowsRejected } : {};
       return { ...result, ...counted, status: 'rejected', rowsStaged: 0, reasons: [], kinds: [], notes: [], warnings: [], error: error.message };
     }
+    if (blamesTheFile(error)) {
+      // Loading it again would fail again and hold up every night: the caller moves it aside.
+      // The message is left out everywhere people read it: PostgreSQL quotes the value it refused.
+      const reason = `kon niet worden geladen: ${safeFailure(error)}`;
+      const sha256 = await hashing.catch(() => null);
+      await ctx.db.query(
+        'INSERT INTO pakhuis.rejected_files (run_id, source, file_name, sha256, reason) VALUES ($1, $2, $3, $4, $5)',
+        [options.runId ?? null, source.name, displayName, sha256, reason],
+      );
+      ctx.log.error({ source: source.name, file: displayName, failure: safeFailure(error) }, 'file could not be loaded; it goes to quarantine');
+      return { ...result, status: 'quarantined', rowsStaged: 0, reasons: [], kinds: [], notes: [], warnings: [], error: `${displayName}: ${reason}` };
+    }
     throw new Error(`loading ${displayName} failed: ${(error as Error).message}`, { cause: error });
   } finally {
-    await rm(spoolDir, { recursive: true, force: true });
+    if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,23 @@
 import type { Session } from '../lib/db.ts';
+import { ConfigError } from '../lib/errors.ts';
+import type { Pseudonymizer } from '../lib/pseudonym.ts';
+
+/**
+ * Refuses a key that is not the one its version was first used with (pakhuis.key_checks,
+ * migration 0020), before anything is read: its pseudonyms would match nobody already known, so
+ * the night would resolve every signal about a person and open them again as new. The first use
+ * of a version stores its check value.
+ */
+export async function verifyKey(session: Pick<Session, 'query'>, pseudonymizer: Pseudonymizer): Promise<void> {
+  const { keyVersion, checkValue } = pseudonymizer;
+  await session.query('INSERT INTO pakhuis.key_checks (key_version, check_value) VALUES ($1, $2) ON CONFLICT (key_version) DO NOTHING', [keyVersion, checkValue]);
+  const { rows } = await session.query<{ check_value: string }>('SELECT check_value FROM pakhuis.key_checks WHERE key_version = $1', [keyVersion]);
+  if (rows[0]?.check_value !== checkValue) {
+    throw new ConfigError([
+      `PSEUDONYMIZATION_KEY is not the key version ${keyVersion} was first used with (its check value differs); set that key, or a new key under a higher PSEUDONYMIZATION_KEY_VERSION`,
+    ]);
+  }
+}
 
 /**
  * After a key rotation the sources come in again one by one. Until all have, the published loads

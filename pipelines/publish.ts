@@ -1,4 +1,6 @@
 import type { Session } from '../lib/db.ts';
+import { withSuggestion } from '../lib/did-you-mean.ts';
+import { ConfigError } from '../lib/errors.ts';
 import { failpoint } from '../lib/failpoint.ts';
 import { RULES } from '../rules/index.ts';
 import { resolveRule, type ResolvedRule } from '../rules/rule.ts';
@@ -48,6 +50,9 @@ export interface BrpModelCounts {
 }
 
 export function resolvedRules(ctx: PipelineContext): ResolvedRule[] {
+  const codes = RULES.map((r) => r.code);
+  const unknown = Object.keys(ctx.config.rules).filter((code) => !codes.includes(code));
+  if (unknown.length) throw new ConfigError([`rules: unknown rule ${unknown.map((c) => withSuggestion(c, codes)).join(', ')}`]);
   return RULES.map((rule) => resolveRule(rule, ctx.config.rules[rule.code] ?? {}));
 }
 
@@ -127,10 +132,12 @@ async function measureMatchRates(tx: Session): Promise<PublishResult['matchRates
 }
 
 async function evaluateRules(tx: Session, rules: ResolvedRule[], runId: number, available: ReadonlySet<SourceName>, peildatum: string): Promise<RuleOutcome[]> {
+  // Each rule's results go to this session's own table first, which a rule that reads the others'
+  // candidates (MELDING_EN_DATASIGNAAL) can read; they are handed to the owner's table at the end.
   await tx.exec(`
     CREATE TEMP TABLE signal_candidates (
       rule_code text, subject_key text, verblijfsobject_id text, severity text, score numeric,
-      evidence jsonb, explanation text, rule_version text
+      evidence jsonb, explanation text, rule_version text, persons jsonb
     ) ON COMMIT DROP;`);
   const outcomes: RuleOutcome[] = [];
   // A rule that reads the others' candidates comes after all of them.
@@ -153,59 +160,34 @@ async function evaluateRules(tx: Session, rules: ResolvedRule[], runId: number, 
     }
     const started = performance.now();
     const n = rule.values.length;
+    // `persons` is optional: to_jsonb(c) -> 'persons' is null for a rule whose SQL yields no such
+    // column, and JSON null where the rule linked no one.
     const { rowCount } = await tx.query(
-      `INSERT INTO signal_candidates
+      `INSERT INTO pg_temp.signal_candidates (rule_code, subject_key, verblijfsobject_id, severity, score, evidence, explanation, rule_version, persons)
        SELECT $${n + 1}::text, c.subject_key, c.verblijfsobject_id, c.severity, c.score,
          c.evidence || jsonb_build_object('regel', $${n + 1}::text, 'regel_versie', $${n + 2}::text, 'parameters', $${n + 3}::jsonb, 'run', $${n + 4}::bigint),
-         c.explanation, $${n + 2}::text
+         c.explanation, $${n + 2}::text, nullif(to_jsonb(c) -> 'persons', 'null'::jsonb)
        FROM (${onDay(rule.boundSql, peildatum)}) c`,
       [...rule.values, d.code, rule.version, JSON.stringify(rule.params), runId],
     );
     outcomes.push({ code: d.code, version: rule.version, produced: rowCount, ms: Math.round(performance.now() - started) });
   }
+  // Only pakhuis.merge_signals, with the owner's rights, turns the owner's candidates into signals (migration 0021).
+  await tx.query(
+    `INSERT INTO pakhuis.signal_candidates (run_id, rule_code, subject_key, verblijfsobject_id, severity, score, evidence, explanation, rule_version, persons)
+     SELECT $1, rule_code, subject_key, verblijfsobject_id, severity, score, evidence, explanation, rule_version, persons FROM pg_temp.signal_candidates`,
+    [runId],
+  );
   // Reported in the register's order, as before.
   return rules.map((r) => outcomes.find((o) => o.code === r.definition.code)!);
 }
 
-/**
- * Signal lifecycle: a candidate opens a new signal or refreshes an open one; an open signal of an
- * evaluated rule that was not produced again is resolved. A signal counts as worsened when its
- * score rises or it comes back after being resolved: that is what puts it in the next report again.
- */
+/** The night's candidates merged into the signal store by the owner's function (migration 0021), which also resolves what was not produced again. */
 async function mergeSignals(tx: Session, rules: ResolvedRule[], runId: number): Promise<PublishResult['signals']> {
-  const { rows } = await tx.query<{ inserted: boolean; worsened: boolean }>(
-    `INSERT INTO pakhuis.signals AS s (rule_code, subject_key, verblijfsobject_id, severity, score, evidence, explanation,
-       rule_version, status, first_seen_run, last_seen_run, first_seen_at, last_seen_at)
-     SELECT rule_code, subject_key, verblijfsobject_id, severity, score, evidence, explanation, rule_version, 'open',
-       $1, $1, clock_timestamp(), clock_timestamp()
-     FROM signal_candidates
-     ON CONFLICT (rule_code, subject_key) DO UPDATE SET
-       verblijfsobject_id = EXCLUDED.verblijfsobject_id,
-       severity = EXCLUDED.severity,
-       score = EXCLUDED.score,
-       evidence = EXCLUDED.evidence,
-       explanation = EXCLUDED.explanation,
-       rule_version = EXCLUDED.rule_version,
-       status = 'open',
-       last_seen_run = EXCLUDED.last_seen_run,
-       last_seen_at = EXCLUDED.last_seen_at,
-       resolved_run = NULL,
-       resolved_at = NULL,
-       worsened_run = CASE WHEN s.status = 'resolved' OR EXCLUDED.score > s.score THEN EXCLUDED.last_seen_run ELSE s.worsened_run END
-     RETURNING (xmax = 0) AS inserted, (worsened_run = $1) AS worsened`,
-    [runId],
-  );
-  const resolved = await tx.query(
-    `UPDATE pakhuis.signals s SET status = 'resolved', resolved_run = $1, resolved_at = clock_timestamp()
-     WHERE s.status = 'open' AND s.rule_code = ANY ($2)
-       AND NOT EXISTS (SELECT 1 FROM signal_candidates c WHERE c.rule_code = s.rule_code AND c.subject_key = s.subject_key)`,
+  const { rows } = await tx.query<{ new_signals: number; open_signals: number; resolved_signals: number; worsened_signals: number }>(
+    'SELECT * FROM pakhuis.merge_signals($1, $2)',
     [runId, rules.map((r) => r.definition.code)],
   );
-  const inserted = rows.filter((r) => r.inserted).length;
-  return {
-    new: inserted,
-    open: rows.length,
-    resolved: resolved.rowCount,
-    worsened: rows.filter((r) => !r.inserted && r.worsened).length,
-  };
+  const merged = rows[0]!;
+  return { new: merged.new_signals, open: merged.open_signals, resolved: merged.resolved_signals, worsened: merged.worsened_signals };
 }

@@ -39,12 +39,9 @@ export async function purgeExpired(ctx: PipelineContext, now = new Date()): Prom
       counts.stagingLoads = ids.length;
     }
     counts.rejectedRows = (await tx.query('DELETE FROM pakhuis.rejected_rows WHERE rejected_at < $1', [stagingCutoff])).rowCount;
-    counts.resolvedSignals = (
-      await tx.query(
-        `DELETE FROM pakhuis.signals WHERE status = 'resolved' AND resolved_at < $1::timestamptz - make_interval(months => $2::int)`,
-        [now, config.RETENTION_RESOLVED_SIGNAL_MONTHS],
-      )
-    ).rowCount;
+    // Through the owner's function: the loading role may not delete signals itself (migration 0021).
+    const { rows: purged } = await tx.query<{ n: number }>('SELECT pakhuis.purge_resolved_signals($1, $2) AS n', [now, config.RETENTION_RESOLVED_SIGNAL_MONTHS]);
+    counts.resolvedSignals = purged[0]!.n;
   });
   counts.archivedFolders = await purgeArchive(config.ARCHIVE_DIR, new Date(now.getTime() - config.RETENTION_ARCHIVE_DAYS * 86_400_000));
   return counts;

@@ -159,8 +159,15 @@ export class RowRouter {
       for (const key in raw) if (raw[key]) raw[key] = `[gemaskeerd, ${raw[key]!.length} tekens]`;
       return raw;
     }
-    // jsonb cannot hold U+0000 either: keep the row readable, mark where the NUL was.
-    for (const key in raw) if (raw[key]?.includes('\u0000')) raw[key] = raw[key]!.replace(/\u0000/g, '\u2400');
+    // jsonb holds neither U+0000 nor half a surrogate pair (JSON.stringify writes one as \ud800,
+    // which PostgreSQL refuses, and that failed the whole load): keep the row readable, mark where
+    // the NUL was, and put U+FFFD where a lone surrogate was.
+    for (const key in raw) {
+      const value = raw[key];
+      if (value === undefined) continue;
+      if (value.includes('\u0000')) raw[key] = value.replace(/\u0000/g, '\u2400');
+      if (!wellFormed(raw[key]!)) raw[key] = (raw[key] as unknown as WellFormedString).toWellFormed();
+    }
     for (const field of this.source.maskedFields) {
       const value = raw[field]?.trim();
       if (!value) continue;
@@ -196,7 +203,23 @@ function shiftedRow(record: SourceRecord): { ok: false; column: string; reason: 
   };
 }
 
-/** Checks every source shares: no absurdly long field, and no NUL character (PostgreSQL text cannot hold one). */
+/** String methods of ES2024, which Node 20's V8 has and this project's ES2022 typings do not. */
+interface WellFormedString extends String {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+
+/**
+ * Whether a string holds no half of a surrogate pair. V8 answers at once for the usual one-byte
+ * string, so the check costs nothing on Latin text.
+ */
+const wellFormed = (value: string): boolean => (value as unknown as WellFormedString).isWellFormed();
+
+/**
+ * Checks every source shares: no absurdly long field, no NUL character (PostgreSQL text cannot
+ * hold one), and no lone surrogate: JSON may escape one (`"\ud800"`), UTF-8 cannot encode it, and
+ * it would reach the database as U+FFFD in a name or fail the load in a rejected row's JSON.
+ */
 function unfitField(record: SourceRecord, maxLength: SourceDefinition['maxLength']): { ok: false; column: string; reason: string } | undefined {
   for (const key in record.fields) {
     const value = record.fields[key];
@@ -206,6 +229,7 @@ function unfitField(record: SourceRecord, maxLength: SourceDefinition['maxLength
       return { ok: false, column: key, reason: `veld is ${value.length} tekens lang; het maximum is ${max}` };
     }
     if (value.indexOf('\u0000') !== -1) return { ok: false, column: key, reason: 'veld bevat een NUL-teken (binaire inhoud)' };
+    if (!wellFormed(value)) return { ok: false, column: key, reason: 'veld bevat een half Unicode-teken (een losse surrogaathelft, geen geldige tekst)' };
   }
   return undefined;
 }

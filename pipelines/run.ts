@@ -1,12 +1,13 @@
 import { StepError, oneLine } from '../lib/errors.ts';
 import { createNightlyReport, deliverPending, finishReportFile, type CreatedReport, type DeliveryOutcome } from '../reports/outbox.ts';
-import { keyVersionWarning } from './key-versions.ts';
+import { keyVersionWarning, verifyKey } from './key-versions.ts';
 import { checkFreshness, freshnessWarnings } from './freshness.ts';
 import { purgeExpired } from './retention.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import { SOURCE_LABELS, type SourceName } from '../sources/source.ts';
 import type { PipelineContext } from './context.ts';
 import { archive, scanInbox } from './inbox.ts';
+import { removeStaleSpools } from './spool.ts';
 import { ingestFile, type IngestResult } from './ingest.ts';
 import { notedText } from './row-router.ts';
 import { publish, resolvedRules, type PublishResult } from './publish.ts';
@@ -60,6 +61,9 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
   await db.query(`UPDATE pakhuis.runs SET status = 'failed', finished_at = clock_timestamp(), error = 'process stopped before the run finished' WHERE status = 'running'`);
   const { rows } = await db.query<{ id: string }>('INSERT INTO pakhuis.runs (trigger) VALUES ($1) RETURNING id', [options.trigger]);
   const runId = Number(rows[0]!.id);
+  // This run holds the run lock; a killed one left its spool folders behind. Failing to remove
+  // them costs disk, not the night.
+  await removeStaleSpools(ctx).catch((error: unknown) => log.warn({ err: error }, 'stale spool folders could not be removed'));
   const summary: RunSummary = { runId, status: 'succeeded', files: [], waiting: [], signalsPerRule: {}, warnings: [], ms: 0 };
   const log2 = log.child({ runId });
   log2.info({ trigger: options.trigger, today: options.today }, 'run started');
@@ -88,6 +92,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     // Settings that only publishing reads are checked before anything is loaded: a typo in a rule
     // parameter or a recipient should not cost a night's ingest first.
     await step('configuration', async () => {
+      await verifyKey(db, ctx.pseudonymizer);
       resolvedRules(ctx);
       if (mailConfigured(config)) checkedRecipients(config);
     });
@@ -118,7 +123,11 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
       // A duplicate whose earlier load never got archived (the archive step failed after it
       // loaded) is that load's file: it is archived as loaded, not as a duplicate.
       const unarchived = result.status === 'duplicate' && result.duplicateOf && !result.duplicateOf.archived ? result.duplicateOf.loadId : undefined;
-      const archived = await step(`archive ${file.name}`, () => archive(file, config.ARCHIVE_DIR, unarchived ? 'loaded' : result.status));
+      const outcome = unarchived ? 'loaded' : result.status === 'quarantined' ? 'quarantine' : result.status;
+      const reason = result.status === 'rejected' || result.status === 'quarantined' ? result.error : undefined;
+      const archived = await step(`archive ${file.name}`, () => archive(file, config.ARCHIVE_DIR, outcome, new Date(), reason));
+      // Out of the inbox, so the next night runs without it; nothing retries it by itself.
+      if (result.status === 'quarantined') summary.warnings.push(`${result.error}; het bestand staat in quarantaine: ${archived}`);
       const loadId = result.loadId ?? unarchived;
       if (loadId) await db.query('UPDATE pakhuis.loads SET archived_as = $2 WHERE id = $1', [loadId, archived]);
     }
@@ -153,6 +162,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     // A mail server that is down does not fail the run: the report waits in the outbox.
     const delivery = await step('deliver', () => deliverPending(ctx), (d) => ({ out: d.sent, rejected: d.failed, details: d }));
     summary.delivery = delivery;
+    summary.warnings.push(...delivery.notes);
     if (delivery.failed) summary.warnings.push(`e-mail niet verzonden (${delivery.errors[0]}); het rapport blijft in de outbox en gaat bij de volgende run mee`);
   } catch (error) {
     summary.status = 'failed';

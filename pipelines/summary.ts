@@ -19,6 +19,7 @@ export function formatSummary(summary: RunSummary): string {
     const what =
       f.status === 'loaded' ? `${aantal(f.rowsStaged, 'rij', 'rijen')} geladen, ${f.rowsRejected} afgekeurd`
       : f.status === 'duplicate' ? 'overgeslagen: deze inhoud is al eerder geladen'
+      : f.status === 'quarantined' ? `in quarantaine: ${f.error}`
       : `geweigerd: ${f.error}`;
     lines.push(`  ${f.source.padEnd(9)} ${f.file}: ${what}`);
     lines.push(...fileDetails(f).map((l) => INDENT + l));

@@ -1,6 +1,7 @@
 import nodemailer from 'nodemailer';
 import type { Config } from '../lib/config.ts';
 import { ConfigError } from '../lib/errors.ts';
+import { isAllowed } from '../lib/recipients.ts';
 
 export interface MailAttachment {
   filename: string;
@@ -30,19 +31,15 @@ export function mailConfigured(config: Config): boolean {
 }
 
 /**
- * Recipients outside the allow-list are a configuration error, never a silent send. The nightly
- * report goes to REPORT_RECIPIENTS, the overleg overview to OVERLEG_RECIPIENTS; one allow-list holds for both.
+ * The recipients to send to: plain addresses as parsed at start-up (lib/recipients.ts), each
+ * checked again here against the allow-list, for a configuration made without loadConfig. The
+ * nightly report goes to REPORT_RECIPIENTS, the overleg overview to OVERLEG_RECIPIENTS; one
+ * allow-list holds for both.
  */
 export function checkedRecipients(config: Config, setting: 'REPORT_RECIPIENTS' | 'OVERLEG_RECIPIENTS' = 'REPORT_RECIPIENTS'): string[] {
-  const recipients = config[setting];
-  const allow = config.REPORT_RECIPIENT_ALLOWLIST.map((a) => a.toLowerCase());
-  if (allow.length === 0) return recipients;
-  const refused = recipients.filter((r) => {
-    const address = r.toLowerCase();
-    return !allow.some((a) => (a.startsWith('@') ? address.endsWith(a) : address === a));
-  });
-  if (refused.length) throw new ConfigError([`${setting}: ${refused.length} recipient(s) not in REPORT_RECIPIENT_ALLOWLIST`]);
-  return recipients;
+  const refused = config[setting].filter((r) => !isAllowed(r, config.REPORT_RECIPIENT_ALLOWLIST));
+  if (refused.length) throw new ConfigError([`${setting}: ${refused.join(', ')} not in REPORT_RECIPIENT_ALLOWLIST`]);
+  return config[setting];
 }
 
 /**

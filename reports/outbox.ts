@@ -9,6 +9,7 @@ import { checkedRecipients, createMailer, mailConfigured, type MailAttachment, t
 import { renderTrendChart, monthLabel } from './trend-chart.ts';
 import { trendData, type TrendData } from './trend-data.ts';
 import { RULES } from '../rules/index.ts';
+import { isAllowed } from '../lib/recipients.ts';
 
 /**
  * Signals for the nightly report: open, and new or worse since a report last carried them. A
@@ -151,49 +152,93 @@ export async function finishReportFile(report: CreatedReport, committed: boolean
 export interface DeliveryOutcome {
   sent: number;
   failed: number;
+  /** Reports not sent because none of their recipients is still configured and allowed. */
+  withheld: number;
   errors: string[];
+  /** One Dutch line per recipient left out of a waiting report (no longer configured or allowed). */
+  notes: string[];
 }
 
-/** Sends every pending report (or those in `only`), oldest first; a failure stays pending for the next run. */
+interface PendingReport {
+  id: string;
+  kind: string;
+  file_name: string;
+  csv: string | null;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  recipients: string[];
+}
+
+/**
+ * Sends every pending report (or those in `only`), oldest first; a failure stays pending for the
+ * next run.
+ *
+ * A report waits with the recipients of the night it was made, but it goes out under the settings
+ * in force now: only to those stored recipients that are still configured and allowed (narrowing
+ * the list or the allow-list also stops waiting reports). Each row is sent inside a transaction
+ * that holds it (FOR UPDATE SKIP LOCKED), so two `report --retry` at once, or a retry beside the
+ * nightly run, send it once: the second finds it locked, or no longer pending, and leaves it. A
+ * crash between the send and the commit leaves it pending: at least once, never silently lost.
+ */
 export async function deliverPending(ctx: PipelineContext, mailer?: Mailer, only?: number[]): Promise<DeliveryOutcome> {
   const { db, config, log } = ctx;
-  const outcome: DeliveryOutcome = { sent: 0, failed: 0, errors: [] };
-  const { rows } = await db.query<{ id: string; kind: string; file_name: string; csv: string | null; subject: string; text_body: string; html_body: string; recipients: string[] }>(
-    `SELECT id, kind, file_name, csv, subject, text_body, html_body, recipients FROM pakhuis.report_outbox
-     WHERE status = 'pending' AND ($1::bigint[] IS NULL OR id = ANY ($1::bigint[])) ORDER BY id`,
+  const outcome: DeliveryOutcome = { sent: 0, failed: 0, withheld: 0, errors: [], notes: [] };
+  const { rows: waiting } = await db.query<{ id: string }>(
+    `SELECT id FROM pakhuis.report_outbox WHERE status = 'pending' AND ($1::bigint[] IS NULL OR id = ANY ($1::bigint[])) ORDER BY id`,
     [only ?? null],
   );
-  if (rows.length === 0) return outcome;
+  if (waiting.length === 0) return outcome;
   if (!mailConfigured(config)) {
-    log.warn({ pending: rows.length }, 'reports are waiting in the outbox but SMTP is not configured');
+    log.warn({ pending: waiting.length }, 'reports are waiting in the outbox but SMTP is not configured');
     return outcome;
   }
   const transport = mailer ?? createMailer(config);
-  for (const row of rows) {
-    try {
-      const recipients = row.recipients.length ? row.recipients : checkedRecipients(config, row.kind === 'overleg' ? 'OVERLEG_RECIPIENTS' : 'REPORT_RECIPIENTS');
-      const { rows: stored } = await db.query<{ file_name: string; content_type: string; content: Uint8Array; content_id: string | null }>(
-        `SELECT file_name, content_type, content, content_id FROM pakhuis.report_attachments WHERE outbox_id = $1 ORDER BY position`,
-        [row.id],
+  for (const { id } of waiting) {
+    await db.transaction(async (tx) => {
+      const { rows } = await tx.query<PendingReport>(
+        `SELECT id, kind, file_name, csv, subject, text_body, html_body, recipients FROM pakhuis.report_outbox
+         WHERE id = $1 AND status = 'pending' FOR UPDATE SKIP LOCKED`,
+        [id],
       );
-      const attachments: MailAttachment[] = [
-        ...(row.csv === null ? [] : [{ filename: row.file_name, content: row.csv, contentType: 'text/csv; charset=utf-8' }]),
-        ...stored.map((a) => ({ filename: a.file_name, content: Buffer.from(a.content), contentType: a.content_type, cid: a.content_id ?? undefined })),
-      ];
-      const { messageId } = await transport.send({ to: recipients, subject: row.subject, text: row.text_body, html: row.html_body, attachments });
-      await db.query(
-        `UPDATE pakhuis.report_outbox SET status = 'sent', sent_at = clock_timestamp(), message_id = $2, recipients = $3, attempts = attempts + 1, last_error = NULL WHERE id = $1`,
-        [row.id, messageId, recipients],
-      );
-      outcome.sent++;
-      log.info({ outboxId: Number(row.id), recipients: recipients.length }, 'report e-mailed');
-    } catch (error) {
-      const message = oneLine(error);
-      await db.query(`UPDATE pakhuis.report_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, message]);
-      outcome.failed++;
-      outcome.errors.push(message);
-      log.warn({ outboxId: Number(row.id), err: error }, 'report e-mail failed; it stays in the outbox');
-    }
+      const row = rows[0];
+      if (!row) return;
+      const setting = row.kind === 'overleg' ? 'OVERLEG_RECIPIENTS' : 'REPORT_RECIPIENTS';
+      const configured = checkedRecipients(config, setting);
+      const stored = row.recipients.length ? row.recipients : configured;
+      const recipients = stored.filter((r) => configured.some((c) => c.toLowerCase() === r.toLowerCase()) && isAllowed(r, config.REPORT_RECIPIENT_ALLOWLIST));
+      const dropped = stored.filter((r) => !recipients.includes(r));
+      if (dropped.length) outcome.notes.push(`rapport ${row.id} gaat niet meer naar ${dropped.join(', ')}: niet meer ingesteld in ${setting} of niet toegestaan`);
+      if (recipients.length === 0) {
+        await tx.query(`UPDATE pakhuis.report_outbox SET status = 'not_sent', last_error = $2 WHERE id = $1`, [row.id, 'geen van de ontvangers is nog ingesteld en toegestaan']);
+        outcome.withheld++;
+        log.warn({ outboxId: Number(row.id) }, 'report not sent: none of its recipients is still configured and allowed');
+        return;
+      }
+      try {
+        const { rows: files } = await tx.query<{ file_name: string; content_type: string; content: Uint8Array; content_id: string | null }>(
+          `SELECT file_name, content_type, content, content_id FROM pakhuis.report_attachments WHERE outbox_id = $1 ORDER BY position`,
+          [row.id],
+        );
+        const attachments: MailAttachment[] = [
+          ...(row.csv === null ? [] : [{ filename: row.file_name, content: row.csv, contentType: 'text/csv; charset=utf-8' }]),
+          ...files.map((a) => ({ filename: a.file_name, content: Buffer.from(a.content), contentType: a.content_type, cid: a.content_id ?? undefined })),
+        ];
+        const { messageId } = await transport.send({ to: recipients, subject: row.subject, text: row.text_body, html: row.html_body, attachments });
+        await tx.query(
+          `UPDATE pakhuis.report_outbox SET status = 'sent', sent_at = clock_timestamp(), message_id = $2, recipients = $3, attempts = attempts + 1, last_error = NULL WHERE id = $1`,
+          [row.id, messageId, recipients],
+        );
+        outcome.sent++;
+        log.info({ outboxId: Number(row.id), recipients: recipients.length }, 'report e-mailed');
+      } catch (error) {
+        const message = oneLine(error);
+        await tx.query(`UPDATE pakhuis.report_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, message]);
+        outcome.failed++;
+        outcome.errors.push(message);
+        log.warn({ outboxId: Number(row.id), err: error }, 'report e-mail failed; it stays in the outbox');
+      }
+    });
   }
   return outcome;
 }

@@ -52,7 +52,9 @@ export default defineRule({
         count(DISTINCT betrokkene) FILTER (WHERE bron = 'brp' AND functie_adres = 'W') AS woonadressen,
         count(DISTINCT betrokkene) FILTER (WHERE bron = 'brp' AND functie_adres = 'B') AS briefadressen,
         count(*) FILTER (WHERE bron <> 'brp') AS vermeldingen_overig,
-        coalesce(array_agg(DISTINCT bron || ' ' || betrokkene) FILTER (WHERE bron <> 'brp'), '{}') AS zaken
+        coalesce(array_agg(DISTINCT bron || ' ' || betrokkene) FILTER (WHERE bron <> 'brp'), '{}') AS zaken,
+        jsonb_agg(DISTINCT jsonb_build_object('pseudonym', betrokkene, 'rol', CASE functie_adres WHEN 'B' THEN 'briefadres' ELSE 'bewoner' END))
+          FILTER (WHERE bron = 'brp') AS persons
       FROM onbekend
       GROUP BY 1
     ),
@@ -94,7 +96,8 @@ export default defineRule({
              ELSE 'een adres dat niet in de BAG voorkomt' END)
       || CASE WHEN b.vermeldingen_overig > 0 THEN format(' Genoemd in andere registers: %s%s.', array_to_string(b.zaken[1:10], ', '),
            CASE WHEN cardinality(b.zaken) > 10 THEN format(' en %s meer', cardinality(b.zaken) - 10) ELSE '' END) ELSE '' END
-        AS explanation
+        AS explanation,
+      b.persons
     FROM beschreven b
   `,
 });

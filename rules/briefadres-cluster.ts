@@ -25,7 +25,8 @@ export default defineRule({
     WITH per_object AS (
       SELECT verblijfsobject_id, briefadressen, woonadressen, briefadressen_onzeker AS onzeker,
         brief_via_object, brief_via_nummeraanduiding, brief_via_adres,
-        oudste_briefadres_aanvang AS oudste_aanvang, nieuwste_briefadres_aanvang AS nieuwste_aanvang
+        oudste_briefadres_aanvang AS oudste_aanvang, nieuwste_briefadres_aanvang AS nieuwste_aanvang,
+        brief_pseudoniemen, woon_pseudoniemen
       FROM model.bewoning
     )
     SELECT v.verblijfsobject_id AS subject_key,
@@ -44,7 +45,11 @@ export default defineRule({
       ) AS evidence,
       format('%s personen hebben hier een briefadres (en %s een woonadres); de drempel is %s briefadressen op één object.',
         p.briefadressen, p.woonadressen, :minBriefadressen::integer)
-        || ${gekoppeldUitleg('p.brief_via_adres', 'p.onzeker')} AS explanation
+        || ${gekoppeldUitleg('p.brief_via_adres', 'p.onzeker')} AS explanation,
+      -- Both counts of the explanation: whoever has a briefadres here, and whoever lives here.
+      (SELECT jsonb_agg(jsonb_build_object('pseudonym', x.pseudonym, 'rol', x.rol) ORDER BY x.rol, x.pseudonym)
+       FROM (SELECT unnest(p.brief_pseudoniemen) AS pseudonym, 'briefadres' AS rol
+             UNION ALL SELECT unnest(p.woon_pseudoniemen), 'bewoner') x) AS persons
     FROM per_object p
     JOIN model.verblijfsobject v USING (verblijfsobject_id)
     WHERE p.briefadressen >= :minBriefadressen::integer

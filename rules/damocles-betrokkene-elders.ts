@@ -32,13 +32,13 @@ export default defineRule({
       WHERE z.peildatum >= (current_date - make_interval(years => :maxJaren::integer))::date
     ),
     elders AS (
-      SELECT b.zaaknummer, b.rol, b.partij, 'inschrijving' AS soort, i.verblijfsobject_id, NULL::text AS vergunning,
+      SELECT b.zaaknummer, b.rol, b.partij, b.pseudonym, 'inschrijving' AS soort, i.verblijfsobject_id, NULL::text AS vergunning,
         NULL::text AS vergunning_type, i.functie_adres
       FROM betrokkenen b
       JOIN model.inschrijving i ON i.pseudonym = b.pseudonym
       WHERE i.geldig_tot IS NULL AND i.verblijfsobject_id IS NOT NULL AND i.verblijfsobject_id IS DISTINCT FROM b.zaak_object
       UNION ALL
-      SELECT b.zaaknummer, b.rol, b.partij, 'vergunning', v.verblijfsobject_id, v.zaaknummer, v.type, NULL
+      SELECT b.zaaknummer, b.rol, b.partij, b.pseudonym, 'vergunning', v.verblijfsobject_id, v.zaaknummer, v.type, NULL
       FROM betrokkenen b
       JOIN model.partij h ON h.zaak_soort = 'vergunning' AND coalesce(h.pseudonym, 'kvk ' || h.kvk) = b.partij
       JOIN model.vergunning v ON v.zaaknummer = h.zaaknummer
@@ -66,7 +66,9 @@ export default defineRule({
         jsonb_agg(jsonb_build_object('partij', partij, 'soort', soort, 'verblijfsobject_id', verblijfsobject_id, 'functie_adres', functie_adres,
           'vergunning', vergunning, 'vergunning_type', vergunning_type) ORDER BY partij, soort, verblijfsobject_id, vergunning) AS elders,
         string_agg(CASE WHEN soort = 'inschrijving' THEN 'ingeschreven op ' || adres
-          ELSE 'houder van ' || vergunning_type || ' (zaak ' || vergunning || ') op ' || adres END, '; ' ORDER BY soort, adres, vergunning) AS opsomming
+          ELSE 'houder van ' || vergunning_type || ' (zaak ' || vergunning || ') op ' || adres END, '; ' ORDER BY soort, adres, vergunning) AS opsomming,
+        -- The owner or tenant found elsewhere, when a person (a company has no name to reveal).
+        jsonb_agg(DISTINCT jsonb_build_object('pseudonym', pseudonym, 'rol', rol)) FILTER (WHERE pseudonym IS NOT NULL) AS persons
       FROM beschreven
       GROUP BY zaaknummer, rol
     )
@@ -81,7 +83,8 @@ export default defineRule({
         'elders', r.elders, 'aantal_andere_objecten', r.objecten
       ) AS evidence,
       format('De %s van Damocles-zaak %s (%s) komt elders in de gemeente voor: %s.',
-        r.rol, r.zaaknummer, coalesce(z.besluit, 'besluit onbekend'), r.opsomming) AS explanation
+        r.rol, r.zaaknummer, coalesce(z.besluit, 'besluit onbekend'), r.opsomming) AS explanation,
+      r.persons
     FROM per_rol r
     JOIN model.damocles_zaak z ON z.zaaknummer = r.zaaknummer
     JOIN partijen p ON p.zaaknummer = r.zaaknummer AND p.rol = r.rol

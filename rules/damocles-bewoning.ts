@@ -42,6 +42,7 @@ export default defineRule({
         count(DISTINCT pseudonym) FILTER (WHERE match_method = 'vbo_id') AS via_object,
         count(DISTINCT pseudonym) FILTER (WHERE match_method = 'num_id') AS via_nummeraanduiding,
         count(DISTINCT pseudonym) FILTER (WHERE match_method = 'adres') AS via_adres,
+        jsonb_agg(DISTINCT jsonb_build_object('pseudonym', pseudonym, 'rol', CASE functie_adres WHEN 'B' THEN 'briefadres' ELSE 'bewoner' END)) AS persons,
         jsonb_agg(jsonb_build_object(
           'pseudoniem', pseudonym, 'functie_adres', functie_adres, 'ingeschreven_van', geldig_van,
           'ingeschreven_tot', geldig_tot, 'dagen_tijdens_sluiting', dagen
@@ -66,7 +67,8 @@ export default defineRule({
         CASE WHEN sluiting_einde IS NULL THEN ', onbepaalde tijd' ELSE ' tot en met ' || to_char(sluiting_einde, 'DD-MM-YYYY') END,
         langste_overlap,
         CASE WHEN nieuw_ingeschreven THEN '; er is iemand ingeschreven nadat de sluiting begon' ELSE '' END)
-        || ${gekoppeldUitleg('via_adres')} AS explanation
+        || ${gekoppeldUitleg('via_adres')} AS explanation,
+      persons
     FROM per_zaak
   `,
 });

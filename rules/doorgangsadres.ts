@@ -65,7 +65,9 @@ export default defineRule({
       SELECT verblijfsobject_id,
         count(DISTINCT pseudonym) AS personen,
         count(DISTINCT pseudonym) FILTER (WHERE erin) AS ingekomen,
-        count(DISTINCT pseudonym) FILTER (WHERE eruit) AS vertrokken
+        count(DISTINCT pseudonym) FILTER (WHERE eruit) AS vertrokken,
+        jsonb_agg(DISTINCT jsonb_build_object('pseudonym', pseudonym,
+          'rol', CASE WHEN erin AND eruit THEN 'ingekomen en vertrokken' WHEN erin THEN 'ingekomen' ELSE 'vertrokken' END)) AS persons
       FROM bewegingen
       WHERE erin OR eruit
       GROUP BY verblijfsobject_id
@@ -94,7 +96,8 @@ export default defineRule({
       ) AS evidence,
       format('%s verschillende personen schreven zich hier in of uit tussen %s en %s (%s ingekomen, %s vertrokken); nu wonen er %s. De drempel is %s personen in %s maanden.',
         p.personen, to_char(w.van, 'DD-MM-YYYY'), to_char(w.tot, 'DD-MM-YYYY'), p.ingekomen, p.vertrokken,
-        coalesce(b.personen, 0), :minPersonen::integer, :maanden::integer) AS explanation
+        coalesce(b.personen, 0), :minPersonen::integer, :maanden::integer) AS explanation,
+      p.persons
     FROM per_object p
     JOIN model.verblijfsobject v USING (verblijfsobject_id)
     LEFT JOIN bewoners b USING (verblijfsobject_id)

@@ -26,7 +26,7 @@ export default defineRule({
   sql: `
     WITH bewoners AS (
       SELECT verblijfsobject_id, woonadressen AS personen, woonadressen_onzeker AS onzeker,
-        woon_via_object, woon_via_nummeraanduiding, woon_via_adres
+        woon_via_object, woon_via_nummeraanduiding, woon_via_adres, woon_pseudoniemen AS pseudoniemen
       FROM model.bewoning WHERE woonadressen > 0
     )
     SELECT v.verblijfsobject_id AS subject_key,
@@ -44,7 +44,8 @@ export default defineRule({
       format('%s met een woonadres ingeschreven op een verblijfsobject zonder woonfunctie (gebruiksdoel volgens de BAG: %s).',
         CASE WHEN b.personen = 1 THEN '1 persoon staat' ELSE b.personen || ' personen staan' END,
         array_to_string(v.gebruiksdoelen, ', '))
-        || ${gekoppeldUitleg('b.woon_via_adres', 'b.onzeker')} AS explanation
+        || ${gekoppeldUitleg('b.woon_via_adres', 'b.onzeker')} AS explanation,
+      (SELECT jsonb_agg(jsonb_build_object('pseudonym', x, 'rol', 'bewoner') ORDER BY x) FROM unnest(b.pseudoniemen) x) AS persons
     FROM bewoners b
     JOIN model.verblijfsobject v USING (verblijfsobject_id)
     WHERE v.object_type = 'VBO'

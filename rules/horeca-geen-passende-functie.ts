@@ -37,7 +37,9 @@ export default defineRule({
         'passende_functies', string_to_array(:passendeFuncties::text, ',')
       ) AS evidence,
       format('Er is een %s (zaak %s) voor dit object, maar volgens de BAG is het gebruiksdoel %s: geen van %s.',
-        v.type, v.zaaknummer, array_to_string(o.gebruiksdoelen, ', '), replace(:passendeFuncties::text, ',', ', ')) AS explanation
+        v.type, v.zaaknummer, array_to_string(o.gebruiksdoelen, ', '), replace(:passendeFuncties::text, ',', ', ')) AS explanation,
+      (SELECT jsonb_agg(DISTINCT jsonb_build_object('pseudonym', h.pseudonym, 'rol', 'houder')) FROM model.partij h
+       WHERE h.zaak_soort = 'vergunning' AND h.zaaknummer = v.zaaknummer AND h.pseudonym IS NOT NULL) AS persons
     FROM model.vergunning v
     JOIN model.verblijfsobject o ON o.verblijfsobject_id = v.verblijfsobject_id
     WHERE v.type IN ('exploitatievergunning', 'alcoholwetvergunning')

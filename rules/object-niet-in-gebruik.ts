@@ -54,7 +54,9 @@ export default defineRule({
         count(*) FILTER (WHERE methode = 1) AS via_object,
         count(*) FILTER (WHERE methode = 2) AS via_nummeraanduiding,
         count(*) FILTER (WHERE methode = 3) AS via_adres,
-        min(eerste_aanvang) AS eerste_aanvang
+        min(eerste_aanvang) AS eerste_aanvang,
+        -- The persons counted, one each, from the same rows as the count.
+        jsonb_agg(jsonb_build_object('pseudonym', pseudonym, 'rol', CASE WHEN woon THEN 'bewoner' ELSE 'briefadres' END) ORDER BY pseudonym) AS persons
       FROM per_persoon
       GROUP BY verblijfsobject_id
     )
@@ -77,7 +79,8 @@ export default defineRule({
       format('%s ingeschreven (woonadres: %s, briefadres: %s) op een verblijfsobject met BAG-status "%s".',
         CASE WHEN g.personen = 1 THEN '1 persoon staat' ELSE g.personen || ' personen staan' END,
         g.woonadressen, g.briefadressen, v.status)
-        || ${gekoppeldUitleg('g.via_adres', 'g.onzeker')} AS explanation
+        || ${gekoppeldUitleg('g.via_adres', 'g.onzeker')} AS explanation,
+      g.persons
     FROM ingeschreven g
     JOIN model.verblijfsobject v USING (verblijfsobject_id)
   `,

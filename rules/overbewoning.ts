@@ -22,9 +22,10 @@ export default defineRule({
     minPersonen: z.coerce.number().int().min(1).default(2),
   }),
   sql: `
+    -- The persons counted come with the count, from the same aggregate (model.bewoning_telling).
     WITH bewoners AS (
       SELECT verblijfsobject_id, woonadressen AS personen, woonadressen_onzeker AS onzeker,
-        woon_via_object, woon_via_nummeraanduiding, woon_via_adres
+        woon_via_object, woon_via_nummeraanduiding, woon_via_adres, woon_pseudoniemen AS pseudoniemen
       FROM model.bewoning WHERE woonadressen > 0
     ),
     -- Permits in force today that allow more households or rooms; the one running longest is named.
@@ -58,7 +59,8 @@ export default defineRule({
         || ${gekoppeldUitleg('b.woon_via_adres', 'b.onzeker')}
         || CASE WHEN p.zaaknummer IS NULL THEN ''
                 ELSE format(' Er geldt een %s (zaak %s) voor dit object: de bewoning kan daardoor toegestaan zijn, daarom ernst laag.', p.type, p.zaaknummer) END
-        AS explanation
+        AS explanation,
+      (SELECT jsonb_agg(jsonb_build_object('pseudonym', x, 'rol', 'bewoner') ORDER BY x) FROM unnest(b.pseudoniemen) x) AS persons
     FROM bewoners b
     JOIN model.verblijfsobject v USING (verblijfsobject_id)
     LEFT JOIN vergunningen p USING (verblijfsobject_id)

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { withSuggestion } from '../lib/did-you-mean.ts';
 import type { SourceName } from '../sources/source.ts';
 
 export type Severity = 'laag' | 'midden' | 'hoog';
@@ -10,8 +11,12 @@ export type Severity = 'laag' | 'midden' | 'hoog';
  *
  * The SQL yields one row per signal with the columns subject_key, verblijfsobject_id, severity,
  * score (a number that grows when the situation gets worse), evidence (jsonb) and explanation
- * (Dutch). Parameters are written as :name and bound as query parameters, never spliced in.
- * `current_date` is the day of the run (`pakhuis run --today` moves it), not the clock's.
+ * (Dutch), and may yield `persons`: the persons the rule counted or linked, as a JSON array of
+ * {"pseudonym": "<64 hex>", "rol": "bewoner" | "briefadres" | "eigenaar" | "huurder" | "houder" | ...}.
+ * They are stored in pakhuis.signal_persons, and reident.reveal shows no one else: derive them
+ * from the same rows the rule counts, so that count and persons stay equal. Parameters are
+ * written as :name and bound as query parameters, never spliced in. `current_date` is the day of
+ * the run (`pakhuis run --today` moves it), not the clock's.
  */
 export interface RuleDefinition<P extends z.ZodObject = z.ZodObject> {
   code: string;
@@ -51,6 +56,12 @@ export function defineRule<P extends z.ZodObject>(rule: RuleDefinition<P>): Rule
 
 /** The version changes whenever the SQL or a parameter in force changes, so a signal names what made it. */
 export function resolveRule(definition: RuleDefinition, overrides: Record<string, unknown> = {}): ResolvedRule {
+  // A misspelled parameter would otherwise be dropped and the default would silently stay in force.
+  const known = Object.keys(definition.parameters.shape);
+  const unknown = Object.keys(overrides).filter((k) => !known.includes(k));
+  if (unknown.length) {
+    throw new Error(`rule ${definition.code}: unknown parameter ${unknown.map((k) => withSuggestion(k, known)).join(', ')}`);
+  }
   const parsed = definition.parameters.safeParse(overrides);
   if (!parsed.success) {
     throw new Error(`rule ${definition.code}: invalid parameters: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);

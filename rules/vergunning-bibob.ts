@@ -34,14 +34,16 @@ export default defineRule({
     ),
     via_houder AS (
       SELECT v.zaaknummer AS vergunning, z.zaaknummer AS damocles_zaak, 'houder is ' || d.rol AS grond,
-        CASE WHEN h.pseudonym IS NOT NULL THEN jsonb_build_object('pseudoniem', h.pseudonym) ELSE jsonb_build_object('kvk', h.kvk) END AS houder
+        CASE WHEN h.pseudonym IS NOT NULL THEN jsonb_build_object('pseudoniem', h.pseudonym) ELSE jsonb_build_object('kvk', h.kvk) END AS houder,
+        h.pseudonym AS houder_pseudonym
       FROM vergunningen v
       JOIN model.partij h ON h.zaak_soort = 'vergunning' AND h.zaaknummer = v.zaaknummer
       JOIN model.partij d ON d.zaak_soort = 'damocles' AND coalesce(d.pseudonym, 'kvk ' || d.kvk) = coalesce(h.pseudonym, 'kvk ' || h.kvk)
       JOIN recente_zaken z ON z.zaaknummer = d.zaaknummer
     ),
     via_object AS (
-      SELECT v.zaaknummer AS vergunning, z.zaaknummer AS damocles_zaak, 'object gesloten' AS grond, NULL::jsonb AS houder
+      SELECT v.zaaknummer AS vergunning, z.zaaknummer AS damocles_zaak, 'object gesloten' AS grond, NULL::jsonb AS houder,
+        NULL::text AS houder_pseudonym
       FROM vergunningen v
       JOIN recente_zaken z ON z.verblijfsobject_id = v.verblijfsobject_id
       WHERE z.sluiting_start IS NOT NULL AND z.sluiting_start <= current_date
@@ -60,7 +62,8 @@ export default defineRule({
         jsonb_agg(jsonb_build_object('damocles_zaak', damocles_zaak, 'grond', grond, 'houder', houder, 'besluit', besluit,
           'datum_constatering', datum_constatering, 'sluiting_start', sluiting_start, 'sluiting_einde', sluiting_einde,
           'damocles_object', damocles_object) ORDER BY damocles_zaak, grond) AS banden,
-        string_agg(DISTINCT omschrijving, '; ' ORDER BY omschrijving) AS opsomming
+        string_agg(DISTINCT omschrijving, '; ' ORDER BY omschrijving) AS opsomming,
+        jsonb_agg(DISTINCT jsonb_build_object('pseudonym', houder_pseudonym, 'rol', 'houder')) FILTER (WHERE houder_pseudonym IS NOT NULL) AS persons
       FROM banden
       GROUP BY vergunning
     )
@@ -73,7 +76,8 @@ export default defineRule({
           'geldig_van', v.geldig_van, 'geldig_tot', v.geldig_tot),
         'damocles', p.banden, 'aantal_zaken', p.zaken
       ) AS evidence,
-      format('Vergunning %s (%s) heeft een band met het Damoclesbeleid: %s.', v.zaaknummer, v.type, p.opsomming) AS explanation
+      format('Vergunning %s (%s) heeft een band met het Damoclesbeleid: %s.', v.zaaknummer, v.type, p.opsomming) AS explanation,
+      p.persons
     FROM per_vergunning p
     JOIN vergunningen v ON v.zaaknummer = p.vergunning
   `,

@@ -54,6 +54,8 @@ export interface ReadOptions {
   sheet?: string;
   /** Spreadsheets larger than this are refused before any parsing (XLSX_MAX_MB). */
   maxSpreadsheetBytes?: number;
+  /** The load's spool folder, for readers that need temporary files (nested zips). */
+  tempDir?: string;
 }
 
 /** A file format of a source: how to recognise it and how to read it into canonical records. */

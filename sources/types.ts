@@ -45,6 +45,8 @@ export interface ReaderOptions {
   displayName?: string;
   /** For spreadsheets: the sheet to read; default the first. */
   sheet?: string;
+  /** Where the reader may write temporary files (the load's spool folder); default the OS temp folder. */
+  tempDir?: string;
 }
 
 export type Reader = (path: string, options?: ReaderOptions) => AsyncIterable<SourceRecord>;

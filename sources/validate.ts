@@ -1,6 +1,8 @@
 /**
  * Field checks shared by all sources. Each returns the normalised value or a Dutch reason; none
- * throws, so one bad field costs one rejected row and the load goes on.
+ * throws, so one bad field costs one rejected row and the load goes on. A reason never quotes the
+ * value it refused: reasons reach the run summary, the run record and the e-mail, and the value
+ * may be a birth date, or a BSN typed into the wrong column.
  */
 export type Checked<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -98,7 +100,7 @@ export function checkInt(raw: string, min: number, max: number, what: string): C
   const s = raw.trim();
   if (!/^-?\d+$/.test(s)) return fail(`${what} is geen geheel getal`);
   const n = Number(s);
-  if (n < min || n > max) return fail(`${what} ${n} ligt buiten ${min}..${max}`);
+  if (n < min || n > max) return fail(`${what} ligt buiten ${min}..${max}`);
   return ok(n);
 }
 
@@ -200,16 +202,16 @@ export function parseDateText(s: string, options: { allowPartial?: boolean; allo
 }
 
 function checkDay(y: number, m: number, d: number, options: { allowPartial?: boolean }): Checked<ParsedDate> {
-  if (y < 1800 || y > 2200) return fail(`jaar ${y} is onwaarschijnlijk`);
+  if (y < 1800 || y > 2200) return fail('jaar ligt buiten 1800..2200');
   const partial = `${y}-${TWO[m]}-${TWO[d]}`;
   if (m === 0 || d === 0) {
     if (!options.allowPartial) return fail('datum is onvolledig (maand of dag 00)');
     if (m === 0 && d !== 0) return fail('datum met onbekende maand maar bekende dag bestaat niet');
-    if (m > 12) return fail(`maand ${m} bestaat niet`);
+    if (m > 12) return fail('maand groter dan 12');
     return ok({ date: `${y}-${TWO[m || 1]}-01`, partial, exact: false });
   }
-  if (m > 12) return fail(`maand ${m} bestaat niet`);
-  if (d > daysInMonth(y, m)) return fail(`datum ${partial} bestaat niet`);
+  if (m > 12) return fail('maand groter dan 12');
+  if (d > daysInMonth(y, m)) return fail('datum bestaat niet (die maand heeft minder dagen)');
   return ok({ date: partial, partial, exact: true });
 }
 
@@ -225,4 +227,23 @@ export function checkHuisletter(raw: string): Checked<string> {
 export function checkToevoeging(raw: string): Checked<string> {
   const s = raw.replace(/\s+/g, '');
   return /^[0-9A-Za-z]{1,4}$/.test(s) ? ok(s.toUpperCase()) : fail('huisnummertoevoeging moet 1 tot 4 letters of cijfers zijn');
+}
+
+/**
+ * Characters that must not reach a terminal or a report from a name: C0 and C1 controls (an
+ * escape sequence in a BRP name retitled and recoloured the terminal of whoever ran `pakhuis
+ * reveal`) and the bidirectional overrides and isolates, which reorder what is shown.
+ */
+const UNPRINTABLE_IN_NAMES = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const UNPRINTABLE_RUN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g;
+
+/**
+ * A name as it is stored: control and bidi characters gone (a run of them becomes one space, so
+ * a tab or line break between two names keeps them apart), spaces collapsed; null when nothing is left.
+ */
+export function cleanName(raw: string | undefined | null): string | null {
+  if (raw === undefined || raw === null) return null;
+  if (!UNPRINTABLE_IN_NAMES.test(raw)) return raw;
+  const cleaned = raw.replace(UNPRINTABLE_RUN, ' ').replace(/ {2,}/g, ' ').trim();
+  return cleaned === '' ? null : cleaned;
 }

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../pipelines/ingest.ts';
 import { MAX_FIELD_LENGTH } from '../pipelines/row-router.ts';
 import { runPipeline, type RunSummary } from '../pipelines/run.ts';
+import { formatSummary } from '../pipelines/summary.ts';
 import { openSignals, writeReport } from '../reports/anomaly-report.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
@@ -147,7 +148,7 @@ describe('hostile and broken inbox files', () => {
   it('bag: a negative oppervlakte rejects that row only', async () => {
     const file = baselineBag() + bagCsv([vbo(14, -50)]).split('\n')[1] + '\n';
     const run = await deliver({ 'bag/negatief.csv': file });
-    await expectRowsRejected(run, 'bag/negatief.csv', [{ column: 'oppervlakte', reason: 'oppervlakte -50 ligt buiten 1..999999' }]);
+    await expectRowsRejected(run, 'bag/negatief.csv', [{ column: 'oppervlakte', reason: 'oppervlakte ligt buiten 1..999999' }]);
     await expectSignalsUnchanged();
   });
 
@@ -223,6 +224,15 @@ describe('hostile and broken inbox files', () => {
     await expectSignalsUnchanged();
   });
 
+  it('brp: control characters and bidi overrides never reach a stored name', async () => {
+    // An OSC title change, a bell, a colour, a C1 CSI, a right-to-left override and a tab.
+    const hostile = 'Evil\u001b]0;pwned\u0007\u001b[31mRood\u009b2J\u202eNaam\tTwee';
+    const run = await deliver({ 'brp/besturingstekens.csv': renamed(3, 'BESTURING').replace('BESTURING', `"${hostile}"`) });
+    expect(fileResult(run, 'brp/besturingstekens.csv')).toMatchObject({ status: 'loaded', rowsRejected: 0, rowsStaged: people.length });
+    expect(await storedNames(people[3]!.bsn!)).toEqual(['Evil ]0;pwned [31mRood 2J Naam Twee']);
+    await expectSignalsUnchanged();
+  });
+
   it('brp: formula text in a name loads as plain text', async () => {
     const formula = '=HYPERLINK("http://x.example","klik")';
     const file = renamed(2, 'FORMULE').replace('FORMULE', `"${formula.replace(/"/g, '""')}"`);
@@ -245,7 +255,33 @@ describe('hostile and broken inbox files', () => {
   it('brp: an impossible date rejects the row', async () => {
     const file = baselineBrp() + brpRow(newBsn(), 'Datumfout', c, '30-02-2023') + '\n';
     const run = await deliver({ 'brp/datum.csv': file });
-    await expectRowsRejected(run, 'brp/datum.csv', [{ column: 'datum_aanvang_adreshouding', reason: 'datum 2023-02-30 bestaat niet' }]);
+    await expectRowsRejected(run, 'brp/datum.csv', [{ column: 'datum_aanvang_adreshouding', reason: 'datum bestaat niet (die maand heeft minder dagen)' }]);
+    await expectSignalsUnchanged();
+  });
+
+  it('brp: no reason quotes a date, a BSN or a name: not in rejected rows, run summary, run record or e-mail', async () => {
+    const misplacedBsn = newBsn();
+    const row = (naam: string, geboorte: string, huisnummer: string | number, since: string) =>
+      [newBsn(), naam, 'Jan', geboorte, c.postcode, huisnummer, '', '', 'W', since, c.id, numId(13), 0].join(';');
+    const file = baselineBrp()
+      + row('Geheimnaam', '19730229', c.huisnummer, '01-01-2020') + '\n'
+      + row('Geheimnaam', '19800101', misplacedBsn, '01-01-2020') + '\n'
+      + row('Geheimnaam', '19800101', c.huisnummer, '31-04-2019') + '\n';
+    const run = await deliver({ 'brp/redenen.csv': file });
+    const rejected = await expectRowsRejected(run, 'brp/redenen.csv', [
+      { column: 'geboortedatum', reason: 'datum bestaat niet (die maand heeft minder dagen)' },
+      { column: 'huisnummer', reason: 'huisnummer ligt buiten 1..99999' },
+      { column: 'datum_aanvang_adreshouding', reason: 'datum bestaat niet (die maand heeft minder dagen)' },
+    ]);
+    const records = await ctx.db.query<{ text: string }>(
+      `SELECT concat_ws(' ', r.summary::text, r.warnings::text, r.error) AS text FROM pakhuis.runs r WHERE r.id = $1
+       UNION ALL SELECT concat_ws(' ', s.details::text, s.error) FROM pakhuis.run_steps s WHERE s.run_id = $1
+       UNION ALL SELECT concat_ws(' ', o.subject, o.text_body, o.html_body, o.csv) FROM pakhuis.report_outbox o WHERE o.run_id = $1`,
+      [run.runId],
+    );
+    const everything = [JSON.stringify(rejected.map((r) => r.reason)), formatSummary(run), ...records.rows.map((r) => r.text)].join('\n');
+    expect(everything).toContain('huisnummer ligt buiten 1..99999');
+    for (const secret of ['1973', '02-29', '29-02', misplacedBsn, '2019-04-31', '31-04-2019', 'Geheimnaam']) expect(everything).not.toContain(secret);
     await expectSignalsUnchanged();
   });
 
@@ -273,6 +309,48 @@ describe('hostile and broken inbox files', () => {
     );
     const run = await deliver({ 'brp/personen.json': truncated(json, 0.7) });
     await expectRejected(run, 'brp/personen.json', /ongeldige of afgebroken JSON na \d+ personen/);
+    await expectSignalsUnchanged();
+  });
+
+  it('brp: half a surrogate pair in a Haal Centraal field costs that person, not the file', async () => {
+    const json = (p: TestPerson, extra: Partial<{ naam: string; postcode: string }> = {}) =>
+      haalCentraalPerson({ bsn: p.bsn!, naam: extra.naam ?? 'Json', vbo: p.vbo.id, num: numId(Number(p.vbo.id.slice(6))), postcode: extra.postcode ?? p.vbo.postcode, huisnummer: p.vbo.huisnummer, sinds: '20200101' });
+    // JSON.stringify writes a lone surrogate as the escape \ud800, as a hostile export would.
+    const persons = [...people.map((p) => json(p)), json({ bsn: newBsn(), vbo: c }, { naam: 'Jan\ud800sen' }), json({ bsn: newBsn(), vbo: c }, { postcode: '\udc00' + c.postcode })];
+    const text = JSON.stringify(persons);
+    expect(text).toContain('\\ud800');
+    const run = await deliver({ 'brp/surrogaat.json': text });
+    const rows = await expectRowsRejected(run, 'brp/surrogaat.json', [
+      { column: 'geslachtsnaam', reason: 'veld bevat een half Unicode-teken (een losse surrogaathelft, geen geldige tekst)' },
+      { column: 'postcode', reason: 'veld bevat een half Unicode-teken (een losse surrogaathelft, geen geldige tekst)' },
+    ]);
+    expect(rows[1]!.raw.postcode).toBe('\ufffd' + c.postcode);
+    expect(fileResult(run, 'brp/surrogaat.json').rowsStaged).toBe(people.length);
+    await expectSignalsUnchanged();
+  });
+
+  it('brp: a file that cannot be loaded goes to quarantine with its reason beside it, and the next run goes on without it', async () => {
+    const file = baselineBrp() + Array.from({ length: 1000 }, () => brpRow(newBsn(), 'Vulregel', b)).join('\n') + '\n';
+    // A load that breaks on the file itself, whatever the cause: here a fault injected after 1000 rows.
+    process.env.PAKHUIS_FAILPOINT = 'ingest';
+    process.env.PAKHUIS_FAILPOINT_MODE = 'throw';
+    let run: RunSummary;
+    try {
+      run = await deliver({ 'brp/onlaadbaar.csv': file });
+    } finally {
+      delete process.env.PAKHUIS_FAILPOINT;
+      delete process.env.PAKHUIS_FAILPOINT_MODE;
+    }
+    const result = fileResult(run, 'brp/onlaadbaar.csv');
+    expect(result).toMatchObject({ status: 'quarantined', rowsStaged: 0, error: 'brp/onlaadbaar.csv: kon niet worden geladen: het lezen brak onverwacht af (Error)' });
+    const quarantined = join(ctx.config.ARCHIVE_DIR, 'brp', new Date().toISOString().slice(0, 10), 'quarantine', 'onlaadbaar.csv');
+    expect(run.warnings).toContain(`${result.error}; het bestand staat in quarantaine: ${quarantined}`);
+    expect(await readFile(quarantined, 'utf8')).toBe(file);
+    expect(await readFile(`${quarantined}.reden.txt`, 'utf8')).toContain('kon niet worden geladen: het lezen brak onverwacht af (Error)');
+    expect((await ctx.db.query('SELECT reason FROM pakhuis.rejected_files WHERE run_id = $1', [run.runId])).rows).toEqual([{ reason: 'kon niet worden geladen: het lezen brak onverwacht af (Error)' }]);
+    // Out of the inbox: the next night does not try it again, and runs.
+    const next = await deliver({});
+    expect(next.files).toEqual([]);
     await expectSignalsUnchanged();
   });
 
@@ -374,7 +452,7 @@ describe('hostile and broken inbox files', () => {
       ['D-2', c.id, c.postcode, c.huisnummer, '31-04-2024', 'waarschuwing'],
     ]);
     const run = await deliver({ 'damocles/zaken-datum.csv': file });
-    await expectRowsRejected(run, 'damocles/zaken-datum.csv', [{ column: 'datum_constatering', reason: 'datum 2024-04-31 bestaat niet' }]);
+    await expectRowsRejected(run, 'damocles/zaken-datum.csv', [{ column: 'datum_constatering', reason: 'datum bestaat niet (die maand heeft minder dagen)' }]);
     await expectSignalsUnchanged();
   });
 

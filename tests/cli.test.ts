@@ -76,4 +76,26 @@ describe('pakhuis CLI', () => {
     expect(quiet.code).toBe(1);
     expect(quiet.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pakhuis ingest: broken\.csv: verplichte kolom ontbreekt: bsn/)]);
   });
+
+  it('refuses a recipient list the mailer would read differently, at start-up, with one line', async () => {
+    const result = await pakhuis(['run'], {
+      PGLITE_DIR: join(dir, 'db-mail'),
+      PSEUDONYMIZATION_KEY: TEST_KEY,
+      SMTP_HOST: '127.0.0.1',
+      REPORT_RECIPIENT_ALLOWLIST: '@woerden.nl',
+      REPORT_RECIPIENTS: '<evil@gmail.com> oov@woerden.nl',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'pakhuis run: invalid configuration: REPORT_RECIPIENTS: "<evil@gmail.com> oov@woerden.nl" is not one plain e-mail address (name@domain); display names, <brackets>, (comments), groups, \';\' and quotes are refused',
+    ]);
+  });
+
+  it('refuses a misspelled setting at start-up, naming the one meant', async () => {
+    const result = await pakhuis(['status'], { PGLITE_DIR: join(dir, 'db-typo'), REPORT_RECIPIENT_ALLOWLST: '@woerden.nl' });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      'pakhuis status: invalid configuration: unknown environment variable REPORT_RECIPIENT_ALLOWLST (did you mean REPORT_RECIPIENT_ALLOWLIST?)',
+    ]);
+  });
 });

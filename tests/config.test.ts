@@ -4,6 +4,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeConfig, loadConfig } from '../lib/config.ts';
 import { ConfigError } from '../lib/errors.ts';
+import { resolvedRules } from '../pipelines/publish.ts';
+import type { PipelineContext } from '../pipelines/context.ts';
+
+/** The one-line message loadConfig refuses these settings with, or undefined when it accepts them. */
+function refusal(env: Record<string, string>, cwd?: string): string | undefined {
+  try {
+    loadConfig({ env, cwd });
+    return undefined;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+}
 
 describe('configuration', () => {
   it('has defaults that run the embedded database', () => {
@@ -44,5 +57,70 @@ describe('configuration', () => {
   it('describes itself without secrets', () => {
     const config = loadConfig({ env: { PSEUDONYMIZATION_KEY: 'k'.repeat(40), DATABASE_URL: 'postgres://u:hunter2@db/x' } });
     expect(JSON.stringify(describeConfig(config))).not.toMatch(/hunter2|kkkk/);
+  });
+
+  describe('report recipients, read as the mailer reads them', () => {
+    const allow = { REPORT_RECIPIENT_ALLOWLIST: '@woerden.nl' };
+    // The three strings an attacker got past the ending-with check: each went (also) to gmail.com.
+    it.each([
+      ['evil@gmail.com;oov@woerden.nl'],
+      ['<evil@gmail.com> oov@woerden.nl'],
+      ['evil@gmail.com (x@woerden.nl'],
+    ])('refuses %s at start-up with one line', (recipients) => {
+      const message = refusal({ ...allow, REPORT_RECIPIENTS: recipients });
+      expect(message).toMatch(/^invalid configuration: REPORT_RECIPIENTS: /);
+      expect(message).toContain('is not one plain e-mail address');
+      expect(message!.split('\n')).toHaveLength(1);
+    });
+
+    it('refuses display names, quotes, groups and a second @, allow-list or not', () => {
+      for (const recipients of ['OOV <oov@woerden.nl>', '"evil@gmail.com"@woerden.nl', 'evil@gmail.com@woerden.nl', 'oov: oov@woerden.nl;', 'oov@woerden.nl (beheer)']) {
+        expect(refusal({ REPORT_RECIPIENTS: recipients }), recipients).toMatch(/is not one plain e-mail address/);
+      }
+    });
+
+    it('names the recipient the allow-list does not cover', () => {
+      expect(refusal({ ...allow, REPORT_RECIPIENTS: 'oov@woerden.nl,iemand@evilwoerden.nl' })).toBe(
+        'invalid configuration: REPORT_RECIPIENTS: iemand@evilwoerden.nl not in REPORT_RECIPIENT_ALLOWLIST',
+      );
+    });
+
+    it('refuses an allow-list entry that is neither @domain nor an address', () => {
+      expect(refusal({ REPORT_RECIPIENT_ALLOWLIST: 'woerden.nl' })).toMatch(/REPORT_RECIPIENT_ALLOWLIST: "woerden.nl" is neither @domain nor one plain e-mail address/);
+    });
+
+    it('keeps plain addresses, trimmed, from the environment and from a JSON array', async () => {
+      expect(loadConfig({ env: { ...allow, REPORT_RECIPIENTS: ' oov@woerden.nl , Analist@Woerden.NL ' } }).REPORT_RECIPIENTS).toEqual(['oov@woerden.nl', 'Analist@woerden.nl']);
+      const dir = await mkdtemp(join(tmpdir(), 'pakhuis-config-'));
+      await writeFile(join(dir, 'pakhuis.config.json'), JSON.stringify({ REPORT_RECIPIENTS: ['oov@woerden.nl'], REPORT_RECIPIENT_ALLOWLIST: ['@woerden.nl'] }));
+      expect(loadConfig({ env: {}, cwd: dir }).REPORT_RECIPIENTS).toEqual(['oov@woerden.nl']);
+    });
+  });
+
+  describe('unknown settings', () => {
+    it('refuses a misspelled key in the config file, naming it with the key it resembles', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'pakhuis-config-'));
+      await writeFile(join(dir, 'pakhuis.config.json'), JSON.stringify({ REPORT_RECIPIENTS: 'oov@woerden.nl,iemand@gmail.com', REPORT_RECIPIENT_ALLOWLST: '@woerden.nl' }));
+      expect(refusal({}, dir)).toMatch(/pakhuis\.config\.json: unknown setting REPORT_RECIPIENT_ALLOWLST \(did you mean REPORT_RECIPIENT_ALLOWLIST\?\)$/);
+    });
+
+    it('refuses an environment variable with one of our prefixes that is no setting', () => {
+      expect(refusal({ SMTP_HOTS: 'mail.example', PATH: '/usr/bin', LOGNAME: 'x' })).toBe(
+        'invalid configuration: unknown environment variable SMTP_HOTS (did you mean SMTP_HOST?)',
+      );
+      expect(refusal({ REPORT_RECIPIENT_ALLOWLST: '@woerden.nl' })).toMatch(/did you mean REPORT_RECIPIENT_ALLOWLIST\?/);
+    });
+
+    it('knows every key of the schema, rule parameters and <SETTING>_FILE without a list of its own', () => {
+      expect(refusal({ RETENTION_ARCHIVE_DAYS: '10', RULE_OVERBEWONING__NORM_M2: '15', PSEUDONYMIZATION_KEY_FILE: '/run/secrets/key', SMTP_PASSWORD_FILE: '/x' })).toBeUndefined();
+      expect(refusal({ RETENTION_ARCHIVE_DAY_FILE: '/x' })).toMatch(/unknown environment variable RETENTION_ARCHIVE_DAY_FILE/);
+    });
+
+    it('refuses an unknown rule or rule parameter when the run resolves its rules', () => {
+      const rules = (env: Record<string, string>) => () => resolvedRules({ config: loadConfig({ env }) } as PipelineContext);
+      expect(rules({ RULE_OVERBEWONNIG__NORM_M2: '15' })).toThrow(/unknown rule OVERBEWONNIG \(did you mean OVERBEWONING\?\)/);
+      expect(rules({ RULE_OVERBEWONING__NORM_M3: '15' })).toThrow(/rule OVERBEWONING: unknown parameter normM3 \(did you mean normM2\?\)/);
+      expect(rules({ RULE_OVERBEWONING__NORM_M2: '15' })).not.toThrow();
+    });
   });
 });

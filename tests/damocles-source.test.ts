@@ -68,7 +68,7 @@ describe('damocles: validating a register row', () => {
     [{ sluiting_einde: '28-02-2026' }, ['sluiting_einde', 'einde van de sluiting ligt voor de begindatum']],
     [{ duur_maanden: '0' }, ['duur_maanden', 'duur 0 maanden ligt buiten 1..120']],
     [{ duur_maanden: 'drie' }, ['duur_maanden', 'duur heeft geen herkenbare vorm (aantal maanden, bijvoorbeeld 3 of "6 maanden", of "onbepaalde tijd")']],
-    [{ sluiting_start: '2026-13-01' }, ['sluiting_start', 'maand 13 bestaat niet']],
+    [{ sluiting_start: '2026-13-01' }, ['sluiting_start', 'maand groter dan 12']],
     [{ eigenaar_bsn: '123456789' }, ['eigenaar_bsn', 'BSN voldoet niet aan de 11-proef']],
     [{ huurder_kvk: '1234' }, ['huurder_kvk', 'KvK-nummer moet 8 cijfers zijn']],
   ])('rejects %j', (change, expected) => {

@@ -43,6 +43,7 @@ function pakhuis(ctx: TestContext, args: string[], env: Record<string, string> =
       INBOX_DIR: ctx.config.INBOX_DIR,
       ARCHIVE_DIR: ctx.config.ARCHIVE_DIR,
       OUT_DIR: ctx.config.OUT_DIR,
+      SPOOL_DIR: ctx.config.SPOOL_DIR,
       FILE_STABLE_SECONDS: '0',
       LOG_FORMAT: 'json',
       ...env,
@@ -140,6 +141,9 @@ const signals = async (ctx: TestContext) =>
 const loads = async (ctx: TestContext) =>
   (await ctx.db.query<{ source: string; file_name: string; rows_staged: string }>('SELECT source, file_name, rows_staged::text FROM pakhuis.loads ORDER BY id')).rows;
 
+/** The spool folders a load of this test's database has made and not yet removed. */
+const spoolFolders = async (ctx: TestContext) => (await readdir(ctx.config.SPOOL_DIR).catch(() => [] as string[])).filter((n) => n.startsWith('pakhuis-spool-'));
+
 async function filesUnder(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
   return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
@@ -160,9 +164,16 @@ describe('a run killed or cut off half-way (PostgreSQL: needs several processes 
 
       child = pakhuis(ctx, ['run'], { PAKHUIS_FAILPOINT: 'ingest' });
       await child.waitFor('failpoint ingest reached');
+      // The load's spool folder, held by the run: a second run is refused and leaves it alone.
+      const held = await spoolFolders(ctx);
+      expect(held).toHaveLength(1);
+      const second = pakhuis(ctx, ['run']);
+      expect((await finished(second)).code).toBe(3);
+      expect(await spoolFolders(ctx)).toEqual(held);
       child.proc.kill('SIGKILL');
       expect((await finished(child)).signal).toBe('SIGKILL');
       await serverSettled(ctx);
+      expect(await spoolFolders(ctx)).toEqual(held);
 
       expect(await runs(ctx)).toEqual([expect.objectContaining({ status: 'running' })]);
       expect((await loads(ctx)).map((l) => l.file_name)).toEqual(['bag/bag.csv']);
@@ -171,6 +182,8 @@ describe('a run killed or cut off half-way (PostgreSQL: needs several processes 
       const again = await runPipeline(ctx, { trigger: 'test' });
       expect(again.status).toBe('succeeded');
       expect(again.files.map((f) => [f.file, f.status])).toEqual([['brp/brp.csv', 'loaded']]);
+      // The killed run's spool folder went when the next run started.
+      expect(await spoolFolders(ctx)).toEqual([]);
 
       expect(await loads(ctx)).toEqual([
         { source: 'bag', file_name: 'bag/bag.csv', rows_staged: '899' },
@@ -185,6 +198,30 @@ describe('a run killed or cut off half-way (PostgreSQL: needs several processes 
         expect.objectContaining({ status: 'succeeded' }),
       ]);
       expect(await signals(ctx)).toContainEqual(expect.objectContaining({ rule_code: 'OVERBEWONING', subject_key: a.id, status: 'open' }));
+    } finally {
+      await reap(child);
+      await ctx.close();
+    }
+  }, 50_000);
+
+  it.skipIf(!onPostgres)('a pakhuis ingest beside the nightly run keeps its spool folder; the next run after it was killed removes it', async () => {
+    const ctx = await createTestContext();
+    let child: Child | undefined;
+    try {
+      const file = join(ctx.dir, 'los-bestand.csv');
+      await writeFileIn(file, brpCsv(withBsn(Array.from({ length: 1200 }, () => ({ vbo: c })))));
+      child = pakhuis(ctx, ['ingest', 'brp', file], { PAKHUIS_FAILPOINT: 'ingest' });
+      await child.waitFor('failpoint ingest reached');
+      const held = await spoolFolders(ctx);
+      expect(held).toHaveLength(1);
+      // The run takes the run lock (an ingest does not hold it), but not the spool lock.
+      expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');
+      expect(await spoolFolders(ctx)).toEqual(held);
+      child.proc.kill('SIGKILL');
+      await finished(child);
+      await serverSettled(ctx);
+      expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');
+      expect(await spoolFolders(ctx)).toEqual([]);
     } finally {
       await reap(child);
       await ctx.close();

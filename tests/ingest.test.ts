@@ -93,7 +93,7 @@ describe('ingest: real sample files, rejected rows, whole files', () => {
     expect(rows.map((r) => [r.line, r.column_name, r.reason])).toEqual([
       [3, 'bsn', 'BSN voldoet niet aan de 11-proef'],
       [4, 'postcode', 'postcode heeft niet de vorm 1234AB'],
-      [5, 'datum_aanvang_adreshouding', 'datum 2020-02-31 bestaat niet'],
+      [5, 'datum_aanvang_adreshouding', 'datum bestaat niet (die maand heeft minder dagen)'],
       [6, 'postcode', 'geen verblijfplaats: geen BAG-identificatie, geen postcode met huisnummer, geen locatiebeschrijving en geen adres in het buitenland'],
     ]);
     expect(rows[0]!.location).toBe('regel 3');

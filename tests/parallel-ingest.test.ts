@@ -106,7 +106,8 @@ describe('ingest of a large CSV file on worker threads', () => {
     expect(await stagedRows(parallel, b.loadId!)).toEqual(await stagedRows(serial, a.loadId!));
     expect(await rejectedRows(parallel, b.loadId!)).toEqual(await rejectedRows(serial, a.loadId!));
     const { rows } = await parallel.db.query<{ geslachtsnaam: string; line: number }>(`SELECT geslachtsnaam, line FROM staging.brp WHERE geslachtsnaam LIKE 'Müller%' ORDER BY line LIMIT 1`);
-    expect(rows[0]).toEqual({ geslachtsnaam: 'Müller;\nvan "Dijk"', line: 9 });
+    // The line break inside the quoted name is a control character: stored as a space.
+    expect(rows[0]).toEqual({ geslachtsnaam: 'Müller; van "Dijk"', line: 9 });
   });
 
   const brpLines = (n: number, bad: (i: number) => boolean) => {
@@ -166,15 +167,16 @@ describe('ingest of a large CSV file on worker threads', () => {
     expect(rows).toEqual([{ n: 0 }]);
   });
 
-  it.each(['exit', 'throw'])('fails the load, keeping nothing, when a worker stops before finishing its part (%s)', async (mode) => {
+  it.each(['exit', 'throw'])('quarantines the file, keeping nothing, when a worker stops before finishing its part (%s)', async (mode) => {
     const path = join(serial.dir, `brp-worker-${mode}.csv`);
     await writeFile(path, brpLines(3000, () => false).join('\n') + '\n');
     process.env.PAKHUIS_FAILPOINT = 'ingest-worker';
     process.env.PAKHUIS_FAILPOINT_MODE = mode;
     try {
-      const failed = await ingestFile(parallel, brp, path, { displayName: `brp/brp-worker-${mode}.csv` }).catch((e: unknown) => e as Error);
-      expect(failed).toBeInstanceOf(Error);
-      expect((failed as Error).message).toMatch(mode === 'exit' ? /ingest worker stopped without finishing its part/ : /failpoint ingest-worker/);
+      const failed = await ingestFile(parallel, brp, path, { displayName: `brp/brp-worker-${mode}.csv` });
+      // Reading it again would break again: the run moves it aside rather than fail every night.
+      expect(failed.status).toBe('quarantined');
+      expect(failed.error).toBe(`brp/brp-worker-${mode}.csv: kon niet worden geladen: het lezen brak onverwacht af (Error)`);
     } finally {
       delete process.env.PAKHUIS_FAILPOINT;
       delete process.env.PAKHUIS_FAILPOINT_MODE;

@@ -51,4 +51,36 @@ describe('synthetic permit and Damocles registers', () => {
     );
     expect(rows.map((r) => r.subject_key).sort()).toEqual([...planted].sort());
   });
+
+  // The contract of rules/rule.ts: a rule links the persons it counted, by role, and reveal shows
+  // no one else. Derived in the same aggregate as the count, the two must agree for every signal.
+  it('links every signal to exactly the persons its rule counted, by role', async () => {
+    const { rows } = await ctx.db.query<{ rule_code: string; evidence: Record<string, any>; links: { pseudonym: string; rol: string }[] }>(
+      `SELECT s.rule_code, s.evidence,
+         coalesce((SELECT jsonb_agg(jsonb_build_object('pseudonym', p.pseudonym, 'rol', p.rol)) FROM pakhuis.signal_persons p WHERE p.signal_id = s.id), '[]') AS links
+       FROM pakhuis.signals s WHERE s.status = 'open'`,
+    );
+    const persons = (links: { pseudonym: string; rol: string }[], ...roles: string[]) =>
+      new Set(links.filter((l) => roles.length === 0 || roles.includes(l.rol)).map((l) => l.pseudonym)).size;
+    const hex = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+    const expected: Record<string, (e: Record<string, any>, l: { pseudonym: string; rol: string }[]) => [number, number][]> = {
+      OVERBEWONING: (e, l) => [[e.personen, persons(l, 'bewoner')], [e.personen, persons(l)]],
+      GEEN_WOONFUNCTIE: (e, l) => [[e.personen, persons(l, 'bewoner')], [e.personen, persons(l)]],
+      BRIEFADRES_CLUSTER: (e, l) => [[e.briefadressen, persons(l, 'briefadres')], [e.woonadressen, persons(l, 'bewoner')]],
+      OBJECT_NIET_IN_GEBRUIK: (e, l) => [[e.personen, persons(l)], [e.briefadressen, persons(l, 'briefadres')]],
+      DOORGANGSADRES: (e, l) => [[e.personen, persons(l)]],
+      DAMOCLES_BEWONING: (e, l) => [[e.personen, persons(l)]],
+      ADRES_ONBEKEND: (e, l) => [[e.personen, persons(l)]],
+      DAMOCLES_BETROKKENE_ELDERS: (e, l) => [[new Set(e.elders.map((x: { partij: string }) => x.partij).filter(hex)).size, persons(l, e.rol)], [persons(l), persons(l, e.rol)]],
+      VERGUNNING_BIBOB: (e, l) => [[new Set(e.damocles.map((b: { houder: { pseudoniem?: string } | null }) => b.houder?.pseudoniem).filter(hex)).size, persons(l, 'houder')]],
+    };
+    const seen = new Set<string>();
+    for (const row of rows) {
+      const check = expected[row.rule_code];
+      if (!check) continue;
+      seen.add(row.rule_code);
+      for (const [count, linked] of check(row.evidence, row.links)) expect(linked, `${row.rule_code} ${JSON.stringify(row.evidence)}`).toBe(count);
+    }
+    expect([...seen].sort()).toEqual(Object.keys(expected).sort());
+  });
 });

@@ -74,7 +74,7 @@ describe('permits: validating a register row', () => {
     [{ verblijfsobject_id: '0632100000000001' }, ['verblijfsobject_id', 'BAG-identificatie heeft objecttypecode 10, verwacht 01 of 02 of 03 (verblijfsobject/ligplaats/standplaats)']],
     [{ houder_bsn: '123456789' }, ['houder_bsn', 'BSN voldoet niet aan de 11-proef']],
     [{ houder_kvk: '123456' }, ['houder_kvk', 'KvK-nummer moet 8 cijfers zijn']],
-    [{ datum_verleend: '31-02-2024' }, ['datum_verleend', 'datum 2024-02-31 bestaat niet']],
+    [{ datum_verleend: '31-02-2024' }, ['datum_verleend', 'datum bestaat niet (die maand heeft minder dagen)']],
     [{ geldig_tot: 'morgen' }, ['geldig_tot', 'datum heeft geen herkenbare vorm (JJJJMMDD, JJJJ-MM-DD of DD-MM-JJJJ)']],
     [{ datum_verleend: '01-02-2024', geldig_tot: '31-01-2024' }, ['geldig_tot', 'einde geldigheid ligt voor de begindatum']],
   ])('rejects %j', (change, expected) => {
@@ -147,7 +147,7 @@ describe('permits: reading and loading files', () => {
     );
     expect(rows.map((r) => [r.line, r.column_name, r.reason])).toEqual([
       [2, 'houder_bsn', 'BSN moet 9 cijfers zijn'],
-      [3, 'datum_verleend', 'maand 13 bestaat niet'],
+      [3, 'datum_verleend', 'maand groter dan 12'],
     ]);
     expect(rows[0]!.raw.houder_bsn).toBe('[gemaskeerd, 5 tekens]');
     expect(rows[1]!.raw.houder_bsn).toBe(`pseudoniem:${ctx.pseudonymizer.pseudonymise(valid)}`);

@@ -1,9 +1,12 @@
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../pipelines/run.ts';
 import { toCsv } from '../reports/csv.ts';
 import { createMailer } from '../reports/mailer.ts';
+import { deliverPending } from '../reports/outbox.ts';
 import { loadConfig } from '../lib/config.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
 import { bagCsv, brpCsv, persons, vbo, writeFileIn } from './helpers/files.ts';
@@ -116,25 +119,47 @@ describe('CSV cells for Excel', () => {
 });
 
 describe('mail configuration', () => {
-  it('refuses recipients outside the allow-list instead of sending', async () => {
+  it('refuses recipients outside the allow-list instead of sending, also when the configuration was not loaded from settings', async () => {
     const smtp2 = await startSmtp();
-    const ctx2 = await createTestContext({
+    const allowed = await createTestContext({
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: smtp2.port,
-      REPORT_RECIPIENTS: 'oov@gemeente.example,iemand@elders.example',
+      REPORT_RECIPIENTS: 'oov@gemeente.example',
       REPORT_RECIPIENT_ALLOWLIST: '@gemeente.example',
     });
+    // loadConfig refuses such a setting at start-up (tests/config.test.ts); the run checks again.
+    const ctx2 = { ...allowed, config: { ...allowed.config, REPORT_RECIPIENTS: ['oov@gemeente.example', 'iemand@elders.example'] } };
     try {
       await writeFileIn(join(ctx2.config.INBOX_DIR, 'bag', 'bag.csv'), bagCsv([vbo(1, 100)]));
       const run = await runPipeline(ctx2, { trigger: 'test' });
       expect(run.status).toBe('failed');
       // Checked before anything is loaded: the file waits in the inbox for a corrected setting.
       expect(run.failedStep).toBe('configuration');
-      expect(run.error).toContain('not in REPORT_RECIPIENT_ALLOWLIST');
+      expect(run.error).toContain('iemand@elders.example not in REPORT_RECIPIENT_ALLOWLIST');
       expect(smtp2.received).toHaveLength(0);
       expect((await ctx2.db.query('SELECT count(*)::int AS n FROM pakhuis.signals')).rows).toEqual([{ n: 0 }]);
       expect((await ctx2.db.query('SELECT count(*)::int AS n FROM pakhuis.loads')).rows).toEqual([{ n: 0 }]);
       expect(existsSync(join(ctx2.config.INBOX_DIR, 'bag', 'bag.csv'))).toBe(true);
+    } finally {
+      await allowed.close();
+      await smtp2.close();
+    }
+  });
+
+  it('sends to exactly the parsed plain addresses it checked', async () => {
+    const smtp2 = await startSmtp();
+    const ctx2 = await createTestContext({
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: smtp2.port,
+      REPORT_RECIPIENTS: ' oov@gemeente.example ,Analist@Gemeente.Example',
+      REPORT_RECIPIENT_ALLOWLIST: '@gemeente.example',
+    });
+    try {
+      await writeFileIn(join(ctx2.config.INBOX_DIR, 'bag', 'bag.csv'), bagCsv([vbo(1, 100)]));
+      const run = await runPipeline(ctx2, { trigger: 'test' });
+      expect(run.delivery).toMatchObject({ sent: 1, failed: 0 });
+      expect(smtp2.envelopes).toEqual([['oov@gemeente.example', 'Analist@gemeente.example']]);
+      expect((await ctx2.db.query('SELECT recipients FROM pakhuis.report_outbox')).rows).toEqual([{ recipients: ['oov@gemeente.example', 'Analist@gemeente.example'] }]);
     } finally {
       await ctx2.close();
       await smtp2.close();
@@ -150,6 +175,75 @@ describe('mail configuration', () => {
       expect(smtp3.received).toHaveLength(0);
     } finally {
       await smtp3.close();
+    }
+  });
+});
+
+describe('report --retry', () => {
+  let ctx: TestContext;
+  let smtp: TestSmtp;
+  const BIN = new URL('../bin/pakhuis.js', import.meta.url).pathname;
+  const stored = ['oov@gemeente.example', 'analist@gemeente.example'];
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    ctx = await createTestContext({ SMTP_HOST: '127.0.0.1', SMTP_PORT: smtp.port, REPORT_RECIPIENTS: stored.join(','), REPORT_RECIPIENT_ALLOWLIST: '@gemeente.example' });
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await smtp?.close();
+  });
+
+  /** A run whose report the mail server refuses: it waits in the outbox with tonight's recipients. */
+  const waitingReport = async (n: number): Promise<number> => {
+    smtp.refuse = true;
+    await writeFileIn(join(ctx.config.INBOX_DIR, 'bag', `bag-${n}.csv`), bagCsv([vbo(40 + n, 100)]) + '\n'.repeat(n));
+    const run = await runPipeline(ctx, { trigger: 'test' });
+    smtp.refuse = false;
+    expect(run.delivery).toMatchObject({ sent: 0, failed: 1 });
+    const { rows } = await ctx.db.query<{ id: string; recipients: string[] }>(`SELECT id::int AS id, recipients FROM pakhuis.report_outbox WHERE status = 'pending'`);
+    expect(rows).toEqual([{ id: expect.any(Number), recipients: stored }]);
+    return Number(rows[0]!.id);
+  };
+
+  it('sends a waiting report only to stored recipients that are still configured and allowed', async () => {
+    const id = await waitingReport(1);
+    const before = smtp.envelopes.length;
+    // The list was narrowed (analist left) and someone new was added since the report was made.
+    const narrowed = { ...ctx, config: { ...ctx.config, REPORT_RECIPIENTS: ['oov@gemeente.example', 'nieuw@gemeente.example'] } };
+    const outcome = await deliverPending(narrowed);
+    expect(outcome).toMatchObject({ sent: 1, failed: 0, withheld: 0 });
+    expect(outcome.notes).toEqual([`rapport ${id} gaat niet meer naar analist@gemeente.example: niet meer ingesteld in REPORT_RECIPIENTS of niet toegestaan`]);
+    expect(smtp.envelopes.slice(before)).toEqual([['oov@gemeente.example']]);
+  });
+
+  it('sends nothing when none of the stored recipients is still allowed, and says so', async () => {
+    const id = await waitingReport(2);
+    const before = smtp.envelopes.length;
+    const moved = { ...ctx, config: { ...ctx.config, REPORT_RECIPIENTS: ['oov@nieuwegemeente.example'], REPORT_RECIPIENT_ALLOWLIST: ['@nieuwegemeente.example'] } };
+    const outcome = await deliverPending(moved);
+    expect(outcome).toMatchObject({ sent: 0, failed: 0, withheld: 1 });
+    expect(outcome.notes).toHaveLength(1);
+    expect(smtp.envelopes.length).toBe(before);
+    expect((await ctx.db.query(`SELECT status FROM pakhuis.report_outbox WHERE id = $1`, [id])).rows).toEqual([{ status: 'not_sent' }]);
+  });
+
+  // Two processes: only a database server can be shared between them.
+  it.skipIf(!process.env.DATABASE_URL)('sends a report once when two report --retry run at once', async () => {
+    const id = await waitingReport(3);
+    const before = smtp.received.length;
+    smtp.delayMs = 2500;
+    try {
+      const retry = () =>
+        promisify(execFile)('node', [BIN, 'report', '--retry'], {
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: ctx.url, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), REPORT_RECIPIENTS: stored.join(','), LOG_FORMAT: 'json', LOG_LEVEL: 'warn' },
+        });
+      const outputs = await Promise.all([retry(), retry()]);
+      expect(smtp.received.length - before).toBe(1);
+      expect(outputs.map((o) => o.stdout.trim()).sort()).toEqual(['0 rapporten verzonden, 0 mislukt', '1 rapport verzonden, 0 mislukt']);
+      expect((await ctx.db.query(`SELECT status, attempts FROM pakhuis.report_outbox WHERE id = $1`, [id])).rows).toEqual([{ status: 'sent', attempts: 2 }]);
+    } finally {
+      smtp.delayMs = 0;
     }
   });
 });

@@ -28,7 +28,7 @@ describe('retention', () => {
     // Age everything: loads and rejections 31 days, b's resolution 13 months, plus an old archive day folder.
     await ctx.db.query(`UPDATE pakhuis.loads SET loaded_at = now() - interval '31 days'`);
     await ctx.db.query(`UPDATE pakhuis.rejected_rows SET rejected_at = now() - interval '31 days'`);
-    await ctx.db.query(`UPDATE pakhuis.signals SET resolved_at = now() - interval '13 months' WHERE status = 'resolved'`);
+    await ctx.db.query(`UPDATE pakhuis.signal_store SET resolved_at = now() - interval '13 months' WHERE status = 'resolved'`);
     const oldDay = join(ctx.config.ARCHIVE_DIR, 'brp', '2020-01-01');
     await mkdir(oldDay, { recursive: true });
     await writeFile(join(oldDay, 'old.csv'), 'x');

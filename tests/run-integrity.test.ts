@@ -1,9 +1,11 @@
+import { execFile } from 'node:child_process';
 import { readFile, readdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Pseudonymizer } from '../lib/pseudonym.ts';
 import { runPipeline } from '../pipelines/run.ts';
-import { createTestContext, type TestContext } from './helpers/context.ts';
+import { createTestContext, TEST_KEY, type TestContext } from './helpers/context.ts';
 import { bagCsv, brpCsv, newBsn, persons, vbo, writeFileIn } from './helpers/files.ts';
 import { day, obj, writeInbox } from './helpers/registers.ts';
 
@@ -136,6 +138,67 @@ describe('a key rotation half done', () => {
   });
 });
 
+
+describe('a wrong key under a key version in use', () => {
+  let ctx: TestContext;
+  const closed = obj(8);
+  const elsewhere = obj(9);
+  const owner = newBsn();
+  const elders = async () =>
+    (await ctx.db.query(`SELECT subject_key, status, first_seen_run::int FROM pakhuis.signals WHERE rule_code = 'DAMOCLES_BETROKKENE_ELDERS'`)).rows;
+  const damocles = (zaak: string) => ({ damocles: [{ zaak, obj: closed, start: day(-100), duur: 3, eigenaarBsn: owner, eigenaar: 'Eigenaar' }] });
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    await writeInbox(ctx.config.INBOX_DIR, { bag: [closed, elsewhere], brp: [{ bsn: owner, naam: 'Eigenaar', stays: [{ obj: elsewhere, since: day(-400) }] }], ...damocles('D-1') });
+    expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');
+  });
+  afterAll(async () => ctx?.close());
+
+  it('stores a check value for the version that reveals nothing of the key', async () => {
+    const { rows } = await ctx.db.query<{ key_version: number; check_value: string }>('SELECT key_version, check_value FROM pakhuis.key_checks');
+    expect(rows).toEqual([{ key_version: 1, check_value: ctx.pseudonymizer.checkValue }]);
+    expect(rows[0]!.check_value).toMatch(/^[0-9a-f]{64}$/);
+    expect(rows[0]!.check_value).not.toContain(Buffer.from(TEST_KEY).toString('hex').slice(0, 16));
+    expect(rows[0]!.check_value).not.toBe(ctx.pseudonymizer.pseudonymise('999993653'));
+    expect(await elders()).toEqual([{ subject_key: 'D-1/eigenaar', status: 'open', first_seen_run: 1 }]);
+  });
+
+  it('stops the run before anything is loaded, in one line, and leaves the signals alone', async () => {
+    await writeInbox(ctx.config.INBOX_DIR, damocles('D-1'));
+    await writeFileIn(join(ctx.config.INBOX_DIR, 'damocles', 'damocles.csv'), (await readFile(join(ctx.config.INBOX_DIR, 'damocles', 'damocles.csv'), 'utf8')) + '\r\n');
+    const wrong = await runPipeline({ ...ctx, pseudonymizer: new Pseudonymizer('w'.repeat(40), 1) }, { trigger: 'test' });
+    expect(wrong.status).toBe('failed');
+    expect(wrong.failedStep).toBe('configuration');
+    expect(wrong.error).toBe(
+      'invalid configuration: PSEUDONYMIZATION_KEY is not the key version 1 was first used with (its check value differs); set that key, or a new key under a higher PSEUDONYMIZATION_KEY_VERSION',
+    );
+    expect((await ctx.db.query(`SELECT count(*)::int AS n FROM pakhuis.loads`)).rows).toEqual([{ n: 3 }]);
+    expect(await readdir(join(ctx.config.INBOX_DIR, 'damocles'))).toEqual(['damocles.csv']);
+    expect(await elders()).toEqual([{ subject_key: 'D-1/eigenaar', status: 'open', first_seen_run: 1 }]);
+    // The right key again: the file loads and the signal is the same one, still open, not new.
+    const right = await runPipeline(ctx, { trigger: 'test' });
+    expect(right.status).toBe('succeeded');
+    expect(right.files.map((f) => f.status)).toEqual(['loaded']);
+    expect(await elders()).toEqual([{ subject_key: 'D-1/eigenaar', status: 'open', first_seen_run: 1 }]);
+  });
+
+  it('accepts another key under a new version (a rotation)', async () => {
+    expect((await runPipeline({ ...ctx, pseudonymizer: new Pseudonymizer('w'.repeat(40), 2) }, { trigger: 'test' })).status).toBe('succeeded');
+    expect((await ctx.db.query('SELECT key_version FROM pakhuis.key_checks ORDER BY 1')).rows).toEqual([{ key_version: 1 }, { key_version: 2 }]);
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)('stops pakhuis ingest with a wrong key too', async () => {
+    const file = join(ctx.dir, 'los.csv');
+    await writeFileIn(file, 'bsn;postcode;huisnummer\n999993653;3441AB;1\n');
+    const result = await promisify(execFile)('node', [new URL('../bin/pakhuis.js', import.meta.url).pathname, 'ingest', 'brp', file], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: ctx.url, PSEUDONYMIZATION_KEY: 'x'.repeat(40), PSEUDONYMIZATION_KEY_VERSION: '1', LOG_LEVEL: 'silent' },
+    }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pakhuis ingest: invalid configuration: PSEUDONYMIZATION_KEY is not the key version 1 was first used with/)]);
+    expect((await ctx.db.query(`SELECT 1 FROM pakhuis.loads WHERE file_name = 'los.csv'`)).rowCount).toBe(0);
+  });
+});
 
 describe('two exports of one register in one night', () => {
   let ctx: TestContext;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rng } from '../synthetic/random.ts';
-import { addressKey, checkBagId, checkBsn, checkKvk, normalisePostcode, parseDate, parseDateText } from '../sources/validate.ts';
+import { addressKey, checkBagId, checkBsn, checkKvk, cleanName, normalisePostcode, parseDate, parseDateText } from '../sources/validate.ts';
+import { printable } from '../lib/terminal.ts';
 
 describe('BSN 11-proef', () => {
   it('accepts valid numbers, including the 9999 and 0000 test ranges', () => {
@@ -165,5 +166,20 @@ describe('KvK numbers', () => {
   it('needs exactly 8 digits', () => {
     expect(checkKvk('12345678').ok).toBe(true);
     expect(checkKvk('1234567').ok).toBe(false);
+  });
+});
+
+describe('names and terminals', () => {
+  it('strips control and bidi characters from a name, keeping the words apart', () => {
+    expect(cleanName('Jansen')).toBe('Jansen');
+    expect(cleanName('De\tVries\r\n')).toBe('De Vries');
+    expect(cleanName('Ab\u202eba\u2066c\u2069')).toBe('Ab ba c');
+    expect(cleanName('\u001b\u0007')).toBeNull();
+    expect(cleanName('Ærø-Øst ŝ')).toBe('Ærø-Øst ŝ');
+  });
+
+  it('shows what a terminal would obey as visible escapes, line breaks kept', () => {
+    expect(printable('a\u001b[31mb\u0007\u202ec\nd')).toBe('a\\u001b[31mb\\u0007\\u202ec\nd');
+    expect(printable('Müller')).toBe('Müller');
   });
 });

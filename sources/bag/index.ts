@@ -36,7 +36,7 @@ const nlextract: SourceFormat = {
 const kadasterXml: SourceFormat = {
   name: 'bag-xml',
   claims: (path, head) => /\.(zip|xml)$/i.test(path) || head.length === 0,
-  read: (path, { displayName }) => readBagXml(path, { displayName }),
+  read: (path, { displayName, tempDir }) => readBagXml(path, { displayName, tempDir }),
 };
 
 function vboRow(record: SourceRecord, note: AddNote): StagedRow {

@@ -38,7 +38,7 @@ export async function* readBagXml(path: string, options?: ReaderOptions): AsyncG
   const displayName = options?.displayName ?? basename(path);
   let count = 0;
   try {
-    for await (const entry of entriesOf(path)) {
+    for await (const entry of entriesOf(path, options?.tempDir)) {
       for await (const record of readObjects(entry, displayName)) {
         count++;
         yield record;
@@ -55,17 +55,17 @@ export async function* readBagXml(path: string, options?: ReaderOptions): AsyncG
   }
 }
 
-async function* entriesOf(path: string): AsyncGenerator<ZipEntryStream> {
+async function* entriesOf(path: string, tempDir: string | undefined): AsyncGenerator<ZipEntryStream> {
   if (!(await stat(path)).isDirectory()) {
     if (/\.xml$/i.test(path)) yield { name: basename(path), stream: createReadStream(path) };
-    else yield* zipEntries(path, choose);
+    else yield* zipEntries(path, choose, tempDir);
     return;
   }
   // Sorted so that a load is reproducible whatever order the file system lists.
   for (const name of (await readdir(path)).sort()) {
     const choice = choose(name);
     if (choice === 'read') yield { name, stream: createReadStream(join(path, name)) };
-    else if (choice === 'descend') yield* zipEntries(join(path, name), choose);
+    else if (choice === 'descend') yield* zipEntries(join(path, name), choose, tempDir);
   }
 }
 

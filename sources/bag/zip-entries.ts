@@ -32,6 +32,7 @@ const MAX_NESTING = 3;
 export async function* zipEntries(
   zipPath: string,
   choose: (name: string) => EntryChoice,
+  tempDir = tmpdir(),
   depth = 0,
 ): AsyncGenerator<ZipEntryStream> {
   const zip = await openZip(zipPath);
@@ -44,11 +45,11 @@ export async function* zipEntries(
         yield { name, stream: await openEntry(zip, entry) };
       } else if (choice === 'descend' && depth < MAX_NESTING) {
         // yauzl needs random access to a zip, which a compressed entry stream cannot give.
-        const dir = await mkdtemp(join(tmpdir(), 'pakhuis-zip-'));
+        const dir = await mkdtemp(join(tempDir, 'pakhuis-zip-'));
         try {
           const inner = join(dir, 'nested.zip');
           await pipeline(await openEntry(zip, entry), createWriteStream(inner));
-          yield* zipEntries(inner, choose, depth + 1);
+          yield* zipEntries(inner, choose, tempDir, depth + 1);
         } finally {
           await rm(dir, { recursive: true, force: true });
         }

@@ -3,7 +3,7 @@ import { csvSplitting, readCsv } from '../csv.ts';
 import { must, oneOf, opt, optional, req } from '../fields.ts';
 import { validation, type Note, type SourceDefinition, type SourceFormat } from '../source.ts';
 import type { SourceRecord } from '../types.ts';
-import { checkBsn, checkInt } from '../validate.ts';
+import { checkBsn, checkInt, cleanName } from '../validate.ts';
 import { brpDate, UNKNOWN_DATE } from './dates.ts';
 import { duplicateBsnWarnings } from './duplicate-lists.ts';
 import { lifeEvents } from './life-events.ts';
@@ -69,8 +69,8 @@ export const brp: SourceDefinition = {
       const events = lifeEvents(record, notes);
       const historie = optional(record, 'historie_index', historieIndex) ?? 0;
       const volgende = opt(record, 'volgende_index');
-      const prefix = opt(record, 'voorvoegsel');
-      const naam = opt(record, 'geslachtsnaam');
+      const prefix = cleanName(opt(record, 'voorvoegsel'));
+      const naam = cleanName(opt(record, 'geslachtsnaam'));
       const lijst = persoonslijst(record, pseudonymizer, notes);
       return {
         rows: [
@@ -81,7 +81,7 @@ export const brp: SourceDefinition = {
               pseudonymizer.pseudonymise(bsn),
               pseudonymizer.keyVersion,
               prefix && naam ? `${prefix} ${naam}` : naam ?? null,
-              opt(record, 'voornamen') ?? null,
+              cleanName(opt(record, 'voornamen')),
               geboortedatum(record, notes),
               plaats.soort === 'adres' ? optional(record, 'functie_adres', functieAdres) ?? 'W' : null,
               plaats.aanvang.date,

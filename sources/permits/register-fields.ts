@@ -3,7 +3,7 @@ import { addressValues } from '../address-fields.ts';
 import { opt, optional } from '../fields.ts';
 import { RowError, type StagedValue } from '../source.ts';
 import type { SourceRecord } from '../types.ts';
-import { checkBsn, checkKvk, parseDate } from '../validate.ts';
+import { checkBsn, checkKvk, cleanName, parseDate } from '../validate.ts';
 
 /**
  * Fields the case registers (permits, Damocles) share. These are kept by hand in Excel, so they
@@ -52,7 +52,7 @@ export function partyValues(record: SourceRecord, prefix: string, pseudonymizer:
   return {
     pseudonym: bsn === null ? null : pseudonymizer.pseudonymise(bsn),
     kvk,
-    naam: identified ? opt(record, `${prefix}_naam`) ?? null : null,
+    naam: identified ? cleanName(opt(record, `${prefix}_naam`)) : null,
   };
 }
 

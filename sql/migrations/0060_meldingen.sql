@@ -113,8 +113,8 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION signals.terugkoppeling(text, text, text, text) IS 'Leg vast hoe het staat met de terugkoppeling aan de melder van een melding: ontvangen, in_behandeling of teruggekoppeld, met een toelichting. Wie (de databasegebruiker) en wanneer worden vastgelegd; de geschiedenis kan niet worden gewijzigd.';
-REVOKE ALL ON FUNCTION signals.terugkoppeling(text, text, text, text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION signals.terugkoppeling(text, text, text, text) TO pakhuis_analyst, pakhuis_etl;
+-- Feedback is an analyst's act, like triage: apply_grants (migration 0024) grants it to them only.
+INSERT INTO pakhuis_meta.function_grants (function_signature, role_name) VALUES ('signals.terugkoppeling(text, text, text, text)', 'pakhuis_analyst');
 
 -- Settings the views need and only the run knows (MELDING_TERUGKOPPELING_DAGEN); written each publish.
 CREATE TABLE pakhuis.settings (

@@ -1,6 +1,7 @@
 -- BRP: persons (pseudonyms only) and their registrations with periods, matched to BAG in order:
 -- verblijfsobject id, nummeraanduiding id (nevenadressen included), normalised address.
--- Names stay behind in staging and go to the identity schema only (see 25_identity.sql).
+-- Names stay behind in staging and go to the identity schema only (see 25_identity.sql): the
+-- loading role may not read them (migration 0022), so the columns are listed.
 --
 -- Who lives where follows the BRP's own meaning (Logisch Ontwerp BRP; the Haal Centraal BRP
 -- bewoning API spells out the same rules case by case):
@@ -24,7 +25,10 @@ SELECT model.defer_indexes('model.persoon'), model.defer_indexes('model.inschrij
 -- coalesce(persoonslijst, pseudonym), written out rather than kept as a column: at national scale
 -- a copy of the 64-character pseudonym per row would add a gigabyte to this table.
 CREATE TEMP TABLE brp_rows ON COMMIT DROP AS
-SELECT DISTINCT ON (coalesce(persoonslijst, pseudonym) COLLATE "C", historie_index) *
+SELECT DISTINCT ON (coalesce(persoonslijst, pseudonym) COLLATE "C", historie_index) load_id, line, historie_index, pseudonym,
+  key_version, functie_adres, datum_aanvang, datum_aanvang_raw, postcode, huisnummer, huisletter, huisnummertoevoeging,
+  verblijfsobject_id, nummeraanduiding_id, gemeente, persoonslijst, soort, onjuist, land, datum_overlijden,
+  datum_opschorting, reden_opschorting, niet_op_adres_vanaf, volgende_index, volgende_aanvang
 FROM staging.brp
 WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'brp')
 ORDER BY coalesce(persoonslijst, pseudonym) COLLATE "C", historie_index, line DESC;

@@ -4,8 +4,9 @@
 TRUNCATE model.vergunning;
 DELETE FROM model.partij WHERE zaak_soort = 'vergunning';
 
+-- The view shows a name only as a company name; a person's name stays in staging (migration 0022).
 CREATE TEMP TABLE permit_rows ON COMMIT DROP AS
-SELECT * FROM staging.permits
+SELECT * FROM staging.permits_for_model
 WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'permits');
 
 
@@ -31,25 +32,15 @@ FROM (
   SELECT zaaknummer, line, houder_pseudonym AS pseudonym, key_version, NULL::text AS kvk, NULL::text AS bedrijfsnaam
   FROM permit_rows WHERE houder_pseudonym IS NOT NULL
   UNION ALL
-  SELECT zaaknummer, line, NULL, NULL, houder_kvk, CASE WHEN houder_pseudonym IS NULL THEN houder_naam END
+  SELECT zaaknummer, line, NULL, NULL, houder_kvk, houder_bedrijfsnaam
   FROM permit_rows WHERE houder_kvk IS NOT NULL
 ) h
 ORDER BY zaaknummer, coalesce(pseudonym, kvk), line DESC;
 
--- Data minimisation: a name this register brought in goes when the register no longer names the
--- person, unless the Damocles register still does. BRP names are not this script's to remove.
-DELETE FROM identity.persoon i
-WHERE i.bron = 'permits'
-  AND NOT EXISTS (SELECT 1 FROM permit_rows p WHERE p.houder_pseudonym = i.pseudonym)
-  AND NOT EXISTS (SELECT 1 FROM model.partij d WHERE d.zaak_soort = 'damocles' AND d.pseudonym = i.pseudonym);
-
--- A name from a permit never replaces one that is already known (BRP's, or an earlier register's).
-INSERT INTO identity.persoon (pseudonym, key_version, naam, bron)
-SELECT DISTINCT ON (houder_pseudonym) houder_pseudonym, key_version, houder_naam, 'permits'
-FROM permit_rows
-WHERE houder_pseudonym IS NOT NULL AND houder_naam IS NOT NULL
-ORDER BY houder_pseudonym, line DESC
-ON CONFLICT (pseudonym) DO NOTHING;
+-- Holders' names to identity, with the owner's rights (migration 0022): a name this register
+-- brought in goes when it no longer names the person, unless the Damocles register still does; a
+-- name from a permit never replaces one that is already known.
+SELECT identity.refresh_from_permits((SELECT load_id FROM publish_loads WHERE source = 'permits'));
 
 ANALYZE model.vergunning;
 ANALYZE model.partij;

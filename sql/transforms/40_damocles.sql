@@ -3,8 +3,9 @@
 TRUNCATE model.damocles_zaak;
 DELETE FROM model.partij WHERE zaak_soort = 'damocles';
 
+-- The view shows a name only as a company name; a person's name stays in staging (migration 0022).
 CREATE TEMP TABLE damocles_rows ON COMMIT DROP AS
-SELECT * FROM staging.damocles
+SELECT * FROM staging.damocles_for_model
 WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'damocles');
 
 
@@ -23,36 +24,26 @@ LEFT JOIN model.adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(d.postc
 ORDER BY d.zaaknummer, d.line DESC;
 
 CREATE TEMP TABLE damocles_parties ON COMMIT DROP AS
-SELECT zaaknummer, line, 'eigenaar' AS rol, eigenaar_pseudonym AS pseudonym, eigenaar_kvk AS kvk, eigenaar_naam AS naam, key_version
+SELECT zaaknummer, line, 'eigenaar' AS rol, eigenaar_pseudonym AS pseudonym, eigenaar_kvk AS kvk, eigenaar_bedrijfsnaam AS bedrijfsnaam, key_version
 FROM damocles_rows
 UNION ALL
-SELECT zaaknummer, line, 'huurder', huurder_pseudonym, huurder_kvk, huurder_naam, key_version
+SELECT zaaknummer, line, 'huurder', huurder_pseudonym, huurder_kvk, huurder_bedrijfsnaam, key_version
 FROM damocles_rows;
 
--- As for permit holders: a name is a company name only when no BSN stands next to it.
+-- As for permit holders: a name is a company name only when no BSN stands next to it (the view).
 INSERT INTO model.partij (zaak_soort, zaaknummer, rol, pseudonym, key_version, kvk, bedrijfsnaam)
 SELECT DISTINCT ON (zaaknummer, rol, coalesce(pseudonym, kvk)) 'damocles', zaaknummer, rol, pseudonym, key_version, kvk, bedrijfsnaam
 FROM (
   SELECT zaaknummer, line, rol, pseudonym, key_version, NULL::text AS kvk, NULL::text AS bedrijfsnaam
   FROM damocles_parties WHERE pseudonym IS NOT NULL
   UNION ALL
-  SELECT zaaknummer, line, rol, NULL, NULL, kvk, CASE WHEN pseudonym IS NULL THEN naam END
+  SELECT zaaknummer, line, rol, NULL, NULL, kvk, bedrijfsnaam
   FROM damocles_parties WHERE kvk IS NOT NULL
 ) p
 ORDER BY zaaknummer, rol, coalesce(pseudonym, kvk), line DESC;
 
--- As in 30_permits.sql: names this register brought in leave with it.
-DELETE FROM identity.persoon i
-WHERE i.bron = 'damocles'
-  AND NOT EXISTS (SELECT 1 FROM damocles_parties d WHERE d.pseudonym = i.pseudonym)
-  AND NOT EXISTS (SELECT 1 FROM model.partij v WHERE v.zaak_soort = 'vergunning' AND v.pseudonym = i.pseudonym);
-
-INSERT INTO identity.persoon (pseudonym, key_version, naam, bron)
-SELECT DISTINCT ON (pseudonym) pseudonym, key_version, naam, 'damocles'
-FROM damocles_parties
-WHERE pseudonym IS NOT NULL AND naam IS NOT NULL
-ORDER BY pseudonym, line DESC
-ON CONFLICT (pseudonym) DO NOTHING;
+-- As in 30_permits.sql: names this register brought in leave with it (owner's function).
+SELECT identity.refresh_from_damocles((SELECT load_id FROM publish_loads WHERE source = 'damocles'));
 
 ANALYZE model.damocles_zaak;
 ANALYZE model.partij;

@@ -6,25 +6,31 @@ import type { AddressInfo } from 'node:net';
 export interface TestSmtp {
   port: number;
   received: ParsedMail[];
+  /** The RCPT TO addresses of each received message: where it really went, whatever its headers say. */
+  envelopes: string[][];
   refuse: boolean;
+  /** Milliseconds to hold each message before accepting it, to make senders overlap. */
+  delayMs: number;
   close(): Promise<void>;
 }
 
 export async function startSmtp(options: { starttls?: boolean } = {}): Promise<TestSmtp> {
-  const state: TestSmtp = { port: 0, received: [], refuse: false, close: async () => {} };
+  const state: TestSmtp = { port: 0, received: [], envelopes: [], refuse: false, delayMs: 0, close: async () => {} };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: options.starttls ? [] : ['STARTTLS'],
     logger: false,
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', async () => {
+        if (state.delayMs) await new Promise((r) => setTimeout(r, state.delayMs));
         if (state.refuse) {
           const error = new Error('mailbox unavailable') as Error & { responseCode: number };
           error.responseCode = 550;
           return callback(error);
         }
+        state.envelopes.push(session.envelope.rcptTo.map((r) => r.address));
         state.received.push(await simpleParser(Buffer.concat(chunks)));
         callback();
       });
