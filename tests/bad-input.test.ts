@@ -268,10 +268,14 @@ describe('hostile and broken inbox files', () => {
       + row('Geheimnaam', '19800101', misplacedBsn, '01-01-2020') + '\n'
       + row('Geheimnaam', '19800101', c.huisnummer, '31-04-2019') + '\n';
     const run = await deliver({ 'brp/redenen.csv': file });
+    // A wrong birth date, and a wrong huisnummer beside a valid object id, cost the value, not the
+    // person (issue 13): they are remarks on a loaded row. A wrong start date rejects the row.
     const rejected = await expectRowsRejected(run, 'brp/redenen.csv', [
-      { column: 'geboortedatum', reason: 'datum bestaat niet (die maand heeft minder dagen)' },
-      { column: 'huisnummer', reason: 'huisnummer ligt buiten 1..99999' },
       { column: 'datum_aanvang_adreshouding', reason: 'datum bestaat niet (die maand heeft minder dagen)' },
+    ]);
+    expect(fileResult(run, 'brp/redenen.csv').notes.map((n) => [n.column, n.reason])).toEqual([
+      ['geboortedatum', 'geen geldige datum; weggelaten'],
+      ['huisnummer', 'huisnummer ligt buiten 1..99999; postadres genegeerd, gekoppeld op BAG-identificatie'],
     ]);
     const records = await ctx.db.query<{ text: string }>(
       `SELECT concat_ws(' ', r.summary::text, r.warnings::text, r.error) AS text FROM pakhuis.runs r WHERE r.id = $1
@@ -279,7 +283,7 @@ describe('hostile and broken inbox files', () => {
        UNION ALL SELECT concat_ws(' ', o.subject, o.text_body, o.html_body, o.csv) FROM pakhuis.report_outbox o WHERE o.run_id = $1`,
       [run.runId],
     );
-    const everything = [JSON.stringify(rejected.map((r) => r.reason)), formatSummary(run), ...records.rows.map((r) => r.text)].join('\n');
+    const everything = [JSON.stringify(rejected.map((r) => r.reason)), JSON.stringify(fileResult(run, 'brp/redenen.csv').notes), formatSummary(run), ...records.rows.map((r) => r.text)].join('\n');
     expect(everything).toContain('huisnummer ligt buiten 1..99999');
     for (const secret of ['1973', '02-29', '29-02', misplacedBsn, '2019-04-31', '31-04-2019', 'Geheimnaam']) expect(everything).not.toContain(secret);
     await expectSignalsUnchanged();

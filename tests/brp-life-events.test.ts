@@ -192,7 +192,7 @@ describe('LO3: a history chain whose newer rows were rejected or have unknown da
 
   it('rejects the faulty rows with their reasons', () => {
     expect(rejected(night)).toEqual([
-      [1, 'datum_aanvang_adreshouding', 'maand 13 bestaat niet'],
+      [1, 'datum_aanvang_adreshouding', 'maand groter dan 12'],
       [1, 'postcode', 'postcode heeft niet de vorm 1234AB'],
     ]);
   });

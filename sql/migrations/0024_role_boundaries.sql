@@ -83,6 +83,9 @@ BEGIN
   -- ... except signals and judgements, which it reads but only the owner's functions write.
   EXECUTE 'REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON pakhuis.signal_store, pakhuis.signals, pakhuis.signal_persons FROM pakhuis_etl';
   EXECUTE 'REVOKE ALL ON pakhuis.triage, pakhuis.triage_log FROM pakhuis_etl';
+  -- Who judged what and when, without the note (free text): the trend counts judgements per run
+  -- and the overleg overview lists them (pipelines/trend.ts, reports/overleg/).
+  EXECUTE 'GRANT SELECT (id, signal_id, status, by_user, at) ON pakhuis.triage_log TO pakhuis_etl';
   EXECUTE 'REVOKE ALL ON SEQUENCE pakhuis.signal_store_id_seq, pakhuis.triage_log_id_seq FROM pakhuis_etl';
   EXECUTE 'REVOKE SELECT, UPDATE, DELETE, TRUNCATE ON pakhuis.signal_candidates FROM pakhuis_etl';
   EXECUTE 'REVOKE UPDATE, DELETE, TRUNCATE ON pakhuis.key_checks FROM pakhuis_etl';
