@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TEST_KEY } from './helpers/context.ts';
+import { cliDatabase, TEST_KEY } from './helpers/context.ts';
 
 const BIN = new URL('../bin/pakhuis.js', import.meta.url).pathname;
 
@@ -58,7 +58,8 @@ describe('pakhuis CLI', () => {
   });
 
   it('ingests a file, and rejects a broken one with one line naming file and reason', async () => {
-    const env = { PGLITE_DIR: join(dir, 'db'), PSEUDONYMIZATION_KEY: TEST_KEY, ...(process.env.DATABASE_URL ? {} : {}) };
+    const database = await cliDatabase(dir);
+    const env = { ...database.env, PSEUDONYMIZATION_KEY: TEST_KEY };
     const good = join(dir, 'brp.csv');
     await writeFile(good, 'bsn;postcode;huisnummer\n999993653;3441AB;1\n');
     const ok = await pakhuis(['ingest', 'brp', good], env);
@@ -75,5 +76,6 @@ describe('pakhuis CLI', () => {
     const quiet = await pakhuis(['ingest', 'brp', bad], { ...env, LOG_LEVEL: 'silent' });
     expect(quiet.code).toBe(1);
     expect(quiet.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pakhuis ingest: broken\.csv: verplichte kolom ontbreekt: bsn/)]);
+    await database.drop();
   });
 });
