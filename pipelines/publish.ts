@@ -3,7 +3,8 @@ import { failpoint } from '../lib/failpoint.ts';
 import { RULES } from '../rules/index.ts';
 import { resolveRule, type ResolvedRule } from '../rules/rule.ts';
 import { SOURCE_LABELS, type SourceName } from '../sources/source.ts';
-import { rebuildModel, type TransformResult } from '../transforms/model.ts';
+import { plannedScripts, rebuildModel, type TransformResult } from '../transforms/model.ts';
+import { StepProgress } from '../lib/progress.ts';
 import type { PipelineContext } from './context.ts';
 
 export interface RuleOutcome {
@@ -29,16 +30,35 @@ export function resolvedRules(ctx: PipelineContext): ResolvedRule[] {
   return RULES.map((rule) => resolveRule(rule, ctx.config.rules[rule.code] ?? {}));
 }
 
-/**
- * Write-audit-publish in one transaction: rebuild the model from the newest loads, run every rule,
- * and merge the results into the signal store. Readers see the previous state until COMMIT; a
- * failure anywhere leaves it untouched.
- */
 /** Work that must commit with the new signals or not at all (tonight's report). */
 export type BeforeCommit = (tx: Session, evaluated: { rules: RuleOutcome[] }) => Promise<void>;
 
+/**
+ * Write-audit-publish in one transaction: rebuild the model from the newest loads, run every rule,
+ * and merge the results into the signal store. Readers see the previous state until COMMIT; a
+ * failure anywhere leaves it untouched. Progress shows step by step, as the ingest shows rows.
+ */
+
 export async function publish(ctx: PipelineContext, runId: number, beforeCommit?: BeforeCommit): Promise<PublishResult> {
   const rules = resolvedRules(ctx);
+  let progress: StepProgress | undefined;
+  let committed = false;
+  try {
+    const result = await publishInTransaction(ctx, runId, rules, (total) => (progress = StepProgress.start('publiceren', total, ctx.log, ctx.progress)), beforeCommit);
+    committed = true;
+    return result;
+  } finally {
+    progress?.end(committed);
+  }
+}
+
+async function publishInTransaction(
+  ctx: PipelineContext,
+  runId: number,
+  rules: ResolvedRule[],
+  startProgress: (steps: number) => StepProgress,
+  beforeCommit?: BeforeCommit,
+): Promise<PublishResult> {
   return ctx.db.transaction(async (tx) => {
     // Rebuilding the model sorts and hashes millions of rows: give this transaction the memory to
     // do it in RAM (PGlite keeps its defaults: its heap is the Node process's).
@@ -52,7 +72,9 @@ export async function publish(ctx: PipelineContext, runId: number, beforeCommit?
       FROM publish_loads p LEFT JOIN model.source_state s USING (source)`);
     const available = new Set(loads.map((l) => l.source));
     const changed = new Set(loads.filter((l) => l.current === null || l.current !== l.load_id).map((l) => l.source));
-    const transforms = await rebuildModel(tx, changed, available);
+    // Model scripts, rules, match rates, the merge, the report and the commit.
+    const progress = startProgress((await plannedScripts(changed, available)).length + rules.length + 4);
+    const transforms = await rebuildModel(tx, changed, available, (script) => progress.step(`model ${script}`));
     await failpoint('publish');
     await tx.query(
       `INSERT INTO model.source_state (source, load_id, run_id)
@@ -60,11 +82,15 @@ export async function publish(ctx: PipelineContext, runId: number, beforeCommit?
        ON CONFLICT (source) DO UPDATE SET load_id = EXCLUDED.load_id, run_id = EXCLUDED.run_id, published_at = clock_timestamp()`,
       [runId, [...changed]],
     );
+    progress.step('adreskoppeling');
     const matchRates = await measureMatchRates(tx);
-    const outcomes = await evaluateRules(tx, rules, runId, available);
+    const outcomes = await evaluateRules(tx, rules, runId, available, (code) => progress.step(`regel ${code}`));
     const evaluated = rules.filter((r) => !outcomes.find((o) => o.code === r.definition.code)?.skipped);
+    progress.step('signalen samenvoegen');
     const signals = await mergeSignals(tx, evaluated, runId);
+    progress.step('rapport');
     await beforeCommit?.(tx, { rules: outcomes });
+    progress.step('vastleggen (commit)');
     return {
       published: Object.fromEntries(loads.map((l) => [l.source, Number(l.load_id)])),
       changed: [...changed],
@@ -90,7 +116,7 @@ async function measureMatchRates(tx: Session): Promise<PublishResult['matchRates
   return rates;
 }
 
-async function evaluateRules(tx: Session, rules: ResolvedRule[], runId: number, available: ReadonlySet<SourceName>): Promise<RuleOutcome[]> {
+async function evaluateRules(tx: Session, rules: ResolvedRule[], runId: number, available: ReadonlySet<SourceName>, onRule: (code: string) => void): Promise<RuleOutcome[]> {
   await tx.exec(`
     CREATE TEMP TABLE signal_candidates (
       rule_code text, subject_key text, verblijfsobject_id text, severity text, score numeric,
@@ -99,6 +125,7 @@ async function evaluateRules(tx: Session, rules: ResolvedRule[], runId: number, 
   const outcomes: RuleOutcome[] = [];
   for (const rule of rules) {
     const { definition: d } = rule;
+    onRule(d.code);
     await tx.query(
       `INSERT INTO pakhuis.rules (code, title, rationale, norm, severity, parameters, version, sql)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

@@ -43,7 +43,7 @@ export async function runPipeline(ctx: PipelineContext, options: RunOptions): Pr
   const { db, log } = ctx;
   return db.withSession(async (lock) => {
     const { rows } = await lock.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RUN_LOCK]);
-    if (!rows[0]?.locked) throw new RunLockedError('another run is in progress (advisory lock held); skipped');
+    if (!rows[0]?.locked) throw new RunLockedError('er loopt al een andere run (advisory lock bezet); deze is overgeslagen');
     try {
       return await runLocked(ctx, options);
     } finally {
@@ -140,7 +140,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     // A mail server that is down does not fail the run: the report waits in the outbox.
     const delivery = await step('deliver', () => deliverPending(ctx), (d) => ({ out: d.sent, rejected: d.failed, details: d }));
     summary.delivery = delivery;
-    if (delivery.failed) summary.warnings.push(`e-mail niet verzonden (${delivery.errors[0]}); het rapport blijft in de outbox en gaat bij de volgende run mee`);
+    if (delivery.failed) summary.warnings.push(`e-mail niet verzonden: ${delivery.errors[0]}. Het rapport blijft in de outbox en gaat mee met de volgende run of met pakhuis report --retry`);
   } catch (error) {
     summary.status = 'failed';
     summary.error = oneLine(error instanceof StepError ? error.cause : error);

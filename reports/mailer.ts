@@ -29,7 +29,9 @@ export function checkedRecipients(config: Config): string[] {
     const address = r.toLowerCase();
     return !allow.some((a) => (a.startsWith('@') ? address.endsWith(a) : address === a));
   });
-  if (refused.length) throw new ConfigError([`REPORT_RECIPIENTS: ${refused.length} recipient(s) not in REPORT_RECIPIENT_ALLOWLIST`]);
+  // Named, quoted as JSON so a control character cannot reach the terminal: an address is
+  // configuration, not a resident's data, and the beheerder must know which one to correct.
+  if (refused.length) throw new ConfigError([`REPORT_RECIPIENTS: ${refused.map((r) => JSON.stringify(r)).join(', ')} not in REPORT_RECIPIENT_ALLOWLIST`]);
   return config.REPORT_RECIPIENTS;
 }
 
@@ -64,4 +66,25 @@ export function createMailer(config: Config): Mailer {
       return { messageId: info.messageId };
     },
   };
+}
+
+/**
+ * Why a send failed, in Dutch, for the run's warning and the terminal. The technical message
+ * (nodemailer's, in English) goes to the log and the outbox row; it never carries the password.
+ */
+export function describeMailError(error: unknown, config: Pick<Config, 'SMTP_HOST' | 'SMTP_PORT'>): string {
+  const e = (error ?? {}) as { code?: string; message?: string; responseCode?: number; response?: string; rejected?: unknown };
+  const server = `${config.SMTP_HOST}:${config.SMTP_PORT}`;
+  const message = String(e.message ?? error);
+  if (e.code === 'EENVELOPE' && Array.isArray(e.rejected) && e.rejected.length > 0) {
+    return `de mailserver ${server} weigert ontvanger ${e.rejected.map((r) => JSON.stringify(String(r))).join(', ')}`;
+  }
+  if (e.code === 'EDNS') return `de mailserver ${JSON.stringify(config.SMTP_HOST)} is niet gevonden (DNS); controleer SMTP_HOST`;
+  if (e.code === 'ETIMEDOUT') return `de mailserver ${server} antwoordt niet (time-out)`;
+  if (e.code === 'EAUTH') return `aanmelden bij de mailserver ${server} is mislukt; controleer SMTP_USER en SMTP_PASSWORD`;
+  if (e.code === 'ETLS' || /STARTTLS/i.test(message)) return `de mailserver ${server} biedt geen versleutelde verbinding (STARTTLS)`;
+  if (/ECONNREFUSED/.test(message)) return `de mailserver ${server} is niet bereikbaar (verbinding geweigerd)`;
+  if (e.code === 'ESOCKET' || e.code === 'ECONNECTION') return `de verbinding met de mailserver ${server} is mislukt`;
+  if (e.responseCode) return `de mailserver ${server} weigert het bericht (code ${e.responseCode})`;
+  return `verzenden via de mailserver ${server} is mislukt`;
 }

@@ -1,11 +1,11 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { Session } from '../lib/db.ts';
 import { join, resolve } from 'node:path';
 import { oneLine } from '../lib/errors.ts';
 import type { PipelineContext } from '../pipelines/context.ts';
 import { reportCsv, signalsById } from './anomaly-report.ts';
 import { composeReport, type ReportFacts } from './email.ts';
-import { checkedRecipients, createMailer, mailConfigured, type Mailer } from './mailer.ts';
+import { checkedRecipients, createMailer, describeMailError, mailConfigured, type Mailer } from './mailer.ts';
 
 /**
  * Signals for the nightly report: open, and new or worse since a report last carried them. A
@@ -60,10 +60,7 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
       warnings: inputs.warnings,
     });
     const csv = reportCsv(rows, inputs.warnings);
-    const fileName = `anomalierapport-${date.toISOString().slice(0, 10)}-run${inputs.runId}.csv`;
-    await mkdir(config.OUT_DIR, { recursive: true });
-    const path = resolve(join(config.OUT_DIR, fileName));
-    await writeFile(`${path}.part`, csv, 'utf8');
+    const { fileName, path } = await reserveReportFile(config.OUT_DIR, `anomalierapport-${date.toISOString().slice(0, 10)}-run${inputs.runId}`, csv);
     const { rows: created } = await tx.query<{ id: string }>(
       `INSERT INTO pakhuis.report_outbox (run_id, file_name, file_path, csv, subject, text_body, html_body, recipients, status)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
@@ -77,6 +74,28 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
     );
     if (!willMail) ctx.log.info({ report: path }, 'SMTP not configured: report written to the output folder only');
     return { outboxId, path, signals: rows.length };
+  }
+}
+
+/**
+ * Writes the report as `<name>.csv.part` under a name no other report has. Run numbers are per
+ * database: the demo on PGlite and then on PostgreSQL both made run 1 and the second report
+ * overwrote the first. The `.part` is created exclusively ('wx') and the final name checked after
+ * that, so two processes never pick one name: the later one takes `-2`, `-3`, ….
+ */
+async function reserveReportFile(outDir: string, base: string, csv: string): Promise<{ fileName: string; path: string }> {
+  await mkdir(outDir, { recursive: true });
+  for (let n = 1; ; n++) {
+    const fileName = `${base}${n === 1 ? '' : `-${n}`}.csv`;
+    const path = resolve(join(outDir, fileName));
+    try {
+      await writeFile(`${path}.part`, csv, { encoding: 'utf8', flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw error;
+    }
+    if (!(await stat(path).then(() => true, () => false))) return { fileName, path };
+    await rm(`${path}.part`, { force: true });
   }
 }
 
@@ -125,8 +144,11 @@ export async function deliverPending(ctx: PipelineContext, mailer?: Mailer): Pro
       const message = oneLine(error);
       await db.query(`UPDATE pakhuis.report_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, message]);
       outcome.failed++;
-      outcome.errors.push(message);
-      log.warn({ outboxId: Number(row.id), err: error }, 'report e-mail failed; it stays in the outbox');
+      outcome.errors.push(describeMailError(error, config));
+      // The message and code are the detail; a stack trace of a refused connection says nothing
+      // more, and on a terminal it stood in English beside the Dutch warning (debug keeps it).
+      log.warn({ outboxId: Number(row.id), error: message, code: (error as { code?: unknown }).code }, 'report e-mail failed; it stays in the outbox');
+      log.debug({ outboxId: Number(row.id), err: error }, 'report e-mail failure, full error');
     }
   }
   return outcome;

@@ -27,17 +27,28 @@ export interface TransformResult {
  * A script runs when one of its sources changed; 20_brp also reruns after a BAG change, because
  * address matching depends on BAG.
  */
-export async function rebuildModel(tx: Session, changed: Set<SourceName>, available: Set<SourceName>): Promise<TransformResult[]> {
-  const scripts = (await readdir(TRANSFORMS_DIR)).filter((f) => f.endsWith('.sql')).sort();
+export async function rebuildModel(
+  tx: Session,
+  changed: Set<SourceName>,
+  available: Set<SourceName>,
+  onScript?: (script: string) => void,
+): Promise<TransformResult[]> {
   const results: TransformResult[] = [];
-  for (const script of scripts) {
-    const deps = DEPENDS_ON[script] ?? [];
-    const primary = deps[0];
-    if (!primary || !available.has(primary)) continue;
-    if (!deps.some((d) => changed.has(d))) continue;
+  for (const script of await plannedScripts(changed, available)) {
+    onScript?.(script);
     const started = performance.now();
     await tx.exec(await readFile(TRANSFORMS_DIR + script, 'utf8'));
     results.push({ script, ms: Math.round(performance.now() - started) });
   }
   return results;
+}
+
+/** The transform scripts a rebuild runs, in order: those whose primary source is there and one of whose sources changed. */
+export async function plannedScripts(changed: Set<SourceName>, available: Set<SourceName>): Promise<string[]> {
+  const scripts = (await readdir(TRANSFORMS_DIR)).filter((f) => f.endsWith('.sql')).sort();
+  return scripts.filter((script) => {
+    const deps = DEPENDS_ON[script] ?? [];
+    const primary = deps[0];
+    return Boolean(primary && available.has(primary) && deps.some((d) => changed.has(d)));
+  });
 }
