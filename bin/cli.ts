@@ -53,7 +53,6 @@ const COMMANDS: Record<string, Command> = {
     ],
     async run() {
       const config = loadConfig();
-      warnIfInCheckout(config);
       const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
       const db = await openDatabase({ url: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
       try {

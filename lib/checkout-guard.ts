@@ -34,5 +34,5 @@ export function checkoutWarning(config: Config, cwd = process.cwd()): string | n
   }
   if (inside.size === 0) return null;
   const parts = [...inside].map(([tree, names]) => `${names.join(', ')} ${names.length === 1 ? 'ligt' : 'liggen'} in de git-werkmap ${tree}`);
-  return `${parts.join('; ')}. Daar staan persoonsgegevens één 'git add' van een commit af; zet deze mappen buiten de checkout (zie README, "Installeren").`;
+  return `${parts.join('; ')}. Daar staan persoonsgegevens één 'git add' van een commit af; zet deze mappen buiten de checkout (README, "Installing on a server").`;
 }
