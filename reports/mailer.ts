@@ -11,7 +11,8 @@ export interface Mail {
 }
 
 export interface Mailer {
-  send(mail: Mail): Promise<{ messageId: string }>;
+  /** `rejected`: recipients the server refused while it accepted the others. */
+  send(mail: Mail): Promise<{ messageId: string; rejected: string[] }>;
 }
 
 const LOCAL_HOSTS = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
@@ -63,7 +64,7 @@ export function createMailer(config: Config): Mailer {
         html: mail.html,
         attachments: [{ filename: mail.attachment.filename, content: mail.attachment.content, contentType: 'text/csv; charset=utf-8' }],
       });
-      return { messageId: info.messageId };
+      return { messageId: info.messageId, rejected: (info.rejected ?? []).map((r) => (typeof r === 'string' ? r : r.address)) };
     },
   };
 }

@@ -108,13 +108,16 @@ export async function finishReportFile(report: CreatedReport, committed: boolean
 export interface DeliveryOutcome {
   sent: number;
   failed: number;
+  /** Why each failed send failed, in Dutch. */
   errors: string[];
+  /** Recipients the mail server refused while it took the report for the others. */
+  refused: string[];
 }
 
 /** Sends every pending report, oldest first; a failure stays pending for the next run. */
 export async function deliverPending(ctx: PipelineContext, mailer?: Mailer): Promise<DeliveryOutcome> {
   const { db, config, log } = ctx;
-  const outcome: DeliveryOutcome = { sent: 0, failed: 0, errors: [] };
+  const outcome: DeliveryOutcome = { sent: 0, failed: 0, errors: [], refused: [] };
   const { rows } = await db.query<{ id: string; file_name: string; csv: string; subject: string; text_body: string; html_body: string; recipients: string[] }>(
     `SELECT id, file_name, csv, subject, text_body, html_body, recipients FROM pakhuis.report_outbox WHERE status = 'pending' ORDER BY id`,
   );
@@ -127,7 +130,7 @@ export async function deliverPending(ctx: PipelineContext, mailer?: Mailer): Pro
   for (const row of rows) {
     try {
       const recipients = row.recipients.length ? row.recipients : checkedRecipients(config);
-      const { messageId } = await transport.send({
+      const { messageId, rejected } = await transport.send({
         to: recipients,
         subject: row.subject,
         text: row.text_body,
@@ -139,7 +142,9 @@ export async function deliverPending(ctx: PipelineContext, mailer?: Mailer): Pro
         [row.id, messageId, recipients],
       );
       outcome.sent++;
-      log.info({ outboxId: Number(row.id), recipients: recipients.length }, 'report e-mailed');
+      // A typo'd address the server refuses while it takes the others: sent, yet someone did not get it.
+      for (const r of rejected) if (!outcome.refused.includes(r)) outcome.refused.push(r);
+      log.info({ outboxId: Number(row.id), recipients: recipients.length, refused: rejected.length }, 'report e-mailed');
     } catch (error) {
       const message = oneLine(error);
       await db.query(`UPDATE pakhuis.report_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, message]);
