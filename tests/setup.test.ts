@@ -32,6 +32,10 @@ describe('what the checkout keeps out of git', () => {
     const check = spawnSync('git', ['check-ignore', '--no-index', '--verbose', '--non-matching', ...paths], { cwd: repo, encoding: 'utf8' });
     const notIgnored = check.stdout.split('\n').filter((l) => l.startsWith('::')).map((l) => l.slice(2).trim());
     expect(notIgnored).toEqual([]);
+    // …and not the examples the README tells the beheerder to copy.
+    const examples = ['deploy/pakhuis.config.json', 'deploy/pakhuis.cron', 'deploy/pakhuis-run.service', 'deploy/pakhuis-run.timer', '.env.example'];
+    const examplesCheck = spawnSync('git', ['check-ignore', '--no-index', ...examples], { cwd: repo, encoding: 'utf8' });
+    expect(examplesCheck.stdout.trim()).toBe('');
   });
 
   it('ignores none of the files the project tracks', () => {
