@@ -29,7 +29,7 @@ interface Command {
 const print = (line: string) => process.stdout.write(line + '\n');
 
 /** Exit codes, as README.md and `--help` describe them. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, locked: 3, mailWaiting: 4 } as const;
+const EXIT = { ok: 0, failed: 1, usage: 2, locked: 3, mailWaiting: 4 } as const;
 
 const EXIT_CODES_HELP = 'Exitcodes: 0 gelukt; 1 mislukt (één regel op stderr, details in het log); 2 verkeerd gebruik; 3 een andere run loopt al; 4 gepubliceerd, maar het rapport is niet gemaild en wacht in de outbox.';
 
