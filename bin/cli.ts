@@ -11,6 +11,7 @@ import { userInfo } from 'node:os';
 import { SOURCES, type SourceName } from '../sources/source.ts';
 import { aantal } from '../lib/dutch.ts';
 import { LOCAL_TIME_ZONE, localTime } from '../lib/local-time.ts';
+import { printable } from '../lib/terminal.ts';
 
 // Each command imports what it runs when it runs: `ingest` then never loads the scheduler, the
 // mailer or the rules, which kept about 45 MB resident for nothing (peak of a 900,000-row BAG
@@ -331,7 +332,7 @@ export async function main(argv: string[]): Promise<number> {
     // One readable line on stderr; the structured log (stderr as JSON, or pretty) carries the detail,
     // at the LOG_LEVEL the user chose.
     if (!(error instanceof ConfigError) && !(error instanceof RunLockedError)) failureLog().error({ err: error }, 'command failed');
-    process.stderr.write(`pakhuis ${name}: ${oneLine(error)}\n`);
+    process.stderr.write(`pakhuis ${name}: ${printable(oneLine(error))}\n`);
     return error instanceof RunLockedError ? EXIT.locked : EXIT.failed;
   }
 }

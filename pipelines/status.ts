@@ -1,6 +1,7 @@
 import type { Session } from '../lib/db.ts';
 import { aantal } from '../lib/dutch.ts';
 import { LOCAL_TIME_ZONE, localTime } from '../lib/local-time.ts';
+import { printable } from '../lib/terminal.ts';
 
 interface RunRow {
   id: string;
@@ -44,7 +45,7 @@ export async function statusTable(db: Pick<Session, 'query'>, limit = 10): Promi
   const header = ['run', 'trigger', `gestart (${LOCAL_TIME_ZONE})`, 'duur', 'status', 'bestanden', 'geladen', 'afgekeurd', 'open signalen', 'e-mail', 'opmerking'];
   const body = rows.map((r) => [
     String(r.id),
-    r.trigger,
+    printable(r.trigger),
     localTime(new Date(r.started_at)),
     r.finished_at ? `${((new Date(r.finished_at).getTime() - new Date(r.started_at).getTime()) / 1000).toFixed(1)} s` : '-',
     r.status,
@@ -53,11 +54,11 @@ export async function statusTable(db: Pick<Session, 'query'>, limit = 10): Promi
     String(r.rejected),
     r.open_signals === null ? '-' : String(r.open_signals),
     r.mail ? (MAIL[r.mail] ?? r.mail) : '-',
-    r.status === 'failed' ? `stap ${r.failed_step ?? '?'}: ${r.error ?? ''}` : r.warnings.length ? `${aantal(r.warnings.length, 'waarschuwing', 'waarschuwingen')}, zie onder` : '',
+    r.status === 'failed' ? printable(`stap ${r.failed_step ?? '?'}: ${r.error ?? ''}`) : r.warnings.length ? `${aantal(r.warnings.length, 'waarschuwing', 'waarschuwingen')}, zie onder` : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   // The run's own warnings already say why an e-mail failed; the column says where it is now.
-  const notes = rows.flatMap((r) => r.warnings.map((w) => `  run ${r.id}: ${w}`));
+  const notes = rows.flatMap((r) => r.warnings.map((w) => `  run ${r.id}: ${printable(w)}`));
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), ...(notes.length ? ['', 'Waarschuwingen:', ...notes] : [])].join('\n');
 }

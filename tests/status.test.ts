@@ -40,6 +40,13 @@ describe('pakhuis status', () => {
     expect(lines.slice(lines.indexOf('Waarschuwingen:') + 1).filter((l) => l.startsWith('  run 1: '))).toEqual(rows[0]!.warnings.map((w) => `  run 1: ${w}`));
   });
 
+  it('writes control characters out, so a hostile file name cannot rewrite the terminal', async () => {
+    await ctx.db.query(`UPDATE pakhuis.runs SET warnings = $1 WHERE id = 1`, [JSON.stringify(['brp/\u001b[2Jx.csv wordt nog geschreven'])]);
+    const table = await statusTable(ctx.db);
+    expect(table).not.toContain('\u001b');
+    expect(table).toContain('  run 1: brp/\\x1b[2Jx.csv wordt nog geschreven');
+  });
+
   it('shows times in Europe/Amsterdam, summer and winter time alike', async () => {
     await ctx.db.query(`UPDATE pakhuis.runs SET started_at = '2026-03-29T01:30:00Z', finished_at = '2026-03-29T01:31:00Z' WHERE id = 1`);
     await ctx.db.query(`UPDATE pakhuis.runs SET started_at = '2026-01-15T02:30:00Z', finished_at = '2026-01-15T02:30:30Z' WHERE id = 2`);
