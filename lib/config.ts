@@ -107,7 +107,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
  * by other users: like ssh and PostgreSQL with their key files, a key every local account can
  * read is refused rather than used.
  */
-export const SECRET_FILE_SETTINGS = ['PSEUDONYMIZATION_KEY', 'SMTP_PASSWORD'] as const;
+const SECRET_FILE_SETTINGS = ['PSEUDONYMIZATION_KEY', 'SMTP_PASSWORD'] as const;
 
 function readSecretFiles(input: Record<string, unknown>, cwd: string): string[] {
   const problems: string[] = [];

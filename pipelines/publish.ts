@@ -38,7 +38,6 @@ export type BeforeCommit = (tx: Session, evaluated: { rules: RuleOutcome[] }) =>
  * and merge the results into the signal store. Readers see the previous state until COMMIT; a
  * failure anywhere leaves it untouched. Progress shows step by step, as the ingest shows rows.
  */
-
 export async function publish(ctx: PipelineContext, runId: number, beforeCommit?: BeforeCommit): Promise<PublishResult> {
   const rules = resolvedRules(ctx);
   let progress: StepProgress | undefined;
