@@ -4,11 +4,13 @@ import { openContext } from '../lib/app.ts';
 import { ConfigError, RunLockedError, oneLine } from '../lib/errors.ts';
 import { createLogger } from '../lib/logger.ts';
 import { migrate } from '../lib/migrate.ts';
-import { LOG_LEVELS, loadConfig } from '../lib/config.ts';
+import { LOG_LEVELS, loadConfig, type Config } from '../lib/config.ts';
+import { checkoutWarning } from '../lib/checkout-guard.ts';
 import { openDatabase } from '../lib/db.ts';
 import { userInfo } from 'node:os';
 import { SOURCES, type SourceName } from '../sources/source.ts';
 import { aantal } from '../lib/dutch.ts';
+import { LOCAL_TIME_ZONE, localTime } from '../lib/local-time.ts';
 import { printable } from '../lib/terminal.ts';
 
 // Each command imports what it runs when it runs: `ingest` then never loads the scheduler, the
@@ -16,8 +18,11 @@ import { printable } from '../lib/terminal.ts';
 // ingest: 290 MB with every module loaded up front, 247 MB like this).
 
 interface Command {
+  /** One line in Dutch for `pakhuis --help`. */
   summary: string;
   usage: string;
+  /** What `pakhuis <command> --help` adds: what it reads and writes, what it needs, exit codes. */
+  help?: string[];
   options?: ParseArgsConfig['options'];
   run(args: { positionals: string[]; values: Record<string, unknown> }): Promise<number>;
 }
@@ -25,17 +30,36 @@ interface Command {
 /** Everything the CLI prints goes through printable(): names, file names and reasons come from outside. */
 const print = (line: string) => process.stdout.write(printable(line) + '\n');
 
+/** Exit codes, as README.md and `--help` describe them. */
+const EXIT = { ok: 0, failed: 1, usage: 2, locked: 3, mailWaiting: 4 } as const;
+
+const EXIT_CODES_HELP = 'Exitcodes: 0 gelukt; 1 mislukt (één regel op stderr, details in het log); 2 verkeerd gebruik; 3 een andere run loopt al; 4 gepubliceerd, maar het rapport is niet gemaild en wacht in de outbox.';
+
+/**
+ * Folders with personal data inside a git work tree get a warning before a command that fills
+ * them starts; the command still runs (a test machine may well want it so).
+ */
+function warnIfInCheckout(config: Config): void {
+  const warning = checkoutWarning(config);
+  if (warning) process.stderr.write(`pakhuis: waarschuwing: ${warning}\n`);
+}
+
 const COMMANDS: Record<string, Command> = {
   migrate: {
-    summary: 'apply pending database migrations (safe to run twice or in parallel)',
+    summary: 'openstaande databasemigraties uitvoeren (veilig om twee keer of tegelijk te draaien)',
     usage: 'pakhuis migrate',
+    help: [
+      'Maakt het databaseschema aan of werkt het bij: genummerde SQL-bestanden uit sql/migrations/, elk in één transactie.',
+      'De eerste keer is een databasegebruiker nodig die rollen mag aanmaken (of de vier rollen bestaan al, zie README).',
+      'Zonder DATABASE_URL: de ingebouwde PGlite-database in PGLITE_DIR (standaard ./data/pglite).',
+    ],
     async run() {
       const config = loadConfig();
       const log = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
       const db = await openDatabase({ url: config.DATABASE_URL, pgliteDir: config.PGLITE_DIR });
       try {
         const applied = await migrate(db, log);
-        print(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+        print(applied.length ? `uitgevoerd: ${applied.join(', ')}` : 'de database is bijgewerkt, er stond niets open');
         return 0;
       } finally {
         await db.close();
@@ -43,12 +67,19 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   ingest: {
-    summary: 'load one export file into staging (exactly once per content)',
-    usage: `pakhuis ingest <${SOURCES.join('|')}> <file> [--sheet NAME]`,
+    summary: 'één exportbestand in staging laden (elke inhoud precies één keer)',
+    usage: `pakhuis ingest <${SOURCES.join('|')}> <bestand> [--sheet NAAM]`,
+    help: [
+      'Laadt één bestand van de genoemde bron; het gaat niet via de inbox en wordt niet gearchiveerd. Publiceren doet pas de volgende `pakhuis run`.',
+      'Afgekeurde rijen worden met hun reden bewaard; een bestand met dezelfde inhoud wordt overgeslagen.',
+      'Nodig: PSEUDONYMIZATION_KEY of PSEUDONYMIZATION_KEY_FILE (BSN\'s worden bij het laden gepseudonimiseerd).',
+      '--sheet NAAM  het werkblad van een XLSX-bestand (standaard het eerste)',
+    ],
     options: { sheet: { type: 'string' } },
     async run({ positionals, values }) {
       const [source, file] = positionals;
-      if (!source || !file || !SOURCES.includes(source as SourceName)) throw new UsageError(this.usage);
+      if (!source || !file || !SOURCES.includes(source as SourceName)) throw new UsageError(source && !SOURCES.includes(source as SourceName) ? `onbekende bron "${source}"` : 'bron en bestand ontbreken');
+      warnIfInCheckout(loadConfig());
       return withContext({}, async (ctx) => {
       const [{ ingestFile }, { SOURCE_DEFINITIONS }, { fileDetails }, { verifyKey }] = await Promise.all([
         import('../pipelines/ingest.ts'), import('../sources/index.ts'), import('../pipelines/summary.ts'), import('../pipelines/key-versions.ts'),
@@ -66,7 +97,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   pull: {
-    summary: 'fetch new exports now from the configured locations (PULL_<SOURCE>) into the inbox',
+    summary: 'nu nieuwe exports ophalen van de ingestelde locaties (PULL_<BRON>) naar de inbox',
     usage: `pakhuis pull [${SOURCES.join('|')}]`,
     async run({ positionals }) {
       const [source] = positionals;
@@ -88,23 +119,46 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   run: {
-    summary: 'the nightly pipeline once: pull -> inbox -> staging -> model -> signals -> report',
-    usage: 'pakhuis run [--trigger NAME] [--today JJJJ-MM-DD]   (--today: count the run as made on that day, to replay a past month)',
+    summary: 'de nachtelijke verwerking één keer: ophalen → inbox → staging → model → signalen → rapport → e-mail',
+    usage: 'pakhuis run [--trigger NAAM] [--today JJJJ-MM-DD]',
+    help: [
+      'Ophalen: haalt eerst nieuwe exports op van de locaties in PULL_<BRON> (sftp://, https://, file://; zie README).',
+      'Inbox: laadt wat in INBOX_DIR (standaard ./inbox) staat, in de submappen bag/, brp/, permits/, damocles/ en meldingen/,',
+      '  en verplaatst elk bestand daarna naar ARCHIVE_DIR. Een bestand dat nog geen FILE_STABLE_SECONDS stilstaat, wacht op de volgende run.',
+      'Sleutel: PSEUDONYMIZATION_KEY of (beter, buiten de crontab) PSEUDONYMIZATION_KEY_FILE, een bestand met de sleutel',
+      '  dat alleen de servicegebruiker mag lezen. Minstens 32 tekens; zonder sleutel start de run niet.',
+      'Publiceren: model, regels, signalen en het rapport in één transactie; het rapport komt in OUT_DIR (standaard ./out).',
+      'E-mail: het rapport gaat naar REPORT_RECIPIENTS via SMTP_HOST/SMTP_PORT (SMTP_USER, SMTP_PASSWORD of SMTP_PASSWORD_FILE).',
+      '  Zonder SMTP_HOST wordt niet gemaild. Is de mailserver onbereikbaar, dan wacht het rapport in de outbox (exitcode 4).',
+      EXIT_CODES_HELP,
+      '--trigger NAAM       de aanleiding in het runverslag (standaard cli)',
+      '--today JJJJ-MM-DD   de run telt als gemaakt op die dag (om een voorbije maand na te spelen)',
+    ],
     options: { trigger: { type: 'string', default: 'cli' }, today: { type: 'string' } },
     async run({ values }) {
       const today = values.today === undefined ? undefined : isoDate(String(values.today), '--today');
+      warnIfInCheckout(loadConfig());
       return withContext({}, async (ctx) => {
       const [{ runPipeline }, { formatSummary }] = await Promise.all([import('../pipelines/run.ts'), import('../pipelines/summary.ts')]);
       const summary = await runPipeline(ctx, { trigger: String(values.trigger), today });
       print(formatSummary(summary));
-      if (summary.status === 'failed') throw new Error(`run ${summary.runId} failed in step ${summary.failedStep ?? '?'}: ${summary.error}`);
-      return 0;
+      if (summary.status === 'failed') throw new Error(`run ${summary.runId} mislukt in stap ${summary.failedStep ?? '?'}: ${summary.error}`);
+      if (summary.delivery?.failed) {
+        process.stderr.write(`pakhuis run: gepubliceerd, maar het rapport is niet gemaild: ${summary.delivery.errors[0]}. Het wacht in de outbox (pakhuis report --retry).\n`);
+        return EXIT.mailWaiting;
+      }
+      return EXIT.ok;
       });
     },
   },
   report: {
-    summary: 'write all open signals as a CSV (--all --out FILE) or as a GeoJSON map layer (--geojson --out FILE), or retry reports waiting in the outbox (--retry)',
-    usage: 'pakhuis report --all --out FILE | pakhuis report --geojson --out FILE | pakhuis report --retry',
+    summary: 'alle open signalen als CSV (--all --out BESTAND) of als kaartlaag in GeoJSON (--geojson --out BESTAND), of rapporten uit de outbox opnieuw mailen (--retry)',
+    usage: 'pakhuis report --all --out BESTAND | pakhuis report --geojson --out BESTAND | pakhuis report --retry',
+    help: [
+      '--all --out BESTAND      alle open signalen als CSV voor Excel; "Nieuw" is wat de laatste gepubliceerde run nieuw of erger vond',
+      '--geojson --out BESTAND  de open signalen als punten voor QGIS of een andere GIS (WGS84, zonder namen)',
+      '--retry                  mailt de rapporten die nog in de outbox wachten, aan de ontvangers die nu zijn ingesteld en toegestaan (exitcode 4 als dat weer mislukt)',
+    ],
     options: { all: { type: 'boolean', default: false }, geojson: { type: 'boolean', default: false }, out: { type: 'string' }, retry: { type: 'boolean', default: false } },
     async run({ values }) {
       if (values.geojson) {
@@ -133,11 +187,14 @@ const COMMANDS: Record<string, Command> = {
         const outcome = await deliverPending(ctx);
         for (const note of outcome.notes) print(note);
         print(`${aantal(outcome.sent, 'rapport', 'rapporten')} verzonden, ${outcome.failed} mislukt${outcome.withheld ? `, ${outcome.withheld} niet verzonden (geen ontvanger meer toegestaan)` : ''}`);
-        if (outcome.failed) throw new Error(`sending failed: ${outcome.errors[0]}`);
-        return 0;
+        if (outcome.failed) {
+          process.stderr.write(`pakhuis report: niet gemaild: ${outcome.errors[0]}. Het rapport blijft in de outbox.\n`);
+          return EXIT.mailWaiting;
+        }
+        return EXIT.ok;
         });
       }
-      if (!values.all || !values.out) throw new UsageError(this.usage);
+      if (!values.all || !values.out) throw new UsageError('kies --all --out BESTAND of --retry');
       return withContext({ requireKey: false }, async (ctx) => {
       const { openSignals, writeReport } = await import('../reports/anomaly-report.ts');
       // "Nieuw" as in the last nightly report: first seen or worse in the last run that published
@@ -154,8 +211,9 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   status: {
-    summary: 'show the last runs, and the last successful pull per location, as tables',
+    summary: 'de laatste runs als tabel (tijden, tellingen, waarschuwingen, of de e-mail is verstuurd) en de laatste geslaagde ophaalactie per locatie',
     usage: 'pakhuis status [--limit N]',
+    help: ['Tijden in Europe/Amsterdam. Onder de tabel staat de tekst van elke waarschuwing.', '--limit N  zoveel runs (standaard 10)'],
     options: { limit: { type: 'string', default: '10' } },
     async run({ values }) {
       return withContext({ requireKey: false }, async (ctx) => {
@@ -168,13 +226,20 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   schedule: {
-    summary: 'run the nightly pipeline on the configured cron schedule (long-lived; SIGTERM stops cleanly)',
+    summary: 'de nachtelijke verwerking volgens SCHEDULE_CRON (blijft draaien; SIGTERM stopt netjes)',
     usage: 'pakhuis schedule',
+    help: [
+      'Draait `pakhuis run` op SCHEDULE_CRON in SCHEDULE_TZ (standaard 03:30 Europe/Amsterdam) en haalt een gemiste run bij het starten één keer in.',
+      'Een run die loopt, maakt zijn werk af na SIGTERM of SIGINT. Nodig: wat `pakhuis run --help` noemt.',
+    ],
     async run() {
-      const ctx = await openContext();
+      const config = loadConfig();
+      warnIfInCheckout(config);
+      const ctx = await openContext({ config });
       const { startScheduler } = await import('../pipelines/scheduler.ts');
       const scheduler = await startScheduler(ctx);
-      print(`scheduler gestart: "${ctx.config.SCHEDULE_CRON}" (${ctx.config.SCHEDULE_TZ}), volgende run ${scheduler.task.getNextRun()?.toISOString() ?? '?'}`);
+      const next = scheduler.task.getNextRun();
+      print(`scheduler gestart: "${ctx.config.SCHEDULE_CRON}" (${ctx.config.SCHEDULE_TZ}), volgende run ${next ? `${localTime(next)} (${LOCAL_TIME_ZONE})` : '?'}`);
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           ctx.log.info({ signal }, 'stopping: a run in progress finishes first');
@@ -189,12 +254,13 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   triage: {
-    summary: 'record a human judgement on a signal: in_onderzoek, vals_positief or afgehandeld',
-    usage: 'pakhuis triage <signal-id> <in_onderzoek|vals_positief|afgehandeld> [--note TEXT] [--by NAME]',
+    summary: 'een menselijk oordeel over een signaal vastleggen: in_onderzoek, vals_positief of afgehandeld',
+    usage: 'pakhuis triage <signaal> <in_onderzoek|vals_positief|afgehandeld> [--note TEKST] [--by NAAM]',
+    help: ['Wie oordeelt, is de databasegebruiker; --by zet er een naam naast. Werkt ook voor een login met alleen de analistenrol.'],
     options: { note: { type: 'string' }, by: { type: 'string' } },
     async run({ positionals, values }) {
       const [id, status] = positionals;
-      if (!id || !/^\d+$/.test(id) || !status) throw new UsageError(this.usage);
+      if (!id || !/^\d+$/.test(id) || !status) throw new UsageError('signaalnummer en oordeel ontbreken');
       // No migrations: a login that holds only the analyst or re-identification role may not read them.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
       const by = (values.by as string | undefined) ?? userInfo().username;
@@ -205,8 +271,8 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   terugkoppeling: {
-    summary: 'record the feedback to the melder of a melding: ontvangen, in_behandeling or teruggekoppeld',
-    usage: 'pakhuis terugkoppeling <melding-id> <ontvangen|in_behandeling|teruggekoppeld> [--note TEXT] [--by NAME]',
+    summary: 'de terugkoppeling aan de melder van een melding vastleggen: ontvangen, in_behandeling of teruggekoppeld',
+    usage: 'pakhuis terugkoppeling <melding-id> <ontvangen|in_behandeling|teruggekoppeld> [--note TEKST] [--by NAAM]',
     options: { note: { type: 'string' }, by: { type: 'string' } },
     async run({ positionals, values }) {
       const [id, status] = positionals;
@@ -221,8 +287,8 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   overleg: {
-    summary: 'write the overview for the monthly ondermijningsoverleg (XLSX and printable HTML, no names), optionally e-mail it',
-    usage: 'pakhuis overleg --maand JJJJ-MM --out FILE [--mail] [--gemeente CODE ...]',
+    summary: 'het overzicht voor het maandelijkse ondermijningsoverleg schrijven (XLSX en afdrukbare HTML, zonder namen), en het desgewenst mailen',
+    usage: 'pakhuis overleg --maand JJJJ-MM --out BESTAND [--mail] [--gemeente CODE ...]',
     options: { maand: { type: 'string' }, out: { type: 'string' }, mail: { type: 'boolean', default: false }, gemeente: { type: 'string', multiple: true } },
     async run({ values }) {
       if (!values.maand || !values.out) throw new UsageError(this.usage);
@@ -238,8 +304,8 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   nulmeting: {
-    summary: 'freeze the nulmeting (baseline) the trend is measured against: once, or again with --vervang',
-    usage: 'pakhuis nulmeting --datum JJJJ-MM-DD [--vervang] [--by NAME]',
+    summary: 'de nulmeting vastleggen waartegen de trend wordt gemeten: één keer, of opnieuw met --vervang',
+    usage: 'pakhuis nulmeting --datum JJJJ-MM-DD [--vervang] [--by NAAM]',
     options: { datum: { type: 'string' }, vervang: { type: 'boolean', default: false }, by: { type: 'string' } },
     async run({ values }) {
       if (!values.datum) throw new UsageError(this.usage);
@@ -254,12 +320,13 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   reveal: {
-    summary: 'show the names of the persons a signal\'s rule linked to it (audited: who, when, why, which signal; refusals too)',
-    usage: 'pakhuis reveal <signal-id> --reason "why, at least 10 visible characters" [--by NAME]',
+    summary: 'de namen tonen van de personen die de regel aan één signaal koppelde (vastgelegd: wie, wanneer, waarom, welk signaal; weigeringen ook)',
+    usage: 'pakhuis reveal <signaal> --reason "waarom, minstens 10 zichtbare tekens" [--by NAAM]',
+    help: ['Elke inzage, ook een geweigerde, komt in audit.reidentification (en in het serverlog van PostgreSQL). Nodig: de rol pakhuis_reident.'],
     options: { reason: { type: 'string' }, by: { type: 'string' } },
     async run({ positionals, values }) {
       const [id] = positionals;
-      if (!id || !/^\d+$/.test(id) || values.reason === undefined) throw new UsageError(this.usage);
+      if (!id || !/^\d+$/.test(id) || values.reason === undefined) throw new UsageError('signaalnummer of --reason ontbreekt');
       // No migrations: a login that holds only the analyst or re-identification role may not read them.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
       const by = (values.by as string | undefined) ?? userInfo().username;
@@ -278,17 +345,23 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   demo: {
-    summary: 'generate a Woerden-sized synthetic municipality and run the pipeline over it',
-    usage: 'pakhuis demo [--residents N] [--data-dir DIR]',
+    summary: 'een synthetische gemeente zo groot als Woerden maken en de verwerking erover draaien',
+    usage: 'pakhuis demo [--residents N] [--data-dir MAP]',
+    help: [
+      'Zet verzonnen exports met geplante afwijkingen in MAP/demo/inbox, draait de run en laat zien wat gevonden is.',
+      'De enige opdracht die zelf een sleutel maakt (in MAP/demo-key), als PSEUDONYMIZATION_KEY niet gezet is. Het rapport komt in OUT_DIR (standaard ./out).',
+      '--residents N  aantal inwoners (standaard 53000)',
+      '--data-dir MAP  standaard ./data',
+    ],
     options: { residents: { type: 'string', default: '53000' }, 'data-dir': { type: 'string', default: './data' } },
     async run({ values }) {
       const residents = Number(values.residents);
-      if (!Number.isInteger(residents) || residents < 100) throw new UsageError('--residents must be a whole number of at least 100');
+      if (!Number.isInteger(residents) || residents < 100) throw new UsageError('--residents moet een heel getal van minstens 100 zijn');
       const started = performance.now();
       const { runDemo } = await import('../pipelines/demo.ts');
       const summary = await runDemo({ residents, dataDir: String(values['data-dir']), print });
       print(`Demo klaar in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
-      return summary.status === 'succeeded' ? 0 : 1;
+      return summary.status === 'succeeded' ? EXIT.ok : EXIT.failed;
     },
   },
 };
@@ -315,44 +388,67 @@ async function withContext<T>(options: Parameters<typeof openContext>[0], fn: (c
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
   return [
-    'pakhuis: the informatiepakhuis command line',
+    'pakhuis: de opdrachtregel van het informatiepakhuis',
     '',
-    'Usage: pakhuis <command> [options]   (pakhuis <command> --help for its options)',
+    'Gebruik: pakhuis <opdracht> [opties]   (pakhuis <opdracht> --help geeft uitleg en opties)',
     '',
     ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
     '',
-    'Configuration comes from environment variables (see README.md); without DATABASE_URL the embedded PGlite database in ./data/pglite is used.',
+    'Instellingen komen uit omgevingsvariabelen of pakhuis.config.json (zie README.md); zonder DATABASE_URL',
+    'gebruikt pakhuis de ingebouwde PGlite-database in ./data/pglite.',
+    EXIT_CODES_HELP,
   ].join('\n');
+}
+
+/** parseArgs's own messages are English and long; the option it stumbled on is what matters. */
+function usageFromParseError(error: unknown): UsageError | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS')) return null;
+  const option = /'(-[^' ]+)/.exec((error as Error).message)?.[1];
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new UsageError(`onbekende optie ${option ?? ''}`.trim());
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+    return new UsageError(/does not take/.test((error as Error).message) ? `optie ${option} neemt geen waarde` : `optie ${option} mist een waarde`);
+  }
+  return new UsageError('onverwacht argument');
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
+  if (name === '--help' || name === '-h' || name === 'help') {
     print(help());
-    return name ? 0 : 1;
+    return EXIT.ok;
+  }
+  if (!name) {
+    process.stderr.write(`${help()}\n`);
+    return EXIT.usage;
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`pakhuis: unknown command "${printable(name)}"\n\n${help()}\n`);
-    return 2;
+    process.stderr.write(`pakhuis: onbekende opdracht "${printable(name)}"\n\n${help()}\n`);
+    return EXIT.usage;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    print(`${command.summary}\n\nUsage: ${command.usage}`);
-    return 0;
+    print([command.summary, '', `Gebruik: ${command.usage}`, ...(command.help ? ['', ...command.help] : [])].join('\n'));
+    return EXIT.ok;
   }
   try {
-    const { positionals, values } = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
-    return await command.run({ positionals, values: values as Record<string, unknown> });
+    let parsed;
+    try {
+      parsed = parseArgs({ args: rest, options: command.options ?? {}, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw usageFromParseError(error) ?? error;
+    }
+    return await command.run({ positionals: parsed.positionals, values: parsed.values as Record<string, unknown> });
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`pakhuis ${name}: ${printable(error.message)}\nUsage: ${command.usage}\n`);
-      return 2;
+      process.stderr.write(`pakhuis ${name}: ${printable(error.message)}\nGebruik: ${command.usage}\n`);
+      return EXIT.usage;
     }
     // One readable line on stderr; the structured log (stderr as JSON, or pretty) carries the detail,
     // at the LOG_LEVEL the user chose.
     if (!(error instanceof ConfigError) && !(error instanceof RunLockedError)) failureLog().error({ err: error }, 'command failed');
     process.stderr.write(`pakhuis ${name}: ${printable(oneLine(error))}\n`);
-    return error instanceof RunLockedError ? 3 : 1;
+    return error instanceof RunLockedError ? EXIT.locked : EXIT.failed;
   }
 }
 

@@ -1,8 +1,10 @@
 /**
  * Regenerates the generated parts of README.md (accepted column names per source, the rule
- * register) from the code, so the documentation cannot drift: `node --import tsx bin/docs.ts`.
+ * register, the set-up files in deploy/) from the code, so the documentation cannot drift:
+ * `node --import tsx bin/docs.ts`.
  * tests/readme.test.ts fails when README.md is out of date.
  */
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { columnTable } from '../sources/columns.ts';
 import { NLEXTRACT_COLUMNS } from '../sources/bag/nlextract-csv.ts';
@@ -30,7 +32,12 @@ export function generatedSections(): Record<string, string> {
     const params = Object.entries(resolved.params).map(([k, v]) => `\`${k}\` = ${JSON.stringify(v)}`).join(', ');
     return `| \`${r.code}\` | ${r.title} | ${r.severity} | ${r.requires.join(', ')} | ${params || '–'} | ${r.norm} | ${r.rationale} |`;
   });
+  // The set-up files under deploy/ stand in the README as they are, so a copy from either works.
+  const deploy = (file: string, lang: string) => `\`deploy/${file}\`:\n\n\`\`\`${lang}\n${readFileSync(new URL(`../deploy/${file}`, import.meta.url), 'utf8').trimEnd()}\n\`\`\``;
   return {
+    'deploy-config': deploy('pakhuis.config.json', 'json'),
+    'deploy-cron': deploy('pakhuis.cron', 'cron'),
+    'deploy-systemd': [deploy('pakhuis-run.service', 'ini'), deploy('pakhuis-run.timer', 'ini')].join('\n\n'),
     columns: columns.map(([title, spec]) => `#### ${title}\n\n${columnTable(spec)}`).join('\n\n'),
     rules: ['| code | title | severity | requires | parameters (defaults) | norm / legal basis | rationale |', '|---|---|---|---|---|---|---|', ...rules].join('\n'),
   };

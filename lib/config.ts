@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -73,6 +73,7 @@ const schema = z.object({
   // removed when the load ends; a killed run's are removed by the next run (pipelines/spool.ts).
   SPOOL_DIR: z.string().default('./data/spool'),
   PSEUDONYMIZATION_KEY: z.string().min(32, 'must be at least 32 characters (256 bits of randomness as hex or base64 is advised)').optional(),
+  PSEUDONYMIZATION_KEY_FILE: z.string().optional(),
   PSEUDONYMIZATION_KEY_VERSION: intFromEnv(1),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -101,6 +102,7 @@ const schema = z.object({
   SMTP_PORT: z.coerce.number().int().positive().default(587),
   SMTP_USER: z.string().optional(),
   SMTP_PASSWORD: z.string().optional(),
+  SMTP_PASSWORD_FILE: z.string().optional(),
   SMTP_ALLOW_PLAIN: boolFromEnv(false),
   REPORT_FROM: z.string().default('informatiepakhuis@localhost'),
   REPORT_RECIPIENTS: checkedList(recipientProblem, (entry) => plainAddress(entry)!),
@@ -224,11 +226,62 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
   input.rules = mergeRuleParams(fromFile, env);
   Object.assign(input, options.overrides ?? {});
+  const problems = readSecretFiles(input, cwd);
   const parsed = schema.safeParse(input);
   // Only names and reasons: a rejected value may be a secret.
   const invalid = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  if (unknown.length || !parsed.success) throw new ConfigError([...unknown, ...invalid]);
+  if (unknown.length || problems.length || !parsed.success) throw new ConfigError([...unknown, ...problems, ...invalid]);
   return parsed.data;
+}
+
+/**
+ * Secrets that may be read from a file named by `<NAME>_FILE` (as the official PostgreSQL image
+ * and systemd's LoadCredential do), so that the key stays out of crontabs, unit files, `ps` and
+ * the process environment of everything the job starts. The file must not be readable or writable
+ * by other users: like ssh and PostgreSQL with their key files, a key every local account can
+ * read is refused rather than used.
+ */
+const SECRET_FILE_SETTINGS = ['PSEUDONYMIZATION_KEY', 'SMTP_PASSWORD'] as const;
+
+function readSecretFiles(input: Record<string, unknown>, cwd: string): string[] {
+  const problems: string[] = [];
+  for (const name of SECRET_FILE_SETTINGS) {
+    const fileSetting = `${name}_FILE`;
+    const path = input[fileSetting];
+    if (path === undefined || path === '') continue;
+    if (typeof path !== 'string') continue; // the schema names the wrong type
+    if (input[name] !== undefined) {
+      problems.push(`${name} and ${fileSetting} are both set; set one of them`);
+      continue;
+    }
+    const file = resolve(cwd, path);
+    let mode: number;
+    try {
+      const s = statSync(file);
+      if (!s.isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+      mode = s.mode;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      problems.push(`${fileSetting}: ${file} ${code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read by this user' : 'is not a readable file'}`);
+      continue;
+    }
+    if (process.platform !== 'win32' && (mode & 0o027) !== 0) {
+      problems.push(`${fileSetting}: ${file} is open to other users (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); make it readable by the service user only: chmod 600 ${file}`);
+      continue;
+    }
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      problems.push(`${fileSetting}: ${file} cannot be read by this user`);
+      continue;
+    }
+    // One trailing line break is how editors and `echo` end a file; it is not part of the secret.
+    const value = text.replace(/\r?\n$/, '');
+    if (value === '') problems.push(`${fileSetting}: ${file} is empty`);
+    else input[name] = value;
+  }
+  return problems;
 }
 
 /** Rule parameters from the file's "rules" object, then RULE_<CODE>__<PARAM> keys of the file, then of the environment. */

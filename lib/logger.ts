@@ -1,4 +1,5 @@
 import { pino, destination, type DestinationStream, type Logger } from 'pino';
+import { build as pretty } from 'pino-pretty';
 
 export type { Logger };
 
@@ -27,11 +28,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const redact = { paths: REDACT_PATHS, censor: '[verwijderd]' };
   const format = options.format ?? (process.stderr.isTTY ? 'pretty' : 'json');
   if (format === 'pretty' && !options.destination) {
-    return pino({
-      level,
-      redact,
-      transport: { target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } },
-    });
+    // In this thread and synchronous, not as a pino transport: a transport's worker thread wrote
+    // its lines after the command's own output (two log lines after "Demo klaar").
+    return pino({ level, redact }, pretty({ destination: 2, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }));
   }
-  return pino({ level, redact }, (options.destination ?? destination(2)) as DestinationStream);
+  // Synchronous for the same reason: the log and the command's output appear in the order written.
+  return pino({ level, redact }, (options.destination ?? destination({ dest: 2, sync: true })) as DestinationStream);
 }

@@ -77,3 +77,63 @@ async function estimateRows(path: string, size: number): Promise<number | null> 
     await handle.close();
   }
 }
+
+export interface StepProgressOptions {
+  /** The terminal to draw on; null for none. Default: stderr when it is a terminal. */
+  tty?: NodeJS.WriteStream | null;
+  /** Without a terminal, at most one log line per this many milliseconds (default 5000). */
+  everyMs?: number;
+}
+
+/**
+ * Progress through a known list of steps that count no rows, such as publishing (model scripts,
+ * rules, the signal merge, the report): on a terminal a bar of steps done with the step now
+ * running; elsewhere a log line when a step starts and the last line is `everyMs` old, so a
+ * publish of minutes says where it is while a quick one says nothing.
+ */
+export class StepProgress {
+  #done = 0;
+  #lastReport = 0;
+  readonly #started = Date.now();
+
+  private constructor(
+    readonly label: string,
+    readonly total: number,
+    readonly log: Logger,
+    readonly tty: NodeJS.WriteStream | null,
+    readonly everyMs: number,
+  ) {}
+
+  static start(label: string, total: number, log: Logger, options: StepProgressOptions = {}): StepProgress {
+    const tty = options.tty !== undefined ? options.tty : process.stderr.isTTY ? process.stderr : null;
+    const progress = new StepProgress(label, Math.max(1, total), log, tty, options.everyMs ?? 5000);
+    progress.#lastReport = progress.#started;
+    return progress;
+  }
+
+  /** The next step begins; the ones before it are done. */
+  step(name: string): void {
+    const now = Date.now();
+    const index = this.#done++;
+    const seconds = Math.round((now - this.#started) / 1000);
+    if (this.tty) {
+      this.tty.write(`\r\x1b[K${this.label} ${this.#bar(index)} ${index}/${this.total} ${name}, ${seconds} s`);
+    } else if (now - this.#lastReport >= this.everyMs) {
+      this.#lastReport = now;
+      this.log.info({ label: this.label, step: name, stepsDone: index, steps: this.total, seconds }, 'publish progress');
+    }
+  }
+
+  /** Ends the bar's line on a terminal, whether the steps succeeded or not. */
+  end(succeeded: boolean): void {
+    if (!this.tty) return;
+    const seconds = Math.round((Date.now() - this.#started) / 1000);
+    const done = succeeded ? this.total : this.#done;
+    this.tty.write(`\r\x1b[K${this.label} ${this.#bar(done)} ${done}/${this.total} ${succeeded ? 'klaar' : 'afgebroken'} in ${seconds} s\n`);
+  }
+
+  #bar(done: number): string {
+    const width = 30;
+    return `[${'#'.repeat(Math.round((Math.min(done, this.total) / this.total) * width)).padEnd(width, '.')}]`;
+  }
+}

@@ -22,10 +22,12 @@ export async function runDemo(options: DemoOptions): Promise<RunSummary> {
   const { print } = options;
   const dataDir = resolve(options.dataDir);
   const inbox = join(dataDir, 'demo', 'inbox');
-  const key = process.env.PSEUDONYMIZATION_KEY ?? (await demoKey(join(dataDir, 'demo-key'), print));
+  const keySet = Boolean(process.env.PSEUDONYMIZATION_KEY || process.env.PSEUDONYMIZATION_KEY_FILE);
   const config = loadConfig({
     overrides: {
-      PSEUDONYMIZATION_KEY: key,
+      ...(keySet ? {} : { PSEUDONYMIZATION_KEY: await demoKey(join(dataDir, 'demo-key'), print) }),
+      // The demo speaks through its Dutch summary; the log says only what goes wrong, unless asked.
+      ...(process.env.LOG_LEVEL ? {} : { LOG_LEVEL: 'warn' }),
       INBOX_DIR: inbox,
       ARCHIVE_DIR: join(dataDir, 'demo', 'archive'),
       PGLITE_DIR: process.env.PGLITE_DIR ?? join(dataDir, 'pglite'),

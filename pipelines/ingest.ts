@@ -81,7 +81,7 @@ export async function ingestFile(
       result.loadId = loadId;
       const [live, ...spooledTables] = Object.keys(source.tables);
       const router = new RowRouter(source, loadId, ctx.pseudonymizer, live!);
-      const staged = (staging = new Staging(router, spoolDir, await Progress.forFile(path, displayName, ctx.log)));
+      const staged = (staging = new Staging(router, spoolDir, await Progress.forFile(path, displayName, ctx.log, ctx.progress)));
       const lines = plan
         ? staged.linesInParallel(format, path, displayName, plan)
         : staged.lines(format.read(path, { displayName, sheet: options.sheet, maxSpreadsheetBytes: ctx.config.XLSX_MAX_MB * 1024 * 1024, tempDir: spoolDir }));

@@ -5,7 +5,8 @@ import { failpoint } from '../lib/failpoint.ts';
 import { RULES } from '../rules/index.ts';
 import { resolveRule, type ResolvedRule } from '../rules/rule.ts';
 import { SOURCE_LABELS, type SourceName } from '../sources/source.ts';
-import { onDay, rebuildModel, type TransformResult } from '../transforms/model.ts';
+import { onDay, plannedScripts, rebuildModel, type TransformResult } from '../transforms/model.ts';
+import { StepProgress } from '../lib/progress.ts';
 import type { PipelineContext } from './context.ts';
 import { recordRunCounts } from './trend.ts';
 
@@ -56,11 +57,6 @@ export function resolvedRules(ctx: PipelineContext): ResolvedRule[] {
   return RULES.map((rule) => resolveRule(rule, ctx.config.rules[rule.code] ?? {}));
 }
 
-/**
- * Write-audit-publish in one transaction: rebuild the model from the newest loads, run every rule,
- * and merge the results into the signal store. Readers see the previous state until COMMIT; a
- * failure anywhere leaves it untouched.
- */
 /** Work that must commit with the new signals or not at all (tonight's report). */
 export type BeforeCommit = (tx: Session, evaluated: { rules: RuleOutcome[]; peildatum: string }) => Promise<void>;
 
@@ -69,8 +65,32 @@ export interface PublishOptions {
   peildatum?: string;
 }
 
+/**
+ * Write-audit-publish in one transaction: rebuild the model from the newest loads, run every rule,
+ * and merge the results into the signal store. Readers see the previous state until COMMIT; a
+ * failure anywhere leaves it untouched. Progress shows step by step, as the ingest shows rows.
+ */
 export async function publish(ctx: PipelineContext, runId: number, beforeCommit?: BeforeCommit, options: PublishOptions = {}): Promise<PublishResult> {
   const rules = resolvedRules(ctx);
+  let progress: StepProgress | undefined;
+  let committed = false;
+  try {
+    const result = await publishInTransaction(ctx, runId, rules, (total) => (progress = StepProgress.start('publiceren', total, ctx.log, ctx.progress)), beforeCommit, options);
+    committed = true;
+    return result;
+  } finally {
+    progress?.end(committed);
+  }
+}
+
+async function publishInTransaction(
+  ctx: PipelineContext,
+  runId: number,
+  rules: ResolvedRule[],
+  startProgress: (steps: number) => StepProgress,
+  beforeCommit: BeforeCommit | undefined,
+  options: PublishOptions,
+): Promise<PublishResult> {
   return ctx.db.transaction(async (tx) => {
     const peildatum = options.peildatum ?? (await tx.query<{ d: string }>(`SELECT current_date::text AS d`)).rows[0]!.d;
     // The views that count days (feedback owed) count from the run's day inside this transaction.
@@ -87,7 +107,9 @@ export async function publish(ctx: PipelineContext, runId: number, beforeCommit?
       FROM publish_loads p LEFT JOIN model.source_state s USING (source)`);
     const available = new Set(loads.map((l) => l.source));
     const changed = new Set(loads.filter((l) => l.current === null || l.current !== l.load_id).map((l) => l.source));
-    const transforms = await rebuildModel(tx, changed, available, peildatum);
+    // Model scripts, rules, match rates, the merge, the report and the commit.
+    const progress = startProgress((await plannedScripts(changed, available)).length + rules.length + 4);
+    const transforms = await rebuildModel(tx, changed, available, peildatum, (script) => progress.step(`model ${script}`));
     await failpoint('publish');
     await tx.query(
       `INSERT INTO model.source_state (source, load_id, run_id)
@@ -95,15 +117,19 @@ export async function publish(ctx: PipelineContext, runId: number, beforeCommit?
        ON CONFLICT (source) DO UPDATE SET load_id = EXCLUDED.load_id, run_id = EXCLUDED.run_id, published_at = clock_timestamp()`,
       [runId, [...changed]],
     );
+    progress.step('adreskoppeling');
     const matchRates = await measureMatchRates(tx);
     const brp = transforms.some((t) => t.script === '20_brp.sql')
       ? (await tx.query<BrpModelCounts>('SELECT * FROM brp_model_telling')).rows[0]
       : undefined;
-    const outcomes = await evaluateRules(tx, rules, runId, available, peildatum);
+    const outcomes = await evaluateRules(tx, rules, runId, available, peildatum, (code) => progress.step(`regel ${code}`));
     const evaluated = rules.filter((r) => !outcomes.find((o) => o.code === r.definition.code)?.skipped);
+    progress.step('signalen samenvoegen');
     const signals = await mergeSignals(tx, evaluated, runId);
     await recordRunCounts(tx, { runId, peildatum, rules: rules.map((r) => r.definition.code), feedbackDays: ctx.config.MELDING_TERUGKOPPELING_DAGEN });
+    progress.step('rapport');
     await beforeCommit?.(tx, { rules: outcomes, peildatum });
+    progress.step('vastleggen (commit)');
     return {
       published: Object.fromEntries(loads.map((l) => [l.source, Number(l.load_id)])),
       changed: [...changed],
@@ -131,7 +157,14 @@ async function measureMatchRates(tx: Session): Promise<PublishResult['matchRates
   return rates;
 }
 
-async function evaluateRules(tx: Session, rules: ResolvedRule[], runId: number, available: ReadonlySet<SourceName>, peildatum: string): Promise<RuleOutcome[]> {
+async function evaluateRules(
+  tx: Session,
+  rules: ResolvedRule[],
+  runId: number,
+  available: ReadonlySet<SourceName>,
+  peildatum: string,
+  onRule: (code: string) => void,
+): Promise<RuleOutcome[]> {
   // Each rule's results go to this session's own table first, which a rule that reads the others'
   // candidates (MELDING_EN_DATASIGNAAL) can read; they are handed to the owner's table at the end.
   await tx.exec(`
@@ -144,6 +177,7 @@ async function evaluateRules(tx: Session, rules: ResolvedRule[], runId: number, 
   const ordered = [...rules.filter((r) => !r.definition.readsCandidates), ...rules.filter((r) => r.definition.readsCandidates)];
   for (const rule of ordered) {
     const { definition: d } = rule;
+    onRule(d.code);
     await tx.query(
       `INSERT INTO pakhuis.rules (code, title, rationale, norm, severity, parameters, version, sql)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)

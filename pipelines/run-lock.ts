@@ -9,7 +9,7 @@ export const RUN_LOCK = 7_305_002;
 export async function withRunLock<T>(db: Database, log: Logger, fn: () => Promise<T>): Promise<T> {
   return db.withSession(async (lock) => {
     const { rows } = await lock.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RUN_LOCK]);
-    if (!rows[0]?.locked) throw new RunLockedError('another run is in progress (advisory lock held); skipped');
+    if (!rows[0]?.locked) throw new RunLockedError('er loopt al een andere run (advisory lock bezet); deze is overgeslagen');
     try {
       return await fn();
     } finally {

@@ -163,7 +163,8 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     const delivery = await step('deliver', () => deliverPending(ctx), (d) => ({ out: d.sent, rejected: d.failed, details: d }));
     summary.delivery = delivery;
     summary.warnings.push(...delivery.notes);
-    if (delivery.failed) summary.warnings.push(`e-mail niet verzonden (${delivery.errors[0]}); het rapport blijft in de outbox en gaat bij de volgende run mee`);
+    if (delivery.failed) summary.warnings.push(`e-mail niet verzonden: ${delivery.errors[0]}. Het rapport blijft in de outbox en gaat mee met de volgende run of met pakhuis report --retry`);
+    if (delivery.refused.length) summary.warnings.push(`de mailserver weigerde ontvanger ${delivery.refused.map((r) => JSON.stringify(r)).join(', ')}; de andere ontvangers kregen het rapport. Controleer REPORT_RECIPIENTS`);
   } catch (error) {
     summary.status = 'failed';
     summary.error = oneLine(error instanceof StepError ? error.cause : error);

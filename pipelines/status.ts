@@ -1,5 +1,7 @@
 import type { Session } from '../lib/db.ts';
 import { aantal } from '../lib/dutch.ts';
+import { LOCAL_TIME_ZONE, localTime } from '../lib/local-time.ts';
+import { printable } from '../lib/terminal.ts';
 
 interface RunRow {
   id: string;
@@ -14,34 +16,49 @@ interface RunRow {
   staged: number;
   rejected: number;
   open_signals: number | null;
+  mail: string | null;
 }
 
-/** The last runs as a fixed-width table for a terminal. */
+/** What became of the run's report by e-mail (report_outbox.status), in words. */
+const MAIL = { sent: 'verzonden', pending: 'NIET verzonden, wacht in outbox', not_sent: 'geen (SMTP niet ingesteld)' } as Record<string, string>;
+
+/**
+ * The last runs as a fixed-width table for a terminal, in local time, followed by the text of
+ * every warning and why an e-mail did not go out: a count alone ("1 waarschuwing") sent the
+ * beheerder to the database to find out what it was. The e-mail column is the report's state now:
+ * a report that failed at night and went out with `report --retry` shows as sent.
+ */
 export async function statusTable(db: Pick<Session, 'query'>, limit = 10): Promise<string> {
   const { rows } = await db.query<RunRow>(
     `SELECT r.id, r.trigger, r.started_at, r.finished_at, r.status, r.failed_step, r.error, r.warnings,
        (SELECT count(*)::int FROM pakhuis.loads l WHERE l.run_id = r.id) AS files,
        (SELECT coalesce(sum(rows_staged), 0)::int FROM pakhuis.loads l WHERE l.run_id = r.id) AS staged,
        (SELECT coalesce(sum(rows_rejected), 0)::int FROM pakhuis.loads l WHERE l.run_id = r.id) AS rejected,
-       (r.summary -> 'signals' ->> 'open')::int AS open_signals
-     FROM pakhuis.runs r ORDER BY r.id DESC LIMIT $1`,
+       (r.summary -> 'signals' ->> 'open')::int AS open_signals,
+       o.status AS mail
+     FROM pakhuis.runs r
+     LEFT JOIN LATERAL (SELECT status FROM pakhuis.report_outbox WHERE run_id = r.id ORDER BY id DESC LIMIT 1) o ON true
+     ORDER BY r.id DESC LIMIT $1`,
     [limit],
   );
   if (rows.length === 0) return 'Nog geen runs.';
-  const header = ['run', 'trigger', 'gestart (UTC)', 'duur', 'status', 'bestanden', 'geladen', 'afgekeurd', 'open signalen', 'opmerking'];
+  const header = ['run', 'trigger', `gestart (${LOCAL_TIME_ZONE})`, 'duur', 'status', 'bestanden', 'geladen', 'afgekeurd', 'open signalen', 'e-mail', 'opmerking'];
   const body = rows.map((r) => [
     String(r.id),
-    r.trigger,
-    new Date(r.started_at).toISOString().slice(0, 19).replace('T', ' '),
+    printable(r.trigger),
+    localTime(new Date(r.started_at)),
     r.finished_at ? `${((new Date(r.finished_at).getTime() - new Date(r.started_at).getTime()) / 1000).toFixed(1)} s` : '-',
     r.status,
     String(r.files),
     String(r.staged),
     String(r.rejected),
     r.open_signals === null ? '-' : String(r.open_signals),
-    r.status === 'failed' ? `stap ${r.failed_step ?? '?'}: ${r.error ?? ''}` : r.warnings.length ? aantal(r.warnings.length, 'waarschuwing', 'waarschuwingen') : '',
+    r.mail ? (MAIL[r.mail] ?? r.mail) : '-',
+    r.status === 'failed' ? printable(`stap ${r.failed_step ?? '?'}: ${r.error ?? ''}`) : r.warnings.length ? `${aantal(r.warnings.length, 'waarschuwing', 'waarschuwingen')}, zie onder` : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  // The run's own warnings already say why an e-mail failed; the column says where it is now.
+  const notes = rows.flatMap((r) => r.warnings.map((w) => `  run ${r.id}: ${printable(w)}`));
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), ...(notes.length ? ['', 'Waarschuwingen:', ...notes] : [])].join('\n');
 }

@@ -8,6 +8,7 @@ import { formatPull } from './pull/report.ts';
 /** Reasons listed per file; the rest is counted in one line, so nothing is left out unsaid. */
 const LISTED = 5;
 const INDENT = '              ';
+import { printable } from '../lib/terminal.ts';
 
 /** The short text a person reads after a run: what was loaded, lost, found, and where the report is. */
 export function formatSummary(summary: RunSummary): string {
@@ -43,7 +44,8 @@ export function formatSummary(summary: RunSummary): string {
     lines.push(`  E-mail: ${summary.delivery.sent} verzonden, ${summary.delivery.failed} mislukt`);
   }
   if (summary.error) lines.push(`  Fout${summary.failedStep ? ` in stap ${summary.failedStep}` : ''}: ${summary.error}`);
-  return lines.join('\n');
+  // File names and errors quote what came in from outside: no control character reaches the terminal.
+  return lines.map(printable).join('\n');
 }
 
 /**

@@ -20,7 +20,8 @@ export interface Mail {
 }
 
 export interface Mailer {
-  send(mail: Mail): Promise<{ messageId: string }>;
+  /** `rejected`: recipients the server refused while it accepted the others. */
+  send(mail: Mail): Promise<{ messageId: string; rejected: string[] }>;
 }
 
 const LOCAL_HOSTS = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
@@ -70,7 +71,28 @@ export function createMailer(config: Config): Mailer {
         html: mail.html,
         attachments: mail.attachments.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType, cid: a.cid })),
       });
-      return { messageId: info.messageId };
+      return { messageId: info.messageId, rejected: (info.rejected ?? []).map((r) => (typeof r === 'string' ? r : r.address)) };
     },
   };
+}
+
+/**
+ * Why a send failed, in Dutch, for the run's warning and the terminal. The technical message
+ * (nodemailer's, in English) goes to the log and the outbox row; it never carries the password.
+ */
+export function describeMailError(error: unknown, config: Pick<Config, 'SMTP_HOST' | 'SMTP_PORT'>): string {
+  const e = (error ?? {}) as { code?: string; message?: string; responseCode?: number; response?: string; rejected?: unknown };
+  const server = `${config.SMTP_HOST}:${config.SMTP_PORT}`;
+  const message = String(e.message ?? error);
+  if (e.code === 'EENVELOPE' && Array.isArray(e.rejected) && e.rejected.length > 0) {
+    return `de mailserver ${server} weigert ontvanger ${e.rejected.map((r) => JSON.stringify(String(r))).join(', ')}`;
+  }
+  if (e.code === 'EDNS') return `de mailserver ${JSON.stringify(config.SMTP_HOST)} is niet gevonden (DNS); controleer SMTP_HOST`;
+  if (e.code === 'ETIMEDOUT') return `de mailserver ${server} antwoordt niet (time-out)`;
+  if (e.code === 'EAUTH') return `aanmelden bij de mailserver ${server} is mislukt; controleer SMTP_USER en SMTP_PASSWORD`;
+  if (e.code === 'ETLS' || /STARTTLS/i.test(message)) return `de mailserver ${server} biedt geen versleutelde verbinding (STARTTLS)`;
+  if (/ECONNREFUSED/.test(message)) return `de mailserver ${server} is niet bereikbaar (verbinding geweigerd)`;
+  if (e.code === 'ESOCKET' || e.code === 'ECONNECTION') return `de verbinding met de mailserver ${server} is mislukt`;
+  if (e.responseCode) return `de mailserver ${server} weigert het bericht (code ${e.responseCode})`;
+  return `verzenden via de mailserver ${server} is mislukt`;
 }

@@ -1,11 +1,11 @@
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { Session } from '../lib/db.ts';
 import { join, resolve } from 'node:path';
 import { oneLine } from '../lib/errors.ts';
 import type { PipelineContext } from '../pipelines/context.ts';
 import { reportCsv, signalsById } from './anomaly-report.ts';
 import { composeReport, type ReportFacts } from './email.ts';
-import { checkedRecipients, createMailer, mailConfigured, type MailAttachment, type Mailer } from './mailer.ts';
+import { checkedRecipients, createMailer, describeMailError, mailConfigured, type MailAttachment, type Mailer } from './mailer.ts';
 import { renderTrendChart, monthLabel } from './trend-chart.ts';
 import { trendData, type TrendData } from './trend-data.ts';
 import { RULES } from '../rules/index.ts';
@@ -125,10 +125,7 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
       chartCid: chart?.cid,
     });
     const csv = reportCsv(rows, inputs.warnings);
-    const fileName = `anomalierapport-${day}-run${inputs.runId}.csv`;
-    await mkdir(config.OUT_DIR, { recursive: true });
-    const path = resolve(join(config.OUT_DIR, fileName));
-    await writeFile(`${path}.part`, csv, 'utf8');
+    const { fileName, path } = await reserveReportFile(config.OUT_DIR, `anomalierapport-${day}-run${inputs.runId}`, csv);
     const outboxId = await enqueue(tx, {
       kind: 'nachtrapport', runId: inputs.runId, fileName, filePath: path, csv, subject: composed.subject, text: composed.text, html: composed.html,
       recipients, status: willMail ? 'pending' : 'not_sent', attachments: chart ? [chart] : [],
@@ -143,6 +140,28 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
   }
 }
 
+/**
+ * Writes the report as `<name>.csv.part` under a name no other report has. Run numbers are per
+ * database: the demo on PGlite and then on PostgreSQL both made run 1 and the second report
+ * overwrote the first. The `.part` is created exclusively ('wx') and the final name checked after
+ * that, so two processes never pick one name: the later one takes `-2`, `-3`, ….
+ */
+async function reserveReportFile(outDir: string, base: string, csv: string): Promise<{ fileName: string; path: string }> {
+  await mkdir(outDir, { recursive: true });
+  for (let n = 1; ; n++) {
+    const fileName = `${base}${n === 1 ? '' : `-${n}`}.csv`;
+    const path = resolve(join(outDir, fileName));
+    try {
+      await writeFile(`${path}.part`, csv, { encoding: 'utf8', flag: 'wx' });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw error;
+    }
+    if (!(await stat(path).then(() => true, () => false))) return { fileName, path };
+    await rm(`${path}.part`, { force: true });
+  }
+}
+
 /** After commit: the report file takes its name. After a failure: the partial file goes. */
 export async function finishReportFile(report: CreatedReport, committed: boolean): Promise<void> {
   if (committed) await rename(`${report.path}.part`, report.path);
@@ -154,9 +173,12 @@ export interface DeliveryOutcome {
   failed: number;
   /** Reports not sent because none of their recipients is still configured and allowed. */
   withheld: number;
+  /** Why each failed send failed, in Dutch. */
   errors: string[];
   /** One Dutch line per recipient left out of a waiting report (no longer configured or allowed). */
   notes: string[];
+  /** Recipients the mail server refused while it took the report for the others. */
+  refused: string[];
 }
 
 interface PendingReport {
@@ -183,7 +205,7 @@ interface PendingReport {
  */
 export async function deliverPending(ctx: PipelineContext, mailer?: Mailer, only?: number[]): Promise<DeliveryOutcome> {
   const { db, config, log } = ctx;
-  const outcome: DeliveryOutcome = { sent: 0, failed: 0, withheld: 0, errors: [], notes: [] };
+  const outcome: DeliveryOutcome = { sent: 0, failed: 0, withheld: 0, errors: [], notes: [], refused: [] };
   const { rows: waiting } = await db.query<{ id: string }>(
     `SELECT id FROM pakhuis.report_outbox WHERE status = 'pending' AND ($1::bigint[] IS NULL OR id = ANY ($1::bigint[])) ORDER BY id`,
     [only ?? null],
@@ -224,19 +246,24 @@ export async function deliverPending(ctx: PipelineContext, mailer?: Mailer, only
           ...(row.csv === null ? [] : [{ filename: row.file_name, content: row.csv, contentType: 'text/csv; charset=utf-8' }]),
           ...files.map((a) => ({ filename: a.file_name, content: Buffer.from(a.content), contentType: a.content_type, cid: a.content_id ?? undefined })),
         ];
-        const { messageId } = await transport.send({ to: recipients, subject: row.subject, text: row.text_body, html: row.html_body, attachments });
+        const { messageId, rejected } = await transport.send({ to: recipients, subject: row.subject, text: row.text_body, html: row.html_body, attachments });
         await tx.query(
           `UPDATE pakhuis.report_outbox SET status = 'sent', sent_at = clock_timestamp(), message_id = $2, recipients = $3, attempts = attempts + 1, last_error = NULL WHERE id = $1`,
           [row.id, messageId, recipients],
         );
         outcome.sent++;
-        log.info({ outboxId: Number(row.id), recipients: recipients.length }, 'report e-mailed');
+        // A typo'd address the server refuses while it takes the others: sent, yet someone did not get it.
+        for (const r of rejected) if (!outcome.refused.includes(r)) outcome.refused.push(r);
+        log.info({ outboxId: Number(row.id), recipients: recipients.length, refused: rejected.length }, 'report e-mailed');
       } catch (error) {
         const message = oneLine(error);
         await tx.query(`UPDATE pakhuis.report_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, message]);
         outcome.failed++;
-        outcome.errors.push(message);
-        log.warn({ outboxId: Number(row.id), err: error }, 'report e-mail failed; it stays in the outbox');
+        outcome.errors.push(describeMailError(error, config));
+        // The message and code are the detail; a stack trace of a refused connection says nothing
+        // more, and on a terminal it stood in English beside the Dutch warning (debug keeps it).
+        log.warn({ outboxId: Number(row.id), error: message, code: (error as { code?: unknown }).code }, 'report e-mail failed; it stays in the outbox');
+        log.debug({ outboxId: Number(row.id), err: error }, 'report e-mail failure, full error');
       }
     });
   }

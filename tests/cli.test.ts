@@ -1,31 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { TEST_KEY } from './helpers/context.ts';
-
-const BIN = new URL('../bin/pakhuis.js', import.meta.url).pathname;
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function pakhuis(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: 'json', ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { humanLines, inProcess, pakhuis } from './helpers/cli.ts';
+import { cliDatabase, TEST_KEY } from './helpers/context.ts';
 
 describe('pakhuis CLI', () => {
   let dir: string;
@@ -33,32 +11,64 @@ describe('pakhuis CLI', () => {
     dir = await mkdtemp(join(tmpdir(), 'pakhuis-cli-'));
   });
 
-  it('explains itself and each command', async () => {
+  it('explains itself and each command in Dutch', async () => {
     const top = await pakhuis(['--help']);
     expect(top.code).toBe(0);
-    for (const command of ['migrate', 'ingest', 'run', 'demo', 'report']) expect(top.stdout).toContain(command);
-    const ingest = await pakhuis(['ingest', '--help']);
-    expect(ingest.code).toBe(0);
-    expect(ingest.stdout).toContain('pakhuis ingest <bag|brp|permits|damocles|meldingen> <file>');
+    expect(top.stdout).toMatch(/^pakhuis: de opdrachtregel van het informatiepakhuis\n\nGebruik: pakhuis <opdracht>/);
+    const names = [...top.stdout.matchAll(/^ {2}(\w+) {2,}/gm)].map((m) => m[1]!);
+    expect(names).toEqual(['migrate', 'ingest', 'pull', 'run', 'report', 'status', 'schedule', 'triage', 'terugkoppeling', 'overleg', 'nulmeting', 'reveal', 'demo']);
+    for (const name of names) {
+      const { code, out } = await inProcess([name, '--help']);
+      expect(code, name).toBe(0);
+      expect(out, name).toContain(`\n\nGebruik: pakhuis ${name}`);
+      // Dutch, not the English one-liners these were: no English function words in the text.
+      expect(out, name).not.toMatch(/\b(the|and|with|Usage|show|write|apply|file)\b/);
+    }
+    expect((await inProcess(['ingest', '--help'])).out).toContain('pakhuis ingest <bag|brp|permits|damocles|meldingen> <bestand>');
   });
 
-  it('exits non-zero with one readable line on an unknown command or missing arguments', async () => {
-    const unknown = await pakhuis(['frobnicate']);
+  it('says on `run --help` where the files come from, which key it needs and how the e-mail goes', async () => {
+    const { code, stdout } = await pakhuis(['run', '--help']);
+    expect(code).toBe(0);
+    for (const word of ['INBOX_DIR', 'bag/, brp/, permits/, damocles/ en meldingen/', 'ARCHIVE_DIR', 'PSEUDONYMIZATION_KEY_FILE', 'E-mail', 'SMTP_HOST', 'REPORT_RECIPIENTS', 'outbox (exitcode 4)']) {
+      expect(stdout).toContain(word);
+    }
+  });
+
+  it('exits 2 with the usage on stderr when called with nothing, an unknown command, a wrong option or missing arguments', async () => {
+    const nothing = await pakhuis([]);
+    expect(nothing.code).toBe(2);
+    expect(nothing.stdout).toBe('');
+    expect(nothing.stderr).toMatch(/^pakhuis: de opdrachtregel van het informatiepakhuis\n\nGebruik: pakhuis <opdracht>/);
+    const unknown = await inProcess(['frobnicate']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr.split('\n')[0]).toBe('pakhuis: unknown command "frobnicate"');
-    const missing = await pakhuis(['ingest', 'brp']);
+    expect(unknown.err.split('\n')[0]).toBe('pakhuis: onbekende opdracht "frobnicate"');
+    const option = await inProcess(['status', '--verbose']);
+    expect(option).toEqual({ code: 2, out: '', err: 'pakhuis status: onbekende optie --verbose\nGebruik: pakhuis status [--limit N]\n' });
+    const missing = await inProcess(['ingest', 'brp']);
     expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/^pakhuis ingest: bron en bestand ontbreken\nGebruik: /);
   });
 
   it('refuses to run without a pseudonymisation key, saying which setting is missing', async () => {
     const result = await pakhuis(['run'], { PGLITE_DIR: join(dir, 'db-nokey') });
     expect(result.code).toBe(1);
-    const lines = result.stderr.trim().split('\n').filter((l) => !l.startsWith('{'));
-    expect(lines).toEqual([expect.stringMatching(/^pakhuis run: invalid configuration: PSEUDONYMIZATION_KEY: required/)]);
+    expect(humanLines(result.stderr)).toEqual([expect.stringMatching(/^pakhuis run: invalid configuration: PSEUDONYMIZATION_KEY: required/)]);
+  });
+
+  it('refuses a key file that other users can read, naming file and mode, not the key', async () => {
+    const keyFile = join(dir, 'open-key');
+    await writeFile(keyFile, TEST_KEY + '\n');
+    await chmod(keyFile, 0o644);
+    const result = await pakhuis(['run'], { PGLITE_DIR: join(dir, 'db-openkey'), PSEUDONYMIZATION_KEY_FILE: keyFile });
+    expect(result.code).toBe(1);
+    expect(humanLines(result.stderr)).toEqual([`pakhuis run: invalid configuration: PSEUDONYMIZATION_KEY_FILE: ${keyFile} is open to other users (mode 0644); make it readable by the service user only: chmod 600 ${keyFile}`]);
+    expect(result.stdout + result.stderr).not.toContain(TEST_KEY);
   });
 
   it('ingests a file, and rejects a broken one with one line naming file and reason', async () => {
-    const env = { PGLITE_DIR: join(dir, 'db'), PSEUDONYMIZATION_KEY: TEST_KEY, ...(process.env.DATABASE_URL ? {} : {}) };
+    const database = await cliDatabase(dir);
+    const env = { ...database.env, PSEUDONYMIZATION_KEY: TEST_KEY };
     const good = join(dir, 'brp.csv');
     await writeFile(good, 'bsn;postcode;huisnummer\n999993653;3441AB;1\n');
     const ok = await pakhuis(['ingest', 'brp', good], env);
@@ -68,14 +78,14 @@ describe('pakhuis CLI', () => {
     await writeFile(bad, 'naam;postcode\nJan;3441AB\n');
     const failed = await pakhuis(['ingest', 'brp', bad], env);
     expect(failed.code).toBe(1);
-    const lines = failed.stderr.trim().split('\n').filter((l) => !l.startsWith('{'));
-    expect(lines).toEqual([expect.stringMatching(/^pakhuis ingest: broken\.csv: verplichte kolom ontbreekt: bsn/)]);
+    expect(humanLines(failed.stderr)).toEqual([expect.stringMatching(/^pakhuis ingest: broken\.csv: verplichte kolom ontbreekt: bsn/)]);
     // The detail is in the log, at the chosen level: nothing but the one line when the log is off.
     expect(failed.stderr).toMatch(/"msg":"command failed"/);
     const quiet = await pakhuis(['ingest', 'brp', bad], { ...env, LOG_LEVEL: 'silent' });
     expect(quiet.code).toBe(1);
     expect(quiet.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pakhuis ingest: broken\.csv: verplichte kolom ontbreekt: bsn/)]);
-  });
+    await database.drop();
+  }, 180_000);
 
   it('refuses a recipient list the mailer would read differently, at start-up, with one line', async () => {
     const result = await pakhuis(['run'], {
@@ -86,7 +96,7 @@ describe('pakhuis CLI', () => {
       REPORT_RECIPIENTS: '<evil@gmail.com> oov@woerden.nl',
     });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([
+    expect(humanLines(result.stderr)).toEqual([
       'pakhuis run: invalid configuration: REPORT_RECIPIENTS: "<evil@gmail.com> oov@woerden.nl" is not one plain e-mail address (name@domain); display names, <brackets>, (comments), groups, \';\' and quotes are refused',
     ]);
   });
@@ -94,7 +104,7 @@ describe('pakhuis CLI', () => {
   it('refuses a misspelled setting at start-up, naming the one meant', async () => {
     const result = await pakhuis(['status'], { PGLITE_DIR: join(dir, 'db-typo'), REPORT_RECIPIENT_ALLOWLST: '@woerden.nl' });
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([
+    expect(humanLines(result.stderr)).toEqual([
       'pakhuis status: invalid configuration: unknown environment variable REPORT_RECIPIENT_ALLOWLST (did you mean REPORT_RECIPIENT_ALLOWLIST?)',
     ]);
   });

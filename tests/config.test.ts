@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -121,6 +121,50 @@ describe('configuration', () => {
       expect(rules({ RULE_OVERBEWONNIG__NORM_M2: '15' })).toThrow(/unknown rule OVERBEWONNIG \(did you mean OVERBEWONING\?\)/);
       expect(rules({ RULE_OVERBEWONING__NORM_M3: '15' })).toThrow(/rule OVERBEWONING: unknown parameter normM3 \(did you mean normM2\?\)/);
       expect(rules({ RULE_OVERBEWONING__NORM_M2: '15' })).not.toThrow();
+    });
+  });
+
+  describe('secrets from files (*_FILE), so a key need not stand in a crontab or unit file', () => {
+    const key = 'sleutel-uit-bestand-0123456789abcdef0123456789';
+    const secretFile = async (content: string, mode: number) => {
+      const dir = await mkdtemp(join(tmpdir(), 'pakhuis-secret-'));
+      const path = join(dir, 'secret');
+      await writeFile(path, content);
+      await chmod(path, mode);
+      return path;
+    };
+
+    it('reads the key and the SMTP password from files readable by their owner only, without the final line break', async () => {
+      const config = loadConfig({
+        env: { PSEUDONYMIZATION_KEY_FILE: await secretFile(key + '\n', 0o600), SMTP_PASSWORD_FILE: await secretFile('wachtwoord met spatie \n', 0o400) },
+      });
+      expect(config.PSEUDONYMIZATION_KEY).toBe(key);
+      expect(config.SMTP_PASSWORD).toBe('wachtwoord met spatie ');
+    });
+
+    it('refuses a file other users can read, naming file and mode but not the content', async () => {
+      const path = await secretFile(key, 0o644);
+      let error: unknown;
+      try {
+        loadConfig({ env: { PSEUDONYMIZATION_KEY_FILE: path } });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toContain(`PSEUDONYMIZATION_KEY_FILE: ${path} is open to other users (mode 0644)`);
+      expect((error as Error).message).not.toContain(key);
+    });
+
+    it('refuses a missing or empty file, a key too short, and a key set both ways', async () => {
+      expect(() => loadConfig({ env: { PSEUDONYMIZATION_KEY_FILE: '/nonexistent/pakhuis-key' } })).toThrow(/PSEUDONYMIZATION_KEY_FILE: \/nonexistent\/pakhuis-key does not exist/);
+      expect(() => loadConfig({ env: { SMTP_PASSWORD_FILE: '' } })).not.toThrow();
+      const empty = await secretFile('\n', 0o600);
+      expect(() => loadConfig({ env: { PSEUDONYMIZATION_KEY_FILE: empty } })).toThrow(/is empty/);
+      const short = await secretFile('kort-geheim', 0o600);
+      expect(() => loadConfig({ env: { PSEUDONYMIZATION_KEY_FILE: short } })).toThrow(/PSEUDONYMIZATION_KEY: must be at least 32 characters/);
+      expect(() => loadConfig({ env: { PSEUDONYMIZATION_KEY_FILE: short } })).not.toThrow(/kort-geheim/);
+      const both = await secretFile(key, 0o600);
+      expect(() => loadConfig({ env: { PSEUDONYMIZATION_KEY: key, PSEUDONYMIZATION_KEY_FILE: both } })).toThrow(/PSEUDONYMIZATION_KEY and PSEUDONYMIZATION_KEY_FILE are both set/);
     });
   });
 });

@@ -294,7 +294,7 @@ describe('a run killed or cut off half-way (PostgreSQL: needs several processes 
       const exit = await finished(child);
       expect(exit.code).toBe(1);
       const lines = child.stderr().trim().split('\n').filter((l) => !l.startsWith('{') && !l.startsWith('failpoint'));
-      expect(lines).toEqual([expect.stringMatching(/^pakhuis run: run \d+ failed in step publish: database connection lost: (terminating connection due to administrator command|Connection terminated unexpectedly)/)]);
+      expect(lines).toEqual([expect.stringMatching(/^pakhuis run: run \d+ mislukt in stap publish: database connection lost: (terminating connection due to administrator command|Connection terminated unexpectedly)/)]);
       await serverSettled(ctx);
       const [left] = await runs(ctx);
       expect(left!.status).toBe('failed');
@@ -325,7 +325,7 @@ describe('a run killed or cut off half-way (PostgreSQL: needs several processes 
       second = pakhuis(ctx, ['run']);
       const exit = await finished(second);
       expect(exit.code).toBe(3);
-      expect(humanLines(second.stderr())).toEqual(['pakhuis run: another run is in progress (advisory lock held); skipped']);
+      expect(humanLines(second.stderr())).toEqual(['pakhuis run: er loopt al een andere run (advisory lock bezet); deze is overgeslagen']);
       expect(await runs(ctx)).toEqual([expect.objectContaining({ status: 'running' })]);
 
       first.proc.kill('SIGKILL');
@@ -359,7 +359,9 @@ describe('the mail server down at report time', () => {
       const down = await runPipeline(ctx, { trigger: 'test' });
       expect(down.status).toBe('succeeded');
       expect(down.delivery).toMatchObject({ sent: 0, failed: 1 });
-      expect(down.warnings.join('\n')).toMatch(/e-mail niet verzonden \(.*ECONNREFUSED.*\); het rapport blijft in de outbox/);
+      expect(down.warnings.join('\n')).toContain(`e-mail niet verzonden: de mailserver 127.0.0.1:${closedPort} is niet bereikbaar (verbinding geweigerd). Het rapport blijft in de outbox`);
+      // The technical detail stays in the log and the outbox row, without a stack trace.
+      expect(ctx.logOutput.join('')).toMatch(/"error":"connect ECONNREFUSED[^"]*","code":"ESOCKET","msg":"report e-mail failed; it stays in the outbox"/);
       expect((await ctx.db.query('SELECT run_id::int, status FROM pakhuis.report_outbox ORDER BY id')).rows).toEqual([{ run_id: down.runId, status: 'pending' }]);
 
       const up = { ...ctx, config: { ...ctx.config, SMTP_PORT: smtp.port } };

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline, type RunSummary } from '../pipelines/run.ts';
 import { bsnFor } from '../synthetic/random.ts';
-import { createTestContext, TEST_KEY, type TestContext } from './helpers/context.ts';
+import { cliDatabase, createTestContext, TEST_KEY, type TestContext } from './helpers/context.ts';
 import { lo3StartingWithContinuation } from './helpers/corpus.ts';
 import { bagCsv, numId, vbo, writeFileIn, type TestVbo } from './helpers/files.ts';
 
@@ -148,15 +148,20 @@ describe('no BSN or name in logs, run records or refused-file records', () => {
 
 describe('the CLI on a BRP file with bad rows', () => {
   let dir: string;
+  let database: Awaited<ReturnType<typeof cliDatabase>>;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'pakhuis-privacy-cli-'));
+    database = await cliDatabase(dir);
   });
-  afterAll(async () => rm(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await database?.drop();
+    await rm(dir, { recursive: true, force: true });
+  });
 
   const pakhuis = async (args: string[]) => {
     try {
       const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], {
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, PGLITE_DIR: join(dir, 'pglite'), PSEUDONYMIZATION_KEY: TEST_KEY, LOG_FORMAT: 'json', LOG_LEVEL: 'debug' },
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...database.env, PSEUDONYMIZATION_KEY: TEST_KEY, LOG_FORMAT: 'json', LOG_LEVEL: 'debug' },
         timeout: 40_000,
       });
       return { code: 0, out: stdout + stderr };

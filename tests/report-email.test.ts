@@ -91,6 +91,21 @@ describe('nightly report by e-mail', () => {
     const last = smtp.received.at(-1)!;
     expect(attachedSignals(csvOf(last)).map((s) => s.vbo)).toEqual([a.id]);
   });
+
+  it('names a recipient the mail server refuses, whether the others got the report or nobody did', async () => {
+    smtp.refuseRecipients = ['analist@gemeente.example'];
+    const before = smtp.received.length;
+    const partly = await runPipeline(ctx, { trigger: 'test' });
+    expect(partly.delivery).toMatchObject({ sent: 1, failed: 0, refused: ['analist@gemeente.example'] });
+    expect(partly.warnings).toContain('de mailserver weigerde ontvanger "analist@gemeente.example"; de andere ontvangers kregen het rapport. Controleer REPORT_RECIPIENTS');
+    expect(smtp.received).toHaveLength(before + 1);
+
+    smtp.refuseRecipients = ['oov@gemeente.example', 'analist@gemeente.example'];
+    const nobody = await runPipeline(ctx, { trigger: 'test' });
+    expect(nobody.delivery).toMatchObject({ sent: 0, failed: 1 });
+    expect(nobody.warnings.join('\n')).toContain(`e-mail niet verzonden: de mailserver 127.0.0.1:${smtp.port} weigert ontvanger "oov@gemeente.example", "analist@gemeente.example".`);
+    smtp.refuseRecipients = [];
+  });
 });
 
 describe('CSV cells for Excel', () => {
@@ -135,6 +150,7 @@ describe('mail configuration', () => {
       expect(run.status).toBe('failed');
       // Checked before anything is loaded: the file waits in the inbox for a corrected setting.
       expect(run.failedStep).toBe('configuration');
+      // The refused recipient is named: it is configuration, not a resident's data.
       expect(run.error).toContain('iemand@elders.example not in REPORT_RECIPIENT_ALLOWLIST');
       expect(smtp2.received).toHaveLength(0);
       expect((await ctx2.db.query('SELECT count(*)::int AS n FROM pakhuis.signals')).rows).toEqual([{ n: 0 }]);

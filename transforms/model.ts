@@ -29,14 +29,16 @@ export interface TransformResult {
  * address matching depends on BAG. `current_date` in a script means the run's day (`peildatum`,
  * ISO, checked by the caller), so a run replayed with `pakhuis run --today` dates what it closes.
  */
-export async function rebuildModel(tx: Session, changed: Set<SourceName>, available: Set<SourceName>, peildatum: string): Promise<TransformResult[]> {
-  const scripts = (await readdir(TRANSFORMS_DIR)).filter((f) => f.endsWith('.sql')).sort();
+export async function rebuildModel(
+  tx: Session,
+  changed: Set<SourceName>,
+  available: Set<SourceName>,
+  peildatum: string,
+  onScript?: (script: string) => void,
+): Promise<TransformResult[]> {
   const results: TransformResult[] = [];
-  for (const script of scripts) {
-    const deps = DEPENDS_ON[script] ?? [];
-    const primary = deps[0];
-    if (!primary || !available.has(primary)) continue;
-    if (!deps.some((d) => changed.has(d))) continue;
+  for (const script of await plannedScripts(changed, available)) {
+    onScript?.(script);
     const started = performance.now();
     await tx.exec(onDay(await readFile(TRANSFORMS_DIR + script, 'utf8'), peildatum));
     results.push({ script, ms: Math.round(performance.now() - started) });
@@ -48,4 +50,14 @@ export async function rebuildModel(tx: Session, changed: Set<SourceName>, availa
 export function onDay(sql: string, peildatum: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(peildatum)) throw new Error(`peildatum ${peildatum} is not an ISO date`);
   return sql.replace(/\bcurrent_date\b/gi, `DATE '${peildatum}'`);
+}
+
+/** The transform scripts a rebuild runs, in order: those whose primary source is there and one of whose sources changed. */
+export async function plannedScripts(changed: Set<SourceName>, available: Set<SourceName>): Promise<string[]> {
+  const scripts = (await readdir(TRANSFORMS_DIR)).filter((f) => f.endsWith('.sql')).sort();
+  return scripts.filter((script) => {
+    const deps = DEPENDS_ON[script] ?? [];
+    const primary = deps[0];
+    return Boolean(primary && available.has(primary) && deps.some((d) => changed.has(d)));
+  });
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -7,7 +7,6 @@ import pg from 'pg';
 import { loadConfig, type Config } from '../../lib/config.ts';
 import { openDatabase, withUser } from '../../lib/db.ts';
 import { createLogger } from '../../lib/logger.ts';
-import { migrate } from '../../lib/migrate.ts';
 import { Pseudonymizer } from '../../lib/pseudonym.ts';
 import type { PipelineContext } from '../../pipelines/context.ts';
 import { urlFor, type Target } from './database-target.ts';
@@ -74,8 +73,8 @@ export async function createTestContext(overrides: Partial<Record<keyof Config, 
     },
   });
   const log = createLogger({ level: 'debug', format: 'json', destination: sink });
+  if (target.kind === 'pglite') await cp(target.templateDir, config.PGLITE_DIR, { recursive: true });
   const db = await openDatabase({ url, pgliteDir: config.PGLITE_DIR });
-  if (target.kind === 'pglite') await migrate(db);
   return {
     db,
     config,
@@ -88,6 +87,36 @@ export async function createTestContext(overrides: Partial<Record<keyof Config, 
       await db.close();
       await dropDatabase();
       await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A migrated database of its own for `pakhuis` run as a child process: the settings to pass in
+ * its environment, and what removes it afterwards.
+ */
+export async function cliDatabase(dir: string): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
+  const target = inject('target');
+  if (target.kind === 'pglite') {
+    const pgliteDir = join(dir, `pglite-${Math.random().toString(36).slice(2, 10)}`);
+    await cp(target.templateDir, pgliteDir, { recursive: true });
+    return { env: { PGLITE_DIR: pgliteDir }, drop: () => rm(pgliteDir, { recursive: true, force: true }) };
+  }
+  const name = `pakhuis_c_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Client({ connectionString: withUser(target.adminUrl) });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${target.template}`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    env: { DATABASE_URL: urlFor(target.adminUrl, name) },
+    async drop() {
+      const a = new pg.Client({ connectionString: withUser(target.adminUrl) });
+      await a.connect();
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await a.end();
     },
   };
 }

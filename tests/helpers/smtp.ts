@@ -11,15 +11,23 @@ export interface TestSmtp {
   refuse: boolean;
   /** Milliseconds to hold each message before accepting it, to make senders overlap. */
   delayMs: number;
+  /** Addresses refused at RCPT TO, as a server refuses a mailbox it does not know. */
+  refuseRecipients: string[];
   close(): Promise<void>;
 }
 
 export async function startSmtp(options: { starttls?: boolean } = {}): Promise<TestSmtp> {
-  const state: TestSmtp = { port: 0, received: [], envelopes: [], refuse: false, delayMs: 0, close: async () => {} };
+  const state: TestSmtp = { port: 0, received: [], envelopes: [], refuse: false, delayMs: 0, refuseRecipients: [], close: async () => {} };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: options.starttls ? [] : ['STARTTLS'],
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (!state.refuseRecipients.includes(address.address)) return callback();
+      const error = new Error('mailbox unknown') as Error & { responseCode: number };
+      error.responseCode = 550;
+      callback(error);
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
