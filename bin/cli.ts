@@ -122,7 +122,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'de nachtelijke verwerking één keer: ophalen → inbox → staging → model → signalen → rapport → e-mail',
     usage: 'pakhuis run [--trigger NAAM] [--today JJJJ-MM-DD]',
     help: [
-      'Ophalen: haalt eerst nieuwe exports op van de locaties in PULL_<BRON> (sftp://, https://, file://; zie README).',
+      'Ophalen: haalt eerst nieuwe exports op van de locaties in PULL_<BRON> (een SFTP-server, een HTTPS-adres of een map; zie README).',
       'Inbox: laadt wat in INBOX_DIR (standaard ./inbox) staat, in de submappen bag/, brp/, permits/, damocles/ en meldingen/,',
       '  en verplaatst elk bestand daarna naar ARCHIVE_DIR. Een bestand dat nog geen FILE_STABLE_SECONDS stilstaat, wacht op de volgende run.',
       'Sleutel: PSEUDONYMIZATION_KEY of (beter, buiten de crontab) PSEUDONYMIZATION_KEY_FILE, een bestand met de sleutel',

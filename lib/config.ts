@@ -164,12 +164,13 @@ const schema = z.object({
 
 /**
  * Settings that come in families: a rule's parameters (RULE_<CODE>__<PARAM>, checked against the
- * rule register when the run starts), and any setting read from a file (<SETTING>_FILE). The
- * known-key check derives the rest from the schema, so a setting added there is known at once.
+ * rule register when the run starts). The known-key check derives the rest from the schema, so a
+ * setting added there is known at once. Only the secrets that are read from a file have a
+ * `<SETTING>_FILE` key, and those are in the schema: any other `_FILE` would be ignored, so it is
+ * an unknown setting (REPORT_RECIPIENT_ALLOWLIST_FILE would leave the report unrestricted).
  */
 const RULE_KEY = /^RULE_([A-Z_]+?)__([A-Z0-9_]+)$/;
 const KEY_FAMILIES: RegExp[] = [RULE_KEY];
-const isFileVariant = (key: string) => key.endsWith('_FILE') && key.slice(0, -'_FILE'.length) in schema.shape;
 
 /**
  * Environment variables starting with one of these are taken to be meant for this program: one that
@@ -178,7 +179,7 @@ const isFileVariant = (key: string) => key.endsWith('_FILE') && key.slice(0, -'_
  */
 const OWN_PREFIXES = ['REPORT_', 'SMTP_', 'RULE_', 'RETENTION_', 'FRESHNESS_', 'PSEUDONYMIZATION_', 'PULL_', 'SCHEDULE_', 'INGEST_'];
 
-const isKnownKey = (key: string) => (key in schema.shape && key !== 'rules') || KEY_FAMILIES.some((f) => f.test(key)) || isFileVariant(key);
+const isKnownKey = (key: string) => (key in schema.shape && key !== 'rules') || KEY_FAMILIES.some((f) => f.test(key));
 
 function unknownKeys(fromFile: Record<string, unknown>, file: string, env: NodeJS.ProcessEnv): string[] {
   const known = Object.keys(schema.shape).filter((k) => k !== 'rules');

@@ -114,7 +114,8 @@ describe("the beheerder's night, through the CLI", () => {
     expect(refused.code).toBe(1);
     // One line, and no warning about a git work tree: these folders are outside one.
     expect(humanLines(refused.stderr)).toEqual([
-      'pakhuis run: run 2 mislukt in stap configuration: invalid configuration: REPORT_RECIPIENTS: "iemand@elders.example" not in REPORT_RECIPIENT_ALLOWLIST',
+      // Refused at start-up, before a run is recorded (lib/config.ts).
+      'pakhuis run: invalid configuration: REPORT_RECIPIENTS: iemand@elders.example not in REPORT_RECIPIENT_ALLOWLIST',
     ]);
   }, 180_000);
 

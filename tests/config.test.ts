@@ -111,9 +111,13 @@ describe('configuration', () => {
       expect(refusal({ REPORT_RECIPIENT_ALLOWLST: '@woerden.nl' })).toMatch(/did you mean REPORT_RECIPIENT_ALLOWLIST\?/);
     });
 
-    it('knows every key of the schema, rule parameters and <SETTING>_FILE without a list of its own', () => {
-      expect(refusal({ RETENTION_ARCHIVE_DAYS: '10', RULE_OVERBEWONING__NORM_M2: '15', PSEUDONYMIZATION_KEY_FILE: '/run/secrets/key', SMTP_PASSWORD_FILE: '/x' })).toBeUndefined();
+    it('knows every key of the schema and the rule parameters without a list of its own; _FILE only for the secrets read from a file', () => {
+      expect(refusal({ RETENTION_ARCHIVE_DAYS: '10', RULE_OVERBEWONING__NORM_M2: '15', PULL_TIMEOUT_SECONDS: '30' })).toBeUndefined();
+      // Known, and read: a missing file is its own error, not an unknown setting.
+      expect(refusal({ SMTP_PASSWORD_FILE: '/nonexistent/pakhuis-smtp' })).toMatch(/SMTP_PASSWORD_FILE: \/nonexistent\/pakhuis-smtp does not exist/);
       expect(refusal({ RETENTION_ARCHIVE_DAY_FILE: '/x' })).toMatch(/unknown environment variable RETENTION_ARCHIVE_DAY_FILE/);
+      // A setting no file is read for would be silently ignored: the allow-list would not hold.
+      expect(refusal({ REPORT_RECIPIENT_ALLOWLIST_FILE: '/etc/pakhuis/allow' })).toMatch(/unknown environment variable REPORT_RECIPIENT_ALLOWLIST_FILE/);
     });
 
     it('refuses an unknown rule or rule parameter when the run resolves its rules', () => {

@@ -147,7 +147,7 @@ describe('a map of the open signals', () => {
   it('refuses --geojson without --out as a usage error', async () => {
     const result = await pakhuis(['report', '--geojson']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('pakhuis report --geojson --out FILE');
+    expect(result.stderr).toContain('pakhuis report --geojson --out BESTAND');
   });
 
   // The CLI is another process; only a database server can be shared with it.

@@ -193,6 +193,7 @@ describe('a wrong key under a key version in use', () => {
     await writeFileIn(file, 'bsn;postcode;huisnummer\n999993653;3441AB;1\n');
     const result = await promisify(execFile)('node', [new URL('../bin/pakhuis.js', import.meta.url).pathname, 'ingest', 'brp', file], {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: ctx.url, PSEUDONYMIZATION_KEY: 'x'.repeat(40), PSEUDONYMIZATION_KEY_VERSION: '1', LOG_LEVEL: 'silent' },
+      cwd: ctx.dir,
     }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
     expect(result.code).toBe(1);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pakhuis ingest: invalid configuration: PSEUDONYMIZATION_KEY is not the key version 1 was first used with/)]);

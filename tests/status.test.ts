@@ -44,7 +44,7 @@ describe('pakhuis status', () => {
     await ctx.db.query(`UPDATE pakhuis.runs SET warnings = $1 WHERE id = 1`, [JSON.stringify(['brp/\u001b[2Jx.csv wordt nog geschreven'])]);
     const table = await statusTable(ctx.db);
     expect(table).not.toContain('\u001b');
-    expect(table).toContain('  run 1: brp/\\x1b[2Jx.csv wordt nog geschreven');
+    expect(table).toContain('  run 1: brp/\\u001b[2Jx.csv wordt nog geschreven');
   });
 
   it('shows times in Europe/Amsterdam, summer and winter time alike', async () => {
