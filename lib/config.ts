@@ -6,6 +6,7 @@ import { withSuggestion } from './did-you-mean.ts';
 import { ConfigError } from './errors.ts';
 import { isLoopbackHost, parseAfter, parseLocation, type AfterPull, type PullLocation } from './pull-locations.ts';
 import { allowEntryProblem, isAllowed, listEntries, plainAddress, recipientProblem } from './recipients.ts';
+import { parseGemeenten, type GemeentenConfig } from './gemeenten.ts';
 
 const intFromEnv = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
 const boolFromEnv = (fallback: boolean) =>
@@ -129,8 +130,22 @@ const schema = z.object({
   PULL_RETRIES: intFromEnv(2),
   PULL_RETRY_SECONDS: intFromEnv(30),
   PULL_ALLOW_HTTP_LOCALHOST: boolFromEnv(false),
+  // The municipalities this warehouse serves and the agreements between them (lib/gemeenten.ts).
+  GEMEENTEN: z.string().optional(),
+  SAMENWERKING: z.string().optional(),
+  GEMEENTE_NAMEN: z.string().optional(),
   rules: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  // REPORT_RECIPIENTS_<gemeentecode>: who gets that municipality's report (else REPORT_RECIPIENTS).
+  recipientsPerGemeente: z.record(z.string(), checkedList(recipientProblem, (entry) => plainAddress(entry)!)).default({}),
 }).superRefine((config, ctx) => {
+  const { config: gemeenten, problems } = parseGemeenten(config);
+  for (const message of problems) ctx.addIssue({ code: 'custom', message });
+  for (const [code, recipients] of Object.entries(config.recipientsPerGemeente)) {
+    const path = [`REPORT_RECIPIENTS_${code}`];
+    if (!gemeenten.gemeenten.some((g) => g.code === code)) ctx.addIssue({ code: 'custom', path, message: `${code} is not in GEMEENTEN` });
+    const refused = recipients.filter((r) => !isAllowed(r, config.REPORT_RECIPIENT_ALLOWLIST));
+    if (refused.length) ctx.addIssue({ code: 'custom', path, message: `${refused.join(', ')} not in REPORT_RECIPIENT_ALLOWLIST` });
+  }
   // At start-up, so that no command runs with a recipient the allow-list does not cover. The
   // addresses are configuration, not personal data of residents: naming them helps the fix.
   for (const setting of ['REPORT_RECIPIENTS', 'OVERLEG_RECIPIENTS'] as const) {
@@ -170,19 +185,21 @@ const schema = z.object({
  * an unknown setting (REPORT_RECIPIENT_ALLOWLIST_FILE would leave the report unrestricted).
  */
 const RULE_KEY = /^RULE_([A-Z_]+?)__([A-Z0-9_]+)$/;
-const KEY_FAMILIES: RegExp[] = [RULE_KEY];
+const RECIPIENTS_KEY = /^REPORT_RECIPIENTS_(\d{4})$/;
+const KEY_FAMILIES: RegExp[] = [RULE_KEY, RECIPIENTS_KEY];
 
 /**
  * Environment variables starting with one of these are taken to be meant for this program: one that
  * is no setting is a typo (REPORT_RECIPIENT_ALLOWLST would leave the report unrestricted). Other
  * variables are the rest of the machine's business.
  */
-const OWN_PREFIXES = ['REPORT_', 'SMTP_', 'RULE_', 'RETENTION_', 'FRESHNESS_', 'PSEUDONYMIZATION_', 'PULL_', 'SCHEDULE_', 'INGEST_'];
+const OWN_PREFIXES = ['GEMEENTE', 'SAMENWERKING', 'REPORT_', 'SMTP_', 'RULE_', 'RETENTION_', 'FRESHNESS_', 'PSEUDONYMIZATION_', 'PULL_', 'SCHEDULE_', 'INGEST_'];
 
-const isKnownKey = (key: string) => (key in schema.shape && key !== 'rules') || KEY_FAMILIES.some((f) => f.test(key));
+const INTERNAL_KEYS = ['rules', 'recipientsPerGemeente'];
+const isKnownKey = (key: string) => (key in schema.shape && !INTERNAL_KEYS.includes(key)) || KEY_FAMILIES.some((f) => f.test(key));
 
 function unknownKeys(fromFile: Record<string, unknown>, file: string, env: NodeJS.ProcessEnv): string[] {
-  const known = Object.keys(schema.shape).filter((k) => k !== 'rules');
+  const known = Object.keys(schema.shape).filter((k) => !INTERNAL_KEYS.includes(k));
   const problems: string[] = [];
   const inFile = Object.keys(fromFile).filter((k) => k !== 'rules' && !isKnownKey(k));
   if (inFile.length) problems.push(`${file}: unknown setting ${inFile.map((k) => withSuggestion(k, known)).join(', ')}`);
@@ -226,6 +243,13 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     if (value !== undefined && value !== '') input[key] = value;
   }
   input.rules = mergeRuleParams(fromFile, env);
+  delete input.recipientsPerGemeente;
+  const perGemeente: Record<string, unknown> = {};
+  for (const [name, value] of [...Object.entries(fromFile), ...Object.entries(env)]) {
+    const match = RECIPIENTS_KEY.exec(name);
+    if (match && value !== undefined && value !== '') perGemeente[match[1]!] = value;
+  }
+  input.recipientsPerGemeente = perGemeente;
   Object.assign(input, options.overrides ?? {});
   const problems = readSecretFiles(input, cwd);
   const parsed = schema.safeParse(input);
@@ -302,6 +326,20 @@ function mergeRuleParams(fromFile: Record<string, unknown>, env: NodeJS.ProcessE
 }
 
 const camel = (s: string) => s.toLowerCase().replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+const parsedGemeenten = new WeakMap<Config, GemeentenConfig>();
+
+/** The municipalities and agreements of a loaded configuration (checked when it was loaded). */
+export function gemeentenOf(config: Config): GemeentenConfig {
+  let parsed = parsedGemeenten.get(config);
+  if (!parsed) parsedGemeenten.set(config, (parsed = parseGemeenten(config).config));
+  return parsed;
+}
+
+/** Who gets a municipality's report: REPORT_RECIPIENTS_<code>, else REPORT_RECIPIENTS. */
+export function recipientsFor(config: Config, gemeentecode: string | undefined): string[] {
+  return (gemeentecode && config.recipientsPerGemeente[gemeentecode]) || config.REPORT_RECIPIENTS;
+}
 
 /** A redacted copy safe to log. */
 export function describeConfig(config: Config): Record<string, unknown> {

@@ -1,0 +1,402 @@
+-- Several municipalities in one warehouse (Woerden 0632 and Oudewater 0589 share one OOV team).
+--  * Every load belongs to one municipality (pakhuis.loads.gemeentecode); "a delivery is a full
+--    state" holds per source and municipality, so the model keeps each town's newest load.
+--  * Model rows, signals and every row of every view in schema signals carry the gemeentecode and
+--    name; an analyst sees the rows of the municipalities granted to that login
+--    (audit.access_grants), and nothing without a grant. The views run with the owner's rights, so
+--    the predicate stands in each view (signals.zichtbaar), as well as in pakhuis.signals beneath.
+--  * Case numbers are unique per municipality: the keys become (gemeentecode, number).
+-- '0000' is the code of a load from before this migration, or of a single-municipality warehouse
+-- whose delivery names none.
+
+CREATE TABLE pakhuis.gemeenten (
+  code  text PRIMARY KEY CHECK (code ~ '^[0-9]{4}$'),
+  naam  text NOT NULL CHECK (length(naam) BETWEEN 1 AND 80)
+);
+COMMENT ON TABLE pakhuis.gemeenten IS 'De gemeenten waarvoor het pakhuis werkt (GEMEENTEN), met hun naam; bijgewerkt door elke run.';
+
+CREATE TABLE pakhuis.samenwerking (
+  naam       text NOT NULL CHECK (length(naam) BETWEEN 1 AND 80),
+  gemeente   text NOT NULL REFERENCES pakhuis.gemeenten (code) ON DELETE CASCADE,
+  PRIMARY KEY (naam, gemeente)
+);
+COMMENT ON TABLE pakhuis.samenwerking IS 'Afspraken (SAMENWERKING) waaronder regels die personen en bedrijven over adressen heen volgen, ook over de gemeentegrens kijken; bijgewerkt door elke run.';
+
+ALTER TABLE pakhuis.loads ADD COLUMN gemeentecode text NOT NULL DEFAULT '0000' CHECK (gemeentecode ~ '^[0-9]{4}$');
+CREATE INDEX loads_source_gemeente_idx ON pakhuis.loads (source, gemeentecode, id DESC);
+
+ALTER TABLE model.source_state ADD COLUMN gemeentecode text NOT NULL DEFAULT '0000';
+ALTER TABLE model.source_state DROP CONSTRAINT source_state_pkey, ADD PRIMARY KEY (source, gemeentecode);
+
+ALTER TABLE model.verblijfsobject ADD COLUMN gemeentecode text NOT NULL DEFAULT '0000';
+ALTER TABLE model.nummeraanduiding ADD COLUMN gemeentecode text NOT NULL DEFAULT '0000';
+ALTER TABLE model.inschrijving ADD COLUMN gemeentecode text NOT NULL DEFAULT '0000';
+ALTER TABLE model.vergunning ADD COLUMN gemeentecode text NOT NULL DEFAULT '0000';
+ALTER TABLE model.vergunning DROP CONSTRAINT vergunning_pkey, ADD PRIMARY KEY (gemeentecode, zaaknummer);
+ALTER TABLE model.damocles_zaak ADD COLUMN gemeentecode text NOT NULL DEFAULT '0000';
+ALTER TABLE model.damocles_zaak DROP CONSTRAINT damocles_zaak_pkey, ADD PRIMARY KEY (gemeentecode, zaaknummer);
+ALTER TABLE model.partij ADD COLUMN gemeentecode text NOT NULL DEFAULT '0000';
+DROP INDEX model.partij_uniek_idx;
+CREATE UNIQUE INDEX partij_uniek_idx ON model.partij (gemeentecode, zaak_soort, zaaknummer, rol, coalesce(pseudonym, kvk));
+ALTER TABLE model.melding ADD COLUMN gemeentecode text NOT NULL DEFAULT '0000';
+ALTER TABLE model.melding DROP CONSTRAINT melding_pkey, ADD PRIMARY KEY (gemeentecode, melding_id);
+ALTER TABLE pakhuis.melding_ledger ADD COLUMN gemeentecode text NOT NULL DEFAULT '0000';
+ALTER TABLE pakhuis.melding_ledger DROP CONSTRAINT melding_ledger_pkey, ADD PRIMARY KEY (gemeentecode, melding_id);
+
+-- Trend and nulmeting per municipality.
+ALTER TABLE pakhuis.trend_rule_counts ADD COLUMN gemeentecode text NOT NULL DEFAULT '0000';
+ALTER TABLE pakhuis.trend_rule_counts DROP CONSTRAINT trend_rule_counts_pkey, ADD PRIMARY KEY (run_id, gemeentecode, rule_code);
+ALTER TABLE pakhuis.baseline_counts ADD COLUMN gemeentecode text NOT NULL DEFAULT '0000';
+ALTER TABLE pakhuis.baseline_counts DROP CONSTRAINT baseline_counts_pkey, ADD PRIMARY KEY (set_id, gemeentecode, rule_code);
+
+ALTER TABLE pakhuis.signal_candidates ADD COLUMN gemeentecode text;
+ALTER TABLE pakhuis.signal_store ADD COLUMN gemeentecode text NOT NULL DEFAULT '0000' CHECK (gemeentecode ~ '^[0-9]{4}$');
+-- A signal about a BAG object belongs to the municipality in the object's id.
+UPDATE pakhuis.signal_store SET gemeentecode = left(verblijfsobject_id, 4) WHERE verblijfsobject_id ~ '^[0-9]{16}$';
+CREATE INDEX signal_store_gemeente_idx ON pakhuis.signal_store (gemeentecode);
+
+-- ------------------------------------------------------------------ access per municipality
+
+CREATE TABLE audit.access_grants (
+  login         text NOT NULL CHECK (login ~ '^[a-z_][a-z0-9_$-]{0,62}$'),
+  gemeentecode  text NOT NULL CHECK (gemeentecode ~ '^[0-9]{4}$'),
+  granted_by    text NOT NULL,
+  at            timestamptz NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (login, gemeentecode)
+);
+COMMENT ON TABLE audit.access_grants IS 'Welke login de signalen van welke gemeente ziet; alleen audit.grant_access en audit.revoke_access schrijven hierin, en elk van beide komt in audit.access_log.';
+
+CREATE TABLE audit.access_log (
+  id            bigserial PRIMARY KEY,
+  action        text NOT NULL CHECK (action IN ('toegekend', 'ingetrokken')),
+  login         text NOT NULL,
+  gemeentecode  text NOT NULL,
+  by_user       text NOT NULL DEFAULT session_user,
+  stated_by     text,
+  at            timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+COMMENT ON TABLE audit.access_log IS 'Elke toekenning en intrekking van toegang tot een gemeente: wie, aan wie, welke gemeente, wanneer. Kan niet worden gewijzigd.';
+CREATE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE ON audit.access_log
+  FOR EACH ROW EXECUTE FUNCTION audit.refuse_change();
+CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON audit.access_log
+  FOR EACH STATEMENT EXECUTE FUNCTION audit.refuse_change();
+
+-- Who is asking: the role set with SET ROLE, else the login. Inside a function with the owner's
+-- rights current_user is the owner, but the role setting is still the caller's, and SET ROLE (like
+-- set_config('role')) only takes a role the login is a member of.
+CREATE FUNCTION pakhuis.caller() RETURNS name LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT CASE WHEN coalesce(current_setting('role', true), 'none') IN ('none', '') THEN session_user
+              ELSE current_setting('role', true)::name END
+$$;
+
+-- The municipalities the caller may see: all for the owner, the loading role and a superuser
+-- (reports, overleg, the night's run); for anyone else those granted to it, or to a role it
+-- belongs to. NULL means all.
+CREATE FUNCTION signals.zichtbare_gemeenten() RETURNS text[]
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  who name := pakhuis.caller();
+  r record;
+BEGIN
+  SELECT rolsuper INTO r FROM pg_roles WHERE rolname = who;
+  IF coalesce(r.rolsuper, false) OR pg_has_role(who, 'pakhuis_owner', 'MEMBER') OR pg_has_role(who, 'pakhuis_etl', 'MEMBER') THEN
+    RETURN NULL;
+  END IF;
+  RETURN coalesce((
+    SELECT array_agg(DISTINCT g.gemeentecode) FROM audit.access_grants g
+    WHERE g.login = who OR (to_regrole(g.login) IS NOT NULL AND pg_has_role(who, g.login::name, 'MEMBER'))), '{}');
+END
+$$;
+COMMENT ON FUNCTION signals.zichtbare_gemeenten() IS 'De gemeentecodes waarvan de vrager de signalen ziet (NULL: alle, voor de eigenaar en de verwerking).';
+
+CREATE FUNCTION signals.zichtbaar(p_gemeentecode text) RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT coalesce(p_gemeentecode = ANY (z), z IS NULL) FROM (SELECT signals.zichtbare_gemeenten() AS z) x
+$$;
+COMMENT ON FUNCTION signals.zichtbaar(text) IS 'Of de vrager rijen van deze gemeente mag zien (zie audit.access_grants).';
+
+CREATE FUNCTION signals.gemeente_naam(p_code text) RETURNS text LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT coalesce((SELECT naam FROM pakhuis.gemeenten WHERE code = p_code), CASE WHEN p_code = '0000' THEN 'gemeente' ELSE 'gemeente ' || p_code END)
+$$;
+
+CREATE FUNCTION audit.grant_access(p_login text, p_gemeentecode text, p_by text DEFAULT NULL)
+RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF p_login IS NULL OR p_login !~ '^[a-z_][a-z0-9_$-]{0,62}$' THEN
+    RAISE EXCEPTION 'login % is geen geldige PostgreSQL-loginnaam (kleine letters, cijfers, _)', left(p_login, 70) USING ERRCODE = '22023';
+  END IF;
+  IF p_gemeentecode IS NULL OR p_gemeentecode !~ '^[0-9]{4}$' THEN
+    RAISE EXCEPTION 'gemeentecode % is geen 4 cijfers', left(p_gemeentecode, 20) USING ERRCODE = '22023';
+  END IF;
+  IF length(p_by) > 200 THEN
+    RAISE EXCEPTION 'opgegeven naam is % tekens lang; het maximum is 200', length(p_by) USING ERRCODE = '22001';
+  END IF;
+  INSERT INTO audit.access_grants (login, gemeentecode, granted_by) VALUES (p_login, p_gemeentecode, session_user)
+  ON CONFLICT DO NOTHING;
+  IF NOT FOUND THEN
+    RETURN false;
+  END IF;
+  INSERT INTO audit.access_log (action, login, gemeentecode, stated_by) VALUES ('toegekend', p_login, p_gemeentecode, p_by);
+  RETURN true;
+END
+$$;
+
+CREATE FUNCTION audit.revoke_access(p_login text, p_gemeentecode text, p_by text DEFAULT NULL)
+RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF length(p_by) > 200 THEN
+    RAISE EXCEPTION 'opgegeven naam is % tekens lang; het maximum is 200', length(p_by) USING ERRCODE = '22001';
+  END IF;
+  DELETE FROM audit.access_grants WHERE login = p_login AND gemeentecode = p_gemeentecode;
+  IF NOT FOUND THEN
+    RETURN false;
+  END IF;
+  INSERT INTO audit.access_log (action, login, gemeentecode, stated_by) VALUES ('ingetrokken', p_login, p_gemeentecode, p_by);
+  RETURN true;
+END
+$$;
+-- Granting is the owner's business: in schema audit, whose functions no application role may call.
+
+-- ------------------------------------------------------------------ signals with their municipality
+
+CREATE OR REPLACE FUNCTION pakhuis.merge_signals(p_run_id bigint, p_rule_codes text[])
+RETURNS TABLE (new_signals integer, open_signals integer, resolved_signals integer, worsened_signals integer)
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n_new integer;
+  n_open integer;
+  n_worsened integer;
+  n_resolved integer;
+  ids bigint[];
+  bad text;
+BEGIN
+  SELECT c.rule_code INTO bad
+  FROM pakhuis.signal_candidates c
+  WHERE c.run_id = p_run_id AND c.persons IS NOT NULL AND jsonb_typeof(c.persons) <> 'null'
+    AND (jsonb_typeof(c.persons) <> 'array'
+         OR EXISTS (SELECT 1 FROM jsonb_array_elements(c.persons) p
+                    WHERE jsonb_typeof(p) <> 'object' OR NOT coalesce(p ->> 'pseudonym' ~ '^[0-9a-f]{64}$', false)
+                      OR NOT coalesce(p ->> 'rol' ~ '^[a-z][a-z -]{1,39}$', false)))
+  LIMIT 1;
+  IF bad IS NOT NULL THEN
+    RAISE EXCEPTION 'regel % koppelt personen niet als een lijst van {"pseudonym": ..., "rol": ...}', bad USING ERRCODE = '22023';
+  END IF;
+  SELECT c.rule_code INTO bad FROM pakhuis.signal_candidates c
+  WHERE c.run_id = p_run_id AND c.gemeentecode IS NOT NULL AND c.gemeentecode !~ '^[0-9]{4}$' LIMIT 1;
+  IF bad IS NOT NULL THEN
+    RAISE EXCEPTION 'regel % geeft een gemeentecode die geen 4 cijfers is', bad USING ERRCODE = '22023';
+  END IF;
+
+  WITH upserted AS (
+    INSERT INTO pakhuis.signal_store AS s (rule_code, subject_key, verblijfsobject_id, severity, score, evidence, explanation,
+      rule_version, status, first_seen_run, last_seen_run, first_seen_at, last_seen_at, gemeentecode)
+    SELECT c.rule_code, c.subject_key, c.verblijfsobject_id, c.severity, c.score, c.evidence, c.explanation, c.rule_version, 'open',
+      p_run_id, p_run_id, clock_timestamp(), clock_timestamp(), coalesce(c.gemeentecode, '0000')
+    FROM pakhuis.signal_candidates c
+    WHERE c.run_id = p_run_id
+    ON CONFLICT (rule_code, subject_key) DO UPDATE SET
+      verblijfsobject_id = EXCLUDED.verblijfsobject_id,
+      severity = EXCLUDED.severity,
+      score = EXCLUDED.score,
+      evidence = EXCLUDED.evidence,
+      explanation = EXCLUDED.explanation,
+      rule_version = EXCLUDED.rule_version,
+      gemeentecode = EXCLUDED.gemeentecode,
+      status = 'open',
+      last_seen_run = EXCLUDED.last_seen_run,
+      last_seen_at = EXCLUDED.last_seen_at,
+      resolved_run = NULL,
+      resolved_at = NULL,
+      worsened_run = CASE WHEN s.status = 'resolved' OR EXCLUDED.score > s.score THEN EXCLUDED.last_seen_run ELSE s.worsened_run END
+    RETURNING s.id, (xmax = 0) AS inserted, (s.worsened_run = p_run_id) AS worsened
+  )
+  SELECT count(*) FILTER (WHERE inserted), count(*), count(*) FILTER (WHERE NOT inserted AND worsened), coalesce(array_agg(id), '{}')
+    INTO n_new, n_open, n_worsened, ids
+  FROM upserted;
+
+  DELETE FROM pakhuis.signal_persons WHERE signal_id = ANY (ids);
+  INSERT INTO pakhuis.signal_persons (signal_id, pseudonym, rol)
+  SELECT DISTINCT s.id, p ->> 'pseudonym', p ->> 'rol'
+  FROM pakhuis.signal_candidates c
+  JOIN pakhuis.signal_store s ON s.rule_code = c.rule_code AND s.subject_key = c.subject_key
+  CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(c.persons) WHEN 'array' THEN c.persons ELSE '[]' END) p
+  WHERE c.run_id = p_run_id;
+
+  UPDATE pakhuis.signal_store s SET status = 'resolved', resolved_run = p_run_id, resolved_at = clock_timestamp()
+  WHERE s.status = 'open' AND s.rule_code = ANY (p_rule_codes)
+    AND NOT EXISTS (SELECT 1 FROM pakhuis.signal_candidates c WHERE c.run_id = p_run_id AND c.rule_code = s.rule_code AND c.subject_key = s.subject_key);
+  GET DIAGNOSTICS n_resolved = ROW_COUNT;
+
+  DELETE FROM pakhuis.signal_candidates WHERE run_id = p_run_id;
+  RETURN QUERY SELECT n_new, n_open, n_resolved, n_worsened;
+END
+$$;
+
+-- pakhuis.signals gains the municipality, and shows the caller only what it may see: every view
+-- built on it (signal_details, flagged_addresses, the open signals beside a melding) inherits that.
+CREATE OR REPLACE VIEW pakhuis.signals AS
+SELECT s.id, s.rule_code, s.subject_key, s.verblijfsobject_id, s.severity, s.score, s.evidence, s.explanation,
+  s.rule_version, s.status, s.first_seen_run, s.last_seen_run, s.first_seen_at, s.last_seen_at, s.resolved_run,
+  s.resolved_at, s.worsened_run,
+  t.status AS triage_status, t.note AS triage_note, t.by_user AS triage_by, t.at AS triage_at, t.score AS triage_score,
+  s.gemeentecode, signals.gemeente_naam(s.gemeentecode) AS gemeente_naam
+FROM pakhuis.signal_store s
+LEFT JOIN pakhuis.triage t ON t.rule_code = s.rule_code AND t.subject_key = s.subject_key
+WHERE signals.zichtbaar(s.gemeentecode);
+
+-- Every view in schema signals: its rows carry gemeentecode and gemeente_naam and pass
+-- signals.zichtbaar. Views that rows of pakhuis.signals or the model make are wrapped around
+-- their current definition (columns other migrations appended stay where they are).
+DO $$
+DECLARE
+  def text;
+BEGIN
+  def := rtrim(btrim(pg_get_viewdef('signals.signal_details'::regclass)), ';');
+  EXECUTE 'CREATE OR REPLACE VIEW signals.signal_details AS SELECT d.*, s.gemeentecode, signals.gemeente_naam(s.gemeentecode) AS gemeente_naam FROM ('
+    || def || ') d JOIN pakhuis.signal_store s ON s.id = d.signal_id WHERE signals.zichtbaar(s.gemeentecode)';
+
+  def := rtrim(btrim(pg_get_viewdef('signals.flagged_addresses'::regclass)), ';');
+  EXECUTE 'CREATE OR REPLACE VIEW signals.flagged_addresses AS SELECT f.*, v.gemeentecode, signals.gemeente_naam(v.gemeentecode) AS gemeente_naam FROM ('
+    || def || ') f JOIN model.verblijfsobject v ON v.verblijfsobject_id = f.verblijfsobject_id WHERE signals.zichtbaar(v.gemeentecode)';
+END
+$$;
+COMMENT ON COLUMN signals.signal_details.gemeentecode IS 'CBS-code van de gemeente waar het signaal over gaat.';
+COMMENT ON COLUMN signals.signal_details.gemeente_naam IS 'Naam van die gemeente.';
+COMMENT ON COLUMN signals.flagged_addresses.gemeentecode IS 'CBS-code van de gemeente van het verblijfsobject.';
+COMMENT ON COLUMN signals.flagged_addresses.gemeente_naam IS 'Naam van die gemeente.';
+
+-- A melding is one per (municipality, number); its feedback stays keyed by the number.
+CREATE OR REPLACE VIEW signals.meldingen AS
+SELECT m.melding_id,
+  m.datum_ontvangen,
+  m.kanaal,
+  m.melder_referentie,
+  m.categorie,
+  m.verblijfsobject_id,
+  coalesce(n.postcode, split_part(m.adres_sleutel, '|', 1)) AS postcode,
+  coalesce(n.huisnummer, nullif(split_part(m.adres_sleutel, '|', 2), '')::integer) AS huisnummer,
+  coalesce(n.huisletter, nullif(split_part(m.adres_sleutel, '|', 3), '')) AS huisletter,
+  coalesce(n.huisnummertoevoeging, nullif(split_part(m.adres_sleutel, '|', 4), '')) AS huisnummertoevoeging,
+  n.openbareruimte AS straat,
+  n.woonplaats,
+  m.match_method,
+  coalesce(t.status, 'ontvangen') AS terugkoppeling,
+  t.at AS terugkoppeling_at,
+  t.by_user AS terugkoppeling_door,
+  (SELECT array_agg(DISTINCT s.rule_code ORDER BY s.rule_code) FROM pakhuis.signals s
+   WHERE s.status = 'open' AND s.verblijfsobject_id = m.verblijfsobject_id) AS open_signals,
+  CASE WHEN pg_catalog.pg_has_role(current_user, 'pakhuis_analyst', 'MEMBER') THEN m.vrije_tekst END AS vrije_tekst,
+  m.gemeentecode,
+  signals.gemeente_naam(m.gemeentecode) AS gemeente_naam
+FROM model.melding m
+LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = m.verblijfsobject_id
+LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = v.hoofdadres_id
+LEFT JOIN LATERAL (
+  SELECT l.status, l.at, l.by_user FROM pakhuis.terugkoppeling_log l WHERE l.melding_id = m.melding_id ORDER BY l.id DESC LIMIT 1
+) t ON true
+WHERE signals.zichtbaar(m.gemeentecode);
+COMMENT ON COLUMN signals.meldingen.gemeentecode IS 'CBS-code van de gemeente van het meldpunt dat de melding leverde.';
+COMMENT ON COLUMN signals.meldingen.gemeente_naam IS 'Naam van die gemeente.';
+
+DO $$
+DECLARE
+  def text := rtrim(btrim(pg_get_viewdef('signals.terugkoppeling_achterstallig'::regclass)), ';');
+BEGIN
+  -- Its rows come from signals.meldingen, already limited; the wrap adds the columns.
+  EXECUTE 'CREATE OR REPLACE VIEW signals.terugkoppeling_achterstallig AS SELECT a.*, m.gemeentecode, m.gemeente_naam FROM ('
+    || def || ') a JOIN LATERAL (SELECT DISTINCT ON (x.melding_id) x.gemeentecode, x.gemeente_naam FROM signals.meldingen x'
+    || ' WHERE x.melding_id = a.melding_id AND x.datum_ontvangen = a.datum_ontvangen AND x.kanaal = a.kanaal ORDER BY x.melding_id, x.gemeentecode) m ON true'
+    || ' WHERE signals.zichtbaar(m.gemeentecode)';
+END
+$$;
+COMMENT ON COLUMN signals.terugkoppeling_achterstallig.gemeentecode IS 'CBS-code van de gemeente van de melding.';
+COMMENT ON COLUMN signals.terugkoppeling_achterstallig.gemeente_naam IS 'Naam van die gemeente.';
+
+-- The rule register, per municipality: the rules are the same everywhere, the agreement under
+-- which a rule looks across the municipal border is not.
+ALTER TABLE pakhuis.rules ADD COLUMN over_gemeentegrens boolean NOT NULL DEFAULT false;
+CREATE OR REPLACE VIEW signals.rules AS
+SELECT r.code, r.title, r.rationale, r.norm, r.severity, r.parameters, r.version, r.published_at,
+  g.code AS gemeentecode, g.naam AS gemeente_naam,
+  CASE WHEN r.over_gemeentegrens THEN (SELECT string_agg(DISTINCT s.naam, '; ' ORDER BY s.naam) FROM pakhuis.samenwerking s WHERE s.gemeente = g.code) END AS samenwerking
+FROM pakhuis.rules r
+CROSS JOIN (SELECT code, naam FROM pakhuis.gemeenten UNION SELECT '0000', 'gemeente' WHERE NOT EXISTS (SELECT 1 FROM pakhuis.gemeenten)) g
+WHERE signals.zichtbaar(g.code);
+COMMENT ON COLUMN signals.rules.gemeentecode IS 'De gemeente waarvoor de regel zo geldt.';
+COMMENT ON COLUMN signals.rules.gemeente_naam IS 'Naam van die gemeente.';
+COMMENT ON COLUMN signals.rules.samenwerking IS 'Voor een regel die personen en bedrijven over adressen heen volgt: de afspraak (SAMENWERKING) waaronder hij ook in de andere gemeenten van die afspraak kijkt; leeg: alleen binnen deze gemeente.';
+
+-- The trend per municipality.
+DROP VIEW signals.trend;
+CREATE VIEW signals.trend AS
+WITH per_run AS (
+  SELECT date_trunc('month', r.peildatum)::date AS month, r.peildatum, c.run_id, c.gemeentecode, c.rule_code, c.new_signals,
+    c.resolved_signals, c.open_signals, c.judged_vals_positief, c.judged_afgehandeld
+  FROM pakhuis.trend_runs r JOIN pakhuis.trend_rule_counts c ON c.run_id = r.run_id
+),
+per_month AS (
+  SELECT month, gemeentecode, rule_code,
+    sum(new_signals)::integer AS new_signals,
+    sum(resolved_signals)::integer AS resolved_signals,
+    (array_agg(open_signals ORDER BY peildatum DESC, run_id DESC))[1] AS open_signals,
+    sum(judged_vals_positief)::integer AS judged_vals_positief,
+    sum(judged_afgehandeld)::integer AS judged_afgehandeld,
+    NULL::integer AS meldingen_received
+  FROM per_run
+  GROUP BY month, gemeentecode, rule_code
+  UNION ALL
+  SELECT date_trunc('month', datum_ontvangen)::date, gemeentecode, 'MELDPUNT', NULL, NULL, NULL, NULL, NULL, count(*)::integer
+  FROM pakhuis.melding_ledger
+  GROUP BY 1, 2
+),
+baseline AS (
+  SELECT s.month AS baseline_month, c.gemeentecode, c.rule_code, c.new_signals, c.resolved_signals, c.open_signals,
+    c.judged_vals_positief, c.judged_afgehandeld, c.meldingen_received
+  FROM pakhuis.baseline_counts c JOIN pakhuis.baseline_sets s ON s.id = c.set_id
+  WHERE s.id = (SELECT max(id) FROM pakhuis.baseline_sets)
+)
+SELECT m.month, m.rule_code, m.new_signals, m.resolved_signals, m.open_signals, m.judged_vals_positief, m.judged_afgehandeld,
+  m.meldingen_received, b.baseline_month,
+  m.new_signals - b.new_signals AS change_new,
+  m.resolved_signals - b.resolved_signals AS change_resolved,
+  m.open_signals - b.open_signals AS change_open,
+  m.judged_vals_positief - b.judged_vals_positief AS change_vals_positief,
+  m.judged_afgehandeld - b.judged_afgehandeld AS change_afgehandeld,
+  m.meldingen_received - b.meldingen_received AS change_meldingen,
+  m.gemeentecode, signals.gemeente_naam(m.gemeentecode) AS gemeente_naam
+FROM per_month m
+LEFT JOIN baseline b ON b.rule_code = m.rule_code AND b.gemeentecode = m.gemeentecode
+WHERE signals.zichtbaar(m.gemeentecode);
+COMMENT ON VIEW signals.trend IS 'Per maand, gemeente en regel: nieuwe, opgeloste en open signalen, oordelen vals positief en afgehandeld, en (op de rij MELDPUNT) het aantal ontvangen meldingen; met het verschil ten opzichte van de nulmeting van die gemeente.';
+COMMENT ON COLUMN signals.trend.gemeentecode IS 'CBS-code van de gemeente.';
+COMMENT ON COLUMN signals.trend.gemeente_naam IS 'Naam van die gemeente.';
+
+-- ------------------------------------------------------------------ re-identification, limited the same way
+
+DO $$
+DECLARE
+  def text := pg_get_functiondef('reident.reveal(bigint, text, text)'::regprocedure);
+BEGIN
+  -- The caller may reveal only behind a signal of a municipality granted to it; a refusal is
+  -- audited like the others. Inserted after the existence check of migration 0023's body.
+  IF position('refused := format(''signaal %s bestaat niet'', p_signal_id);' IN def) = 0 THEN
+    RAISE EXCEPTION 'reident.reveal is not the function this migration expects';
+  END IF;
+  def := replace(def, 'refused := format(''signaal %s bestaat niet'', p_signal_id);',
+    'refused := format(''signaal %s bestaat niet'', p_signal_id);
+    ELSIF NOT signals.zichtbaar(s.gemeentecode) THEN
+      refused := format(''signaal %s hoort bij een gemeente waarvoor u geen toegang hebt'', p_signal_id);');
+  EXECUTE def;
+END
+$$;
+
+-- The rule SQL reads these with the loading role's rights.
+CREATE FUNCTION pakhuis.samen(a text, b text) RETURNS boolean LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+  SELECT a = b OR EXISTS (SELECT 1 FROM pakhuis.samenwerking x JOIN pakhuis.samenwerking y ON y.naam = x.naam
+                          WHERE x.gemeente = a AND y.gemeente = b)
+$$;
+COMMENT ON FUNCTION pakhuis.samen(text, text) IS 'Of een regel die personen en bedrijven volgt van gemeente a naar gemeente b mag kijken: dezelfde gemeente, of beide in één afspraak (SAMENWERKING).';
+
+-- A view's functions are called with the reader's rights: whoever reads the views may call these.
+INSERT INTO pakhuis_meta.function_grants (function_signature, role_name)
+SELECT f, r FROM unnest(ARRAY['signals.zichtbare_gemeenten()', 'signals.zichtbaar(text)', 'signals.gemeente_naam(text)']) f
+CROSS JOIN unnest(ARRAY['pakhuis_analyst', 'pakhuis_etl']) r;
