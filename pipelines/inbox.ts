@@ -4,17 +4,25 @@ import { SOURCES, type SourceName } from '../sources/source.ts';
 
 export interface InboxFile {
   source: SourceName;
+  /** From the folder inbox/<gemeentecode>/<source>/; absent for inbox/<source>/. */
+  gemeentecode?: string;
   path: string;
   /** Path relative to the inbox, used as the file's name in records and messages. */
   name: string;
 }
 
 /**
- * The folder a source's files are dropped in, by hand or by the pull. One function, so that a
- * layout per gemeente (inbox/<gemeentecode>/<source>/) changes one place.
+ * The folder a source's files are dropped in, by hand or by the pull: inbox/<source>/, or
+ * inbox/<gemeentecode>/<source>/ for one municipality's registers.
  */
-export function inboxFolder(inbox: string, source: SourceName): string {
-  return join(inbox, source);
+export function inboxFolder(inbox: string, source: SourceName, gemeentecode?: string): string {
+  return gemeentecode ? join(inbox, gemeentecode, source) : join(inbox, source);
+}
+
+/** The inbox's municipality folders (four digits), in order. */
+async function gemeenteFolders(inbox: string): Promise<string[]> {
+  const entries = await readdir(inbox, { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory() && /^\d{4}$/.test(e.name)).map((e) => e.name).sort();
 }
 
 /** Names the scan skips: files still being written by their convention, and the pull's own temporary files. */
@@ -30,13 +38,14 @@ export function isInProgressName(name: string): boolean {
 export async function scanInbox(inbox: string, stableSeconds: number, now = Date.now(), complete: ReadonlySet<string> = new Set()): Promise<{ ready: InboxFile[]; waiting: InboxFile[] }> {
   const ready: InboxFile[] = [];
   const waiting: InboxFile[] = [];
-  for (const source of SOURCES) {
-    const dir = inboxFolder(inbox, source);
+  const folders: (string | undefined)[] = [undefined, ...(await gemeenteFolders(inbox))];
+  for (const source of SOURCES) for (const gemeentecode of folders) {
+    const dir = inboxFolder(inbox, source, gemeentecode);
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (isInProgressName(entry.name)) continue;
       const path = join(dir, entry.name);
-      const file: InboxFile = { source, path, name: relative(inbox, path) };
+      const file: InboxFile = { source, path, name: relative(inbox, path), ...(gemeentecode ? { gemeentecode } : {}) };
       // 0 turns the wait off. It must not be left to the comparison: mtime has sub-millisecond
       // precision and Date.now() does not, so a file written in the same millisecond as the scan
       // looked 0.9 ms in the future and waited a run (seen as a flaky test).
@@ -66,7 +75,7 @@ export type ArchiveOutcome = 'loaded' | 'duplicate' | 'rejected' | 'quarantine';
  */
 export async function archive(file: InboxFile, archiveDir: string, outcome: ArchiveOutcome, when = new Date(), reason?: string): Promise<string> {
   const day = when.toISOString().slice(0, 10);
-  const dir = join(archiveDir, file.source, day, outcome === 'loaded' ? '' : outcome);
+  const dir = join(archiveDir, ...(file.gemeentecode ? [file.gemeentecode] : []), file.source, day, outcome === 'loaded' ? '' : outcome);
   await mkdir(dir, { recursive: true });
   let target = join(dir, basename(file.path));
   if (await exists(target)) target = join(dir, `${Date.now()}-${basename(file.path)}`);

@@ -13,6 +13,8 @@ import { openSpool } from './spool.ts';
 import { FLUSH_CHARS, REJECTED, RowRouter, type Noted, type Reason } from './row-router.ts';
 import { FileRejectedError, type SourceRecord } from '../sources/types.ts';
 import type { PipelineContext } from './context.ts';
+import { loadGemeente } from './load-gemeente.ts';
+import { gemeentenOf } from '../lib/config.ts';
 
 export interface IngestResult {
   /** quarantined: the file could not be loaded for a reason that lies in it (see blamesTheFile). */
@@ -23,6 +25,8 @@ export interface IngestResult {
   /** Parts the file was read in: more than one when worker threads read it. */
   parts?: number;
   loadId?: number;
+  /** The municipality the load belongs to (pipelines/load-gemeente.ts). */
+  gemeentecode?: string;
   sha256?: string;
   rowsRead: number;
   rowsStaged: number;
@@ -44,6 +48,8 @@ export interface IngestOptions {
   displayName?: string;
   runId?: number | null;
   sheet?: string;
+  /** The municipality folder the file lay in (inbox/<gemeentecode>/<source>/). */
+  gemeentecode?: string;
 }
 
 class DuplicateContent extends Error {}
@@ -101,13 +107,14 @@ export async function ingestFile(
       if (result.rowsStaged === 0) {
         throw new FileRejectedError(displayName, `geen enkele rij is geldig (${result.rowsRejected} afgekeurd)`);
       }
+      result.gemeentecode = await loadGemeente(tx, { source: source.name, loadId, file: displayName, folder: options.gemeentecode, config: gemeentenOf(ctx.config) });
       result.warnings = (await source.inspect?.(tx, { loadId, file: displayName, marks: staged.router.marks })) ?? [];
       const sha256 = await hashing;
       result.sha256 = sha256;
       try {
         await tx.query(
-          `UPDATE pakhuis.loads SET sha256 = $2, bytes = $3, rows_read = $4, rows_staged = $5, rows_rejected = $6 WHERE id = $1`,
-          [loadId, sha256, bytes, result.rowsRead, result.rowsStaged, result.rowsRejected],
+          `UPDATE pakhuis.loads SET sha256 = $2, bytes = $3, rows_read = $4, rows_staged = $5, rows_rejected = $6, gemeentecode = $7 WHERE id = $1`,
+          [loadId, sha256, bytes, result.rowsRead, result.rowsStaged, result.rowsRejected, result.gemeentecode],
         );
       } catch (error) {
         if (classifyPgError(error) === 'unique_violation') throw new DuplicateContent();
@@ -125,6 +132,7 @@ export async function ingestFile(
     return result;
   } catch (error) {
     result.loadId = undefined;
+    result.gemeentecode = undefined;
     if (error instanceof DuplicateContent) {
       ctx.log.info({ source: source.name, file: displayName }, 'file skipped: this content was loaded before');
       const { rows } = await ctx.db.query<{ id: string; archived_as: string | null }>('SELECT id, archived_as FROM pakhuis.loads WHERE sha256 = $1', [result.sha256]);

@@ -53,22 +53,27 @@ export async function freezeBaseline(db: Database, options: { date: string; repl
       `WITH runs AS (
          SELECT run_id, peildatum FROM pakhuis.trend_runs WHERE peildatum >= $2::date AND peildatum <= $3::date
        )
-       INSERT INTO pakhuis.baseline_counts (set_id, rule_code, new_signals, resolved_signals, open_signals, judged_vals_positief, judged_afgehandeld, meldingen_received)
-       SELECT $1::bigint, c.rule_code, sum(c.new_signals), sum(c.resolved_signals), (array_agg(c.open_signals ORDER BY r.peildatum DESC, r.run_id DESC))[1],
+       INSERT INTO pakhuis.baseline_counts (set_id, gemeentecode, rule_code, new_signals, resolved_signals, open_signals, judged_vals_positief, judged_afgehandeld, meldingen_received)
+       SELECT $1::bigint, c.gemeentecode, c.rule_code, sum(c.new_signals), sum(c.resolved_signals), (array_agg(c.open_signals ORDER BY r.peildatum DESC, r.run_id DESC))[1],
          sum(c.judged_vals_positief), sum(c.judged_afgehandeld), NULL
        FROM runs r JOIN pakhuis.trend_rule_counts c ON c.run_id = r.run_id
-       GROUP BY c.rule_code
+       GROUP BY c.gemeentecode, c.rule_code
        UNION ALL
-       SELECT $1::bigint, 'MELDPUNT', NULL, NULL, NULL, NULL, NULL,
-         (SELECT count(*) FROM pakhuis.melding_ledger WHERE datum_ontvangen >= $2::date AND datum_ontvangen <= $3::date)`,
+       -- Per municipality that counted tonight's rules: a month without meldingen counts 0.
+       SELECT $1::bigint, g.gemeentecode, 'MELDPUNT', NULL, NULL, NULL, NULL, NULL,
+         (SELECT count(*) FROM pakhuis.melding_ledger l WHERE l.gemeentecode = g.gemeentecode AND l.datum_ontvangen >= $2::date AND l.datum_ontvangen <= $3::date)
+       FROM (SELECT DISTINCT c.gemeentecode FROM runs r JOIN pakhuis.trend_rule_counts c ON c.run_id = r.run_id) g`,
       [setId, month, options.date],
     );
-    const { rows: meldingen } = await tx.query<{ n: number }>(`SELECT meldingen_received AS n FROM pakhuis.baseline_counts WHERE set_id = $1 AND rule_code = 'MELDPUNT'`, [setId]);
+    const { rows: meldingen } = await tx.query<{ n: number; k: number }>(
+      `SELECT coalesce(sum(meldingen_received), 0)::int AS n, count(*)::int AS k FROM pakhuis.baseline_counts WHERE set_id = $1 AND rule_code = 'MELDPUNT'`,
+      [setId],
+    );
     return {
       setId,
       date: options.date,
       month,
-      rules: rowCount - 1,
+      rules: (rowCount - meldingen[0]!.k) / Math.max(1, meldingen[0]!.k),
       meldingen: Number(meldingen[0]!.n),
       replaced: earlier ? { date: earlier.baseline_date, frozenAt: new Date(earlier.frozen_at), by: earlier.by_user } : undefined,
     };

@@ -9,6 +9,8 @@ import { onDay, plannedScripts, rebuildModel, type TransformResult } from '../tr
 import { StepProgress } from '../lib/progress.ts';
 import type { PipelineContext } from './context.ts';
 import { recordRunCounts } from './trend.ts';
+import { gemeentenOf } from '../lib/config.ts';
+import { meerdereGemeenten } from '../lib/gemeenten.ts';
 
 export interface RuleOutcome {
   code: string;
@@ -99,22 +101,43 @@ async function publishInTransaction(
     // do it in RAM (PGlite keeps its defaults: its heap is the Node process's).
     // JIT compilation costs seconds per statement here and buys nothing for hash joins and sorts.
     if (ctx.db.kind === 'postgres') await tx.exec(`SET LOCAL work_mem = '256MB'; SET LOCAL maintenance_work_mem = '512MB'; SET LOCAL jit = off;`);
-    await tx.exec(`
-      CREATE TEMP TABLE publish_loads ON COMMIT DROP AS
-      SELECT DISTINCT ON (source) source, id AS load_id FROM pakhuis.loads ORDER BY source, id DESC;`);
-    const { rows: loads } = await tx.query<{ source: SourceName; load_id: string; current: string | null }>(`
-      SELECT p.source, p.load_id, s.load_id AS current
-      FROM publish_loads p LEFT JOIN model.source_state s USING (source)`);
+    const gemeenten = gemeentenOf(ctx.config);
+    await syncGemeenten(tx, gemeenten);
+    // A delivery is the full state of one source of one municipality: each keeps its newest load,
+    // so Woerden's BRP of tonight replaces Woerden's and leaves Oudewater's. With one municipality
+    // (GEMEENTEN unset) the newest load of a source is all of it, as before.
+    if (meerdereGemeenten(gemeenten)) {
+      await tx.query(`
+        CREATE TEMP TABLE publish_loads ON COMMIT DROP AS
+        SELECT DISTINCT ON (source, gemeentecode) source, gemeentecode, id AS load_id FROM pakhuis.loads
+        WHERE gemeentecode = ANY ($1::text[]) ORDER BY source, gemeentecode, id DESC`, [gemeenten.gemeenten.map((g) => g.code)]);
+    } else {
+      await tx.exec(`
+        CREATE TEMP TABLE publish_loads ON COMMIT DROP AS
+        SELECT DISTINCT ON (source) source, '0000'::text AS gemeentecode, id AS load_id FROM pakhuis.loads ORDER BY source, id DESC;`);
+    }
+    const { rows: loads } = await tx.query<{ source: SourceName; gemeentecode: string; load_id: string; current: string | null }>(`
+      SELECT p.source, p.gemeentecode, p.load_id, s.load_id AS current
+      FROM publish_loads p LEFT JOIN model.source_state s USING (source, gemeentecode)`);
+    const { rows: dropped } = await tx.query<{ source: SourceName }>(`
+      SELECT DISTINCT s.source FROM model.source_state s
+      WHERE NOT EXISTS (SELECT 1 FROM publish_loads p WHERE p.source = s.source AND p.gemeentecode = s.gemeentecode)`);
     const available = new Set(loads.map((l) => l.source));
-    const changed = new Set(loads.filter((l) => l.current === null || l.current !== l.load_id).map((l) => l.source));
+    const changed = new Set([
+      ...loads.filter((l) => l.current === null || l.current !== l.load_id).map((l) => l.source),
+      ...dropped.map((d) => d.source),
+    ]);
     // Model scripts, rules, match rates, the merge, the report and the commit.
     const progress = startProgress((await plannedScripts(changed, available)).length + rules.length + 4);
     const transforms = await rebuildModel(tx, changed, available, peildatum, (script) => progress.step(`model ${script}`));
     await failpoint('publish');
     await tx.query(
-      `INSERT INTO model.source_state (source, load_id, run_id)
-       SELECT source, load_id, $1 FROM publish_loads WHERE source = ANY ($2)
-       ON CONFLICT (source) DO UPDATE SET load_id = EXCLUDED.load_id, run_id = EXCLUDED.run_id, published_at = clock_timestamp()`,
+      `DELETE FROM model.source_state s WHERE NOT EXISTS (SELECT 1 FROM publish_loads p WHERE p.source = s.source AND p.gemeentecode = s.gemeentecode)`,
+    );
+    await tx.query(
+      `INSERT INTO model.source_state (source, gemeentecode, load_id, run_id)
+       SELECT source, gemeentecode, load_id, $1 FROM publish_loads WHERE source = ANY ($2)
+       ON CONFLICT (source, gemeentecode) DO UPDATE SET load_id = EXCLUDED.load_id, run_id = EXCLUDED.run_id, published_at = clock_timestamp()`,
       [runId, [...changed]],
     );
     progress.step('adreskoppeling');
@@ -131,7 +154,7 @@ async function publishInTransaction(
     await beforeCommit?.(tx, { rules: outcomes, peildatum });
     progress.step('vastleggen (commit)');
     return {
-      published: Object.fromEntries(loads.map((l) => [l.source, Number(l.load_id)])),
+      published: Object.fromEntries(loads.map((l) => [l.gemeentecode === '0000' ? l.source : `${l.source}/${l.gemeentecode}`, Number(l.load_id)])),
       changed: [...changed],
       transforms,
       rules: outcomes,
@@ -140,6 +163,19 @@ async function publishInTransaction(
       brp,
     };
   });
+}
+
+/** The municipalities and agreements in force tonight, for the views and the rules' SQL. */
+async function syncGemeenten(tx: Session, config: ReturnType<typeof gemeentenOf>): Promise<void> {
+  await tx.query(`DELETE FROM pakhuis.gemeenten WHERE NOT (code = ANY ($1::text[]))`, [config.gemeenten.map((g) => g.code)]);
+  await tx.query(
+    `INSERT INTO pakhuis.gemeenten (code, naam) SELECT * FROM unnest($1::text[], $2::text[])
+     ON CONFLICT (code) DO UPDATE SET naam = EXCLUDED.naam`,
+    [config.gemeenten.map((g) => g.code), config.gemeenten.map((g) => g.naam)],
+  );
+  await tx.query('DELETE FROM pakhuis.samenwerking');
+  const rows = config.samenwerkingen.flatMap((s) => s.gemeenten.map((g) => [s.naam, g] as const));
+  await tx.query(`INSERT INTO pakhuis.samenwerking (naam, gemeente) SELECT * FROM unnest($1::text[], $2::text[])`, [rows.map((r) => r[0]), rows.map((r) => r[1])]);
 }
 
 async function measureMatchRates(tx: Session): Promise<PublishResult['matchRates']> {
@@ -170,7 +206,7 @@ async function evaluateRules(
   await tx.exec(`
     CREATE TEMP TABLE signal_candidates (
       rule_code text, subject_key text, verblijfsobject_id text, severity text, score numeric,
-      evidence jsonb, explanation text, rule_version text, persons jsonb
+      evidence jsonb, explanation text, rule_version text, persons jsonb, gemeentecode text
     ) ON COMMIT DROP;`);
   const outcomes: RuleOutcome[] = [];
   // A rule that reads the others' candidates comes after all of them.
@@ -179,12 +215,13 @@ async function evaluateRules(
     const { definition: d } = rule;
     onRule(d.code);
     await tx.query(
-      `INSERT INTO pakhuis.rules (code, title, rationale, norm, severity, parameters, version, sql)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO pakhuis.rules (code, title, rationale, norm, severity, parameters, version, sql, over_gemeentegrens)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (code) DO UPDATE SET title = EXCLUDED.title, rationale = EXCLUDED.rationale, norm = EXCLUDED.norm,
          severity = EXCLUDED.severity, parameters = EXCLUDED.parameters, version = EXCLUDED.version, sql = EXCLUDED.sql,
+         over_gemeentegrens = EXCLUDED.over_gemeentegrens,
          published_at = CASE WHEN pakhuis.rules.version = EXCLUDED.version THEN pakhuis.rules.published_at ELSE clock_timestamp() END`,
-      [d.code, d.title, d.rationale, d.norm, d.severity, JSON.stringify(rule.params), rule.version, d.sql.trim()],
+      [d.code, d.title, d.rationale, d.norm, d.severity, JSON.stringify(rule.params), rule.version, d.sql.trim(), Boolean(d.acrossMunicipalities)],
     );
     const missing = d.requires.filter((source) => !available.has(source));
     if (missing.length > 0) {
@@ -195,12 +232,14 @@ async function evaluateRules(
     const started = performance.now();
     const n = rule.values.length;
     // `persons` is optional: to_jsonb(c) -> 'persons' is null for a rule whose SQL yields no such
-    // column, and JSON null where the rule linked no one.
+    // column, and JSON null where the rule linked no one. So is `gemeentecode`: a signal belongs to
+    // the municipality the rule names, else to that of its verblijfsobject.
     const { rowCount } = await tx.query(
-      `INSERT INTO pg_temp.signal_candidates (rule_code, subject_key, verblijfsobject_id, severity, score, evidence, explanation, rule_version, persons)
+      `INSERT INTO pg_temp.signal_candidates (rule_code, subject_key, verblijfsobject_id, severity, score, evidence, explanation, rule_version, persons, gemeentecode)
        SELECT $${n + 1}::text, c.subject_key, c.verblijfsobject_id, c.severity, c.score,
          c.evidence || jsonb_build_object('regel', $${n + 1}::text, 'regel_versie', $${n + 2}::text, 'parameters', $${n + 3}::jsonb, 'run', $${n + 4}::bigint),
-         c.explanation, $${n + 2}::text, nullif(to_jsonb(c) -> 'persons', 'null'::jsonb)
+         c.explanation, $${n + 2}::text, nullif(to_jsonb(c) -> 'persons', 'null'::jsonb),
+         coalesce(to_jsonb(c) ->> 'gemeentecode', (SELECT v.gemeentecode FROM model.verblijfsobject v WHERE v.verblijfsobject_id = c.verblijfsobject_id), '0000')
        FROM (${onDay(rule.boundSql, peildatum)}) c`,
       [...rule.values, d.code, rule.version, JSON.stringify(rule.params), runId],
     );
@@ -208,8 +247,8 @@ async function evaluateRules(
   }
   // Only pakhuis.merge_signals, with the owner's rights, turns the owner's candidates into signals (migration 0021).
   await tx.query(
-    `INSERT INTO pakhuis.signal_candidates (run_id, rule_code, subject_key, verblijfsobject_id, severity, score, evidence, explanation, rule_version, persons)
-     SELECT $1, rule_code, subject_key, verblijfsobject_id, severity, score, evidence, explanation, rule_version, persons FROM pg_temp.signal_candidates`,
+    `INSERT INTO pakhuis.signal_candidates (run_id, rule_code, subject_key, verblijfsobject_id, severity, score, evidence, explanation, rule_version, persons, gemeentecode)
+     SELECT $1, rule_code, subject_key, verblijfsobject_id, severity, score, evidence, explanation, rule_version, persons, gemeentecode FROM pg_temp.signal_candidates`,
     [runId],
   );
   // Reported in the register's order, as before.

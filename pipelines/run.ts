@@ -110,7 +110,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     summary.waiting = waiting.map((f) => f.name);
     for (const f of waiting) summary.warnings.push(`${f.name} wordt nog geschreven (gewijzigd in de laatste ${config.FILE_STABLE_SECONDS} s) en wacht op de volgende run`);
     for (const file of ready) {
-      const result = await step(`ingest ${file.name}`, () => ingestFile(ctx, SOURCE_DEFINITIONS[file.source], file.path, { displayName: file.name, runId }), (r) => ({
+      const result = await step(`ingest ${file.name}`, () => ingestFile(ctx, SOURCE_DEFINITIONS[file.source], file.path, { displayName: file.name, runId, gemeentecode: file.gemeentecode }), (r) => ({
         in: r.rowsRead,
         out: r.rowsStaged,
         rejected: r.rowsRejected,
@@ -199,23 +199,27 @@ function runRecord(summary: RunSummary): Record<string, unknown> {
 }
 
 /**
- * Each source is published from its newest load only: two exports of one register in one night
- * are two full states, not halves. Say which file counts, so a split export is not half lost unseen.
+ * Each source is published from its newest load per municipality only: two exports of one
+ * register of one municipality in one night are two full states, not halves. Say which file
+ * counts, so a split export is not half lost unseen.
  */
 function supersededWarnings(files: IngestResult[]): string[] {
   const loaded = new Map<string, IngestResult[]>();
   for (const f of files) {
     if (f.status !== 'loaded') continue;
-    const same = loaded.get(f.source);
+    const key = `${f.source}\0${f.gemeentecode ?? ''}`;
+    const same = loaded.get(key);
     if (same) same.push(f);
-    else loaded.set(f.source, [f]);
+    else loaded.set(key, [f]);
   }
   const warnings: string[] = [];
-  for (const [source, results] of loaded) {
+  for (const results of loaded.values()) {
     if (results.length < 2) continue;
+    const { source, gemeentecode } = results[0]!;
     const newest = results.reduce((a, b) => ((b.loadId ?? 0) > (a.loadId ?? 0) ? b : a));
     const others = results.filter((r) => r !== newest).map((r) => r.file);
-    warnings.push(`${results.length} bestanden van bron ${SOURCE_LABELS[source as SourceName]} geladen; alleen ${newest.file} wordt gepubliceerd (een levering is een volledige stand), niet ${others.join(', ')}`);
+    const of = gemeentecode && gemeentecode !== '0000' ? ` voor gemeente ${gemeentecode}` : '';
+    warnings.push(`${results.length} bestanden van bron ${SOURCE_LABELS[source as SourceName]}${of} geladen; alleen ${newest.file} wordt gepubliceerd (een levering is een volledige stand), niet ${others.join(', ')}`);
   }
   return warnings;
 }

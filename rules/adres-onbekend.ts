@@ -24,7 +24,7 @@ export default defineRule({
   // the same address key, and `vermeldingen_overig` makes them fire without any registered person.
   sql: `
     WITH onbekend AS (
-      SELECT 'brp'::text AS bron,
+      SELECT 'brp'::text AS bron, i.gemeentecode,
         i.adres_sleutel,
         i.nummeraanduiding_id,
         i.opgegeven_verblijfsobject_id AS opgegeven_object_id,
@@ -33,17 +33,18 @@ export default defineRule({
       FROM model.inschrijving i
       WHERE i.geldig_tot IS NULL AND i.match_method = 'geen'
       UNION ALL
-      SELECT 'vergunningen', adres_sleutel, nummeraanduiding_id, opgegeven_verblijfsobject_id, zaaknummer, NULL
+      SELECT 'vergunningen', gemeentecode, adres_sleutel, nummeraanduiding_id, opgegeven_verblijfsobject_id, zaaknummer, NULL
       FROM model.vergunning WHERE match_method = 'geen'
       UNION ALL
-      SELECT 'damocles', adres_sleutel, nummeraanduiding_id, opgegeven_verblijfsobject_id, zaaknummer, NULL
+      SELECT 'damocles', gemeentecode, adres_sleutel, nummeraanduiding_id, opgegeven_verblijfsobject_id, zaaknummer, NULL
       FROM model.damocles_zaak WHERE match_method = 'geen'
       UNION ALL
-      SELECT 'melding', adres_sleutel, NULL, opgegeven_verblijfsobject_id, melding_id, NULL
+      SELECT 'melding', gemeentecode, adres_sleutel, NULL, opgegeven_verblijfsobject_id, melding_id, NULL
       FROM model.melding WHERE match_method = 'geen'
     ),
     per_adres AS (
-      SELECT coalesce(adres_sleutel, 'nummeraanduiding:' || nummeraanduiding_id,
+      -- An unknown address is one per municipality: each town's registers are its own.
+      SELECT gemeentecode, coalesce(adres_sleutel, 'nummeraanduiding:' || nummeraanduiding_id,
           'verblijfsobject:' || opgegeven_object_id, 'onbekend') AS sleutel,
         min(adres_sleutel) AS adres_sleutel,
         coalesce(array_agg(DISTINCT nummeraanduiding_id) FILTER (WHERE nummeraanduiding_id IS NOT NULL), '{}') AS nummeraanduiding_ids,
@@ -56,7 +57,7 @@ export default defineRule({
         jsonb_agg(DISTINCT jsonb_build_object('pseudonym', betrokkene, 'rol', CASE functie_adres WHEN 'B' THEN 'briefadres' ELSE 'bewoner' END))
           FILTER (WHERE bron = 'brp') AS persons
       FROM onbekend
-      GROUP BY 1
+      GROUP BY 1, 2
     ),
     beschreven AS (
       SELECT p.*,
@@ -71,7 +72,7 @@ export default defineRule({
       FROM per_adres p
       WHERE p.personen >= :minPersonen::integer OR p.vermeldingen_overig > 0
     )
-    SELECT b.sleutel AS subject_key,
+    SELECT pakhuis.zaak_sleutel(b.gemeentecode, b.sleutel) AS subject_key, b.gemeentecode,
       NULL::text AS verblijfsobject_id,
       CASE WHEN b.personen >= :hoogVanafPersonen::integer THEN 'hoog' ELSE 'midden' END AS severity,
       (b.personen + b.vermeldingen_overig)::numeric AS score,

@@ -20,7 +20,7 @@ export default defineRule({
   }),
   sql: `
     WITH sluitingen AS (
-      SELECT zaaknummer, verblijfsobject_id, object_type, besluit, sluiting_start, sluiting_einde
+      SELECT gemeentecode, zaaknummer, verblijfsobject_id, object_type, besluit, sluiting_start, sluiting_einde
       FROM model.damocles_zaak
       WHERE sluiting_start IS NOT NULL AND sluiting_start <= current_date AND verblijfsobject_id IS NOT NULL
     ),
@@ -35,7 +35,7 @@ export default defineRule({
       JOIN model.inschrijving i ON i.verblijfsobject_id = s.verblijfsobject_id
     ),
     per_zaak AS (
-      SELECT zaaknummer, verblijfsobject_id, object_type, besluit, sluiting_start, sluiting_einde,
+      SELECT gemeentecode, zaaknummer, verblijfsobject_id, object_type, besluit, sluiting_start, sluiting_einde,
         count(DISTINCT pseudonym) AS personen,
         max(dagen) AS langste_overlap,
         bool_or(ingeschreven_tijdens_sluiting) AS nieuw_ingeschreven,
@@ -49,9 +49,9 @@ export default defineRule({
         ) ORDER BY pseudonym, geldig_van) AS inschrijvingen
       FROM overlap
       WHERE dagen >= :minDagen::integer
-      GROUP BY zaaknummer, verblijfsobject_id, object_type, besluit, sluiting_start, sluiting_einde
+      GROUP BY gemeentecode, zaaknummer, verblijfsobject_id, object_type, besluit, sluiting_start, sluiting_einde
     )
-    SELECT zaaknummer AS subject_key,
+    SELECT pakhuis.zaak_sleutel(gemeentecode, zaaknummer) AS subject_key, gemeentecode,
       verblijfsobject_id,
       CASE WHEN nieuw_ingeschreven THEN 'hoog' ELSE 'midden' END AS severity,
       personen::numeric AS score,

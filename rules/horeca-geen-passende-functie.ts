@@ -26,7 +26,7 @@ export default defineRule({
     passendeFuncties: gebruiksdoelen.default('bijeenkomstfunctie,winkelfunctie,logiesfunctie'),
   }),
   sql: `
-    SELECT v.zaaknummer AS subject_key,
+    SELECT pakhuis.zaak_sleutel(v.gemeentecode, v.zaaknummer) AS subject_key, v.gemeentecode,
       v.verblijfsobject_id,
       'midden' AS severity,
       1::numeric AS score,
@@ -39,7 +39,7 @@ export default defineRule({
       format('Er is een %s (zaak %s) voor dit object, maar volgens de BAG is het gebruiksdoel %s: geen van %s.',
         v.type, v.zaaknummer, array_to_string(o.gebruiksdoelen, ', '), replace(:passendeFuncties::text, ',', ', ')) AS explanation,
       (SELECT jsonb_agg(DISTINCT jsonb_build_object('pseudonym', h.pseudonym, 'rol', 'houder')) FROM model.partij h
-       WHERE h.zaak_soort = 'vergunning' AND h.zaaknummer = v.zaaknummer AND h.pseudonym IS NOT NULL) AS persons
+       WHERE h.zaak_soort = 'vergunning' AND h.gemeentecode = v.gemeentecode AND h.zaaknummer = v.zaaknummer AND h.pseudonym IS NOT NULL) AS persons
     FROM model.vergunning v
     JOIN model.verblijfsobject o ON o.verblijfsobject_id = v.verblijfsobject_id
     WHERE v.type IN ('exploitatievergunning', 'alcoholwetvergunning')

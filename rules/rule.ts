@@ -16,7 +16,8 @@ export type Severity = 'laag' | 'midden' | 'hoog';
  * They are stored in pakhuis.signal_persons, and reident.reveal shows no one else: derive them
  * from the same rows the rule counts, so that count and persons stay equal. Parameters are
  * written as :name and bound as query parameters, never spliced in. `current_date` is the day of
- * the run (`pakhuis run --today` moves it), not the clock's.
+ * the run (`pakhuis run --today` moves it), not the clock's. A signal belongs to the municipality
+ * of its verblijfsobject, or to the one a column `gemeentecode` names.
  */
 export interface RuleDefinition<P extends z.ZodObject = z.ZodObject> {
   code: string;
@@ -37,6 +38,12 @@ export interface RuleDefinition<P extends z.ZodObject = z.ZodObject> {
    * rule is evaluated after every rule that does not, whatever its place in the register.
    */
   readsCandidates?: boolean;
+  /**
+   * The rule follows persons or companies from one address to another, and may cross the
+   * municipal border where an agreement (SAMENWERKING) allows it: its SQL tests that with
+   * pakhuis.samen(a, b). signals.rules names the agreement beside it.
+   */
+  acrossMunicipalities?: boolean;
   parameters: P;
   sql: string;
 }

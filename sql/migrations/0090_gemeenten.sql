@@ -400,3 +400,79 @@ COMMENT ON FUNCTION pakhuis.samen(text, text) IS 'Of een regel die personen en b
 INSERT INTO pakhuis_meta.function_grants (function_signature, role_name)
 SELECT f, r FROM unnest(ARRAY['signals.zichtbare_gemeenten()', 'signals.zichtbaar(text)', 'signals.gemeente_naam(text)']) f
 CROSS JOIN unnest(ARRAY['pakhuis_analyst', 'pakhuis_etl']) r;
+
+-- Names from every published load of a register (one per municipality), as the single-load
+-- functions of migration 0022 do for one; a person in two towns' registers is one pseudonym.
+CREATE FUNCTION identity.refresh_from_brp(p_load_ids bigint[])
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  PERFORM model.defer_indexes('identity.persoon', only_when_empty => true);
+  WITH current_names AS (
+    SELECT DISTINCT ON (b.pseudonym COLLATE "C") b.pseudonym, b.key_version, b.geslachtsnaam, b.voornamen, b.geboortedatum
+    FROM staging.brp b
+    WHERE b.load_id = ANY (p_load_ids)
+    ORDER BY b.pseudonym COLLATE "C", b.load_id DESC, b.historie_index, coalesce(b.persoonslijst, b.pseudonym) COLLATE "C", b.line DESC
+  ),
+  changed AS (
+    UPDATE identity.persoon p
+    SET key_version = b.key_version, geslachtsnaam = b.geslachtsnaam, voornamen = b.voornamen,
+      geboortedatum = b.geboortedatum, bron = 'brp', updated_at = clock_timestamp()
+    FROM current_names b
+    WHERE p.pseudonym = b.pseudonym
+      AND (p.key_version, p.geslachtsnaam, p.voornamen, p.geboortedatum, p.bron)
+        IS DISTINCT FROM (b.key_version, b.geslachtsnaam, b.voornamen, b.geboortedatum, 'brp')
+  )
+  INSERT INTO identity.persoon (pseudonym, key_version, geslachtsnaam, voornamen, geboortedatum, bron)
+  SELECT b.pseudonym, b.key_version, b.geslachtsnaam, b.voornamen, b.geboortedatum, 'brp'
+  FROM current_names b
+  WHERE NOT EXISTS (SELECT 1 FROM identity.persoon p WHERE p.pseudonym = b.pseudonym);
+  PERFORM model.restore_indexes('identity.persoon');
+END
+$$;
+
+CREATE FUNCTION identity.refresh_from_permits(p_load_ids bigint[])
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  DELETE FROM identity.persoon i
+  WHERE i.bron = 'permits'
+    AND NOT EXISTS (SELECT 1 FROM staging.permits p WHERE p.load_id = ANY (p_load_ids) AND p.houder_pseudonym = i.pseudonym)
+    AND NOT EXISTS (SELECT 1 FROM model.partij d WHERE d.zaak_soort = 'damocles' AND d.pseudonym = i.pseudonym);
+  INSERT INTO identity.persoon (pseudonym, key_version, naam, bron)
+  SELECT DISTINCT ON (houder_pseudonym) houder_pseudonym, key_version, houder_naam, 'permits'
+  FROM staging.permits
+  WHERE load_id = ANY (p_load_ids) AND houder_pseudonym IS NOT NULL AND houder_naam IS NOT NULL
+  ORDER BY houder_pseudonym, load_id DESC, line DESC
+  ON CONFLICT (pseudonym) DO NOTHING;
+END
+$$;
+
+CREATE FUNCTION identity.refresh_from_damocles(p_load_ids bigint[])
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  DELETE FROM identity.persoon i
+  WHERE i.bron = 'damocles'
+    AND NOT EXISTS (SELECT 1 FROM staging.damocles d WHERE d.load_id = ANY (p_load_ids) AND i.pseudonym IN (d.eigenaar_pseudonym, d.huurder_pseudonym))
+    AND NOT EXISTS (SELECT 1 FROM model.partij v WHERE v.zaak_soort = 'vergunning' AND v.pseudonym = i.pseudonym);
+  INSERT INTO identity.persoon (pseudonym, key_version, naam, bron)
+  SELECT DISTINCT ON (pseudonym) pseudonym, key_version, naam, 'damocles'
+  FROM (
+    SELECT load_id, line, eigenaar_pseudonym AS pseudonym, eigenaar_naam AS naam, key_version FROM staging.damocles WHERE load_id = ANY (p_load_ids)
+    UNION ALL
+    SELECT load_id, line, huurder_pseudonym, huurder_naam, key_version FROM staging.damocles WHERE load_id = ANY (p_load_ids)
+  ) parties
+  WHERE pseudonym IS NOT NULL AND naam IS NOT NULL
+  ORDER BY pseudonym, load_id DESC, line DESC
+  ON CONFLICT (pseudonym) DO NOTHING;
+END
+$$;
+
+INSERT INTO pakhuis_meta.function_grants (function_signature, role_name) VALUES
+  ('identity.refresh_from_brp(bigint[])', 'pakhuis_etl'),
+  ('identity.refresh_from_permits(bigint[])', 'pakhuis_etl'),
+  ('identity.refresh_from_damocles(bigint[])', 'pakhuis_etl');
+
+-- A case number is unique within its municipality: the subject of a signal about a case names the
+-- municipality too, except in a warehouse of one (0000), whose subjects stay as they were.
+CREATE FUNCTION pakhuis.zaak_sleutel(p_gemeentecode text, p_nummer text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE WHEN p_gemeentecode = '0000' THEN p_nummer ELSE p_gemeentecode || '/' || p_nummer END
+$$;

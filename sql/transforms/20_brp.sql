@@ -25,13 +25,15 @@ SELECT model.defer_indexes('model.persoon'), model.defer_indexes('model.inschrij
 -- coalesce(persoonslijst, pseudonym), written out rather than kept as a column: at national scale
 -- a copy of the 64-character pseudonym per row would add a gigabyte to this table.
 CREATE TEMP TABLE brp_rows ON COMMIT DROP AS
-SELECT DISTINCT ON (coalesce(persoonslijst, pseudonym) COLLATE "C", historie_index) load_id, line, historie_index, pseudonym,
+SELECT DISTINCT ON (coalesce(persoonslijst, pseudonym) COLLATE "C", historie_index) b.load_id, line, historie_index, pseudonym,
   key_version, functie_adres, datum_aanvang, datum_aanvang_raw, postcode, huisnummer, huisletter, huisnummertoevoeging,
   verblijfsobject_id, nummeraanduiding_id, gemeente, persoonslijst, soort, onjuist, land, datum_overlijden,
-  datum_opschorting, reden_opschorting, niet_op_adres_vanaf, volgende_index, volgende_aanvang
-FROM staging.brp
-WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'brp')
-ORDER BY coalesce(persoonslijst, pseudonym) COLLATE "C", historie_index, line DESC;
+  datum_opschorting, reden_opschorting, niet_op_adres_vanaf, volgende_index, volgende_aanvang, p.gemeentecode
+FROM staging.brp b
+-- One load per municipality; a list in two towns' exports (a person who moved between them) is
+-- taken from the newest.
+JOIN publish_loads p ON p.source = 'brp' AND p.load_id = b.load_id
+ORDER BY coalesce(persoonslijst, pseudonym) COLLATE "C", historie_index, b.load_id DESC, line DESC;
 
 ANALYZE brp_rows;
 
@@ -97,7 +99,8 @@ INSERT INTO model.persoon (pseudonym, key_version)
 SELECT DISTINCT ON (pseudonym COLLATE "C") pseudonym, key_version FROM brp_rows ORDER BY pseudonym COLLATE "C";
 
 INSERT INTO model.inschrijving (pseudonym, persoonslijst, verblijfsobject_id, nummeraanduiding_id, functie_adres, geldig_van,
-  geldig_tot, gesloten_door, einde_onbekend, aanvang_onzeker, match_method, adres_sleutel, source_line, opgegeven_verblijfsobject_id)
+  geldig_tot, gesloten_door, einde_onbekend, aanvang_onzeker, match_method, adres_sleutel, source_line, opgegeven_verblijfsobject_id,
+  gemeentecode)
 SELECT b.pseudonym,
   b.persoonslijst,
   coalesce(v.verblijfsobject_id, n.verblijfsobject_id, a.verblijfsobject_id),
@@ -114,7 +117,8 @@ SELECT b.pseudonym,
        ELSE 'geen' END,
   pakhuis.adres_sleutel(b.postcode, b.huisnummer, b.huisletter, b.huisnummertoevoeging),
   b.line,
-  CASE WHEN v.verblijfsobject_id IS NULL THEN b.verblijfsobject_id END
+  CASE WHEN v.verblijfsobject_id IS NULL THEN b.verblijfsobject_id END,
+  b.gemeentecode
 FROM brp_rows b
 LEFT JOIN brp_einde e ON e.lijst = coalesce(b.persoonslijst, b.pseudonym) AND e.historie_index = b.historie_index
 LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = b.verblijfsobject_id

@@ -19,7 +19,7 @@ SELECT model.defer_indexes('model.inschrijving_historie', only_when_empty => tru
 -- Changed: another object for the same address reference, or a period closed or reopened.
 UPDATE model.inschrijving_historie h
 SET verblijfsobject_id = n.verblijfsobject_id, geldig_tot = n.geldig_tot, gesloten_door = n.gesloten_door,
-  laatst_gewijzigd_load = (SELECT load_id FROM publish_loads WHERE source = 'brp')
+  laatst_gewijzigd_load = (SELECT max(load_id) FROM publish_loads WHERE source = 'brp')
 FROM historie_nu n
 WHERE h.pseudonym = n.pseudonym AND h.adres_ref = n.adres_ref AND h.functie_adres = n.functie_adres AND h.van_sleutel = n.van_sleutel
   AND (h.verblijfsobject_id, h.geldig_tot, h.gesloten_door) IS DISTINCT FROM (n.verblijfsobject_id, n.geldig_tot, n.gesloten_door);
@@ -32,7 +32,7 @@ SET geldig_tot = coalesce(
        WHERE i.pseudonym = h.pseudonym AND i.geldig_tot IS NULL AND i.geldig_van > h.van_sleutel),
       current_date),
     gesloten_door = 'verdwenen',
-    laatst_gewijzigd_load = (SELECT load_id FROM publish_loads WHERE source = 'brp')
+    laatst_gewijzigd_load = (SELECT max(load_id) FROM publish_loads WHERE source = 'brp')
 WHERE h.geldig_tot IS NULL
   AND NOT EXISTS (SELECT 1 FROM historie_nu n
                   WHERE n.pseudonym = h.pseudonym AND n.adres_ref = h.adres_ref AND n.functie_adres = h.functie_adres
@@ -42,7 +42,7 @@ WHERE h.geldig_tot IS NULL
 INSERT INTO model.inschrijving_historie (pseudonym, adres_ref, verblijfsobject_id, functie_adres, geldig_van, van_sleutel,
   geldig_tot, gesloten_door, eerst_gezien_load, laatst_gewijzigd_load)
 SELECT n.pseudonym, n.adres_ref, n.verblijfsobject_id, n.functie_adres, n.geldig_van, n.van_sleutel, n.geldig_tot, n.gesloten_door,
-  (SELECT load_id FROM publish_loads WHERE source = 'brp'), (SELECT load_id FROM publish_loads WHERE source = 'brp')
+  (SELECT max(load_id) FROM publish_loads WHERE source = 'brp'), (SELECT max(load_id) FROM publish_loads WHERE source = 'brp')
 FROM historie_nu n
 WHERE NOT EXISTS (SELECT 1 FROM model.inschrijving_historie h
                   WHERE h.pseudonym = n.pseudonym AND h.adres_ref = n.adres_ref AND h.functie_adres = n.functie_adres

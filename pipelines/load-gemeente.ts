@@ -1,0 +1,59 @@
+import type { Session } from '../lib/db.ts';
+import { GEEN_GEMEENTE, meerdereGemeenten, type GemeentenConfig } from '../lib/gemeenten.ts';
+import { FileRejectedError } from '../sources/types.ts';
+import type { SourceName } from '../sources/source.ts';
+
+/**
+ * Where a register says which municipality its rows belong to: the first four digits of a BAG id
+ * (the CBS code of the municipality that issued it), and the BRP's gemeente van inschrijving
+ * (08.09.10, Haal Centraal gemeenteVanInschrijving) of each list's current occurrence. 1999 is
+ * the RNI (niet-ingezetenen), not a municipality. Permits, Damocles and meldingen do not say it:
+ * their folder does (inbox/<gemeentecode>/<source>/).
+ */
+const DATA_CODES: Partial<Record<SourceName, string>> = {
+  bag: `SELECT code, sum(n)::bigint AS n FROM (
+          SELECT left(verblijfsobject_id, 4) AS code, count(*) AS n FROM staging.bag_vbo WHERE load_id = $1 GROUP BY 1
+          UNION ALL
+          SELECT left(nummeraanduiding_id, 4), count(*) FROM staging.bag_num WHERE load_id = $1 GROUP BY 1) c
+        GROUP BY code ORDER BY n DESC, code`,
+  brp: `SELECT gemeente AS code, count(*)::bigint AS n FROM staging.brp
+        WHERE load_id = $1 AND historie_index = 0 AND gemeente ~ '^[0-9]{4}$' AND gemeente NOT IN ('0000', '1999')
+        GROUP BY 1 ORDER BY n DESC, code`,
+};
+
+/**
+ * The municipality a load belongs to, decided inside the load's transaction once its rows are
+ * staged; a file that cannot be placed is refused with one line naming the code (FileRejectedError
+ * rolls the load back). Without GEMEENTEN every load belongs to the one municipality (0000).
+ */
+export async function loadGemeente(
+  tx: Session,
+  input: { source: SourceName; loadId: number; file: string; folder?: string; config: GemeentenConfig },
+): Promise<string> {
+  const { source, loadId, file, folder, config } = input;
+  if (!meerdereGemeenten(config)) return GEEN_GEMEENTE;
+  const configured = config.gemeenten.map((g) => g.code);
+  const list = configured.join(', ');
+  if (folder && !configured.includes(folder)) {
+    throw new FileRejectedError(file, `map ${folder} is geen gemeente van dit pakhuis (GEMEENTEN=${list})`);
+  }
+  const sql = DATA_CODES[source];
+  const codes = sql ? (await tx.query<{ code: string }>(sql, [loadId])).rows.map((r) => r.code) : [];
+  const foreign = codes.filter((c) => !configured.includes(c));
+  if (foreign.length) {
+    const shown = foreign.slice(0, 3).join(', ') + (foreign.length > 3 ? ` en ${foreign.length - 3} andere` : '');
+    throw new FileRejectedError(file, `bevat rijen van gemeente ${shown}, die niet in GEMEENTEN=${list} staat`);
+  }
+  if (codes.length > 1) {
+    throw new FileRejectedError(file, `bevat rijen van meer dan één gemeente (${codes.sort().join(', ')}); een levering is de volledige stand van één gemeente: lever per gemeente een bestand`);
+  }
+  const fromData = codes[0];
+  if (fromData && folder && fromData !== folder) {
+    throw new FileRejectedError(file, `de rijen horen bij gemeente ${fromData}, maar het bestand staat in de map van ${folder}`);
+  }
+  const code = fromData ?? folder ?? (configured.length === 1 ? configured[0] : undefined);
+  if (!code) {
+    throw new FileRejectedError(file, `zegt niet bij welke gemeente het hoort; zet het in inbox/<gemeentecode>/${source}/ (${list})`);
+  }
+  return code;
+}
