@@ -4,7 +4,7 @@ import { openContext } from '../lib/app.ts';
 import { ConfigError, RunLockedError, oneLine } from '../lib/errors.ts';
 import { createLogger } from '../lib/logger.ts';
 import { migrate } from '../lib/migrate.ts';
-import { LOG_LEVELS, loadConfig, type Config } from '../lib/config.ts';
+import { LOG_LEVELS, gemeentenOf, loadConfig, type Config } from '../lib/config.ts';
 import { checkoutWarning } from '../lib/checkout-guard.ts';
 import { openDatabase } from '../lib/db.ts';
 import { userInfo } from 'node:os';
@@ -68,24 +68,27 @@ const COMMANDS: Record<string, Command> = {
   },
   ingest: {
     summary: 'één exportbestand in staging laden (elke inhoud precies één keer)',
-    usage: `pakhuis ingest <${SOURCES.join('|')}> <bestand> [--sheet NAAM]`,
+    usage: `pakhuis ingest <${SOURCES.join('|')}> <bestand> [--sheet NAAM] [--gemeente CODE]`,
     help: [
       'Laadt één bestand van de genoemde bron; het gaat niet via de inbox en wordt niet gearchiveerd. Publiceren doet pas de volgende `pakhuis run`.',
       'Afgekeurde rijen worden met hun reden bewaard; een bestand met dezelfde inhoud wordt overgeslagen.',
       'Nodig: PSEUDONYMIZATION_KEY of PSEUDONYMIZATION_KEY_FILE (BSN\'s worden bij het laden gepseudonimiseerd).',
       '--sheet NAAM  het werkblad van een XLSX-bestand (standaard het eerste)',
+      '--gemeente CODE  de gemeente waarvan het bestand is, voor registers die dat zelf niet zeggen (vergunningen, Damocles, meldpunt), zoals de map inbox/<gemeentecode>/<bron>/',
     ],
-    options: { sheet: { type: 'string' } },
+    options: { sheet: { type: 'string' }, gemeente: { type: 'string' } },
     async run({ positionals, values }) {
       const [source, file] = positionals;
       if (!source || !file || !SOURCES.includes(source as SourceName)) throw new UsageError(source && !SOURCES.includes(source as SourceName) ? `onbekende bron "${source}"` : 'bron en bestand ontbreken');
+      const gemeente = values.gemeente as string | undefined;
+      if (gemeente !== undefined && !/^\d{4}$/.test(gemeente)) throw new UsageError(`--gemeente ${gemeente.slice(0, 20)}: een gemeentecode is 4 cijfers`);
       warnIfInCheckout(loadConfig());
       return withContext({}, async (ctx) => {
       const [{ ingestFile }, { SOURCE_DEFINITIONS }, { fileDetails }, { verifyKey }] = await Promise.all([
         import('../pipelines/ingest.ts'), import('../sources/index.ts'), import('../pipelines/summary.ts'), import('../pipelines/key-versions.ts'),
       ]);
       await verifyKey(ctx.db, ctx.pseudonymizer);
-      const result = await ingestFile(ctx, SOURCE_DEFINITIONS[source as SourceName], resolve(file), { sheet: values.sheet as string | undefined });
+      const result = await ingestFile(ctx, SOURCE_DEFINITIONS[source as SourceName], resolve(file), { sheet: values.sheet as string | undefined, gemeentecode: gemeente });
       if (result.status === 'rejected' || result.status === 'quarantined') throw new Error(result.error);
       // The totals come last, where a terminal (or tail) shows them.
       for (const line of [...result.warnings.map((w) => `Waarschuwing: ${w}`), ...fileDetails(result)]) print(`  ${line}`);
@@ -341,6 +344,53 @@ const COMMANDS: Record<string, Command> = {
       // print() shows any control character in a name as an escape, never raw.
       for (const r of rows) print(`  ${[r.voornamen, r.geslachtsnaam].filter(Boolean).join(' ') || '(naam onbekend)'}  geb. ${r.geboortedatum ?? '?'}  ${r.relatie}`);
       return 0;
+      });
+    },
+  },
+  access: {
+    summary: 'toegang van een analist tot de signalen van een gemeente toekennen, intrekken of tonen (vastgelegd in audit.access_log)',
+    usage: 'pakhuis access <grant|revoke> <login> --gemeente CODE [--by NAAM] | pakhuis access list',
+    help: [
+      'Een analist ziet in de views van schema signals alleen de rijen van de gemeenten die aan zijn login (of een rol die hij heeft) zijn toegekend; zonder toekenning niets.',
+      'Elke toekenning en intrekking komt met wie en wanneer in audit.access_log. Nodig: de eigenaar van de database (pakhuis_owner) of een superuser.',
+      'Zonder GEMEENTEN is er één gemeente, met code 0000: --gemeente mag dan wegblijven.',
+    ],
+    options: { gemeente: { type: 'string' }, by: { type: 'string' } },
+    async run({ positionals, values }) {
+      const [action, login, ...extra] = positionals;
+      if (action === 'list') {
+        if (login || values.gemeente) throw new UsageError('list neemt geen login of --gemeente');
+        return withContext({ requireKey: false }, async (ctx) => {
+          const { rows } = await ctx.db.query<{ login: string; gemeentecode: string; naam: string; granted_by: string; at: Date }>(
+            `SELECT g.login, g.gemeentecode, signals.gemeente_naam(g.gemeentecode) AS naam, g.granted_by, g.at
+             FROM audit.access_grants g ORDER BY g.login, g.gemeentecode`,
+          );
+          if (rows.length === 0) print('geen toegang toegekend: een analist ziet niets');
+          for (const r of rows) print(`${r.login}  ${r.gemeentecode} ${r.naam}  toegekend door ${r.granted_by} op ${localTime(r.at)}`);
+          return EXIT.ok;
+        });
+      }
+      if ((action !== 'grant' && action !== 'revoke') || !login || extra.length) throw new UsageError(this.usage);
+      if (!/^[a-z_][a-z0-9_$-]{0,62}$/.test(login)) throw new UsageError(`${login.slice(0, 70)} is geen loginnaam (kleine letters, cijfers en _)`);
+      const config = loadConfig();
+      const { gemeenten } = gemeentenOf(config);
+      const code = values.gemeente === undefined ? (gemeenten.length === 0 ? '0000' : undefined) : String(values.gemeente);
+      if (!code) throw new UsageError(`--gemeente ontbreekt (${gemeenten.map((g) => g.code).join(', ')})`);
+      // Revoking what a former setting granted stays possible; granting only what the warehouse serves.
+      if (action === 'grant' && !(gemeenten.length === 0 ? code === '0000' : gemeenten.some((g) => g.code === code))) {
+        throw new UsageError(`--gemeente ${code.slice(0, 20)}: geen gemeente van dit pakhuis (GEMEENTEN=${gemeenten.map((g) => g.code).join(',') || 'niet gezet: gebruik 0000'})`);
+      }
+      if (!/^\d{4}$/.test(code)) throw new UsageError(`--gemeente ${code.slice(0, 20)}: een gemeentecode is 4 cijfers`);
+      return withContext({ requireKey: false }, async (ctx) => {
+        const by = (values.by as string | undefined) ?? userInfo().username;
+        const { rows } = await ctx.db.query<{ changed: boolean }>(
+          `SELECT audit.${action === 'grant' ? 'grant_access' : 'revoke_access'}($1, $2, $3) AS changed`,
+          [login, code, by],
+        );
+        const naam = (await ctx.db.query<{ n: string }>('SELECT signals.gemeente_naam($1) AS n', [code])).rows[0]!.n;
+        if (action === 'grant') print(rows[0]!.changed ? `${login} ziet nu de signalen van ${code} ${naam} (vastgelegd)` : `${login} had al toegang tot ${code} ${naam}`);
+        else print(rows[0]!.changed ? `${login} ziet de signalen van ${code} ${naam} niet meer (vastgelegd)` : `${login} had geen toegang tot ${code} ${naam}`);
+        return EXIT.ok;
       });
     },
   },
