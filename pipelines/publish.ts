@@ -31,6 +31,8 @@ export interface PublishResult {
   matchRates: Record<string, Record<string, { rows: number; share: number }>>;
   /** What the BRP model build decided about periods and residents, when it ran (sql/transforms/20_brp.sql). */
   brp?: BrpModelCounts;
+  /** Open signals per municipality and rule, after the merge. */
+  perGemeente: { gemeentecode: string; naam: string; open: number; perRule: Record<string, number> }[];
 }
 
 export interface BrpModelCounts {
@@ -149,6 +151,16 @@ async function publishInTransaction(
     const evaluated = rules.filter((r) => !outcomes.find((o) => o.code === r.definition.code)?.skipped);
     progress.step('signalen samenvoegen');
     const signals = await mergeSignals(tx, evaluated, runId);
+    const { rows: counted } = await tx.query<{ gemeentecode: string; naam: string; rule_code: string; n: number }>(
+      `SELECT gemeentecode, gemeente_naam AS naam, rule_code, count(*)::int AS n FROM pakhuis.signals WHERE status = 'open' GROUP BY 1, 2, 3 ORDER BY 1, 3`,
+    );
+    const perGemeente: PublishResult['perGemeente'] = [];
+    for (const r of counted) {
+      let g = perGemeente.find((x) => x.gemeentecode === r.gemeentecode);
+      if (!g) perGemeente.push((g = { gemeentecode: r.gemeentecode, naam: r.naam, open: 0, perRule: {} }));
+      g.open += r.n;
+      g.perRule[r.rule_code] = r.n;
+    }
     await recordRunCounts(tx, { runId, peildatum, rules: rules.map((r) => r.definition.code), feedbackDays: ctx.config.MELDING_TERUGKOPPELING_DAGEN });
     progress.step('rapport');
     await beforeCommit?.(tx, { rules: outcomes, peildatum });
@@ -161,6 +173,7 @@ async function publishInTransaction(
       signals,
       matchRates,
       brp,
+      perGemeente,
     };
   });
 }

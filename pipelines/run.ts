@@ -25,8 +25,11 @@ export interface RunSummary {
   /** What the pull fetched; absent when no location is configured. */
   pull?: PullSummary;
   publish?: PublishResult;
+  /** The first report's file (the only one for a single municipality). */
   reportPath?: string;
   reportRows?: number;
+  /** One report per municipality when the warehouse serves several. */
+  reports?: { gemeentecode?: string; path: string; signals: number }[];
   delivery?: DeliveryOutcome;
   signalsPerRule: Record<string, number>;
   warnings: string[];
@@ -158,6 +161,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     await step('report', () => finishReportFile(created, true), () => ({ out: created.signals }));
     summary.reportPath = created.path;
     summary.reportRows = created.signals;
+    summary.reports = created.parts.map((p) => ({ gemeentecode: p.gemeentecode, path: p.path, signals: p.signals }));
     await step('retention', () => purgeExpired(ctx), (c) => ({ out: c.stagingRows + c.rejectedRows + c.resolvedSignals + c.archivedFolders, details: c }));
     // A mail server that is down does not fail the run: the report waits in the outbox.
     const delivery = await step('deliver', () => deliverPending(ctx), (d) => ({ out: d.sent, rejected: d.failed, details: d }));
@@ -193,6 +197,8 @@ function runRecord(summary: RunSummary): Record<string, unknown> {
     matchRates: summary.publish?.matchRates,
     brp: summary.publish?.brp,
     report: summary.reportPath,
+    reports: summary.reports,
+    perGemeente: summary.publish?.perGemeente.map((g) => ({ gemeentecode: g.gemeentecode, open: g.open })),
     delivery: summary.delivery && { sent: summary.delivery.sent, failed: summary.delivery.failed },
     ms: summary.ms,
   };

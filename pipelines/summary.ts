@@ -30,6 +30,15 @@ export function formatSummary(summary: RunSummary): string {
     const s = summary.publish.signals;
     lines.push(`  Signalen: ${s.open} open (${s.new} nieuw, ${s.worsened} verergerd, ${s.resolved} opgelost)`);
     for (const [rule, n] of Object.entries(summary.signalsPerRule)) lines.push(`    ${rule.padEnd(28)} ${n}`);
+    // Where the warehouse serves named municipalities, what is open in each, rule by rule.
+    const named = summary.publish.perGemeente.filter((g) => g.gemeentecode !== '0000');
+    if (named.length) {
+      lines.push(`  Open signalen per gemeente: ${named.map((g) => `${g.gemeentecode} ${g.naam} ${g.open}`).join(', ')}`);
+      for (const g of named) {
+        const rules = Object.entries(g.perRule).map(([rule, n]) => `${rule} ${n}`).join(', ');
+        lines.push(`    ${`${g.gemeentecode} ${g.naam}`.padEnd(28)} ${rules}`);
+      }
+    }
     const rates = Object.entries(summary.publish.matchRates).map(
       ([source, methods]) => `${source} ${Object.entries(methods).map(([m, r]) => `${m} ${(r.share * 100).toFixed(1)}%`).join(', ')}`,
     );
@@ -39,7 +48,9 @@ export function formatSummary(summary: RunSummary): string {
       if (text) lines.push(`  BRP-model: ${text}`);
     }
   }
-  if (summary.reportPath) lines.push(`  Rapport: ${summary.reportPath} (${summary.reportRows} nieuwe of verergerde signalen)`);
+  if (summary.reports && summary.reports.length > 1) {
+    for (const r of summary.reports) lines.push(`  Rapport ${r.gemeentecode}: ${r.path} (${r.signals} nieuwe of verergerde signalen)`);
+  } else if (summary.reportPath) lines.push(`  Rapport: ${summary.reportPath} (${summary.reportRows} nieuwe of verergerde signalen)`);
   if (summary.delivery && (summary.delivery.sent || summary.delivery.failed)) {
     lines.push(`  E-mail: ${summary.delivery.sent} verzonden, ${summary.delivery.failed} mislukt`);
   }

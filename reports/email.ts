@@ -16,6 +16,8 @@ export interface ReportFacts {
   /** The last twelve months per rule, shown as a table, and as a picture when `chartCid` names one. */
   trend?: TrendData;
   chartCid?: string;
+  /** The municipality the report is for, when the warehouse serves several (e.g. "0589 Oudewater"). */
+  gemeente?: string;
 }
 
 export interface ComposedReport {
@@ -42,14 +44,14 @@ export function composeReport(facts: ReportFacts): ComposedReport {
   const ruleLines = [...perRule.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([rule, c]) => ({ rule, fresh: c.fresh, older: Math.max(0, c.open - c.fresh) }));
-  const subject = `Informatiepakhuis ${day}: ${facts.rows.length} nieuwe of verergerde signalen${facts.warnings.length ? ' (met waarschuwingen)' : ''}`;
+  const subject = `Informatiepakhuis ${facts.gemeente ? `${facts.gemeente} ` : ''}${day}: ${facts.rows.length} nieuwe of verergerde signalen${facts.warnings.length ? ' (met waarschuwingen)' : ''}`;
 
   const text: string[] = [];
   if (facts.warnings.length) {
     text.push('LET OP', ...facts.warnings.map((w) => `- ${w}`), '');
   }
   text.push(
-    `Nachtelijke run ${facts.runId} van ${day}.`,
+    `Nachtelijke run ${facts.runId} van ${day}${facts.gemeente ? `, gemeente ${facts.gemeente}` : ''}.`,
     `In de bijlage staan ${facts.rows.length} signalen die nieuw zijn of verergerd sinds het vorige rapport.`,
     '',
     'Signalen per regel (nieuw of verergerd / al eerder gemeld en nog open):',
@@ -69,7 +71,7 @@ export function composeReport(facts: ReportFacts): ComposedReport {
   const html = [
     '<!doctype html><html lang="nl"><body style="font-family:sans-serif">',
     facts.warnings.length ? `<p><strong>Let op:</strong></p><ul>${facts.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : '',
-    `<p>Nachtelijke run ${facts.runId} van ${day}. In de bijlage staan <strong>${facts.rows.length}</strong> signalen die nieuw zijn of verergerd sinds het vorige rapport.</p>`,
+    `<p>Nachtelijke run ${facts.runId} van ${day}${facts.gemeente ? `, gemeente ${esc(facts.gemeente)}` : ''}. In de bijlage staan <strong>${facts.rows.length}</strong> signalen die nieuw zijn of verergerd sinds het vorige rapport.</p>`,
     '<table border="1" cellpadding="4" cellspacing="0"><tr><th>Regel</th><th>Nieuw of verergerd</th><th>Eerder gemeld, nog open</th></tr>',
     ...ruleLines.map((r) => `<tr><td>${esc(r.rule)}</td><td>${r.fresh}</td><td>${r.older}</td></tr>`),
     '</table>',

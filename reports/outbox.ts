@@ -10,6 +10,7 @@ import { renderTrendChart, monthLabel } from './trend-chart.ts';
 import { trendData, type TrendData } from './trend-data.ts';
 import { RULES } from '../rules/index.ts';
 import { isAllowed } from '../lib/recipients.ts';
+import { gemeentenOf, recipientsFor } from '../lib/config.ts';
 
 /**
  * Signals for the nightly report: open, and new or worse since a report last carried them. A
@@ -19,7 +20,7 @@ import { isAllowed } from '../lib/recipients.ts';
  */
 const NEW_OR_WORSE = `
   SELECT s.id FROM pakhuis.signals s
-  WHERE s.status = 'open'
+  WHERE s.status = 'open' AND ($1::text IS NULL OR s.gemeentecode = $1)
     AND NOT (s.triage_status IN ('vals_positief', 'afgehandeld') AND coalesce(s.score, 0) <= coalesce(s.triage_score, 0))
     AND NOT EXISTS (
       SELECT 1 FROM pakhuis.report_signals rs JOIN pakhuis.report_outbox o ON o.id = rs.outbox_id
@@ -29,8 +30,10 @@ const NEW_OR_WORSE = `
 
 export interface CreatedReport {
   outboxId: number;
+  /** The first report's file; `parts` has one per municipality when the warehouse serves several. */
   path: string;
   signals: number;
+  parts: { gemeentecode?: string; outboxId: number; path: string; signals: number }[];
 }
 
 export interface ReportInputs {
@@ -54,14 +57,16 @@ export interface OutboxEntry {
   recipients: string[];
   status: 'pending' | 'not_sent';
   attachments: MailAttachment[];
+  /** The municipality a nightly report is for (its recipients: REPORT_RECIPIENTS_<code>). */
+  gemeentecode?: string;
 }
 
 /** Stores a report in the outbox with its attachments; returns its id. */
 export async function enqueue(tx: Pick<Session, 'query'>, entry: OutboxEntry): Promise<number> {
   const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO pakhuis.report_outbox (kind, run_id, file_name, file_path, csv, subject, text_body, html_body, recipients, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-    [entry.kind, entry.runId, entry.fileName, entry.filePath, entry.csv, entry.subject, entry.text, entry.html, entry.recipients, entry.status],
+    `INSERT INTO pakhuis.report_outbox (kind, run_id, file_name, file_path, csv, subject, text_body, html_body, recipients, status, gemeentecode)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+    [entry.kind, entry.runId, entry.fileName, entry.filePath, entry.csv, entry.subject, entry.text, entry.html, entry.recipients, entry.status, entry.gemeentecode ?? null],
   );
   const id = Number(rows[0]!.id);
   for (const [position, a] of entry.attachments.entries()) {
@@ -79,8 +84,8 @@ export const CHART_CID = 'trend@informatiepakhuis';
  * The trend of the last twelve months and its chart, for the nightly e-mail and the overleg. A chart
  * that cannot be drawn is no reason to fail the night: the numbers table still goes, with a warning.
  */
-export async function trendWithChart(db: Pick<Session, 'query'>, until: string, warn: (message: string) => void): Promise<{ trend: TrendData; chart?: MailAttachment }> {
-  const trend = await trendData(db, { until, rules: RULES.map((r) => r.code) });
+export async function trendWithChart(db: Pick<Session, 'query'>, until: string, warn: (message: string) => void, gemeenten?: string[]): Promise<{ trend: TrendData; chart?: MailAttachment }> {
+  const trend = await trendData(db, { until, rules: RULES.map((r) => r.code), gemeenten });
   try {
     const { png } = await renderTrendChart(trend, `Informatiepakhuis: signalen en meldingen tot en met ${monthLabel(trend.months.at(-1)!)}`);
     return { trend, chart: { filename: 'trend.png', content: png, contentType: 'image/png', cid: CHART_CID } };
@@ -96,24 +101,42 @@ export async function trendWithChart(db: Pick<Session, 'query'>, until: string, 
  * with finishReportFile once the transaction has committed, so a failed run leaves no report.
  */
 export async function createNightlyReport(ctx: PipelineContext, inputs: ReportInputs, tx: Session): Promise<CreatedReport> {
+  const { gemeenten } = gemeentenOf(ctx.config);
+  // One report per municipality, each to its own recipients; one as before when there is one.
+  const scopes = gemeenten.length ? gemeenten : [undefined];
+  const parts: CreatedReport['parts'] = [];
+  try {
+    for (const gemeente of scopes) parts.push(await createReportFor(ctx, inputs, tx, gemeente));
+  } catch (error) {
+    await Promise.all(parts.map((p) => rm(`${p.path}.part`, { force: true })));
+    throw error;
+  }
+  return { outboxId: parts[0]!.outboxId, path: parts[0]!.path, signals: parts.reduce((n, p) => n + p.signals, 0), parts };
+}
+
+async function createReportFor(ctx: PipelineContext, inputs: ReportInputs, tx: Session, gemeente?: { code: string; naam: string }): Promise<CreatedReport['parts'][number]> {
   const { config } = ctx;
   const willMail = mailConfigured(config);
-  const recipients = willMail ? checkedRecipients(config) : [];
+  const code = gemeente?.code ?? null;
+  const recipients = willMail ? (gemeente ? recipientsFor(config, gemeente.code) : checkedRecipients(config)) : [];
   {
-    const { rows: ids } = await tx.query<{ id: string }>(NEW_OR_WORSE);
+    const { rows: ids } = await tx.query<{ id: string }>(NEW_OR_WORSE, [code]);
     const rows = await signalsById(tx, ids.map((r) => Number(r.id)), inputs.runId - 1);
     const { rows: perRule } = await tx.query<{ rule_code: string; n: number }>(
-      `SELECT rule_code, count(*)::int AS n FROM pakhuis.signals WHERE status = 'open' GROUP BY rule_code`,
+      `SELECT rule_code, count(*)::int AS n FROM pakhuis.signals WHERE status = 'open' AND ($1::text IS NULL OR gemeentecode = $1) GROUP BY rule_code`,
+      [code],
     );
     const date = inputs.peildatum ? new Date(`${inputs.peildatum}T12:00:00Z`) : new Date();
     const day = date.toISOString().slice(0, 10);
     // Counted as of the run's day: the publishing transaction set pakhuis.vandaag for the view.
     const { rows: owed } = await tx.query<{ n: number; published: boolean }>(
-      `SELECT (SELECT count(*)::int FROM signals.terugkoppeling_achterstallig) AS n,
-         EXISTS (SELECT 1 FROM model.source_state WHERE source = 'meldingen') AS published`,
+      `SELECT (SELECT count(*)::int FROM signals.terugkoppeling_achterstallig WHERE $1::text IS NULL OR gemeentecode = $1) AS n,
+         EXISTS (SELECT 1 FROM model.source_state WHERE source = 'meldingen' AND ($1::text IS NULL OR gemeentecode = $1)) AS published`,
+      [code],
     );
-    const { trend, chart } = await trendWithChart(tx, day, (w) => inputs.warnings.push(w));
+    const { trend, chart } = await trendWithChart(tx, day, (w) => inputs.warnings.push(w), code ? [code] : undefined);
     const composed = composeReport({
+      gemeente: gemeente ? `${gemeente.code} ${gemeente.naam}` : undefined,
       runId: inputs.runId,
       date,
       rows,
@@ -125,10 +148,10 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
       chartCid: chart?.cid,
     });
     const csv = reportCsv(rows, inputs.warnings);
-    const { fileName, path } = await reserveReportFile(config.OUT_DIR, `anomalierapport-${day}-run${inputs.runId}`, csv);
+    const { fileName, path } = await reserveReportFile(config.OUT_DIR, `anomalierapport-${code ? `${code}-` : ''}${day}-run${inputs.runId}`, csv);
     const outboxId = await enqueue(tx, {
       kind: 'nachtrapport', runId: inputs.runId, fileName, filePath: path, csv, subject: composed.subject, text: composed.text, html: composed.html,
-      recipients, status: willMail ? 'pending' : 'not_sent', attachments: chart ? [chart] : [],
+      recipients, status: willMail ? 'pending' : 'not_sent', attachments: chart ? [chart] : [], gemeentecode: code ?? undefined,
     });
     await tx.query(
       `INSERT INTO pakhuis.report_signals (outbox_id, signal_id, score, severity)
@@ -136,7 +159,7 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
       [outboxId, rows.map((r) => Number(r.signal_id))],
     );
     if (!willMail) ctx.log.info({ report: path }, 'SMTP not configured: report written to the output folder only');
-    return { outboxId, path, signals: rows.length };
+    return { gemeentecode: code ?? undefined, outboxId, path, signals: rows.length };
   }
 }
 
@@ -164,8 +187,10 @@ async function reserveReportFile(outDir: string, base: string, csv: string): Pro
 
 /** After commit: the report file takes its name. After a failure: the partial file goes. */
 export async function finishReportFile(report: CreatedReport, committed: boolean): Promise<void> {
-  if (committed) await rename(`${report.path}.part`, report.path);
-  else await rm(`${report.path}.part`, { force: true });
+  for (const part of report.parts) {
+    if (committed) await rename(`${part.path}.part`, part.path);
+    else await rm(`${part.path}.part`, { force: true });
+  }
 }
 
 export interface DeliveryOutcome {
@@ -190,6 +215,7 @@ interface PendingReport {
   text_body: string;
   html_body: string;
   recipients: string[];
+  gemeentecode: string | null;
 }
 
 /**
@@ -219,14 +245,15 @@ export async function deliverPending(ctx: PipelineContext, mailer?: Mailer, only
   for (const { id } of waiting) {
     await db.transaction(async (tx) => {
       const { rows } = await tx.query<PendingReport>(
-        `SELECT id, kind, file_name, csv, subject, text_body, html_body, recipients FROM pakhuis.report_outbox
+        `SELECT id, kind, file_name, csv, subject, text_body, html_body, recipients, gemeentecode FROM pakhuis.report_outbox
          WHERE id = $1 AND status = 'pending' FOR UPDATE SKIP LOCKED`,
         [id],
       );
       const row = rows[0];
       if (!row) return;
-      const setting = row.kind === 'overleg' ? 'OVERLEG_RECIPIENTS' : 'REPORT_RECIPIENTS';
-      const configured = checkedRecipients(config, setting);
+      const perGemeente = row.kind === 'nachtrapport' && row.gemeentecode !== null && config.recipientsPerGemeente[row.gemeentecode] !== undefined;
+      const setting = row.kind === 'overleg' ? 'OVERLEG_RECIPIENTS' : perGemeente ? `REPORT_RECIPIENTS_${row.gemeentecode}` : 'REPORT_RECIPIENTS';
+      const configured = row.kind === 'overleg' ? checkedRecipients(config, 'OVERLEG_RECIPIENTS') : row.gemeentecode !== null ? recipientsFor(config, row.gemeentecode) : checkedRecipients(config);
       const stored = row.recipients.length ? row.recipients : configured;
       const recipients = stored.filter((r) => configured.some((c) => c.toLowerCase() === r.toLowerCase()) && isAllowed(r, config.REPORT_RECIPIENT_ALLOWLIST));
       const dropped = stored.filter((r) => !recipients.includes(r));

@@ -28,12 +28,14 @@ export function monthsUntil(until: string, count = 12): string[] {
  * The last twelve months per rule from signals.trend: open signals as the month's last run left
  * them, and the meldingen received. Every rule in `rules` gets a line, also one that never fired.
  */
-export async function trendData(db: Pick<Session, 'query'>, options: { until: string; rules: string[]; months?: number }): Promise<TrendData> {
+export async function trendData(db: Pick<Session, 'query'>, options: { until: string; rules: string[]; months?: number; gemeenten?: string[] }): Promise<TrendData> {
   const months = monthsUntil(options.until, options.months ?? 12);
+  // Per municipality in the view; the sum over those asked for (all when none is named).
   const { rows } = await db.query<{ month: string; rule_code: string; open_signals: number | null; meldingen_received: number | null }>(
-    `SELECT to_char(month, 'YYYY-MM') AS month, rule_code, open_signals, meldingen_received
-     FROM signals.trend WHERE to_char(month, 'YYYY-MM') = ANY ($1::text[])`,
-    [months],
+    `SELECT to_char(month, 'YYYY-MM') AS month, rule_code, sum(open_signals)::int AS open_signals, sum(meldingen_received)::int AS meldingen_received
+     FROM signals.trend WHERE to_char(month, 'YYYY-MM') = ANY ($1::text[]) AND (cardinality($2::text[]) = 0 OR gemeentecode = ANY ($2::text[]))
+     GROUP BY 1, 2`,
+    [months, options.gemeenten ?? []],
   );
   const codes = [...options.rules, ...new Set(rows.map((r) => r.rule_code).filter((c) => c !== MELDPUNT && !options.rules.includes(c))), MELDPUNT];
   const series = codes.map((code) => ({

@@ -6,10 +6,9 @@ import type { Session } from '../../lib/db.ts';
  * or a triage note (either may name people); addresses, counts, rule explanations and who of the
  * municipality judged a signal. Every query selects its columns by name for that reason.
  *
- * `gemeenten` limits the overview to verblijfsobjecten of those gemeentecodes (the first four
- * digits of a BAG id), for a municipality of its own within a shared warehouse; absent or empty
- * is the joint overview. A row without a BAG object (an address the BAG does not know) belongs to
- * no municipality and is only in the joint overview.
+ * `gemeenten` limits the overview to the signals and meldingen of those municipalities (their
+ * gemeentecode: migration 0090), for a municipality of its own within a shared warehouse; absent
+ * or empty is the joint overview of all of them.
  */
 export interface OverlegFilter {
   gemeenten?: string[];
@@ -63,7 +62,6 @@ export interface OverlegSections {
 
 // The address of a verblijfsobject as people write it: "Rijnstraat 12A-2".
 const ADDRESS = `nullif(concat_ws(' ', n.openbareruimte, n.huisnummer::text || coalesce(n.huisletter, '') || coalesce('-' || n.huisnummertoevoeging, '')), '')`;
-const IN_FILTER = (column: string, param: string) => `(cardinality(${param}::text[]) = 0 OR left(${column}, 4) = ANY (${param}::text[]))`;
 /** The day a signal first appeared, by the clock of the run that found it. */
 const FIRST_SEEN = `coalesce((SELECT r.peildatum FROM pakhuis.trend_runs r WHERE r.run_id = s.first_seen_run), s.first_seen_at::date)`;
 
@@ -100,7 +98,7 @@ export async function overlegSections(tx: Pick<Session, 'query'>, period: Period
      LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = s.verblijfsobject_id
      LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = v.hoofdadres_id
      WHERE ${FIRST_SEEN} > $1::date AND ${FIRST_SEEN} <= $2::date
-       AND (cardinality($3::text[]) = 0 OR (s.verblijfsobject_id IS NOT NULL AND ${IN_FILTER('s.verblijfsobject_id', '$3')}))
+       AND (cardinality($3::text[]) = 0 OR s.gemeentecode = ANY ($3::text[]))
      ORDER BY CASE s.severity WHEN 'hoog' THEN 0 WHEN 'midden' THEN 1 ELSE 2 END, s.rule_code, n.postcode, n.huisnummer, s.id`,
     p,
   );
@@ -111,7 +109,7 @@ export async function overlegSections(tx: Pick<Session, 'query'>, period: Period
        m.postcode, m.woonplaats, m.verblijfsobject_id IS NOT NULL AS in_bag, m.terugkoppeling
      FROM signals.meldingen m
      WHERE m.datum_ontvangen > $1::date AND m.datum_ontvangen <= $2::date
-       AND (cardinality($3::text[]) = 0 OR (m.verblijfsobject_id IS NOT NULL AND ${IN_FILTER('m.verblijfsobject_id', '$3')}))
+       AND (cardinality($3::text[]) = 0 OR m.gemeentecode = ANY ($3::text[]))
      ORDER BY m.datum_ontvangen, m.melding_id`,
     p,
   );
@@ -124,7 +122,7 @@ export async function overlegSections(tx: Pick<Session, 'query'>, period: Period
      LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = s.verblijfsobject_id
      LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = v.hoofdadres_id
      WHERE s.status = 'open' AND s.triage_status = 'in_onderzoek' AND $1::date IS NOT NULL
-       AND (cardinality($3::text[]) = 0 OR (s.verblijfsobject_id IS NOT NULL AND ${IN_FILTER('s.verblijfsobject_id', '$3')}))
+       AND (cardinality($3::text[]) = 0 OR s.gemeentecode = ANY ($3::text[]))
      ORDER BY age_days DESC, s.id`,
     p,
   );
@@ -139,7 +137,7 @@ export async function overlegSections(tx: Pick<Session, 'query'>, period: Period
      LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = s.verblijfsobject_id
      LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = v.hoofdadres_id
      WHERE l.at::date > $1::date AND l.at::date <= $2::date
-       AND (cardinality($3::text[]) = 0 OR (s.verblijfsobject_id IS NOT NULL AND ${IN_FILTER('s.verblijfsobject_id', '$3')}))
+       AND (cardinality($3::text[]) = 0 OR s.gemeentecode = ANY ($3::text[]))
      ORDER BY s.id, l.id DESC`,
     p,
   );
@@ -150,7 +148,7 @@ export async function overlegSections(tx: Pick<Session, 'query'>, period: Period
        terugkoppeling, dagen_sinds_ontvangst AS dagen
      FROM signals.terugkoppeling_achterstallig
      WHERE $1::date IS NOT NULL AND $2::date IS NOT NULL
-       AND (cardinality($3::text[]) = 0 OR (verblijfsobject_id IS NOT NULL AND ${IN_FILTER('verblijfsobject_id', '$3')}))
+       AND (cardinality($3::text[]) = 0 OR gemeentecode = ANY ($3::text[]))
      ORDER BY dagen_sinds_ontvangst DESC, melding_id`,
     p,
   );

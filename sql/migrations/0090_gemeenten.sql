@@ -476,3 +476,6 @@ INSERT INTO pakhuis_meta.function_grants (function_signature, role_name) VALUES
 CREATE FUNCTION pakhuis.zaak_sleutel(p_gemeentecode text, p_nummer text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE WHEN p_gemeentecode = '0000' THEN p_nummer ELSE p_gemeentecode || '/' || p_nummer END
 $$;
+
+-- A nightly report per municipality, to that municipality's recipients.
+ALTER TABLE pakhuis.report_outbox ADD COLUMN gemeentecode text CHECK (gemeentecode ~ '^[0-9]{4}$');
