@@ -30,12 +30,24 @@ export interface MunicipalityOptions {
   seed?: number;
   gemeentecode?: string;
   woonplaats?: string;
+  /** First four digits of the postcodes (Woerden 3440, Oudewater 3420): two towns never share one. */
+  postcodeBase?: number;
+  /**
+   * Added to every person's number (BSN, persoonslijst) and to the registers' outsiders and
+   * companies: a second town gets persons of its own, and shares one only where it is planted.
+   */
+  personOffset?: number;
   /**
    * The day the planted moves are dated back from (ISO date, default today). DOORGANGSADRES counts
    * moves in the months before the day of the run, so the demo plants them relative to it; the
    * output is deterministic for a seed and a peildatum.
    */
   peildatum?: string;
+  /**
+   * Persons of another municipality who hold a permit here (a Damocles owner there with a bar
+   * here): the case only an agreement between the two lets a rule see (SAMENWERKING).
+   */
+  outsideHolders?: { bsn: string; naam: string }[];
   /** How the BRP export is written (default csv, which the benchmark uses). */
   brpFormat?: BrpFormat;
 }
@@ -57,6 +69,10 @@ export interface GeneratedMunicipality {
   residents: number;
   verblijfsobjecten: number;
   planted: Planted;
+  /** Owners (persons) of this town's Damocles cases planted for DAMOCLES_BETROKKENE_ELDERS. */
+  damoclesOwners: { bsn: string; naam: string; subject: string }[];
+  /** Permits held by `outsideHolders`: VERGUNNING_BIBOB only under an agreement. */
+  outsideHolderPermits: string[];
 }
 
 const STRATEN = ['Rijnstraat', 'Kerkweg', 'Molenvliet', 'Hoge Woerd', 'Leidsestraatweg', 'Singel', 'Oudeland', 'Waardsebrug', 'Boerendijk', 'Jan van Beierenweg', 'Tournoysveld', 'Bekkerlaan', 'Wagenstraat', 'Havenstraat', 'Emmakade', 'Schilderskwartier'];
@@ -108,6 +124,7 @@ const GEEN_WOONDOEL = ['kantoorfunctie', 'winkelfunctie', 'bijeenkomstfunctie', 
 export async function generateMunicipality(dir: string, options: MunicipalityOptions): Promise<GeneratedMunicipality> {
   const random = rng(options.seed ?? 20_240_601);
   const gemeente = options.gemeentecode ?? '0632';
+  const personOffset = options.personOffset ?? 0;
   const woonplaats = options.woonplaats ?? 'Woerden';
   const peildatum = Date.parse(options.peildatum ?? new Date().toISOString().slice(0, 10));
   /** A date `days` before the peildatum, as Dutch Excel writes it. */
@@ -166,7 +183,7 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
 
   const addressAt = (i: number): Address => {
     const serial = String(i + 1).padStart(10, '0');
-    const pc = 3440 + Math.floor(i / 2600);
+    const pc = (options.postcodeBase ?? 3440) + Math.floor(i / 2600);
     const letters = String.fromCharCode(65 + (Math.floor(i / 100) % 26)) + String.fromCharCode(65 + (Math.floor(i / 4) % 25));
     return {
       id: `${gemeente}01${serial}`,
@@ -198,7 +215,7 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
 
   let last: SyntheticPerson | undefined;
   const writePerson = async (address: Address, options: PersonOptions = {}) => {
-    const n = personIndex++;
+    const n = personIndex++ + personOffset;
     const fate = options.fate ?? 'levend';
     if (fate === 'levend' && !options.locatie && current && current.verblijfsobjectId === address.id && current.residents.length < 4) current.residents.push(bsnFor(n));
     const year = between(random, 1940, 2020);
@@ -377,7 +394,7 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
   if (format === 'json') plantedByRule.DOORGANGSADRES!.length = 0;
   await bag.close();
   await brp.close();
-  const registers = await generateRegisters(dir, { addresses: sample, verblijfsobjecten: vboCount, seed: (options.seed ?? 20_240_601) + 1 });
+  const registers = await generateRegisters(dir, { addresses: sample, verblijfsobjecten: vboCount, seed: (options.seed ?? 20_240_601) + 1, offset: personOffset, outsideHolders: options.outsideHolders });
   // Ordinary homes for meldingen that lead nowhere yet, spread over the town.
   const ordinary = Array.from({ length: 40 }, (_, k) => addressAt(firstOrdinary + 11 + Math.floor(((vboCount - firstOrdinary - 12) * k) / 40)));
   const meldpunt = await generateMeldpunt(dir, {
@@ -399,5 +416,7 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
     plantedByRule: merge({ ...plantedByRule, ...registers.planted }, meldpunt.planted),
     nearMissByRule: merge(nearMissByRule, meldpunt.nearMiss),
     sensitiveMeldingTexts: meldpunt.sensitive,
+    damoclesOwners: registers.damoclesOwners,
+    outsideHolderPermits: registers.outsideHolderPermits,
   };
 }

@@ -26,10 +26,16 @@ export interface RegisterPlan {
   /** How many verblijfsobjecten the municipality has, to scale the registers. */
   verblijfsobjecten: number;
   seed: number;
+  /** Added to the numbers of outsiders and companies, so a second town's are its own. */
+  offset?: number;
+  /** Persons of another municipality who get a permit here (see MunicipalityOptions.outsideHolders). */
+  outsideHolders?: { bsn: string; naam: string }[];
 }
 
 export interface GeneratedRegisters {
   files: string[];
+  damoclesOwners: { bsn: string; naam: string; subject: string }[];
+  outsideHolderPermits: string[];
   /** Planted cases per rule code: the subject keys (usually verblijfsobject ids) a run must flag. */
   planted: Record<string, string[]>;
 }
@@ -78,7 +84,7 @@ const outsiderBsn = (n: number): string => bsnFor(20_000_000 + n);
 const plantRounds = (verblijfsobjecten: number) => Math.max(1, Math.min(20, Math.round(verblijfsobjecten / 5000)));
 
 export async function generateRegisters(dir: string, plan: RegisterPlan): Promise<GeneratedRegisters> {
-  const registers = new Registers(plan.addresses, plan.seed);
+  const registers = new Registers(plan.addresses, plan.seed, plan.offset ?? 0);
   for (let round = 0; round < plantRounds(plan.verblijfsobjecten); round++) {
     registers.plantClosedHome(round);
     registers.plantOwnerAndTenantElsewhere(round);
@@ -89,6 +95,7 @@ export async function generateRegisters(dir: string, plan: RegisterPlan): Promis
   // Scaled to the municipality, with a handful at least so a small demo still has an ordinary register.
   const permitCount = Math.max(8, Math.round(plan.verblijfsobjecten / 150) - registers.permits.length);
   for (let i = 0; i < permitCount; i++) registers.backgroundPermit();
+  for (const holder of plan.outsideHolders ?? []) registers.plantOutsideHolder(holder);
   const caseCount = Math.max(5, Math.round(plan.verblijfsobjecten / 2000) - registers.cases.length);
   for (let i = 0; i < caseCount; i++) registers.backgroundCase();
 
@@ -98,7 +105,7 @@ export async function generateRegisters(dir: string, plan: RegisterPlan): Promis
   const caseFile = join(dir, 'damocles', 'damocles-register.csv');
   await writeFile(permitFile, permitWorkbook(registers.permits));
   await writeFile(caseFile, caseCsv(registers.cases), 'utf8');
-  return { files: [permitFile, caseFile], planted: registers.planted };
+  return { files: [permitFile, caseFile], planted: registers.planted, damoclesOwners: registers.damoclesOwners, outsideHolderPermits: registers.outsideHolderPermits };
 }
 
 const isHorecaPlace = (a: SampleAddress) => a.gebruiksdoel === 'bijeenkomstfunctie' || a.gebruiksdoel === 'winkelfunctie';
@@ -117,16 +124,20 @@ class Registers {
     VERGUNNING_BIBOB: [],
     HORECA_GEEN_PASSENDE_FUNCTIE: [],
   };
+  readonly damoclesOwners: { bsn: string; naam: string; subject: string }[] = [];
+  readonly outsideHolderPermits: string[] = [];
   readonly #random: () => number;
   readonly #pool: AddressPool;
   readonly #today = utcToday();
-  #kvk = 0;
-  #outsider = 0;
+  #kvk: number;
+  #outsider: number;
   #permitSerial = 0;
   #caseSerial = 0;
 
-  constructor(addresses: SampleAddress[], seed: number) {
+  constructor(addresses: SampleAddress[], seed: number, offset: number) {
     this.#random = rng(seed);
+    this.#kvk = offset;
+    this.#outsider = offset;
     this.#pool = new AddressPool(addresses, this.#random);
   }
 
@@ -155,11 +166,23 @@ class Registers {
       zaak, address: premises, byAddress: round % 2 === 0, object: 'lokaal', constatering, drugs: 'voorbereidingshandelingen', besluit: 'Sluiting',
       start: this.#daysAgo(230 + round * 7), einde: this.#daysAgo(140 + round * 7), eigenaar: { bsn: ownerHome.residents[0]!, naam: this.#personName() }, huurder: tenant,
     });
+    const owner = this.cases.at(-1)!.eigenaar!;
+    this.damoclesOwners.push({ bsn: owner.bsn!, naam: owner.naam, subject: `${zaak}/eigenaar` });
     this.planted.DAMOCLES_BETROKKENE_ELDERS!.push(`${zaak}/eigenaar`, `${zaak}/huurder`);
     const verleend = this.#yearsAgo(2, round);
     const permit = this.#permitZaak(verleend);
     this.permits.push({ zaak: permit, type: 'Exploitatievergunning', address: bar, byAddress: round % 2 === 1, ...tenant, verleend, status: 'Verleend' });
     this.planted.VERGUNNING_BIBOB!.push(permit);
+  }
+
+  /** A bar here run by a person who owns premises closed under Damocles in another municipality. */
+  plantOutsideHolder(holder: { bsn: string; naam: string }): void {
+    const bar = this.#pool.take(isHorecaPlace) ?? this.#pool.take(() => true);
+    if (!bar) return;
+    const verleend = this.#daysAgo(120);
+    const zaak = this.#permitZaak(verleend);
+    this.permits.push({ zaak, type: 'Exploitatievergunning', address: bar, byAddress: false, bsn: holder.bsn, naam: holder.naam, verleend, status: 'Verleend' });
+    this.outsideHolderPermits.push(zaak);
   }
 
   /** An alcohol permit for premises that were closed under Damocles two years ago. */

@@ -61,6 +61,8 @@ describe('roles and access', () => {
     });
     const run = await runPipeline(ctx, { trigger: 'test' });
     expect(run.status).toBe('succeeded');
+    // A warehouse of one municipality (GEMEENTEN unset) is 0000; analysts and re-identification see it by grant.
+    await ctx.db.query(`SELECT audit.grant_access('pakhuis_analyst', '0000'), audit.grant_access('pakhuis_reident', '0000')`);
     const id = async (rule: string, subject: string) =>
       Number((await ctx.db.query<{ id: string }>(`SELECT id FROM pakhuis.signals WHERE rule_code = $1 AND subject_key = $2`, [rule, subject])).rows[0]!.id);
     signalId = await id('OVERBEWONING', crowded.id);
