@@ -394,7 +394,7 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
   if (format === 'json') plantedByRule.DOORGANGSADRES!.length = 0;
   await bag.close();
   await brp.close();
-  const registers = await generateRegisters(dir, { addresses: sample, verblijfsobjecten: vboCount, seed: (options.seed ?? 20_240_601) + 1, offset: personOffset, outsideHolders: options.outsideHolders });
+  const registers = await generateRegisters(dir, { addresses: sample, verblijfsobjecten: vboCount, seed: (options.seed ?? 20_240_601) + 1, offset: Math.floor(personOffset / 100), outsideHolders: options.outsideHolders });
   // Ordinary homes for meldingen that lead nowhere yet, spread over the town.
   const ordinary = Array.from({ length: 40 }, (_, k) => addressAt(firstOrdinary + 11 + Math.floor(((vboCount - firstOrdinary - 12) * k) / 40)));
   const meldpunt = await generateMeldpunt(dir, {
