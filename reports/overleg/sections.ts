@@ -8,7 +8,9 @@ import type { Session } from '../../lib/db.ts';
  *
  * `gemeenten` limits the overview to the signals and meldingen of those municipalities (their
  * gemeentecode: migration 0090), for a municipality of its own within a shared warehouse; absent
- * or empty is the joint overview of all of them.
+ * or empty is the joint overview of all of them. Without GEMEENTEN (one municipality, 0000) a
+ * code is matched against the first four digits of the BAG id, and a row without one is only in
+ * the joint overview.
  */
 export interface OverlegFilter {
   gemeenten?: string[];
@@ -60,6 +62,9 @@ export interface OverlegSections {
   dossiers: DossierItem[];
 }
 
+// A warehouse of one municipality (0000) knows its municipality only from the BAG ids.
+const IN_GEMEENTE = (alias: string) =>
+  `(cardinality($3::text[]) = 0 OR ${alias}gemeentecode = ANY ($3::text[]) OR (${alias}gemeentecode = '0000' AND left(${alias}verblijfsobject_id, 4) = ANY ($3::text[])))`;
 // The address of a verblijfsobject as people write it: "Rijnstraat 12A-2".
 const ADDRESS = `nullif(concat_ws(' ', n.openbareruimte, n.huisnummer::text || coalesce(n.huisletter, '') || coalesce('-' || n.huisnummertoevoeging, '')), '')`;
 /** The day a signal first appeared, by the clock of the run that found it. */
@@ -98,7 +103,7 @@ export async function overlegSections(tx: Pick<Session, 'query'>, period: Period
      LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = s.verblijfsobject_id
      LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = v.hoofdadres_id
      WHERE ${FIRST_SEEN} > $1::date AND ${FIRST_SEEN} <= $2::date
-       AND (cardinality($3::text[]) = 0 OR s.gemeentecode = ANY ($3::text[]))
+       AND ${IN_GEMEENTE('s.')}
      ORDER BY CASE s.severity WHEN 'hoog' THEN 0 WHEN 'midden' THEN 1 ELSE 2 END, s.rule_code, n.postcode, n.huisnummer, s.id`,
     p,
   );
@@ -109,7 +114,7 @@ export async function overlegSections(tx: Pick<Session, 'query'>, period: Period
        m.postcode, m.woonplaats, m.verblijfsobject_id IS NOT NULL AS in_bag, m.terugkoppeling
      FROM signals.meldingen m
      WHERE m.datum_ontvangen > $1::date AND m.datum_ontvangen <= $2::date
-       AND (cardinality($3::text[]) = 0 OR m.gemeentecode = ANY ($3::text[]))
+       AND ${IN_GEMEENTE('m.')}
      ORDER BY m.datum_ontvangen, m.melding_id`,
     p,
   );
@@ -122,7 +127,7 @@ export async function overlegSections(tx: Pick<Session, 'query'>, period: Period
      LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = s.verblijfsobject_id
      LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = v.hoofdadres_id
      WHERE s.status = 'open' AND s.triage_status = 'in_onderzoek' AND $1::date IS NOT NULL
-       AND (cardinality($3::text[]) = 0 OR s.gemeentecode = ANY ($3::text[]))
+       AND ${IN_GEMEENTE('s.')}
      ORDER BY age_days DESC, s.id`,
     p,
   );
@@ -137,7 +142,7 @@ export async function overlegSections(tx: Pick<Session, 'query'>, period: Period
      LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = s.verblijfsobject_id
      LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = v.hoofdadres_id
      WHERE l.at::date > $1::date AND l.at::date <= $2::date
-       AND (cardinality($3::text[]) = 0 OR s.gemeentecode = ANY ($3::text[]))
+       AND ${IN_GEMEENTE('s.')}
      ORDER BY s.id, l.id DESC`,
     p,
   );
@@ -148,7 +153,7 @@ export async function overlegSections(tx: Pick<Session, 'query'>, period: Period
        terugkoppeling, dagen_sinds_ontvangst AS dagen
      FROM signals.terugkoppeling_achterstallig
      WHERE $1::date IS NOT NULL AND $2::date IS NOT NULL
-       AND (cardinality($3::text[]) = 0 OR gemeentecode = ANY ($3::text[]))
+       AND ${IN_GEMEENTE('')}
      ORDER BY dagen_sinds_ontvangst DESC, melding_id`,
     p,
   );
