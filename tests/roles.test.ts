@@ -195,6 +195,8 @@ describe('roles and access', () => {
       ],
       'call reident.reveal': [`SELECT * FROM reident.reveal(${signalId}, 'zaak OOV-proef: toets van de rechten')`],
       'read the audit': ['SELECT 1 FROM audit.reidentification LIMIT 1'],
+      'grant access to a municipality': [`SELECT audit.grant_access('pakhuis_t_probe', '0632')`, `SELECT audit.revoke_access('pakhuis_t_probe', '0000')`],
+      'change or delete the access log': [`UPDATE audit.access_log SET login = 'x'`, 'DELETE FROM audit.access_log', 'TRUNCATE audit.access_log'],
       'change or delete a key check value': ['UPDATE pakhuis.key_checks SET check_value = check_value', 'DELETE FROM pakhuis.key_checks'],
       'read staging': ['SELECT 1 FROM staging.brp LIMIT 1', 'SELECT 1 FROM staging.permits_for_model LIMIT 1'],
       'read the model tables': ['SELECT 1 FROM model.inschrijving LIMIT 1', 'SELECT 1 FROM model.persoon LIMIT 1', 'SELECT 1 FROM model.bewoning LIMIT 1'],
