@@ -139,7 +139,10 @@ const schema = z.object({
   recipientsPerGemeente: z.record(z.string(), checkedList(recipientProblem, (entry) => plainAddress(entry)!)).default({}),
 }).superRefine((config, ctx) => {
   const { config: gemeenten, problems } = parseGemeenten(config);
-  for (const message of problems) ctx.addIssue({ code: 'custom', message });
+  for (const problem of problems) {
+    const [setting, ...rest] = problem.split(': ');
+    ctx.addIssue({ code: 'custom', path: [setting!], message: rest.join(': ') });
+  }
   for (const [code, recipients] of Object.entries(config.recipientsPerGemeente)) {
     const path = [`REPORT_RECIPIENTS_${code}`];
     if (!gemeenten.gemeenten.some((g) => g.code === code)) ctx.addIssue({ code: 'custom', path, message: `${code} is not in GEMEENTEN` });

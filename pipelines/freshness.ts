@@ -1,10 +1,12 @@
-import type { Config } from '../lib/config.ts';
+import { gemeentenOf, type Config } from '../lib/config.ts';
 import type { Session } from '../lib/db.ts';
 import { aantal } from '../lib/dutch.ts';
 import { SOURCE_LABELS, SOURCES, type SourceName } from '../sources/source.ts';
 
 export interface Freshness {
   source: SourceName;
+  /** With GEMEENTEN set, each municipality's delivery is judged on its own. */
+  gemeentecode?: string;
   lastLoadedAt: Date | null;
   maxAgeDays: number;
   stale: boolean;
@@ -20,18 +22,28 @@ export function maxAgeDays(config: Config, source: SourceName): number {
   }[source];
 }
 
-/** Age of each source's newest load against its maximum; a missing source counts as stale. */
+/**
+ * Age of each source's newest load against its maximum; a missing source counts as stale. With
+ * several municipalities, per municipality: Woerden's fresh BRP says nothing about Oudewater's.
+ */
 export async function checkFreshness(db: Pick<Session, 'query'>, config: Config, now = new Date()): Promise<Freshness[]> {
-  const { rows } = await db.query<{ source: SourceName; loaded_at: Date }>(
-    'SELECT source, max(loaded_at) AS loaded_at FROM pakhuis.loads GROUP BY source',
+  const codes = gemeentenOf(config).gemeenten.map((g) => g.code);
+  const { rows } = await db.query<{ source: SourceName; gemeentecode: string; loaded_at: Date }>(
+    'SELECT source, gemeentecode, max(loaded_at) AS loaded_at FROM pakhuis.loads GROUP BY source, gemeentecode',
   );
-  const latest = new Map(rows.map((r) => [r.source, new Date(r.loaded_at)]));
-  return SOURCES.map((source) => {
-    const lastLoadedAt = latest.get(source) ?? null;
+  const latest = new Map<string, Date>();
+  for (const r of rows) {
+    const key = codes.length ? `${r.source}/${r.gemeentecode}` : r.source;
+    const at = new Date(r.loaded_at);
+    if (!latest.has(key) || latest.get(key)! < at) latest.set(key, at);
+  }
+  const scopes: (string | undefined)[] = codes.length ? codes : [undefined];
+  return SOURCES.flatMap((source) => scopes.map((gemeentecode) => {
+    const lastLoadedAt = latest.get(gemeentecode ? `${source}/${gemeentecode}` : source) ?? null;
     const maxAge = maxAgeDays(config, source);
     const stale = !lastLoadedAt || now.getTime() - lastLoadedAt.getTime() > maxAge * 86_400_000;
-    return { source, lastLoadedAt, maxAgeDays: maxAge, stale };
-  });
+    return { source, ...(gemeentecode ? { gemeentecode } : {}), lastLoadedAt, maxAgeDays: maxAge, stale };
+  }));
 }
 
 /**
@@ -44,7 +56,7 @@ export function freshnessWarnings(freshness: Freshness[], options: { notRefreshe
   return freshness
     .filter((f) => f.stale || notRefreshed.has(f.source))
     .map((f) => {
-      const label = SOURCE_LABELS[f.source];
+      const label = SOURCE_LABELS[f.source] + (f.gemeentecode ? ` van ${f.gemeentecode}` : '');
       if (!f.lastLoadedAt) return `bron ${label} ontbreekt: nog nooit geladen`;
       const day = f.lastLoadedAt.toISOString().slice(0, 10);
       const age = notRefreshed.has(f.source) ? ` (nu ${ageText(now.getTime() - f.lastLoadedAt.getTime())} oud; ophalen mislukt)` : '';

@@ -2,7 +2,7 @@ import { chmod, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeConfig, loadConfig } from '../lib/config.ts';
+import { describeConfig, gemeentenOf, loadConfig, recipientsFor } from '../lib/config.ts';
 import { ConfigError } from '../lib/errors.ts';
 import { resolvedRules } from '../pipelines/publish.ts';
 import type { PipelineContext } from '../pipelines/context.ts';
@@ -19,6 +19,32 @@ function refusal(env: Record<string, string>, cwd?: string): string | undefined 
 }
 
 describe('configuration', () => {
+  it('reads GEMEENTEN, SAMENWERKING and per-municipality recipients strictly', () => {
+    const config = loadConfig({ env: {
+      GEMEENTEN: '0632, 0589,0335', GEMEENTE_NAMEN: '0335=Montfoort', SAMENWERKING: 'Werkorganisatie=0632+0589,0589+0335',
+      REPORT_RECIPIENTS: 'oov@woerden.nl', REPORT_RECIPIENTS_0589: 'oov@oudewater.nl', REPORT_RECIPIENT_ALLOWLIST: '@woerden.nl,@oudewater.nl',
+    } });
+    expect(gemeentenOf(config)).toEqual({
+      gemeenten: [{ code: '0632', naam: 'Woerden' }, { code: '0589', naam: 'Oudewater' }, { code: '0335', naam: 'Montfoort' }],
+      samenwerkingen: [{ naam: 'Werkorganisatie', gemeenten: ['0589', '0632'] }, { naam: 'samenwerking Montfoort en Oudewater', gemeenten: ['0335', '0589'] }],
+    });
+    expect([recipientsFor(config, '0589'), recipientsFor(config, '0632')]).toEqual([['oov@oudewater.nl'], ['oov@woerden.nl']]);
+    expect(gemeentenOf(loadConfig({ env: {} }))).toEqual({ gemeenten: [], samenwerkingen: [] });
+    expect(refusal({ GEMEENTEN: '632,0589,0589,0000,9876' })).toBe([
+      'invalid configuration: GEMEENTEN: "632" is geen gemeentecode (4 cijfers, zoals 0632)',
+      'GEMEENTEN: 0589 staat er twee keer in',
+      'GEMEENTEN: 0000 is geen gemeentecode',
+      'GEMEENTEN: de naam van 9876 is onbekend; geef hem met GEMEENTE_NAMEN=9876=Naam',
+    ].join('; '));
+    expect(refusal({ GEMEENTEN: '0632,0589', SAMENWERKING: '0632+0344' })).toContain('SAMENWERKING: 0344 staat niet in GEMEENTEN');
+    expect(refusal({ GEMEENTEN: '0632,0589', SAMENWERKING: '0632 en 0589' })).toContain('is geen afspraak; schrijf 0632+0589 of Naam=0632+0589');
+    expect(refusal({ GEMEENTEN: '0632', SAMENWERKING: '0632+0632' })).toContain('noemt maar één gemeente');
+    expect(refusal({ GEMEENTEN: '0632', GEMEENTE_NAMEN: '0335=<script>' })).toContain('GEMEENTE_NAMEN: de naam bij 0335 bevat tekens');
+    expect(refusal({ GEMEENTEN: '0632,0589', REPORT_RECIPIENTS_0589: 'iemand@elders.example', REPORT_RECIPIENT_ALLOWLIST: '@oudewater.nl' })).toContain('REPORT_RECIPIENTS_0589: iemand@elders.example not in REPORT_RECIPIENT_ALLOWLIST');
+    expect(refusal({ GEMEENTEN: '0632', REPORT_RECIPIENTS_0589: 'oov@oudewater.nl' })).toContain('REPORT_RECIPIENTS_0589: 0589 is not in GEMEENTEN');
+    expect(refusal({ GEMEENTEN_LIJST: '0632' })).toContain('unknown environment variable GEMEENTEN_LIJST');
+  });
+
   it('has defaults that run the embedded database', () => {
     const config = loadConfig({ env: {} });
     expect(config.DATABASE_URL).toBeUndefined();

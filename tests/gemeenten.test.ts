@@ -145,6 +145,8 @@ describe('Woerden and Oudewater in one warehouse', () => {
     const [run] = runs;
     expect(run!.code, run!.err).toBe(0);
     expect(run!.out).toMatch(/bag\/bag-0344\.csv is geweigerd: .*bevat rijen van gemeente 0344, die niet in GEMEENTEN=0632, 0589 staat/);
+    // Each municipality's delivery is judged on its own: neither meldpunt was ever delivered.
+    expect(run!.out).toContain('bron meldpunt van 0589 ontbreekt: nog nooit geladen');
     // Two towns' BRP in one night are two full states, not one superseding the other.
     expect(run!.out).not.toContain('een levering is een volledige stand');
     expect(run!.out).toMatch(/Open signalen per gemeente: 0589 Oudewater \d+, 0632 Woerden \d+/);
