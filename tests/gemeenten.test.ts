@@ -117,6 +117,11 @@ describe('Woerden and Oudewater in one warehouse', () => {
     await writeFileIn(join(inbox, WOERDEN, 'damocles', 'damocles.csv'), csvFile(DAMOCLES_HEADER, [asText(damoclesRow({ zaak: 'D-1', obj: w.premises, type: 'lokaal', start: day(-100), duur: 3, eigenaarBsn: owner, eigenaar: 'Eigenaarnaam' }))]));
     await writeFileIn(join(inbox, OUDEWATER, 'permits', 'vergunningen.xlsx'), xlsxFile({ V: [PERMIT_HEADER, permitRow({ zaak: 'V-1', type: 'exploitatievergunning', obj: o.bar, bsn: owner, naam: 'Eigenaarnaam', van: day(-30) })] }));
     await writeFileIn(join(inbox, OUDEWATER, 'damocles', 'damocles.csv'), csvFile(DAMOCLES_HEADER, [asText(damoclesRow({ zaak: 'D-1', obj: o.closed, start: day(-100), duur: 3, huurderBsn: oudewaterTenant, huurder: 'Huurdernaam' }))]));
+    // Both meldpunten number from M-1.
+    const melding = (obj: Obj) => csvFile(['Meldingnummer', 'Datum melding', 'Kanaal', 'Afdeling/partner', 'Categorie', 'BAG-id', 'Postcode', 'Huisnummer', 'Huisletter', 'Omschrijving'],
+      [['M-1', dmy(day(-40)), 'intern', 'VTH', 'huisvesting', obj.id, obj.postcode, obj.huisnummer, '', 'veel fietsen']]);
+    await writeFileIn(join(inbox, WOERDEN, 'meldingen', 'meldingen.csv'), melding(w.crowded));
+    await writeFileIn(join(inbox, OUDEWATER, 'meldingen', 'meldingen.csv'), melding(o.crowded));
     // A delivery of a municipality this warehouse does not serve (Utrecht).
     await writeFileIn(join(inbox, 'bag', 'bag-0344.csv'), bag('0344', [at('0344', 1)]));
     runs.push(await inProcess(['run']));
@@ -145,8 +150,6 @@ describe('Woerden and Oudewater in one warehouse', () => {
     const [run] = runs;
     expect(run!.code, run!.err).toBe(0);
     expect(run!.out).toMatch(/bag\/bag-0344\.csv is geweigerd: .*bevat rijen van gemeente 0344, die niet in GEMEENTEN=0632, 0589 staat/);
-    // Each municipality's delivery is judged on its own: neither meldpunt was ever delivered.
-    expect(run!.out).toContain('bron meldpunt van 0589 ontbreekt: nog nooit geladen');
     // Two towns' BRP in one night are two full states, not one superseding the other.
     expect(run!.out).not.toContain('een levering is een volledige stand');
     expect(run!.out).toMatch(/Open signalen per gemeente: 0589 Oudewater \d+, 0632 Woerden \d+/);
@@ -154,7 +157,7 @@ describe('Woerden and Oudewater in one warehouse', () => {
       const { rows } = await db.query<{ source: string; gemeentecode: string }>(
         `SELECT source, gemeentecode FROM model.source_state ORDER BY source, gemeentecode`,
       );
-      expect(rows).toEqual(['bag', 'brp', 'damocles', 'permits'].flatMap((source) => [{ source, gemeentecode: OUDEWATER }, { source, gemeentecode: WOERDEN }]));
+      expect(rows).toEqual(['bag', 'brp', 'damocles', 'meldingen', 'permits'].flatMap((source) => [{ source, gemeentecode: OUDEWATER }, { source, gemeentecode: WOERDEN }]));
       const { rows: refused } = await db.query<{ reason: string }>(`SELECT reason FROM pakhuis.rejected_files`);
       expect(refused.map((r) => r.reason)).toEqual([expect.stringContaining('gemeente 0344')]);
     });
@@ -283,6 +286,26 @@ describe('Woerden and Oudewater in one warehouse', () => {
       const shown = await as(db, reident0589, `SELECT * FROM reident.reveal($1, 'zaak OOV-2026-0001: toets per gemeente')`, [await id(OUDEWATER)]);
       expect(shown).toHaveLength(12);
       expect(shown.every((r) => r.weigering === null && r.geslachtsnaam === 'Proefnaam')).toBe(true);
+    });
+  });
+
+  it('keeps feedback per municipality: a melding number both meldpunten use is named with its code', async () => {
+    const both = await inProcess(['terugkoppeling', 'M-1', 'teruggekoppeld', '--note', 'gebeld']);
+    expect(both.code).toBe(1);
+    expect(both.err).toContain('melding M-1 bestaat in meer dan één gemeente (0589, 0632); noem de gemeente erbij, zoals 0589/M-1');
+    expect((await inProcess(['terugkoppeling', `${OUDEWATER}/M-1`, 'teruggekoppeld', '--note', 'gebeld'])).code).toBe(0);
+    await withDb(async (db) => {
+      const { rows } = await db.query(`SELECT gemeentecode, melding_id, terugkoppeling FROM signals.meldingen ORDER BY 1`);
+      expect(rows).toEqual([
+        { gemeentecode: OUDEWATER, melding_id: 'M-1', terugkoppeling: 'teruggekoppeld' },
+        { gemeentecode: WOERDEN, melding_id: 'M-1', terugkoppeling: 'ontvangen' },
+      ]);
+      // An analyst of Oudewater cannot judge or give feedback on what it cannot see.
+      const tried = (sql: string) => db.transaction(async (tx) => (await tx.exec(`SET LOCAL ROLE ${analyst0589}`), tx.query(sql))).then(() => 'ok', (e: unknown) => sqlState(e));
+      const woerdenSignal = (await db.query<{ id: string }>(`SELECT id FROM pakhuis.signals WHERE gemeentecode = $1 LIMIT 1`, [WOERDEN])).rows[0]!.id;
+      expect(await tried(`SELECT signals.triage(${woerdenSignal}, 'vals_positief', 'niet van ons')`)).toBe('P0002');
+      expect(await tried(`SELECT signals.terugkoppeling('${WOERDEN}/M-1', 'ontvangen')`)).toBe('P0002');
+      expect(await tried(`SELECT signals.terugkoppeling('M-1', 'in_behandeling')`)).toBe('ok');
     });
   });
 

@@ -171,7 +171,7 @@ export async function overlegSections(tx: Pick<Session, 'query'>, period: Period
          concat_ws(', ', coalesce(m.categorie, 'zonder categorie'), m.kanaal || coalesce(' (' || m.melder_referentie || ')', ''), 'terugkoppeling: ' || replace(coalesce(t.status, 'ontvangen'), '_', ' ')),
          m.datum_ontvangen, 2
        FROM model.melding m JOIN o USING (verblijfsobject_id)
-       LEFT JOIN LATERAL (SELECT l.status FROM pakhuis.terugkoppeling_log l WHERE l.melding_id = m.melding_id ORDER BY l.id DESC LIMIT 1) t ON true
+       LEFT JOIN LATERAL (SELECT l.status FROM pakhuis.terugkoppeling_log l WHERE l.gemeentecode = m.gemeentecode AND l.melding_id = m.melding_id ORDER BY l.id DESC LIMIT 1) t ON true
        UNION ALL
        SELECT v.verblijfsobject_id, 'vergunning', v.zaaknummer,
          concat_ws(', ', v.type, coalesce(v.status, 'status onbekend'), CASE WHEN v.geldig_tot IS NOT NULL THEN 'geldig tot ' || to_char(v.geldig_tot, 'DD-MM-YYYY') END),

@@ -264,7 +264,9 @@ COMMENT ON COLUMN signals.signal_details.gemeente_naam IS 'Naam van die gemeente
 COMMENT ON COLUMN signals.flagged_addresses.gemeentecode IS 'CBS-code van de gemeente van het verblijfsobject.';
 COMMENT ON COLUMN signals.flagged_addresses.gemeente_naam IS 'Naam van die gemeente.';
 
--- A melding is one per (municipality, number); its feedback stays keyed by the number.
+-- A melding is one per (municipality, number), and so is its feedback.
+ALTER TABLE pakhuis.terugkoppeling_log ADD COLUMN gemeentecode text NOT NULL DEFAULT '0000';
+CREATE INDEX terugkoppeling_log_gemeente_melding_idx ON pakhuis.terugkoppeling_log (gemeentecode, melding_id, id DESC);
 CREATE OR REPLACE VIEW signals.meldingen AS
 SELECT m.melding_id,
   m.datum_ontvangen,
@@ -291,23 +293,25 @@ FROM model.melding m
 LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = m.verblijfsobject_id
 LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = v.hoofdadres_id
 LEFT JOIN LATERAL (
-  SELECT l.status, l.at, l.by_user FROM pakhuis.terugkoppeling_log l WHERE l.melding_id = m.melding_id ORDER BY l.id DESC LIMIT 1
+  SELECT l.status, l.at, l.by_user FROM pakhuis.terugkoppeling_log l
+  WHERE l.gemeentecode = m.gemeentecode AND l.melding_id = m.melding_id ORDER BY l.id DESC LIMIT 1
 ) t ON true
 WHERE signals.zichtbaar(m.gemeentecode);
 COMMENT ON COLUMN signals.meldingen.gemeentecode IS 'CBS-code van de gemeente van het meldpunt dat de melding leverde.';
 COMMENT ON COLUMN signals.meldingen.gemeente_naam IS 'Naam van die gemeente.';
 
-DO $$
-DECLARE
-  def text := rtrim(btrim(pg_get_viewdef('signals.terugkoppeling_achterstallig'::regclass)), ';');
-BEGIN
-  -- Its rows come from signals.meldingen, already limited; the wrap adds the columns.
-  EXECUTE 'CREATE OR REPLACE VIEW signals.terugkoppeling_achterstallig AS SELECT a.*, m.gemeentecode, m.gemeente_naam FROM ('
-    || def || ') a JOIN LATERAL (SELECT DISTINCT ON (x.melding_id) x.gemeentecode, x.gemeente_naam FROM signals.meldingen x'
-    || ' WHERE x.melding_id = a.melding_id AND x.datum_ontvangen = a.datum_ontvangen AND x.kanaal = a.kanaal ORDER BY x.melding_id, x.gemeentecode) m ON true'
-    || ' WHERE signals.zichtbaar(m.gemeentecode)';
-END
-$$;
+CREATE OR REPLACE VIEW signals.terugkoppeling_achterstallig AS
+WITH instelling AS (
+  SELECT coalesce((SELECT value::integer FROM pakhuis.settings WHERE name = 'MELDING_TERUGKOPPELING_DAGEN'), 28) AS dagen,
+    coalesce(nullif(current_setting('pakhuis.vandaag', true), '')::date, current_date) AS vandaag
+)
+SELECT m.melding_id, m.datum_ontvangen, m.kanaal, m.melder_referentie, m.categorie, m.verblijfsobject_id, m.postcode, m.huisnummer,
+  m.huisletter, m.huisnummertoevoeging, m.straat, m.woonplaats, m.terugkoppeling,
+  i.vandaag - m.datum_ontvangen AS dagen_sinds_ontvangst, i.dagen AS termijn_dagen,
+  m.gemeentecode, m.gemeente_naam
+FROM signals.meldingen m CROSS JOIN instelling i
+WHERE m.kanaal <> 'anoniem' AND m.terugkoppeling <> 'teruggekoppeld' AND i.vandaag - m.datum_ontvangen > i.dagen
+  AND signals.zichtbaar(m.gemeentecode);
 COMMENT ON COLUMN signals.terugkoppeling_achterstallig.gemeentecode IS 'CBS-code van de gemeente van de melding.';
 COMMENT ON COLUMN signals.terugkoppeling_achterstallig.gemeente_naam IS 'Naam van die gemeente.';
 
@@ -479,3 +483,59 @@ $$;
 
 -- A nightly report per municipality, to that municipality's recipients.
 ALTER TABLE pakhuis.report_outbox ADD COLUMN gemeentecode text CHECK (gemeentecode ~ '^[0-9]{4}$');
+
+-- Feedback and judgements only on what the caller may see. A melding number may exist in two
+-- municipalities: then it is named with its code, 0589/M-1.
+CREATE OR REPLACE FUNCTION signals.terugkoppeling(p_melding text, p_status text, p_note text DEFAULT NULL, p_by text DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  v_code text;
+  v_id text := p_melding;
+  found_codes text[];
+BEGIN
+  IF p_status IS NULL OR p_status NOT IN ('ontvangen', 'in_behandeling', 'teruggekoppeld') THEN
+    RAISE EXCEPTION 'onbekende terugkoppelingsstatus %; kies ontvangen, in_behandeling of teruggekoppeld', coalesce(p_status, '(leeg)')
+      USING ERRCODE = '22023';
+  END IF;
+  IF p_note IS NOT NULL AND p_note !~ '\S' THEN
+    RAISE EXCEPTION 'de toelichting is leeg (alleen spaties); laat haar weg of schrijf wat er is teruggekoppeld' USING ERRCODE = '22023';
+  END IF;
+  IF length(p_note) > 2000 THEN
+    RAISE EXCEPTION 'de toelichting is % tekens lang; het maximum is 2000', length(p_note) USING ERRCODE = '22023';
+  END IF;
+  IF length(p_by) > 200 THEN
+    RAISE EXCEPTION 'de opgegeven naam is langer dan 200 tekens' USING ERRCODE = '22023';
+  END IF;
+  IF p_melding ~ '^[0-9]{4}/' THEN
+    v_code := left(p_melding, 4);
+    v_id := substr(p_melding, 6);
+  END IF;
+  SELECT array_agg(m.gemeentecode ORDER BY m.gemeentecode) INTO found_codes FROM model.melding m
+  WHERE m.melding_id = v_id AND (v_code IS NULL OR m.gemeentecode = v_code) AND signals.zichtbaar(m.gemeentecode);
+  IF found_codes IS NULL THEN
+    RAISE EXCEPTION 'melding % bestaat niet', left(p_melding, 100) USING ERRCODE = 'P0002';
+  END IF;
+  IF cardinality(found_codes) > 1 THEN
+    RAISE EXCEPTION 'melding % bestaat in meer dan één gemeente (%); noem de gemeente erbij, zoals %/%', left(v_id, 100),
+      array_to_string(found_codes, ', '), found_codes[1], left(v_id, 100) USING ERRCODE = '22023';
+  END IF;
+  INSERT INTO pakhuis.terugkoppeling_log (melding_id, gemeentecode, status, note, by_user, stated_by)
+  VALUES (v_id, found_codes[1], p_status, btrim(p_note, E' \t\r\n'), session_user, p_by);
+END
+$$;
+
+DO $$
+DECLARE
+  def text := pg_get_functiondef('signals.triage(bigint, text, text, text)'::regprocedure);
+  missing text := 'SELECT st.rule_code, st.subject_key, st.score INTO s FROM pakhuis.signal_store st WHERE st.id = p_signal_id;
+  IF NOT FOUND THEN';
+BEGIN
+  -- A signal of a municipality the caller may not see does not exist for it.
+  IF position(missing IN def) = 0 THEN
+    RAISE EXCEPTION 'signals.triage is not the function this migration expects';
+  END IF;
+  EXECUTE replace(def, missing, 'SELECT st.rule_code, st.subject_key, st.score INTO s FROM pakhuis.signal_store st
+    WHERE st.id = p_signal_id AND signals.zichtbaar(st.gemeentecode);
+  IF NOT FOUND THEN');
+END
+$$;
