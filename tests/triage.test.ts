@@ -23,6 +23,8 @@ describe('triage', () => {
   const nightly = async (personsA: number, personsB: number) => {
     await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', `brp-${++run}.csv`), brpCsv([...persons(personsA, a), ...persons(personsB, b)]));
     const summary = await runPipeline(ctx, { trigger: 'test' });
+    // The one municipality of a warehouse without GEMEENTEN (0000), granted to every analyst.
+    await ctx.db.query(`SELECT audit.grant_access('pakhuis_analyst', '0000')`);
     expect(summary.status).toBe('succeeded');
     const { rows } = await ctx.db.query<{ subject_key: string }>(
       `SELECT s.subject_key FROM pakhuis.report_signals rs JOIN pakhuis.signals s ON s.id = rs.signal_id
