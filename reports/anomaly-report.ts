@@ -20,6 +20,8 @@ export interface ReportRow {
   is_new: boolean;
   score: string | null;
   triage_status: string | null;
+  gemeentecode: string;
+  gemeente_naam: string;
 }
 
 export const REPORT_COLUMNS: CsvColumn<ReportRow>[] = [
@@ -39,12 +41,14 @@ export const REPORT_COLUMNS: CsvColumn<ReportRow>[] = [
   { header: 'Nieuw', value: (r) => (r.is_new ? 'ja' : 'nee') },
   { header: 'Triage', value: (r) => r.triage_status?.replace('_', ' ') },
   { header: 'Eerst gezien', value: (r) => r.first_seen_at },
+  // Last, so that a sheet built on the columns before it still fits; 0000 in a warehouse of one.
+  { header: 'Gemeente', value: (r) => `${r.gemeentecode} ${r.gemeente_naam}` },
 ];
 
 const REPORT_SELECT = `
   SELECT s.id AS signal_id, s.rule_code, r.title AS rule_title, s.severity, s.verblijfsobject_id,
     n.postcode, n.huisnummer, n.huisletter, n.huisnummertoevoeging, n.openbareruimte AS straat, n.woonplaats,
-    s.explanation, s.first_seen_at, s.score::text AS score, s.triage_status,
+    s.explanation, s.first_seen_at, s.score::text AS score, s.triage_status, s.gemeentecode, s.gemeente_naam,
     (s.first_seen_run > $1 OR coalesce(s.worsened_run, 0) > $1) AS is_new
   FROM pakhuis.signals s
   LEFT JOIN pakhuis.rules r ON r.code = s.rule_code
