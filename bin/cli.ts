@@ -296,7 +296,9 @@ const COMMANDS: Record<string, Command> = {
     async run({ values }) {
       if (!values.maand || !values.out) throw new UsageError(this.usage);
       const gemeenten = (values.gemeente as string[] | undefined) ?? [];
-      for (const code of gemeenten) if (!/^\d{4}$/.test(code)) throw new UsageError(`--gemeente ${code}: een gemeentecode is 4 cijfers`);
+      for (const code of gemeenten) if (!/^\d{4}$/.test(code)) throw new UsageError(`--gemeente ${code.slice(0, 20)}: een gemeentecode is 4 cijfers`);
+      const served = gemeentenOf(loadConfig()).gemeenten.map((g) => g.code);
+      for (const code of gemeenten) if (served.length && !served.includes(code)) throw new UsageError(`--gemeente ${code}: geen gemeente van dit pakhuis (GEMEENTEN=${served.join(',')})`);
       return withContext({ requireKey: false }, async (ctx) => {
       const { makeOverleg, formatOverleg } = await import('../reports/overleg/index.ts');
       const result = await makeOverleg(ctx, { month: String(values.maand), out: String(values.out), mail: Boolean(values.mail), gemeenten });

@@ -359,6 +359,8 @@ describe('Woerden and Oudewater in one warehouse', () => {
     expect(own.code, own.err).toBe(0);
     const joint = await inProcess(['overleg', '--maand', month, '--out', join(dir, 'overleg-samen')]);
     expect(joint.code, joint.err).toBe(0);
+    const elsewhere = await inProcess(['overleg', '--maand', month, '--out', join(dir, 'overleg-0344'), '--gemeente', '0344']);
+    expect([elsewhere.code, elsewhere.err.split('\n')[0]]).toEqual([2, 'pakhuis overleg: --gemeente 0344: geen gemeente van dit pakhuis (GEMEENTEN=0632,0589)']);
     const ownHtml = await readFile(join(dir, 'overleg-0589.html'), 'utf8');
     const jointHtml = await readFile(join(dir, 'overleg-samen.html'), 'utf8');
     expect(ownHtml).toContain(o.crowded.postcode);

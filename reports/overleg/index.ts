@@ -4,6 +4,7 @@ import { aantal } from '../../lib/dutch.ts';
 import type { PipelineContext } from '../../pipelines/context.ts';
 import { checkedRecipients } from '../mailer.ts';
 import { deliverPending, enqueue, trendWithChart, type DeliveryOutcome } from '../outbox.ts';
+import { gemeentenOf } from '../../lib/config.ts';
 import { chartSize } from '../trend-chart.ts';
 import { overlegHtml } from './html.ts';
 import { dmy, layout } from './layout.ts';
@@ -55,7 +56,9 @@ export async function makeOverleg(ctx: PipelineContext, options: OverlegOptions)
     const period = await overlegPeriod(tx, options.month, today);
     const sections = await overlegSections(tx, period, options);
     assertNoPseudonyms(sections);
-    const { trend, chart } = await trendWithChart(tx, period.until, (w) => warnings.push(w));
+    const { trend, chart } = await trendWithChart(tx, period.until, (w) => warnings.push(w),
+      // Without GEMEENTEN the trend is of the one municipality (0000), whatever code was asked for.
+      gemeentenOf(ctx.config).gemeenten.length ? options.gemeenten : undefined);
     const scope = options.gemeenten?.length ? `gemeente ${options.gemeenten.join(', ')}` : 'alle gemeenten samen';
     const title = `Ondermijningsoverleg ${monthName(options.month)}`;
     const lines = [
