@@ -72,15 +72,19 @@ describe('Woerden and Oudewater in one warehouse', () => {
       else process.env[k] = v;
     }
   };
-  const open = (): Promise<Database> => openDatabase({ url: database.env.DATABASE_URL, pgliteDir: database.env.PGLITE_DIR });
-  /** One database session for a few queries, closed before the next command opens its own. */
+  /**
+   * One database session shared by the tests, closed whenever a command runs: the embedded
+   * database is one process's at a time, and opening it costs a second or two on PGlite.
+   */
+  let shared: Database | undefined;
   const withDb = async <T>(fn: (db: Database) => Promise<T>): Promise<T> => {
-    const db = await open();
-    try {
-      return await fn(db);
-    } finally {
-      await db.close();
-    }
+    shared ??= await openDatabase({ url: database.env.DATABASE_URL, pgliteDir: database.env.PGLITE_DIR });
+    return fn(shared);
+  };
+  const pakhuis = async (args: string[]) => {
+    await shared?.close();
+    shared = undefined;
+    return inProcess(args);
   };
   /** Rows of one statement as `role`, in a transaction that is rolled back. */
   const as = (db: Database, role: string, sql: string, params: unknown[] = []) =>
@@ -124,19 +128,20 @@ describe('Woerden and Oudewater in one warehouse', () => {
     await writeFileIn(join(inbox, OUDEWATER, 'meldingen', 'meldingen.csv'), melding(o.crowded));
     // A delivery of a municipality this warehouse does not serve (Utrecht).
     await writeFileIn(join(inbox, 'bag', 'bag-0344.csv'), bag('0344', [at('0344', 1)]));
-    runs.push(await inProcess(['run']));
+    runs.push(await pakhuis(['run']));
     await withDb(async (db) => {
       for (const role of [analyst0589, analystNone]) await db.exec(`CREATE ROLE ${role} NOLOGIN IN ROLE pakhuis_analyst`);
       await db.exec(`CREATE ROLE ${reident0589} NOLOGIN IN ROLE pakhuis_reident`);
     });
-    runs.push(await inProcess(['access', 'grant', analyst0589, '--gemeente', OUDEWATER, '--by', 'Proef Beheerder']));
-    runs.push(await inProcess(['access', 'grant', reident0589, '--gemeente', OUDEWATER]));
+    runs.push(await pakhuis(['access', 'grant', analyst0589, '--gemeente', OUDEWATER, '--by', 'Proef Beheerder']));
+    runs.push(await pakhuis(['access', 'grant', reident0589, '--gemeente', OUDEWATER]));
   }, 240_000);
 
   afterAll(async () => {
     await withDb(async (db) => {
       for (const role of [analyst0589, analystNone, reident0589]) await db.exec(`DROP ROLE IF EXISTS ${role}`).catch(() => {});
     }).catch(() => {});
+    await shared?.close();
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
@@ -290,10 +295,10 @@ describe('Woerden and Oudewater in one warehouse', () => {
   });
 
   it('keeps feedback per municipality: a melding number both meldpunten use is named with its code', async () => {
-    const both = await inProcess(['terugkoppeling', 'M-1', 'teruggekoppeld', '--note', 'gebeld']);
+    const both = await pakhuis(['terugkoppeling', 'M-1', 'teruggekoppeld', '--note', 'gebeld']);
     expect(both.code).toBe(1);
     expect(both.err).toContain('melding M-1 bestaat in meer dan één gemeente (0589, 0632); noem de gemeente erbij, zoals 0589/M-1');
-    expect((await inProcess(['terugkoppeling', `${OUDEWATER}/M-1`, 'teruggekoppeld', '--note', 'gebeld'])).code).toBe(0);
+    expect((await pakhuis(['terugkoppeling', `${OUDEWATER}/M-1`, 'teruggekoppeld', '--note', 'gebeld'])).code).toBe(0);
     await withDb(async (db) => {
       const { rows } = await db.query(`SELECT gemeentecode, melding_id, terugkoppeling FROM signals.meldingen ORDER BY 1`);
       expect(rows).toEqual([
@@ -315,10 +320,10 @@ describe('Woerden and Oudewater in one warehouse', () => {
     expect(wrong.err).toMatch(/^pakhuis access: --gemeente 0344: geen gemeente van dit pakhuis \(GEMEENTEN=0632,0589\)\n/);
     const injected = await inProcess(['access', 'grant', 'x; DROP TABLE audit.access_log', '--gemeente', OUDEWATER]);
     expect(injected.code).toBe(2);
-    expect((await inProcess(['access', 'grant', analystNone, '--gemeente', WOERDEN])).code).toBe(0);
-    const list = await inProcess(['access', 'list']);
+    expect((await pakhuis(['access', 'grant', analystNone, '--gemeente', WOERDEN])).code).toBe(0);
+    const list = await pakhuis(['access', 'list']);
     expect(list.out).toContain(`${analystNone}  0632 Woerden`);
-    const revoke = await inProcess(['access', 'revoke', analystNone, '--gemeente', WOERDEN]);
+    const revoke = await pakhuis(['access', 'revoke', analystNone, '--gemeente', WOERDEN]);
     expect(revoke.out).toBe(`${analystNone} ziet de signalen van 0632 Woerden niet meer (vastgelegd)\n`);
     await withDb(async (db) => {
       expect(await as(db, analystNone, `SELECT 1 FROM signals.signal_details`)).toEqual([]);
@@ -337,7 +342,7 @@ describe('Woerden and Oudewater in one warehouse', () => {
     env({ SAMENWERKING: `Werkorganisatie=${WOERDEN}+${OUDEWATER}` });
     await writeFileIn(join(inbox, 'brp', 'brp-0632-2.csv'), brp(WOERDEN, [...woerdenResidents.slice(1), { bsn: owner, obj: w.home }]));
     const before = await withDb(async (db) => (await db.query<{ gemeentecode: string; n: number }>(`SELECT gemeentecode, count(*)::int AS n FROM model.inschrijving GROUP BY 1 ORDER BY 1`)).rows);
-    const run = await inProcess(['run']);
+    const run = await pakhuis(['run']);
     expect(run.code, run.err).toBe(0);
     await withDb(async (db) => {
       const { rows: after } = await db.query<{ gemeentecode: string; n: number }>(`SELECT gemeentecode, count(*)::int AS n FROM model.inschrijving GROUP BY 1 ORDER BY 1`);
@@ -355,9 +360,9 @@ describe('Woerden and Oudewater in one warehouse', () => {
 
   it('makes the overleg overview per municipality or joint', async () => {
     const month = new Date().toISOString().slice(0, 7);
-    const own = await inProcess(['overleg', '--maand', month, '--out', join(dir, 'overleg-0589'), '--gemeente', OUDEWATER]);
+    const own = await pakhuis(['overleg', '--maand', month, '--out', join(dir, 'overleg-0589'), '--gemeente', OUDEWATER]);
     expect(own.code, own.err).toBe(0);
-    const joint = await inProcess(['overleg', '--maand', month, '--out', join(dir, 'overleg-samen')]);
+    const joint = await pakhuis(['overleg', '--maand', month, '--out', join(dir, 'overleg-samen')]);
     expect(joint.code, joint.err).toBe(0);
     const elsewhere = await inProcess(['overleg', '--maand', month, '--out', join(dir, 'overleg-0344'), '--gemeente', '0344']);
     expect([elsewhere.code, elsewhere.err.split('\n')[0]]).toEqual([2, 'pakhuis overleg: --gemeente 0344: geen gemeente van dit pakhuis (GEMEENTEN=0632,0589)']);
