@@ -158,76 +158,34 @@ $$;
 
 -- ------------------------------------------------------------------ signals with their municipality
 
-CREATE OR REPLACE FUNCTION pakhuis.merge_signals(p_run_id bigint, p_rule_codes text[])
-RETURNS TABLE (new_signals integer, open_signals integer, resolved_signals integer, worsened_signals integer)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+-- merge_signals writes the candidate's municipality. Patched into whatever the function is when
+-- this runs (other migrations extend it too), each change checked to have taken.
+DO $$
 DECLARE
-  n_new integer;
-  n_open integer;
-  n_worsened integer;
-  n_resolved integer;
-  ids bigint[];
-  bad text;
-BEGIN
-  SELECT c.rule_code INTO bad
-  FROM pakhuis.signal_candidates c
-  WHERE c.run_id = p_run_id AND c.persons IS NOT NULL AND jsonb_typeof(c.persons) <> 'null'
-    AND (jsonb_typeof(c.persons) <> 'array'
-         OR EXISTS (SELECT 1 FROM jsonb_array_elements(c.persons) p
-                    WHERE jsonb_typeof(p) <> 'object' OR NOT coalesce(p ->> 'pseudonym' ~ '^[0-9a-f]{64}$', false)
-                      OR NOT coalesce(p ->> 'rol' ~ '^[a-z][a-z -]{1,39}$', false)))
-  LIMIT 1;
-  IF bad IS NOT NULL THEN
-    RAISE EXCEPTION 'regel % koppelt personen niet als een lijst van {"pseudonym": ..., "rol": ...}', bad USING ERRCODE = '22023';
-  END IF;
+  def text := pg_get_functiondef('pakhuis.merge_signals(bigint, text[])'::regprocedure);
+  patches text[][] := ARRAY[
+    ARRAY['BEGIN
+  SELECT c.rule_code INTO bad', 'BEGIN
   SELECT c.rule_code INTO bad FROM pakhuis.signal_candidates c
-  WHERE c.run_id = p_run_id AND c.gemeentecode IS NOT NULL AND c.gemeentecode !~ '^[0-9]{4}$' LIMIT 1;
+  WHERE c.run_id = p_run_id AND c.gemeentecode IS NOT NULL AND c.gemeentecode !~ ''^[0-9]{4}$'' LIMIT 1;
   IF bad IS NOT NULL THEN
-    RAISE EXCEPTION 'regel % geeft een gemeentecode die geen 4 cijfers is', bad USING ERRCODE = '22023';
+    RAISE EXCEPTION ''regel % geeft een gemeentecode die geen 4 cijfers is'', bad USING ERRCODE = ''22023'';
   END IF;
-
-  WITH upserted AS (
-    INSERT INTO pakhuis.signal_store AS s (rule_code, subject_key, verblijfsobject_id, severity, score, evidence, explanation,
-      rule_version, status, first_seen_run, last_seen_run, first_seen_at, last_seen_at, gemeentecode)
-    SELECT c.rule_code, c.subject_key, c.verblijfsobject_id, c.severity, c.score, c.evidence, c.explanation, c.rule_version, 'open',
-      p_run_id, p_run_id, clock_timestamp(), clock_timestamp(), coalesce(c.gemeentecode, '0000')
-    FROM pakhuis.signal_candidates c
-    WHERE c.run_id = p_run_id
-    ON CONFLICT (rule_code, subject_key) DO UPDATE SET
-      verblijfsobject_id = EXCLUDED.verblijfsobject_id,
-      severity = EXCLUDED.severity,
-      score = EXCLUDED.score,
-      evidence = EXCLUDED.evidence,
-      explanation = EXCLUDED.explanation,
-      rule_version = EXCLUDED.rule_version,
-      gemeentecode = EXCLUDED.gemeentecode,
-      status = 'open',
-      last_seen_run = EXCLUDED.last_seen_run,
-      last_seen_at = EXCLUDED.last_seen_at,
-      resolved_run = NULL,
-      resolved_at = NULL,
-      worsened_run = CASE WHEN s.status = 'resolved' OR EXCLUDED.score > s.score THEN EXCLUDED.last_seen_run ELSE s.worsened_run END
-    RETURNING s.id, (xmax = 0) AS inserted, (s.worsened_run = p_run_id) AS worsened
-  )
-  SELECT count(*) FILTER (WHERE inserted), count(*), count(*) FILTER (WHERE NOT inserted AND worsened), coalesce(array_agg(id), '{}')
-    INTO n_new, n_open, n_worsened, ids
-  FROM upserted;
-
-  DELETE FROM pakhuis.signal_persons WHERE signal_id = ANY (ids);
-  INSERT INTO pakhuis.signal_persons (signal_id, pseudonym, rol)
-  SELECT DISTINCT s.id, p ->> 'pseudonym', p ->> 'rol'
-  FROM pakhuis.signal_candidates c
-  JOIN pakhuis.signal_store s ON s.rule_code = c.rule_code AND s.subject_key = c.subject_key
-  CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(c.persons) WHEN 'array' THEN c.persons ELSE '[]' END) p
-  WHERE c.run_id = p_run_id;
-
-  UPDATE pakhuis.signal_store s SET status = 'resolved', resolved_run = p_run_id, resolved_at = clock_timestamp()
-  WHERE s.status = 'open' AND s.rule_code = ANY (p_rule_codes)
-    AND NOT EXISTS (SELECT 1 FROM pakhuis.signal_candidates c WHERE c.run_id = p_run_id AND c.rule_code = s.rule_code AND c.subject_key = s.subject_key);
-  GET DIAGNOSTICS n_resolved = ROW_COUNT;
-
-  DELETE FROM pakhuis.signal_candidates WHERE run_id = p_run_id;
-  RETURN QUERY SELECT n_new, n_open, n_resolved, n_worsened;
+  SELECT c.rule_code INTO bad'],
+    ARRAY['rule_version, status, first_seen_run, last_seen_run, first_seen_at, last_seen_at)', 'rule_version, status, first_seen_run, last_seen_run, first_seen_at, last_seen_at, gemeentecode)'],
+    ARRAY['p_run_id, p_run_id, clock_timestamp(), clock_timestamp()', 'p_run_id, p_run_id, clock_timestamp(), clock_timestamp(), coalesce(c.gemeentecode, ''0000'')'],
+    ARRAY['rule_version = EXCLUDED.rule_version,', 'rule_version = EXCLUDED.rule_version,
+      gemeentecode = EXCLUDED.gemeentecode,']
+  ];
+  i integer;
+BEGIN
+  FOR i IN 1 .. array_length(patches, 1) LOOP
+    IF position(patches[i][1] IN def) = 0 THEN
+      RAISE EXCEPTION 'pakhuis.merge_signals is not the function migration 0090 expects (%)', left(patches[i][1], 40);
+    END IF;
+    def := replace(def, patches[i][1], patches[i][2]);
+  END LOOP;
+  EXECUTE def;
 END
 $$;
 
@@ -526,16 +484,18 @@ $$;
 
 DO $$
 DECLARE
-  def text := pg_get_functiondef('signals.triage(bigint, text, text, text)'::regprocedure);
-  missing text := 'SELECT st.rule_code, st.subject_key, st.score INTO s FROM pakhuis.signal_store st WHERE st.id = p_signal_id;
-  IF NOT FOUND THEN';
+  f record;
+  def text;
+  missing text := 'INTO s FROM pakhuis.signal_store st WHERE st.id = p_signal_id;';
 BEGIN
-  -- A signal of a municipality the caller may not see does not exist for it.
-  IF position(missing IN def) = 0 THEN
-    RAISE EXCEPTION 'signals.triage is not the function this migration expects';
-  END IF;
-  EXECUTE replace(def, missing, 'SELECT st.rule_code, st.subject_key, st.score INTO s FROM pakhuis.signal_store st
-    WHERE st.id = p_signal_id AND signals.zichtbaar(st.gemeentecode);
-  IF NOT FOUND THEN');
+  -- A signal of a municipality the caller may not see does not exist for it (every signature of
+  -- signals.triage there is).
+  FOR f IN SELECT p.oid FROM pg_proc p WHERE p.proname = 'triage' AND p.pronamespace = 'signals'::regnamespace LOOP
+    def := pg_get_functiondef(f.oid);
+    IF position(missing IN def) = 0 THEN
+      RAISE EXCEPTION 'signals.triage is not the function migration 0090 expects';
+    END IF;
+    EXECUTE replace(def, missing, 'INTO s FROM pakhuis.signal_store st WHERE st.id = p_signal_id AND signals.zichtbaar(st.gemeentecode);');
+  END LOOP;
 END
 $$;
