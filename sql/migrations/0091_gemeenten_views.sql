@@ -15,10 +15,8 @@ DECLARE
 BEGIN
   IF to_regclass('signals.spreiding') IS NOT NULL THEN
     def := pg_get_viewdef('signals.spreiding'::regclass);
-    IF position('"left"((v.verblijfsobject_id)::text, 4) AS gemeentecode' IN def) > 0 THEN
-      EXECUTE 'CREATE OR REPLACE VIEW signals.spreiding AS ' || replace(def, '"left"((v.verblijfsobject_id)::text, 4) AS gemeentecode', 'v.gemeentecode');
-    ELSIF position('left((v.verblijfsobject_id)::text, 4) AS gemeentecode' IN def) > 0 THEN
-      EXECUTE 'CREATE OR REPLACE VIEW signals.spreiding AS ' || replace(def, 'left((v.verblijfsobject_id)::text, 4) AS gemeentecode', 'v.gemeentecode');
+    IF position('"left"(v.verblijfsobject_id, 4) AS gemeentecode' IN def) > 0 THEN
+      EXECUTE 'CREATE OR REPLACE VIEW signals.spreiding AS ' || replace(def, '"left"(v.verblijfsobject_id, 4) AS gemeentecode', '(v.gemeentecode COLLATE "C") AS gemeentecode');
     ELSE
       RAISE EXCEPTION 'signals.spreiding is not the view migration 0091 expects';
     END IF;
@@ -39,6 +37,50 @@ BEGIN
     END IF;
     EXECUTE 'CREATE OR REPLACE VIEW pakhuis.signal_addresses AS ' || replace(def, 'FROM pakhuis.signal_store s',
       'FROM (SELECT s0.id, s0.verblijfsobject_id, s0.rule_code, regexp_replace(s0.subject_key, ''^[0-9]{4}/'', '''') AS subject_key, s0.evidence, s0.gemeentecode FROM pakhuis.signal_store s0) s');
+  END IF;
+END
+$$;
+
+-- A run serves every municipality: signals.runs has a row per run and municipality, with what the
+-- run loaded and changed for that one (the run's own state, warnings and times on each).
+DO $$
+BEGIN
+  IF to_regclass('signals.runs') IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM pg_attribute WHERE attrelid = 'signals.runs'::regclass AND attname = 'gemeentecode')
+  THEN
+    CREATE OR REPLACE VIEW signals.runs AS
+    SELECT r.id AS run_id,
+      r.trigger,
+      r.started_at,
+      r.finished_at,
+      r.status,
+      EXISTS (SELECT 1 FROM pakhuis.run_steps st WHERE st.run_id = r.id AND st.step = 'publish' AND st.status = 'succeeded') AS published,
+      tr.peildatum,
+      r.failed_step,
+      r.error,
+      ARRAY(SELECT jsonb_array_elements_text(r.warnings)) AS warnings,
+      (SELECT count(*)::integer FROM pakhuis.loads l WHERE l.run_id = r.id AND l.gemeentecode = g.code) AS files,
+      (SELECT coalesce(sum(l.rows_staged), 0)::integer FROM pakhuis.loads l WHERE l.run_id = r.id AND l.gemeentecode = g.code) AS rows_loaded,
+      (SELECT coalesce(sum(l.rows_rejected), 0)::integer FROM pakhuis.loads l WHERE l.run_id = r.id AND l.gemeentecode = g.code) AS rows_rejected,
+      CASE WHEN tr.run_id IS NOT NULL THEN (SELECT count(*)::integer FROM pakhuis.signal_store s WHERE s.first_seen_run = r.id AND s.gemeentecode = g.code) END AS new_signals,
+      CASE WHEN tr.run_id IS NOT NULL THEN (SELECT count(*)::integer FROM pakhuis.signal_store s
+        WHERE s.worsened_run = r.id AND s.first_seen_run <> r.id AND s.gemeentecode = g.code) END AS worsened_signals,
+      CASE WHEN tr.run_id IS NOT NULL THEN (SELECT count(*)::integer FROM pakhuis.signal_store s WHERE s.resolved_run = r.id AND s.gemeentecode = g.code) END AS resolved_signals,
+      CASE WHEN tr.run_id IS NOT NULL THEN (SELECT coalesce(sum(c.open_signals), 0)::integer FROM pakhuis.trend_rule_counts c WHERE c.run_id = r.id AND c.gemeentecode = g.code) END AS open_signals,
+      CASE WHEN o.status = 'not_sent' AND o.quiet THEN 'niets_nieuws' ELSE o.status END AS mail_status,
+      g.code AS gemeentecode,
+      g.naam AS gemeente_naam
+    FROM pakhuis.runs r
+    CROSS JOIN (SELECT code, naam FROM pakhuis.gemeenten UNION ALL SELECT '0000', 'gemeente' WHERE NOT EXISTS (SELECT 1 FROM pakhuis.gemeenten)) g
+    LEFT JOIN pakhuis.trend_runs tr ON tr.run_id = r.id
+    LEFT JOIN LATERAL (
+      SELECT ob.status, ob.quiet FROM pakhuis.report_outbox ob
+      WHERE ob.run_id = r.id AND ob.kind = 'nachtrapport' AND coalesce(ob.gemeentecode, '0000') IN (g.code, '0000')
+      ORDER BY ob.id DESC LIMIT 1
+    ) o ON true
+    WHERE signals.zichtbaar(g.code);
+    COMMENT ON COLUMN signals.runs.gemeentecode IS 'De gemeente waarvoor de rij telt: wat de run voor haar laadde en aan haar signalen veranderde.';
+    COMMENT ON COLUMN signals.runs.gemeente_naam IS 'Naam van die gemeente.';
   END IF;
 END
 $$;
@@ -76,5 +118,34 @@ BEGIN
     EXECUTE format('COMMENT ON COLUMN signals.%I.gemeentecode IS %L', v.relname, 'CBS-code van de gemeente waar de rij over gaat.');
     EXECUTE format('COMMENT ON COLUMN signals.%I.gemeente_naam IS %L', v.relname, 'Naam van die gemeente.');
   END LOOP;
+END
+$$;
+
+-- Inzage (AVG art. 15, migration 0080) answers with what the caller's municipalities hold about a
+-- person, as reveal does: deliveries, registrations, cases and signals of a municipality not
+-- granted stay out (all of them for the owner and a superuser).
+DO $$
+DECLARE
+  def text;
+  patches text[][] := ARRAY[
+    ARRAY['x JOIN pakhuis.loads l ON l.id = x.load_id)', 'x JOIN pakhuis.loads l ON l.id = x.load_id AND signals.zichtbaar(l.gemeentecode))'],
+    ARRAY['WHERE i.pseudonym = p_pseudonym)', 'WHERE i.pseudonym = p_pseudonym AND signals.zichtbaar(i.gemeentecode))'],
+    ARRAY['WHERE h.pseudonym = p_pseudonym)', 'WHERE h.pseudonym = p_pseudonym AND signals.zichtbaar(v.gemeentecode))'],
+    ARRAY['FROM model.partij pa WHERE pa.pseudonym = p_pseudonym)', 'FROM model.partij pa WHERE pa.pseudonym = p_pseudonym AND signals.zichtbaar(pa.gemeentecode))'],
+    ARRAY['JOIN pakhuis.signal_store s ON s.id = sp.signal_id', 'JOIN pakhuis.signal_store s ON s.id = sp.signal_id AND signals.zichtbaar(s.gemeentecode)']
+  ];
+  i integer;
+BEGIN
+  IF to_regprocedure('reident.inzage(text, integer, text, text, text)') IS NULL THEN
+    RETURN;
+  END IF;
+  def := pg_get_functiondef('reident.inzage(text, integer, text, text, text)'::regprocedure);
+  FOR i IN 1 .. array_length(patches, 1) LOOP
+    IF position(patches[i][1] IN def) = 0 THEN
+      RAISE EXCEPTION 'reident.inzage is not the function migration 0091 expects (%)', left(patches[i][1], 40);
+    END IF;
+    def := replace(def, patches[i][1], patches[i][2]);
+  END LOOP;
+  EXECUTE def;
 END
 $$;
