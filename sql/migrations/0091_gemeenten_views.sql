@@ -46,7 +46,7 @@ $$;
 DO $$
 BEGIN
   IF to_regclass('signals.runs') IS NOT NULL AND NOT EXISTS (
-    SELECT 1 FROM pg_attribute WHERE attrelid = 'signals.runs'::regclass AND attname = 'gemeentecode')
+    SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('signals.runs') AND attname = 'gemeentecode')
   THEN
     CREATE OR REPLACE VIEW signals.runs AS
     SELECT r.id AS run_id,
