@@ -232,7 +232,18 @@ describe('Woerden and Oudewater in one warehouse', () => {
         `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'signals' AND c.relkind IN ('v', 'm') ORDER BY 1`,
       );
       expect(views.length).toBeGreaterThanOrEqual(6);
+      // A function of the analyst's own in the WHERE, cheaper than anything the view checks: it
+      // notes every row it is shown, and must be shown none of another municipality.
+      const spy = `CREATE OR REPLACE FUNCTION pg_temp.gezien(code text) RETURNS boolean LANGUAGE plpgsql COST 0.0001 AS $f$
+        BEGIN PERFORM set_config('proef.gezien', coalesce(current_setting('proef.gezien', true), '') || ',' || coalesce(code, 'leeg'), true); RETURN true; END $f$`;
       for (const { name } of views) {
+        const seenBySpy = await db.transaction(async (tx) => {
+          await tx.exec(`SET LOCAL ROLE ${analyst0589}`);
+          await tx.exec(spy);
+          await tx.query(`SELECT count(*) FROM signals.${name} WHERE pg_temp.gezien(gemeentecode)`);
+          return (await tx.query<{ v: string | null }>(`SELECT current_setting('proef.gezien', true) AS v`)).rows[0]!.v ?? '';
+        });
+        expect(seenBySpy.split(',').filter((c) => c && c !== OUDEWATER), `signals.${name} shown to the analyst's function`).toEqual([]);
         const { rows: cols } = await db.query(`SELECT attname FROM pg_attribute WHERE attrelid = ('signals.' || quote_ident($1))::regclass AND attname IN ('gemeentecode', 'gemeente_naam') AND NOT attisdropped`, [name]);
         expect(cols.length, `signals.${name} carries gemeentecode and gemeente_naam`).toBe(2);
         const all = await db.query<{ gemeentecode: string }>(`SELECT DISTINCT gemeentecode FROM signals.${name}`);
