@@ -2,6 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Config } from '../../lib/config.ts';
 import type { Session } from '../../lib/db.ts';
+import { sqlState } from '../../lib/errors.ts';
 import type { Pseudonymizer } from '../../lib/pseudonym.ts';
 import { SOURCE_LABELS, type SourceName } from '../../sources/source.ts';
 import { checkBsn } from '../../sources/validate.ts';
@@ -65,7 +66,13 @@ export async function inzage(
   // Not the value: a mistyped BSN is still (nearly) a BSN.
   if (!checked.ok) throw new InzageError(`--bsn is geen geldig BSN (${checked.reason})`);
   const pseudonym = pseudonymizer.pseudonymise(checked.value);
-  const { rows } = await db.query<{ r: Raw }>('SELECT reident.inzage($1, $2, $3) AS r', [pseudonym, request.reason, request.by ?? null]);
+  let rows: { r: Raw }[];
+  try {
+    ({ rows } = await db.query<{ r: Raw }>('SELECT reident.inzage($1, $2, $3) AS r', [pseudonym, request.reason, request.by ?? null]));
+  } catch (error) {
+    if (sqlState(error) === '42501') throw new InzageError('geen toestemming: inzage vraagt de rol pakhuis_reident', { cause: error });
+    throw error;
+  }
   const raw = rows[0]!.r;
   if (raw.weigering) throw new InzageError(`${raw.weigering} (deze geweigerde inzage is vastgelegd)`);
   const staging = config.RETENTION_STAGING_DAYS;
