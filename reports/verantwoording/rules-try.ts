@@ -67,7 +67,7 @@ export async function tryRules(db: { transaction<T>(fn: (tx: Session) => Promise
       try {
         return resolveRule(rule, { ...(config.rules[rule.code] ?? {}), ...(extra[rule.code] ?? {}) });
       } catch (error) {
-        throw new RulesTryError(`regel ${rule.code}: ongeldige waarde (${(error as Error).message.replace(/^rule \S+: /, '')})`, { cause: error });
+        throw new RulesTryError(`regel ${rule.code}: ongeldige parameterwaarde`, { cause: error });
       }
     });
   const current = resolve({});
@@ -87,7 +87,7 @@ export async function tryRules(db: { transaction<T>(fn: (tx: Session) => Promise
       const { rows: loaded } = await tx.query<{ source: SourceName }>('SELECT source FROM model.source_state');
       const available = new Set(loaded.map((l) => l.source));
       for (const [variant, rules] of [['nu', current], ['proef', tried]] as const) {
-        await tx.exec('TRUNCATE pg_temp.signal_candidates');
+        await tx.exec('DELETE FROM pg_temp.signal_candidates');
         const ordered = [...rules.filter((r) => !r.definition.readsCandidates), ...rules.filter((r) => r.definition.readsCandidates)];
         for (const rule of ordered) {
           if (rule.definition.requires.some((s) => !available.has(s))) continue;
