@@ -356,6 +356,10 @@ const COMMANDS: Record<string, Command> = {
     options: { bsn: { type: 'string' }, reason: { type: 'string' }, out: { type: 'string' }, by: { type: 'string' } },
     async run({ positionals, values }) {
       if (positionals.length || values.bsn === undefined || values.reason === undefined || !values.out) throw new UsageError('--bsn, --reason of --out ontbreekt');
+      const { checkBsn } = await import('../sources/validate.ts');
+      const bsn = checkBsn(String(values.bsn));
+      // The reason only: a mistyped BSN is still (nearly) someone's BSN.
+      if (!bsn.ok) throw new UsageError(`--bsn is geen geldig BSN (${bsn.reason})`);
       // No migrations: a login that holds only the re-identification role may not run them.
       return withContext({ migrate: false }, async (ctx) => {
         const { inzage, writeInzage } = await import('../reports/verantwoording/inzage.ts');
@@ -394,7 +398,7 @@ const COMMANDS: Record<string, Command> = {
     async run({ positionals }) {
       const [sub, ...changes] = positionals;
       if (sub !== 'try' || changes.length === 0) throw new UsageError(this.usage);
-      const { parseOverrides, tryRules, formatTry, RulesTryError } = await import('../reports/verantwoording/rules-try.ts');
+      const { parseOverrides, ruleVariants, tryRules, formatTry, RulesTryError } = await import('../reports/verantwoording/rules-try.ts');
       let overrides;
       try {
         overrides = parseOverrides(changes);
@@ -402,8 +406,10 @@ const COMMANDS: Record<string, Command> = {
         if (error instanceof RulesTryError) throw new UsageError(error.message);
         throw error;
       }
+      // A value the rule refuses is found before the database is opened.
+      const variants = ruleVariants(loadConfig(), overrides);
       return withContext({ requireKey: false }, async (ctx) => {
-        print(formatTry(await tryRules(ctx.db, ctx.config, overrides)).join('\n'));
+        print(formatTry(await tryRules(ctx.db, variants)).join('\n'));
         return 0;
       });
     },

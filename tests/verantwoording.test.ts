@@ -11,7 +11,7 @@ import { openDatabase, withUser } from '../lib/db.ts';
 import { sqlState } from '../lib/errors.ts';
 import { runPipeline } from '../pipelines/run.ts';
 import { makeOverleg } from '../reports/overleg/index.ts';
-import { tryRules } from '../reports/verantwoording/rules-try.ts';
+import { ruleVariants, tryRules } from '../reports/verantwoording/rules-try.ts';
 import { concentrations } from '../reports/verantwoording/spreiding.ts';
 import { RULES } from '../rules/index.ts';
 import { columnsIn, MODEL_SOURCES, relationsIn } from '../rules/reads.ts';
@@ -66,8 +66,9 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
   let dir: string;
 
   /** `pakhuis <args>` in this process against this file's database (PGlite: closed meanwhile, one session per folder). */
-  const cli = async (args: string[], env: Record<string, string> = {}) => {
-    if (!onPostgres) await ctx.db.close();
+  const cli = async (args: string[], env: Record<string, string> = {}, options: { database?: boolean } = {}) => {
+    const reopen = !onPostgres && options.database !== false;
+    if (reopen) await ctx.db.close();
     const saved = { ...process.env };
     Object.assign(process.env, {
       ...(onPostgres ? { DATABASE_URL: ctx.url! } : { PGLITE_DIR: ctx.config.PGLITE_DIR }),
@@ -80,9 +81,11 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
     } finally {
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
       Object.assign(process.env, saved);
-      if (!onPostgres) ctx.db = await openDatabase({ pgliteDir: ctx.config.PGLITE_DIR });
+      if (reopen) ctx.db = await openDatabase({ pgliteDir: ctx.config.PGLITE_DIR });
     }
   };
+  /** A command that stops before it opens the database (a usage error, a refused setting). */
+  const early = (args: string[]) => cli(args, {}, { database: false });
 
   const signalTables = async () => {
     const dump = async (sql: string) => (await ctx.db.query<{ t: string }>(sql)).rows.map((r) => r.t).join('\n');
@@ -199,15 +202,15 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
   });
 
   it('refuses inzage without a reason, with an invalid BSN, and records the refusals it can', async () => {
-    const missing = await cli(['inzage', '--bsn', resident.bsn, '--out', join(dir, 'x.json')]);
+    const missing = await early(['inzage', '--bsn', resident.bsn, '--out', join(dir, 'x.json')]);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/^pakhuis inzage: --bsn, --reason of --out ontbreekt\n/);
     const short = await cli(['inzage', '--bsn', resident.bsn, '--reason', '  \u200b kort  ', '--out', join(dir, 'x.json')]);
     expect(short.code).toBe(1);
     expect(short.err).toBe('pakhuis inzage: inzage vraagt een reden (het kenmerk van het verzoek) van ten minste 10 zichtbare tekens (deze geweigerde inzage is vastgelegd)\n');
-    const wrong = await cli(['inzage', '--bsn', '123456789', '--reason', 'AVG-verzoek 2026-0043', '--out', join(dir, 'x.json')]);
-    expect(wrong.code).toBe(1);
-    expect(wrong.err).toBe('pakhuis inzage: --bsn is geen geldig BSN (BSN voldoet niet aan de 11-proef)\n');
+    const wrong = await early(['inzage', '--bsn', '123456789', '--reason', 'AVG-verzoek 2026-0043', '--out', join(dir, 'x.json')]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toMatch(/^pakhuis inzage: --bsn is geen geldig BSN \(BSN voldoet niet aan de 11-proef\)\n/);
     expect(wrong.err).not.toContain('123456789');
     const { rows } = await ctx.db.query<{ outcome: string }>('SELECT outcome FROM audit.inzage ORDER BY id');
     expect(rows.map((r) => r.outcome)).toEqual(['getoond', 'geweigerd']);
@@ -315,20 +318,20 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
     expect(lines[head + 2]).toMatch(/^ {2}andere ernst: 7, bijvoorbeeld Proefstraat \d+ 341[14]XY Proefdorp \(midden → hoog\)/);
     expect(lines).toContain('GEEN_WOONFUNCTIE: geen verschil (0 signalen)');
     expect(await signalTables()).toEqual(before);
-    const disappearing = await tryRules(ctx.db, ctx.config, { OVERBEWONING: { normM2: '6' } });
+    const disappearing = await tryRules(ctx.db, ruleVariants(ctx.config, { OVERBEWONING: { normM2: '6' } }));
     expect(disappearing.find((d) => d.code === 'OVERBEWONING')!.counts).toEqual({ appear: 0, disappear: 8, severity: 0 });
     expect(await signalTables()).toEqual(before);
   });
 
   it('refuses an unknown rule, parameter or value in Dutch, with a suggestion', async () => {
-    const rule = await inProcess(['rules', 'try', 'RULE_OVERBEWONNG__NORM_M2=15']);
+    const rule = await early(['rules', 'try', 'RULE_OVERBEWONNG__NORM_M2=15']);
     expect(rule).toMatchObject({ code: 2, err: expect.stringMatching(/^pakhuis rules: onbekende regel OVERBEWONNG \(bedoelde u OVERBEWONING\?\)|^pakhuis rules: onbekende regel OVERBEWONNG/) });
-    const param = await inProcess(['rules', 'try', 'RULE_OVERBEWONING__NORM=15']);
+    const param = await early(['rules', 'try', 'RULE_OVERBEWONING__NORM=15']);
     expect(param.code).toBe(2);
     expect(param.err).toMatch(/^pakhuis rules: regel OVERBEWONING heeft geen parameter NORM/);
-    const form = await inProcess(['rules', 'try', 'normM2=15']);
+    const form = await early(['rules', 'try', 'normM2=15']);
     expect(form.code).toBe(2);
-    const value = await cli(['rules', 'try', 'RULE_OVERBEWONING__NORM_M2=-3']);
+    const value = await early(['rules', 'try', 'RULE_OVERBEWONING__NORM_M2=-3']);
     expect(value.code).toBe(1);
     expect(value.err).toMatch(/^pakhuis rules: regel OVERBEWONING: ongeldige parameterwaarde \(.*normM2/);
   });

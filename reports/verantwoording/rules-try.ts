@@ -35,6 +35,24 @@ export function parseOverrides(args: string[]): Record<string, Record<string, st
   return overrides;
 }
 
+export interface Variants {
+  current: ResolvedRule[];
+  tried: ResolvedRule[];
+}
+
+/** The rule set as configured, and with the overrides: checked before any database is opened. */
+export function ruleVariants(config: Pick<Config, 'rules'>, overrides: Record<string, Record<string, string>>): Variants {
+  const resolve = (extra: Record<string, Record<string, string>>): ResolvedRule[] =>
+    RULES.map((rule) => {
+      try {
+        return resolveRule(rule, { ...(config.rules[rule.code] ?? {}), ...(extra[rule.code] ?? {}) });
+      } catch (error) {
+        throw new RulesTryError(`regel ${rule.code}: ongeldige parameterwaarde`, { cause: error });
+      }
+    });
+  return { current: resolve({}), tried: resolve(overrides) };
+}
+
 export interface RuleDiff {
   code: string;
   versionNow: string;
@@ -61,17 +79,8 @@ interface Example {
  * transaction is read-only, so no rule SQL, however written, can change a signal, a judgement or
  * the register. Compared per rule: signals that would appear, disappear or change severity.
  */
-export async function tryRules(db: { transaction<T>(fn: (tx: Session) => Promise<T>): Promise<T> }, config: Config, overrides: Record<string, Record<string, string>>): Promise<RuleDiff[]> {
-  const resolve = (extra: Record<string, Record<string, string>>): ResolvedRule[] =>
-    RULES.map((rule) => {
-      try {
-        return resolveRule(rule, { ...(config.rules[rule.code] ?? {}), ...(extra[rule.code] ?? {}) });
-      } catch (error) {
-        throw new RulesTryError(`regel ${rule.code}: ongeldige parameterwaarde`, { cause: error });
-      }
-    });
-  const current = resolve({});
-  const tried = resolve(overrides);
+export async function tryRules(db: { transaction<T>(fn: (tx: Session) => Promise<T>): Promise<T> }, variants: Variants): Promise<RuleDiff[]> {
+  const { current, tried } = variants;
   const rollback = Symbol('rollback');
   let diffs: RuleDiff[] = [];
   try {
