@@ -311,6 +311,7 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
     const result = await cli(['rules', 'try', 'RULE_OVERBEWONING__NORM_M2=15']);
     expect(result.code, result.err).toBe(0);
     const lines = result.out.split('\n');
+    if (UPDATE_DOCS) console.log(result.out);
     const head = lines.findIndex((l) => l.startsWith('OVERBEWONING ('));
     expect(lines[head]).toMatch(/^OVERBEWONING \(normM2 12 → 15; versie [0-9a-f]{12} → [0-9a-f]{12}\): 8 → 10 signalen$/);
     expect(lines[head + 1]).toMatch(/^ {2}erbij: 2, bijvoorbeeld Proefstraat \d+ 3413XY Proefdorp; Proefstraat \d+ 3413XY Proefdorp$/);

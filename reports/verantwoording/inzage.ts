@@ -110,11 +110,13 @@ export async function inzage(
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const dmy = (iso: string | null) => (iso && /^\d{4}-\d{2}-\d{2}/.test(iso) ? `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)}` : iso ?? '');
 const cell = (v: string | number | null | undefined) => `<td>${esc(v === null || v === undefined ? '' : String(v))}</td>`;
-const when = (v: string) => (/^\d{4}-\d{2}-\d{2}$/.test(v) ? dmy(v) : v);
+/** Dates within a text as the reader writes them: 31-12-2026. */
+const when = (v: string | null) => (v ?? '').replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, '$3-$2-$1');
 
 function table(headers: string[], rows: (string | number | null | undefined)[][], empty: string): string {
   if (!rows.length) return `<p class="leeg">${esc(empty)}</p>`;
-  return ['<table>', `<tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`, ...rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`), '</table>'].join('\n');
+  const head = headers.some(Boolean) ? [`<tr>${headers.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>`] : [];
+  return ['<table>', ...head, ...rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`), '</table>'].join('\n');
 }
 
 const STYLE = `
@@ -140,7 +142,7 @@ export function inzageHtml(o: Inzage): string {
       'Andere personen staan in dit overzicht niet met naam, alleen als aantal.</p>',
     '<h2>Uw gegevens in het pakhuis</h2>',
     naam || o.persoon?.geboortedatum
-      ? `<p>Naam: ${esc(naam ?? '')}${o.persoon?.geboortedatum ? `, geboortedatum ${esc(o.persoon.geboortedatum)}` : ''} (zoals geleverd door de bron ${esc(o.persoon?.bron ?? '')}); uw BSN staat er alleen als pseudoniem in.</p>`
+      ? `<p>Naam: ${esc(naam ?? '')}${o.persoon?.geboortedatum ? `, geboortedatum ${esc(when(o.persoon.geboortedatum))}` : ''} (zoals geleverd door ${esc(SOURCE_LABELS[o.persoon?.bron as SourceName] ?? o.persoon?.bron ?? '')}); uw BSN staat er alleen als pseudoniem in.</p>`
       : '<p class="leeg">Het pakhuis bewaart nu geen naam of geboortedatum van u.</p>',
     '<h2>Leveringen waarin u voorkwam</h2>',
     table(['Bron', 'Bestand', 'Geladen op', 'Rijen over u', 'Bewaard tot'], o.leveringen.map((l) => [l.bron, l.bestand, dmy(l.geladen_op.slice(0, 10)), l.rijen, when(l.bewaard_tot)]), 'Geen (of niet meer bewaard).'),
@@ -153,6 +155,7 @@ export function inzageHtml(o: Inzage): string {
     '<h2>Vergunningen en Damocleszaken</h2>',
     table(['Soort', 'Zaaknummer', 'Uw rol', 'Bewaard tot'], o.zaken.map((z) => [z.soort, z.zaaknummer, z.rol, z.bewaard_tot]), 'Geen.'),
     '<h2>Signalen waarin u bent meegeteld of genoemd</h2>',
+    '<p>Een signaal is een aanwijzing die een medewerker onderzoekt; het oordeel staat erbij. Een opgelost signaal geeft de regel niet meer.</p>',
     o.signalen.length
       ? o.signalen.map((s) => [
           `<h3>${esc(s.titel ?? s.regel)}</h3>`,

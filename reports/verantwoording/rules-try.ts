@@ -4,7 +4,7 @@ import { withSuggestion } from '../../lib/did-you-mean.ts';
 import { aantal } from '../../lib/dutch.ts';
 import { RULES } from '../../rules/index.ts';
 import { resolveRule, type ResolvedRule } from '../../rules/rule.ts';
-import type { SourceName } from '../../sources/source.ts';
+import { SOURCE_LABELS, type SourceName } from '../../sources/source.ts';
 import { onDay } from '../../transforms/model.ts';
 
 /** A trial change of rule parameters, as a setting is written: RULE_OVERBEWONING__NORM_M2=15. */
@@ -154,7 +154,7 @@ export async function tryRules(db: { transaction<T>(fn: (tx: Session) => Promise
           versionNow: before.version,
           versionTried: rule.version,
           changedParams,
-          skipped: missing.length ? `${missing.join(' en ')} nog nooit gepubliceerd` : undefined,
+          skipped: missing.length ? `${missing.map((s) => SOURCE_LABELS[s]).join(' en ')} nog nooit gepubliceerd` : undefined,
           now: count('nu'),
           tried: count('proef'),
           appear: of('appear').map(({ subject_key, adres }) => ({ subject_key, adres })),
