@@ -142,7 +142,7 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
     const { rows } = await ctx.db.query<{ text_body: string; html_body: string }>(`SELECT text_body, html_body FROM pakhuis.report_outbox WHERE kind = 'nachtrapport' ORDER BY id DESC LIMIT 1`);
     const text = rows[0]!.text_body;
     expect(text).toContain('Concentraties om te bespreken (meer dan 3 keer het cijfer van de gemeente');
-    expect(text).toMatch(/- OVERBEWONING in postcodegebied 3411: 5 open signalen op 26 ingeschreven bewoners/);
+    expect(text).toMatch(/- OVERBEWONING in postcodegebied 3411 \(gemeente 0998\): 5 open signalen op 26 ingeschreven bewoners \(192,3 per 1\.000, 3,5 keer het cijfer van de gemeente, 54,4 per 1\.000\)/);
     expect(text).not.toContain('postcodegebied 3414');
     expect(text).toContain('waar de regels aanslaan, niet waar het misgaat');
     expect(rows[0]!.html_body).toContain('postcodegebied 3411');
@@ -311,7 +311,6 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
     const result = await cli(['rules', 'try', 'RULE_OVERBEWONING__NORM_M2=15']);
     expect(result.code, result.err).toBe(0);
     const lines = result.out.split('\n');
-    if (UPDATE_DOCS) console.log(result.out);
     const head = lines.findIndex((l) => l.startsWith('OVERBEWONING ('));
     expect(lines[head]).toMatch(/^OVERBEWONING \(normM2 12 → 15; versie [0-9a-f]{12} → [0-9a-f]{12}\): 8 → 10 signalen$/);
     expect(lines[head + 1]).toMatch(/^ {2}erbij: 2, bijvoorbeeld Proefstraat \d+ 3413XY Proefdorp; Proefstraat \d+ 3413XY Proefdorp$/);

@@ -2,6 +2,7 @@ import type { Session } from '../../lib/db.ts';
 
 export interface Concentration {
   regel: string;
+  gemeentecode: string;
   gebied: string;
   open_signalen: number;
   inwoners: number;
@@ -22,14 +23,15 @@ export const SPREIDING_VOORBEHOUD =
  */
 export async function concentrations(db: Pick<Session, 'query'>, settings: { SPREIDING_FACTOR: number; SPREIDING_MIN: number }): Promise<Concentration[]> {
   const { rows } = await db.query<Record<keyof Concentration, string | number>>(
-    `SELECT regel, gebied, open_signalen, inwoners, per_1000_inwoners, gemeente_per_1000_inwoners, verhouding
+    `SELECT regel, gemeentecode, gebied, open_signalen, inwoners, per_1000_inwoners, gemeente_per_1000_inwoners, verhouding
      FROM signals.spreiding
      WHERE open_signalen >= $2 AND per_1000_inwoners > $1::numeric * gemeente_per_1000_inwoners
-     ORDER BY regel, verhouding DESC, gebied`,
+     ORDER BY regel, gemeentecode, verhouding DESC, gebied`,
     [settings.SPREIDING_FACTOR, settings.SPREIDING_MIN],
   );
   return rows.map((r) => ({
     regel: String(r.regel),
+    gemeentecode: String(r.gemeentecode),
     gebied: String(r.gebied),
     open_signalen: Number(r.open_signalen),
     inwoners: Number(r.inwoners),
@@ -43,7 +45,7 @@ const nl = (n: number) => n.toLocaleString('nl-NL', { maximumFractionDigits: 1 }
 
 /** One Dutch line per concentration. */
 export function concentrationLine(c: Concentration): string {
-  return `${c.regel} in postcodegebied ${c.gebied}: ${c.open_signalen} open signalen op ${c.inwoners} ingeschreven bewoners ` +
+  return `${c.regel} in postcodegebied ${c.gebied} (gemeente ${c.gemeentecode}): ${c.open_signalen} open signalen op ${c.inwoners} ingeschreven bewoners ` +
     `(${nl(c.per_1000_inwoners)} per 1.000, ${nl(c.verhouding)} keer het cijfer van de gemeente, ${nl(c.gemeente_per_1000_inwoners)} per 1.000)`;
 }
 

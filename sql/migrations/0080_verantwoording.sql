@@ -126,31 +126,34 @@ INSERT INTO pakhuis_meta.function_grants (function_signature, role_name) VALUES 
 -- PC4 (the four digits of the postcode of the object's hoofdadres): every source has it. The BAG
 -- extract carries no CBS buurt code (neither the LV XML nor NLExtract's CSV), so there is no buurt
 -- level until a source brings one. Residents are the persons with a current woonadres (the count
--- the rules use, model.bewoning); a signal without a BAG object or postcode has no area.
--- A simple select, so that a filter on gemeentecode (first four digits of the object id) can be added.
+-- the rules use, model.bewoning); a signal without a BAG object or postcode has no area. The
+-- municipality is the gemeentecode of the BAG id, so that in a shared warehouse each is measured
+-- against its own rate, and a filter on gemeentecode is a plain WHERE.
 CREATE VIEW signals.spreiding AS
 WITH gebied AS (
-  SELECT v.verblijfsobject_id, left(n.postcode, 4) AS pc4
+  SELECT v.verblijfsobject_id, left(v.verblijfsobject_id, 4) AS gemeentecode, left(n.postcode, 4) AS pc4
   FROM model.verblijfsobject v
   JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = v.hoofdadres_id
   WHERE n.postcode ~ '^[0-9]{4}'
 ),
 inwoners AS (
-  SELECT g.pc4, sum(b.woonadressen)::integer AS inwoners
+  SELECT g.gemeentecode, g.pc4, sum(b.woonadressen)::integer AS inwoners
   FROM model.bewoning b JOIN gebied g USING (verblijfsobject_id)
-  GROUP BY g.pc4
+  GROUP BY g.gemeentecode, g.pc4
 ),
 signalen AS (
-  SELECT s.rule_code, g.pc4, count(*)::integer AS open_signalen
+  SELECT s.rule_code, g.gemeentecode, g.pc4, count(*)::integer AS open_signalen
   FROM pakhuis.signal_store s JOIN gebied g USING (verblijfsobject_id)
   WHERE s.status = 'open'
-  GROUP BY s.rule_code, g.pc4
+  GROUP BY s.rule_code, g.gemeentecode, g.pc4
 ),
 gemeente AS (
-  SELECT s.rule_code, sum(s.open_signalen)::integer AS open_signalen, (SELECT sum(inwoners) FROM inwoners)::integer AS inwoners
-  FROM signalen s GROUP BY s.rule_code
+  SELECT s.rule_code, s.gemeentecode, sum(s.open_signalen)::integer AS open_signalen,
+    (SELECT sum(i.inwoners) FROM inwoners i WHERE i.gemeentecode = s.gemeentecode)::integer AS inwoners
+  FROM signalen s GROUP BY s.rule_code, s.gemeentecode
 )
 SELECT s.rule_code AS regel,
+  s.gemeentecode,
   'pc4'::text AS gebiedssoort,
   s.pc4 AS gebied,
   s.open_signalen,
@@ -161,7 +164,10 @@ SELECT s.rule_code AS regel,
   round(1000.0 * g.open_signalen / nullif(g.inwoners, 0), 2) AS gemeente_per_1000_inwoners,
   round((s.open_signalen::numeric / nullif(i.inwoners, 0)) / nullif(g.open_signalen::numeric / nullif(g.inwoners, 0), 0), 2) AS verhouding
 FROM signalen s
-JOIN gemeente g USING (rule_code)
-LEFT JOIN inwoners i USING (pc4);
-COMMENT ON VIEW signals.spreiding IS 'Open signalen per regel en gebied (PC4) per 1.000 ingeschreven bewoners, tegen het cijfer van de gemeente voor die regel. Een hoog cijfer kan laten zien waar de regels aanslaan, niet waar het misgaat.';
+JOIN gemeente g USING (rule_code, gemeentecode)
+LEFT JOIN inwoners i USING (gemeentecode, pc4);
+COMMENT ON VIEW signals.spreiding IS 'Open signalen per regel, gemeente en gebied (PC4) per 1.000 ingeschreven bewoners, tegen het cijfer van die gemeente voor die regel. Een hoog cijfer kan laten zien waar de regels aanslaan, niet waar het misgaat.';
+COMMENT ON COLUMN signals.spreiding.gemeentecode IS 'De gemeentecode van het BAG-object (de eerste vier cijfers).';
+COMMENT ON COLUMN signals.spreiding.gebied IS 'De vier cijfers van de postcode (PC4) van het hoofdadres.';
+COMMENT ON COLUMN signals.spreiding.inwoners IS 'Personen met een woonadres in het gebied nu, zoals de regels ze tellen.';
 COMMENT ON COLUMN signals.spreiding.verhouding IS 'per_1000_inwoners gedeeld door gemeente_per_1000_inwoners; leeg zonder ingeschreven bewoners in het gebied.';
