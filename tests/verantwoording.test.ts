@@ -212,8 +212,12 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
     expect(wrong.code).toBe(2);
     expect(wrong.err).toMatch(/^pakhuis inzage: --bsn is geen geldig BSN \(BSN voldoet niet aan de 11-proef\)\n/);
     expect(wrong.err).not.toContain('123456789');
-    const { rows } = await ctx.db.query<{ outcome: string }>('SELECT outcome FROM audit.inzage ORDER BY id');
-    expect(rows.map((r) => r.outcome)).toEqual(['getoond', 'geweigerd']);
+    // Under another key the pseudonym would match no one: refused, never "nothing about you".
+    const otherKey = await cli(['inzage', '--bsn', resident.bsn, '--reason', 'AVG-verzoek 2026-0043', '--out', join(dir, 'x.json')], { PSEUDONYMIZATION_KEY: `${TEST_KEY}-anders` });
+    expect(otherKey.code).toBe(1);
+    expect(otherKey.err).toBe('pakhuis inzage: de sleutel is niet de sleutel waarmee versie 1 is gebruikt: met deze sleutel zou de inzage niemand vinden (deze geweigerde inzage is vastgelegd)\n');
+    const { rows } = await ctx.db.query<{ outcome: string; refusal: string | null }>('SELECT outcome, refusal FROM audit.inzage ORDER BY id');
+    expect(rows.map((r) => r.outcome)).toEqual(['getoond', 'geweigerd', 'geweigerd']);
   });
 
   it('is for the re-identification role only', async () => {
@@ -224,7 +228,7 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
         const outcome = await ctx.db
           .transaction(async (tx) => {
             await tx.exec(`SET LOCAL ROLE ${role}`);
-            return (await tx.query<{ r: { signalen: unknown[] } }>(`SELECT reident.inzage($1, 'AVG-verzoek 2026-0044') AS r`, [pseudonym])).rows[0]!.r.signalen.length;
+            return (await tx.query<{ r: { signalen: unknown[] } }>(`SELECT reident.inzage($1, 1, $2, 'AVG-verzoek 2026-0044') AS r`, [pseudonym, ctx.pseudonymizer.checkValue])).rows[0]!.r.signalen.length;
           })
           .catch((error: unknown) => sqlState(error));
         expect(outcome, role).toBe(role === 'pakhuis_reident' ? 2 : '42501');

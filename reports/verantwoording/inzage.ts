@@ -68,7 +68,9 @@ export async function inzage(
   const pseudonym = pseudonymizer.pseudonymise(checked.value);
   let rows: { r: Raw }[];
   try {
-    ({ rows } = await db.query<{ r: Raw }>('SELECT reident.inzage($1, $2, $3) AS r', [pseudonym, request.reason, request.by ?? null]));
+    ({ rows } = await db.query<{ r: Raw }>('SELECT reident.inzage($1, $2, $3, $4, $5) AS r', [
+      pseudonym, pseudonymizer.keyVersion, pseudonymizer.checkValue, request.reason, request.by ?? null,
+    ]));
   } catch (error) {
     if (sqlState(error) === '42501') throw new InzageError('geen toestemming: inzage vraagt de rol pakhuis_reident', { cause: error });
     throw error;

@@ -25,7 +25,9 @@ CREATE TRIGGER inzage_no_truncate BEFORE TRUNCATE ON audit.inzage
 -- warehouse key; the BSN never comes here). Co-residents and others in a signal are counts only:
 -- no other pseudonym, name or free text (a triage note or a melding's text may name people) is
 -- returned. A refusal is a result with `weigering`, so that its audit row commits (as reveal).
-CREATE FUNCTION reident.inzage(p_pseudonym text, p_reason text, p_by text DEFAULT NULL)
+-- The caller's key must be the one its version was first used with (pakhuis.key_checks): under
+-- another key the pseudonym matches no one, and the answer "nothing about you" would be false.
+CREATE FUNCTION reident.inzage(p_pseudonym text, p_key_version integer, p_check_value text, p_reason text, p_by text DEFAULT NULL)
 RETURNS jsonb
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -41,6 +43,10 @@ BEGIN
     refused := format('de opgegeven naam is %s tekens lang; het maximum is 200', length(p_by));
   ELSIF p_pseudonym IS NULL OR p_pseudonym !~ '^[0-9a-f]{64}$' THEN
     refused := 'geen geldig pseudoniem';
+  ELSIF NOT EXISTS (SELECT 1 FROM pakhuis.key_checks k WHERE k.key_version = p_key_version) THEN
+    refused := format('sleutelversie %s is nooit gebruikt: met deze sleutel is niemand gepseudonimiseerd', p_key_version);
+  ELSIF NOT EXISTS (SELECT 1 FROM pakhuis.key_checks k WHERE k.key_version = p_key_version AND k.check_value = p_check_value) THEN
+    refused := format('de sleutel is niet de sleutel waarmee versie %s is gebruikt: met deze sleutel zou de inzage niemand vinden', p_key_version);
   END IF;
 
   IF refused IS NOT NULL THEN
@@ -116,9 +122,9 @@ BEGIN
   RETURN result;
 END
 $$;
-COMMENT ON FUNCTION reident.inzage(text, text, text) IS 'Inzage (AVG art. 15): wat het pakhuis over één persoon (pseudoniem) bewaart: leveringen, inschrijvingen, zaken en signalen met regel, norm, uitleg en oordeel; anderen alleen als aantal. Elke aanroep, ook een geweigerde, staat in audit.inzage.';
+COMMENT ON FUNCTION reident.inzage(text, integer, text, text, text) IS 'Inzage (AVG art. 15): wat het pakhuis over één persoon (pseudoniem) bewaart: leveringen, inschrijvingen, zaken en signalen met regel, norm, uitleg en oordeel; anderen alleen als aantal. Elke aanroep, ook een geweigerde, staat in audit.inzage.';
 
-INSERT INTO pakhuis_meta.function_grants (function_signature, role_name) VALUES ('reident.inzage(text, text, text)', 'pakhuis_reident');
+INSERT INTO pakhuis_meta.function_grants (function_signature, role_name) VALUES ('reident.inzage(text, integer, text, text, text)', 'pakhuis_reident');
 
 -- ------------------------------------------------------------------ spread monitor
 
