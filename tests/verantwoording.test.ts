@@ -14,7 +14,7 @@ import { makeOverleg } from '../reports/overleg/index.ts';
 import { ruleVariants, tryRules } from '../reports/verantwoording/rules-try.ts';
 import { concentrations } from '../reports/verantwoording/spreiding.ts';
 import { RULES } from '../rules/index.ts';
-import { columnsIn, MODEL_SOURCES, relationsIn } from '../rules/reads.ts';
+import { columnsIn, FIELD_LABELS, MODEL_SOURCES, relationsIn } from '../rules/reads.ts';
 import { hasChromium, withBrowser } from './helpers/browser.ts';
 import { inProcess } from './helpers/cli.ts';
 import { createTestContext, TEST_KEY, type TestContext } from './helpers/context.ts';
@@ -278,6 +278,8 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
       const derived = columnsIn(rule.sql, columns);
       for (const [relation, declared] of Object.entries(rule.reads)) {
         expect([...declared!].sort(), `${rule.code} ${relation}`).toEqual(derived[relation as keyof typeof derived]);
+        // The DPIA appendix says what each column is, in the source's words.
+        for (const column of declared!) expect(FIELD_LABELS[relation as keyof typeof FIELD_LABELS], `${relation}.${column}`).toHaveProperty([column]);
       }
     }
   });
@@ -289,8 +291,9 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
     const md = await readFile(join(dir, 'dpia', 'bijlage.md'), 'utf8');
     for (const rule of RULES) expect(md).toContain(`## ${rule.code}: ${rule.title}`);
     const section = md.slice(md.indexOf('## OVERBEWONING'), md.indexOf('## GEEN_WOONFUNCTIE'));
-    expect(section).toContain('| BAG | `model.verblijfsobject` | gebruiksdoelen, oppervlakte, status, verblijfsobject_id |');
-    expect(section).toContain('| vergunningen + BAG | `model.vergunning` |');
+    expect(section).toContain('| BAG | gebruiksdoelen; gebruiksoppervlakte; status van het object; identificatie van het verblijfsobject | `model.verblijfsobject`: gebruiksdoelen, oppervlakte, status, verblijfsobject_id |');
+    expect(section).toContain('| vergunningen + BAG | geldig tot; datum verleend; status (verleend, aangevraagd, geweigerd, ...); soort vergunning;');
+    expect(section).toContain('die personen (alleen als pseudoniem)');
     expect(section).toContain('parameters** normM2 = 12; minPersonen = 2');
     expect(section).toContain('heridentificatie (rol pakhuis_reident)');
     // Ten OVERBEWONING signals were ever opened this month (eight open, C0 resolved, and none

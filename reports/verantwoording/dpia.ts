@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { Config } from '../../lib/config.ts';
 import type { Session } from '../../lib/db.ts';
 import { RULES } from '../../rules/index.ts';
-import { MODEL_SOURCES, type ModelRelation } from '../../rules/reads.ts';
+import { FIELD_LABELS, MODEL_SOURCES, type ModelRelation } from '../../rules/reads.ts';
 import { resolveRule } from '../../rules/rule.ts';
 import { SOURCE_LABELS } from '../../sources/source.ts';
 
@@ -28,7 +28,7 @@ export interface DpiaRule {
   parameters: Record<string, unknown>;
   vereist: string[];
   /** Per source label: the relations and columns read. */
-  velden: { bron: string; relatie: string; kolommen: string[] }[];
+  velden: { bron: string; relatie: string; kolommen: string[]; omschrijving: string[] }[];
   /** Whether the rule links persons to its signals (and names can be shown, audited, with reveal). */
   koppeltPersonen: boolean;
   zichtbaarVoor: string[];
@@ -71,6 +71,7 @@ export async function dpia(db: Pick<Session, 'query'>, config: Config, today?: s
       bron: MODEL_SOURCES[relatie].length ? MODEL_SOURCES[relatie].map((s) => SOURCE_LABELS[s]).join(' + ') : 'uitkomsten van de andere regels',
       relatie,
       kolommen,
+      omschrijving: kolommen.map((k) => FIELD_LABELS[relatie][k] ?? k),
     }));
     const koppeltPersonen = /\bAS\s+persons\b/i.test(definition.sql);
     return {
@@ -129,8 +130,8 @@ export function dpiaMarkdown(d: Dpia): string {
       `**Grondslag.** ${r.grondslag}`, '',
       `**Ernst** ${r.ernst}; **versie** \`${r.versie}\`; **parameters** ${params(r.parameters)}; **nodig** ${r.vereist.join(', ')}.`, '',
       '**Gelezen velden per bron.**', '',
-      '| bron | tabel in het model | velden |', '|---|---|---|',
-      ...r.velden.map((v) => `| ${cell(v.bron)} | \`${v.relatie}\` | ${cell(v.kolommen.join(', '))} |`), '',
+      '| bron | gegevens | tabel en kolommen in het model |', '|---|---|---|',
+      ...r.velden.map((v) => `| ${cell(v.bron)} | ${cell(v.omschrijving.join('; '))} | \`${v.relatie}\`: ${cell(v.kolommen.join(', '))} |`), '',
       '**Wie het resultaat ziet.**', '',
       ...r.zichtbaarVoor.map((z) => `- ${z}`), '',
       `**Bewaartermijn.** ${r.bewaartermijn}`, '',
@@ -158,8 +159,8 @@ export function dpiaHtml(d: Dpia): string {
     `<p><strong>Norm.</strong> ${esc(r.norm)}</p>`,
     `<p><strong>Grondslag.</strong> ${esc(r.grondslag)}</p>`,
     `<p><strong>Ernst</strong> ${esc(r.ernst)}; <strong>versie</strong> <code>${esc(r.versie)}</code>; <strong>parameters</strong> ${esc(params(r.parameters))}; <strong>nodig</strong> ${esc(r.vereist.join(', '))}.</p>`,
-    '<table><tr><th>Bron</th><th>Tabel in het model</th><th>Gelezen velden</th></tr>',
-    ...r.velden.map((v) => `<tr><td>${esc(v.bron)}</td><td><code>${esc(v.relatie)}</code></td><td>${esc(v.kolommen.join(', '))}</td></tr>`),
+    '<table><tr><th>Bron</th><th>Gegevens</th><th>Tabel en kolommen in het model</th></tr>',
+    ...r.velden.map((v) => `<tr><td>${esc(v.bron)}</td><td>${esc(v.omschrijving.join('; '))}</td><td><code>${esc(v.relatie)}</code>: ${esc(v.kolommen.join(', '))}</td></tr>`),
     '</table>',
     `<p><strong>Wie het resultaat ziet.</strong></p><ul>${r.zichtbaarVoor.map((z) => `<li>${esc(z)}</li>`).join('')}</ul>`,
     `<p><strong>Bewaartermijn.</strong> ${esc(r.bewaartermijn)}</p>`,
