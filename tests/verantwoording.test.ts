@@ -151,6 +151,9 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
     const html = await readFile(overleg.html, 'utf8');
     expect(html).toContain('OVERBEWONING in postcodegebied 3411');
     expect(html).toContain('waar de regels aanslaan, niet waar het misgaat');
+    // The overview of another municipality of the warehouse does not name this one's areas.
+    const other = await makeOverleg(ctx, { month, out: join(dir, 'out', 'overleg-0999'), gemeenten: ['0999'] });
+    expect(await readFile(other.html, 'utf8')).not.toContain('postcodegebied');
   });
 
   it('refuses spread settings that make no sense, by name', async () => {
@@ -198,7 +201,8 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
     }
     expect(html).toContain('<h1>Inzage in uw gegevens (artikel 15 AVG)</h1>');
     const { rows } = await ctx.db.query<{ outcome: string; items_shown: number; pseudonym: string }>('SELECT outcome, items_shown, pseudonym FROM audit.inzage ORDER BY id');
-    expect(rows).toEqual([{ outcome: 'getoond', items_shown: 6, pseudonym: ctx.pseudonymizer.pseudonymise(resident.bsn) }]);
+    expect(json.historie.map((h: { verblijfsobject_id: string; tot: string | null }) => [h.verblijfsobject_id, h.tot === null])).toEqual([[c1.id, true], [c0.id, false]]);
+    expect(rows).toEqual([{ outcome: 'getoond', items_shown: 8, pseudonym: ctx.pseudonymizer.pseudonymise(resident.bsn) }]);
   });
 
   it('refuses inzage without a reason, with an invalid BSN, and records the refusals it can', async () => {

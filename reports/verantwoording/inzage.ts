@@ -15,6 +15,7 @@ interface Raw {
   persoon: { geslachtsnaam: string | null; voornamen: string | null; geboortedatum: string | null; naam: string | null; bron: string } | null;
   leveringen: { load_id: number; bron: SourceName; bestand: string; geladen_op: string; geldend: boolean; rijen: number }[];
   inschrijvingen: { functie: string; van: string | null; tot: string | null; adres: string | null; postcode: string | null; woonplaats: string | null; verblijfsobject_id: string | null; gesloten_door: string | null; andere_ingeschrevenen: number | null }[];
+  historie: { functie: string; van: string | null; tot: string | null; gesloten_door: string | null; verblijfsobject_id: string | null; adres: string | null }[];
   zaken: { soort: string; zaaknummer: string; rol: string }[];
   signalen: {
     signaal: number; regel: string; titel: string | null; norm: string | null; uitleg: string; ernst: string; status: string; rol: string;
@@ -29,6 +30,7 @@ export interface Inzage {
   persoon: Raw['persoon'];
   leveringen: (Omit<Raw['leveringen'][number], 'bron'> & { bron: string; bewaard_tot: string })[];
   inschrijvingen: (Raw['inschrijvingen'][number] & { bewaard_tot: string })[];
+  historie: (Raw['historie'][number] & { bewaard_tot: string })[];
   zaken: (Raw['zaken'][number] & { bewaard_tot: string })[];
   signalen: (Raw['signalen'][number] & { oordeel_in_woorden: string; bewaard_tot: string })[];
   bewaartermijnen: string[];
@@ -40,6 +42,8 @@ const OORDEEL: Record<string, string> = {
   afgehandeld: 'beoordeeld en afgehandeld',
 };
 export const oordeelInWoorden = (status: string | null) => (status ? OORDEEL[status] ?? status : 'nog niet beoordeeld');
+
+const HISTORIE_BEWAARD = 'zonder einddatum: het pakhuis onthoudt elke inschrijving die een levering ooit liet zien';
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const plusDays = (iso: string, days: number) => isoDay(new Date(Date.parse(iso) + days * 86_400_000));
@@ -91,6 +95,8 @@ export async function inzage(
         : `${plusDays(l.geladen_op, staging)} (het bestand zelf tot ${plusDays(l.geladen_op, config.RETENTION_ARCHIVE_DAYS)})`,
     })),
     inschrijvingen: raw.inschrijvingen.map((i) => ({ ...i, bewaard_tot: model })),
+    // pipelines/retention.ts purges no registration history: said as it is.
+    historie: raw.historie.map((h) => ({ ...h, bewaard_tot: HISTORIE_BEWAARD })),
     zaken: raw.zaken.map((z) => ({ ...z, bewaard_tot: model })),
     signalen: raw.signalen.map((s) => ({
       ...s,
@@ -103,6 +109,7 @@ export async function inzage(
       `Geladen rijen uit een levering: ${staging} dagen na het laden, behalve de levering waaruit het model nu is opgebouwd.`,
       `Het geleverde bestand in het archief: ${config.RETENTION_ARCHIVE_DAYS} dagen.`,
       'Het model (inschrijvingen, zaken): zolang de geldende levering het bevat; elke nacht opnieuw opgebouwd.',
+      `De inschrijvingsgeschiedenis: ${HISTORIE_BEWAARD}.`,
       `Een signaal: zolang het open is, en ${config.RETENTION_RESOLVED_SIGNAL_MONTHS} maanden nadat het is opgelost.`,
       'Het verslag van wie een signaal beoordeelde of namen inzag (ook deze inzage) wordt bewaard voor verantwoording.',
     ],
@@ -152,6 +159,13 @@ export function inzageHtml(o: Inzage): string {
     table(
       ['Soort', 'Adres', 'Postcode', 'Woonplaats', 'Vanaf', 'Tot', 'Andere ingeschrevenen nu', 'Bewaard tot'],
       o.inschrijvingen.map((i) => [i.functie, i.adres, i.postcode, i.woonplaats, dmy(i.van), dmy(i.tot), i.andere_ingeschrevenen, i.bewaard_tot]),
+      'Geen.',
+    ),
+    '<h2>Inschrijvingsgeschiedenis</h2>',
+    '<p>Elke inschrijving die een BRP-levering ooit liet zien, ook als een latere levering haar niet meer had.</p>',
+    table(
+      ['Soort', 'Adres', 'Vanaf', 'Tot', 'Bewaard tot'],
+      o.historie.map((h) => [h.functie, h.adres, dmy(h.van), h.tot ? dmy(h.tot) : (h.gesloten_door === null ? 'nu' : ''), h.bewaard_tot]),
       'Geen.',
     ),
     '<h2>Vergunningen en Damocleszaken</h2>',

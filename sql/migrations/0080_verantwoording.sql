@@ -92,6 +92,19 @@ BEGIN
       LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = coalesce(i.nummeraanduiding_id,
         (SELECT v.hoofdadres_id FROM model.verblijfsobject v WHERE v.verblijfsobject_id = i.verblijfsobject_id))
       WHERE i.pseudonym = p_pseudonym), '[]'::jsonb),
+    -- Every registration any export ever showed (migration 0008): kept across loads.
+    'historie', coalesce((
+      SELECT jsonb_agg(jsonb_build_object(
+          'functie', CASE h.functie_adres WHEN 'W' THEN 'woonadres' ELSE 'briefadres' END,
+          'van', h.geldig_van, 'tot', h.geldig_tot, 'gesloten_door', h.gesloten_door, 'verblijfsobject_id', h.verblijfsobject_id,
+          'adres', CASE WHEN n.nummeraanduiding_id IS NOT NULL
+                        THEN concat_ws(' ', n.openbareruimte, n.huisnummer::text || coalesce(n.huisletter, '') || coalesce('-' || n.huisnummertoevoeging, ''), n.postcode, n.woonplaats)
+                        WHEN h.verblijfsobject_id IS NULL THEN replace(h.adres_ref, '|', ' ') END)
+        ORDER BY h.van_sleutel DESC, h.adres_ref)
+      FROM model.inschrijving_historie h
+      LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = h.verblijfsobject_id
+      LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = v.hoofdadres_id
+      WHERE h.pseudonym = p_pseudonym), '[]'::jsonb),
     'zaken', coalesce((
       SELECT jsonb_agg(jsonb_build_object('soort', pa.zaak_soort, 'zaaknummer', pa.zaaknummer, 'rol', pa.rol) ORDER BY pa.zaak_soort, pa.zaaknummer)
       FROM model.partij pa WHERE pa.pseudonym = p_pseudonym), '[]'::jsonb),
@@ -114,7 +127,7 @@ BEGIN
   ) INTO result;
 
   shown := jsonb_array_length(result -> 'leveringen') + jsonb_array_length(result -> 'inschrijvingen')
-    + jsonb_array_length(result -> 'zaken') + jsonb_array_length(result -> 'signalen');
+    + jsonb_array_length(result -> 'historie') + jsonb_array_length(result -> 'zaken') + jsonb_array_length(result -> 'signalen');
   INSERT INTO audit.inzage (pseudonym, reason, by_user, stated_by, outcome, items_shown)
   VALUES (p_pseudonym, p_reason, session_user, p_by, 'getoond', shown);
   -- A count only: the reason is free text and may name people.
