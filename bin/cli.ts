@@ -397,7 +397,8 @@ const COMMANDS: Record<string, Command> = {
     ],
     async run({ positionals }) {
       const [sub, ...changes] = positionals;
-      if (sub !== 'try' || changes.length === 0) throw new UsageError(this.usage);
+      if (sub !== 'try') throw new UsageError(sub === undefined ? 'deelopdracht ontbreekt (try)' : `onbekende deelopdracht "${sub}" (alleen try)`);
+      if (changes.length === 0) throw new UsageError('geef ten minste één wijziging RULE_<REGEL>__<PARAMETER>=<waarde>');
       const { parseOverrides, ruleVariants, tryRules, formatTry, RulesTryError } = await import('../reports/verantwoording/rules-try.ts');
       let overrides;
       try {
