@@ -20,6 +20,11 @@ export default defineRule({
     'signaaltype doorgangsadres.',
   severity: 'midden',
   requires: ['bag', 'brp'],
+  // Checked against the SQL by tests/dpia.test.ts; the DPIA appendix lists these per source.
+  reads: {
+    'model.verblijfsobject': ['gebruiksdoelen', 'oppervlakte', 'verblijfsobject_id'],
+    'model.inschrijving': ['einde_onbekend', 'functie_adres', 'geldig_tot', 'geldig_van', 'gesloten_door', 'persoonslijst', 'pseudonym', 'source_line', 'verblijfsobject_id'],
+  },
   parameters: z.object({
     minPersonen: z.coerce.number().int().min(2).default(6),
     maanden: z.coerce.number().int().min(1).max(120).default(12),
