@@ -437,6 +437,14 @@ describe('a pl id or A-nummer is a label, not a person', () => {
     if (fixture.startsWith('lo3')) expect(night.periods.PL_X).toEqual(['C 2000-01-01..2010-01-01 volgende', 'A 2010-01-01..', 'B 2015-01-01..']);
   });
 
+  it('a pl id that holds a BSN is named by its line in the warning, like one of digits only', async () => {
+    const night = await deliver('lo3/pl-id-met-bsn.csv');
+    expect(night.run.warnings.find((w) => w.includes('persoonslijst'))).toBe(
+      'brp/pl-id-met-bsn.csv: 1 BSN staat op meer dan één persoonslijst (dubbele inschrijving, uit te zoeken): regel 2 en regel 3. De lijsten blijven gescheiden; een persoon telt één keer per object.',
+    );
+    expect(JSON.stringify(night.run.warnings)).not.toMatch(/99997\d{4}/);
+  });
+
   it('JSON: land 6030 (Nederland) beside a Dutch address is not abroad, and keeps its start date', async () => {
     const night = await deliver('json/land-nederland.json');
     expect(night.file.kinds).toEqual([]);
