@@ -435,6 +435,10 @@ describe('a pl id or A-nummer is a label, not a person', () => {
     expect(night.residents.A).toMatchObject({ W: 1 });
     expect(night.residents.B).toMatchObject({ W: 1 });
     if (fixture.startsWith('lo3')) expect(night.periods.PL_X).toEqual(['C 2000-01-01..2010-01-01 volgende', 'A 2010-01-01..', 'B 2015-01-01..']);
+    const file = basename(fixture);
+    expect(night.run.warnings.find((w) => w.includes('persoonslijst-id'))).toBe(
+      `brp/${file}: 1 persoonslijst-id hoort bij meer dan één BSN (samengevoegde exports of een verkeerd A-nummer, uit te zoeken): ${fixture.startsWith('lo3') ? 'PL_X (regel 2)' : 'regel 2'}. Elk BSN blijft een eigen persoon.`,
+    );
   });
 
   it('a pl id that holds a BSN is named by its line in the warning, like one of digits only', async () => {
