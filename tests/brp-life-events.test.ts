@@ -449,6 +449,14 @@ describe('a pl id or A-nummer is a label, not a person', () => {
     expect(JSON.stringify(night.run.warnings)).not.toMatch(/99997\d{4}/);
   });
 
+  it('a readable export without historie_index that lists the newest address first keeps that one current', async () => {
+    const night = await deliver('csv/zonder-historie-index.csv');
+    // Both rows are index 0; the last line (the address left in 2020) used to win.
+    expect(night.periods).toEqual({ Een: ['A 2020-01-01..'] });
+    expect(night.residents.A).toMatchObject({ W: 1 });
+    expect(night.residents.B).toBeUndefined();
+  });
+
   it('JSON: land 6030 (Nederland) beside a Dutch address is not abroad, and keeps its start date', async () => {
     const night = await deliver('json/land-nederland.json');
     expect(night.file.kinds).toEqual([]);

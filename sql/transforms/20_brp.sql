@@ -24,7 +24,10 @@
 TRUNCATE model.persoon, model.inschrijving, model.bewoning;
 SELECT model.defer_indexes('model.persoon'), model.defer_indexes('model.inschrijving'), model.defer_indexes('model.bewoning');
 
--- One row per occurrence of a list; a repeated (list, index) keeps its last line. The list is
+-- One row per occurrence of a list; a repeated (list, index) keeps the newest start, then its last
+-- line: a readable export without a historie_index column that lists a person's addresses newest
+-- first made every row index 0, and the last line, the oldest address, became the current one.
+-- The list is
 -- pseudonym || coalesce(persoonslijst, '') (a pseudonym is 64 hex characters, so the two parts
 -- cannot run into each other), written out rather than kept as a column: at national scale
 -- a copy of the 64-character pseudonym per row would add a gigabyte to this table.
@@ -35,7 +38,7 @@ SELECT DISTINCT ON ((pseudonym || coalesce(persoonslijst, '')) COLLATE "C", hist
   datum_opschorting, reden_opschorting, niet_op_adres_vanaf, volgende_index, volgende_aanvang
 FROM staging.brp
 WHERE load_id = (SELECT load_id FROM publish_loads WHERE source = 'brp')
-ORDER BY (pseudonym || coalesce(persoonslijst, '')) COLLATE "C", historie_index, line DESC;
+ORDER BY (pseudonym || coalesce(persoonslijst, '')) COLLATE "C", historie_index, datum_aanvang DESC NULLS LAST, line DESC;
 
 ANALYZE brp_rows;
 
