@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { realpath } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { openContext } from '../lib/app.ts';
 import { ConfigError, RunLockedError, oneLine } from '../lib/errors.ts';
@@ -85,7 +86,9 @@ const COMMANDS: Record<string, Command> = {
         import('../pipelines/ingest.ts'), import('../sources/index.ts'), import('../pipelines/summary.ts'), import('../pipelines/key-versions.ts'),
       ]);
       await verifyKey(ctx.db, ctx.pseudonymizer);
-      const result = await ingestFile(ctx, SOURCE_DEFINITIONS[source as SourceName], resolve(file), { sheet: values.sheet as string | undefined });
+      // A link named here on purpose is followed (the inbox refuses links: anyone may write there).
+      const path = await realpath(resolve(file)).catch(() => resolve(file));
+      const result = await ingestFile(ctx, SOURCE_DEFINITIONS[source as SourceName], path, { displayName: basename(resolve(file)), sheet: values.sheet as string | undefined });
       if (result.status === 'rejected' || result.status === 'quarantined') throw new Error(result.error);
       // The totals come last, where a terminal (or tail) shows them.
       for (const line of [...result.warnings.map((w) => `Waarschuwing: ${w}`), ...fileDetails(result)]) print(`  ${line}`);

@@ -228,6 +228,13 @@ describe('roles and access', () => {
     expect(rows).toEqual([{ triage_status: 'in_onderzoek', triage_note: 'huisbezoek gepland', triage_by: onPostgres ? logins.get('pakhuis_analyst') : 'postgres' }]);
   });
 
+  it('shows the note of a judgement (free text) to analysts only, not to the loading role', async () => {
+    const sql = 'SELECT d.triage_note AS details, s.triage_note AS signal FROM signals.signal_details d JOIN pakhuis.signals s ON s.id = d.signal_id WHERE d.signal_id = $1';
+    const analyst = await as('pakhuis_analyst', 'SELECT triage_note FROM signals.signal_details WHERE signal_id = $1', [signalId]);
+    expect(analyst.rows).toEqual([{ triage_note: expect.stringMatching(/\S/) }]);
+    expect((await as('pakhuis_etl', sql, [signalId])).rows).toEqual([{ details: null, signal: null }]);
+  });
+
   it('keeps the attack that forged a judgement from working: delete and re-insert the signal as the loading role', async () => {
     const before = (await ctx.db.query(`SELECT * FROM pakhuis.signals WHERE id = $1`, [signalId])).rows;
     const history = (await ctx.db.query('SELECT count(*)::int AS n FROM pakhuis.triage_log')).rows;
