@@ -195,17 +195,15 @@ const COMMANDS: Record<string, Command> = {
         });
       }
       if (!values.all || !values.out) throw new UsageError('kies --all --out BESTAND of --retry');
-      return withContext({ requireKey: false }, async (ctx) => {
-      const { openSignals, writeReport } = await import('../reports/anomaly-report.ts');
-      // "Nieuw" as in the last nightly report: first seen or worse in the last run that published
-      // (a run can publish and still fail in a later step).
-      const { rows: published } = await ctx.db.query<{ run_id: string }>(
-        `SELECT coalesce(max(run_id), 1) AS run_id FROM pakhuis.run_steps WHERE step = 'publish' AND status = 'succeeded'`,
-      );
-      const rows = await openSignals(ctx.db, Number(published[0]!.run_id) - 1);
+      // Reads the analysts' views only, and runs no migrations: an analyst login runs it too.
+      return withContext({ requireKey: false, migrate: false }, async (ctx) => {
+      const { lastPublishedRun, openSignals, writeReport, xlsxPathOf } = await import('../reports/anomaly-report.ts');
+      // "Nieuw" and "verergerd" as in the last nightly report: since the run before the last one
+      // that published (a run can publish and still fail in a later step).
+      const rows = await openSignals(ctx.db, (await lastPublishedRun(ctx.db)) - 1);
       const out = resolve(String(values.out));
       const path = await writeReport(dirname(out), basename(out), rows);
-      print(`${rows.length} open signalen geschreven naar ${path}`);
+      print(`${rows.length} open signalen geschreven naar ${path} (en ${xlsxPathOf(path)})`);
       return 0;
       });
     },
@@ -216,11 +214,17 @@ const COMMANDS: Record<string, Command> = {
     help: ['Tijden in Europe/Amsterdam. Onder de tabel staat de tekst van elke waarschuwing.', '--limit N  zoveel runs (standaard 10)'],
     options: { limit: { type: 'string', default: '10' } },
     async run({ values }) {
-      return withContext({ requireKey: false }, async (ctx) => {
-      const [{ statusTable }, { pullStatusTable }] = await Promise.all([import('../pipelines/status.ts'), import('../pipelines/pull/report.ts')]);
+      // Reads signals.runs and runs no migrations: an analyst login sees the runs too. The pulls are
+      // the beheerder's (pakhuis.pulled_files), read only where locations are configured.
+      return withContext({ requireKey: false, migrate: false }, async (ctx) => {
+      const [{ statusTable }, { pullStatusTable }, { pullConfigured }] = await Promise.all([
+        import('../pipelines/status.ts'), import('../pipelines/pull/report.ts'), import('../pipelines/pull/index.ts'),
+      ]);
       print(await statusTable(ctx.db, Number(values.limit) || 10));
-      const pulls = await pullStatusTable(ctx.db, ctx.config);
-      if (pulls) print(`\n${pulls}`);
+      if (pullConfigured(ctx.config, SOURCES)) {
+        const pulls = await pullStatusTable(ctx.db, ctx.config);
+        if (pulls) print(`\n${pulls}`);
+      }
       return 0;
       });
     },
@@ -255,17 +259,23 @@ const COMMANDS: Record<string, Command> = {
   },
   triage: {
     summary: 'een menselijk oordeel over een signaal vastleggen: in_onderzoek, vals_positief of afgehandeld',
-    usage: 'pakhuis triage <signaal> <in_onderzoek|vals_positief|afgehandeld> [--note TEKST] [--by NAAM]',
-    help: ['Wie oordeelt, is de databasegebruiker; --by zet er een naam naast. Werkt ook voor een login met alleen de analistenrol.'],
-    options: { note: { type: 'string' }, by: { type: 'string' } },
+    usage: 'pakhuis triage <signaal> <in_onderzoek|vals_positief|afgehandeld> [--note TEKST] [--by NAAM] [--toegewezen NAAM]',
+    help: [
+      'Wie oordeelt, is de databasegebruiker; --by zet er een naam naast. Werkt ook voor een login met alleen de analistenrol.',
+      '--toegewezen NAAM  wie het signaal behandelt (weglaten houdt de huidige behandelaar, "" haalt hem weg)',
+      'Termijnen (Landelijke Aanpak Adreskwaliteit): binnen 4 weken een status, binnen 6 maanden een resultaat; zie signals.signal_details.',
+      'De geschiedenis van de oordelen: signals.triage_history.',
+    ],
+    options: { note: { type: 'string' }, by: { type: 'string' }, toegewezen: { type: 'string' } },
     async run({ positionals, values }) {
       const [id, status] = positionals;
       if (!id || !/^\d+$/.test(id) || !status) throw new UsageError('signaalnummer en oordeel ontbreken');
       // No migrations: a login that holds only the analyst or re-identification role may not read them.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
       const by = (values.by as string | undefined) ?? userInfo().username;
-      await ctx.db.query('SELECT signals.triage($1, $2, $3, $4)', [Number(id), status, (values.note as string | undefined) ?? null, by]);
-      print(`signaal ${id}: ${status}`);
+      const assignee = values.toegewezen as string | undefined;
+      await ctx.db.query('SELECT signals.triage($1, $2, $3, $4, $5)', [Number(id), status, (values.note as string | undefined) ?? null, by, assignee ?? null]);
+      print(`signaal ${id}: ${status}${assignee ? `, toegewezen aan ${assignee}` : assignee === '' ? ', niet meer toegewezen' : ''}`);
       return 0;
       });
     },

@@ -440,6 +440,10 @@ COMMENT ON COLUMN signals.signal_changes.explanation IS 'Uitleg erna (leeg bij o
 
 -- ------------------------------------------------------------------ signals.runs
 
+-- A night with nothing new (REPORT_NOTHING_NEW): the report is kept, and mailed daily, weekly or
+-- never; report_date is the run's day, against which "once a week" is counted.
+ALTER TABLE pakhuis.report_outbox ADD COLUMN report_date date, ADD COLUMN quiet boolean NOT NULL DEFAULT false;
+
 CREATE VIEW signals.runs AS
 SELECT r.id AS run_id,
   r.trigger,
@@ -458,10 +462,10 @@ SELECT r.id AS run_id,
   (r.summary -> 'signals' ->> 'worsened')::integer AS worsened_signals,
   (r.summary -> 'signals' ->> 'resolved')::integer AS resolved_signals,
   (r.summary -> 'signals' ->> 'open')::integer AS open_signals,
-  o.status AS mail_status
+  CASE WHEN o.status = 'not_sent' AND o.quiet THEN 'niets_nieuws' ELSE o.status END AS mail_status
 FROM pakhuis.runs r
 LEFT JOIN pakhuis.trend_runs tr ON tr.run_id = r.id
-LEFT JOIN LATERAL (SELECT ob.status FROM pakhuis.report_outbox ob WHERE ob.run_id = r.id AND ob.kind = 'nachtrapport' ORDER BY ob.id DESC LIMIT 1) o ON true;
+LEFT JOIN LATERAL (SELECT ob.status, ob.quiet FROM pakhuis.report_outbox ob WHERE ob.run_id = r.id AND ob.kind = 'nachtrapport' ORDER BY ob.id DESC LIMIT 1) o ON true;
 
 COMMENT ON VIEW signals.runs IS 'Eén rij per nachtelijke (of handmatige) run: wanneer, of hij slaagde en publiceerde, wat hij laadde, wat hij aan signalen veranderde en of het rapport gemaild is. Dit leest pakhuis status.';
 COMMENT ON COLUMN signals.runs.run_id IS 'Nummer van de run (first_seen_run, worsened_run en resolved_run van een signaal verwijzen hiernaar).';
@@ -481,7 +485,7 @@ COMMENT ON COLUMN signals.runs.new_signals IS 'Signalen die deze run voor het ee
 COMMENT ON COLUMN signals.runs.worsened_signals IS 'Signalen die deze run erger (hogere score of ernst) of opnieuw gaf.';
 COMMENT ON COLUMN signals.runs.resolved_signals IS 'Signalen die deze run niet meer gaf.';
 COMMENT ON COLUMN signals.runs.open_signals IS 'Open signalen na deze run.';
-COMMENT ON COLUMN signals.runs.mail_status IS 'Het nachtrapport per e-mail: sent (verzonden), pending (wacht in de outbox), not_sent (geen SMTP ingesteld of een stille nacht); leeg als er geen rapport was.';
+COMMENT ON COLUMN signals.runs.mail_status IS 'Het nachtrapport per e-mail: sent (verzonden), pending (wacht in de outbox), not_sent (geen SMTP ingesteld), niets_nieuws (een nacht zonder nieuwe of verergerde signalen, niet gemaild volgens REPORT_NOTHING_NEW); leeg als er geen rapport was.';
 
 -- ------------------------------------------------------------------ triage history
 
