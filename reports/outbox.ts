@@ -116,9 +116,11 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
     );
     const date = inputs.peildatum ? new Date(`${inputs.peildatum}T12:00:00Z`) : new Date();
     const day = date.toISOString().slice(0, 10);
-    // A quiet night: nothing new or worse, nothing to warn about. Mailed per REPORT_NOTHING_NEW;
+    // A quiet night: nothing new or worse, no rejected rows. Mailed per REPORT_NOTHING_NEW;
     // "wekelijks" when no nightly report went out (or waits to) in the six days before this one.
-    const quiet = rows.length === 0 && inputs.warnings.length === 0 && inputs.rejected.length === 0;
+    // Warnings alone do not make a night worth a mail: a source a municipality never delivers
+    // warns every night. The weekly mail carries them, and pakhuis status shows them.
+    const quiet = rows.length === 0 && inputs.rejected.length === 0;
     let send = willMail;
     if (willMail && quiet && config.REPORT_NOTHING_NEW !== 'dagelijks') {
       const { rows: recent } = await tx.query<{ n: number }>(
