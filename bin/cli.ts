@@ -152,10 +152,11 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   report: {
-    summary: 'alle open signalen als CSV (--all --out BESTAND) of als kaartlaag in GeoJSON (--geojson --out BESTAND), of rapporten uit de outbox opnieuw mailen (--retry)',
+    summary: 'alle open signalen als CSV en XLSX (--all --out BESTAND) of als kaartlaag in GeoJSON (--geojson --out BESTAND), of rapporten uit de outbox opnieuw mailen (--retry)',
     usage: 'pakhuis report --all --out BESTAND | pakhuis report --geojson --out BESTAND | pakhuis report --retry',
     help: [
-      '--all --out BESTAND      alle open signalen als CSV voor Excel; "Nieuw" is wat de laatste gepubliceerde run nieuw of erger vond',
+      '--all --out BESTAND      alle open signalen als CSV, en ernaast als XLSX (zelfde naam, .xlsx); "Nieuw of verergerd" is wat de laatste',
+      '                         gepubliceerde run nieuw of erger vond, met de oude score of ernst. Werkt ook voor een login met alleen de analistenrol.',
       '--geojson --out BESTAND  de open signalen als punten voor QGIS of een andere GIS (WGS84, zonder namen)',
       '--retry                  mailt de rapporten die nog in de outbox wachten, aan de ontvangers die nu zijn ingesteld en toegestaan (exitcode 4 als dat weer mislukt)',
     ],
@@ -195,6 +196,7 @@ const COMMANDS: Record<string, Command> = {
         });
       }
       if (!values.all || !values.out) throw new UsageError('kies --all --out BESTAND of --retry');
+      if (/\.xlsx$/i.test(String(values.out))) throw new UsageError('--out is de naam van de CSV; de XLSX komt ernaast (zelfde naam, .xlsx)');
       // Reads the analysts' views only, and runs no migrations: an analyst login runs it too.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
       const { lastPublishedRun, openSignals, writeReport, xlsxPathOf } = await import('../reports/anomaly-report.ts');
