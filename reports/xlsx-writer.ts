@@ -93,7 +93,7 @@ ${merges.length ? `<mergeCells count="${merges.length}">${merges.join('')}</merg
 }
 
 /** Sheet names: at most 31 characters, none of []:*?/\ (Excel refuses the workbook otherwise). */
-const sheetName = (name: string) => name.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31);
+const sheetName = (name: string) => name.replace(/[[\]:*?/\\]/g, ' ').trim().slice(0, 31) || 'Blad';
 
 export function writeXlsx(sheets: Sheet[]): Buffer {
   const names = sheets.map((s) => sheetName(s.name));

@@ -15,6 +15,7 @@ import { startSmtp, type TestSmtp } from './helpers/smtp.ts';
 import type { ParsedMail } from 'mailparser';
 import * as XLSX from 'xlsx';
 import { readZipText } from './helpers/zip.ts';
+import { writeXlsx } from '../reports/xlsx-writer.ts';
 
 /** The CSV attached to a report mail (the trend chart travels beside it, inline). */
 const csvOf = (mail: ParsedMail): string => mail.attachments.find((a) => a.contentType.startsWith('text/csv'))!.content.toString('utf8');
@@ -161,6 +162,33 @@ describe('nightly report by e-mail', () => {
     const daily = await quietNight(day(21));
     expect(daily.mails.map((m) => m.subject)).toEqual([expect.stringMatching(/: niets nieuws/)]);
     expect(daily.mailStatus).toBe('sent');
+  });
+});
+
+describe('the workbook writer', () => {
+  it('writes text as text (formula starts, control characters, ids), numbers as numbers, and a sheet name Excel accepts', async () => {
+    const book = writeXlsx([{
+      name: 'Signalen: a/b [1]*?',
+      preamble: ['Waarschuwing: <niets>'],
+      columns: [{ header: 'Tekst', width: 20 }, { header: 'Getal', width: 8 }, { header: 'Verborgen', width: 8, hidden: true }],
+      rows: [['=HYPERLINK("http://x.example")', -12.5, 'x'], ['bel\u0007\u001b[2J', 3, null], ['0632010000000003', Number.NaN, '']],
+    }]);
+    const read = XLSX.read(book, { type: 'buffer' });
+    expect(read.SheetNames).toEqual(['Signalen  a b  1']);
+    const sheet = read.Sheets[read.SheetNames[0]!]!;
+    expect(XLSX.utils.sheet_to_json(sheet, { header: 1, defval: null })).toEqual([
+      ['Waarschuwing: <niets>', null, null],
+      ['Tekst', 'Getal', 'Verborgen'],
+      ['=HYPERLINK("http://x.example")', -12.5, 'x'],
+      ['bel\ufffd\ufffd[2J', 3, null],
+      ['0632010000000003', null, null],
+    ]);
+    expect(Object.values(sheet).filter((c) => typeof c === 'object' && c !== null && 'f' in c)).toEqual([]);
+    expect(sheet.A5).toMatchObject({ t: 's', v: '0632010000000003' });
+    const xml = await readZipText(book, 'xl/worksheets/sheet1.xml');
+    expect(xml).toContain('<mergeCell ref="A1:C1"/>');
+    expect(xml).toContain('<col min="3" max="3" width="8" customWidth="1" hidden="1"/>');
+    expect(xml).toContain('<pane ySplit="2" topLeftCell="A3" activePane="bottomLeft" state="frozen"/>');
   });
 });
 

@@ -142,6 +142,8 @@ COMMENT ON FUNCTION pakhuis.merge_signals(bigint, text[]) IS 'Verwerkt de kandid
 
 ALTER TABLE pakhuis.triage ADD COLUMN assigned_to text CHECK (length(assigned_to) <= 200);
 ALTER TABLE pakhuis.triage_log ADD COLUMN assigned_to text;
+-- signal_details finds a signal's judgements by its identity (in_onderzoek_since, the history view).
+CREATE INDEX triage_log_identity_idx ON pakhuis.triage_log (rule_code, subject_key, id);
 
 -- As 0021, with the person the signal is assigned to. Leaving p_assigned_to out keeps the current
 -- assignee; an empty string removes it.
