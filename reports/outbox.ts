@@ -34,6 +34,8 @@ export interface CreatedReport {
   signals: number;
   /** Whether it goes out by e-mail (a quiet night may not: REPORT_NOTHING_NEW). */
   mailed: boolean;
+  /** Mail is set up, but tonight had nothing new and REPORT_NOTHING_NEW kept the report home. */
+  quietNotMailed: boolean;
 }
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -167,7 +169,7 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
     );
     if (!willMail) ctx.log.info({ report: path }, 'SMTP not configured: report written to the output folder only');
     else if (!send) ctx.log.info({ report: path }, 'nothing new tonight: report not mailed (REPORT_NOTHING_NEW)');
-    return { outboxId, path, signals: rows.length, mailed: send };
+    return { outboxId, path, signals: rows.length, mailed: send, quietNotMailed: willMail && !send };
   }
 }
 

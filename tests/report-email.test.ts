@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../pipelines/run.ts';
+import { formatSummary } from '../pipelines/summary.ts';
 import { toCsv } from '../reports/csv.ts';
 import { createMailer } from '../reports/mailer.ts';
 import { deliverPending } from '../reports/outbox.ts';
@@ -142,6 +143,8 @@ describe('nightly report by e-mail', () => {
       const run = await runPipeline(ctx, { trigger: 'test', today });
       expect(run.status).toBe('succeeded');
       const { rows } = await ctx.db.query<{ mail_status: string }>(`SELECT mail_status FROM signals.runs WHERE run_id = $1`, [run.runId]);
+      // The run's summary says so too, where the beheerder reads it.
+      expect(formatSummary(run).includes('niet gemaild: niets nieuws (REPORT_NOTHING_NEW)')).toBe(rows[0]!.mail_status === 'niets_nieuws');
       return { mails: smtp.received.slice(before), mailStatus: rows[0]!.mail_status };
     };
     // The report the last test left waiting goes first, so that what follows is tonight's alone.
