@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { basename, dirname, resolve } from 'node:path';
 import { openContext } from '../lib/app.ts';
-import { ConfigError, RunLockedError, oneLine } from '../lib/errors.ts';
+import { ConfigError, RunLockedError, oneLine, sqlState } from '../lib/errors.ts';
 import { createLogger } from '../lib/logger.ts';
 import { migrate } from '../lib/migrate.ts';
 import { LOG_LEVELS, loadConfig, type Config } from '../lib/config.ts';
@@ -224,8 +224,14 @@ const COMMANDS: Record<string, Command> = {
       ]);
       print(await statusTable(ctx.db, Number(values.limit) || 10));
       if (pullConfigured(ctx.config, SOURCES)) {
-        const pulls = await pullStatusTable(ctx.db, ctx.config);
-        if (pulls) print(`\n${pulls}`);
+        try {
+          const pulls = await pullStatusTable(ctx.db, ctx.config);
+          if (pulls) print(`\n${pulls}`);
+        } catch (error) {
+          // An analyst login with the beheerder's settings: the runs are shown, the pulls are not theirs.
+          if (sqlState(error) !== '42501') throw error;
+          print('\nOphalen per bron: niet te zien voor deze databasegebruiker (alleen voor de beheerder).');
+        }
       }
       return 0;
       });

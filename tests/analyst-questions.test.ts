@@ -243,6 +243,9 @@ describe("the analyst's six questions, as the analyst role", () => {
       const status = await promisify(execFile)('node', [BIN, 'status'], { env });
       expect(status.stdout.split('\n')[0]).toMatch(/^run +trigger +gestart \(Europe\/Amsterdam\)/);
       expect(status.stdout.split('\n').filter((l) => /^\d+ +test +/.test(l))).toHaveLength(2);
+      // With the beheerder's settings (a pull location): the runs still, and a word instead of the pulls.
+      const withPull = await promisify(execFile)('node', [BIN, 'status'], { env: { ...env, PULL_BRP: `file://${join(ctx.dir, 'aanlever')}/*.csv` } });
+      expect(withPull.stdout.trimEnd().split('\n').at(-1)).toBe('Ophalen per bron: niet te zien voor deze databasegebruiker (alleen voor de beheerder).');
       const out = join(ctx.dir, 'analist', 'alles.csv');
       const report = await promisify(execFile)('node', [BIN, 'report', '--all', '--out', out], { env });
       expect(report.stdout).toContain(`2 open signalen geschreven naar ${out} (en ${out.replace(/\.csv$/, '.xlsx')})`);
