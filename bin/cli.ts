@@ -362,6 +362,77 @@ const COMMANDS: Record<string, Command> = {
       });
     },
   },
+  inzage: {
+    summary: 'inzage (AVG art. 15): wat het pakhuis over één persoon verwerkt, als afdrukbare HTML en JSON (vastgelegd: wie, wanneer, waarom)',
+    usage: 'pakhuis inzage --bsn BSN --reason "kenmerk van het verzoek, minstens 10 zichtbare tekens" --out BESTAND[.html|.json] [--by NAAM]',
+    help: [
+      'Leveringen waarin de persoon voorkwam, inschrijvingen, zaken en elk signaal (open of opgelost) met regel, norm, uitleg, oordeel en bewaartermijn.',
+      'Andere personen staan er alleen als aantal in. Het BSN wordt hier gepseudonimiseerd; alleen het pseudoniem gaat naar de database.',
+      'Nodig: de rol pakhuis_reident en PSEUDONYMIZATION_KEY (of _FILE). Elke inzage, ook een geweigerde, komt in audit.inzage.',
+      '--out BESTAND  .html of .json schrijft dat ene bestand; zonder die extensie allebei (BESTAND.html en BESTAND.json)',
+    ],
+    options: { bsn: { type: 'string' }, reason: { type: 'string' }, out: { type: 'string' }, by: { type: 'string' } },
+    async run({ positionals, values }) {
+      if (positionals.length || values.bsn === undefined || values.reason === undefined || !values.out) throw new UsageError('--bsn, --reason of --out ontbreekt');
+      const { checkBsn } = await import('../sources/validate.ts');
+      const bsn = checkBsn(String(values.bsn));
+      // The reason only: a mistyped BSN is still (nearly) someone's BSN.
+      if (!bsn.ok) throw new UsageError(`--bsn is geen geldig BSN (${bsn.reason})`);
+      // No migrations: a login that holds only the re-identification role may not run them.
+      return withContext({ migrate: false }, async (ctx) => {
+        const { inzage, writeInzage } = await import('../reports/verantwoording/inzage.ts');
+        const by = (values.by as string | undefined) ?? userInfo().username;
+        const overview = await inzage(ctx.db, ctx.pseudonymizer, ctx.config, { bsn: String(values.bsn), reason: String(values.reason), by });
+        const paths = await writeInzage(overview, String(values.out));
+        print(`inzage geschreven naar ${paths.join(' en ')}: ${aantal(overview.leveringen.length, 'levering', 'leveringen')}, ${aantal(overview.inschrijvingen.length, 'inschrijving', 'inschrijvingen')}, ${aantal(overview.zaken.length, 'zaak', 'zaken')}, ${aantal(overview.signalen.length, 'signaal', 'signalen')} (deze inzage is vastgelegd)`);
+        return 0;
+      });
+    },
+  },
+  dpia: {
+    summary: 'de DPIA-bijlage uit de code: per regel doel, norm, grondslag, gelezen velden per bron, wie het ziet, bewaartermijn en de cijfers van 12 maanden',
+    usage: 'pakhuis dpia --out BESTAND[.md|.html]',
+    help: ['--out BESTAND  .md of .html schrijft dat ene bestand; zonder die extensie allebei (BESTAND.md en BESTAND.html). Bevat geen persoonsgegevens: alleen aantallen.'],
+    options: { out: { type: 'string' } },
+    async run({ positionals, values }) {
+      if (positionals.length || !values.out) throw new UsageError(this.usage);
+      return withContext({ requireKey: false }, async (ctx) => {
+        const { dpia, writeDpia } = await import('../reports/verantwoording/dpia.ts');
+        const appendix = await dpia(ctx.db, ctx.config);
+        const paths = await writeDpia(appendix, String(values.out));
+        print(`DPIA-bijlage over ${aantal(appendix.regels.length, 'regel', 'regels')} geschreven naar ${paths.join(' en ')}`);
+        return 0;
+      });
+    },
+  },
+  rules: {
+    summary: 'een wijziging van regelparameters eerst uitproberen: welke signalen erbij komen, vervallen of een andere ernst krijgen (er wordt niets gepubliceerd)',
+    usage: 'pakhuis rules try RULE_<REGEL>__<PARAMETER>=<waarde> [...]',
+    help: [
+      'Draait alle regels op het gepubliceerde model, met de geldende parameters en met de wijzigingen, in een transactie die wordt teruggedraaid.',
+      'Toont per regel hoeveel signalen erbij komen, vervallen of van ernst veranderen, met een paar adressen. Signalen, oordelen en het regelregister blijven onaangeroerd.',
+      'Voorbeeld: pakhuis rules try RULE_OVERBEWONING__NORM_M2=15',
+    ],
+    async run({ positionals }) {
+      const [sub, ...changes] = positionals;
+      if (sub !== 'try') throw new UsageError(sub === undefined ? 'deelopdracht ontbreekt (try)' : `onbekende deelopdracht "${sub}" (alleen try)`);
+      if (changes.length === 0) throw new UsageError('geef ten minste één wijziging RULE_<REGEL>__<PARAMETER>=<waarde>');
+      const { parseOverrides, ruleVariants, tryRules, formatTry, RulesTryError } = await import('../reports/verantwoording/rules-try.ts');
+      let overrides;
+      try {
+        overrides = parseOverrides(changes);
+      } catch (error) {
+        if (error instanceof RulesTryError) throw new UsageError(error.message);
+        throw error;
+      }
+      // A value the rule refuses is found before the database is opened.
+      const variants = ruleVariants(loadConfig(), overrides);
+      return withContext({ requireKey: false }, async (ctx) => {
+        print(formatTry(await tryRules(ctx.db, variants)).join('\n'));
+        return 0;
+      });
+    },
+  },
   demo: {
     summary: 'een synthetische gemeente zo groot als Woerden maken en de verwerking erover draaien',
     usage: 'pakhuis demo [--residents N] [--data-dir MAP]',

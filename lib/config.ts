@@ -98,6 +98,11 @@ const schema = z.object({
   RETENTION_STAGING_DAYS: intFromEnv(30),
   RETENTION_ARCHIVE_DAYS: intFromEnv(90),
   RETENTION_RESOLVED_SIGNAL_MONTHS: intFromEnv(12),
+  // Spread monitor (signals.spreiding): an area with at least SPREIDING_MIN open signals of a rule
+  // and more than SPREIDING_FACTOR times the municipality's rate per resident is named as a
+  // concentration to discuss. Below 1 every area above average would be named.
+  SPREIDING_FACTOR: z.coerce.number().min(1).max(100).default(3),
+  SPREIDING_MIN: z.coerce.number().int().min(1).max(10_000).default(5),
   SMTP_HOST: z.string().optional(),
   SMTP_PORT: z.coerce.number().int().positive().default(587),
   SMTP_USER: z.string().optional(),
@@ -180,7 +185,7 @@ const KEY_FAMILIES: RegExp[] = [RULE_KEY];
  * is no setting is a typo (REPORT_RECIPIENT_ALLOWLST would leave the report unrestricted). Other
  * variables are the rest of the machine's business.
  */
-const OWN_PREFIXES = ['REPORT_', 'SMTP_', 'RULE_', 'RETENTION_', 'FRESHNESS_', 'PSEUDONYMIZATION_', 'PULL_', 'SCHEDULE_', 'INGEST_'];
+const OWN_PREFIXES = ['REPORT_', 'SMTP_', 'RULE_', 'RETENTION_', 'FRESHNESS_', 'PSEUDONYMIZATION_', 'PULL_', 'SCHEDULE_', 'INGEST_', 'SPREIDING_'];
 
 const isKnownKey = (key: string) => (key in schema.shape && key !== 'rules') || KEY_FAMILIES.some((f) => f.test(key));
 

@@ -2,6 +2,7 @@ import type { ReportRow } from './anomaly-report.ts';
 import { aantal } from '../lib/dutch.ts';
 import { trendTableHtml, trendTableText } from './trend-chart.ts';
 import type { TrendData } from './trend-data.ts';
+import { concentrationText, type Concentration } from './verantwoording/spreiding.ts';
 
 export interface ReportFacts {
   runId: number;
@@ -22,6 +23,8 @@ export interface ReportFacts {
   /** The last twelve months per rule, shown as a table, and as a picture when `chartCid` names one. */
   trend?: TrendData;
   chartCid?: string;
+  /** Areas where a rule's open signals are concentrated (signals.spreiding), with the factor used. */
+  concentrations?: { list: Concentration[]; factor: number };
 }
 
 export interface ComposedReport {
@@ -92,6 +95,8 @@ export function composeReport(facts: ReportFacts): ComposedReport {
   if (facts.feedbackOwed) {
     text.push('', `Meldingen zonder terugkoppeling aan de melder na ${facts.feedbackOwed.days} dagen: ${facts.feedbackOwed.count} (zie signals.terugkoppeling_achterstallig).`);
   }
+  const spread = facts.concentrations ? concentrationText(facts.concentrations.list, facts.concentrations.factor) : [];
+  if (spread.length) text.push('', ...spread);
   if (facts.trend && !quiet) {
     text.push('', 'Open signalen per regel aan het eind van de maand, en ontvangen meldingen (laatste 12 maanden):', ...trendTableText(facts.trend));
   }
@@ -114,6 +119,9 @@ export function composeReport(facts: ReportFacts): ComposedReport {
         ].join('\n'),
     facts.feedbackOwed
       ? `<p>Meldingen zonder terugkoppeling aan de melder na ${facts.feedbackOwed.days} dagen: <strong>${facts.feedbackOwed.count}</strong>.</p>`
+      : '',
+    spread.length
+      ? `<p><strong>${esc(spread[0]!)}</strong></p><ul>${spread.slice(1, -1).map((l) => `<li>${esc(l.slice(2))}</li>`).join('')}</ul><p><em>${esc(spread.at(-1)!)}</em></p>`
       : '',
     facts.trend && !quiet ? '<h3>Ontwikkeling over de laatste 12 maanden</h3>' : '',
     facts.chartCid && !quiet ? `<p><img src="cid:${esc(facts.chartCid)}" alt="Grafiek: open signalen per regel en ontvangen meldingen per maand (de cijfers staan in de tabel eronder)" width="960"></p>` : '',

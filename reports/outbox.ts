@@ -5,6 +5,7 @@ import { oneLine } from '../lib/errors.ts';
 import type { PipelineContext } from '../pipelines/context.ts';
 import { reportCsv, reportXlsx, signalsById, xlsxPathOf } from './anomaly-report.ts';
 import { composeReport, type ReportFacts } from './email.ts';
+import { concentrations } from './verantwoording/spreiding.ts';
 import { checkedRecipients, createMailer, describeMailError, mailConfigured, type MailAttachment, type Mailer } from './mailer.ts';
 import { renderTrendChart, monthLabel } from './trend-chart.ts';
 import { trendData, type TrendData } from './trend-data.ts';
@@ -138,6 +139,7 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
          EXISTS (SELECT 1 FROM model.source_state WHERE source = 'meldingen') AS published`,
     );
     const { trend, chart } = await trendWithChart(tx, day, (w) => inputs.warnings.push(w));
+    const spread = await concentrations(tx, config);
     const composed = composeReport({
       runId: inputs.runId,
       date,
@@ -151,6 +153,7 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
       feedbackOwed: owed[0]!.published ? { count: owed[0]!.n, days: config.MELDING_TERUGKOPPELING_DAGEN } : undefined,
       trend,
       chartCid: chart?.cid,
+      concentrations: { list: spread, factor: config.SPREIDING_FACTOR },
     });
     const csv = reportCsv(rows, inputs.warnings);
     const { fileName, path } = await reserveReportFile(config.OUT_DIR, `anomalierapport-${day}-run${inputs.runId}`, csv);

@@ -67,6 +67,7 @@ describe('roles and access', () => {
     horecaId = await id('HORECA_GEEN_PASSENDE_FUNCTIE', ctx.pseudonymizer.pseudonymise(neighbour));
     // The audit and the triage history hold a row, so that refusing to change them means something.
     await ctx.db.query(`SELECT * FROM reident.reveal($1, 'zaak OOV-2026-0001: eerste inzage')`, [signalId]);
+    await ctx.db.query(`SELECT reident.inzage($1, 1, $2, 'AVG-verzoek 2026-0001')`, [ctx.pseudonymizer.pseudonymise(neighbour), ctx.pseudonymizer.checkValue]);
     await ctx.db.query(`SELECT signals.triage($1, 'in_onderzoek', 'eerste oordeel')`, [signalId]);
     if (onPostgres) {
       for (const role of ROLES) {
@@ -161,7 +162,7 @@ describe('roles and access', () => {
       'merge candidates into signals with pakhuis.merge_signals': [`SELECT * FROM pakhuis.merge_signals(-1, '{}')`],
       'write names to identity through its refresh functions': ['SELECT identity.refresh_from_brp(-1)', 'SELECT identity.refresh_from_permits(-1)', 'SELECT identity.refresh_from_damocles(-1)'],
       'write run records, rules and the outbox': [`INSERT INTO pakhuis.runs (trigger) VALUES ('proef')`, 'UPDATE pakhuis.rules SET title = title', 'UPDATE pakhuis.report_outbox SET attempts = attempts'],
-      'read the signals views': ['SELECT 1 FROM signals.signal_details LIMIT 1', 'SELECT 1 FROM signals.flagged_addresses LIMIT 1', 'SELECT 1 FROM signals.rules LIMIT 1'],
+      'read the signals views': ['SELECT 1 FROM signals.signal_details LIMIT 1', 'SELECT 1 FROM signals.flagged_addresses LIMIT 1', 'SELECT 1 FROM signals.rules LIMIT 1', 'SELECT 1 FROM signals.spreiding LIMIT 1'],
       'read a name in staging': [
         'SELECT geslachtsnaam FROM staging.brp LIMIT 1',
         'SELECT * FROM staging.brp LIMIT 1',
@@ -192,7 +193,9 @@ describe('roles and access', () => {
         `DO $$ BEGIN PERFORM signals.terugkoppeling('proef', 'ontvangen', NULL, NULL); EXCEPTION WHEN no_data_found THEN NULL; END $$`,
       ],
       'call reident.reveal': [`SELECT * FROM reident.reveal(${signalId}, 'zaak OOV-proef: toets van de rechten')`],
-      'read the audit': ['SELECT 1 FROM audit.reidentification LIMIT 1'],
+      'call reident.inzage': [`SELECT reident.inzage(repeat('c', 64), 1, repeat('c', 64), 'zaak OOV-proef: toets van de rechten')`],
+      'change or delete the inzage audit': [`UPDATE audit.inzage SET reason = 'x'`, 'DELETE FROM audit.inzage', 'TRUNCATE audit.inzage'],
+      'read the audit': ['SELECT 1 FROM audit.reidentification LIMIT 1', 'SELECT 1 FROM audit.inzage LIMIT 1'],
       'change or delete a key check value': ['UPDATE pakhuis.key_checks SET check_value = check_value', 'DELETE FROM pakhuis.key_checks'],
       'read staging': ['SELECT 1 FROM staging.brp LIMIT 1', 'SELECT 1 FROM staging.permits_for_model LIMIT 1'],
       'read the model tables': ['SELECT 1 FROM model.inschrijving LIMIT 1', 'SELECT 1 FROM model.persoon LIMIT 1', 'SELECT 1 FROM model.bewoning LIMIT 1'],
