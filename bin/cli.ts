@@ -2,7 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { openContext } from '../lib/app.ts';
-import { ConfigError, RunLockedError, oneLine } from '../lib/errors.ts';
+import { ConfigError, RunLockedError, oneLine, sqlState } from '../lib/errors.ts';
 import { createLogger } from '../lib/logger.ts';
 import { migrate } from '../lib/migrate.ts';
 import { LOG_LEVELS, loadConfig, type Config } from '../lib/config.ts';
@@ -155,10 +155,11 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   report: {
-    summary: 'alle open signalen als CSV (--all --out BESTAND) of als kaartlaag in GeoJSON (--geojson --out BESTAND), of rapporten uit de outbox opnieuw mailen (--retry)',
+    summary: 'alle open signalen als CSV en XLSX (--all --out BESTAND) of als kaartlaag in GeoJSON (--geojson --out BESTAND), of rapporten uit de outbox opnieuw mailen (--retry)',
     usage: 'pakhuis report --all --out BESTAND | pakhuis report --geojson --out BESTAND | pakhuis report --retry',
     help: [
-      '--all --out BESTAND      alle open signalen als CSV voor Excel; "Nieuw" is wat de laatste gepubliceerde run nieuw of erger vond',
+      '--all --out BESTAND      alle open signalen als CSV, en ernaast als XLSX (zelfde naam, .xlsx); "Nieuw of verergerd" is wat de laatste',
+      '                         gepubliceerde run nieuw of erger vond, met de oude score of ernst. Werkt ook voor een login met alleen de analistenrol.',
       '--geojson --out BESTAND  de open signalen als punten voor QGIS of een andere GIS (WGS84, zonder namen)',
       '--retry                  mailt de rapporten die nog in de outbox wachten, aan de ontvangers die nu zijn ingesteld en toegestaan (exitcode 4 als dat weer mislukt)',
     ],
@@ -198,17 +199,16 @@ const COMMANDS: Record<string, Command> = {
         });
       }
       if (!values.all || !values.out) throw new UsageError('kies --all --out BESTAND of --retry');
-      return withContext({ requireKey: false }, async (ctx) => {
-      const { openSignals, writeReport } = await import('../reports/anomaly-report.ts');
-      // "Nieuw" as in the last nightly report: first seen or worse in the last run that published
-      // (a run can publish and still fail in a later step).
-      const { rows: published } = await ctx.db.query<{ run_id: string }>(
-        `SELECT coalesce(max(run_id), 1) AS run_id FROM pakhuis.run_steps WHERE step = 'publish' AND status = 'succeeded'`,
-      );
-      const rows = await openSignals(ctx.db, Number(published[0]!.run_id) - 1);
+      if (/\.xlsx$/i.test(String(values.out))) throw new UsageError('--out is de naam van de CSV; de XLSX komt ernaast (zelfde naam, .xlsx)');
+      // Reads the analysts' views only, and runs no migrations: an analyst login runs it too.
+      return withContext({ requireKey: false, migrate: false }, async (ctx) => {
+      const { lastPublishedRun, openSignals, writeReport, xlsxPathOf } = await import('../reports/anomaly-report.ts');
+      // "Nieuw" and "verergerd" as in the last nightly report: since the run before the last one
+      // that published (a run can publish and still fail in a later step).
+      const rows = await openSignals(ctx.db, (await lastPublishedRun(ctx.db)) - 1);
       const out = resolve(String(values.out));
       const path = await writeReport(dirname(out), basename(out), rows);
-      print(`${rows.length} open signalen geschreven naar ${path}`);
+      print(`${rows.length} open signalen geschreven naar ${path} (en ${xlsxPathOf(path)})`);
       return 0;
       });
     },
@@ -219,11 +219,23 @@ const COMMANDS: Record<string, Command> = {
     help: ['Tijden in Europe/Amsterdam. Onder de tabel staat de tekst van elke waarschuwing.', '--limit N  zoveel runs (standaard 10)'],
     options: { limit: { type: 'string', default: '10' } },
     async run({ values }) {
-      return withContext({ requireKey: false }, async (ctx) => {
-      const [{ statusTable }, { pullStatusTable }] = await Promise.all([import('../pipelines/status.ts'), import('../pipelines/pull/report.ts')]);
+      // Reads signals.runs and runs no migrations: an analyst login sees the runs too. The pulls are
+      // the beheerder's (pakhuis.pulled_files), read only where locations are configured.
+      return withContext({ requireKey: false, migrate: false }, async (ctx) => {
+      const [{ statusTable }, { pullStatusTable }, { pullConfigured }] = await Promise.all([
+        import('../pipelines/status.ts'), import('../pipelines/pull/report.ts'), import('../pipelines/pull/index.ts'),
+      ]);
       print(await statusTable(ctx.db, Number(values.limit) || 10));
-      const pulls = await pullStatusTable(ctx.db, ctx.config);
-      if (pulls) print(`\n${pulls}`);
+      if (pullConfigured(ctx.config, SOURCES)) {
+        try {
+          const pulls = await pullStatusTable(ctx.db, ctx.config);
+          if (pulls) print(`\n${pulls}`);
+        } catch (error) {
+          // An analyst login with the beheerder's settings: the runs are shown, the pulls are not theirs.
+          if (sqlState(error) !== '42501') throw error;
+          print('\nOphalen per bron: niet te zien voor deze databasegebruiker (alleen voor de beheerder).');
+        }
+      }
       return 0;
       });
     },
@@ -258,17 +270,23 @@ const COMMANDS: Record<string, Command> = {
   },
   triage: {
     summary: 'een menselijk oordeel over een signaal vastleggen: in_onderzoek, vals_positief of afgehandeld',
-    usage: 'pakhuis triage <signaal> <in_onderzoek|vals_positief|afgehandeld> [--note TEKST] [--by NAAM]',
-    help: ['Wie oordeelt, is de databasegebruiker; --by zet er een naam naast. Werkt ook voor een login met alleen de analistenrol.'],
-    options: { note: { type: 'string' }, by: { type: 'string' } },
+    usage: 'pakhuis triage <signaal> <in_onderzoek|vals_positief|afgehandeld> [--note TEKST] [--by NAAM] [--toegewezen NAAM]',
+    help: [
+      'Wie oordeelt, is de databasegebruiker; --by zet er een naam naast. Werkt ook voor een login met alleen de analistenrol.',
+      '--toegewezen NAAM  wie het signaal behandelt (weglaten houdt de huidige behandelaar, "" haalt hem weg)',
+      'Termijnen (Landelijke Aanpak Adreskwaliteit): binnen 4 weken een status, binnen 6 maanden een resultaat; zie signals.signal_details.',
+      'De geschiedenis van de oordelen: signals.triage_history.',
+    ],
+    options: { note: { type: 'string' }, by: { type: 'string' }, toegewezen: { type: 'string' } },
     async run({ positionals, values }) {
       const [id, status] = positionals;
       if (!id || !/^\d+$/.test(id) || !status) throw new UsageError('signaalnummer en oordeel ontbreken');
       // No migrations: a login that holds only the analyst or re-identification role may not read them.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
       const by = (values.by as string | undefined) ?? userInfo().username;
-      await ctx.db.query('SELECT signals.triage($1, $2, $3, $4)', [Number(id), status, (values.note as string | undefined) ?? null, by]);
-      print(`signaal ${id}: ${status}`);
+      const assignee = values.toegewezen as string | undefined;
+      await ctx.db.query('SELECT signals.triage($1, $2, $3, $4, $5)', [Number(id), status, (values.note as string | undefined) ?? null, by, assignee ?? null]);
+      print(`signaal ${id}: ${status}${assignee ? `, toegewezen aan ${assignee}` : assignee === '' ? ', niet meer toegewezen' : ''}`);
       return 0;
       });
     },

@@ -112,6 +112,9 @@ const schema = z.object({
   REPORT_FROM: z.string().default('informatiepakhuis@localhost'),
   REPORT_RECIPIENTS: checkedList(recipientProblem, (entry) => plainAddress(entry)!),
   REPORT_RECIPIENT_ALLOWLIST: checkedList(allowEntryProblem, (entry) => entry.toLowerCase()),
+  // A night with nothing new or worse: a short "niets nieuws" mail once a week, so silence never
+  // has to mean the product stopped; every night, or never.
+  REPORT_NOTHING_NEW: z.enum(['wekelijks', 'dagelijks', 'nooit']).default('wekelijks'),
   // The monthly ondermijningsoverleg (politie, OM, RIEC): `pakhuis overleg --mail`, same allow-list.
   OVERLEG_RECIPIENTS: checkedList(recipientProblem, (entry) => plainAddress(entry)!),
   // Where each source's exports are fetched from (pipelines/pull/); none set: nothing is pulled.

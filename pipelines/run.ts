@@ -27,6 +27,8 @@ export interface RunSummary {
   publish?: PublishResult;
   reportPath?: string;
   reportRows?: number;
+  /** A quiet night whose report is not mailed (REPORT_NOTHING_NEW). */
+  reportNotMailedQuiet?: boolean;
   delivery?: DeliveryOutcome;
   signalsPerRule: Record<string, number>;
   warnings: string[];
@@ -158,6 +160,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     await step('report', () => finishReportFile(created, true), () => ({ out: created.signals }));
     summary.reportPath = created.path;
     summary.reportRows = created.signals;
+    summary.reportNotMailedQuiet = created.quietNotMailed;
     await step('retention', () => purgeExpired(ctx), (c) => ({ out: c.stagingRows + c.rejectedRows + c.resolvedSignals + c.archivedFolders, details: c }));
     // A mail server that is down does not fail the run: the report waits in the outbox.
     const delivery = await step('deliver', () => deliverPending(ctx), (d) => ({ out: d.sent, rejected: d.failed, details: d }));

@@ -39,7 +39,10 @@ export function formatSummary(summary: RunSummary): string {
       if (text) lines.push(`  BRP-model: ${text}`);
     }
   }
-  if (summary.reportPath) lines.push(`  Rapport: ${summary.reportPath} (${summary.reportRows} nieuwe of verergerde signalen)`);
+  if (summary.reportPath) {
+    const quiet = summary.reportNotMailedQuiet ? '; niet gemaild: niets nieuws (REPORT_NOTHING_NEW)' : '';
+    lines.push(`  Rapport: ${summary.reportPath} (ook als .xlsx; ${summary.reportRows} nieuwe of verergerde signalen${quiet})`);
+  }
   if (summary.delivery && (summary.delivery.sent || summary.delivery.failed)) {
     lines.push(`  E-mail: ${summary.delivery.sent} verzonden, ${summary.delivery.failed} mislukt`);
   }

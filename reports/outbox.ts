@@ -3,7 +3,7 @@ import type { Session } from '../lib/db.ts';
 import { join, resolve } from 'node:path';
 import { oneLine } from '../lib/errors.ts';
 import type { PipelineContext } from '../pipelines/context.ts';
-import { reportCsv, signalsById } from './anomaly-report.ts';
+import { reportCsv, reportXlsx, signalsById, xlsxPathOf } from './anomaly-report.ts';
 import { composeReport, type ReportFacts } from './email.ts';
 import { concentrations } from './verantwoording/spreiding.ts';
 import { checkedRecipients, createMailer, describeMailError, mailConfigured, type MailAttachment, type Mailer } from './mailer.ts';
@@ -30,9 +30,16 @@ const NEW_OR_WORSE = `
 
 export interface CreatedReport {
   outboxId: number;
+  /** The CSV; the workbook is beside it (xlsxPathOf). */
   path: string;
   signals: number;
+  /** Whether it goes out by e-mail (a quiet night may not: REPORT_NOTHING_NEW). */
+  mailed: boolean;
+  /** Mail is set up, but tonight had nothing new and REPORT_NOTHING_NEW kept the report home. */
+  quietNotMailed: boolean;
 }
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export interface ReportInputs {
   runId: number;
@@ -106,8 +113,26 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
     const { rows: perRule } = await tx.query<{ rule_code: string; n: number }>(
       `SELECT rule_code, count(*)::int AS n FROM pakhuis.signals WHERE status = 'open' GROUP BY rule_code`,
     );
+    const { rows: resolved } = await tx.query<{ rule_code: string; n: number }>(
+      `SELECT rule_code, count(*)::int AS n FROM pakhuis.signals WHERE resolved_run = $1 GROUP BY rule_code`,
+      [inputs.runId],
+    );
     const date = inputs.peildatum ? new Date(`${inputs.peildatum}T12:00:00Z`) : new Date();
     const day = date.toISOString().slice(0, 10);
+    // A quiet night: nothing new or worse, no rejected rows. Mailed per REPORT_NOTHING_NEW;
+    // "wekelijks" when no nightly report went out (or waits to) in the six days before this one.
+    // Warnings alone do not make a night worth a mail: a source a municipality never delivers
+    // warns every night. The weekly mail carries them, and pakhuis status shows them.
+    const quiet = rows.length === 0 && inputs.rejected.length === 0;
+    let send = willMail;
+    if (willMail && quiet && config.REPORT_NOTHING_NEW !== 'dagelijks') {
+      const { rows: recent } = await tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pakhuis.report_outbox
+         WHERE kind = 'nachtrapport' AND status IN ('sent', 'pending') AND report_date > $1::date - 7`,
+        [day],
+      );
+      send = config.REPORT_NOTHING_NEW === 'wekelijks' && recent[0]!.n === 0;
+    }
     // Counted as of the run's day: the publishing transaction set pakhuis.vandaag for the view.
     const { rows: owed } = await tx.query<{ n: number; published: boolean }>(
       `SELECT (SELECT count(*)::int FROM signals.terugkoppeling_achterstallig) AS n,
@@ -120,6 +145,9 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
       date,
       rows,
       openPerRule: Object.fromEntries(perRule.map((r) => [r.rule_code, r.n])),
+      resolvedPerRule: Object.fromEntries(resolved.map((r) => [r.rule_code, r.n])),
+      titles: Object.fromEntries(RULES.map((r) => [r.code, r.title])),
+      nothingNew: config.REPORT_NOTHING_NEW === 'dagelijks' ? 'dagelijks' : 'wekelijks',
       rejected: inputs.rejected,
       warnings: inputs.warnings,
       feedbackOwed: owed[0]!.published ? { count: owed[0]!.n, days: config.MELDING_TERUGKOPPELING_DAGEN } : undefined,
@@ -129,17 +157,22 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
     });
     const csv = reportCsv(rows, inputs.warnings);
     const { fileName, path } = await reserveReportFile(config.OUT_DIR, `anomalierapport-${day}-run${inputs.runId}`, csv);
+    const xlsx = reportXlsx(rows, inputs.warnings);
+    await writeFile(`${xlsxPathOf(path)}.part`, xlsx);
+    const xlsxAttachment: MailAttachment = { filename: fileName.replace(/\.csv$/, '.xlsx'), content: xlsx, contentType: XLSX_TYPE };
     const outboxId = await enqueue(tx, {
       kind: 'nachtrapport', runId: inputs.runId, fileName, filePath: path, csv, subject: composed.subject, text: composed.text, html: composed.html,
-      recipients, status: willMail ? 'pending' : 'not_sent', attachments: chart ? [chart] : [],
+      recipients, status: send ? 'pending' : 'not_sent', attachments: chart && !quiet ? [xlsxAttachment, chart] : [xlsxAttachment],
     });
+    await tx.query(`UPDATE pakhuis.report_outbox SET report_date = $2, quiet = $3 WHERE id = $1`, [outboxId, day, willMail && !send]);
     await tx.query(
       `INSERT INTO pakhuis.report_signals (outbox_id, signal_id, score, severity)
        SELECT $1, id, score, severity FROM pakhuis.signals WHERE id = ANY ($2::bigint[])`,
       [outboxId, rows.map((r) => Number(r.signal_id))],
     );
     if (!willMail) ctx.log.info({ report: path }, 'SMTP not configured: report written to the output folder only');
-    return { outboxId, path, signals: rows.length };
+    else if (!send) ctx.log.info({ report: path }, 'nothing new tonight: report not mailed (REPORT_NOTHING_NEW)');
+    return { outboxId, path, signals: rows.length, mailed: send, quietNotMailed: willMail && !send };
   }
 }
 
@@ -167,8 +200,13 @@ async function reserveReportFile(outDir: string, base: string, csv: string): Pro
 
 /** After commit: the report file takes its name. After a failure: the partial file goes. */
 export async function finishReportFile(report: CreatedReport, committed: boolean): Promise<void> {
-  if (committed) await rename(`${report.path}.part`, report.path);
-  else await rm(`${report.path}.part`, { force: true });
+  if (committed) {
+    await rename(`${report.path}.part`, report.path);
+    await rename(`${xlsxPathOf(report.path)}.part`, xlsxPathOf(report.path));
+  } else {
+    await rm(`${report.path}.part`, { force: true });
+    await rm(`${xlsxPathOf(report.path)}.part`, { force: true });
+  }
 }
 
 export interface DeliveryOutcome {

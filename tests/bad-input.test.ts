@@ -173,7 +173,10 @@ describe('hostile and broken inbox files', () => {
     const path = await writeReport(ctx.config.OUT_DIR, 'alle-signalen.csv', await openSignals(ctx.db));
     const report = await readFile(path, 'utf8');
     const line = report.split('\r\n').find((l) => l.includes(a.id))!;
-    expect(line.split(';')[5]).toBe(`"'=HYPERLINK(""http://x.example"")"`);
+    const header = report.replace(/^\uFEFF/, '').split('\r\n').find((l) => l.startsWith('Signaal;'))!.split(';');
+    expect(line.split(';')[header.indexOf('Straat')]).toBe(`"'=HYPERLINK(""http://x.example"")"`);
+    // In the one-line address as well.
+    expect(line.split(';')[header.indexOf('Adres')]).toBe(`"'=HYPERLINK(""http://x.example"") 11, ${a.postcode} Testdorp"`);
     expect(report).not.toMatch(/(^|;)"?=HYPERLINK/m);
     await expectSignalsUnchanged();
   });

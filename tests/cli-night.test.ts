@@ -49,7 +49,7 @@ describe("the beheerder's night, through the CLI", () => {
       expect(lines[1]).toMatch(/^Database: /);
       expect(lines.filter((l) => l.startsWith('{') || /migration|applied|run started/.test(l))).toEqual([]);
       expect(lines.at(-1)).toMatch(/^Demo klaar in [\d.]+ s\.$/);
-      expect(await readdir(out)).toEqual([expect.stringMatching(/^anomalierapport-\d{4}-\d\d-\d\d-run1\.csv$/)]);
+      expect((await readdir(out)).sort()).toEqual([expect.stringMatching(/^anomalierapport-\d{4}-\d\d-\d\d-run1\.csv$/), expect.stringMatching(/^anomalierapport-\d{4}-\d\d-\d\d-run1\.xlsx$/)]);
     } finally {
       await other.drop();
     }
@@ -57,7 +57,7 @@ describe("the beheerder's night, through the CLI", () => {
 
   it('publishes when the mail server is down, says so in Dutch without a stack trace, and exits 4; status shows it; --retry sends it; no report overwrites another database\'s', async () => {
     const port = await closedPort();
-    const [demoReport] = await readdir(out);
+    const demoReport = (await readdir(out)).find((f) => f.endsWith('.csv'));
     const demoContent = await readFile(join(out, demoReport!), 'utf8');
     const night = await pakhuis(['run'], { ...env, SMTP_PORT: String(port), OUT_DIR: out }, { cwd: checkout });
     expect(night.code, night.stderr).toBe(4);
@@ -71,7 +71,9 @@ describe("the beheerder's night, through the CLI", () => {
     expect(night.stderr).not.toMatch(/^\s+at /m);
     expect(night.stderr).toMatch(/"error":"connect ECONNREFUSED[^"]*","code":"ESOCKET","msg":"report e-mail failed; it stays in the outbox"/);
     // This database's run 1 beside the demo's run 1 in the same folder: a name of its own, the demo's report untouched.
-    expect((await readdir(out)).sort()).toEqual([demoReport!.replace('-run1.csv', '-run1-2.csv'), demoReport]);
+    expect((await readdir(out)).sort()).toEqual([
+      demoReport!.replace('-run1.csv', '-run1-2.csv'), demoReport!.replace('-run1.csv', '-run1-2.xlsx'), demoReport, demoReport!.replace('.csv', '.xlsx'),
+    ]);
     expect(await readFile(join(out, demoReport!), 'utf8')).toBe(demoContent);
 
     const status = await pakhuis(['status'], env, { cwd: checkout });
