@@ -15,7 +15,7 @@ export default defineRule({
     'authentieke registratie van adressen). Landelijke Aanpak Adreskwaliteit: adres dat niet in de BAG bestaat.',
   severity: 'midden',
   requires: ['bag'],
-  // Checked against the SQL by tests/dpia.test.ts; the DPIA appendix lists these per source.
+  // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
     'model.nummeraanduiding': ['adres_sleutel', 'nummeraanduiding_id', 'verblijfsobject_id'],
     'model.inschrijving': ['adres_sleutel', 'functie_adres', 'geldig_tot', 'match_method', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'pseudonym', 'verblijfsobject_id'],

@@ -14,7 +14,7 @@ export default defineRule({
     'informatiepakhuis Woerden en Oudewater (2019).',
   severity: 'midden',
   requires: ['bag', 'damocles'],
-  // Checked against the SQL by tests/dpia.test.ts; the DPIA appendix lists these per source.
+  // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
     'model.verblijfsobject': ['hoofdadres_id', 'status', 'verblijfsobject_id'],
     'model.nummeraanduiding': ['huisletter', 'huisnummer', 'huisnummertoevoeging', 'nummeraanduiding_id', 'postcode', 'status', 'verblijfsobject_id'],

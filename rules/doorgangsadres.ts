@@ -20,7 +20,7 @@ export default defineRule({
     'signaaltype doorgangsadres.',
   severity: 'midden',
   requires: ['bag', 'brp'],
-  // Checked against the SQL by tests/dpia.test.ts; the DPIA appendix lists these per source.
+  // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
     'model.verblijfsobject': ['gebruiksdoelen', 'oppervlakte', 'verblijfsobject_id'],
     'model.inschrijving': ['einde_onbekend', 'functie_adres', 'geldig_tot', 'geldig_van', 'gesloten_door', 'persoonslijst', 'pseudonym', 'source_line', 'verblijfsobject_id'],

@@ -18,10 +18,10 @@ export default defineRule({
     'bouwwerken leefomgeving / omgevingsplan. Landelijke Aanpak Adreskwaliteit: inschrijving op object zonder woonfunctie.',
   severity: 'midden',
   requires: ['bag', 'brp'],
-  // Checked against the SQL by tests/dpia.test.ts; the DPIA appendix lists these per source.
+  // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
     'model.verblijfsobject': ['gebruiksdoelen', 'object_type', 'oppervlakte', 'status', 'verblijfsobject_id'],
-    'model.bewoning': ['verblijfsobject_id', 'woon_pseudoniemen', 'woon_via_adres', 'woon_via_nummeraanduiding', 'woon_via_object', 'woonadressen', 'woonadressen_onzeker'],
+    'model.bewoning': ['verblijfsobject_id', 'woon_koppelingen', 'woon_pseudoniemen', 'woon_via_adres', 'woon_via_nummeraanduiding', 'woon_via_object', 'woonadressen', 'woonadressen_onzeker'],
   },
   parameters: z.object({
     minPersonen: z.coerce.number().int().min(1).default(1),

@@ -16,7 +16,7 @@ export default defineRule({
     'Landelijke Aanpak Adreskwaliteit: inschrijving op object dat niet in gebruik is.',
   severity: 'midden',
   requires: ['bag', 'brp'],
-  // Checked against the SQL by tests/dpia.test.ts; the DPIA appendix lists these per source.
+  // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
     'model.verblijfsobject': ['gebruiksdoelen', 'status', 'verblijfsobject_id'],
     'model.inschrijving': ['aanvang_onzeker', 'functie_adres', 'geldig_tot', 'geldig_van', 'match_method', 'pseudonym', 'verblijfsobject_id'],

@@ -3,7 +3,7 @@ import type { SourceName } from '../sources/source.ts';
 /**
  * The model relations a rule may read, and the source each is built from (sql/transforms). A rule
  * declares beside its SQL which columns of which relation it reads (`reads`); the DPIA appendix
- * lists them per source, and tests/dpia.test.ts checks the declaration against the SQL.
+ * lists them per source, and tests/verantwoording.test.ts checks the declaration against the SQL.
  */
 export const MODEL_SOURCES = {
   'model.verblijfsobject': ['bag'],
@@ -93,12 +93,14 @@ export const FIELD_LABELS: Record<ModelRelation, Record<string, string>> = {
     woonadressen: 'aantal personen met een woonadres nu',
     woonadressen_onzeker: 'van wie met een onbekende datum van inschrijving',
     woon_pseudoniemen: 'die personen (alleen als pseudoniem)',
+    woon_koppelingen: 'hoe elk van hen aan het object gekoppeld is (object, nummeraanduiding of adres)',
     woon_via_object: 'van wie gekoppeld op BAG-identificatie van het object',
     woon_via_nummeraanduiding: 'van wie gekoppeld op nummeraanduiding',
     woon_via_adres: 'van wie alleen gekoppeld op postcode en huisnummer',
     briefadressen: 'aantal personen met een briefadres nu',
     briefadressen_onzeker: 'van wie met een onbekende datum van inschrijving',
     brief_pseudoniemen: 'die personen (alleen als pseudoniem)',
+    brief_koppelingen: 'hoe elk van hen aan het object gekoppeld is (object, nummeraanduiding of adres)',
     brief_via_object: 'van wie gekoppeld op BAG-identificatie van het object',
     brief_via_nummeraanduiding: 'van wie gekoppeld op nummeraanduiding',
     brief_via_adres: 'van wie alleen gekoppeld op postcode en huisnummer',

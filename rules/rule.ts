@@ -41,7 +41,7 @@ export interface RuleDefinition<P extends z.ZodObject = z.ZodObject> {
   /**
    * Which columns of which model relation the SQL reads (rules/reads.ts names the source of each
    * relation). Declared, not derived at run time, so that the DPIA appendix says what the rule
-   * reads; tests/dpia.test.ts holds it to the SQL, so it cannot drift.
+   * reads; tests/verantwoording.test.ts holds it to the SQL, so it cannot drift.
    */
   reads: Reads;
   parameters: P;

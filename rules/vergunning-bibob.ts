@@ -14,7 +14,7 @@ export default defineRule({
     'Alcoholwet en APV (exploitatievergunning).',
   severity: 'midden',
   requires: ['permits', 'damocles'],
-  // Checked against the SQL by tests/dpia.test.ts; the DPIA appendix lists these per source.
+  // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
     'model.vergunning': ['geldig_tot', 'geldig_van', 'status', 'type', 'verblijfsobject_id', 'zaaknummer'],
     'model.damocles_zaak': ['besluit', 'datum_constatering', 'sluiting_einde', 'sluiting_start', 'verblijfsobject_id', 'zaaknummer'],
