@@ -98,6 +98,9 @@ const schema = z.object({
   RETENTION_STAGING_DAYS: intFromEnv(30),
   RETENTION_ARCHIVE_DAYS: intFromEnv(90),
   RETENTION_RESOLVED_SIGNAL_MONTHS: intFromEnv(12),
+  // A registration that ended this long ago leaves the history kept across exports: no rule reads
+  // that history, and "who lived here then" is the BRP's own question after that.
+  RETENTION_HISTORY_MONTHS: intFromEnv(24),
   // Spread monitor (signals.spreiding): an area with at least SPREIDING_MIN open signals of a rule
   // and more than SPREIDING_FACTOR times the municipality's rate per resident is named as a
   // concentration to discuss. Below 1 every area above average would be named.

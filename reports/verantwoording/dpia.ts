@@ -97,7 +97,7 @@ export async function dpia(db: Pick<Session, 'query'>, config: Config, today?: s
       ],
       bewaartermijn:
         `Zolang het signaal open is; ${config.RETENTION_RESOLVED_SIGNAL_MONTHS} maanden nadat het is opgelost (RETENTION_RESOLVED_SIGNAL_MONTHS). ` +
-        `Geladen bronrijen ${config.RETENTION_STAGING_DAYS} dagen (behalve de geldende levering), bronbestanden ${config.RETENTION_ARCHIVE_DAYS} dagen. Oordelen en inzagen blijven als verantwoording bewaard.`,
+        `Geladen bronrijen ${config.RETENTION_STAGING_DAYS} dagen (behalve de geldende levering), bronbestanden ${config.RETENTION_ARCHIVE_DAYS} dagen, beëindigde inschrijvingen in de geschiedenis ${config.RETENTION_HISTORY_MONTHS} maanden na hun einde. Oordelen en inzagen blijven als verantwoording bewaard.`,
       cijfers: {
         maanden: months.map((maand) => ({ maand, nieuw: mine.find((r) => r.maand === maand)?.nieuw ?? 0 })),
         totaal: sum('nieuw'),

@@ -43,7 +43,6 @@ const OORDEEL: Record<string, string> = {
 };
 export const oordeelInWoorden = (status: string | null) => (status ? OORDEEL[status] ?? status : 'nog niet beoordeeld');
 
-const HISTORIE_BEWAARD = 'zonder einddatum: het pakhuis onthoudt elke inschrijving die een levering ooit liet zien';
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const plusDays = (iso: string, days: number) => isoDay(new Date(Date.parse(iso) + days * 86_400_000));
@@ -58,7 +57,8 @@ const plusMonths = (iso: string, months: number) => {
  * pseudonymised here with the warehouse key, and only the pseudonym goes to the database. The
  * retention dates follow pipelines/retention.ts: staged rows RETENTION_STAGING_DAYS after loading
  * unless the model is built from them; archived files RETENTION_ARCHIVE_DAYS; resolved signals
- * RETENTION_RESOLVED_SIGNAL_MONTHS after resolving; the model as long as the current export holds it.
+ * RETENTION_RESOLVED_SIGNAL_MONTHS after resolving; ended registrations in the history
+ * RETENTION_HISTORY_MONTHS after their end; the model as long as the current export holds it.
  */
 export async function inzage(
   db: Pick<Session, 'query'>,
@@ -95,8 +95,10 @@ export async function inzage(
         : `${plusDays(l.geladen_op, staging)} (het bestand zelf tot ${plusDays(l.geladen_op, config.RETENTION_ARCHIVE_DAYS)})`,
     })),
     inschrijvingen: raw.inschrijvingen.map((i) => ({ ...i, bewaard_tot: model })),
-    // pipelines/retention.ts purges no registration history: said as it is.
-    historie: raw.historie.map((h) => ({ ...h, bewaard_tot: HISTORIE_BEWAARD })),
+    historie: raw.historie.map((h) => ({
+      ...h,
+      bewaard_tot: h.tot ? plusMonths(h.tot, config.RETENTION_HISTORY_MONTHS) : `zolang deze inschrijving loopt; daarna ${config.RETENTION_HISTORY_MONTHS} maanden na het einde`,
+    })),
     zaken: raw.zaken.map((z) => ({ ...z, bewaard_tot: model })),
     signalen: raw.signalen.map((s) => ({
       ...s,
@@ -109,7 +111,7 @@ export async function inzage(
       `Geladen rijen uit een levering: ${staging} dagen na het laden, behalve de levering waaruit het model nu is opgebouwd.`,
       `Het geleverde bestand in het archief: ${config.RETENTION_ARCHIVE_DAYS} dagen.`,
       'Het model (inschrijvingen, zaken): zolang de geldende levering het bevat; elke nacht opnieuw opgebouwd.',
-      `De inschrijvingsgeschiedenis: ${HISTORIE_BEWAARD}.`,
+      `De inschrijvingsgeschiedenis over leveringen heen: ${config.RETENTION_HISTORY_MONTHS} maanden na het einde van een inschrijving.`,
       `Een signaal: zolang het open is, en ${config.RETENTION_RESOLVED_SIGNAL_MONTHS} maanden nadat het is opgelost.`,
       'Het verslag van wie een signaal beoordeelde of namen inzag (ook deze inzage) wordt bewaard voor verantwoording.',
     ],
