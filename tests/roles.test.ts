@@ -233,6 +233,12 @@ describe('roles and access', () => {
     const analyst = await as('pakhuis_analyst', 'SELECT triage_note FROM signals.signal_details WHERE signal_id = $1', [signalId]);
     expect(analyst.rows).toEqual([{ triage_note: expect.stringMatching(/\S/) }]);
     expect((await as('pakhuis_etl', sql, [signalId])).rows).toEqual([{ details: null, signal: null }]);
+    // The history of judgements too (migration 0067), which every reader of schema signals reads.
+    const history = 'SELECT note FROM signals.triage_history WHERE signal_id = $1';
+    expect((await as('pakhuis_analyst', history, [signalId])).rows).toContainEqual({ note: expect.stringMatching(/\S/) });
+    const seen = (await as('pakhuis_etl', history, [signalId])).rows as { note: string | null }[];
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((r) => r.note === null)).toBe(true);
   });
 
   it('keeps the attack that forged a judgement from working: delete and re-insert the signal as the loading role', async () => {
