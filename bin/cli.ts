@@ -1,7 +1,8 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { realpath } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { openContext } from '../lib/app.ts';
-import { ConfigError, RunLockedError, oneLine } from '../lib/errors.ts';
+import { ConfigError, RunLockedError, oneLine, sqlState } from '../lib/errors.ts';
 import { createLogger } from '../lib/logger.ts';
 import { migrate } from '../lib/migrate.ts';
 import { LOG_LEVELS, gemeentenOf, loadConfig, type Config } from '../lib/config.ts';
@@ -88,7 +89,9 @@ const COMMANDS: Record<string, Command> = {
         import('../pipelines/ingest.ts'), import('../sources/index.ts'), import('../pipelines/summary.ts'), import('../pipelines/key-versions.ts'),
       ]);
       await verifyKey(ctx.db, ctx.pseudonymizer);
-      const result = await ingestFile(ctx, SOURCE_DEFINITIONS[source as SourceName], resolve(file), { sheet: values.sheet as string | undefined, gemeentecode: gemeente });
+      // A link named here on purpose is followed (the inbox refuses links: anyone may write there).
+      const path = await realpath(resolve(file)).catch(() => resolve(file));
+      const result = await ingestFile(ctx, SOURCE_DEFINITIONS[source as SourceName], path, { displayName: basename(resolve(file)), sheet: values.sheet as string | undefined, gemeentecode: gemeente });
       if (result.status === 'rejected' || result.status === 'quarantined') throw new Error(result.error);
       // The totals come last, where a terminal (or tail) shows them.
       for (const line of [...result.warnings.map((w) => `Waarschuwing: ${w}`), ...fileDetails(result)]) print(`  ${line}`);
@@ -158,10 +161,11 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   report: {
-    summary: 'alle open signalen als CSV (--all --out BESTAND) of als kaartlaag in GeoJSON (--geojson --out BESTAND), of rapporten uit de outbox opnieuw mailen (--retry)',
+    summary: 'alle open signalen als CSV en XLSX (--all --out BESTAND) of als kaartlaag in GeoJSON (--geojson --out BESTAND), of rapporten uit de outbox opnieuw mailen (--retry)',
     usage: 'pakhuis report --all --out BESTAND | pakhuis report --geojson --out BESTAND | pakhuis report --retry',
     help: [
-      '--all --out BESTAND      alle open signalen als CSV voor Excel; "Nieuw" is wat de laatste gepubliceerde run nieuw of erger vond',
+      '--all --out BESTAND      alle open signalen als CSV, en ernaast als XLSX (zelfde naam, .xlsx); "Nieuw of verergerd" is wat de laatste',
+      '                         gepubliceerde run nieuw of erger vond, met de oude score of ernst. Werkt ook voor een login met alleen de analistenrol.',
       '--geojson --out BESTAND  de open signalen als punten voor QGIS of een andere GIS (WGS84, zonder namen)',
       '--retry                  mailt de rapporten die nog in de outbox wachten, aan de ontvangers die nu zijn ingesteld en toegestaan (exitcode 4 als dat weer mislukt)',
     ],
@@ -201,17 +205,16 @@ const COMMANDS: Record<string, Command> = {
         });
       }
       if (!values.all || !values.out) throw new UsageError('kies --all --out BESTAND of --retry');
-      return withContext({ requireKey: false }, async (ctx) => {
-      const { openSignals, writeReport } = await import('../reports/anomaly-report.ts');
-      // "Nieuw" as in the last nightly report: first seen or worse in the last run that published
-      // (a run can publish and still fail in a later step).
-      const { rows: published } = await ctx.db.query<{ run_id: string }>(
-        `SELECT coalesce(max(run_id), 1) AS run_id FROM pakhuis.run_steps WHERE step = 'publish' AND status = 'succeeded'`,
-      );
-      const rows = await openSignals(ctx.db, Number(published[0]!.run_id) - 1);
+      if (/\.xlsx$/i.test(String(values.out))) throw new UsageError('--out is de naam van de CSV; de XLSX komt ernaast (zelfde naam, .xlsx)');
+      // Reads the analysts' views only, and runs no migrations: an analyst login runs it too.
+      return withContext({ requireKey: false, migrate: false }, async (ctx) => {
+      const { lastPublishedRun, openSignals, writeReport, xlsxPathOf } = await import('../reports/anomaly-report.ts');
+      // "Nieuw" and "verergerd" as in the last nightly report: since the run before the last one
+      // that published (a run can publish and still fail in a later step).
+      const rows = await openSignals(ctx.db, (await lastPublishedRun(ctx.db)) - 1);
       const out = resolve(String(values.out));
       const path = await writeReport(dirname(out), basename(out), rows);
-      print(`${rows.length} open signalen geschreven naar ${path}`);
+      print(`${rows.length} open signalen geschreven naar ${path} (en ${xlsxPathOf(path)})`);
       return 0;
       });
     },
@@ -222,11 +225,23 @@ const COMMANDS: Record<string, Command> = {
     help: ['Tijden in Europe/Amsterdam. Onder de tabel staat de tekst van elke waarschuwing.', '--limit N  zoveel runs (standaard 10)'],
     options: { limit: { type: 'string', default: '10' } },
     async run({ values }) {
-      return withContext({ requireKey: false }, async (ctx) => {
-      const [{ statusTable }, { pullStatusTable }] = await Promise.all([import('../pipelines/status.ts'), import('../pipelines/pull/report.ts')]);
+      // Reads signals.runs and runs no migrations: an analyst login sees the runs too. The pulls are
+      // the beheerder's (pakhuis.pulled_files), read only where locations are configured.
+      return withContext({ requireKey: false, migrate: false }, async (ctx) => {
+      const [{ statusTable }, { pullStatusTable }, { pullConfigured }] = await Promise.all([
+        import('../pipelines/status.ts'), import('../pipelines/pull/report.ts'), import('../pipelines/pull/index.ts'),
+      ]);
       print(await statusTable(ctx.db, Number(values.limit) || 10));
-      const pulls = await pullStatusTable(ctx.db, ctx.config);
-      if (pulls) print(`\n${pulls}`);
+      if (pullConfigured(ctx.config, SOURCES)) {
+        try {
+          const pulls = await pullStatusTable(ctx.db, ctx.config);
+          if (pulls) print(`\n${pulls}`);
+        } catch (error) {
+          // An analyst login with the beheerder's settings: the runs are shown, the pulls are not theirs.
+          if (sqlState(error) !== '42501') throw error;
+          print('\nOphalen per bron: niet te zien voor deze databasegebruiker (alleen voor de beheerder).');
+        }
+      }
       return 0;
       });
     },
@@ -261,17 +276,23 @@ const COMMANDS: Record<string, Command> = {
   },
   triage: {
     summary: 'een menselijk oordeel over een signaal vastleggen: in_onderzoek, vals_positief of afgehandeld',
-    usage: 'pakhuis triage <signaal> <in_onderzoek|vals_positief|afgehandeld> [--note TEKST] [--by NAAM]',
-    help: ['Wie oordeelt, is de databasegebruiker; --by zet er een naam naast. Werkt ook voor een login met alleen de analistenrol.'],
-    options: { note: { type: 'string' }, by: { type: 'string' } },
+    usage: 'pakhuis triage <signaal> <in_onderzoek|vals_positief|afgehandeld> [--note TEKST] [--by NAAM] [--toegewezen NAAM]',
+    help: [
+      'Wie oordeelt, is de databasegebruiker; --by zet er een naam naast. Werkt ook voor een login met alleen de analistenrol.',
+      '--toegewezen NAAM  wie het signaal behandelt (weglaten houdt de huidige behandelaar, "" haalt hem weg)',
+      'Termijnen (Landelijke Aanpak Adreskwaliteit): binnen 4 weken een status, binnen 6 maanden een resultaat; zie signals.signal_details.',
+      'De geschiedenis van de oordelen: signals.triage_history.',
+    ],
+    options: { note: { type: 'string' }, by: { type: 'string' }, toegewezen: { type: 'string' } },
     async run({ positionals, values }) {
       const [id, status] = positionals;
       if (!id || !/^\d+$/.test(id) || !status) throw new UsageError('signaalnummer en oordeel ontbreken');
       // No migrations: a login that holds only the analyst or re-identification role may not read them.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
       const by = (values.by as string | undefined) ?? userInfo().username;
-      await ctx.db.query('SELECT signals.triage($1, $2, $3, $4)', [Number(id), status, (values.note as string | undefined) ?? null, by]);
-      print(`signaal ${id}: ${status}`);
+      const assignee = values.toegewezen as string | undefined;
+      await ctx.db.query('SELECT signals.triage($1, $2, $3, $4, $5)', [Number(id), status, (values.note as string | undefined) ?? null, by, assignee ?? null]);
+      print(`signaal ${id}: ${status}${assignee ? `, toegewezen aan ${assignee}` : assignee === '' ? ', niet meer toegewezen' : ''}`);
       return 0;
       });
     },
@@ -349,6 +370,77 @@ const COMMANDS: Record<string, Command> = {
       // print() shows any control character in a name as an escape, never raw.
       for (const r of rows) print(`  ${[r.voornamen, r.geslachtsnaam].filter(Boolean).join(' ') || '(naam onbekend)'}  geb. ${r.geboortedatum ?? '?'}  ${r.relatie}`);
       return 0;
+      });
+    },
+  },
+  inzage: {
+    summary: 'inzage (AVG art. 15): wat het pakhuis over één persoon verwerkt, als afdrukbare HTML en JSON (vastgelegd: wie, wanneer, waarom)',
+    usage: 'pakhuis inzage --bsn BSN --reason "kenmerk van het verzoek, minstens 10 zichtbare tekens" --out BESTAND[.html|.json] [--by NAAM]',
+    help: [
+      'Leveringen waarin de persoon voorkwam, inschrijvingen, zaken en elk signaal (open of opgelost) met regel, norm, uitleg, oordeel en bewaartermijn.',
+      'Andere personen staan er alleen als aantal in. Het BSN wordt hier gepseudonimiseerd; alleen het pseudoniem gaat naar de database.',
+      'Nodig: de rol pakhuis_reident en PSEUDONYMIZATION_KEY (of _FILE). Elke inzage, ook een geweigerde, komt in audit.inzage.',
+      '--out BESTAND  .html of .json schrijft dat ene bestand; zonder die extensie allebei (BESTAND.html en BESTAND.json)',
+    ],
+    options: { bsn: { type: 'string' }, reason: { type: 'string' }, out: { type: 'string' }, by: { type: 'string' } },
+    async run({ positionals, values }) {
+      if (positionals.length || values.bsn === undefined || values.reason === undefined || !values.out) throw new UsageError('--bsn, --reason of --out ontbreekt');
+      const { checkBsn } = await import('../sources/validate.ts');
+      const bsn = checkBsn(String(values.bsn));
+      // The reason only: a mistyped BSN is still (nearly) someone's BSN.
+      if (!bsn.ok) throw new UsageError(`--bsn is geen geldig BSN (${bsn.reason})`);
+      // No migrations: a login that holds only the re-identification role may not run them.
+      return withContext({ migrate: false }, async (ctx) => {
+        const { inzage, writeInzage } = await import('../reports/verantwoording/inzage.ts');
+        const by = (values.by as string | undefined) ?? userInfo().username;
+        const overview = await inzage(ctx.db, ctx.pseudonymizer, ctx.config, { bsn: String(values.bsn), reason: String(values.reason), by });
+        const paths = await writeInzage(overview, String(values.out));
+        print(`inzage geschreven naar ${paths.join(' en ')}: ${aantal(overview.leveringen.length, 'levering', 'leveringen')}, ${aantal(overview.inschrijvingen.length, 'inschrijving', 'inschrijvingen')}, ${aantal(overview.zaken.length, 'zaak', 'zaken')}, ${aantal(overview.signalen.length, 'signaal', 'signalen')} (deze inzage is vastgelegd)`);
+        return 0;
+      });
+    },
+  },
+  dpia: {
+    summary: 'de DPIA-bijlage uit de code: per regel doel, norm, grondslag, gelezen velden per bron, wie het ziet, bewaartermijn en de cijfers van 12 maanden',
+    usage: 'pakhuis dpia --out BESTAND[.md|.html]',
+    help: ['--out BESTAND  .md of .html schrijft dat ene bestand; zonder die extensie allebei (BESTAND.md en BESTAND.html). Bevat geen persoonsgegevens: alleen aantallen.'],
+    options: { out: { type: 'string' } },
+    async run({ positionals, values }) {
+      if (positionals.length || !values.out) throw new UsageError(this.usage);
+      return withContext({ requireKey: false }, async (ctx) => {
+        const { dpia, writeDpia } = await import('../reports/verantwoording/dpia.ts');
+        const appendix = await dpia(ctx.db, ctx.config);
+        const paths = await writeDpia(appendix, String(values.out));
+        print(`DPIA-bijlage over ${aantal(appendix.regels.length, 'regel', 'regels')} geschreven naar ${paths.join(' en ')}`);
+        return 0;
+      });
+    },
+  },
+  rules: {
+    summary: 'een wijziging van regelparameters eerst uitproberen: welke signalen erbij komen, vervallen of een andere ernst krijgen (er wordt niets gepubliceerd)',
+    usage: 'pakhuis rules try RULE_<REGEL>__<PARAMETER>=<waarde> [...]',
+    help: [
+      'Draait alle regels op het gepubliceerde model, met de geldende parameters en met de wijzigingen, in een transactie die wordt teruggedraaid.',
+      'Toont per regel hoeveel signalen erbij komen, vervallen of van ernst veranderen, met een paar adressen. Signalen, oordelen en het regelregister blijven onaangeroerd.',
+      'Voorbeeld: pakhuis rules try RULE_OVERBEWONING__NORM_M2=15',
+    ],
+    async run({ positionals }) {
+      const [sub, ...changes] = positionals;
+      if (sub !== 'try') throw new UsageError(sub === undefined ? 'deelopdracht ontbreekt (try)' : `onbekende deelopdracht "${sub}" (alleen try)`);
+      if (changes.length === 0) throw new UsageError('geef ten minste één wijziging RULE_<REGEL>__<PARAMETER>=<waarde>');
+      const { parseOverrides, ruleVariants, tryRules, formatTry, RulesTryError } = await import('../reports/verantwoording/rules-try.ts');
+      let overrides;
+      try {
+        overrides = parseOverrides(changes);
+      } catch (error) {
+        if (error instanceof RulesTryError) throw new UsageError(error.message);
+        throw error;
+      }
+      // A value the rule refuses is found before the database is opened.
+      const variants = ruleVariants(loadConfig(), overrides);
+      return withContext({ requireKey: false }, async (ctx) => {
+        print(formatTry(await tryRules(ctx.db, variants)).join('\n'));
+        return 0;
       });
     },
   },

@@ -99,6 +99,14 @@ const schema = z.object({
   RETENTION_STAGING_DAYS: intFromEnv(30),
   RETENTION_ARCHIVE_DAYS: intFromEnv(90),
   RETENTION_RESOLVED_SIGNAL_MONTHS: intFromEnv(12),
+  // A registration that ended this long ago leaves the history kept across exports: no rule reads
+  // that history, and "who lived here then" is the BRP's own question after that.
+  RETENTION_HISTORY_MONTHS: intFromEnv(24),
+  // Spread monitor (signals.spreiding): an area with at least SPREIDING_MIN open signals of a rule
+  // and more than SPREIDING_FACTOR times the municipality's rate per resident is named as a
+  // concentration to discuss. Below 1 every area above average would be named.
+  SPREIDING_FACTOR: z.coerce.number().min(1).max(100).default(3),
+  SPREIDING_MIN: z.coerce.number().int().min(1).max(10_000).default(5),
   SMTP_HOST: z.string().optional(),
   SMTP_PORT: z.coerce.number().int().positive().default(587),
   SMTP_USER: z.string().optional(),
@@ -108,6 +116,9 @@ const schema = z.object({
   REPORT_FROM: z.string().default('informatiepakhuis@localhost'),
   REPORT_RECIPIENTS: checkedList(recipientProblem, (entry) => plainAddress(entry)!),
   REPORT_RECIPIENT_ALLOWLIST: checkedList(allowEntryProblem, (entry) => entry.toLowerCase()),
+  // A night with nothing new or worse: a short "niets nieuws" mail once a week, so silence never
+  // has to mean the product stopped; every night, or never.
+  REPORT_NOTHING_NEW: z.enum(['wekelijks', 'dagelijks', 'nooit']).default('wekelijks'),
   // The monthly ondermijningsoverleg (politie, OM, RIEC): `pakhuis overleg --mail`, same allow-list.
   OVERLEG_RECIPIENTS: checkedList(recipientProblem, (entry) => plainAddress(entry)!),
   // Where each source's exports are fetched from (pipelines/pull/); none set: nothing is pulled.
@@ -196,7 +207,7 @@ const KEY_FAMILIES: RegExp[] = [RULE_KEY, RECIPIENTS_KEY];
  * is no setting is a typo (REPORT_RECIPIENT_ALLOWLST would leave the report unrestricted). Other
  * variables are the rest of the machine's business.
  */
-const OWN_PREFIXES = ['GEMEENTE', 'SAMENWERKING', 'REPORT_', 'SMTP_', 'RULE_', 'RETENTION_', 'FRESHNESS_', 'PSEUDONYMIZATION_', 'PULL_', 'SCHEDULE_', 'INGEST_'];
+const OWN_PREFIXES = ['GEMEENTE', 'SAMENWERKING', 'REPORT_', 'SMTP_', 'RULE_', 'RETENTION_', 'FRESHNESS_', 'PSEUDONYMIZATION_', 'PULL_', 'SCHEDULE_', 'INGEST_', 'SPREIDING_'];
 
 const INTERNAL_KEYS = ['rules', 'recipientsPerGemeente'];
 const isKnownKey = (key: string) => (key in schema.shape && !INTERNAL_KEYS.includes(key)) || KEY_FAMILIES.some((f) => f.test(key));

@@ -1,4 +1,4 @@
-import { mkdir, readdir, rename, stat, copyFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, stat, lstat, copyFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { SOURCES, type SourceName } from '../sources/source.ts';
 
@@ -46,18 +46,30 @@ export async function scanInbox(inbox: string, stableSeconds: number, now = Date
       if (isInProgressName(entry.name)) continue;
       const path = join(dir, entry.name);
       const file: InboxFile = { source, path, name: relative(inbox, path), ...(gemeentecode ? { gemeentecode } : {}) };
+      // A link, pipe or device is not waited for: the load refuses it unopened and it is archived.
+      if (!entry.isFile() && !entry.isDirectory()) {
+        ready.push(file);
+        continue;
+      }
+      // Gone since the listing (someone took it back): nothing to load, and no reason to fail the night.
+      const changed = await lastChange(path).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return undefined;
+        throw error;
+      });
+      if (changed === undefined) continue;
       // 0 turns the wait off. It must not be left to the comparison: mtime has sub-millisecond
       // precision and Date.now() does not, so a file written in the same millisecond as the scan
       // looked 0.9 ms in the future and waited a run (seen as a flaky test).
-      const stable = stableSeconds === 0 || complete.has(path) || now - (await lastChange(path)) >= stableSeconds * 1000;
+      const stable = stableSeconds === 0 || complete.has(path) || now - changed >= stableSeconds * 1000;
       (stable ? ready : waiting).push(file);
     }
   }
   return { ready, waiting };
 }
 
+// lstat: a dangling link inside a BAG folder made stat throw, and every night failed on it.
 async function lastChange(path: string): Promise<number> {
-  const s = await stat(path);
+  const s = await lstat(path);
   if (!s.isDirectory()) return s.mtimeMs;
   let latest = s.mtimeMs;
   for (const entry of await readdir(path)) latest = Math.max(latest, await lastChange(join(path, entry)));
@@ -83,6 +95,14 @@ export async function archive(file: InboxFile, archiveDir: string, outcome: Arch
     await rename(file.path, target);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    // Across file systems only data is copied: copying a pipe would block, a link would copy
+    // the file it points to. Such an entry holds nothing of the inbox's own: it is removed.
+    const kind = await lstat(file.path);
+    if (!kind.isFile() && !kind.isDirectory()) {
+      await rm(file.path, { force: true });
+      if (reason !== undefined) await writeFile(`${target}.reden.txt`, `${file.name}\n${when.toISOString()}\n${reason}\n`, 'utf8');
+      return target;
+    }
     try {
       await copyFile(file.path, target);
     } catch (copyError) {

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { open, rm, stat } from 'node:fs/promises';
+import { lstat, open, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
 import { blamesTheFile, classifyPgError, safeFailure } from '../lib/errors.ts';
@@ -67,11 +67,16 @@ export async function ingestFile(
 ): Promise<IngestResult> {
   const displayName = options.displayName ?? basename(path);
   const result: IngestResult = { status: 'loaded', source: source.name, file: displayName, rowsRead: 0, rowsStaged: 0, rowsRejected: 0, reasons: [], kinds: [], notes: [], warnings: [] };
-  const hashing = hashPath(path);
+  // Read nothing that is not a plain file or folder: whoever can write to the inbox could leave a
+  // named pipe (opening it blocks the run, lock and all, for ever, as would hashing it) or a
+  // symbolic link to a file outside the inbox (the service's key file, say). Refused unopened.
+  const odd = await notFileOrFolder(path);
+  const hashing = odd ? Promise.reject(new Error('not hashed: not a plain file or folder')) : hashPath(path);
   hashing.catch(() => {});
   let spoolDir: string | undefined;
   let staging: Staging | undefined;
   try {
+    if (odd) throw new FileRejectedError(displayName, `is ${odd}, geen gewoon bestand of map, en wordt niet gelezen`);
     const { format, bytes } = await chooseFormat(source, path, displayName);
     result.format = format.name;
     const plan = await planParallel(ctx, format, path, displayName, bytes);
@@ -166,6 +171,13 @@ export async function ingestFile(
   } finally {
     if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
   }
+}
+
+/** What the inbox entry is when it is neither a plain file nor a folder (lstat: a link is not followed). */
+async function notFileOrFolder(path: string): Promise<string | undefined> {
+  const s = await lstat(path).catch(() => undefined);
+  if (!s || s.isFile() || s.isDirectory()) return undefined; // a vanished file is chooseFormat's to name
+  return s.isSymbolicLink() ? 'een symbolische koppeling' : s.isFIFO() ? 'een named pipe' : s.isSocket() ? 'een socket' : 'een apparaatbestand';
 }
 
 /** Most frequent first, so a summary that stops listing leaves out the rare ones. */

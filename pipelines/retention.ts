@@ -9,6 +9,7 @@ export interface PurgeCounts {
   rejectedRows: number;
   archivedFolders: number;
   resolvedSignals: number;
+  historyRows: number;
 }
 
 // Every source's staging tables: a new source's rows (the meldpunt's free text among them) age out like the rest.
@@ -18,12 +19,13 @@ const STAGING_TABLES = Object.values(SOURCE_DEFINITIONS).flatMap((source) => Obj
  * Retention, run nightly after publishing. Staged rows of loads older than the limit go, except
  * the loads the model is published from (the model can be rebuilt from them); the load records
  * themselves stay as the manifest that keeps a file from loading twice. Rejected rows, archived
- * input files (by the day folder they were archived in) and long-resolved signals go too. Audit
+ * input files (by the day folder they were archived in), long-resolved signals and registrations
+ * that ended long ago go too. Audit
  * records (re-identification, triage history, run records) are kept.
  */
 export async function purgeExpired(ctx: PipelineContext, now = new Date()): Promise<PurgeCounts> {
   const { db, config } = ctx;
-  const counts: PurgeCounts = { stagingLoads: 0, stagingRows: 0, rejectedRows: 0, archivedFolders: 0, resolvedSignals: 0 };
+  const counts: PurgeCounts = { stagingLoads: 0, stagingRows: 0, rejectedRows: 0, archivedFolders: 0, resolvedSignals: 0, historyRows: 0 };
   await db.transaction(async (tx) => {
     const stagingCutoff = new Date(now.getTime() - config.RETENTION_STAGING_DAYS * 86_400_000);
     const { rows: loads } = await tx.query<{ id: string }>(
@@ -42,6 +44,11 @@ export async function purgeExpired(ctx: PipelineContext, now = new Date()): Prom
     // Through the owner's function: the loading role may not delete signals itself (migration 0021).
     const { rows: purged } = await tx.query<{ n: number }>('SELECT pakhuis.purge_resolved_signals($1, $2) AS n', [now, config.RETENTION_RESOLVED_SIGNAL_MONTHS]);
     counts.resolvedSignals = purged[0]!.n;
+    // Registrations across exports (model.inschrijving_historie): only periods that ended long ago;
+    // an open one is still the person's address.
+    const historyCutoff = new Date(now);
+    historyCutoff.setUTCMonth(historyCutoff.getUTCMonth() - config.RETENTION_HISTORY_MONTHS);
+    counts.historyRows = (await tx.query('DELETE FROM model.inschrijving_historie WHERE geldig_tot < $1::date', [historyCutoff.toISOString().slice(0, 10)])).rowCount;
   });
   counts.archivedFolders = await purgeArchive(config.ARCHIVE_DIR, new Date(now.getTime() - config.RETENTION_ARCHIVE_DAYS * 86_400_000));
   return counts;

@@ -30,6 +30,8 @@ export interface RunSummary {
   reportRows?: number;
   /** One report per municipality when the warehouse serves several. */
   reports?: { gemeentecode?: string; path: string; signals: number }[];
+  /** A quiet night whose report is not mailed (REPORT_NOTHING_NEW). */
+  reportNotMailedQuiet?: boolean;
   delivery?: DeliveryOutcome;
   signalsPerRule: Record<string, number>;
   warnings: string[];
@@ -162,6 +164,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     summary.reportPath = created.path;
     summary.reportRows = created.signals;
     summary.reports = created.parts.map((p) => ({ gemeentecode: p.gemeentecode, path: p.path, signals: p.signals }));
+    summary.reportNotMailedQuiet = created.quietNotMailed;
     await step('retention', () => purgeExpired(ctx), (c) => ({ out: c.stagingRows + c.rejectedRows + c.resolvedSignals + c.archivedFolders, details: c }));
     // A mail server that is down does not fail the run: the report waits in the outbox.
     const delivery = await step('deliver', () => deliverPending(ctx), (d) => ({ out: d.sent, rejected: d.failed, details: d }));

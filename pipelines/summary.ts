@@ -49,8 +49,12 @@ export function formatSummary(summary: RunSummary): string {
     }
   }
   if (summary.reports && summary.reports.length > 1) {
-    for (const r of summary.reports) lines.push(`  Rapport ${r.gemeentecode}: ${r.path} (${r.signals} nieuwe of verergerde signalen)`);
-  } else if (summary.reportPath) lines.push(`  Rapport: ${summary.reportPath} (${summary.reportRows} nieuwe of verergerde signalen)`);
+    const quiet = summary.reportNotMailedQuiet ? '; niet gemaild: niets nieuws (REPORT_NOTHING_NEW)' : '';
+    for (const r of summary.reports) lines.push(`  Rapport ${r.gemeentecode}: ${r.path} (ook als .xlsx; ${r.signals} nieuwe of verergerde signalen${quiet})`);
+  } else if (summary.reportPath) {
+    const quiet = summary.reportNotMailedQuiet ? '; niet gemaild: niets nieuws (REPORT_NOTHING_NEW)' : '';
+    lines.push(`  Rapport: ${summary.reportPath} (ook als .xlsx; ${summary.reportRows} nieuwe of verergerde signalen${quiet})`);
+  }
   if (summary.delivery && (summary.delivery.sent || summary.delivery.failed)) {
     lines.push(`  E-mail: ${summary.delivery.sent} verzonden, ${summary.delivery.failed} mislukt`);
   }

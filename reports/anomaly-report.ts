@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Session } from '../lib/db.ts';
+import { LOCAL_TIME_ZONE, localTime } from '../lib/local-time.ts';
 import { toCsv, type CsvColumn } from './csv.ts';
+import { writeXlsx } from './xlsx-writer.ts';
 
 export interface ReportRow {
   signal_id: string;
@@ -9,6 +11,8 @@ export interface ReportRow {
   rule_title: string | null;
   severity: string;
   verblijfsobject_id: string | null;
+  address_source: string | null;
+  adres: string | null;
   postcode: string | null;
   huisnummer: number | null;
   huisletter: string | null;
@@ -17,55 +21,105 @@ export interface ReportRow {
   woonplaats: string | null;
   explanation: string;
   first_seen_at: Date;
-  is_new: boolean;
+  /** nieuw: first seen after the run the report is since; verergerd: worse (or back) after it. */
+  change: 'nieuw' | 'verergerd' | null;
   score: string | null;
+  previous_score: string | null;
+  previous_severity: string | null;
   triage_status: string | null;
+  assigned_to: string | null;
   gemeentecode: string;
   gemeente_naam: string;
 }
 
-export const REPORT_COLUMNS: CsvColumn<ReportRow>[] = [
-  { header: 'Signaal', value: (r) => Number(r.signal_id), numeric: true },
-  { header: 'Regel', value: (r) => r.rule_code },
-  { header: 'Omschrijving regel', value: (r) => r.rule_title },
-  { header: 'Ernst', value: (r) => r.severity },
-  { header: 'Verblijfsobject', value: (r) => r.verblijfsobject_id, identifier: true },
-  { header: 'Straat', value: (r) => r.straat },
-  { header: 'Huisnummer', value: (r) => r.huisnummer, numeric: true },
-  { header: 'Huisletter', value: (r) => r.huisletter },
-  { header: 'Toevoeging', value: (r) => r.huisnummertoevoeging },
-  { header: 'Postcode', value: (r) => r.postcode },
-  { header: 'Woonplaats', value: (r) => r.woonplaats },
-  { header: 'Uitleg', value: (r) => r.explanation },
-  { header: 'Score', value: (r) => (r.score === null ? null : Number(r.score)), numeric: true },
-  { header: 'Nieuw', value: (r) => (r.is_new ? 'ja' : 'nee') },
-  { header: 'Triage', value: (r) => r.triage_status?.replace('_', ' ') },
-  { header: 'Eerst gezien', value: (r) => r.first_seen_at },
+/** Numbers as a Dutch reader writes them: "4,4 m²", not "4.4 m2". Ids and dotted codes stay as they are. */
+export function dutchNumbers(text: string): string {
+  return text.replace(/(?<![\w.,-])(\d+)\.(\d{1,2})(?![\w.]|,\d)/g, '$1,$2').replace(/(\d)( ?)m2\b/g, '$1$2m²');
+}
+
+/**
+ * The explanation in two: its first sentence, short enough for a column a person reads, and the
+ * rest (how persons were linked, which permit, which other registers) as details.
+ */
+export function splitExplanation(text: string): { short: string; details: string } {
+  const dutch = dutchNumbers(text);
+  const end = /\.\s+(?=[A-Z0-9À-ÖØ-Þ])/.exec(dutch);
+  if (!end) return { short: dutch, details: '' };
+  return { short: dutch.slice(0, end.index + 1), details: dutch.slice(end.index + 1).trim() };
+}
+
+const SCORE_HELP = 'Score (hoger = erger, per regel)';
+
+/** What the "Nieuw of verergerd" column says: for a worsened signal, also what it was. */
+export function changeText(r: Pick<ReportRow, 'change' | 'previous_score' | 'previous_severity' | 'score' | 'severity'>): string {
+  if (r.change === 'nieuw') return 'nieuw';
+  if (r.change !== 'verergerd') return '';
+  const was: string[] = [];
+  if (r.previous_score !== null && r.previous_score !== r.score) was.push(`score ${dutchNumbers(String(Number(r.previous_score)))}`);
+  if (r.previous_severity !== null && r.previous_severity !== r.severity) was.push(`ernst ${r.previous_severity}`);
+  return was.length ? `verergerd (was ${was.join(', ')})` : 'verergerd (terug na opgelost)';
+}
+
+export interface ReportColumn extends CsvColumn<ReportRow> {
+  /** Width in characters in the workbook. */
+  width: number;
+  /** What the column means, for the workbook's Toelichting sheet. */
+  help: string;
+  /** Hidden in the workbook (still there to sort and filter): the one-line address stands for it. */
+  hidden?: boolean;
+}
+
+export const REPORT_COLUMNS: ReportColumn[] = [
+  { header: 'Signaal', value: (r) => Number(r.signal_id), numeric: true, width: 9, help: 'Nummer van het signaal: gebruik het bij pakhuis triage en in signals.signal_details.' },
+  { header: 'Regel', value: (r) => r.rule_code, width: 20, help: 'Code van de regel (zie signals.rules en de README).' },
+  { header: 'Omschrijving regel', value: (r) => r.rule_title, width: 28, help: 'Wat de regel zoekt.' },
+  { header: 'Ernst', value: (r) => r.severity, width: 8, help: 'laag, midden of hoog.' },
+  { header: SCORE_HELP, value: (r) => (r.score === null ? null : Number(r.score)), numeric: true, width: 12, help: 'Het getal van de regel dat groeit als het erger wordt: bij de meeste regels het aantal betrokken personen, zaken of meldingen (de uitleg noemt het). Alleen binnen één regel te vergelijken.' },
+  { header: 'Nieuw of verergerd', value: changeText, width: 18, help: 'nieuw: voor het eerst gezien sinds het vorige rapport; verergerd: hogere score of ernst (met de oude waarde) of terug nadat het was opgelost; leeg: al eerder gemeld en niet veranderd.' },
+  { header: 'Adres', value: (r) => r.adres, width: 28, help: 'Het adres in één regel; bij een adres dat niet in de BAG staat zoals het werd opgegeven.' },
+  { header: 'Straat', value: (r) => r.straat, width: 20, help: 'Straat volgens de BAG.', hidden: true },
+  { header: 'Huisnummer', value: (r) => r.huisnummer, numeric: true, width: 8, help: 'Huisnummer.', hidden: true },
+  { header: 'Huisletter', value: (r) => r.huisletter, width: 6, help: 'Huisletter.', hidden: true },
+  { header: 'Toevoeging', value: (r) => r.huisnummertoevoeging, width: 8, help: 'Huisnummertoevoeging.', hidden: true },
+  { header: 'Postcode', value: (r) => r.postcode, width: 9, help: 'Postcode.' },
+  { header: 'Woonplaats', value: (r) => r.woonplaats, width: 14, help: 'Woonplaats volgens de BAG.', hidden: true },
+  { header: 'Verblijfsobject', value: (r) => r.verblijfsobject_id, identifier: true, width: 18, help: 'BAG-identificatie (16 cijfers, als tekst); leeg als het adres niet in de BAG staat.' },
+  { header: 'Uitleg', value: (r) => splitExplanation(r.explanation).short, width: 44, help: 'Waarom dit signaal er is, in één zin.' },
+  { header: 'Details', value: (r) => splitExplanation(r.explanation).details, width: 44, help: 'De rest van de uitleg: hoe personen gekoppeld zijn, vergunningen, andere registers.' },
+  { header: 'Triage', value: (r) => r.triage_status?.replace('_', ' '), width: 13, help: 'Het oordeel tot nu toe: in onderzoek, vals positief of afgehandeld; leeg: nog niet beoordeeld.' },
+  { header: 'Toegewezen aan', value: (r) => r.assigned_to, width: 14, help: 'Wie het signaal behandelt (pakhuis triage --toegewezen).' },
+  { header: `Eerst gezien (${LOCAL_TIME_ZONE})`, value: (r) => localTime(new Date(r.first_seen_at)), width: 20, help: `Wanneer het signaal voor het eerst verscheen, in de tijd van ${LOCAL_TIME_ZONE}.` },
   // Last, so that a sheet built on the columns before it still fits; 0000 in a warehouse of one.
-  { header: 'Gemeente', value: (r) => `${r.gemeentecode} ${r.gemeente_naam}` },
+  { header: 'Gemeente', value: (r) => `${r.gemeentecode} ${r.gemeente_naam}`, width: 16, help: 'De gemeente waar het signaal over gaat (CBS-code en naam).' },
 ];
 
+// Reads the analysts' view: an analyst login runs `pakhuis report --all` with the same query the
+// nightly report runs as the loading role.
 const REPORT_SELECT = `
-  SELECT s.id AS signal_id, s.rule_code, r.title AS rule_title, s.severity, s.verblijfsobject_id,
-    n.postcode, n.huisnummer, n.huisletter, n.huisnummertoevoeging, n.openbareruimte AS straat, n.woonplaats,
-    s.explanation, s.first_seen_at, s.score::text AS score, s.triage_status, s.gemeentecode, s.gemeente_naam,
-    (s.first_seen_run > $1 OR coalesce(s.worsened_run, 0) > $1) AS is_new
-  FROM pakhuis.signals s
-  LEFT JOIN pakhuis.rules r ON r.code = s.rule_code
-  LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = s.verblijfsobject_id
-  LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = v.hoofdadres_id`;
-const REPORT_ORDER = `ORDER BY CASE s.severity WHEN 'hoog' THEN 0 WHEN 'midden' THEN 1 ELSE 2 END, s.rule_code, n.postcode, n.huisnummer, s.id`;
+  SELECT d.signal_id, d.rule_code, d.rule_title, d.severity, d.verblijfsobject_id, d.address_source, d.adres,
+    d.postcode, d.huisnummer, d.huisletter, d.huisnummertoevoeging, d.straat, d.woonplaats,
+    d.explanation, d.first_seen_at, d.score::text AS score, d.previous_score::text AS previous_score, d.previous_severity,
+    d.triage_status, d.assigned_to, d.gemeentecode, d.gemeente_naam,
+    CASE WHEN d.first_seen_run > $1 THEN 'nieuw' WHEN coalesce(d.worsened_run, 0) > $1 THEN 'verergerd' END AS change
+  FROM signals.signal_details d`;
+const REPORT_ORDER = `ORDER BY CASE d.severity WHEN 'hoog' THEN 0 WHEN 'midden' THEN 1 ELSE 2 END, d.rule_code, d.postcode, d.huisnummer, d.signal_id`;
 
-/** All open signals with their address; `sinceRun` marks those first seen or worsened after it as new. */
+/** All open signals with their address; `sinceRun` marks those first seen or worsened after it. */
 export async function openSignals(db: Pick<Session, 'query'>, sinceRun = 0): Promise<ReportRow[]> {
-  const { rows } = await db.query<ReportRow>(`${REPORT_SELECT} WHERE s.status = 'open' ${REPORT_ORDER}`, [sinceRun]);
+  const { rows } = await db.query<ReportRow>(`${REPORT_SELECT} WHERE d.status = 'open' ${REPORT_ORDER}`, [sinceRun]);
   return rows;
 }
 
 /** The given signals with their address, in report order. */
 export async function signalsById(db: Pick<Session, 'query'>, ids: number[], sinceRun = 0): Promise<ReportRow[]> {
-  const { rows } = await db.query<ReportRow>(`${REPORT_SELECT} WHERE s.id = ANY ($2::bigint[]) ${REPORT_ORDER}`, [sinceRun, ids]);
+  const { rows } = await db.query<ReportRow>(`${REPORT_SELECT} WHERE d.signal_id = ANY ($2::bigint[]) ${REPORT_ORDER}`, [sinceRun, ids]);
   return rows;
+}
+
+/** The last run that published, as an analyst may read it (signals.runs). */
+export async function lastPublishedRun(db: Pick<Session, 'query'>): Promise<number> {
+  const { rows } = await db.query<{ run_id: string | null }>(`SELECT max(run_id) AS run_id FROM signals.runs WHERE published`);
+  return Number(rows[0]?.run_id ?? 1);
 }
 
 /** The report as CSV text; warnings (stale sources, refused files) stand above the table. */
@@ -76,9 +130,41 @@ export function reportCsv(rows: ReportRow[], warnings: string[] = []): string {
   return '\uFEFF' + head + '\r\n' + csv.slice(1);
 }
 
+/** The workbook beside a CSV report: same name, .xlsx. */
+export const xlsxPathOf = (csvPath: string) => csvPath.replace(/\.csv$/i, '') + '.xlsx';
+
 export async function writeReport(outDir: string, name: string, rows: ReportRow[], warnings: string[] = []): Promise<string> {
   await mkdir(outDir, { recursive: true });
   const path = resolve(join(outDir, name));
   await writeFile(path, reportCsv(rows, warnings), 'utf8');
+  await writeFile(xlsxPathOf(path), reportXlsx(rows, warnings));
   return path;
+}
+
+/**
+ * The same report as a workbook: the columns at a readable width, long text wrapped, the header
+ * frozen and filterable, and a second sheet that explains every column.
+ */
+export function reportXlsx(rows: ReportRow[], warnings: string[] = []): Buffer {
+  return writeXlsx([
+    {
+      name: 'Signalen',
+      preamble: warnings.map((w) => `Waarschuwing: ${w}`),
+      columns: REPORT_COLUMNS.map((c) => ({ header: c.header, width: c.width, hidden: c.hidden })),
+      rows: rows.map((r) => REPORT_COLUMNS.map((c) => {
+        const v = c.value(r);
+        return v instanceof Date ? localTime(v) : v;
+      })),
+    },
+    {
+      name: 'Toelichting',
+      columns: [{ header: 'Kolom', width: 28 }, { header: 'Betekenis', width: 100 }],
+      rows: [
+        ...REPORT_COLUMNS.map((c) => [c.header, c.help]),
+        ['', ''],
+        ['Let op', 'Signalen zijn aanwijzingen voor onderzoek door een medewerker, nooit besluiten.'],
+        ['Oordeel vastleggen', 'pakhuis triage <signaal> <in_onderzoek|vals_positief|afgehandeld> --note "..." --toegewezen <naam>, of in SQL: SELECT signals.triage(<signaal>, \'in_onderzoek\', \'...\');'],
+      ],
+    },
+  ]);
 }

@@ -3,8 +3,9 @@ import type { Session } from '../lib/db.ts';
 import { join, resolve } from 'node:path';
 import { oneLine } from '../lib/errors.ts';
 import type { PipelineContext } from '../pipelines/context.ts';
-import { reportCsv, signalsById } from './anomaly-report.ts';
+import { reportCsv, reportXlsx, signalsById, xlsxPathOf } from './anomaly-report.ts';
 import { composeReport, type ReportFacts } from './email.ts';
+import { concentrations } from './verantwoording/spreiding.ts';
 import { checkedRecipients, createMailer, describeMailError, mailConfigured, type MailAttachment, type Mailer } from './mailer.ts';
 import { renderTrendChart, monthLabel } from './trend-chart.ts';
 import { trendData, type TrendData } from './trend-data.ts';
@@ -30,11 +31,17 @@ const NEW_OR_WORSE = `
 
 export interface CreatedReport {
   outboxId: number;
-  /** The first report's file; `parts` has one per municipality when the warehouse serves several. */
+  /** The first report's CSV (the workbook is beside it: xlsxPathOf); `parts` has one per municipality when the warehouse serves several. */
   path: string;
   signals: number;
-  parts: { gemeentecode?: string; outboxId: number; path: string; signals: number }[];
+  /** Whether it goes out by e-mail (a quiet night may not: REPORT_NOTHING_NEW). */
+  mailed: boolean;
+  /** Mail is set up, but tonight had nothing new and REPORT_NOTHING_NEW kept the report home. */
+  quietNotMailed: boolean;
+  parts: { gemeentecode?: string; outboxId: number; path: string; signals: number; mailed: boolean; quietNotMailed: boolean }[];
 }
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 export interface ReportInputs {
   runId: number;
@@ -108,10 +115,13 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
   try {
     for (const gemeente of scopes) parts.push(await createReportFor(ctx, inputs, tx, gemeente));
   } catch (error) {
-    await Promise.all(parts.map((p) => rm(`${p.path}.part`, { force: true })));
+    await Promise.all(parts.flatMap((p) => [rm(`${p.path}.part`, { force: true }), rm(`${xlsxPathOf(p.path)}.part`, { force: true })]));
     throw error;
   }
-  return { outboxId: parts[0]!.outboxId, path: parts[0]!.path, signals: parts.reduce((n, p) => n + p.signals, 0), parts };
+  return {
+    outboxId: parts[0]!.outboxId, path: parts[0]!.path, signals: parts.reduce((n, p) => n + p.signals, 0),
+    mailed: parts.some((p) => p.mailed), quietNotMailed: parts.every((p) => p.quietNotMailed), parts,
+  };
 }
 
 async function createReportFor(ctx: PipelineContext, inputs: ReportInputs, tx: Session, gemeente?: { code: string; naam: string }): Promise<CreatedReport['parts'][number]> {
@@ -126,8 +136,27 @@ async function createReportFor(ctx: PipelineContext, inputs: ReportInputs, tx: S
       `SELECT rule_code, count(*)::int AS n FROM pakhuis.signals WHERE status = 'open' AND ($1::text IS NULL OR gemeentecode = $1) GROUP BY rule_code`,
       [code],
     );
+    const { rows: resolved } = await tx.query<{ rule_code: string; n: number }>(
+      `SELECT rule_code, count(*)::int AS n FROM pakhuis.signals WHERE resolved_run = $1 AND ($2::text IS NULL OR gemeentecode = $2) GROUP BY rule_code`,
+      [inputs.runId, code],
+    );
     const date = inputs.peildatum ? new Date(`${inputs.peildatum}T12:00:00Z`) : new Date();
     const day = date.toISOString().slice(0, 10);
+    // A quiet night: nothing new or worse, no rejected rows. Mailed per REPORT_NOTHING_NEW;
+    // "wekelijks" when no nightly report went out (or waits to) in the six days before this one.
+    // Warnings alone do not make a night worth a mail: a source a municipality never delivers
+    // warns every night. The weekly mail carries them, and pakhuis status shows them.
+    const quiet = rows.length === 0 && inputs.rejected.length === 0;
+    let send = willMail;
+    if (willMail && quiet && config.REPORT_NOTHING_NEW !== 'dagelijks') {
+      const { rows: recent } = await tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pakhuis.report_outbox
+         WHERE kind = 'nachtrapport' AND status IN ('sent', 'pending') AND report_date > $1::date - 7
+           AND gemeentecode IS NOT DISTINCT FROM $2::text`,
+        [day, code],
+      );
+      send = config.REPORT_NOTHING_NEW === 'wekelijks' && recent[0]!.n === 0;
+    }
     // Counted as of the run's day: the publishing transaction set pakhuis.vandaag for the view.
     const { rows: owed } = await tx.query<{ n: number; published: boolean }>(
       `SELECT (SELECT count(*)::int FROM signals.terugkoppeling_achterstallig WHERE $1::text IS NULL OR gemeentecode = $1) AS n,
@@ -135,31 +164,41 @@ async function createReportFor(ctx: PipelineContext, inputs: ReportInputs, tx: S
       [code],
     );
     const { trend, chart } = await trendWithChart(tx, day, (w) => inputs.warnings.push(w), code ? [code] : undefined);
+    const spread = await concentrations(tx, config, code ?? undefined);
     const composed = composeReport({
       gemeente: gemeente ? `${gemeente.code} ${gemeente.naam}` : undefined,
       runId: inputs.runId,
       date,
       rows,
       openPerRule: Object.fromEntries(perRule.map((r) => [r.rule_code, r.n])),
+      resolvedPerRule: Object.fromEntries(resolved.map((r) => [r.rule_code, r.n])),
+      titles: Object.fromEntries(RULES.map((r) => [r.code, r.title])),
+      nothingNew: config.REPORT_NOTHING_NEW === 'dagelijks' ? 'dagelijks' : 'wekelijks',
       rejected: inputs.rejected,
       warnings: inputs.warnings,
       feedbackOwed: owed[0]!.published ? { count: owed[0]!.n, days: config.MELDING_TERUGKOPPELING_DAGEN } : undefined,
       trend,
       chartCid: chart?.cid,
+      concentrations: { list: spread, factor: config.SPREIDING_FACTOR },
     });
     const csv = reportCsv(rows, inputs.warnings);
     const { fileName, path } = await reserveReportFile(config.OUT_DIR, `anomalierapport-${code ? `${code}-` : ''}${day}-run${inputs.runId}`, csv);
+    const xlsx = reportXlsx(rows, inputs.warnings);
+    await writeFile(`${xlsxPathOf(path)}.part`, xlsx);
+    const xlsxAttachment: MailAttachment = { filename: fileName.replace(/\.csv$/, '.xlsx'), content: xlsx, contentType: XLSX_TYPE };
     const outboxId = await enqueue(tx, {
       kind: 'nachtrapport', runId: inputs.runId, fileName, filePath: path, csv, subject: composed.subject, text: composed.text, html: composed.html,
-      recipients, status: willMail ? 'pending' : 'not_sent', attachments: chart ? [chart] : [], gemeentecode: code ?? undefined,
+      recipients, status: send ? 'pending' : 'not_sent', attachments: chart && !quiet ? [xlsxAttachment, chart] : [xlsxAttachment], gemeentecode: code ?? undefined,
     });
+    await tx.query(`UPDATE pakhuis.report_outbox SET report_date = $2, quiet = $3 WHERE id = $1`, [outboxId, day, willMail && !send]);
     await tx.query(
       `INSERT INTO pakhuis.report_signals (outbox_id, signal_id, score, severity)
        SELECT $1, id, score, severity FROM pakhuis.signals WHERE id = ANY ($2::bigint[])`,
       [outboxId, rows.map((r) => Number(r.signal_id))],
     );
     if (!willMail) ctx.log.info({ report: path }, 'SMTP not configured: report written to the output folder only');
-    return { gemeentecode: code ?? undefined, outboxId, path, signals: rows.length };
+    else if (!send) ctx.log.info({ report: path }, 'nothing new tonight: report not mailed (REPORT_NOTHING_NEW)');
+    return { gemeentecode: code ?? undefined, outboxId, path, signals: rows.length, mailed: send, quietNotMailed: willMail && !send };
   }
 }
 
@@ -188,8 +227,13 @@ async function reserveReportFile(outDir: string, base: string, csv: string): Pro
 /** After commit: the report file takes its name. After a failure: the partial file goes. */
 export async function finishReportFile(report: CreatedReport, committed: boolean): Promise<void> {
   for (const part of report.parts) {
-    if (committed) await rename(`${part.path}.part`, part.path);
-    else await rm(`${part.path}.part`, { force: true });
+    if (committed) {
+      await rename(`${part.path}.part`, part.path);
+      await rename(`${xlsxPathOf(part.path)}.part`, xlsxPathOf(part.path));
+    } else {
+      await rm(`${part.path}.part`, { force: true });
+      await rm(`${xlsxPathOf(part.path)}.part`, { force: true });
+    }
   }
 }
 

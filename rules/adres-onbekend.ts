@@ -15,6 +15,14 @@ export default defineRule({
     'authentieke registratie van adressen). Landelijke Aanpak Adreskwaliteit: adres dat niet in de BAG bestaat.',
   severity: 'midden',
   requires: ['bag'],
+  // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
+  reads: {
+    'model.nummeraanduiding': ['adres_sleutel', 'nummeraanduiding_id', 'verblijfsobject_id'],
+    'model.inschrijving': ['adres_sleutel', 'functie_adres', 'geldig_tot', 'match_method', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'pseudonym', 'verblijfsobject_id'],
+    'model.vergunning': ['adres_sleutel', 'geldig_tot', 'match_method', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'verblijfsobject_id', 'zaaknummer'],
+    'model.damocles_zaak': ['adres_sleutel', 'match_method', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'verblijfsobject_id', 'zaaknummer'],
+    'model.melding': ['adres_sleutel', 'match_method', 'melding_id', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'verblijfsobject_id'],
+  },
   parameters: z.object({
     minPersonen: z.coerce.number().int().min(1).default(1),
     hoogVanafPersonen: z.coerce.number().int().min(1).default(5),

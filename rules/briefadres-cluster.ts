@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { gekoppeldJson, gekoppeldUitleg } from './gekoppeld.ts';
+import { gekoppeldJson, gekoppeldUitleg, personenMetKoppeling } from './gekoppeld.ts';
 import { defineRule, lijst } from './rule.ts';
 
 export default defineRule({
@@ -16,6 +16,11 @@ export default defineRule({
     'Landelijke Aanpak Adreskwaliteit: signaaltype briefadres.',
   severity: 'midden',
   requires: ['bag', 'brp'],
+  // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
+  reads: {
+    'model.verblijfsobject': ['gebruiksdoelen', 'status', 'verblijfsobject_id'],
+    'model.bewoning': ['brief_koppelingen', 'brief_pseudoniemen', 'brief_via_adres', 'brief_via_nummeraanduiding', 'brief_via_object', 'briefadressen', 'briefadressen_onzeker', 'nieuwste_briefadres_aanvang', 'oudste_briefadres_aanvang', 'verblijfsobject_id', 'woon_koppelingen', 'woon_pseudoniemen', 'woonadressen'],
+  },
   parameters: z.object({
     minBriefadressen: z.coerce.number().int().min(2).default(5),
     hoogVanafBriefadressen: z.coerce.number().int().min(2).default(10),
@@ -26,7 +31,7 @@ export default defineRule({
       SELECT verblijfsobject_id, briefadressen, woonadressen, briefadressen_onzeker AS onzeker,
         brief_via_object, brief_via_nummeraanduiding, brief_via_adres,
         oudste_briefadres_aanvang AS oudste_aanvang, nieuwste_briefadres_aanvang AS nieuwste_aanvang,
-        brief_pseudoniemen, woon_pseudoniemen
+        brief_pseudoniemen, woon_pseudoniemen, brief_koppelingen, woon_koppelingen
       FROM model.bewoning
     )
     SELECT v.verblijfsobject_id AS subject_key,
@@ -48,8 +53,8 @@ export default defineRule({
         || ${gekoppeldUitleg('p.brief_via_adres', 'p.onzeker')} AS explanation,
       -- Both counts of the explanation: whoever has a briefadres here, and whoever lives here.
       (SELECT jsonb_agg(jsonb_build_object('pseudonym', x.pseudonym, 'rol', x.rol) ORDER BY x.rol, x.pseudonym)
-       FROM (SELECT unnest(p.brief_pseudoniemen) AS pseudonym, 'briefadres' AS rol
-             UNION ALL SELECT unnest(p.woon_pseudoniemen), 'bewoner') x) AS persons
+       FROM (${personenMetKoppeling('p.brief_pseudoniemen', 'p.brief_koppelingen', 'briefadres')}
+             UNION ALL ${personenMetKoppeling('p.woon_pseudoniemen', 'p.woon_koppelingen', 'bewoner')}) x) AS persons
     FROM per_object p
     JOIN model.verblijfsobject v USING (verblijfsobject_id)
     WHERE p.briefadressen >= :minBriefadressen::integer

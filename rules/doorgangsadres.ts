@@ -20,6 +20,11 @@ export default defineRule({
     'signaaltype doorgangsadres.',
   severity: 'midden',
   requires: ['bag', 'brp'],
+  // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
+  reads: {
+    'model.verblijfsobject': ['gebruiksdoelen', 'oppervlakte', 'verblijfsobject_id'],
+    'model.inschrijving': ['einde_onbekend', 'functie_adres', 'geldig_tot', 'geldig_van', 'gesloten_door', 'persoonslijst', 'pseudonym', 'source_line', 'verblijfsobject_id'],
+  },
   parameters: z.object({
     minPersonen: z.coerce.number().int().min(2).default(6),
     maanden: z.coerce.number().int().min(1).max(120).default(12),
@@ -48,9 +53,10 @@ export default defineRule({
         lead(i.verblijfsobject_id) OVER p AS volgend_object
       FROM model.inschrijving i
       JOIN verhuizers USING (pseudonym)
-      -- A person's moves are those of one persoonslijst: two lists with one BSN do not interleave.
+      -- A person's moves are those of one persoonslijst: two lists with one BSN do not interleave,
+      -- nor do two persons whom an export gave one pl id.
       -- Newer BRP history rows come first in the file (historie_index 0 = current), hence line DESC.
-      WINDOW p AS (PARTITION BY coalesce(i.persoonslijst, i.pseudonym) ORDER BY i.geldig_van NULLS FIRST, i.source_line DESC)
+      WINDOW p AS (PARTITION BY i.pseudonym, i.persoonslijst ORDER BY i.geldig_van NULLS FIRST, i.source_line DESC)
     ),
     bewegingen AS (
       SELECT r.verblijfsobject_id, r.pseudonym,

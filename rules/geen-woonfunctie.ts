@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GEBRUIKSDOELEN } from '../sources/bag/index.ts';
-import { gekoppeldJson, gekoppeldUitleg } from './gekoppeld.ts';
+import { gekoppeldJson, gekoppeldUitleg, personenMetKoppeling } from './gekoppeld.ts';
 import { defineRule, lijst } from './rule.ts';
 
 export default defineRule({
@@ -18,6 +18,11 @@ export default defineRule({
     'bouwwerken leefomgeving / omgevingsplan. Landelijke Aanpak Adreskwaliteit: inschrijving op object zonder woonfunctie.',
   severity: 'midden',
   requires: ['bag', 'brp'],
+  // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
+  reads: {
+    'model.verblijfsobject': ['gebruiksdoelen', 'object_type', 'oppervlakte', 'status', 'verblijfsobject_id'],
+    'model.bewoning': ['verblijfsobject_id', 'woon_koppelingen', 'woon_pseudoniemen', 'woon_via_adres', 'woon_via_nummeraanduiding', 'woon_via_object', 'woonadressen', 'woonadressen_onzeker'],
+  },
   parameters: z.object({
     minPersonen: z.coerce.number().int().min(1).default(1),
     hoogVanafPersonen: z.coerce.number().int().min(1).default(4),
@@ -26,7 +31,7 @@ export default defineRule({
   sql: `
     WITH bewoners AS (
       SELECT verblijfsobject_id, woonadressen AS personen, woonadressen_onzeker AS onzeker,
-        woon_via_object, woon_via_nummeraanduiding, woon_via_adres, woon_pseudoniemen AS pseudoniemen
+        woon_via_object, woon_via_nummeraanduiding, woon_via_adres, woon_pseudoniemen AS pseudoniemen, woon_koppelingen AS koppelingen
       FROM model.bewoning WHERE woonadressen > 0
     )
     SELECT v.verblijfsobject_id AS subject_key,
@@ -45,7 +50,8 @@ export default defineRule({
         CASE WHEN b.personen = 1 THEN '1 persoon staat' ELSE b.personen || ' personen staan' END,
         array_to_string(v.gebruiksdoelen, ', '))
         || ${gekoppeldUitleg('b.woon_via_adres', 'b.onzeker')} AS explanation,
-      (SELECT jsonb_agg(jsonb_build_object('pseudonym', x, 'rol', 'bewoner') ORDER BY x) FROM unnest(b.pseudoniemen) x) AS persons
+      (SELECT jsonb_agg(jsonb_build_object('pseudonym', x.pseudonym, 'rol', x.rol) ORDER BY x.pseudonym)
+       FROM (${personenMetKoppeling('b.pseudoniemen', 'b.koppelingen', 'bewoner')}) x) AS persons
     FROM bewoners b
     JOIN model.verblijfsobject v USING (verblijfsobject_id)
     WHERE v.object_type = 'VBO'

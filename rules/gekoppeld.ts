@@ -21,3 +21,14 @@ export function gekoppeldUitleg(viaAdres: string, onzeker?: string): string {
     || CASE WHEN ${onzeker} > 0 THEN format(' %s met een onbekende datum van inschrijving (%s, volgens de BRP).',
       ${onzeker}, CASE WHEN ${onzeker} = 1 THEN 'mogelijke bewoner' ELSE 'mogelijke bewoners' END) ELSE '' END`;
 }
+
+/**
+ * The persons of a count (model.bewoning's pseudonym array and its parallel koppelingen array),
+ * each with how it was matched in its role: `bewoner`, `bewoner via nummeraanduiding`, `bewoner
+ * via adres`. Re-identification shows the role, so the investigator sees whose registration rests
+ * on a postcode and huisnummer only. Yields rows (pseudonym, rol).
+ */
+export function personenMetKoppeling(pseudoniemen: string, koppelingen: string, rol: string): string {
+  return `SELECT u.pseudonym, '${rol}' || CASE u.koppeling WHEN 'num_id' THEN ' via nummeraanduiding' WHEN 'adres' THEN ' via adres' ELSE '' END AS rol
+    FROM unnest(${pseudoniemen}, ${koppelingen}) AS u(pseudonym, koppeling)`;
+}

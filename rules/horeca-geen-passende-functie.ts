@@ -22,6 +22,12 @@ export default defineRule({
     'BAG-gebruiksdoelen (Besluit bouwwerken leefomgeving) een afspiegeling zijn.',
   severity: 'midden',
   requires: ['bag', 'permits'],
+  // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
+  reads: {
+    'model.verblijfsobject': ['gebruiksdoelen', 'status', 'verblijfsobject_id'],
+    'model.vergunning': ['geldig_tot', 'geldig_van', 'status', 'type', 'verblijfsobject_id', 'zaaknummer'],
+    'model.partij': ['pseudonym', 'zaak_soort', 'zaaknummer'],
+  },
   parameters: z.object({
     passendeFuncties: gebruiksdoelen.default('bijeenkomstfunctie,winkelfunctie,logiesfunctie'),
   }),

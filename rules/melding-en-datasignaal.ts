@@ -15,6 +15,11 @@ export default defineRule({
     'AVG art. 6 lid 1 sub e (taak van algemeen belang); de melding zelf is een aanwijzing, geen bewijs.',
   severity: 'hoog',
   requires: ['meldingen', 'bag'],
+  // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
+  reads: {
+    'model.melding': ['categorie', 'datum_ontvangen', 'kanaal', 'melding_id', 'verblijfsobject_id'],
+    'signal_candidates': ['evidence', 'explanation', 'rule_code', 'score', 'severity', 'subject_key', 'verblijfsobject_id'],
+  },
   readsCandidates: true,
   parameters: z.object({
     maanden: z.coerce.number().int().min(1).max(60).default(12),

@@ -16,6 +16,11 @@ export default defineRule({
     'Landelijke Aanpak Adreskwaliteit: inschrijving op object dat niet in gebruik is.',
   severity: 'midden',
   requires: ['bag', 'brp'],
+  // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
+  reads: {
+    'model.verblijfsobject': ['gebruiksdoelen', 'status', 'verblijfsobject_id'],
+    'model.inschrijving': ['aanvang_onzeker', 'functie_adres', 'geldig_tot', 'geldig_van', 'match_method', 'pseudonym', 'verblijfsobject_id'],
+  },
   parameters: z.object({
     statussen: lijst(z.enum(VBO_STATUSES)).default([
       'Verblijfsobject gevormd',
@@ -56,7 +61,8 @@ export default defineRule({
         count(*) FILTER (WHERE methode = 3) AS via_adres,
         min(eerste_aanvang) AS eerste_aanvang,
         -- The persons counted, one each, from the same rows as the count.
-        jsonb_agg(jsonb_build_object('pseudonym', pseudonym, 'rol', CASE WHEN woon THEN 'bewoner' ELSE 'briefadres' END) ORDER BY pseudonym) AS persons
+        jsonb_agg(jsonb_build_object('pseudonym', pseudonym, 'rol', CASE WHEN woon THEN 'bewoner' ELSE 'briefadres' END
+          || CASE methode WHEN 2 THEN ' via nummeraanduiding' WHEN 3 THEN ' via adres' ELSE '' END) ORDER BY pseudonym) AS persons
       FROM per_persoon
       GROUP BY verblijfsobject_id
     )

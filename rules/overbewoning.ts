@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { gekoppeldJson, gekoppeldUitleg } from './gekoppeld.ts';
+import { gekoppeldJson, gekoppeldUitleg, personenMetKoppeling } from './gekoppeld.ts';
 import { defineRule } from './rule.ts';
 
 export default defineRule({
@@ -17,6 +17,12 @@ export default defineRule({
     'Huisvestingswet 2014 art. 21 (omzettingsvergunning).',
   severity: 'midden',
   requires: ['bag', 'brp'],
+  // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
+  reads: {
+    'model.verblijfsobject': ['gebruiksdoelen', 'oppervlakte', 'status', 'verblijfsobject_id'],
+    'model.bewoning': ['verblijfsobject_id', 'woon_koppelingen', 'woon_pseudoniemen', 'woon_via_adres', 'woon_via_nummeraanduiding', 'woon_via_object', 'woonadressen', 'woonadressen_onzeker'],
+    'model.vergunning': ['geldig_tot', 'geldig_van', 'status', 'type', 'verblijfsobject_id', 'zaaknummer'],
+  },
   parameters: z.object({
     normM2: z.coerce.number().positive().default(12),
     minPersonen: z.coerce.number().int().min(1).default(2),
@@ -25,7 +31,7 @@ export default defineRule({
     -- The persons counted come with the count, from the same aggregate (model.bewoning_telling).
     WITH bewoners AS (
       SELECT verblijfsobject_id, woonadressen AS personen, woonadressen_onzeker AS onzeker,
-        woon_via_object, woon_via_nummeraanduiding, woon_via_adres, woon_pseudoniemen AS pseudoniemen
+        woon_via_object, woon_via_nummeraanduiding, woon_via_adres, woon_pseudoniemen AS pseudoniemen, woon_koppelingen AS koppelingen
       FROM model.bewoning WHERE woonadressen > 0
     ),
     -- Permits in force today that allow more households or rooms; the one running longest is named.
@@ -60,7 +66,8 @@ export default defineRule({
         || CASE WHEN p.zaaknummer IS NULL THEN ''
                 ELSE format(' Er geldt een %s (zaak %s) voor dit object: de bewoning kan daardoor toegestaan zijn, daarom ernst laag.', p.type, p.zaaknummer) END
         AS explanation,
-      (SELECT jsonb_agg(jsonb_build_object('pseudonym', x, 'rol', 'bewoner') ORDER BY x) FROM unnest(b.pseudoniemen) x) AS persons
+      (SELECT jsonb_agg(jsonb_build_object('pseudonym', x.pseudonym, 'rol', x.rol) ORDER BY x.pseudonym)
+       FROM (${personenMetKoppeling('b.pseudoniemen', 'b.koppelingen', 'bewoner')}) x) AS persons
     FROM bewoners b
     JOIN model.verblijfsobject v USING (verblijfsobject_id)
     LEFT JOIN vergunningen p USING (verblijfsobject_id)

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { withSuggestion } from '../lib/did-you-mean.ts';
 import type { SourceName } from '../sources/source.ts';
+import type { Reads } from './reads.ts';
 
 export type Severity = 'laag' | 'midden' | 'hoog';
 
@@ -38,6 +39,12 @@ export interface RuleDefinition<P extends z.ZodObject = z.ZodObject> {
    * rule is evaluated after every rule that does not, whatever its place in the register.
    */
   readsCandidates?: boolean;
+  /**
+   * Which columns of which model relation the SQL reads (rules/reads.ts names the source of each
+   * relation). Declared, not derived at run time, so that the DPIA appendix says what the rule
+   * reads; tests/verantwoording.test.ts holds it to the SQL, so it cannot drift.
+   */
+  reads: Reads;
   /**
    * The rule follows persons or companies from one address to another, and may cross the
    * municipal border where an agreement (SAMENWERKING) allows it: its SQL tests that with

@@ -16,6 +16,12 @@ export default defineRule({
   severity: 'midden',
   acrossMunicipalities: true,
   requires: ['permits', 'damocles'],
+  // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
+  reads: {
+    'model.vergunning': ['geldig_tot', 'geldig_van', 'status', 'type', 'verblijfsobject_id', 'zaaknummer'],
+    'model.damocles_zaak': ['besluit', 'datum_constatering', 'sluiting_einde', 'sluiting_start', 'verblijfsobject_id', 'zaaknummer'],
+    'model.partij': ['kvk', 'pseudonym', 'rol', 'zaak_soort', 'zaaknummer'],
+  },
   parameters: z.object({
     maxJaren: z.coerce.number().int().min(1).max(20).default(5),
   }),

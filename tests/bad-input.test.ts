@@ -4,7 +4,8 @@
  * its name and the reason, or named rows rejected with column and reason, or a clean load of data
  * that only looks dangerous) and leaves the published signals exactly as they were.
  */
-import { readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../pipelines/ingest.ts';
@@ -172,7 +173,10 @@ describe('hostile and broken inbox files', () => {
     const path = await writeReport(ctx.config.OUT_DIR, 'alle-signalen.csv', await openSignals(ctx.db));
     const report = await readFile(path, 'utf8');
     const line = report.split('\r\n').find((l) => l.includes(a.id))!;
-    expect(line.split(';')[5]).toBe(`"'=HYPERLINK(""http://x.example"")"`);
+    const header = report.replace(/^\uFEFF/, '').split('\r\n').find((l) => l.startsWith('Signaal;'))!.split(';');
+    expect(line.split(';')[header.indexOf('Straat')]).toBe(`"'=HYPERLINK(""http://x.example"")"`);
+    // In the one-line address as well.
+    expect(line.split(';')[header.indexOf('Adres')]).toBe(`"'=HYPERLINK(""http://x.example"") 11, ${a.postcode} Testdorp"`);
     expect(report).not.toMatch(/(^|;)"?=HYPERLINK/m);
     await expectSignalsUnchanged();
   });
@@ -469,6 +473,37 @@ describe('hostile and broken inbox files', () => {
     expect(run.status).toBe('succeeded');
     await expectRowsRejected(run, 'brp/nul.csv', [{ column: 'geslachtsnaam', reason: 'veld bevat een NUL-teken (binaire inhoud)' }]);
     await expectSignalsUnchanged();
+  });
+
+  it('an inbox entry that is no plain file is refused unopened: a pipe, a link out of the inbox, a pipe in a BAG folder', async () => {
+    // A pipe blocked the run (and its lock) for ever; a link had the run read a file outside the inbox.
+    const inbox = ctx.config.INBOX_DIR;
+    const secret = join(ctx.dir, 'geheim.key');
+    await writeFileIn(secret, 'bsn;geslachtsnaam\n123456782;Buitenstaander\n');
+    await writeFileIn(join(inbox, 'bag/bagmap/.keep'), '');
+    await mkdir(join(inbox, 'brp'), { recursive: true });
+    execFileSync('mkfifo', [join(inbox, 'brp/pijp.csv'), join(inbox, 'bag/bagmap/9999VBO08012026-000001.xml')]);
+    await symlink(secret, join(inbox, 'brp/koppeling.csv'));
+    const run = await Promise.race([
+      deliver({}),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the run hung on a pipe')), 20_000).unref()),
+    ]);
+    await expectRejected(run, 'brp/pijp.csv', /is een named pipe, geen gewoon bestand of map, en wordt niet gelezen/);
+    await expectRejected(run, 'brp/koppeling.csv', /is een symbolische koppeling, geen gewoon bestand of map/);
+    await expectRejected(run, 'bag/bagmap', /9999VBO08012026-000001\.xml in de map is geen gewoon bestand/);
+    expect(await readFile(secret, 'utf8')).toContain('Buitenstaander');
+    await expectSignalsUnchanged();
+  }, 30_000);
+
+  it('a dangling link in the inbox, or in a BAG folder, does not fail the scan (with the default wait for files being copied)', async () => {
+    const { scanInbox } = await import('../pipelines/inbox.ts');
+    const dir = join(ctx.dir, 'scan-inbox');
+    await mkdir(join(dir, 'brp'), { recursive: true });
+    await writeFileIn(join(dir, 'bag/bagmap/.keep'), '');
+    await symlink(join(dir, 'weg.csv'), join(dir, 'brp/weg.csv'));
+    await symlink(join(dir, 'weg.xml'), join(dir, 'bag/bagmap/weg.xml'));
+    const { ready } = await scanInbox(dir, 5, Date.now() + 60_000);
+    expect(ready.map((f) => f.name).sort()).toEqual(['bag/bagmap', 'brp/weg.csv']);
   });
 
   it('every refused or loaded file left the inbox', async () => {

@@ -66,7 +66,7 @@ async function deliver(fixture: string): Promise<Night> {
   // list, and no period ending before it starts.
   const { rows: broken } = await ctx.db.query<{ n: number }>(
     `SELECT (SELECT count(*) FROM (SELECT 1 FROM model.inschrijving WHERE geldig_tot IS NULL
-                                   GROUP BY coalesce(persoonslijst, pseudonym) HAVING count(*) > 1) x)::int
+                                   GROUP BY pseudonym, persoonslijst HAVING count(*) > 1) x)::int
           + (SELECT count(*) FROM model.inschrijving WHERE geldig_tot < geldig_van)::int AS n`,
   );
   expect(broken[0]!.n).toBe(0);
@@ -424,5 +424,43 @@ describe('readable CSV with the life-event columns', () => {
     expect(staged).toHaveLength(3);
     expect(JSON.stringify(staged)).not.toMatch(/10000000\d\d/);
     for (const r of staged) expect(r.persoonslijst).toMatch(/^a-nummer [0-9a-f]{64}$/);
+  });
+});
+
+describe('a pl id or A-nummer is a label, not a person', () => {
+  it.each(['lo3/een-pl-id-twee-personen.csv', 'csv/een-a-nummer-twee-personen.csv'])('two persons under one list id in %s both stay residents', async (fixture) => {
+    const night = await deliver(fixture);
+    expect(rejected(night)).toEqual([]);
+    // Keyed by the list id alone, the second person's current row replaced the first one's.
+    expect(night.residents.A).toMatchObject({ W: 1 });
+    expect(night.residents.B).toMatchObject({ W: 1 });
+    if (fixture.startsWith('lo3')) expect(night.periods.PL_X).toEqual(['C 2000-01-01..2010-01-01 volgende', 'A 2010-01-01..', 'B 2015-01-01..']);
+    const file = basename(fixture);
+    expect(night.run.warnings.find((w) => w.includes('persoonslijst-id'))).toBe(
+      `brp/${file}: 1 persoonslijst-id hoort bij meer dan één BSN (samengevoegde exports of een verkeerd A-nummer, uit te zoeken): ${fixture.startsWith('lo3') ? 'PL_X (regel 2)' : 'regel 2'}. Elk BSN blijft een eigen persoon.`,
+    );
+  });
+
+  it('a pl id that holds a BSN is named by its line in the warning, like one of digits only', async () => {
+    const night = await deliver('lo3/pl-id-met-bsn.csv');
+    expect(night.run.warnings.find((w) => w.includes('persoonslijst'))).toBe(
+      'brp/pl-id-met-bsn.csv: 1 BSN staat op meer dan één persoonslijst (dubbele inschrijving, uit te zoeken): regel 2 en regel 3. De lijsten blijven gescheiden; een persoon telt één keer per object.',
+    );
+    expect(JSON.stringify(night.run.warnings)).not.toMatch(/99997\d{4}/);
+  });
+
+  it('a readable export without historie_index that lists the newest address first keeps that one current', async () => {
+    const night = await deliver('csv/zonder-historie-index.csv');
+    // Both rows are index 0; the last line (the address left in 2020) used to win.
+    expect(night.periods).toEqual({ Een: ['A 2020-01-01..'] });
+    expect(night.residents.A).toMatchObject({ W: 1 });
+    expect(night.residents.B).toBeUndefined();
+  });
+
+  it('JSON: land 6030 (Nederland) beside a Dutch address is not abroad, and keeps its start date', async () => {
+    const night = await deliver('json/land-nederland.json');
+    expect(night.file.kinds).toEqual([]);
+    expect(night.periods).toEqual({ 'persoon 1': ['A 2010-01-01..'] });
+    expect(night.residents.A).toEqual({ W: 1, B: 0, onzeker: 0, viaAdres: 0 });
   });
 });

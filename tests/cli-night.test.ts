@@ -49,8 +49,8 @@ describe("the beheerder's night, through the CLI", () => {
       expect(lines[1]).toMatch(/^Database: /);
       expect(lines.filter((l) => l.startsWith('{') || /migration|applied|run started/.test(l))).toEqual([]);
       expect(lines.at(-1)).toMatch(/^Demo klaar in [\d.]+ s\.$/);
-      // The demo is Woerden and Oudewater: a report per municipality, its code in the name.
-      expect((await readdir(out)).sort()).toEqual([expect.stringMatching(/^anomalierapport-0589-\d{4}-\d\d-\d\d-run1\.csv$/), expect.stringMatching(/^anomalierapport-0632-\d{4}-\d\d-\d\d-run1\.csv$/)]);
+      // The demo is Woerden and Oudewater: a report per municipality, its code in the name, as CSV and workbook.
+      expect((await readdir(out)).sort()).toEqual(['0589', '0589', '0632', '0632'].map((code, k) => expect.stringMatching(new RegExp(`^anomalierapport-${code}-\\d{4}-\\d\\d-\\d\\d-run1\\.${k % 2 ? 'xlsx' : 'csv'}$`))));
     } finally {
       await other.drop();
     }
@@ -59,7 +59,7 @@ describe("the beheerder's night, through the CLI", () => {
   it('publishes when the mail server is down, says so in Dutch without a stack trace, and exits 4; status shows it; --retry sends it; no report overwrites another database\'s', async () => {
     const port = await closedPort();
     const demoReports = (await readdir(out)).sort();
-    const demoContent = await Promise.all(demoReports.map((f) => readFile(join(out, f), 'utf8')));
+    const demoContent = await Promise.all(demoReports.map((f) => readFile(join(out, f))));
     const night = await pakhuis(['run'], { ...env, SMTP_PORT: String(port), OUT_DIR: out }, { cwd: checkout });
     expect(night.code, night.stderr).toBe(4);
     expect(night.stdout).toMatch(/^Run 1: geslaagd/);
@@ -73,8 +73,8 @@ describe("the beheerder's night, through the CLI", () => {
     expect(night.stderr).toMatch(/"error":"connect ECONNREFUSED[^"]*","code":"ESOCKET","msg":"report e-mail failed; it stays in the outbox"/);
     // This database's run 1 beside the demo's run 1 in the same folder: the demo's reports untouched.
     const day = /(\d{4}-\d\d-\d\d)-run1/.exec(demoReports[0]!)![1];
-    expect((await readdir(out)).sort()).toEqual([...demoReports, `anomalierapport-${day}-run1.csv`]);
-    expect(await Promise.all(demoReports.map((f) => readFile(join(out, f), 'utf8')))).toEqual(demoContent);
+    expect((await readdir(out)).sort()).toEqual([...demoReports, `anomalierapport-${day}-run1.csv`, `anomalierapport-${day}-run1.xlsx`]);
+    expect(await Promise.all(demoReports.map((f) => readFile(join(out, f))))).toEqual(demoContent);
 
     const status = await pakhuis(['status'], env, { cwd: checkout });
     expect(status.code).toBe(0);

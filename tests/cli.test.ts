@@ -16,7 +16,7 @@ describe('pakhuis CLI', () => {
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/^pakhuis: de opdrachtregel van het informatiepakhuis\n\nGebruik: pakhuis <opdracht>/);
     const names = [...top.stdout.matchAll(/^ {2}(\w+) {2,}/gm)].map((m) => m[1]!);
-    expect(names).toEqual(['migrate', 'ingest', 'pull', 'run', 'report', 'status', 'schedule', 'triage', 'terugkoppeling', 'overleg', 'nulmeting', 'reveal', 'access', 'demo']);
+    expect(names).toEqual(['migrate', 'ingest', 'pull', 'run', 'report', 'status', 'schedule', 'triage', 'terugkoppeling', 'overleg', 'nulmeting', 'reveal', 'inzage', 'dpia', 'rules', 'access', 'demo']);
     for (const name of names) {
       const { code, out } = await inProcess([name, '--help']);
       expect(code, name).toBe(0);

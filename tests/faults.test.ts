@@ -370,7 +370,7 @@ describe('the mail server down at report time', () => {
       expect(next.status).toBe('succeeded');
       expect(next.delivery).toMatchObject({ sent: 2, failed: 0 });
       expect(smtp.received).toHaveLength(2);
-      expect(smtp.received.map((m) => m.subject)).toEqual([expect.stringMatching(/: 1 nieuwe of verergerde signalen/), expect.stringMatching(/: 1 nieuwe of verergerde signalen/)]);
+      expect(smtp.received.map((m) => m.subject)).toEqual([expect.stringMatching(/: 1 nieuw of verergerd signaal/), expect.stringMatching(/: 1 nieuw of verergerd signaal/)]);
       expect((await ctx.db.query('SELECT run_id::int, status FROM pakhuis.report_outbox ORDER BY id')).rows).toEqual([
         { run_id: down.runId, status: 'sent' },
         { run_id: next.runId, status: 'sent' },

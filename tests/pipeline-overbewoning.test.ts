@@ -42,6 +42,12 @@ describe('nightly run, end to end: overbewoning', () => {
     // How each counted person was matched: every other one by postcode and huisnummer only.
     expect(rows[0]!.evidence).toMatchObject({ gekoppeld: { verblijfsobject_id: 6, nummeraanduiding: 0, adres: 6 }, met_onbekende_aanvangsdatum: 0 });
     expect(rows[0]!.evidence.regel_versie).toMatch(/^[0-9a-f]{12}$/);
+    // And per person, in the role re-identification shows: which six rest on the address alone.
+    const { rows: roles } = await ctx.db.query<{ rol: string; n: number }>(
+      `SELECT p.rol, count(*)::int AS n FROM pakhuis.signal_persons p JOIN pakhuis.signal_store s ON s.id = p.signal_id
+       WHERE s.rule_code = 'OVERBEWONING' GROUP BY 1 ORDER BY 1`,
+    );
+    expect(roles).toEqual([{ rol: 'bewoner', n: 6 }, { rol: 'bewoner via adres', n: 6 }]);
   });
 
   it('matches registrations by id and by normalised address alike', async () => {

@@ -4,7 +4,7 @@
  * whole. Rejected rows keep their raw values for the data steward, but never a raw BSN or a name.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -198,5 +198,26 @@ describe('the CLI on a BRP file with bad rows', () => {
       expect(loaded.out, secret).not.toContain(secret);
       expect(refused.out, secret).not.toContain(secret);
     }
+    clean = mixed[0]!;
+    cleanSecrets = secrets;
   }, 60_000);
+
+  let clean: Row;
+  let cleanSecrets: string[];
+  it('says nothing of them in inzage, dpia and rules try either, logging at debug', async () => {
+    const inzage = await pakhuis(['inzage', '--bsn', clean.bsn, '--reason', 'AVG-verzoek 2026-0099', '--out', join(dir, 'inzage.json')]);
+    expect(inzage.code, inzage.out).toBe(0);
+    expect(inzage.out).toContain('1 levering');
+    // The file is for the person (their own name once a run has published it); what the command says names no one.
+    expect(JSON.parse(await readFile(join(dir, 'inzage.json'), 'utf8')).leveringen).toHaveLength(1);
+    const dpia = await pakhuis(['dpia', '--out', join(dir, 'dpia')]);
+    expect(dpia.code, dpia.out).toBe(0);
+    const trial = await pakhuis(['rules', 'try', 'RULE_OVERBEWONING__NORM_M2=15']);
+    expect(trial.code, trial.out).toBe(0);
+    // A mistyped BSN is refused without being echoed: tests/verantwoording.test.ts.
+    for (const result of [inzage, dpia, trial]) {
+      for (const secret of cleanSecrets) expect(result.out, secret).not.toContain(secret);
+      expect(result.out).not.toMatch(/[0-9a-f]{64}/);
+    }
+  }, 120_000);
 });

@@ -178,6 +178,24 @@ describe('pull over HTTPS (a real server with a certificate from a test CA)', ()
     expect(await everything(inbox())).toEqual([]);
   });
 
+  it('gives up on a server that sends a byte now and then (each one reset the idle timer), and leaves nothing behind', async () => {
+    let drip: NodeJS.Timeout | undefined;
+    server.routes.set('/bag/drip.zip', (_req, res) => {
+      res.writeHead(200, { 'content-length': 1_000_000 });
+      drip = setInterval(() => res.write('x'), 100);
+      res.on('close', () => clearInterval(drip));
+    });
+    const started = Date.now();
+    try {
+      const slow = await pull('/bag/drip.zip', { PULL_TIMEOUT_SECONDS: 1, PULL_RETRIES: 0 });
+      expect(slow.outcomes[0]!.error).toMatch(/^te traag: \d+ bytes in 1 s \(minder dan 1 kB\/s\)$/);
+    } finally {
+      clearInterval(drip);
+    }
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(await everything(inbox())).toEqual([]);
+  });
+
   it('says which source and location could not be reached, after the retries', async () => {
     const port = await closedPort();
     const down = await pullSources(withPull(ctx, { PULL_BAG: `https://localhost:${port}/bag/extract.zip`, PULL_RETRIES: 1 }));

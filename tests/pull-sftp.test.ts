@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, chmodSync, copyFileSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ingestFile } from '../pipelines/ingest.ts';
@@ -207,5 +207,21 @@ describe('pull over SFTP (a real ssh2 server with key authentication and a host 
     const open = await pull('keys', { PULL_SFTP_KEY_FILE: stranger });
     expect(open.outcomes[0]!.error).toMatch(/leesbaar voor groep of anderen \(modus 644\)/);
     expect(await everything(inbox())).toEqual([]);
+  });
+  // The share's listing goes the same way (pullListed): a file share is the other listed location.
+  it('follows a link on a file:// share within its folder, never one that leads out of it', async () => {
+    const share = join(ctx.dir, 'share');
+    const outside = join(ctx.dir, 'geheim.key');
+    await mkdir(join(share, 'maand'), { recursive: true });
+    await writeFile(outside, 'bsn;geslachtsnaam\n123456782;Buitenstaander\n');
+    await writeFile(join(share, 'maand', 'brp-maand.csv'), brpCsv(persons(2, vbo(7, 80))));
+    await symlink(join(share, 'maand', 'brp-maand.csv'), join(share, 'laatste.csv'));
+    await symlink(outside, join(share, 'uitweg.csv'));
+    const shareRun = await pullSources(withPull(ctx, { PULL_BRP: `file://${share}/*.csv` }), { runId: undefined });
+    expect(shareRun.outcomes[0]!.fetched.map((f) => f.inboxName)).toEqual(['laatste.csv']);
+    expect(await everything(inbox())).toEqual(['laatste.csv']);
+    const single = await pullSources(withPull(ctx, { PULL_BRP: `file://${share}/uitweg.csv` }), { runId: undefined });
+    expect(single.outcomes[0]!.fetched).toEqual([]);
+    expect(await everything(inbox())).toEqual(['laatste.csv']);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../pipelines/run.ts';
+import { formatSummary } from '../pipelines/summary.ts';
 import { toCsv } from '../reports/csv.ts';
 import { createMailer } from '../reports/mailer.ts';
 import { deliverPending } from '../reports/outbox.ts';
@@ -13,6 +14,9 @@ import { bagCsv, brpCsv, persons, vbo, writeFileIn } from './helpers/files.ts';
 import { reportRows } from './helpers/report-csv.ts';
 import { startSmtp, type TestSmtp } from './helpers/smtp.ts';
 import type { ParsedMail } from 'mailparser';
+import * as XLSX from 'xlsx';
+import { readZipText } from './helpers/zip.ts';
+import { writeXlsx } from '../reports/xlsx-writer.ts';
 
 /** The CSV attached to a report mail (the trend chart travels beside it, inline). */
 const csvOf = (mail: ParsedMail): string => mail.attachments.find((a) => a.contentType.startsWith('text/csv'))!.content.toString('utf8');
@@ -30,7 +34,8 @@ describe('nightly report by e-mail', () => {
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    ctx = await createTestContext({ SMTP_HOST: '127.0.0.1', SMTP_PORT: smtp.port, REPORT_RECIPIENTS: 'oov@gemeente.example,analist@gemeente.example' });
+    // Every night mailed (REPORT_NOTHING_NEW=dagelijks) until the last test, which is about quiet nights.
+    ctx = await createTestContext({ SMTP_HOST: '127.0.0.1', SMTP_PORT: smtp.port, REPORT_RECIPIENTS: 'oov@gemeente.example,analist@gemeente.example', REPORT_NOTHING_NEW: 'dagelijks' });
   });
   afterAll(async () => {
     await ctx?.close();
@@ -51,13 +56,37 @@ describe('nightly report by e-mail', () => {
     expect(run.delivery).toMatchObject({ sent: 1, failed: 0 });
     expect(smtp.received).toHaveLength(1);
     const mail = smtp.received[0]!;
-    expect(mail.subject).toMatch(/^Informatiepakhuis \d{4}-\d{2}-\d{2}: 1 nieuwe of verergerde signalen/);
-    expect(mail.text).toContain('OVERBEWONING: 1 nieuw / 0 eerder');
+    expect(mail.subject).toMatch(/^Informatiepakhuis \d{4}-\d{2}-\d{2}: 1 nieuw of verergerd signaal/);
+    // Rules by their Dutch title, the code beside it; resolved counted; how to record a judgement.
+    expect(mail.text).toContain('- Overbewoning: minder woonoppervlakte per ingeschreven persoon dan de norm (OVERBEWONING): 1 nieuw / 0 eerder / 0 opgelost');
+    expect(mail.text).toContain('Opgelost in deze run (de regel gaf ze niet meer): 0.');
+    expect(mail.text).toContain('pakhuis triage <signaal> in_onderzoek --toegewezen <naam>');
+    expect(mail.text).toContain('binnen 4 weken een status, binnen 6 maanden een resultaat');
+    expect(mail.html).toContain('<td>Overbewoning: minder woonoppervlakte per ingeschreven persoon dan de norm <small>(OVERBEWONING)</small></td><td>1</td><td>0</td><td>0</td>');
     expect(mail.text).not.toMatch(/https?:/);
     expect(mail.to && 'value' in mail.to ? mail.to.value.map((v) => v.address) : []).toEqual(['oov@gemeente.example', 'analist@gemeente.example']);
     // The CSV, and the trend chart shown inline (cid): a picture every mail client shows.
-    expect(mail.attachments.map((x) => [x.contentType, x.related ?? false])).toEqual(expect.arrayContaining([['text/csv', false], ['image/png', true]]));
-    expect(mail.attachments).toHaveLength(2);
+    expect(mail.attachments.map((x) => [x.contentType, x.related ?? false])).toEqual(expect.arrayContaining([
+      ['text/csv', false], ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', false], ['image/png', true],
+    ]));
+    expect(mail.attachments).toHaveLength(3);
+    // The workbook: the same rows, the BAG id as text with its leading zero, the hostile street as
+    // text and never a formula, a frozen header, wrapped text and set widths.
+    const xlsx = mail.attachments.find((x) => x.filename?.endsWith('.xlsx'))!;
+    expect(xlsx.filename).toBe(mail.attachments.find((x) => x.contentType.startsWith('text/csv'))!.filename!.replace(/\.csv$/, '.xlsx'));
+    const book = XLSX.read(xlsx.content, { type: 'buffer' });
+    expect(book.SheetNames).toEqual(['Signalen', 'Toelichting']);
+    const sheet = book.Sheets.Signalen!;
+    const above = run.warnings.length; // each warning on a row above the header
+    const table = XLSX.utils.sheet_to_json<Record<string, unknown>>(sheet, { range: above });
+    expect(table).toEqual([expect.objectContaining({ Regel: 'OVERBEWONING', Verblijfsobject: a.id, Straat: '=HYPERLINK("http://x.example")', 'Nieuw of verergerd': 'nieuw' })]);
+    const cells = Object.entries(sheet).filter(([ref]) => !ref.startsWith('!')).map(([, c]) => c as XLSX.CellObject);
+    expect(cells.filter((c) => c.f !== undefined)).toEqual([]);
+    expect(cells.find((c) => c.v === a.id)?.t).toBe('s');
+    const sheetXml = await readZipText(xlsx.content, 'xl/worksheets/sheet1.xml');
+    expect(sheetXml).toContain(`<pane ySplit="${above + 1}" topLeftCell="A${above + 2}" activePane="bottomLeft" state="frozen"/>`);
+    expect(sheetXml).toMatch(/<col min="15" max="15" width="44" customWidth="1"\/>/);
+    expect(await readZipText(xlsx.content, 'xl/styles.xml')).toContain('wrapText="1"');
     // mailparser puts an inline picture into the HTML only when its cid resolves to an attachment.
     expect(mail.html).toMatch(/<img src="data:image\/png;base64,[A-Za-z0-9+/=]{100,}"/);
     const csv = csvOf(mail);
@@ -105,6 +134,64 @@ describe('nightly report by e-mail', () => {
     expect(nobody.delivery).toMatchObject({ sent: 0, failed: 1 });
     expect(nobody.warnings.join('\n')).toContain(`e-mail niet verzonden: de mailserver 127.0.0.1:${smtp.port} weigert ontvanger "oov@gemeente.example", "analist@gemeente.example".`);
     smtp.refuseRecipients = [];
+  });
+
+  it('mails nothing on a quiet night but a short "niets nieuws" once a week, or every night, or never (REPORT_NOTHING_NEW)', async () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const quietNight = async (today: string) => {
+      const before = smtp.received.length;
+      const run = await runPipeline(ctx, { trigger: 'test', today });
+      expect(run.status).toBe('succeeded');
+      const { rows } = await ctx.db.query<{ mail_status: string }>(`SELECT mail_status FROM signals.runs WHERE run_id = $1`, [run.runId]);
+      // The run's summary says so too, where the beheerder reads it.
+      expect(formatSummary(run).includes('niet gemaild: niets nieuws (REPORT_NOTHING_NEW)')).toBe(rows[0]!.mail_status === 'niets_nieuws');
+      return { mails: smtp.received.slice(before), mailStatus: rows[0]!.mail_status };
+    };
+    // The report the last test left waiting goes first, so that what follows is tonight's alone.
+    expect(await deliverPending(ctx)).toMatchObject({ sent: 1, failed: 0 });
+    ctx.config.REPORT_NOTHING_NEW = 'wekelijks';
+    // Mails went out today: nothing tonight, and signals.runs says why.
+    expect(await quietNight(day(0))).toEqual({ mails: [], mailStatus: 'niets_nieuws' });
+    // A week without a mail: one short mail, without the chart, with the XLSX (empty) beside the CSV.
+    const weekly = await quietNight(day(8));
+    expect(weekly.mails).toHaveLength(1);
+    expect(weekly.mails[0]!.subject).toMatch(new RegExp(`^Informatiepakhuis ${day(8)}: niets nieuws`));
+    expect(weekly.mails[0]!.text).toContain('Op een nacht zonder nieuwe of verergerde signalen komt dit korte bericht één keer per week (instelling REPORT_NOTHING_NEW).');
+    expect(weekly.mails[0]!.attachments.map((x) => x.contentType).sort()).toEqual(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv']);
+    // Never: not even after more than a week.
+    ctx.config.REPORT_NOTHING_NEW = 'nooit';
+    expect(await quietNight(day(20))).toEqual({ mails: [], mailStatus: 'niets_nieuws' });
+    ctx.config.REPORT_NOTHING_NEW = 'dagelijks';
+    const daily = await quietNight(day(21));
+    expect(daily.mails.map((m) => m.subject)).toEqual([expect.stringMatching(/: niets nieuws/)]);
+    expect(daily.mailStatus).toBe('sent');
+  });
+});
+
+describe('the workbook writer', () => {
+  it('writes text as text (formula starts, control characters, ids), numbers as numbers, and a sheet name Excel accepts', async () => {
+    const book = writeXlsx([{
+      name: 'Signalen: a/b [1]*?',
+      preamble: ['Waarschuwing: <niets>'],
+      columns: [{ header: 'Tekst', width: 20 }, { header: 'Getal', width: 8 }, { header: 'Verborgen', width: 8, hidden: true }],
+      rows: [['=HYPERLINK("http://x.example")', -12.5, 'x'], ['bel\u0007\u001b[2J', 3, null], ['0632010000000003', Number.NaN, '']],
+    }]);
+    const read = XLSX.read(book, { type: 'buffer' });
+    expect(read.SheetNames).toEqual(['Signalen  a b  1']);
+    const sheet = read.Sheets[read.SheetNames[0]!]!;
+    expect(XLSX.utils.sheet_to_json(sheet, { header: 1, defval: null })).toEqual([
+      ['Waarschuwing: <niets>', null, null],
+      ['Tekst', 'Getal', 'Verborgen'],
+      ['=HYPERLINK("http://x.example")', -12.5, 'x'],
+      ['bel\ufffd\ufffd[2J', 3, null],
+      ['0632010000000003', null, null],
+    ]);
+    expect(Object.values(sheet).filter((c) => typeof c === 'object' && c !== null && 'f' in c)).toEqual([]);
+    expect(sheet.A5).toMatchObject({ t: 's', v: '0632010000000003' });
+    const xml = await readZipText(book, 'xl/worksheets/sheet1.xml');
+    expect(xml).toContain('<mergeCell ref="A1:C1"/>');
+    expect(xml).toContain('<col min="3" max="3" width="8" customWidth="1" hidden="1"/>');
+    expect(xml).toContain('<pane ySplit="2" topLeftCell="A3" activePane="bottomLeft" state="frozen"/>');
   });
 });
 
@@ -203,7 +290,8 @@ describe('report --retry', () => {
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    ctx = await createTestContext({ SMTP_HOST: '127.0.0.1', SMTP_PORT: smtp.port, REPORT_RECIPIENTS: stored.join(','), REPORT_RECIPIENT_ALLOWLIST: '@gemeente.example' });
+    // Nights without signals: mailed all the same (REPORT_NOTHING_NEW=dagelijks), to have a report that waits.
+    ctx = await createTestContext({ SMTP_HOST: '127.0.0.1', SMTP_PORT: smtp.port, REPORT_RECIPIENTS: stored.join(','), REPORT_RECIPIENT_ALLOWLIST: '@gemeente.example', REPORT_NOTHING_NEW: 'dagelijks' });
   });
   afterAll(async () => {
     await ctx?.close();

@@ -69,6 +69,7 @@ describe('roles and access', () => {
     horecaId = await id('HORECA_GEEN_PASSENDE_FUNCTIE', ctx.pseudonymizer.pseudonymise(neighbour));
     // The audit and the triage history hold a row, so that refusing to change them means something.
     await ctx.db.query(`SELECT * FROM reident.reveal($1, 'zaak OOV-2026-0001: eerste inzage')`, [signalId]);
+    await ctx.db.query(`SELECT reident.inzage($1, 1, $2, 'AVG-verzoek 2026-0001')`, [ctx.pseudonymizer.pseudonymise(neighbour), ctx.pseudonymizer.checkValue]);
     await ctx.db.query(`SELECT signals.triage($1, 'in_onderzoek', 'eerste oordeel')`, [signalId]);
     if (onPostgres) {
       for (const role of ROLES) {
@@ -163,7 +164,7 @@ describe('roles and access', () => {
       'merge candidates into signals with pakhuis.merge_signals': [`SELECT * FROM pakhuis.merge_signals(-1, '{}')`],
       'write names to identity through its refresh functions': ['SELECT identity.refresh_from_brp(-1)', 'SELECT identity.refresh_from_permits(-1)', 'SELECT identity.refresh_from_damocles(-1)'],
       'write run records, rules and the outbox': [`INSERT INTO pakhuis.runs (trigger) VALUES ('proef')`, 'UPDATE pakhuis.rules SET title = title', 'UPDATE pakhuis.report_outbox SET attempts = attempts'],
-      'read the signals views': ['SELECT 1 FROM signals.signal_details LIMIT 1', 'SELECT 1 FROM signals.flagged_addresses LIMIT 1', 'SELECT 1 FROM signals.rules LIMIT 1'],
+      'read the signals views': ['SELECT 1 FROM signals.signal_details LIMIT 1', 'SELECT 1 FROM signals.flagged_addresses LIMIT 1', 'SELECT 1 FROM signals.rules LIMIT 1', 'SELECT 1 FROM signals.spreiding LIMIT 1'],
       'read a name in staging': [
         'SELECT geslachtsnaam FROM staging.brp LIMIT 1',
         'SELECT * FROM staging.brp LIMIT 1',
@@ -194,7 +195,9 @@ describe('roles and access', () => {
         `DO $$ BEGIN PERFORM signals.terugkoppeling('proef', 'ontvangen', NULL, NULL); EXCEPTION WHEN no_data_found THEN NULL; END $$`,
       ],
       'call reident.reveal': [`SELECT * FROM reident.reveal(${signalId}, 'zaak OOV-proef: toets van de rechten')`],
-      'read the audit': ['SELECT 1 FROM audit.reidentification LIMIT 1'],
+      'call reident.inzage': [`SELECT reident.inzage(repeat('c', 64), 1, repeat('c', 64), 'zaak OOV-proef: toets van de rechten')`],
+      'change or delete the inzage audit': [`UPDATE audit.inzage SET reason = 'x'`, 'DELETE FROM audit.inzage', 'TRUNCATE audit.inzage'],
+      'read the audit': ['SELECT 1 FROM audit.reidentification LIMIT 1', 'SELECT 1 FROM audit.inzage LIMIT 1'],
       'grant access to a municipality': [`SELECT audit.grant_access('pakhuis_t_probe', '0632')`, `SELECT audit.revoke_access('pakhuis_t_probe', '0000')`],
       'change or delete the access log': [`UPDATE audit.access_log SET login = 'x'`, 'DELETE FROM audit.access_log', 'TRUNCATE audit.access_log'],
       'change or delete a key check value': ['UPDATE pakhuis.key_checks SET check_value = check_value', 'DELETE FROM pakhuis.key_checks'],
@@ -227,6 +230,19 @@ describe('roles and access', () => {
     expect(await committed('pakhuis_analyst', `SELECT signals.triage($1, 'in_onderzoek', 'huisbezoek gepland', 'j.jansen')`, [signalId])).toHaveLength(1);
     const { rows } = await ctx.db.query(`SELECT triage_status, triage_note, triage_by FROM signals.signal_details WHERE signal_id = $1`, [signalId]);
     expect(rows).toEqual([{ triage_status: 'in_onderzoek', triage_note: 'huisbezoek gepland', triage_by: onPostgres ? logins.get('pakhuis_analyst') : 'postgres' }]);
+  });
+
+  it('shows the note of a judgement (free text) to analysts only, not to the loading role', async () => {
+    const sql = 'SELECT d.triage_note AS details, s.triage_note AS signal FROM signals.signal_details d JOIN pakhuis.signals s ON s.id = d.signal_id WHERE d.signal_id = $1';
+    const analyst = await as('pakhuis_analyst', 'SELECT triage_note FROM signals.signal_details WHERE signal_id = $1', [signalId]);
+    expect(analyst.rows).toEqual([{ triage_note: expect.stringMatching(/\S/) }]);
+    expect((await as('pakhuis_etl', sql, [signalId])).rows).toEqual([{ details: null, signal: null }]);
+    // The history of judgements too (migration 0067), which every reader of schema signals reads.
+    const history = 'SELECT note FROM signals.triage_history WHERE signal_id = $1';
+    expect((await as('pakhuis_analyst', history, [signalId])).rows).toContainEqual({ note: expect.stringMatching(/\S/) });
+    const seen = (await as('pakhuis_etl', history, [signalId])).rows as { note: string | null }[];
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.every((r) => r.note === null)).toBe(true);
   });
 
   it('keeps the attack that forged a judgement from working: delete and re-insert the signal as the loading role', async () => {

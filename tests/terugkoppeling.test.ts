@@ -74,6 +74,9 @@ describe('terugkoppeling: every melder gets feedback', () => {
     }
     // The loading role may write pakhuis tables, but not feedback in someone's name.
     expect(await as('pakhuis_etl', `INSERT INTO pakhuis.terugkoppeling_log (melding_id, status, by_user) VALUES ('T-4', 'teruggekoppeld', 'iemand')`)).toMatchObject({ state: '42501' });
+    // Nor read the note (an analyst's free text, may name people); what was fed back, and when, it may.
+    expect(await as('pakhuis_etl', 'SELECT note FROM pakhuis.terugkoppeling_log')).toMatchObject({ state: '42501' });
+    expect(await as('pakhuis_etl', 'SELECT melding_id, status, at FROM pakhuis.terugkoppeling_log')).not.toMatchObject({ state: expect.anything() });
   });
 
   it('refuses an unknown status or melding, and a note that is empty or too long', async () => {

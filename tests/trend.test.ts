@@ -116,6 +116,14 @@ describe('trend and nulmeting over three months', () => {
     expect((await ctx.db.query(`SELECT baseline_date::text FROM pakhuis.baseline_sets ORDER BY id`)).rows).toEqual([{ baseline_date: '2026-09-30' }, { baseline_date: '2026-10-31' }]);
     await expect(ctx.db.query(`UPDATE pakhuis.baseline_counts SET open_signals = 0`)).rejects.toThrow(/append-only/);
     await expect(ctx.db.query(`DELETE FROM pakhuis.trend_rule_counts`)).rejects.toThrow(/append-only/);
+    // Nor set a new yardstick past the command: one that replaces nothing, or in another's name.
+    await expect(ctx.db.query(`INSERT INTO pakhuis.baseline_sets (baseline_date, month) VALUES ('2026-11-15', '2026-11-01')`)).rejects.toThrow(/één keer vastgelegd/);
+    const { rows: forged } = await ctx.db.query<{ by_user: string; recent: boolean }>(
+      `INSERT INTO pakhuis.baseline_sets (baseline_date, month, replaces, by_user, frozen_at)
+       SELECT '2026-11-15', '2026-11-01', max(id), 'iemand anders', '2020-01-01' FROM pakhuis.baseline_sets
+       RETURNING by_user, frozen_at > now() - interval '1 hour' AS recent`,
+    );
+    expect(forged).toEqual([{ by_user: expect.not.stringMatching(/^iemand anders$/), recent: true }]);
     expect((await nulmeting(['--datum', '2026-07-31', '--vervang'])).stderr).toMatch(/geen run in 2026-07 op of voor 2026-07-31/);
   });
 

@@ -68,14 +68,14 @@ describe('triage', () => {
     try {
       const url = new URL(ctx.url!);
       url.username = login;
-      const { stdout } = await promisify(execFile)('node', [new URL('../bin/pakhuis.js', import.meta.url).pathname, 'triage', String(id), 'in_onderzoek', '--note', 'huisbezoek', '--by', 'cli-analist'], {
+      const { stdout } = await promisify(execFile)('node', [new URL('../bin/pakhuis.js', import.meta.url).pathname, 'triage', String(id), 'in_onderzoek', '--note', 'huisbezoek', '--by', 'cli-analist', '--toegewezen', 'Fatima'], {
         env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url.toString(), LOG_FORMAT: 'json' },
       });
-      expect(stdout).toContain(`signaal ${id}: in_onderzoek`);
+      expect(stdout).toContain(`signaal ${id}: in_onderzoek, toegewezen aan Fatima`);
       const { rows } = await ctx.db.query(`SELECT triage_status, triage_by FROM pakhuis.signals WHERE id = $1`, [id]);
       expect(rows).toEqual([{ triage_status: 'in_onderzoek', triage_by: login }]);
-      const log = await ctx.db.query(`SELECT by_user, stated_by FROM pakhuis.triage_log WHERE signal_id = $1`, [id]);
-      expect(log.rows).toEqual([{ by_user: login, stated_by: 'cli-analist' }]);
+      const log = await ctx.db.query(`SELECT by_user, stated_by, assigned_to FROM signals.triage_history WHERE signal_id = $1`, [id]);
+      expect(log.rows).toEqual([{ by_user: login, stated_by: 'cli-analist', assigned_to: 'Fatima' }]);
     } finally {
       await ctx.db.exec(`DROP ROLE IF EXISTS ${login}`);
     }
@@ -88,8 +88,8 @@ describe('triage', () => {
     });
     const rows = reportRows(await readFile(out, 'utf8'));
     const rowOf = (id: string) => rows.find((r) => r.Verblijfsobject === id)!;
-    // a got worse in the last night (15 persons) and was judged vals positief; b did not change.
-    expect([rowOf(a.id).Nieuw, rowOf(a.id).Triage]).toEqual(['ja', 'vals positief']);
-    expect([rowOf(b.id).Nieuw, rowOf(b.id).Triage]).toEqual(['nee', 'in onderzoek']);
+    // a got worse in the last night (12 -> 15 persons) and was judged vals positief; b did not change.
+    expect([rowOf(a.id)['Nieuw of verergerd'], rowOf(a.id).Triage]).toEqual(['verergerd (was score 12)', 'vals positief']);
+    expect([rowOf(b.id)['Nieuw of verergerd'], rowOf(b.id).Triage, rowOf(b.id)['Toegewezen aan']]).toEqual(['', 'in onderzoek', 'Fatima']);
   });
 });

@@ -6,7 +6,7 @@ import type { SourceName } from '../sources/source.ts';
 const TRANSFORMS_DIR = fileURLToPath(new URL('../sql/transforms/', import.meta.url));
 
 /** Which transform scripts rebuild the model from which source's staging (and what they read). */
-const DEPENDS_ON: Record<string, SourceName[]> = {
+export const DEPENDS_ON: Record<string, SourceName[]> = {
   '10_bag.sql': ['bag'],
   '20_brp.sql': ['brp', 'bag'],
   // History follows BRP loads only: a BAG change re-matches the current rows, not the past.

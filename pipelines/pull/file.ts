@@ -1,12 +1,34 @@
-import { createReadStream } from 'node:fs';
+import { constants, createReadStream, realpathSync } from 'node:fs';
 import { mkdir, open, readdir, rename, stat } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, sep } from 'node:path';
+import { PullRefusal } from './errors.ts';
 import type { ListedBackend, RemoteEntry, RemoteStat } from './listed.ts';
+
+/**
+ * The file a share's entry is, as a path with no link in it, or null when a link leads out of the
+ * location's folder. A link within it is followed (`laatste.xlsx` pointing at today's export), but
+ * NFS resolves links on this machine: one pointing at /run/secrets/... had the pull copy this
+ * machine's own files, its key among them, into the inbox and on into the archive.
+ */
+function within(path: string): string | null {
+  let real: string;
+  let folder: string;
+  try {
+    real = realpathSync(path);
+    folder = realpathSync(dirname(path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+  return real.startsWith(folder.endsWith(sep) ? folder : folder + sep) ? real : null;
+}
 
 /** A folder on this machine, typically a network share mounted on the host (file:///mnt/…). */
 export function fileBackend(): ListedBackend {
   const statOf = async (path: string): Promise<RemoteStat | null> => {
-    const s = await stat(path).catch((error: NodeJS.ErrnoException) => {
+    const real = within(path);
+    if (real === null) return null;
+    const s = await stat(real).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return null;
       throw error;
     });
@@ -24,9 +46,16 @@ export function fileBackend(): ListedBackend {
       return entries;
     },
     stat: statOf,
-    read: (path) => createReadStream(path, { highWaterMark: 1 << 20 }),
+    read: (path) => {
+      // Looked at again as it is opened, and opened without following a link: no swap in between.
+      const real = within(path);
+      if (real === null) throw new PullRefusal(`${basename(path)} is een koppeling naar buiten de map en wordt niet gevolgd`);
+      return createReadStream(real, { highWaterMark: 1 << 20, flags: (constants.O_RDONLY | constants.O_NOFOLLOW) as unknown as string });
+    },
     async readSmall(path, maxBytes) {
-      const handle = await open(path, 'r').catch(() => null);
+      const real = within(path);
+      if (real === null) return null;
+      const handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW).catch(() => null);
       if (!handle) return null;
       try {
         const buffer = Buffer.alloc(maxBytes);

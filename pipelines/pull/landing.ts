@@ -9,6 +9,8 @@ import { PullRefusal } from './errors.ts';
 
 /** The pull's temporary files: a dot name and .part, both of which the inbox scan skips. */
 const TEMP_PREFIX = '.pull-';
+/** Slower than this, a transfer is taken to be stuck: 3 GB would take five weeks. */
+const MIN_BYTES_PER_SECOND = 1024;
 
 export interface Landed {
   bytes: number;
@@ -60,10 +62,26 @@ export async function land(source: Readable, options: LandOptions): Promise<Land
     clearTimeout(idle);
     idle = setTimeout(() => meter.destroy(new Error(`geen gegevens ontvangen in ${Math.round(options.idleMs / 1000)} s`)), options.idleMs);
   };
+  // The idle timer alone let a server that sends a byte now and then (each one reset it) hold the
+  // night's run, and its lock, for ever. So over every window of idleMs after the first (which
+  // includes setting up) at least MIN_BYTES_PER_SECOND must have come on average.
+  let windowStart = 0;
+  let windows = 0;
+  const pace = setInterval(() => {
+    const got = bytes - windowStart;
+    windowStart = bytes;
+    if (windows++ > 0 && got > 0 && got < (MIN_BYTES_PER_SECOND * options.idleMs) / 1000) {
+      meter.destroy(new Error(`te traag: ${got} bytes in ${Math.round(options.idleMs / 1000)} s (minder dan ${MIN_BYTES_PER_SECOND / 1024} kB/s)`));
+    }
+  }, options.idleMs);
+  const stopTimers = () => {
+    clearTimeout(idle);
+    clearInterval(pace);
+  };
   try {
     arm();
     await pipeline(source, meter, createWriteStream(temp, { flags: 'wx', mode: 0o640 }));
-    clearTimeout(idle);
+    stopTimers();
     if (options.expectedBytes !== undefined && bytes !== options.expectedBytes) {
       throw new Error(`onvolledig: ${bytes} van ${options.expectedBytes} bytes ontvangen`);
     }
@@ -86,7 +104,7 @@ export async function land(source: Readable, options: LandOptions): Promise<Land
       discard: () => rm(temp, { force: true }),
     };
   } catch (error) {
-    clearTimeout(idle);
+    stopTimers();
     source.destroy();
     await rm(temp, { force: true });
     throw error;

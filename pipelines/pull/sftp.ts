@@ -70,11 +70,13 @@ export async function openSftp(job: PullJob): Promise<SftpSession> {
   client.on('error', (error) => link.fail(networkProblem(error)));
   client.on('close', () => link.fail(new PullNetworkError('verbinding verbroken', 'ECONNRESET')));
   const sftp = await link.call<SFTPWrapper>((cb) => client.sftp(cb));
+  // A protocol error on the channel is emitted on the wrapper; unheard, it would end the process.
+  sftp.on('error', (error: Error) => link.fail(networkProblem(error)));
   return { backend: sftpBackend(sftp, link), close: () => client.end() };
 }
 
 /** Pending requests and open streams of one connection, failed together when it drops. */
-class Link {
+export class Link {
   private dead: Error | undefined;
   private readonly waiting = new Set<(error: Error) => void>();
   private readonly streams = new Set<Readable>();
@@ -96,6 +98,10 @@ class Link {
     if (this.dead) readable.destroy(this.dead);
     this.streams.add(readable);
     readable.once('close', () => this.streams.delete(readable));
+    // The landing opens the remote file before it makes its folder and pipes it: a connection that
+    // drops in between destroys a stream nobody listens to yet, and an unheard 'error' ends the
+    // process. The reader still gets the error: a destroyed stream fails the pipe it joins.
+    readable.on('error', () => undefined);
     return readable;
   }
 

@@ -10,6 +10,7 @@ import { overlegHtml } from './html.ts';
 import { dmy, layout } from './layout.ts';
 import { assertNoPseudonyms, OverlegError, overlegPeriod, overlegSections, type OverlegFilter, type Period } from './sections.ts';
 import { overlegWorkbook } from './workbook.ts';
+import { concentrations, concentrationText } from '../verantwoording/spreiding.ts';
 
 export { OverlegError } from './sections.ts';
 
@@ -65,6 +66,10 @@ export async function makeOverleg(ctx: PipelineContext, options: OverlegOptions)
       `Overzicht van ${dmy(period.until)} (${scope}), nieuw ${period.afterPrevious ? `sinds het vorige overleg van ${dmy(period.since)}` : `sinds ${dmy(dayAfter(period.since))}`}.`,
       'Zonder namen, BSN\'s of pseudoniemen: adressen, aantallen en uitleg. Signalen zijn aanwijzingen voor onderzoek, nooit besluiten.',
     ];
+    // Areas where a rule bites more than elsewhere, to discuss (with the caution); each measured
+    // against its own municipality, and only those of the municipalities asked for.
+    const spread = (await concentrations(tx, ctx.config)).filter((c) => !options.gemeenten?.length || options.gemeenten.includes(c.gemeentecode));
+    lines.push(...concentrationText(spread, ctx.config.SPREIDING_FACTOR));
     const laid = layout(sections);
     const xlsx = overlegWorkbook({ title, lines, sections: laid, trend });
     const size = chartSize(trend.series.length);

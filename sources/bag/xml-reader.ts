@@ -38,7 +38,7 @@ export async function* readBagXml(path: string, options?: ReaderOptions): AsyncG
   const displayName = options?.displayName ?? basename(path);
   let count = 0;
   try {
-    for await (const entry of entriesOf(path, options?.tempDir)) {
+    for await (const entry of entriesOf(path, displayName, options?.tempDir)) {
       for await (const record of readObjects(entry, displayName)) {
         count++;
         yield record;
@@ -55,15 +55,20 @@ export async function* readBagXml(path: string, options?: ReaderOptions): AsyncG
   }
 }
 
-async function* entriesOf(path: string, tempDir: string | undefined): AsyncGenerator<ZipEntryStream> {
+async function* entriesOf(path: string, displayName: string, tempDir: string | undefined): AsyncGenerator<ZipEntryStream> {
   if (!(await stat(path)).isDirectory()) {
     if (/\.xml$/i.test(path)) yield { name: basename(path), stream: createReadStream(path) };
     else yield* zipEntries(path, choose, tempDir);
     return;
   }
   // Sorted so that a load is reproducible whatever order the file system lists.
-  for (const name of (await readdir(path)).sort()) {
+  for (const entry of (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const { name } = entry;
     const choice = choose(name);
+    // A pipe would block the run for ever, a link would read a file outside the inbox.
+    if (choice !== 'skip' && !entry.isFile()) {
+      throw new FileRejectedError(displayName, `${name} in de map is geen gewoon bestand (een koppeling, pipe of map) en wordt niet gelezen`);
+    }
     if (choice === 'read') yield { name, stream: createReadStream(join(path, name)) };
     else if (choice === 'descend') yield* zipEntries(join(path, name), choose, tempDir);
   }

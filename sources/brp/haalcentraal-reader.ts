@@ -18,6 +18,8 @@ import type { ReaderOptions, SourceRecord } from '../types.ts';
 
 type Json = unknown;
 
+const NEDERLAND = '6030';
+
 export async function* readHaalCentraalBrp(
   path: string,
   options?: ReaderOptions,
@@ -73,7 +75,10 @@ function personFields(person: Json): Record<string, string | undefined> {
   const adres = (key: string) => str(plaats(key));
   const type = str(get('verblijfplaats', 'type'));
   // 0000 is LO3's land onbekend: vertrokken onbekend waarheen, which v2 calls VerblijfplaatsOnbekend.
-  const land = str(plaats('land', 'code')) ?? str(plaats('land')) ?? (type === 'VerblijfplaatsBuitenland' || type === 'VerblijfplaatsOnbekend' ? '0000' : undefined);
+  const landCode = str(plaats('land', 'code')) ?? str(plaats('land'));
+  // Land 6030 (Nederland) beside a Dutch address is no address abroad: read as one, its start date
+  // was dropped and a resident of years counted as a mogelijke bewoner.
+  const land = (landCode === NEDERLAND ? undefined : landCode) ?? (type === 'VerblijfplaatsBuitenland' || type === 'VerblijfplaatsOnbekend' ? '0000' : undefined);
   const onderzoek = get('verblijfplaats', 'inOnderzoek');
   // v2 states the finding of the 089999 investigation as a flag of its own.
   const vastgesteld = get('verblijfplaats', 'indicatieVastgesteldVerblijftNietOpAdres') === true;

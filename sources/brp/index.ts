@@ -139,7 +139,9 @@ function volgendeAanvang(record: SourceRecord): string {
  */
 function persoonslijst(record: SourceRecord, pseudonymizer: Pseudonymizer, notes: Note[]): string | null {
   const plId = opt(record, 'pl_id');
-  if (plId !== undefined) return /^\d+$/.test(plId) ? `regel ${opt(record, 'pl_regel') ?? record.line}` : plId;
+  // Nine digits in a row may be a BSN or part of an A-nummer ("PL-999993653-1"): such a list is
+  // named by its line too, since warnings and the run record quote the list's name.
+  if (plId !== undefined) return /^\d+$|\d{9}/.test(plId) ? `regel ${opt(record, 'pl_regel') ?? record.line}` : plId;
   const aNummer = opt(record, 'a_nummer');
   if (aNummer === undefined) return null;
   if (/^\d{10}$/.test(aNummer)) return `a-nummer ${pseudonymizer.pseudonymise(`a${aNummer}`)}`;

@@ -5,7 +5,10 @@
 --
 -- Who lives where follows the BRP's own meaning (Logisch Ontwerp BRP; the Haal Centraal BRP
 -- bewoning API spells out the same rules case by case):
---  * rows belong to a persoonslijst, never to a BSN alone: two lists with one BSN stay two;
+--  * rows belong to a persoonslijst, never to a BSN alone: two lists with one BSN stay two; and a
+--    list is the pl id together with the BSN, because a pl id is only a label in the file: two
+--    exports put together, or one A-nummer typed for two persons, give two persons one pl id, and
+--    keyed by the pl id alone one of them vanished from the model without a word;
 --  * an occurrence ends where the nearest newer occurrence of its list begins that is not marked
 --    onjuist, whatever became of that one: abroad, a locatiebeschrijving, or a row rejected by
 --    validation (the LO3 reader carries its start down, sources/brp/lo3-reader.ts). When that
@@ -21,11 +24,15 @@
 TRUNCATE model.persoon, model.inschrijving, model.bewoning;
 SELECT model.defer_indexes('model.persoon'), model.defer_indexes('model.inschrijving'), model.defer_indexes('model.bewoning');
 
--- One row per occurrence of a list; a repeated (list, index) keeps its last line. The list is
--- coalesce(persoonslijst, pseudonym), written out rather than kept as a column: at national scale
+-- One row per occurrence of a list; a repeated (list, index) keeps the newest start, then its last
+-- line: a readable export without a historie_index column that lists a person's addresses newest
+-- first made every row index 0, and the last line, the oldest address, became the current one.
+-- The list is
+-- pseudonym || coalesce(persoonslijst, '') (a pseudonym is 64 hex characters, so the two parts
+-- cannot run into each other), written out rather than kept as a column: at national scale
 -- a copy of the 64-character pseudonym per row would add a gigabyte to this table.
 CREATE TEMP TABLE brp_rows ON COMMIT DROP AS
-SELECT DISTINCT ON (coalesce(persoonslijst, pseudonym) COLLATE "C", historie_index) b.load_id, line, historie_index, pseudonym,
+SELECT DISTINCT ON ((pseudonym || coalesce(persoonslijst, '')) COLLATE "C", historie_index) b.load_id, line, historie_index, pseudonym,
   key_version, functie_adres, datum_aanvang, datum_aanvang_raw, postcode, huisnummer, huisletter, huisnummertoevoeging,
   verblijfsobject_id, nummeraanduiding_id, gemeente, persoonslijst, soort, onjuist, land, datum_overlijden,
   datum_opschorting, reden_opschorting, niet_op_adres_vanaf, volgende_index, volgende_aanvang, p.gemeentecode
@@ -33,33 +40,33 @@ FROM staging.brp b
 -- One load per municipality; a list in two towns' exports (a person who moved between them) is
 -- taken from the newest.
 JOIN publish_loads p ON p.source = 'brp' AND p.load_id = b.load_id
-ORDER BY coalesce(persoonslijst, pseudonym) COLLATE "C", historie_index, b.load_id DESC, line DESC;
+ORDER BY (pseudonym || coalesce(persoonslijst, '')) COLLATE "C", historie_index, b.load_id DESC, datum_aanvang DESC NULLS LAST, line DESC;
 
 ANALYZE brp_rows;
 
 -- An export without the reader's carried neighbour (readable CSV with history rows): the nearest
 -- newer staged occurrence of the list that is not onjuist.
 CREATE TEMP TABLE brp_volgende ON COMMIT DROP AS
-SELECT DISTINCT ON (coalesce(o.persoonslijst, o.pseudonym) COLLATE "C", o.historie_index)
-  coalesce(o.persoonslijst, o.pseudonym) AS lijst, o.historie_index, n.historie_index AS volgende_index
+SELECT DISTINCT ON ((o.pseudonym || coalesce(o.persoonslijst, '')) COLLATE "C", o.historie_index)
+  (o.pseudonym || coalesce(o.persoonslijst, '')) AS lijst, o.historie_index, n.historie_index AS volgende_index
 FROM brp_rows o
-JOIN brp_rows n ON coalesce(n.persoonslijst, n.pseudonym) = coalesce(o.persoonslijst, o.pseudonym)
+JOIN brp_rows n ON (n.pseudonym || coalesce(n.persoonslijst, '')) = (o.pseudonym || coalesce(o.persoonslijst, ''))
   AND n.historie_index < o.historie_index AND NOT n.onjuist
 WHERE o.historie_index > 0 AND o.volgende_index IS NULL
-ORDER BY coalesce(o.persoonslijst, o.pseudonym) COLLATE "C", o.historie_index, n.historie_index DESC;
+ORDER BY (o.pseudonym || coalesce(o.persoonslijst, '')) COLLATE "C", o.historie_index, n.historie_index DESC;
 
 -- The registrations that are not current, with what ends them. Only history rows and lists with
 -- an event are here: the current address of an ordinary resident (nearly every row) is not. Death
 -- and suspension are person fields, repeated on every row of the list.
 CREATE TEMP TABLE brp_sluiten ON COMMIT DROP AS
-SELECT coalesce(b.persoonslijst, b.pseudonym) AS lijst, b.historie_index, b.datum_aanvang AS van,
+SELECT (b.pseudonym || coalesce(b.persoonslijst, '')) AS lijst, b.historie_index, b.datum_aanvang AS van,
   coalesce(b.reden_opschorting IN ('F', 'W'), false) AS nooit_bewoner,
   -- A history row always had a newer occurrence. When none is staged and none was carried (it was
   -- rejected in an export whose reader cannot carry), -1 stands for it: closed, its end unknown.
   coalesce(b.volgende_index, d.volgende_index, CASE WHEN b.historie_index > 0 THEN -1 END) AS volgende_index, b.volgende_aanvang,
   b.datum_overlijden AS o_raw, b.datum_opschorting AS p_raw, b.niet_op_adres_vanaf AS n_raw
 FROM brp_rows b
-LEFT JOIN brp_volgende d ON d.lijst = coalesce(b.persoonslijst, b.pseudonym) AND d.historie_index = b.historie_index
+LEFT JOIN brp_volgende d ON d.lijst = (b.pseudonym || coalesce(b.persoonslijst, '')) AND d.historie_index = b.historie_index
 WHERE b.soort = 'adres' AND NOT b.onjuist
   AND (b.historie_index > 0 OR b.datum_overlijden IS NOT NULL OR b.datum_opschorting IS NOT NULL OR b.niet_op_adres_vanaf IS NOT NULL);
 
@@ -89,7 +96,7 @@ FROM (
       CASE WHEN s.volgende_index IS NOT NULL THEN coalesce(s.volgende_aanvang, nb.datum_aanvang_raw, '0000-00-00') END AS v_raw,
       coalesce(nb.soort = 'adres' AND NOT nb.onjuist, false) AS volgende_in_model
     FROM brp_sluiten s
-    LEFT JOIN brp_rows nb ON coalesce(nb.persoonslijst, nb.pseudonym) = s.lijst AND nb.historie_index = s.volgende_index
+    LEFT JOIN brp_rows nb ON (nb.pseudonym || coalesce(nb.persoonslijst, '')) = s.lijst AND nb.historie_index = s.volgende_index
   ) x
 ) y;
 
@@ -120,7 +127,7 @@ SELECT b.pseudonym,
   CASE WHEN v.verblijfsobject_id IS NULL THEN b.verblijfsobject_id END,
   b.gemeentecode
 FROM brp_rows b
-LEFT JOIN brp_einde e ON e.lijst = coalesce(b.persoonslijst, b.pseudonym) AND e.historie_index = b.historie_index
+LEFT JOIN brp_einde e ON e.lijst = (b.pseudonym || coalesce(b.persoonslijst, '')) AND e.historie_index = b.historie_index
 LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = b.verblijfsobject_id
 LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = b.nummeraanduiding_id
 LEFT JOIN model.adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(b.postcode, b.huisnummer, b.huisletter, b.huisnummertoevoeging)
