@@ -195,7 +195,10 @@ CREATE OR REPLACE VIEW pakhuis.signals AS
 SELECT s.id, s.rule_code, s.subject_key, s.verblijfsobject_id, s.severity, s.score, s.evidence, s.explanation,
   s.rule_version, s.status, s.first_seen_run, s.last_seen_run, s.first_seen_at, s.last_seen_at, s.resolved_run,
   s.resolved_at, s.worsened_run,
-  t.status AS triage_status, t.note AS triage_note, t.by_user AS triage_by, t.at AS triage_at, t.score AS triage_score,
+  t.status AS triage_status,
+  -- As migration 0066: the note (free text) only for analysts.
+  CASE WHEN pg_catalog.pg_has_role(current_user, 'pakhuis_analyst', 'MEMBER') THEN t.note END AS triage_note,
+  t.by_user AS triage_by, t.at AS triage_at, t.score AS triage_score,
   s.gemeentecode, signals.gemeente_naam(s.gemeentecode) AS gemeente_naam
 FROM pakhuis.signal_store s
 LEFT JOIN pakhuis.triage t ON t.rule_code = s.rule_code AND t.subject_key = s.subject_key
