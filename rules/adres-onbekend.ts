@@ -17,11 +17,11 @@ export default defineRule({
   requires: ['bag'],
   // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
-    'model.nummeraanduiding': ['adres_sleutel', 'nummeraanduiding_id', 'verblijfsobject_id'],
-    'model.inschrijving': ['adres_sleutel', 'functie_adres', 'geldig_tot', 'match_method', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'pseudonym', 'verblijfsobject_id'],
-    'model.vergunning': ['adres_sleutel', 'geldig_tot', 'match_method', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'verblijfsobject_id', 'zaaknummer'],
-    'model.damocles_zaak': ['adres_sleutel', 'match_method', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'verblijfsobject_id', 'zaaknummer'],
-    'model.melding': ['adres_sleutel', 'match_method', 'melding_id', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'verblijfsobject_id'],
+    'model.nummeraanduiding': ['adres_sleutel', 'gemeentecode', 'nummeraanduiding_id', 'verblijfsobject_id'],
+    'model.inschrijving': ['adres_sleutel', 'functie_adres', 'geldig_tot', 'gemeentecode', 'match_method', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'pseudonym', 'verblijfsobject_id'],
+    'model.vergunning': ['adres_sleutel', 'geldig_tot', 'gemeentecode', 'match_method', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'verblijfsobject_id', 'zaaknummer'],
+    'model.damocles_zaak': ['adres_sleutel', 'gemeentecode', 'match_method', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'verblijfsobject_id', 'zaaknummer'],
+    'model.melding': ['adres_sleutel', 'gemeentecode', 'match_method', 'melding_id', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'verblijfsobject_id'],
   },
   parameters: z.object({
     minPersonen: z.coerce.number().int().min(1).default(1),

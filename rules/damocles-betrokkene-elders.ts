@@ -18,12 +18,12 @@ export default defineRule({
   requires: ['bag', 'damocles'],
   // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
-    'model.verblijfsobject': ['hoofdadres_id', 'status', 'verblijfsobject_id'],
-    'model.nummeraanduiding': ['huisletter', 'huisnummer', 'huisnummertoevoeging', 'nummeraanduiding_id', 'postcode', 'status', 'verblijfsobject_id'],
-    'model.inschrijving': ['functie_adres', 'geldig_tot', 'nummeraanduiding_id', 'pseudonym', 'verblijfsobject_id'],
-    'model.vergunning': ['geldig_tot', 'nummeraanduiding_id', 'status', 'type', 'verblijfsobject_id', 'zaaknummer'],
-    'model.damocles_zaak': ['besluit', 'datum_constatering', 'nummeraanduiding_id', 'sluiting_einde', 'sluiting_start', 'verblijfsobject_id', 'zaaknummer'],
-    'model.partij': ['kvk', 'pseudonym', 'rol', 'zaak_soort', 'zaaknummer'],
+    'model.verblijfsobject': ['gemeentecode', 'hoofdadres_id', 'status', 'verblijfsobject_id'],
+    'model.nummeraanduiding': ['gemeentecode', 'huisletter', 'huisnummer', 'huisnummertoevoeging', 'nummeraanduiding_id', 'postcode', 'status', 'verblijfsobject_id'],
+    'model.inschrijving': ['functie_adres', 'geldig_tot', 'gemeentecode', 'nummeraanduiding_id', 'pseudonym', 'verblijfsobject_id'],
+    'model.vergunning': ['geldig_tot', 'gemeentecode', 'nummeraanduiding_id', 'status', 'type', 'verblijfsobject_id', 'zaaknummer'],
+    'model.damocles_zaak': ['besluit', 'datum_constatering', 'gemeentecode', 'nummeraanduiding_id', 'sluiting_einde', 'sluiting_start', 'verblijfsobject_id', 'zaaknummer'],
+    'model.partij': ['gemeentecode', 'kvk', 'pseudonym', 'rol', 'zaak_soort', 'zaaknummer'],
   },
   parameters: z.object({
     maxJaren: z.coerce.number().int().min(1).max(20).default(5),

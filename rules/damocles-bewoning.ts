@@ -17,8 +17,8 @@ export default defineRule({
   requires: ['bag', 'brp', 'damocles'],
   // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
-    'model.inschrijving': ['functie_adres', 'geldig_tot', 'geldig_van', 'match_method', 'pseudonym', 'verblijfsobject_id'],
-    'model.damocles_zaak': ['besluit', 'match_method', 'object_type', 'sluiting_einde', 'sluiting_start', 'verblijfsobject_id', 'zaaknummer'],
+    'model.inschrijving': ['functie_adres', 'geldig_tot', 'geldig_van', 'gemeentecode', 'match_method', 'pseudonym', 'verblijfsobject_id'],
+    'model.damocles_zaak': ['besluit', 'gemeentecode', 'match_method', 'object_type', 'sluiting_einde', 'sluiting_start', 'verblijfsobject_id', 'zaaknummer'],
   },
   parameters: z.object({
     minDagen: z.coerce.number().int().min(1).default(6),

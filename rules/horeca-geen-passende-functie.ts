@@ -24,9 +24,9 @@ export default defineRule({
   requires: ['bag', 'permits'],
   // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
-    'model.verblijfsobject': ['gebruiksdoelen', 'status', 'verblijfsobject_id'],
-    'model.vergunning': ['geldig_tot', 'geldig_van', 'status', 'type', 'verblijfsobject_id', 'zaaknummer'],
-    'model.partij': ['pseudonym', 'zaak_soort', 'zaaknummer'],
+    'model.verblijfsobject': ['gebruiksdoelen', 'gemeentecode', 'status', 'verblijfsobject_id'],
+    'model.vergunning': ['geldig_tot', 'geldig_van', 'gemeentecode', 'status', 'type', 'verblijfsobject_id', 'zaaknummer'],
+    'model.partij': ['gemeentecode', 'pseudonym', 'zaak_soort', 'zaaknummer'],
   },
   parameters: z.object({
     passendeFuncties: gebruiksdoelen.default('bijeenkomstfunctie,winkelfunctie,logiesfunctie'),

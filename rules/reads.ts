@@ -59,6 +59,7 @@ const ADRES = {
  */
 export const FIELD_LABELS: Record<ModelRelation, Record<string, string>> = {
   'model.verblijfsobject': {
+    gemeentecode: 'de gemeente van de levering (CBS-code): een regel kijkt alleen binnen haar, of over de grens waar SAMENWERKING het toestaat',
     verblijfsobject_id: 'identificatie van het verblijfsobject',
     object_type: 'soort object (verblijfsobject, ligplaats, standplaats)',
     oppervlakte: 'gebruiksoppervlakte',
@@ -67,6 +68,7 @@ export const FIELD_LABELS: Record<ModelRelation, Record<string, string>> = {
     hoofdadres_id: 'hoofdadres (nummeraanduiding)',
   },
   'model.nummeraanduiding': {
+    gemeentecode: 'de gemeente van de levering (CBS-code): een regel kijkt alleen binnen haar, of over de grens waar SAMENWERKING het toestaat',
     nummeraanduiding_id: 'identificatie van de nummeraanduiding',
     verblijfsobject_id: 'verblijfsobject van het adres',
     postcode: 'postcode',
@@ -77,6 +79,7 @@ export const FIELD_LABELS: Record<ModelRelation, Record<string, string>> = {
     status: 'status van de nummeraanduiding',
   },
   'model.inschrijving': {
+    gemeentecode: 'de gemeente van de levering (CBS-code): een regel kijkt alleen binnen haar, of over de grens waar SAMENWERKING het toestaat',
     ...ADRES,
     pseudonym: 'BSN (alleen als pseudoniem)',
     persoonslijst: 'persoonslijst (als pseudoniem; twee lijsten met één BSN tellen één keer)',
@@ -109,6 +112,7 @@ export const FIELD_LABELS: Record<ModelRelation, Record<string, string>> = {
   },
   'model.bewoning_telling': {},
   'model.vergunning': {
+    gemeentecode: 'de gemeente van de levering (CBS-code): een regel kijkt alleen binnen haar, of over de grens waar SAMENWERKING het toestaat',
     ...ADRES,
     zaaknummer: 'zaaknummer',
     type: 'soort vergunning',
@@ -117,6 +121,7 @@ export const FIELD_LABELS: Record<ModelRelation, Record<string, string>> = {
     geldig_tot: 'geldig tot',
   },
   'model.damocles_zaak': {
+    gemeentecode: 'de gemeente van de levering (CBS-code): een regel kijkt alleen binnen haar, of over de grens waar SAMENWERKING het toestaat',
     ...ADRES,
     zaaknummer: 'zaaknummer',
     object_type: 'soort object (woning, lokaal)',
@@ -126,6 +131,7 @@ export const FIELD_LABELS: Record<ModelRelation, Record<string, string>> = {
     sluiting_einde: 'sluiting tot (of berekend uit de duur)',
   },
   'model.partij': {
+    gemeentecode: 'de gemeente van de levering (CBS-code): een regel kijkt alleen binnen haar, of over de grens waar SAMENWERKING het toestaat',
     zaak_soort: 'vergunning of Damocleszaak',
     zaaknummer: 'zaaknummer',
     rol: 'rol (houder, eigenaar, huurder)',
@@ -133,6 +139,7 @@ export const FIELD_LABELS: Record<ModelRelation, Record<string, string>> = {
     kvk: 'KvK-nummer van de partij',
   },
   'model.melding': {
+    gemeentecode: 'de gemeente van de levering (CBS-code): een regel kijkt alleen binnen haar, of over de grens waar SAMENWERKING het toestaat',
     ...ADRES,
     melding_id: 'kenmerk van de melding',
     datum_ontvangen: 'datum ontvangen',

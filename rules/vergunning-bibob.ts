@@ -18,9 +18,9 @@ export default defineRule({
   requires: ['permits', 'damocles'],
   // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
-    'model.vergunning': ['geldig_tot', 'geldig_van', 'status', 'type', 'verblijfsobject_id', 'zaaknummer'],
-    'model.damocles_zaak': ['besluit', 'datum_constatering', 'sluiting_einde', 'sluiting_start', 'verblijfsobject_id', 'zaaknummer'],
-    'model.partij': ['kvk', 'pseudonym', 'rol', 'zaak_soort', 'zaaknummer'],
+    'model.vergunning': ['geldig_tot', 'geldig_van', 'gemeentecode', 'status', 'type', 'verblijfsobject_id', 'zaaknummer'],
+    'model.damocles_zaak': ['besluit', 'datum_constatering', 'gemeentecode', 'sluiting_einde', 'sluiting_start', 'verblijfsobject_id', 'zaaknummer'],
+    'model.partij': ['gemeentecode', 'kvk', 'pseudonym', 'rol', 'zaak_soort', 'zaaknummer'],
   },
   parameters: z.object({
     maxJaren: z.coerce.number().int().min(1).max(20).default(5),

@@ -114,6 +114,8 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
     await writeInbox(ctx.config.INBOX_DIR, { brp: [moved, c0Others[0]!, ...c1Others, ...rest] });
     const second = await runPipeline(ctx, { trigger: 'test' });
     expect(second.status, second.error).toBe('succeeded');
+    // Inzage shows what the caller's municipalities hold: here the one of a warehouse without GEMEENTEN.
+    await ctx.db.query(`SELECT audit.grant_access('pakhuis_reident', '0000')`);
   });
   afterAll(async () => {
     await ctx?.close().catch(() => {});

@@ -7,23 +7,6 @@
 --  * a verblijfsobject: the object's municipality.
 -- A view with none of these stops the migration: it must be given its municipality by hand.
 
--- The spread monitor measures each municipality against itself; its municipality is the one the
--- model gives the object (0000 in a warehouse of one, as the grants), not the BAG id's digits.
-DO $$
-DECLARE
-  def text;
-BEGIN
-  IF to_regclass('signals.spreiding') IS NOT NULL THEN
-    def := pg_get_viewdef('signals.spreiding'::regclass);
-    IF position('"left"(v.verblijfsobject_id, 4) AS gemeentecode' IN def) > 0 THEN
-      EXECUTE 'CREATE OR REPLACE VIEW signals.spreiding AS ' || replace(def, '"left"(v.verblijfsobject_id, 4) AS gemeentecode', '(v.gemeentecode COLLATE "C") AS gemeentecode');
-    ELSE
-      RAISE EXCEPTION 'signals.spreiding is not the view migration 0091 expects';
-    END IF;
-  END IF;
-END
-$$;
-
 -- The address of an ADRES_ONBEKEND signal is read from its subject, which names its municipality
 -- in a shared warehouse (pakhuis.zaak_sleutel: 0589/3421AB|1||).
 DO $$
@@ -101,7 +84,10 @@ BEGIN
     CONTINUE WHEN cols @> ARRAY['gemeentecode', 'gemeente_naam'];
     def := rtrim(btrim(pg_get_viewdef(v.oid)), ';');
     IF 'gemeentecode' = ANY (cols) THEN
-      wrapped := 'SELECT w.*, signals.gemeente_naam(w.gemeentecode) AS gemeente_naam FROM (' || def || ') w WHERE signals.zichtbaar(w.gemeentecode)';
+      -- A code of its own (the spread monitor's is the BAG id's, so that each municipality is
+      -- measured against itself); in a warehouse of one the grants are for 0000.
+      wrapped := 'SELECT w.*, signals.gemeente_naam(w.gemeentecode) AS gemeente_naam FROM (' || def
+        || ') w WHERE signals.zichtbaar(CASE WHEN EXISTS (SELECT 1 FROM pakhuis.gemeenten) THEN w.gemeentecode ELSE ''0000'' END)';
     ELSIF 'signal_id' = ANY (cols) THEN
       wrapped := 'SELECT w.*, g.gemeentecode, signals.gemeente_naam(g.gemeentecode) AS gemeente_naam FROM (' || def
         || ') w LEFT JOIN pakhuis.signal_store g ON g.id = w.signal_id WHERE signals.zichtbaar(g.gemeentecode)';
