@@ -286,7 +286,7 @@ describe('Woerden and Oudewater in one warehouse', () => {
     });
   });
 
-  it('limits re-identification the same way, and audits the refusal', async () => {
+  it('limits re-identification and inzage the same way, and audits the refusal', async () => {
     await withDb(async (db) => {
       const id = async (gemeente: string) =>
         Number((await db.query<{ id: string }>(`SELECT id FROM pakhuis.signals WHERE rule_code = 'OVERBEWONING' AND gemeentecode = $1`, [gemeente])).rows[0]!.id);
@@ -302,6 +302,14 @@ describe('Woerden and Oudewater in one warehouse', () => {
       const shown = await as(db, reident0589, `SELECT * FROM reident.reveal($1, 'zaak OOV-2026-0001: toets per gemeente')`, [await id(OUDEWATER)]);
       expect(shown).toHaveLength(12);
       expect(shown.every((r) => r.weigering === null && r.geslachtsnaam === 'Proefnaam')).toBe(true);
+      // Inzage (AVG art. 15) about the Woerden owner with a bar in Oudewater: to Oudewater's
+      // re-identification login, Oudewater's permit only, not the Woerden address or Damocles case.
+      const [inzage] = await as(db, reident0589, `SELECT reident.inzage($1, 1, $2, 'AVG-verzoek 2026-0042 per gemeente') AS r`, [pseudonymizer.pseudonymise(owner), pseudonymizer.checkValue]);
+      const r = inzage!.r as { weigering: string | null; inschrijvingen: unknown[]; zaken: { soort: string; zaaknummer: string }[]; leveringen: { bestand: string }[] };
+      expect(r.weigering).toBeNull();
+      expect(r.inschrijvingen).toEqual([]);
+      expect(r.zaken.map((z) => z.soort)).toEqual(['vergunning']);
+      expect(r.leveringen.map((l) => l.bestand)).toEqual([`${OUDEWATER}/permits/vergunningen.xlsx`]);
     });
   });
 
