@@ -29,11 +29,16 @@ const MAIL = { sent: 'verzonden', pending: 'NIET verzonden, wacht in outbox', no
  * a report that failed at night and went out with `report --retry` shows as sent.
  */
 export async function statusTable(db: Pick<Session, 'query'>, limit = 10): Promise<string> {
-  // signals.runs: the analysts' view of the run records, so an analyst login can run this too.
+  // signals.runs: the analysts' view of the run records, so an analyst login can run this too. It
+  // has a row per run and municipality (those the login may see): summed here, one line a run,
+  // and a report waiting for one municipality is what the e-mail column says.
   const { rows } = await db.query<RunRow>(
     `SELECT run_id AS id, trigger, started_at, finished_at, status, failed_step, error, warnings,
-       files::int AS files, rows_loaded::int AS staged, rows_rejected::int AS rejected, open_signals, mail_status AS mail
-     FROM signals.runs ORDER BY run_id DESC LIMIT $1`,
+       sum(files)::int AS files, sum(rows_loaded)::int AS staged, sum(rows_rejected)::int AS rejected, sum(open_signals)::int AS open_signals,
+       (array_agg(mail_status ORDER BY mail_status = 'pending' DESC, mail_status) FILTER (WHERE mail_status IS NOT NULL))[1] AS mail
+     FROM signals.runs
+     GROUP BY run_id, trigger, started_at, finished_at, status, failed_step, error, warnings
+     ORDER BY run_id DESC LIMIT $1`,
     [limit],
   );
   if (rows.length === 0) return 'Nog geen runs.';

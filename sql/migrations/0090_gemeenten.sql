@@ -290,7 +290,10 @@ COMMENT ON COLUMN signals.rules.gemeentecode IS 'De gemeente waarvoor de regel z
 COMMENT ON COLUMN signals.rules.gemeente_naam IS 'Naam van die gemeente.';
 COMMENT ON COLUMN signals.rules.samenwerking IS 'Voor een regel die personen en bedrijven over adressen heen volgt: de afspraak (SAMENWERKING) waaronder hij ook in de andere gemeenten van die afspraak kijkt; leeg: alleen binnen deze gemeente.';
 
--- The trend per municipality.
+-- The trend per municipality. Its columns keep the comments they had.
+CREATE TEMP TABLE trend_comments ON COMMIT DROP AS
+SELECT a.attname::text AS col, col_description(a.attrelid, a.attnum) AS comment
+FROM pg_attribute a WHERE a.attrelid = 'signals.trend'::regclass AND a.attnum > 0 AND col_description(a.attrelid, a.attnum) IS NOT NULL;
 DROP VIEW signals.trend;
 CREATE VIEW signals.trend AS
 WITH per_run AS (
@@ -332,6 +335,14 @@ FROM per_month m
 LEFT JOIN baseline b ON b.rule_code = m.rule_code AND b.gemeentecode = m.gemeentecode
 WHERE signals.zichtbaar(m.gemeentecode);
 COMMENT ON VIEW signals.trend IS 'Per maand, gemeente en regel: nieuwe, opgeloste en open signalen, oordelen vals positief en afgehandeld, en (op de rij MELDPUNT) het aantal ontvangen meldingen; met het verschil ten opzichte van de nulmeting van die gemeente.';
+DO $$
+DECLARE c record;
+BEGIN
+  FOR c IN SELECT * FROM trend_comments LOOP
+    EXECUTE format('COMMENT ON COLUMN signals.trend.%I IS %L', c.col, c.comment);
+  END LOOP;
+END
+$$;
 COMMENT ON COLUMN signals.trend.gemeentecode IS 'CBS-code van de gemeente.';
 COMMENT ON COLUMN signals.trend.gemeente_naam IS 'Naam van die gemeente.';
 
