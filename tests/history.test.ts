@@ -12,7 +12,8 @@ describe('registration history across nightly loads', () => {
   const [p, q, r] = [bsnFor(900_001), bsnFor(900_002), bsnFor(900_003)];
 
   beforeAll(async () => {
-    ctx = await createTestContext();
+    // The periods here are fixed dates from 2019 to 2024: kept longer than RETENTION_HISTORY_MONTHS's default would.
+    ctx = await createTestContext({ RETENTION_HISTORY_MONTHS: 240 });
     await writeFileIn(join(ctx.config.INBOX_DIR, 'bag', 'bag.csv'), bagCsv([a, b]));
     // Night 1: p and q live at a.
     await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp-1.csv'), brpCsv([{ bsn: p, vbo: a, since: '01-03-2019' }, { bsn: q, vbo: a, since: '01-06-2020' }]));
