@@ -7,7 +7,7 @@ import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import { SOURCE_LABELS, type SourceName } from '../sources/source.ts';
 import type { PipelineContext } from './context.ts';
 import { archive, scanInbox } from './inbox.ts';
-import { removeStaleSpools } from './spool.ts';
+import { removeStaleReportParts, removeStaleSpools } from './spool.ts';
 import { ingestFile, type IngestResult } from './ingest.ts';
 import { notedText } from './row-router.ts';
 import { publish, resolvedRules, type PublishResult } from './publish.ts';
@@ -69,6 +69,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
   // This run holds the run lock; a killed one left its spool folders behind. Failing to remove
   // them costs disk, not the night.
   await removeStaleSpools(ctx).catch((error: unknown) => log.warn({ err: error }, 'stale spool folders could not be removed'));
+  await removeStaleReportParts(config.OUT_DIR).catch((error: unknown) => log.warn({ err: error }, 'half-written reports could not be removed'));
   const summary: RunSummary = { runId, status: 'succeeded', files: [], waiting: [], signalsPerRule: {}, warnings: [], ms: 0 };
   const log2 = log.child({ runId });
   log2.info({ trigger: options.trigger, today: options.today }, 'run started');

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBagXml } from '../sources/bag/xml-reader.ts';
 import { FileRejectedError } from '../sources/types.ts';
 import type { SourceRecord } from '../sources/types.ts';
+import { crc32 } from 'node:zlib';
 import { zipBuffer } from './helpers/zip.ts';
+import { writeZip } from './helpers/zip-writer.ts';
 
 const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'bag-xml-doesburg');
 const VBO_FILE = '0221VBO15092020-000001.xml';
@@ -196,6 +198,19 @@ describe('readBagXml', () => {
     expect(error).toBeInstanceOf(FileRejectedError);
     expect((error as FileRejectedError).message).toMatch(/DOCTYPE/);
     expect((error as FileRejectedError).message).not.toMatch(/root:/);
+  });
+
+  it('refuses a nested zip that unpacks to many times its size (a zip bomb for the spool disk) without unpacking it', async () => {
+    const zeros = Buffer.alloc(24 << 20);
+    const inner = writeZip([{ name: '0221VBO15092020.xml', stored: zeros, method: 0, crc: crc32(zeros), uncompressedSize: zeros.length }]);
+    const bomb = join(tmp, 'bomb.zip');
+    await writeFile(bomb, zipBuffer([{ name: '0221VBO15092020.zip', data: inner }]));
+    const spool = await mkdtemp(join(tmp, 'spool-'));
+    const reading = (async () => {
+      for await (const _ of readBagXml(bomb, { tempDir: spool })) void _;
+    })();
+    await expect(reading).rejects.toThrow(/bomb\.zip: .*0221VBO15092020\.zip pakt uit tot 24 MB uit .* zipbom/);
+    expect(await readdir(spool)).toEqual([]);
   });
 
   it('rejects a truncated zip', async () => {

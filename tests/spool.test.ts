@@ -27,4 +27,15 @@ describe('spool folders', () => {
     expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');
     expect(await readdir(ctx.config.SPOOL_DIR)).toEqual(['iets-anders']);
   });
+
+  it('removes the half-written report a run killed while writing it left in OUT_DIR, and nothing else', async () => {
+    await mkdir(ctx.config.OUT_DIR, { recursive: true });
+    for (const name of ['anomalierapport-2026-11-30-run7.csv.part', 'anomalierapport-2026-11-30-run7.xlsx.part', 'eigen-lijst.csv.part', 'anomalierapport-2026-11-29-run6.csv']) {
+      await writeFile(join(ctx.config.OUT_DIR, name), 'Adres;Regel\n');
+    }
+    expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');
+    const left = await readdir(ctx.config.OUT_DIR);
+    expect(left.filter((name) => name.endsWith('.part')).sort()).toEqual(['eigen-lijst.csv.part']);
+    expect(left).toContain('anomalierapport-2026-11-29-run6.csv');
+  });
 });

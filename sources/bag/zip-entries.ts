@@ -24,6 +24,11 @@ export interface ZipEntryStream {
 
 // A zip that contains itself (a "zip quine") must not send us into endless recursion.
 const MAX_NESTING = 3;
+// A nested zip is written to the spool disk whole (see below). Zipped data hardly compresses again,
+// so a nested zip that unpacks to many times its packed size is a zip bomb meant to fill that disk;
+// and a full disk counts as the machine's fault, so it would fail every night, not just the file.
+const NESTED_MAX_RATIO = 20;
+const NESTED_SLACK_BYTES = 1 << 20;
 
 /**
  * Yields the entries `choose` marks 'read'; descends into those marked 'descend'. The caller
@@ -44,6 +49,12 @@ export async function* zipEntries(
       if (choice === 'read') {
         yield { name, stream: await openEntry(zip, entry) };
       } else if (choice === 'descend' && depth < MAX_NESTING) {
+        if (entry.uncompressedSize > NESTED_MAX_RATIO * entry.compressedSize + NESTED_SLACK_BYTES) {
+          const mb = (n: number) => (n / 1048576).toLocaleString('nl-NL', { maximumFractionDigits: 1 });
+          throw new Error(
+            `${name} pakt uit tot ${mb(entry.uncompressedSize)} MB uit ${mb(entry.compressedSize)} MB: een zip in een zip wordt nauwelijks kleiner, dit lijkt een zipbom en wordt niet uitgepakt`,
+          );
+        }
         // yauzl needs random access to a zip, which a compressed entry stream cannot give.
         const dir = await mkdtemp(join(tempDir, 'pakhuis-zip-'));
         try {
