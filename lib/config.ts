@@ -148,11 +148,17 @@ const schema = z.object({
   rules: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
   // REPORT_RECIPIENTS_<gemeentecode>: who gets that municipality's report (else REPORT_RECIPIENTS).
   recipientsPerGemeente: z.record(z.string(), checkedList(recipientProblem, (entry) => plainAddress(entry)!)).default({}),
+  // PULL_<SOURCE>_<gemeentecode>: locations whose files are that municipality's (inbox/<code>/<source>/).
+  pullPerGemeente: z.record(z.string(), locations).default({}),
 }).superRefine((config, ctx) => {
   const { config: gemeenten, problems } = parseGemeenten(config);
   for (const problem of problems) {
     const [setting, ...rest] = problem.split(': ');
     ctx.addIssue({ code: 'custom', path: [setting!], message: rest.join(': ') });
+  }
+  for (const key of Object.keys(config.pullPerGemeente)) {
+    const code = key.slice(-4);
+    if (!gemeenten.gemeenten.some((g) => g.code === code)) ctx.addIssue({ code: 'custom', path: [key], message: `${code} is not in GEMEENTEN` });
   }
   for (const [code, recipients] of Object.entries(config.recipientsPerGemeente)) {
     const path = [`REPORT_RECIPIENTS_${code}`];
@@ -167,7 +173,10 @@ const schema = z.object({
     if (refused.length) ctx.addIssue({ code: 'custom', path: [setting], message: `${refused.join(', ')} not in REPORT_RECIPIENT_ALLOWLIST` });
   }
   // Settings that only make sense together; each problem names the setting to change.
-  const all = PULL_SOURCE_KEYS.flatMap((key) => config[key].map((location) => ({ key, location })));
+  const all: { key: string; location: PullLocation }[] = [
+    ...PULL_SOURCE_KEYS.flatMap((key) => config[key].map((location) => ({ key, location }))),
+    ...Object.entries(config.pullPerGemeente).flatMap(([key, list]) => list.map((location) => ({ key, location }))),
+  ];
   const sftp = [...new Set(all.filter((a) => a.location.scheme === 'sftp').map((a) => a.key))];
   if (sftp.length && !config.PULL_SFTP_KEY_FILE) {
     ctx.addIssue({ code: 'custom', path: ['PULL_SFTP_KEY_FILE'], message: `required for the sftp:// locations in ${sftp.join(', ')} (SFTP logs in with a key only)` });
@@ -185,7 +194,8 @@ const schema = z.object({
   }
   for (const key of PULL_SOURCE_KEYS) {
     const move = config[`${key}_AFTER`];
-    if (move && config[key].some((l) => l.scheme === 'https' || l.scheme === 'http')) {
+    const own = Object.entries(config.pullPerGemeente).filter(([k]) => k.startsWith(`${key}_`)).flatMap(([, list]) => list);
+    if (move && [...config[key], ...own].some((l) => l.scheme === 'https' || l.scheme === 'http')) {
       ctx.addIssue({ code: 'custom', path: [`${key}_AFTER`], message: `move: is only possible for sftp:// and file:// locations, and ${key} has an http(s) one` });
     }
   }
@@ -200,7 +210,8 @@ const schema = z.object({
  */
 const RULE_KEY = /^RULE_([A-Z_]+?)__([A-Z0-9_]+)$/;
 const RECIPIENTS_KEY = /^REPORT_RECIPIENTS_(\d{4})$/;
-const KEY_FAMILIES: RegExp[] = [RULE_KEY, RECIPIENTS_KEY];
+const PULL_GEMEENTE_KEY = /^PULL_(BAG|BRP|PERMITS|DAMOCLES|MELDINGEN)_(\d{4})$/;
+const KEY_FAMILIES: RegExp[] = [RULE_KEY, RECIPIENTS_KEY, PULL_GEMEENTE_KEY];
 
 /**
  * Environment variables starting with one of these are taken to be meant for this program: one that
@@ -209,7 +220,7 @@ const KEY_FAMILIES: RegExp[] = [RULE_KEY, RECIPIENTS_KEY];
  */
 const OWN_PREFIXES = ['GEMEENTE', 'SAMENWERKING', 'REPORT_', 'SMTP_', 'RULE_', 'RETENTION_', 'FRESHNESS_', 'PSEUDONYMIZATION_', 'PULL_', 'SCHEDULE_', 'INGEST_', 'SPREIDING_'];
 
-const INTERNAL_KEYS = ['rules', 'recipientsPerGemeente'];
+const INTERNAL_KEYS = ['rules', 'recipientsPerGemeente', 'pullPerGemeente'];
 const isKnownKey = (key: string) => (key in schema.shape && !INTERNAL_KEYS.includes(key)) || KEY_FAMILIES.some((f) => f.test(key));
 
 function unknownKeys(fromFile: Record<string, unknown>, file: string, env: NodeJS.ProcessEnv): string[] {
@@ -264,11 +275,18 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     if (match && value !== undefined && value !== '') perGemeente[match[1]!] = value;
   }
   input.recipientsPerGemeente = perGemeente;
+  delete input.pullPerGemeente;
+  const pulls: Record<string, unknown> = {};
+  for (const [name, value] of [...Object.entries(fromFile), ...Object.entries(env)]) {
+    if (PULL_GEMEENTE_KEY.test(name) && value !== undefined && value !== '') pulls[name] = value;
+  }
+  input.pullPerGemeente = pulls;
   Object.assign(input, options.overrides ?? {});
   const problems = readSecretFiles(input, cwd);
   const parsed = schema.safeParse(input);
   // Only names and reasons: a rejected value may be a secret.
-  const invalid = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  // A family key (REPORT_RECIPIENTS_0589, PULL_PERMITS_0589) is named as it was written.
+  const invalid = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.').replace(/^(recipientsPerGemeente|pullPerGemeente)\./, '') || '(root)'}: ${i.message}`);
   if (unknown.length || problems.length || !parsed.success) throw new ConfigError([...unknown, ...problems, ...invalid]);
   return parsed.data;
 }
@@ -364,6 +382,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
     out: config.OUT_DIR,
     pseudonymizationKey: config.PSEUDONYMIZATION_KEY ? `set (version ${config.PSEUDONYMIZATION_KEY_VERSION})` : 'missing',
     smtp: config.SMTP_HOST ? `${config.SMTP_HOST}:${config.SMTP_PORT}` : 'not configured',
-    pull: Object.fromEntries(PULL_SOURCE_KEYS.filter((k) => config[k].length).map((k) => [k, config[k].map((l) => l.display)])),
+    pull: Object.fromEntries([
+      ...PULL_SOURCE_KEYS.filter((k) => config[k].length).map((k) => [k, config[k].map((l) => l.display)]),
+      ...Object.entries(config.pullPerGemeente).map(([k, list]) => [k, list.map((l) => l.display)]),
+    ]),
   };
 }

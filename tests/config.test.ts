@@ -43,6 +43,9 @@ describe('configuration', () => {
     expect(refusal({ GEMEENTEN: '0632,0589', REPORT_RECIPIENTS_0589: 'iemand@elders.example', REPORT_RECIPIENT_ALLOWLIST: '@oudewater.nl' })).toContain('REPORT_RECIPIENTS_0589: iemand@elders.example not in REPORT_RECIPIENT_ALLOWLIST');
     expect(refusal({ GEMEENTEN: '0632', REPORT_RECIPIENTS_0589: 'oov@oudewater.nl' })).toContain('REPORT_RECIPIENTS_0589: 0589 is not in GEMEENTEN');
     expect(refusal({ GEMEENTEN_LIJST: '0632' })).toContain('unknown environment variable GEMEENTEN_LIJST');
+    expect(refusal({ GEMEENTEN: '0632', PULL_PERMITS_0344: 'file:///mnt/utrecht/*.xlsx' })).toContain('PULL_PERMITS_0344: 0344 is not in GEMEENTEN');
+    expect(refusal({ GEMEENTEN: '0632', PULL_PERMITS_0632: 'sftp://oov@vth.example/export/*.xlsx' })).toContain('PULL_SFTP_KEY_FILE: required for the sftp:// locations in PULL_PERMITS_0632');
+    expect(loadConfig({ env: { GEMEENTEN: '0632,0589', PULL_PERMITS_0589: 'file:///mnt/oudewater/*.xlsx' } }).pullPerGemeente.PULL_PERMITS_0589!.map((l) => l.display)).toEqual(['file:///mnt/oudewater/*.xlsx']);
   });
 
   it('has defaults that run the embedded database', () => {

@@ -105,7 +105,7 @@ describe('Woerden and Oudewater in one warehouse', () => {
     database = await cliDatabase(dir);
     smtp = await startSmtp();
     env({
-      ...database.env,
+      ...database.env, PULL_MELDINGEN_0589: undefined,
       INBOX_DIR: inbox, ARCHIVE_DIR: join(dir, 'archive'), OUT_DIR: out, SPOOL_DIR: join(dir, 'spool'),
       PSEUDONYMIZATION_KEY: TEST_KEY, FILE_STABLE_SECONDS: '0', LOG_LEVEL: 'silent', PAKHUIS_CONFIG: undefined,
       GEMEENTEN: `${WOERDEN},${OUDEWATER}`, SAMENWERKING: undefined,
@@ -358,7 +358,11 @@ describe('Woerden and Oudewater in one warehouse', () => {
 
   it('looks across the border only under SAMENWERKING, and replaces only Woerden with Woerden\'s next BRP', async () => {
     // Tonight: the agreement, and a Woerden BRP without one of the crowded home's residents.
-    env({ SAMENWERKING: `Werkorganisatie=${WOERDEN}+${OUDEWATER}` });
+    // Oudewater's meldpunt export of tonight is pulled from a share into Oudewater's folder.
+    const share = join(dir, 'share-oudewater');
+    await writeFileIn(join(share, 'meldpunt.csv'), csvFile(['Meldingnummer', 'Datum melding', 'Kanaal', 'Afdeling/partner', 'Categorie', 'BAG-id', 'Postcode', 'Huisnummer', 'Huisletter', 'Omschrijving'],
+      [['M-2', dmy(day(-3)), 'partner', 'Politie', 'drugs', o.bar.id, o.bar.postcode, o.bar.huisnummer, '', 'lucht']]));
+    env({ SAMENWERKING: `Werkorganisatie=${WOERDEN}+${OUDEWATER}`, PULL_MELDINGEN_0589: `file://${share}/*.csv` });
     await writeFileIn(join(inbox, 'brp', 'brp-0632-2.csv'), brp(WOERDEN, [...woerdenResidents.slice(1), { bsn: owner, obj: w.home }]));
     const before = await withDb(async (db) => (await db.query<{ gemeentecode: string; n: number }>(`SELECT gemeentecode, count(*)::int AS n FROM model.inschrijving GROUP BY 1 ORDER BY 1`)).rows);
     const run = await pakhuis(['run']);
@@ -372,6 +376,9 @@ describe('Woerden and Oudewater in one warehouse', () => {
         `SELECT severity, evidence FROM pakhuis.signals WHERE rule_code = 'DAMOCLES_BETROKKENE_ELDERS' AND subject_key = $1`, [`${WOERDEN}/D-1/eigenaar`],
       );
       expect(elders).toEqual([{ severity: 'hoog', evidence: expect.objectContaining({ andere_gemeenten: [OUDEWATER] }) }]);
+      // The pulled export is Oudewater's full state of its meldpunt; Woerden's stays as it was.
+      const { rows: meldingen } = await db.query(`SELECT gemeentecode, melding_id FROM model.melding ORDER BY 1, 2`);
+      expect(meldingen).toEqual([{ gemeentecode: OUDEWATER, melding_id: 'M-2' }, { gemeentecode: WOERDEN, melding_id: 'M-1' }]);
       const { rows: rules } = await db.query(`SELECT code, gemeentecode, samenwerking FROM signals.rules WHERE samenwerking IS NOT NULL ORDER BY 1, 2`);
       expect(rules).toEqual(['DAMOCLES_BETROKKENE_ELDERS', 'VERGUNNING_BIBOB'].flatMap((code) => [OUDEWATER, WOERDEN].map((g) => ({ code, gemeentecode: g, samenwerking: 'Werkorganisatie' }))));
     });

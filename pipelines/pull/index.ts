@@ -17,15 +17,26 @@ import { secretsFrom } from './secrets.ts';
 
 export type { FetchedFile, LocationOutcome } from './job.ts';
 
-/** A source's locations and what happens to a remote file after the pull. */
-export function pullSettings(config: Config, source: SourceName): { locations: PullLocation[]; after: AfterPull } {
-  return {
+/**
+ * A source's locations and what happens to a remote file after the pull. `targets` says which
+ * municipality's folder each location fills: PULL_<SOURCE> the source's own (inbox/<source>/),
+ * PULL_<SOURCE>_<gemeentecode> that municipality's (inbox/<gemeentecode>/<source>/).
+ */
+export function pullSettings(config: Config, source: SourceName): { locations: PullLocation[]; after: AfterPull; targets: { gemeentecode?: string; locations: PullLocation[] }[] } {
+  const own = {
     bag: { locations: config.PULL_BAG, after: config.PULL_BAG_AFTER },
     brp: { locations: config.PULL_BRP, after: config.PULL_BRP_AFTER },
     permits: { locations: config.PULL_PERMITS, after: config.PULL_PERMITS_AFTER },
     damocles: { locations: config.PULL_DAMOCLES, after: config.PULL_DAMOCLES_AFTER },
     meldingen: { locations: config.PULL_MELDINGEN, after: config.PULL_MELDINGEN_AFTER },
   }[source];
+  const prefix = `PULL_${source.toUpperCase()}_`;
+  const perGemeente = Object.entries(config.pullPerGemeente)
+    .filter(([key]) => key.startsWith(prefix) && /^\d{4}$/.test(key.slice(prefix.length)))
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, locations]) => ({ gemeentecode: key.slice(prefix.length), locations }));
+  const targets = [{ locations: own.locations }, ...perGemeente].filter((t) => t.locations.length > 0);
+  return { locations: targets.flatMap((t) => t.locations), after: own.after, targets };
 }
 
 export function pullConfigured(config: Config, sources: readonly SourceName[] = SOURCES): boolean {
@@ -55,19 +66,20 @@ export async function pullSources(ctx: PipelineContext, options: { sources?: rea
   const secrets = secretsFrom(config);
   const outcomes: LocationOutcome[] = [];
   for (const source of options.sources ?? SOURCES) {
-    const { locations, after } = pullSettings(config, source);
-    if (locations.length === 0) continue;
-    const inboxDir = inboxFolder(config.INBOX_DIR, source);
-    await removeStaleTemps(inboxDir);
-    for (const location of locations) {
-      const job: PullJob = { db, log, config, source, location, after, inboxDir, runId: options.runId, secrets };
-      const outcome = await pullLocation(job);
-      await recordAttempt(db, { source, location: location.display, error: outcome.error, fetched: outcome.fetched.length, at: new Date() });
-      log.info(
-        { source, location: location.display, fetched: outcome.fetched.length, unchanged: outcome.unchanged, waiting: outcome.waiting.length, refused: outcome.refused.length, attempts: outcome.attempts, error: outcome.error },
-        'pull location done',
-      );
-      outcomes.push(outcome);
+    const { after, targets } = pullSettings(config, source);
+    for (const { gemeentecode, locations } of targets) {
+      const inboxDir = inboxFolder(config.INBOX_DIR, source, gemeentecode);
+      await removeStaleTemps(inboxDir);
+      for (const location of locations) {
+        const job: PullJob = { db, log, config, source, location, after, inboxDir, runId: options.runId, secrets };
+        const outcome = await pullLocation(job);
+        await recordAttempt(db, { source, location: location.display, error: outcome.error, fetched: outcome.fetched.length, at: new Date() });
+        log.info(
+          { source, location: location.display, fetched: outcome.fetched.length, unchanged: outcome.unchanged, waiting: outcome.waiting.length, refused: outcome.refused.length, attempts: outcome.attempts, error: outcome.error },
+          'pull location done',
+        );
+        outcomes.push(outcome);
+      }
     }
   }
   const fetched = outcomes.flatMap((o) => o.fetched);
