@@ -167,7 +167,7 @@ export function inzageHtml(o: Inzage): string {
     '<p>Elke inschrijving die een BRP-levering ooit liet zien, ook als een latere levering haar niet meer had.</p>',
     table(
       ['Soort', 'Adres', 'Vanaf', 'Tot', 'Bewaard tot'],
-      o.historie.map((h) => [h.functie, h.adres, dmy(h.van), h.tot ? dmy(h.tot) : (h.gesloten_door === null ? 'nu' : ''), h.bewaard_tot]),
+      o.historie.map((h) => [h.functie, h.adres, dmy(h.van), h.tot ? dmy(h.tot) : (h.gesloten_door === null ? 'nu' : ''), when(h.bewaard_tot)]),
       'Geen.',
     ),
     '<h2>Vergunningen en Damocleszaken</h2>',
