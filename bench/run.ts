@@ -115,7 +115,7 @@ async function main() {
       peakRssMb: mb(peakBetween(from, to)),
     };
     const source = /^ingest (brp|bag)\//.exec(s.step)?.[1];
-    if (source && rawCopy[source]) entry.vsRawCopy = Math.round(((to - from) / 1000 / rawCopy[source]!.seconds) * 100) / 100;
+    if (source && rawCopy[source]) entry.vsRawCopy = Math.round(((to - from) / 1000 / rawCopy[source].seconds) * 100) / 100;
     table.push(entry);
     if (s.step === 'publish') {
       const details = s.details as { transforms?: { script: string; ms: number }[]; rules?: { code: string; ms: number; produced: number }[] };

@@ -145,7 +145,7 @@ const COMMANDS: Record<string, Command> = {
     ],
     options: { trigger: { type: 'string', default: 'cli' }, today: { type: 'string' } },
     async run({ values }) {
-      const today = values.today === undefined ? undefined : isoDate(String(values.today), '--today');
+      const today = values.today === undefined ? undefined : isoDate(values.today as string, '--today');
       warnIfInCheckout(loadConfig());
       return withContext({}, async (ctx) => {
       const [{ runPipeline }, { formatSummary }] = await Promise.all([import('../pipelines/run.ts'), import('../pipelines/summary.ts')]);
@@ -176,7 +176,7 @@ const COMMANDS: Record<string, Command> = {
         // Reads the analysts' views only, and runs no migrations: an analyst login can make the map.
         return withContext({ requireKey: false, migrate: false }, async (ctx) => {
           const { writeGeoJson } = await import('../reports/geojson.ts');
-          const layer = await writeGeoJson(ctx.db, resolve(String(values.out)));
+          const layer = await writeGeoJson(ctx.db, resolve(values.out as string));
           print(`${aantal(layer.features, 'adres', 'adressen')} met open signalen op de kaart geschreven naar ${layer.path}`);
           if (layer.withoutPoint.length > 0) {
             const shown = layer.withoutPoint.slice(0, 10).join(', ');
@@ -205,14 +205,14 @@ const COMMANDS: Record<string, Command> = {
         });
       }
       if (!values.all || !values.out) throw new UsageError('kies --all --out BESTAND of --retry');
-      if (/\.xlsx$/i.test(String(values.out))) throw new UsageError('--out is de naam van de CSV; de XLSX komt ernaast (zelfde naam, .xlsx)');
+      if (/\.xlsx$/i.test(values.out as string)) throw new UsageError('--out is de naam van de CSV; de XLSX komt ernaast (zelfde naam, .xlsx)');
       // Reads the analysts' views only, and runs no migrations: an analyst login runs it too.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
       const { lastPublishedRun, openSignals, writeReport, xlsxPathOf } = await import('../reports/anomaly-report.ts');
       // "Nieuw" and "verergerd" as in the last nightly report: since the run before the last one
       // that published (a run can publish and still fail in a later step).
       const rows = await openSignals(ctx.db, (await lastPublishedRun(ctx.db)) - 1);
-      const out = resolve(String(values.out));
+      const out = resolve(values.out as string);
       const path = await writeReport(dirname(out), basename(out), rows);
       print(`${rows.length} open signalen geschreven naar ${path} (en ${xlsxPathOf(path)})`);
       return 0;
@@ -325,7 +325,7 @@ const COMMANDS: Record<string, Command> = {
       for (const code of gemeenten) if (served.length && !served.includes(code)) throw new UsageError(`--gemeente ${code}: geen gemeente van dit pakhuis (GEMEENTEN=${served.join(',')})`);
       return withContext({ requireKey: false }, async (ctx) => {
       const { makeOverleg, formatOverleg } = await import('../reports/overleg/index.ts');
-      const result = await makeOverleg(ctx, { month: String(values.maand), out: String(values.out), mail: Boolean(values.mail), gemeenten });
+      const result = await makeOverleg(ctx, { month: String(values.maand), out: values.out as string, mail: Boolean(values.mail), gemeenten });
       print(formatOverleg(result).join('\n'));
       if (result.delivery?.failed) throw new Error(`het overzicht is geschreven, maar niet verzonden: ${result.delivery.errors[0]}`);
       return 0;
@@ -338,7 +338,7 @@ const COMMANDS: Record<string, Command> = {
     options: { datum: { type: 'string' }, vervang: { type: 'boolean', default: false }, by: { type: 'string' } },
     async run({ values }) {
       if (!values.datum) throw new UsageError(this.usage);
-      const date = isoDate(String(values.datum), '--datum');
+      const date = isoDate(values.datum as string, '--datum');
       return withContext({ requireKey: false }, async (ctx) => {
       const { freezeBaseline } = await import('../pipelines/nulmeting.ts');
       const baseline = await freezeBaseline(ctx.db, { date, replace: Boolean(values.vervang), statedBy: (values.by as string | undefined) ?? userInfo().username });
@@ -386,15 +386,15 @@ const COMMANDS: Record<string, Command> = {
     async run({ positionals, values }) {
       if (positionals.length || values.bsn === undefined || values.reason === undefined || !values.out) throw new UsageError('--bsn, --reason of --out ontbreekt');
       const { checkBsn } = await import('../sources/validate.ts');
-      const bsn = checkBsn(String(values.bsn));
+      const bsn = checkBsn(values.bsn as string);
       // The reason only: a mistyped BSN is still (nearly) someone's BSN.
       if (!bsn.ok) throw new UsageError(`--bsn is geen geldig BSN (${bsn.reason})`);
       // No migrations: a login that holds only the re-identification role may not run them.
       return withContext({ migrate: false }, async (ctx) => {
         const { inzage, writeInzage } = await import('../reports/verantwoording/inzage.ts');
         const by = (values.by as string | undefined) ?? userInfo().username;
-        const overview = await inzage(ctx.db, ctx.pseudonymizer, ctx.config, { bsn: String(values.bsn), reason: String(values.reason), by });
-        const paths = await writeInzage(overview, String(values.out));
+        const overview = await inzage(ctx.db, ctx.pseudonymizer, ctx.config, { bsn: values.bsn as string, reason: String(values.reason), by });
+        const paths = await writeInzage(overview, values.out as string);
         print(`inzage geschreven naar ${paths.join(' en ')}: ${aantal(overview.leveringen.length, 'levering', 'leveringen')}, ${aantal(overview.inschrijvingen.length, 'inschrijving', 'inschrijvingen')}, ${aantal(overview.zaken.length, 'zaak', 'zaken')}, ${aantal(overview.signalen.length, 'signaal', 'signalen')} (deze inzage is vastgelegd)`);
         return 0;
       });
@@ -410,7 +410,7 @@ const COMMANDS: Record<string, Command> = {
       return withContext({ requireKey: false }, async (ctx) => {
         const { dpia, writeDpia } = await import('../reports/verantwoording/dpia.ts');
         const appendix = await dpia(ctx.db, ctx.config);
-        const paths = await writeDpia(appendix, String(values.out));
+        const paths = await writeDpia(appendix, values.out as string);
         print(`DPIA-bijlage over ${aantal(appendix.regels.length, 'regel', 'regels')} geschreven naar ${paths.join(' en ')}`);
         return 0;
       });
@@ -471,7 +471,7 @@ const COMMANDS: Record<string, Command> = {
       if (!/^[a-z_][a-z0-9_$-]{0,62}$/.test(login)) throw new UsageError(`${login.slice(0, 70)} is geen loginnaam (kleine letters, cijfers en _)`);
       const config = loadConfig();
       const { gemeenten } = gemeentenOf(config);
-      const code = values.gemeente === undefined ? (gemeenten.length === 0 ? '0000' : undefined) : String(values.gemeente);
+      const code = values.gemeente === undefined ? (gemeenten.length === 0 ? '0000' : undefined) : values.gemeente as string;
       if (!code) throw new UsageError(`--gemeente ontbreekt (${gemeenten.map((g) => g.code).join(', ')})`);
       // Revoking what a former setting granted stays possible; granting only what the warehouse serves.
       if (action === 'grant' && !(gemeenten.length === 0 ? code === '0000' : gemeenten.some((g) => g.code === code))) {
@@ -585,7 +585,7 @@ export async function main(argv: string[]): Promise<number> {
     } catch (error) {
       throw usageFromParseError(error) ?? error;
     }
-    return await command.run({ positionals: parsed.positionals, values: parsed.values as Record<string, unknown> });
+    return await command.run({ positionals: parsed.positionals, values: parsed.values });
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`pakhuis ${name}: ${printable(error.message)}\nGebruik: ${command.usage}\n`);

@@ -80,7 +80,7 @@ export function resolveRule(definition: RuleDefinition, overrides: Record<string
   if (!parsed.success) {
     throw new Error(`rule ${definition.code}: invalid parameters: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  const params = parsed.data as Record<string, unknown>;
+  const params = parsed.data;
   const names: string[] = [];
   const boundSql = definition.sql.replace(/(?<!:):([a-zA-Z][a-zA-Z0-9]*)/g, (_, name: string) => {
     if (!(name in params)) throw new Error(`rule ${definition.code}: SQL uses :${name}, which is not a parameter`);

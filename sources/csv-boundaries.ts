@@ -51,12 +51,10 @@ export class CsvBoundaryScanner {
         const end = q === -1 ? n : q;
         this.#line += countNewlines(chunk, i, end);
         if (q === -1) {
-          i = n;
           break;
         }
         if (q + 1 === n) {
           this.#quotePending = true;
-          i = n;
           break;
         }
         if (chunk[q + 1] === QUOTE) i = q + 2;
@@ -78,7 +76,6 @@ export class CsvBoundaryScanner {
         continue;
       }
       if (nl === -1) {
-        i = n;
         break;
       }
       this.#line++;

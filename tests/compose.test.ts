@@ -49,7 +49,7 @@ describe.skipIf(!hasComposeV1)('docker-compose.yml, as an administrator would ru
   it('publishes no database port, builds its own image, and mounts inbox and out from the host', () => {
     const config = composeConfig({ PSEUDONYMIZATION_KEY: KEY, POSTGRES_PASSWORD: 'b'.repeat(48), PAKHUIS_INBOX: '/srv/gemeente/inbox', PAKHUIS_OUT: '/srv/gemeente/out' });
     if (!config.ok) throw new Error(config.error);
-    const { postgres, scheduler, smtp } = config.services as Record<string, Service>;
+    const { postgres, scheduler, smtp } = config.services;
     expect(postgres!.ports).toBeUndefined();
     expect(postgres!.environment!.POSTGRES_PASSWORD).toBe('b'.repeat(48));
     // Built from the Dockerfile: no `npm ci` over a bind-mounted checkout.

@@ -53,8 +53,8 @@ function pakhuis(ctx: TestContext, args: string[], env: Record<string, string> =
   let out = '';
   let err = '';
   const listeners = new Set<() => void>();
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => {
+  proc.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => {
     err += d.toString();
     for (const l of listeners) l();
   });

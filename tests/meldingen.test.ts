@@ -42,7 +42,7 @@ describe('meldingen, the fifth source', () => {
   beforeAll(async () => {
     ctx = await createTestContext();
     // The meldpunt export is pulled from a share like the other registers (PULL_MELDINGEN).
-    ctx.config = loadConfig({ env: {}, overrides: { ...ctx.config, rules: undefined, PULL_MELDINGEN: `file://${share()}/*.csv` } as never });
+    ctx.config = loadConfig({ env: {}, overrides: { ...ctx.config, rules: undefined, PULL_MELDINGEN: `file://${share()}/*.csv` } });
     await writeFileIn(join(share(), 'meldpunt.csv'), iconv.encode(meldingenCsv(rows).replace(/^\uFEFF/, ''), 'win1252'));
     await writeFileIn(join(ctx.config.INBOX_DIR, 'bag', 'bag.csv'), bagCsv([crowded, quiet, crowdedToo]));
     await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp.csv'), brpCsv([...persons(12, crowded), ...persons(1, quiet), ...persons(12, crowdedToo)]));

@@ -52,7 +52,7 @@ describe('CSV record boundaries for reading in parts', () => {
       expect(found.slice(0, -1), `seed ${seed}`).toEqual(expected);
       // And each offset is where the text of that record starts.
       for (let k = 0; k < offsets.length - 1; k++) {
-        const after = bytes.subarray(offsets[k]!).toString('utf8');
+        const after = bytes.subarray(offsets[k]).toString('utf8');
         const again: string[][] = [];
         const s = new CsvSplitter(';', expected[k]);
         s.push(after, again, []);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../pipelines/run.ts';
-import { createTestContext, TEST_KEY, type TestContext } from './helpers/context.ts';
+import { createTestContext, type TestContext } from './helpers/context.ts';
 import { bagCsv, brpCsv, persons, vbo, writeFileIn } from './helpers/files.ts';
 import { reportRows } from './helpers/report-csv.ts';
 

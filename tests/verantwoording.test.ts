@@ -284,9 +284,9 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
       expect(Object.keys(rule.reads).sort(), rule.code).toEqual(relationsIn(rule.sql).sort());
       const derived = columnsIn(rule.sql, columns);
       for (const [relation, declared] of Object.entries(rule.reads)) {
-        expect([...declared!].sort(), `${rule.code} ${relation}`).toEqual(derived[relation as keyof typeof derived]);
+        expect([...declared].sort(), `${rule.code} ${relation}`).toEqual(derived[relation as keyof typeof derived]);
         // The DPIA appendix says what each column is, in the source's words.
-        for (const column of declared!) expect(FIELD_LABELS[relation as keyof typeof FIELD_LABELS], `${relation}.${column}`).toHaveProperty([column]);
+        for (const column of declared) expect(FIELD_LABELS[relation as keyof typeof FIELD_LABELS], `${relation}.${column}`).toHaveProperty([column]);
       }
     }
   });

@@ -169,7 +169,7 @@ function sftpBackend(sftp: SFTPWrapper, link: Link): ListedBackend {
       await call<void>((cb) => sftp.rename(path, target, (error) => cb(error, undefined)));
       return target;
     },
-    join: posix.join,
+    join: (...parts) => posix.join(...parts),
   };
 }
 

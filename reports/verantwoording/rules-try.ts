@@ -81,7 +81,7 @@ interface Example {
  */
 export async function tryRules(db: { transaction<T>(fn: (tx: Session) => Promise<T>): Promise<T> }, variants: Variants): Promise<RuleDiff[]> {
   const { current, tried } = variants;
-  const rollback = Symbol('rollback');
+  const rollback = new Error('rollback');
   let diffs: RuleDiff[] = [];
   try {
     await db.transaction(async (tx) => {

@@ -21,7 +21,7 @@ export interface KeyPair {
 }
 
 export function newKeyPair(): KeyPair {
-  return utils.generateKeyPairSync('ed25519') as KeyPair;
+  return utils.generateKeyPairSync('ed25519');
 }
 
 /** Writes a private key as ssh wants it (mode 600). */
