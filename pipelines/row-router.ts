@@ -75,7 +75,14 @@ export class RowRouter {
       this.#count(checked.column, checked.reason, 1);
       this.#spool(
         REJECTED,
-        copyLine([this.loadId, record.line, record.location ?? `regel ${record.line}`, checked.column, checked.reason, JSON.stringify(this.#rawForAudit(record))]),
+        copyLine([
+          this.loadId,
+          record.line,
+          record.location ?? `regel ${record.line}`,
+          checked.column,
+          checked.reason,
+          JSON.stringify(this.#rawForAudit(record)),
+        ]),
       );
       return;
     }

@@ -95,4 +95,13 @@ export function resolveRule(definition: RuleDefinition, overrides: Record<string
 
 /** A list parameter: the JSON config gives an array, the environment `a,b`. */
 export const lijst = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item));
+  z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
+    z.array(item),
+  );

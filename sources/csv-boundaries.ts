@@ -40,7 +40,8 @@ export class CsvBoundaryScanner {
     let i = 0;
     if (this.#quotePending) {
       this.#quotePending = false;
-      if (chunk.length > 0 && chunk[0] === QUOTE) i = 1; // an escaped quote: still in quotes
+      if (chunk.length > 0 && chunk[0] === QUOTE)
+        i = 1; // an escaped quote: still in quotes
       else this.#inQuotes = false;
     }
     const n = chunk.length;

@@ -43,8 +43,8 @@ export async function inProcess(args: string[]): Promise<{ code: number; out: st
   let err = '';
   const { write: writeOut } = process.stdout;
   const { write: writeErr } = process.stderr;
-  process.stdout.write = ((chunk: string) => ((out += chunk), true));
-  process.stderr.write = ((chunk: string) => ((err += chunk), true));
+  process.stdout.write = (chunk: string) => ((out += chunk), true);
+  process.stderr.write = (chunk: string) => ((err += chunk), true);
   try {
     return { code: await main(args), out, err };
   } finally {
