@@ -65,13 +65,23 @@ async function main() {
   if (!adminUrl) throw new Error('bench:floor measures PostgreSQL itself: set DATABASE_URL');
   const town = await municipality(String(values.data), scale);
   const brpDir = join(town.dir, 'brp');
-  const file = join(brpDir, (await readdir(brpDir)).find((name) => name.endsWith('.csv'))!);
+  const file = join(
+    brpDir,
+    (await readdir(brpDir)).find((name) => name.endsWith('.csv'))!,
+  );
   const database = `pakhuis_floor_${scale}`;
   const url = await freshDatabase(adminUrl, database);
   const work = await mkdtemp(join(tmpdir(), 'pakhuis-floor-'));
   const config = loadConfig({
     env: {},
-    overrides: { DATABASE_URL: url, INBOX_DIR: join(work, 'inbox'), ARCHIVE_DIR: join(work, 'archive'), OUT_DIR: join(work, 'out'), PSEUDONYMIZATION_KEY: KEY, LOG_LEVEL: 'warn' },
+    overrides: {
+      DATABASE_URL: url,
+      INBOX_DIR: join(work, 'inbox'),
+      ARCHIVE_DIR: join(work, 'archive'),
+      OUT_DIR: join(work, 'out'),
+      PSEUDONYMIZATION_KEY: KEY,
+      LOG_LEVEL: 'warn',
+    },
   });
   const db = await openDatabase({ url });
   const client = new pg.Client({ connectionString: url });
@@ -95,16 +105,23 @@ async function main() {
     const pseudonymizer = new Pseudonymizer(KEY, 1);
     const ctx = { db, config, log: createLogger({ level: 'warn', format: 'json' }), pseudonymizer };
     let loadId = 0;
-    await time('pakhuis ingest (parse, validate, pseudonymise, COPY into staging.brp)', async () => {
-      const result = await ingestFile(ctx, SOURCE_DEFINITIONS.brp, file);
-      if (result.status !== 'loaded') throw new Error(`ingest ${result.status}: ${result.error}`);
-      loadId = result.loadId!;
-    }, { runs: 1 });
+    await time(
+      'pakhuis ingest (parse, validate, pseudonymise, COPY into staging.brp)',
+      async () => {
+        const result = await ingestFile(ctx, SOURCE_DEFINITIONS.brp, file);
+        if (result.status !== 'loaded') throw new Error(`ingest ${result.status}: ${result.error}`);
+        loadId = result.loadId!;
+      },
+      { runs: 1 },
+    );
 
     // The staged rows as the ingest made them, rendered once, then copied in by the server alone.
     for (const format of ['text', 'binary'] as const) {
       const path = join(work, `staged.${format}`);
-      await pipeline(client.query(copyTo(`COPY (SELECT * FROM staging.brp WHERE load_id = ${loadId}) TO STDOUT WITH (FORMAT ${format})`)), createWriteStream(path));
+      await pipeline(
+        client.query(copyTo(`COPY (SELECT * FROM staging.brp WHERE load_id = ${loadId}) TO STDOUT WITH (FORMAT ${format})`)),
+        createWriteStream(path),
+      );
       for (const logged of [true, false]) {
         const table = `floor_staged_${format}_${logged ? 'logged' : 'unlogged'}`;
         await time(
@@ -127,8 +144,10 @@ async function main() {
     // A lower bound, kind to the route: plain casts (DMY reads dd-mm-jjjj), no checks at all, and
     // the BSN padded to the pseudonym's 64 characters instead of hashed.
     await client.query("SET datestyle = 'ISO, DMY'");
-    await time('SQL route, second pass only: INSERT … SELECT with casts, no checks, no hashing', () =>
-      client.query(`INSERT INTO floor_typed
+    await time(
+      'SQL route, second pass only: INSERT … SELECT with casts, no checks, no hashing',
+      () =>
+        client.query(`INSERT INTO floor_typed
         SELECT 1, 0, coalesce(${c('historie_index')}::int, 0), rpad(${c('bsn')}, 64, ${c('bsn')}), 1, ${c('geslachtsnaam')}, ${c('voornamen')},
                ${c('geboortedatum')}::date::text, coalesce(${c('functie_adres')}, 'W'), ${c('datum_aanvang_adreshouding')}::date,
                ${c('datum_aanvang_adreshouding')}::date::text, replace(${c('postcode')}, ' ', ''), ${c('huisnummer')}::int, ${c('huisletter')},
@@ -137,9 +156,13 @@ async function main() {
       { runs: 1, before: () => client.query('CREATE TABLE floor_typed (LIKE staging.brp INCLUDING ALL)') },
     );
 
-    await time('client only: read, split lines, pseudonymise each BSN as text (nothing sent)', () => splitAndHash(file, (bytes, start, end) => pseudonymizer.pseudonymise(bytes.toString('latin1', start, end)).length));
+    await time('client only: read, split lines, pseudonymise each BSN as text (nothing sent)', () =>
+      splitAndHash(file, (bytes, start, end) => pseudonymizer.pseudonymise(bytes.toString('latin1', start, end)).length),
+    );
     const hmac = new ShortHmacSha256(Buffer.from(KEY));
-    await time('client only: the same on bytes, no string made (nothing sent)', () => splitAndHash(file, (bytes, start, end) => hmac.words(bytes, start, end - start)[0]! | 1));
+    await time('client only: the same on bytes, no string made (nothing sent)', () =>
+      splitAndHash(file, (bytes, start, end) => hmac.words(bytes, start, end - start)[0]! | 1),
+    );
     await time('client only: SHA-256 of the file (the manifest key), on its worker thread', () => hashPath(file));
     const raws = measures.flatMap((m) => m.runs.map((r) => r.rawCopy));
     const result = {
@@ -155,8 +178,11 @@ async function main() {
     const print = (line: string) => process.stdout.write(line + '\n');
     const { rawCopy: r } = result;
     print(`\nfloor: ${rows} BRP rows; raw COPY ${r.median.toFixed(2)} s (median of ${r.runs}, ${r.min.toFixed(2)} to ${r.max.toFixed(2)} s)`);
-    print(`${'what (median of its runs; x raw: median of each run over the raw COPY just before it)'.padEnd(88)} ${'seconds'.padStart(8)} ${'µs/row'.padStart(7)} ${'x raw'.padStart(6)}`);
-    for (const m of result.measures) print(`${m.what.padEnd(88)} ${m.seconds.toFixed(2).padStart(8)} ${m.microsecondsPerRow.toFixed(2).padStart(7)} ${m.vsRawCopy.toFixed(2).padStart(6)}`);
+    print(
+      `${'what (median of its runs; x raw: median of each run over the raw COPY just before it)'.padEnd(88)} ${'seconds'.padStart(8)} ${'µs/row'.padStart(7)} ${'x raw'.padStart(6)}`,
+    );
+    for (const m of result.measures)
+      print(`${m.what.padEnd(88)} ${m.seconds.toFixed(2).padStart(8)} ${m.microsecondsPerRow.toFixed(2).padStart(7)} ${m.vsRawCopy.toFixed(2).padStart(6)}`);
     print(`JSON: ${out}`);
   } finally {
     await client.end();

@@ -12,5 +12,8 @@ import { generateMunicipality } from '../synthetic/municipality.ts';
 const [dir, residents, verblijfsobjecten] = process.argv.slice(2);
 if (!dir || !residents) throw new Error('usage: bench/generate.ts <dir> <residents> [verblijfsobjecten]');
 await rm(dir, { recursive: true, force: true });
-const generated = await generateMunicipality(dir, { residents: Number(residents), verblijfsobjecten: verblijfsobjecten === undefined ? undefined : Number(verblijfsobjecten) });
+const generated = await generateMunicipality(dir, {
+  residents: Number(residents),
+  verblijfsobjecten: verblijfsobjecten === undefined ? undefined : Number(verblijfsobjecten),
+});
 await writeFile(join(dir, 'done'), JSON.stringify({ residents: generated.residents, verblijfsobjecten: generated.verblijfsobjecten }));

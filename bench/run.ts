@@ -33,7 +33,8 @@ const { values } = parseArgs({
 const scale = Number(values.scale);
 if (!Number.isInteger(scale) || scale < 1000) throw new Error('--scale must be a whole number of at least 1000');
 const verblijfsobjecten = values.verblijfsobjecten === undefined ? undefined : Number(values.verblijfsobjecten);
-if (verblijfsobjecten !== undefined && (!Number.isInteger(verblijfsobjecten) || verblijfsobjecten < 100)) throw new Error('--verblijfsobjecten must be a whole number of at least 100');
+if (verblijfsobjecten !== undefined && (!Number.isInteger(verblijfsobjecten) || verblijfsobjecten < 100))
+  throw new Error('--verblijfsobjecten must be a whole number of at least 100');
 
 interface Sample {
   t: number;
@@ -96,10 +97,14 @@ async function main() {
     const after = rawAfter[source]!.ms / 1000;
     rawCopy[source] = { seconds: (before + after) / 2, before, after, rows };
   }
-  const { rows: steps } = await db.query<{ step: string; started_at: Date; finished_at: Date; rows_in: string | null; rows_out: string | null; details: Record<string, unknown> }>(
-    'SELECT step, started_at, finished_at, rows_in, rows_out, details FROM pakhuis.run_steps WHERE run_id = $1 ORDER BY started_at',
-    [summary.runId],
-  );
+  const { rows: steps } = await db.query<{
+    step: string;
+    started_at: Date;
+    finished_at: Date;
+    rows_in: string | null;
+    rows_out: string | null;
+    details: Record<string, unknown>;
+  }>('SELECT step, started_at, finished_at, rows_in, rows_out, details FROM pakhuis.run_steps WHERE run_id = $1 ORDER BY started_at', [summary.runId]);
   clearInterval(sampler);
 
   const table: { step: string; seconds: number; rows: number | null; rowsPerSecond: number | null; peakRssMb: number; vsRawCopy?: number }[] = [];
@@ -115,11 +120,12 @@ async function main() {
       peakRssMb: mb(peakBetween(from, to)),
     };
     const source = /^ingest (brp|bag)\//.exec(s.step)?.[1];
-    if (source && rawCopy[source]) entry.vsRawCopy = Math.round(((to - from) / 1000 / rawCopy[source]!.seconds) * 100) / 100;
+    if (source && rawCopy[source]) entry.vsRawCopy = Math.round(((to - from) / 1000 / rawCopy[source].seconds) * 100) / 100;
     table.push(entry);
     if (s.step === 'publish') {
       const details = s.details as { transforms?: { script: string; ms: number }[]; rules?: { code: string; ms: number; produced: number }[] };
-      for (const t of details.transforms ?? []) table.push({ step: `  transform ${t.script}`, seconds: t.ms / 1000, rows: null, rowsPerSecond: null, peakRssMb: 0 });
+      for (const t of details.transforms ?? [])
+        table.push({ step: `  transform ${t.script}`, seconds: t.ms / 1000, rows: null, rowsPerSecond: null, peakRssMb: 0 });
       for (const r of details.rules ?? []) table.push({ step: `  rule ${r.code}`, seconds: r.ms / 1000, rows: r.produced, rowsPerSecond: null, peakRssMb: 0 });
     }
   }
@@ -140,17 +146,24 @@ async function main() {
   await writeFile(out, JSON.stringify(result, null, 2));
 
   const print = (line: string) => process.stdout.write(line + '\n');
-  print(`\nbench: ${generated.residents} residents, ${generated.verblijfsobjecten} verblijfsobjecten on ${db.kind} (${result.generatedIn ? `generated in ${result.generatedIn.toFixed(1)} s, ` : ''}cached in ${dataDir})`);
+  print(
+    `\nbench: ${generated.residents} residents, ${generated.verblijfsobjecten} verblijfsobjecten on ${db.kind} (${result.generatedIn ? `generated in ${result.generatedIn.toFixed(1)} s, ` : ''}cached in ${dataDir})`,
+  );
   for (const source of ['brp', 'bag'] as const) {
     const r = result.rawCopy[source]!;
-    print(`raw COPY ${source}: ${r.seconds.toFixed(2)} s for ${r.rows} rows (mean of ${r.before.toFixed(2)} s before the run and ${r.after.toFixed(2)} s after it)`);
+    print(
+      `raw COPY ${source}: ${r.seconds.toFixed(2)} s for ${r.rows} rows (mean of ${r.before.toFixed(2)} s before the run and ${r.after.toFixed(2)} s after it)`,
+    );
   }
   print(`${'step'.padEnd(44)} ${'seconds'.padStart(8)} ${'rows'.padStart(10)} ${'rows/s'.padStart(10)} ${'peak MB'.padStart(8)} ${'x raw COPY'.padStart(10)}`);
   for (const e of table) {
-    print(`${e.step.slice(0, 44).padEnd(44)} ${e.seconds.toFixed(2).padStart(8)} ${String(e.rows ?? '').padStart(10)} ${String(e.rowsPerSecond ?? '').padStart(10)} ${String(e.peakRssMb || '').padStart(8)} ${String(e.vsRawCopy ?? '').padStart(10)}`);
+    print(
+      `${e.step.slice(0, 44).padEnd(44)} ${e.seconds.toFixed(2).padStart(8)} ${String(e.rows ?? '').padStart(10)} ${String(e.rowsPerSecond ?? '').padStart(10)} ${String(e.peakRssMb || '').padStart(8)} ${String(e.vsRawCopy ?? '').padStart(10)}`,
+    );
   }
   print(`whole run: ${result.run.seconds.toFixed(1)} s, peak RSS of this process ${result.run.peakRssMb} MB`);
-  if (db.kind === 'pglite') print('(PGlite runs the database inside this process: its memory is in these peaks; set DATABASE_URL to measure the pipeline alone)');
+  if (db.kind === 'pglite')
+    print('(PGlite runs the database inside this process: its memory is in these peaks; set DATABASE_URL to measure the pipeline alone)');
   print(`JSON: ${out}`);
 }
 

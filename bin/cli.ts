@@ -34,7 +34,8 @@ const print = (line: string) => process.stdout.write(printable(line) + '\n');
 /** Exit codes, as README.md and `--help` describe them. */
 const EXIT = { ok: 0, failed: 1, usage: 2, locked: 3, mailWaiting: 4 } as const;
 
-const EXIT_CODES_HELP = 'Exitcodes: 0 gelukt; 1 mislukt (één regel op stderr, details in het log); 2 verkeerd gebruik; 3 een andere run loopt al; 4 gepubliceerd, maar het rapport is niet gemaild en wacht in de outbox.';
+const EXIT_CODES_HELP =
+  'Exitcodes: 0 gelukt; 1 mislukt (één regel op stderr, details in het log); 2 verkeerd gebruik; 3 een andere run loopt al; 4 gepubliceerd, maar het rapport is niet gemaild en wacht in de outbox.';
 
 /**
  * Folders with personal data inside a git work tree get a warning before a command that fills
@@ -73,32 +74,42 @@ const COMMANDS: Record<string, Command> = {
     help: [
       'Laadt één bestand van de genoemde bron; het gaat niet via de inbox en wordt niet gearchiveerd. Publiceren doet pas de volgende `pakhuis run`.',
       'Afgekeurde rijen worden met hun reden bewaard; een bestand met dezelfde inhoud wordt overgeslagen.',
-      'Nodig: PSEUDONYMIZATION_KEY of PSEUDONYMIZATION_KEY_FILE (BSN\'s worden bij het laden gepseudonimiseerd).',
+      "Nodig: PSEUDONYMIZATION_KEY of PSEUDONYMIZATION_KEY_FILE (BSN's worden bij het laden gepseudonimiseerd).",
       '--sheet NAAM  het werkblad van een XLSX-bestand (standaard het eerste)',
       '--gemeente CODE  de gemeente waarvan het bestand is, voor registers die dat zelf niet zeggen (vergunningen, Damocles, meldpunt), zoals de map inbox/<gemeentecode>/<bron>/',
     ],
     options: { sheet: { type: 'string' }, gemeente: { type: 'string' } },
     async run({ positionals, values }) {
       const [source, file] = positionals;
-      if (!source || !file || !SOURCES.includes(source as SourceName)) throw new UsageError(source && !SOURCES.includes(source as SourceName) ? `onbekende bron "${source}"` : 'bron en bestand ontbreken');
+      if (!source || !file || !SOURCES.includes(source as SourceName))
+        throw new UsageError(source && !SOURCES.includes(source as SourceName) ? `onbekende bron "${source}"` : 'bron en bestand ontbreken');
       const gemeente = values.gemeente as string | undefined;
       if (gemeente !== undefined && !/^\d{4}$/.test(gemeente)) throw new UsageError(`--gemeente ${gemeente.slice(0, 20)}: een gemeentecode is 4 cijfers`);
       warnIfInCheckout(loadConfig());
       return withContext({}, async (ctx) => {
-      const [{ ingestFile }, { SOURCE_DEFINITIONS }, { fileDetails }, { verifyKey }] = await Promise.all([
-        import('../pipelines/ingest.ts'), import('../sources/index.ts'), import('../pipelines/summary.ts'), import('../pipelines/key-versions.ts'),
-      ]);
-      await verifyKey(ctx.db, ctx.pseudonymizer);
-      // A link named here on purpose is followed (the inbox refuses links: anyone may write there).
-      const path = await realpath(resolve(file)).catch(() => resolve(file));
-      const result = await ingestFile(ctx, SOURCE_DEFINITIONS[source as SourceName], path, { displayName: basename(resolve(file)), sheet: values.sheet as string | undefined, gemeentecode: gemeente });
-      if (result.status === 'rejected' || result.status === 'quarantined') throw new Error(result.error);
-      // The totals come last, where a terminal (or tail) shows them.
-      for (const line of [...result.warnings.map((w) => `Waarschuwing: ${w}`), ...fileDetails(result)]) print(`  ${line}`);
-      print(result.status === 'duplicate'
-        ? `${result.file}: overgeslagen, deze inhoud is al geladen`
-        : `${result.file}: ${aantal(result.rowsStaged, 'rij', 'rijen')} geladen, ${result.rowsRejected} afgekeurd (load ${result.loadId})`);
-      return 0;
+        const [{ ingestFile }, { SOURCE_DEFINITIONS }, { fileDetails }, { verifyKey }] = await Promise.all([
+          import('../pipelines/ingest.ts'),
+          import('../sources/index.ts'),
+          import('../pipelines/summary.ts'),
+          import('../pipelines/key-versions.ts'),
+        ]);
+        await verifyKey(ctx.db, ctx.pseudonymizer);
+        // A link named here on purpose is followed (the inbox refuses links: anyone may write there).
+        const path = await realpath(resolve(file)).catch(() => resolve(file));
+        const result = await ingestFile(ctx, SOURCE_DEFINITIONS[source as SourceName], path, {
+          displayName: basename(resolve(file)),
+          sheet: values.sheet as string | undefined,
+          gemeentecode: gemeente,
+        });
+        if (result.status === 'rejected' || result.status === 'quarantined') throw new Error(result.error);
+        // The totals come last, where a terminal (or tail) shows them.
+        for (const line of [...result.warnings.map((w) => `Waarschuwing: ${w}`), ...fileDetails(result)]) print(`  ${line}`);
+        print(
+          result.status === 'duplicate'
+            ? `${result.file}: overgeslagen, deze inhoud is al geladen`
+            : `${result.file}: ${aantal(result.rowsStaged, 'rij', 'rijen')} geladen, ${result.rowsRejected} afgekeurd (load ${result.loadId})`,
+        );
+        return 0;
       });
     },
   },
@@ -110,17 +121,20 @@ const COMMANDS: Record<string, Command> = {
       if (positionals.length > 1 || (source && !SOURCES.includes(source as SourceName))) throw new UsageError(this.usage);
       // No key: a pull moves files and reads no person data.
       return withContext({ requireKey: false }, async (ctx) => {
-      const [{ pullConfigured, pullSources }, { formatPull }, { withRunLock }] = await Promise.all([
-        import('../pipelines/pull/index.ts'), import('../pipelines/pull/report.ts'), import('../pipelines/run-lock.ts'),
-      ]);
-      const sources = source ? [source as SourceName] : SOURCES;
-      if (!pullConfigured(ctx.config, sources)) throw new Error(`geen locatie ingesteld voor ${source ? `PULL_${source.toUpperCase()}` : SOURCES.map((s) => `PULL_${s.toUpperCase()}`).join(', ')}`);
-      const summary = await withRunLock(ctx.db, ctx.log, () => pullSources(ctx, { sources }));
-      print(formatPull(summary).join('\n'));
-      for (const w of summary.warnings) print(`  Waarschuwing: ${w}`);
-      const failed = summary.outcomes.filter((o) => o.error).length;
-      if (failed) throw new Error(`${aantal(failed, 'locatie', 'locaties')} niet bereikbaar`);
-      return 0;
+        const [{ pullConfigured, pullSources }, { formatPull }, { withRunLock }] = await Promise.all([
+          import('../pipelines/pull/index.ts'),
+          import('../pipelines/pull/report.ts'),
+          import('../pipelines/run-lock.ts'),
+        ]);
+        const sources = source ? [source as SourceName] : SOURCES;
+        if (!pullConfigured(ctx.config, sources))
+          throw new Error(`geen locatie ingesteld voor ${source ? `PULL_${source.toUpperCase()}` : SOURCES.map((s) => `PULL_${s.toUpperCase()}`).join(', ')}`);
+        const summary = await withRunLock(ctx.db, ctx.log, () => pullSources(ctx, { sources }));
+        print(formatPull(summary).join('\n'));
+        for (const w of summary.warnings) print(`  Waarschuwing: ${w}`);
+        const failed = summary.outcomes.filter((o) => o.error).length;
+        if (failed) throw new Error(`${aantal(failed, 'locatie', 'locaties')} niet bereikbaar`);
+        return 0;
       });
     },
   },
@@ -145,23 +159,26 @@ const COMMANDS: Record<string, Command> = {
     ],
     options: { trigger: { type: 'string', default: 'cli' }, today: { type: 'string' } },
     async run({ values }) {
-      const today = values.today === undefined ? undefined : isoDate(String(values.today), '--today');
+      const today = values.today === undefined ? undefined : isoDate(values.today as string, '--today');
       warnIfInCheckout(loadConfig());
       return withContext({}, async (ctx) => {
-      const [{ runPipeline }, { formatSummary }] = await Promise.all([import('../pipelines/run.ts'), import('../pipelines/summary.ts')]);
-      const summary = await runPipeline(ctx, { trigger: String(values.trigger), today });
-      print(formatSummary(summary));
-      if (summary.status === 'failed') throw new Error(`run ${summary.runId} mislukt in stap ${summary.failedStep ?? '?'}: ${summary.error}`);
-      if (summary.delivery?.failed) {
-        process.stderr.write(`pakhuis run: gepubliceerd, maar het rapport is niet gemaild: ${summary.delivery.errors[0]}. Het wacht in de outbox (pakhuis report --retry).\n`);
-        return EXIT.mailWaiting;
-      }
-      return EXIT.ok;
+        const [{ runPipeline }, { formatSummary }] = await Promise.all([import('../pipelines/run.ts'), import('../pipelines/summary.ts')]);
+        const summary = await runPipeline(ctx, { trigger: String(values.trigger), today });
+        print(formatSummary(summary));
+        if (summary.status === 'failed') throw new Error(`run ${summary.runId} mislukt in stap ${summary.failedStep ?? '?'}: ${summary.error}`);
+        if (summary.delivery?.failed) {
+          process.stderr.write(
+            `pakhuis run: gepubliceerd, maar het rapport is niet gemaild: ${summary.delivery.errors[0]}. Het wacht in de outbox (pakhuis report --retry).\n`,
+          );
+          return EXIT.mailWaiting;
+        }
+        return EXIT.ok;
       });
     },
   },
   report: {
-    summary: 'alle open signalen als CSV en XLSX (--all --out BESTAND) of als kaartlaag in GeoJSON (--geojson --out BESTAND), of rapporten uit de outbox opnieuw mailen (--retry)',
+    summary:
+      'alle open signalen als CSV en XLSX (--all --out BESTAND) of als kaartlaag in GeoJSON (--geojson --out BESTAND), of rapporten uit de outbox opnieuw mailen (--retry)',
     usage: 'pakhuis report --all --out BESTAND | pakhuis report --geojson --out BESTAND | pakhuis report --retry',
     help: [
       '--all --out BESTAND      alle open signalen als CSV, en ernaast als XLSX (zelfde naam, .xlsx); "Nieuw of verergerd" is wat de laatste',
@@ -169,53 +186,64 @@ const COMMANDS: Record<string, Command> = {
       '--geojson --out BESTAND  de open signalen als punten voor QGIS of een andere GIS (WGS84, zonder namen)',
       '--retry                  mailt de rapporten die nog in de outbox wachten, aan de ontvangers die nu zijn ingesteld en toegestaan (exitcode 4 als dat weer mislukt)',
     ],
-    options: { all: { type: 'boolean', default: false }, geojson: { type: 'boolean', default: false }, out: { type: 'string' }, retry: { type: 'boolean', default: false } },
+    options: {
+      all: { type: 'boolean', default: false },
+      geojson: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      retry: { type: 'boolean', default: false },
+    },
     async run({ values }) {
       if (values.geojson) {
         if (!values.out || values.all || values.retry) throw new UsageError(this.usage);
         // Reads the analysts' views only, and runs no migrations: an analyst login can make the map.
         return withContext({ requireKey: false, migrate: false }, async (ctx) => {
           const { writeGeoJson } = await import('../reports/geojson.ts');
-          const layer = await writeGeoJson(ctx.db, resolve(String(values.out)));
+          const layer = await writeGeoJson(ctx.db, resolve(values.out as string));
           print(`${aantal(layer.features, 'adres', 'adressen')} met open signalen op de kaart geschreven naar ${layer.path}`);
           if (layer.withoutPoint.length > 0) {
             const shown = layer.withoutPoint.slice(0, 10).join(', ');
             const more = layer.withoutPoint.length > 10 ? ` en ${layer.withoutPoint.length - 10} meer` : '';
-            process.stderr.write(`Niet op de kaart: ${aantal(layer.withoutPoint.length, 'adres', 'adressen')} met open signalen zonder punt in de BAG (${shown}${more})\n`);
+            process.stderr.write(
+              `Niet op de kaart: ${aantal(layer.withoutPoint.length, 'adres', 'adressen')} met open signalen zonder punt in de BAG (${shown}${more})\n`,
+            );
           }
           const objectless = Object.entries(layer.withoutObject);
           if (objectless.length > 0) {
             const total = objectless.reduce((sum, [, n]) => sum + n, 0);
-            process.stderr.write(`Niet op de kaart: ${aantal(total, 'open signaal', 'open signalen')} zonder verblijfsobject (${objectless.map(([rule, n]) => `${rule} ${n}`).join(', ')})\n`);
+            process.stderr.write(
+              `Niet op de kaart: ${aantal(total, 'open signaal', 'open signalen')} zonder verblijfsobject (${objectless.map(([rule, n]) => `${rule} ${n}`).join(', ')})\n`,
+            );
           }
           return 0;
         });
       }
       if (values.retry) {
         return withContext({ requireKey: false }, async (ctx) => {
-        const { deliverPending } = await import('../reports/outbox.ts');
-        const outcome = await deliverPending(ctx);
-        for (const note of outcome.notes) print(note);
-        print(`${aantal(outcome.sent, 'rapport', 'rapporten')} verzonden, ${outcome.failed} mislukt${outcome.withheld ? `, ${outcome.withheld} niet verzonden (geen ontvanger meer toegestaan)` : ''}`);
-        if (outcome.failed) {
-          process.stderr.write(`pakhuis report: niet gemaild: ${outcome.errors[0]}. Het rapport blijft in de outbox.\n`);
-          return EXIT.mailWaiting;
-        }
-        return EXIT.ok;
+          const { deliverPending } = await import('../reports/outbox.ts');
+          const outcome = await deliverPending(ctx);
+          for (const note of outcome.notes) print(note);
+          print(
+            `${aantal(outcome.sent, 'rapport', 'rapporten')} verzonden, ${outcome.failed} mislukt${outcome.withheld ? `, ${outcome.withheld} niet verzonden (geen ontvanger meer toegestaan)` : ''}`,
+          );
+          if (outcome.failed) {
+            process.stderr.write(`pakhuis report: niet gemaild: ${outcome.errors[0]}. Het rapport blijft in de outbox.\n`);
+            return EXIT.mailWaiting;
+          }
+          return EXIT.ok;
         });
       }
       if (!values.all || !values.out) throw new UsageError('kies --all --out BESTAND of --retry');
-      if (/\.xlsx$/i.test(String(values.out))) throw new UsageError('--out is de naam van de CSV; de XLSX komt ernaast (zelfde naam, .xlsx)');
+      if (/\.xlsx$/i.test(values.out as string)) throw new UsageError('--out is de naam van de CSV; de XLSX komt ernaast (zelfde naam, .xlsx)');
       // Reads the analysts' views only, and runs no migrations: an analyst login runs it too.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
-      const { lastPublishedRun, openSignals, writeReport, xlsxPathOf } = await import('../reports/anomaly-report.ts');
-      // "Nieuw" and "verergerd" as in the last nightly report: since the run before the last one
-      // that published (a run can publish and still fail in a later step).
-      const rows = await openSignals(ctx.db, (await lastPublishedRun(ctx.db)) - 1);
-      const out = resolve(String(values.out));
-      const path = await writeReport(dirname(out), basename(out), rows);
-      print(`${rows.length} open signalen geschreven naar ${path} (en ${xlsxPathOf(path)})`);
-      return 0;
+        const { lastPublishedRun, openSignals, writeReport, xlsxPathOf } = await import('../reports/anomaly-report.ts');
+        // "Nieuw" and "verergerd" as in the last nightly report: since the run before the last one
+        // that published (a run can publish and still fail in a later step).
+        const rows = await openSignals(ctx.db, (await lastPublishedRun(ctx.db)) - 1);
+        const out = resolve(values.out as string);
+        const path = await writeReport(dirname(out), basename(out), rows);
+        print(`${rows.length} open signalen geschreven naar ${path} (en ${xlsxPathOf(path)})`);
+        return 0;
       });
     },
   },
@@ -228,21 +256,23 @@ const COMMANDS: Record<string, Command> = {
       // Reads signals.runs and runs no migrations: an analyst login sees the runs too. The pulls are
       // the beheerder's (pakhuis.pulled_files), read only where locations are configured.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
-      const [{ statusTable }, { pullStatusTable }, { pullConfigured }] = await Promise.all([
-        import('../pipelines/status.ts'), import('../pipelines/pull/report.ts'), import('../pipelines/pull/index.ts'),
-      ]);
-      print(await statusTable(ctx.db, Number(values.limit) || 10));
-      if (pullConfigured(ctx.config, SOURCES)) {
-        try {
-          const pulls = await pullStatusTable(ctx.db, ctx.config);
-          if (pulls) print(`\n${pulls}`);
-        } catch (error) {
-          // An analyst login with the beheerder's settings: the runs are shown, the pulls are not theirs.
-          if (sqlState(error) !== '42501') throw error;
-          print('\nOphalen per bron: niet te zien voor deze databasegebruiker (alleen voor de beheerder).');
+        const [{ statusTable }, { pullStatusTable }, { pullConfigured }] = await Promise.all([
+          import('../pipelines/status.ts'),
+          import('../pipelines/pull/report.ts'),
+          import('../pipelines/pull/index.ts'),
+        ]);
+        print(await statusTable(ctx.db, Number(values.limit) || 10));
+        if (pullConfigured(ctx.config, SOURCES)) {
+          try {
+            const pulls = await pullStatusTable(ctx.db, ctx.config);
+            if (pulls) print(`\n${pulls}`);
+          } catch (error) {
+            // An analyst login with the beheerder's settings: the runs are shown, the pulls are not theirs.
+            if (sqlState(error) !== '42501') throw error;
+            print('\nOphalen per bron: niet te zien voor deze databasegebruiker (alleen voor de beheerder).');
+          }
         }
-      }
-      return 0;
+        return 0;
       });
     },
   },
@@ -260,7 +290,9 @@ const COMMANDS: Record<string, Command> = {
       const { startScheduler } = await import('../pipelines/scheduler.ts');
       const scheduler = await startScheduler(ctx);
       const next = scheduler.task.getNextRun();
-      print(`scheduler gestart: "${ctx.config.SCHEDULE_CRON}" (${ctx.config.SCHEDULE_TZ}), volgende run ${next ? `${localTime(next)} (${LOCAL_TIME_ZONE})` : '?'}`);
+      print(
+        `scheduler gestart: "${ctx.config.SCHEDULE_CRON}" (${ctx.config.SCHEDULE_TZ}), volgende run ${next ? `${localTime(next)} (${LOCAL_TIME_ZONE})` : '?'}`,
+      );
       await new Promise<void>((resolve) => {
         const stop = (signal: string) => {
           ctx.log.info({ signal }, 'stopping: a run in progress finishes first');
@@ -289,11 +321,17 @@ const COMMANDS: Record<string, Command> = {
       if (!id || !/^\d+$/.test(id) || !status) throw new UsageError('signaalnummer en oordeel ontbreken');
       // No migrations: a login that holds only the analyst or re-identification role may not read them.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
-      const by = (values.by as string | undefined) ?? userInfo().username;
-      const assignee = values.toegewezen as string | undefined;
-      await ctx.db.query('SELECT signals.triage($1, $2, $3, $4, $5)', [Number(id), status, (values.note as string | undefined) ?? null, by, assignee ?? null]);
-      print(`signaal ${id}: ${status}${assignee ? `, toegewezen aan ${assignee}` : assignee === '' ? ', niet meer toegewezen' : ''}`);
-      return 0;
+        const by = (values.by as string | undefined) ?? userInfo().username;
+        const assignee = values.toegewezen as string | undefined;
+        await ctx.db.query('SELECT signals.triage($1, $2, $3, $4, $5)', [
+          Number(id),
+          status,
+          (values.note as string | undefined) ?? null,
+          by,
+          assignee ?? null,
+        ]);
+        print(`signaal ${id}: ${status}${assignee ? `, toegewezen aan ${assignee}` : assignee === '' ? ', niet meer toegewezen' : ''}`);
+        return 0;
       });
     },
   },
@@ -306,10 +344,10 @@ const COMMANDS: Record<string, Command> = {
       if (!id || !status || positionals.length > 2) throw new UsageError(this.usage);
       // No migrations: a login that holds only the analyst role may not read them.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
-      const by = (values.by as string | undefined) ?? userInfo().username;
-      await ctx.db.query('SELECT signals.terugkoppeling($1, $2, $3, $4)', [id, status, (values.note as string | undefined) ?? null, by]);
-      print(`melding ${id}: ${status.replace('_', ' ')}`);
-      return 0;
+        const by = (values.by as string | undefined) ?? userInfo().username;
+        await ctx.db.query('SELECT signals.terugkoppeling($1, $2, $3, $4)', [id, status, (values.note as string | undefined) ?? null, by]);
+        print(`melding ${id}: ${status.replace('_', ' ')}`);
+        return 0;
       });
     },
   },
@@ -322,13 +360,14 @@ const COMMANDS: Record<string, Command> = {
       const gemeenten = (values.gemeente as string[] | undefined) ?? [];
       for (const code of gemeenten) if (!/^\d{4}$/.test(code)) throw new UsageError(`--gemeente ${code.slice(0, 20)}: een gemeentecode is 4 cijfers`);
       const served = gemeentenOf(loadConfig()).gemeenten.map((g) => g.code);
-      for (const code of gemeenten) if (served.length && !served.includes(code)) throw new UsageError(`--gemeente ${code}: geen gemeente van dit pakhuis (GEMEENTEN=${served.join(',')})`);
+      for (const code of gemeenten)
+        if (served.length && !served.includes(code)) throw new UsageError(`--gemeente ${code}: geen gemeente van dit pakhuis (GEMEENTEN=${served.join(',')})`);
       return withContext({ requireKey: false }, async (ctx) => {
-      const { makeOverleg, formatOverleg } = await import('../reports/overleg/index.ts');
-      const result = await makeOverleg(ctx, { month: String(values.maand), out: String(values.out), mail: Boolean(values.mail), gemeenten });
-      print(formatOverleg(result).join('\n'));
-      if (result.delivery?.failed) throw new Error(`het overzicht is geschreven, maar niet verzonden: ${result.delivery.errors[0]}`);
-      return 0;
+        const { makeOverleg, formatOverleg } = await import('../reports/overleg/index.ts');
+        const result = await makeOverleg(ctx, { month: String(values.maand), out: values.out as string, mail: Boolean(values.mail), gemeenten });
+        print(formatOverleg(result).join('\n'));
+        if (result.delivery?.failed) throw new Error(`het overzicht is geschreven, maar niet verzonden: ${result.delivery.errors[0]}`);
+        return 0;
       });
     },
   },
@@ -338,13 +377,22 @@ const COMMANDS: Record<string, Command> = {
     options: { datum: { type: 'string' }, vervang: { type: 'boolean', default: false }, by: { type: 'string' } },
     async run({ values }) {
       if (!values.datum) throw new UsageError(this.usage);
-      const date = isoDate(String(values.datum), '--datum');
+      const date = isoDate(values.datum as string, '--datum');
       return withContext({ requireKey: false }, async (ctx) => {
-      const { freezeBaseline } = await import('../pipelines/nulmeting.ts');
-      const baseline = await freezeBaseline(ctx.db, { date, replace: Boolean(values.vervang), statedBy: (values.by as string | undefined) ?? userInfo().username });
-      print(`nulmeting vastgelegd op ${baseline.date} (maand ${baseline.month.slice(0, 7)}): ${aantal(baseline.rules, 'regel', 'regels')}, ${aantal(baseline.meldingen, 'melding', 'meldingen')} ontvangen`);
-      if (baseline.replaced) print(`  vervangt de nulmeting van ${baseline.replaced.date} (vastgelegd ${baseline.replaced.frozenAt.toISOString().slice(0, 10)} door ${baseline.replaced.by}); die blijft bewaard`);
-      return 0;
+        const { freezeBaseline } = await import('../pipelines/nulmeting.ts');
+        const baseline = await freezeBaseline(ctx.db, {
+          date,
+          replace: Boolean(values.vervang),
+          statedBy: (values.by as string | undefined) ?? userInfo().username,
+        });
+        print(
+          `nulmeting vastgelegd op ${baseline.date} (maand ${baseline.month.slice(0, 7)}): ${aantal(baseline.rules, 'regel', 'regels')}, ${aantal(baseline.meldingen, 'melding', 'meldingen')} ontvangen`,
+        );
+        if (baseline.replaced)
+          print(
+            `  vervangt de nulmeting van ${baseline.replaced.date} (vastgelegd ${baseline.replaced.frozenAt.toISOString().slice(0, 10)} door ${baseline.replaced.by}); die blijft bewaard`,
+          );
+        return 0;
       });
     },
   },
@@ -358,18 +406,23 @@ const COMMANDS: Record<string, Command> = {
       if (!id || !/^\d+$/.test(id) || values.reason === undefined) throw new UsageError('signaalnummer of --reason ontbreekt');
       // No migrations: a login that holds only the analyst or re-identification role may not read them.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
-      const by = (values.by as string | undefined) ?? userInfo().username;
-      const { rows } = await ctx.db.query<{ pseudonym: string; geslachtsnaam: string | null; voornamen: string | null; geboortedatum: string | null; relatie: string; weigering: string | null }>(
-        'SELECT * FROM reident.reveal($1, $2, $3)',
-        [Number(id), String(values.reason), by],
-      );
-      // A refusal comes back as a row, so that its audit record commits (migration 0023).
-      const refused = rows.find((r) => r.weigering !== null);
-      if (refused) throw new Error(`${refused.weigering} (deze geweigerde inzage is vastgelegd)`);
-      print(`signaal ${id}: ${aantal(new Set(rows.map((r) => r.pseudonym)).size, 'persoon', 'personen')} (deze inzage is vastgelegd)`);
-      // print() shows any control character in a name as an escape, never raw.
-      for (const r of rows) print(`  ${[r.voornamen, r.geslachtsnaam].filter(Boolean).join(' ') || '(naam onbekend)'}  geb. ${r.geboortedatum ?? '?'}  ${r.relatie}`);
-      return 0;
+        const by = (values.by as string | undefined) ?? userInfo().username;
+        const { rows } = await ctx.db.query<{
+          pseudonym: string;
+          geslachtsnaam: string | null;
+          voornamen: string | null;
+          geboortedatum: string | null;
+          relatie: string;
+          weigering: string | null;
+        }>('SELECT * FROM reident.reveal($1, $2, $3)', [Number(id), String(values.reason), by]);
+        // A refusal comes back as a row, so that its audit record commits (migration 0023).
+        const refused = rows.find((r) => r.weigering !== null);
+        if (refused) throw new Error(`${refused.weigering} (deze geweigerde inzage is vastgelegd)`);
+        print(`signaal ${id}: ${aantal(new Set(rows.map((r) => r.pseudonym)).size, 'persoon', 'personen')} (deze inzage is vastgelegd)`);
+        // print() shows any control character in a name as an escape, never raw.
+        for (const r of rows)
+          print(`  ${[r.voornamen, r.geslachtsnaam].filter(Boolean).join(' ') || '(naam onbekend)'}  geb. ${r.geboortedatum ?? '?'}  ${r.relatie}`);
+        return 0;
       });
     },
   },
@@ -384,18 +437,21 @@ const COMMANDS: Record<string, Command> = {
     ],
     options: { bsn: { type: 'string' }, reason: { type: 'string' }, out: { type: 'string' }, by: { type: 'string' } },
     async run({ positionals, values }) {
-      if (positionals.length || values.bsn === undefined || values.reason === undefined || !values.out) throw new UsageError('--bsn, --reason of --out ontbreekt');
+      if (positionals.length || values.bsn === undefined || values.reason === undefined || !values.out)
+        throw new UsageError('--bsn, --reason of --out ontbreekt');
       const { checkBsn } = await import('../sources/validate.ts');
-      const bsn = checkBsn(String(values.bsn));
+      const bsn = checkBsn(values.bsn as string);
       // The reason only: a mistyped BSN is still (nearly) someone's BSN.
       if (!bsn.ok) throw new UsageError(`--bsn is geen geldig BSN (${bsn.reason})`);
       // No migrations: a login that holds only the re-identification role may not run them.
       return withContext({ migrate: false }, async (ctx) => {
         const { inzage, writeInzage } = await import('../reports/verantwoording/inzage.ts');
         const by = (values.by as string | undefined) ?? userInfo().username;
-        const overview = await inzage(ctx.db, ctx.pseudonymizer, ctx.config, { bsn: String(values.bsn), reason: String(values.reason), by });
-        const paths = await writeInzage(overview, String(values.out));
-        print(`inzage geschreven naar ${paths.join(' en ')}: ${aantal(overview.leveringen.length, 'levering', 'leveringen')}, ${aantal(overview.inschrijvingen.length, 'inschrijving', 'inschrijvingen')}, ${aantal(overview.zaken.length, 'zaak', 'zaken')}, ${aantal(overview.signalen.length, 'signaal', 'signalen')} (deze inzage is vastgelegd)`);
+        const overview = await inzage(ctx.db, ctx.pseudonymizer, ctx.config, { bsn: values.bsn as string, reason: String(values.reason), by });
+        const paths = await writeInzage(overview, values.out as string);
+        print(
+          `inzage geschreven naar ${paths.join(' en ')}: ${aantal(overview.leveringen.length, 'levering', 'leveringen')}, ${aantal(overview.inschrijvingen.length, 'inschrijving', 'inschrijvingen')}, ${aantal(overview.zaken.length, 'zaak', 'zaken')}, ${aantal(overview.signalen.length, 'signaal', 'signalen')} (deze inzage is vastgelegd)`,
+        );
         return 0;
       });
     },
@@ -403,21 +459,24 @@ const COMMANDS: Record<string, Command> = {
   dpia: {
     summary: 'de DPIA-bijlage uit de code: per regel doel, norm, grondslag, gelezen velden per bron, wie het ziet, bewaartermijn en de cijfers van 12 maanden',
     usage: 'pakhuis dpia --out BESTAND[.md|.html]',
-    help: ['--out BESTAND  .md of .html schrijft dat ene bestand; zonder die extensie allebei (BESTAND.md en BESTAND.html). Bevat geen persoonsgegevens: alleen aantallen.'],
+    help: [
+      '--out BESTAND  .md of .html schrijft dat ene bestand; zonder die extensie allebei (BESTAND.md en BESTAND.html). Bevat geen persoonsgegevens: alleen aantallen.',
+    ],
     options: { out: { type: 'string' } },
     async run({ positionals, values }) {
       if (positionals.length || !values.out) throw new UsageError(this.usage);
       return withContext({ requireKey: false }, async (ctx) => {
         const { dpia, writeDpia } = await import('../reports/verantwoording/dpia.ts');
         const appendix = await dpia(ctx.db, ctx.config);
-        const paths = await writeDpia(appendix, String(values.out));
+        const paths = await writeDpia(appendix, values.out as string);
         print(`DPIA-bijlage over ${aantal(appendix.regels.length, 'regel', 'regels')} geschreven naar ${paths.join(' en ')}`);
         return 0;
       });
     },
   },
   rules: {
-    summary: 'een wijziging van regelparameters eerst uitproberen: welke signalen erbij komen, vervallen of een andere ernst krijgen (er wordt niets gepubliceerd)',
+    summary:
+      'een wijziging van regelparameters eerst uitproberen: welke signalen erbij komen, vervallen of een andere ernst krijgen (er wordt niets gepubliceerd)',
     usage: 'pakhuis rules try RULE_<REGEL>__<PARAMETER>=<waarde> [...]',
     help: [
       'Draait alle regels op het gepubliceerde model, met de geldende parameters en met de wijzigingen, in een transactie die wordt teruggedraaid.',
@@ -471,11 +530,13 @@ const COMMANDS: Record<string, Command> = {
       if (!/^[a-z_][a-z0-9_$-]{0,62}$/.test(login)) throw new UsageError(`${login.slice(0, 70)} is geen loginnaam (kleine letters, cijfers en _)`);
       const config = loadConfig();
       const { gemeenten } = gemeentenOf(config);
-      const code = values.gemeente === undefined ? (gemeenten.length === 0 ? '0000' : undefined) : String(values.gemeente);
+      const code = values.gemeente === undefined ? (gemeenten.length === 0 ? '0000' : undefined) : (values.gemeente as string);
       if (!code) throw new UsageError(`--gemeente ontbreekt (${gemeenten.map((g) => g.code).join(', ')})`);
       // Revoking what a former setting granted stays possible; granting only what the warehouse serves.
       if (action === 'grant' && !(gemeenten.length === 0 ? code === '0000' : gemeenten.some((g) => g.code === code))) {
-        throw new UsageError(`--gemeente ${code.slice(0, 20)}: geen gemeente van dit pakhuis (GEMEENTEN=${gemeenten.map((g) => g.code).join(',') || 'niet gezet: gebruik 0000'})`);
+        throw new UsageError(
+          `--gemeente ${code.slice(0, 20)}: geen gemeente van dit pakhuis (GEMEENTEN=${gemeenten.map((g) => g.code).join(',') || 'niet gezet: gebruik 0000'})`,
+        );
       }
       if (!/^\d{4}$/.test(code)) throw new UsageError(`--gemeente ${code.slice(0, 20)}: een gemeentecode is 4 cijfers`);
       return withContext({ requireKey: false }, async (ctx) => {
@@ -485,7 +546,8 @@ const COMMANDS: Record<string, Command> = {
           [login, code, by],
         );
         const naam = (await ctx.db.query<{ n: string }>('SELECT signals.gemeente_naam($1) AS n', [code])).rows[0]!.n;
-        if (action === 'grant') print(rows[0]!.changed ? `${login} ziet nu de signalen van ${code} ${naam} (vastgelegd)` : `${login} had al toegang tot ${code} ${naam}`);
+        if (action === 'grant')
+          print(rows[0]!.changed ? `${login} ziet nu de signalen van ${code} ${naam} (vastgelegd)` : `${login} had al toegang tot ${code} ${naam}`);
         else print(rows[0]!.changed ? `${login} ziet de signalen van ${code} ${naam} niet meer (vastgelegd)` : `${login} had geen toegang tot ${code} ${naam}`);
         return EXIT.ok;
       });
@@ -517,7 +579,8 @@ class UsageError extends Error {}
 
 /** A real calendar day written JJJJ-MM-DD, or a usage error naming the option. */
 function isoDate(text: string, option: string): string {
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
+  const valid =
+    /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`)) && new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
   if (!valid) throw new UsageError(`${option} ${text}: geen bestaande datum in de vorm JJJJ-MM-DD`);
   return text;
 }
@@ -585,7 +648,7 @@ export async function main(argv: string[]): Promise<number> {
     } catch (error) {
       throw usageFromParseError(error) ?? error;
     }
-    return await command.run({ positionals: parsed.positionals, values: parsed.values as Record<string, unknown> });
+    return await command.run({ positionals: parsed.positionals, values: parsed.values });
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`pakhuis ${name}: ${printable(error.message)}\nGebruik: ${command.usage}\n`);

@@ -29,17 +29,22 @@ export function generatedSections(): Record<string, string> {
   ] as const;
   const rules = RULES.map((r) => {
     const resolved = resolveRule(r);
-    const params = Object.entries(resolved.params).map(([k, v]) => `\`${k}\` = ${JSON.stringify(v)}`).join(', ');
+    const params = Object.entries(resolved.params)
+      .map(([k, v]) => `\`${k}\` = ${JSON.stringify(v)}`)
+      .join(', ');
     return `| \`${r.code}\` | ${r.title} | ${r.severity} | ${r.requires.join(', ')} | ${params || '–'} | ${r.norm} | ${r.rationale} |`;
   });
   // The set-up files under deploy/ stand in the README as they are, so a copy from either works.
-  const deploy = (file: string, lang: string) => `\`deploy/${file}\`:\n\n\`\`\`${lang}\n${readFileSync(new URL(`../deploy/${file}`, import.meta.url), 'utf8').trimEnd()}\n\`\`\``;
+  const deploy = (file: string, lang: string) =>
+    `\`deploy/${file}\`:\n\n\`\`\`${lang}\n${readFileSync(new URL(`../deploy/${file}`, import.meta.url), 'utf8').trimEnd()}\n\`\`\``;
   return {
     'deploy-config': deploy('pakhuis.config.json', 'json'),
     'deploy-cron': deploy('pakhuis.cron', 'cron'),
     'deploy-systemd': [deploy('pakhuis-run.service', 'ini'), deploy('pakhuis-run.timer', 'ini')].join('\n\n'),
     columns: columns.map(([title, spec]) => `#### ${title}\n\n${columnTable(spec)}`).join('\n\n'),
-    rules: ['| code | title | severity | requires | parameters (defaults) | norm / legal basis | rationale |', '|---|---|---|---|---|---|---|', ...rules].join('\n'),
+    rules: ['| code | title | severity | requires | parameters (defaults) | norm / legal basis | rationale |', '|---|---|---|---|---|---|---|', ...rules].join(
+      '\n',
+    ),
   };
 }
 

@@ -23,6 +23,13 @@ export async function openContext(options: { config?: Config; log?: Logger; requ
   // Commands that never pseudonymise still get an object; it refuses to work without a key.
   const pseudonymizer = config.PSEUDONYMIZATION_KEY
     ? new Pseudonymizer(config.PSEUDONYMIZATION_KEY, config.PSEUDONYMIZATION_KEY_VERSION)
-    : (new Proxy({}, { get: () => { throw new ConfigError(['PSEUDONYMIZATION_KEY: required for this command']); } }) as Pseudonymizer);
+    : (new Proxy(
+        {},
+        {
+          get: () => {
+            throw new ConfigError(['PSEUDONYMIZATION_KEY: required for this command']);
+          },
+        },
+      ) as Pseudonymizer);
   return { db, config, log, pseudonymizer };
 }

@@ -64,142 +64,171 @@ const PULL_SOURCE_KEYS = ['PULL_BAG', 'PULL_BRP', 'PULL_PERMITS', 'PULL_DAMOCLES
  */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-const schema = z.object({
-  DATABASE_URL: z.string().url().optional(),
-  PGLITE_DIR: z.string().default('./data/pglite'),
-  INBOX_DIR: z.string().default('./inbox'),
-  ARCHIVE_DIR: z.string().default('./archive'),
-  OUT_DIR: z.string().default('./out'),
-  // Working files of a load (rows for the other staging tables, rejected rows, unpacked zips),
-  // removed when the load ends; a killed run's are removed by the next run (pipelines/spool.ts).
-  SPOOL_DIR: z.string().default('./data/spool'),
-  PSEUDONYMIZATION_KEY: z.string().min(32, 'must be at least 32 characters (256 bits of randomness as hex or base64 is advised)').optional(),
-  PSEUDONYMIZATION_KEY_FILE: z.string().optional(),
-  PSEUDONYMIZATION_KEY_VERSION: intFromEnv(1),
-  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
-  FILE_STABLE_SECONDS: intFromEnv(5),
-  XLSX_MAX_MB: intFromEnv(50),
-  // Large CSV files are validated on this many worker threads (1: on the main thread only). One
-  // core is left to PostgreSQL's COPY backend: on two cores, two workers loaded 2 M BRP rows 18 %
-  // faster but peaked at 365 MB instead of 207 MB, and BAG no faster.
-  INGEST_WORKERS: intFromEnv(Math.max(1, Math.min(4, availableParallelism() - 1))),
-  INGEST_PARALLEL_MIN_MB: intFromEnv(32),
-  SCHEDULE_CRON: z.string().default('30 3 * * *'),
-  SCHEDULE_TZ: z.string().default('Europe/Amsterdam'),
-  SCHEDULE_CATCH_UP: boolFromEnv(true),
-  FRESHNESS_BRP_DAYS: intFromEnv(2),
-  FRESHNESS_BAG_DAYS: intFromEnv(35),
-  FRESHNESS_PERMITS_DAYS: intFromEnv(8),
-  FRESHNESS_DAMOCLES_DAYS: intFromEnv(8),
-  // The meldpunt exports weekly at least; a form tool can export every night.
-  FRESHNESS_MELDINGEN_DAYS: intFromEnv(8),
-  // Every melder gets feedback: a melding without it after this many days is listed and counted.
-  MELDING_TERUGKOPPELING_DAGEN: z.coerce.number().int().min(1).max(365).default(28),
-  RETENTION_STAGING_DAYS: intFromEnv(30),
-  RETENTION_ARCHIVE_DAYS: intFromEnv(90),
-  RETENTION_RESOLVED_SIGNAL_MONTHS: intFromEnv(12),
-  // A registration that ended this long ago leaves the history kept across exports: no rule reads
-  // that history, and "who lived here then" is the BRP's own question after that.
-  RETENTION_HISTORY_MONTHS: intFromEnv(24),
-  // Spread monitor (signals.spreiding): an area with at least SPREIDING_MIN open signals of a rule
-  // and more than SPREIDING_FACTOR times the municipality's rate per resident is named as a
-  // concentration to discuss. Below 1 every area above average would be named.
-  SPREIDING_FACTOR: z.coerce.number().min(1).max(100).default(3),
-  SPREIDING_MIN: z.coerce.number().int().min(1).max(10_000).default(5),
-  SMTP_HOST: z.string().optional(),
-  SMTP_PORT: z.coerce.number().int().positive().default(587),
-  SMTP_USER: z.string().optional(),
-  SMTP_PASSWORD: z.string().optional(),
-  SMTP_PASSWORD_FILE: z.string().optional(),
-  SMTP_ALLOW_PLAIN: boolFromEnv(false),
-  REPORT_FROM: z.string().default('informatiepakhuis@localhost'),
-  REPORT_RECIPIENTS: checkedList(recipientProblem, (entry) => plainAddress(entry)!),
-  REPORT_RECIPIENT_ALLOWLIST: checkedList(allowEntryProblem, (entry) => entry.toLowerCase()),
-  // A night with nothing new or worse: a short "niets nieuws" mail once a week, so silence never
-  // has to mean the product stopped; every night, or never.
-  REPORT_NOTHING_NEW: z.enum(['wekelijks', 'dagelijks', 'nooit']).default('wekelijks'),
-  // The monthly ondermijningsoverleg (politie, OM, RIEC): `pakhuis overleg --mail`, same allow-list.
-  OVERLEG_RECIPIENTS: checkedList(recipientProblem, (entry) => plainAddress(entry)!),
-  // Where each source's exports are fetched from (pipelines/pull/); none set: nothing is pulled.
-  PULL_BAG: locations,
-  PULL_BRP: locations,
-  PULL_PERMITS: locations,
-  PULL_DAMOCLES: locations,
-  PULL_MELDINGEN: locations,
-  PULL_BAG_AFTER: after,
-  PULL_BRP_AFTER: after,
-  PULL_PERMITS_AFTER: after,
-  PULL_DAMOCLES_AFTER: after,
-  PULL_MELDINGEN_AFTER: after,
-  PULL_SFTP_KEY_FILE: z.string().optional(),
-  PULL_SFTP_KNOWN_HOSTS: z.string().optional(),
-  PULL_CA_FILE: z.string().optional(),
-  // The national BAG extract is about 3 GB, a gemeente extract tens of MB: room for growth, not for a runaway server.
-  PULL_MAX_MB: z.coerce.number().int().positive().default(8192),
-  PULL_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(60),
-  PULL_RETRIES: intFromEnv(2),
-  PULL_RETRY_SECONDS: intFromEnv(30),
-  PULL_ALLOW_HTTP_LOCALHOST: boolFromEnv(false),
-  // The municipalities this warehouse serves and the agreements between them (lib/gemeenten.ts).
-  GEMEENTEN: z.string().optional(),
-  SAMENWERKING: z.string().optional(),
-  GEMEENTE_NAMEN: z.string().optional(),
-  rules: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-  // REPORT_RECIPIENTS_<gemeentecode>: who gets that municipality's report (else REPORT_RECIPIENTS).
-  recipientsPerGemeente: z.record(z.string(), checkedList(recipientProblem, (entry) => plainAddress(entry)!)).default({}),
-  // PULL_<SOURCE>_<gemeentecode>: locations whose files are that municipality's (inbox/<code>/<source>/).
-  pullPerGemeente: z.record(z.string(), locations).default({}),
-}).superRefine((config, ctx) => {
-  const { config: gemeenten, problems } = parseGemeenten(config);
-  for (const problem of problems) {
-    const [setting, ...rest] = problem.split(': ');
-    ctx.addIssue({ code: 'custom', path: [setting!], message: rest.join(': ') });
-  }
-  for (const key of Object.keys(config.pullPerGemeente)) {
-    const code = key.slice(-4);
-    if (!gemeenten.gemeenten.some((g) => g.code === code)) ctx.addIssue({ code: 'custom', path: [key], message: `${code} is not in GEMEENTEN` });
-  }
-  for (const [code, recipients] of Object.entries(config.recipientsPerGemeente)) {
-    const path = [`REPORT_RECIPIENTS_${code}`];
-    if (!gemeenten.gemeenten.some((g) => g.code === code)) ctx.addIssue({ code: 'custom', path, message: `${code} is not in GEMEENTEN` });
-    const refused = recipients.filter((r) => !isAllowed(r, config.REPORT_RECIPIENT_ALLOWLIST));
-    if (refused.length) ctx.addIssue({ code: 'custom', path, message: `${refused.join(', ')} not in REPORT_RECIPIENT_ALLOWLIST` });
-  }
-  // At start-up, so that no command runs with a recipient the allow-list does not cover. The
-  // addresses are configuration, not personal data of residents: naming them helps the fix.
-  for (const setting of ['REPORT_RECIPIENTS', 'OVERLEG_RECIPIENTS'] as const) {
-    const refused = config[setting].filter((r) => !isAllowed(r, config.REPORT_RECIPIENT_ALLOWLIST));
-    if (refused.length) ctx.addIssue({ code: 'custom', path: [setting], message: `${refused.join(', ')} not in REPORT_RECIPIENT_ALLOWLIST` });
-  }
-  // Settings that only make sense together; each problem names the setting to change.
-  const all: { key: string; location: PullLocation }[] = [
-    ...PULL_SOURCE_KEYS.flatMap((key) => config[key].map((location) => ({ key, location }))),
-    ...Object.entries(config.pullPerGemeente).flatMap(([key, list]) => list.map((location) => ({ key, location }))),
-  ];
-  const sftp = [...new Set(all.filter((a) => a.location.scheme === 'sftp').map((a) => a.key))];
-  if (sftp.length && !config.PULL_SFTP_KEY_FILE) {
-    ctx.addIssue({ code: 'custom', path: ['PULL_SFTP_KEY_FILE'], message: `required for the sftp:// locations in ${sftp.join(', ')} (SFTP logs in with a key only)` });
-  }
-  if (sftp.length && !config.PULL_SFTP_KNOWN_HOSTS) {
-    ctx.addIssue({ code: 'custom', path: ['PULL_SFTP_KNOWN_HOSTS'], message: `required for the sftp:// locations in ${sftp.join(', ')} (the server's host key is pinned, never trusted on first use)` });
-  }
-  for (const { key, location } of all) {
-    if (location.scheme !== 'http') continue;
-    if (!isLoopbackHost(location.host)) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `${location.display}: plain http is refused; use https (http is only possible to a server on this machine)` });
-    } else if (!config.PULL_ALLOW_HTTP_LOCALHOST) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `${location.display}: plain http is refused; use https, or set PULL_ALLOW_HTTP_LOCALHOST=true for this server on this machine` });
+const schema = z
+  .object({
+    DATABASE_URL: z.string().url().optional(),
+    PGLITE_DIR: z.string().default('./data/pglite'),
+    INBOX_DIR: z.string().default('./inbox'),
+    ARCHIVE_DIR: z.string().default('./archive'),
+    OUT_DIR: z.string().default('./out'),
+    // Working files of a load (rows for the other staging tables, rejected rows, unpacked zips),
+    // removed when the load ends; a killed run's are removed by the next run (pipelines/spool.ts).
+    SPOOL_DIR: z.string().default('./data/spool'),
+    PSEUDONYMIZATION_KEY: z.string().min(32, 'must be at least 32 characters (256 bits of randomness as hex or base64 is advised)').optional(),
+    PSEUDONYMIZATION_KEY_FILE: z.string().optional(),
+    PSEUDONYMIZATION_KEY_VERSION: intFromEnv(1),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    FILE_STABLE_SECONDS: intFromEnv(5),
+    XLSX_MAX_MB: intFromEnv(50),
+    // Large CSV files are validated on this many worker threads (1: on the main thread only). One
+    // core is left to PostgreSQL's COPY backend: on two cores, two workers loaded 2 M BRP rows 18 %
+    // faster but peaked at 365 MB instead of 207 MB, and BAG no faster.
+    INGEST_WORKERS: intFromEnv(Math.max(1, Math.min(4, availableParallelism() - 1))),
+    INGEST_PARALLEL_MIN_MB: intFromEnv(32),
+    SCHEDULE_CRON: z.string().default('30 3 * * *'),
+    SCHEDULE_TZ: z.string().default('Europe/Amsterdam'),
+    SCHEDULE_CATCH_UP: boolFromEnv(true),
+    FRESHNESS_BRP_DAYS: intFromEnv(2),
+    FRESHNESS_BAG_DAYS: intFromEnv(35),
+    FRESHNESS_PERMITS_DAYS: intFromEnv(8),
+    FRESHNESS_DAMOCLES_DAYS: intFromEnv(8),
+    // The meldpunt exports weekly at least; a form tool can export every night.
+    FRESHNESS_MELDINGEN_DAYS: intFromEnv(8),
+    // Every melder gets feedback: a melding without it after this many days is listed and counted.
+    MELDING_TERUGKOPPELING_DAGEN: z.coerce.number().int().min(1).max(365).default(28),
+    RETENTION_STAGING_DAYS: intFromEnv(30),
+    RETENTION_ARCHIVE_DAYS: intFromEnv(90),
+    RETENTION_RESOLVED_SIGNAL_MONTHS: intFromEnv(12),
+    // A registration that ended this long ago leaves the history kept across exports: no rule reads
+    // that history, and "who lived here then" is the BRP's own question after that.
+    RETENTION_HISTORY_MONTHS: intFromEnv(24),
+    // Spread monitor (signals.spreiding): an area with at least SPREIDING_MIN open signals of a rule
+    // and more than SPREIDING_FACTOR times the municipality's rate per resident is named as a
+    // concentration to discuss. Below 1 every area above average would be named.
+    SPREIDING_FACTOR: z.coerce.number().min(1).max(100).default(3),
+    SPREIDING_MIN: z.coerce.number().int().min(1).max(10_000).default(5),
+    SMTP_HOST: z.string().optional(),
+    SMTP_PORT: z.coerce.number().int().positive().default(587),
+    SMTP_USER: z.string().optional(),
+    SMTP_PASSWORD: z.string().optional(),
+    SMTP_PASSWORD_FILE: z.string().optional(),
+    SMTP_ALLOW_PLAIN: boolFromEnv(false),
+    REPORT_FROM: z.string().default('informatiepakhuis@localhost'),
+    REPORT_RECIPIENTS: checkedList(recipientProblem, (entry) => plainAddress(entry)!),
+    REPORT_RECIPIENT_ALLOWLIST: checkedList(allowEntryProblem, (entry) => entry.toLowerCase()),
+    // A night with nothing new or worse: a short "niets nieuws" mail once a week, so silence never
+    // has to mean the product stopped; every night, or never.
+    REPORT_NOTHING_NEW: z.enum(['wekelijks', 'dagelijks', 'nooit']).default('wekelijks'),
+    // The monthly ondermijningsoverleg (politie, OM, RIEC): `pakhuis overleg --mail`, same allow-list.
+    OVERLEG_RECIPIENTS: checkedList(recipientProblem, (entry) => plainAddress(entry)!),
+    // Where each source's exports are fetched from (pipelines/pull/); none set: nothing is pulled.
+    PULL_BAG: locations,
+    PULL_BRP: locations,
+    PULL_PERMITS: locations,
+    PULL_DAMOCLES: locations,
+    PULL_MELDINGEN: locations,
+    PULL_BAG_AFTER: after,
+    PULL_BRP_AFTER: after,
+    PULL_PERMITS_AFTER: after,
+    PULL_DAMOCLES_AFTER: after,
+    PULL_MELDINGEN_AFTER: after,
+    PULL_SFTP_KEY_FILE: z.string().optional(),
+    PULL_SFTP_KNOWN_HOSTS: z.string().optional(),
+    PULL_CA_FILE: z.string().optional(),
+    // The national BAG extract is about 3 GB, a gemeente extract tens of MB: room for growth, not for a runaway server.
+    PULL_MAX_MB: z.coerce.number().int().positive().default(8192),
+    PULL_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(60),
+    PULL_RETRIES: intFromEnv(2),
+    PULL_RETRY_SECONDS: intFromEnv(30),
+    PULL_ALLOW_HTTP_LOCALHOST: boolFromEnv(false),
+    // The municipalities this warehouse serves and the agreements between them (lib/gemeenten.ts).
+    GEMEENTEN: z.string().optional(),
+    SAMENWERKING: z.string().optional(),
+    GEMEENTE_NAMEN: z.string().optional(),
+    rules: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+    // REPORT_RECIPIENTS_<gemeentecode>: who gets that municipality's report (else REPORT_RECIPIENTS).
+    recipientsPerGemeente: z
+      .record(
+        z.string(),
+        checkedList(recipientProblem, (entry) => plainAddress(entry)!),
+      )
+      .default({}),
+    // PULL_<SOURCE>_<gemeentecode>: locations whose files are that municipality's (inbox/<code>/<source>/).
+    pullPerGemeente: z.record(z.string(), locations).default({}),
+  })
+  .superRefine((config, ctx) => {
+    const { config: gemeenten, problems } = parseGemeenten(config);
+    for (const problem of problems) {
+      const [setting, ...rest] = problem.split(': ');
+      ctx.addIssue({ code: 'custom', path: [setting!], message: rest.join(': ') });
     }
-  }
-  for (const key of PULL_SOURCE_KEYS) {
-    const move = config[`${key}_AFTER`];
-    const own = Object.entries(config.pullPerGemeente).filter(([k]) => k.startsWith(`${key}_`)).flatMap(([, list]) => list);
-    if (move && [...config[key], ...own].some((l) => l.scheme === 'https' || l.scheme === 'http')) {
-      ctx.addIssue({ code: 'custom', path: [`${key}_AFTER`], message: `move: is only possible for sftp:// and file:// locations, and ${key} has an http(s) one` });
+    for (const key of Object.keys(config.pullPerGemeente)) {
+      const code = key.slice(-4);
+      if (!gemeenten.gemeenten.some((g) => g.code === code)) ctx.addIssue({ code: 'custom', path: [key], message: `${code} is not in GEMEENTEN` });
     }
-  }
-});
+    for (const [code, recipients] of Object.entries(config.recipientsPerGemeente)) {
+      const path = [`REPORT_RECIPIENTS_${code}`];
+      if (!gemeenten.gemeenten.some((g) => g.code === code)) ctx.addIssue({ code: 'custom', path, message: `${code} is not in GEMEENTEN` });
+      const refused = recipients.filter((r) => !isAllowed(r, config.REPORT_RECIPIENT_ALLOWLIST));
+      if (refused.length) ctx.addIssue({ code: 'custom', path, message: `${refused.join(', ')} not in REPORT_RECIPIENT_ALLOWLIST` });
+    }
+    // At start-up, so that no command runs with a recipient the allow-list does not cover. The
+    // addresses are configuration, not personal data of residents: naming them helps the fix.
+    for (const setting of ['REPORT_RECIPIENTS', 'OVERLEG_RECIPIENTS'] as const) {
+      const refused = config[setting].filter((r) => !isAllowed(r, config.REPORT_RECIPIENT_ALLOWLIST));
+      if (refused.length) ctx.addIssue({ code: 'custom', path: [setting], message: `${refused.join(', ')} not in REPORT_RECIPIENT_ALLOWLIST` });
+    }
+    // Settings that only make sense together; each problem names the setting to change.
+    const all: { key: string; location: PullLocation }[] = [
+      ...PULL_SOURCE_KEYS.flatMap((key) => config[key].map((location) => ({ key, location }))),
+      ...Object.entries(config.pullPerGemeente).flatMap(([key, list]) => list.map((location) => ({ key, location }))),
+    ];
+    const sftp = [...new Set(all.filter((a) => a.location.scheme === 'sftp').map((a) => a.key))];
+    if (sftp.length && !config.PULL_SFTP_KEY_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PULL_SFTP_KEY_FILE'],
+        message: `required for the sftp:// locations in ${sftp.join(', ')} (SFTP logs in with a key only)`,
+      });
+    }
+    if (sftp.length && !config.PULL_SFTP_KNOWN_HOSTS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PULL_SFTP_KNOWN_HOSTS'],
+        message: `required for the sftp:// locations in ${sftp.join(', ')} (the server's host key is pinned, never trusted on first use)`,
+      });
+    }
+    for (const { key, location } of all) {
+      if (location.scheme !== 'http') continue;
+      if (!isLoopbackHost(location.host)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${location.display}: plain http is refused; use https (http is only possible to a server on this machine)`,
+        });
+      } else if (!config.PULL_ALLOW_HTTP_LOCALHOST) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${location.display}: plain http is refused; use https, or set PULL_ALLOW_HTTP_LOCALHOST=true for this server on this machine`,
+        });
+      }
+    }
+    for (const key of PULL_SOURCE_KEYS) {
+      const move = config[`${key}_AFTER`];
+      const own = Object.entries(config.pullPerGemeente)
+        .filter(([k]) => k.startsWith(`${key}_`))
+        .flatMap(([, list]) => list);
+      if (move && [...config[key], ...own].some((l) => l.scheme === 'https' || l.scheme === 'http')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [`${key}_AFTER`],
+          message: `move: is only possible for sftp:// and file:// locations, and ${key} has an http(s) one`,
+        });
+      }
+    }
+  });
 
 /**
  * Settings that come in families: a rule's parameters (RULE_<CODE>__<PARAM>, checked against the
@@ -218,7 +247,20 @@ const KEY_FAMILIES: RegExp[] = [RULE_KEY, RECIPIENTS_KEY, PULL_GEMEENTE_KEY];
  * is no setting is a typo (REPORT_RECIPIENT_ALLOWLST would leave the report unrestricted). Other
  * variables are the rest of the machine's business.
  */
-const OWN_PREFIXES = ['GEMEENTE', 'SAMENWERKING', 'REPORT_', 'SMTP_', 'RULE_', 'RETENTION_', 'FRESHNESS_', 'PSEUDONYMIZATION_', 'PULL_', 'SCHEDULE_', 'INGEST_', 'SPREIDING_'];
+const OWN_PREFIXES = [
+  'GEMEENTE',
+  'SAMENWERKING',
+  'REPORT_',
+  'SMTP_',
+  'RULE_',
+  'RETENTION_',
+  'FRESHNESS_',
+  'PSEUDONYMIZATION_',
+  'PULL_',
+  'SCHEDULE_',
+  'INGEST_',
+  'SPREIDING_',
+];
 
 const INTERNAL_KEYS = ['rules', 'recipientsPerGemeente', 'pullPerGemeente'];
 const isKnownKey = (key: string) => (key in schema.shape && !INTERNAL_KEYS.includes(key)) || KEY_FAMILIES.some((f) => f.test(key));
@@ -253,7 +295,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     } catch {
       // Neither the parser's message nor the error itself as a cause: both quote the text around
       // the fault, which may be the key.
-      throw new ConfigError([`${file} is not valid JSON (check quotes and commas; the parser's message is left out because it quotes the file, which may hold the key)`]);
+      throw new ConfigError([
+        `${file} is not valid JSON (check quotes and commas; the parser's message is left out because it quotes the file, which may hold the key)`,
+      ]);
     }
   } else if (env.PAKHUIS_CONFIG) {
     throw new ConfigError([`PAKHUIS_CONFIG points to ${file}, which does not exist`]);
@@ -286,7 +330,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const parsed = schema.safeParse(input);
   // Only names and reasons: a rejected value may be a secret.
   // A family key (REPORT_RECIPIENTS_0589, PULL_PERMITS_0589) is named as it was written.
-  const invalid = parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.').replace(/^(recipientsPerGemeente|pullPerGemeente)\./, '') || '(root)'}: ${i.message}`);
+  const invalid = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.').replace(/^(recipientsPerGemeente|pullPerGemeente)\./, '') || '(root)'}: ${i.message}`);
   if (unknown.length || problems.length || !parsed.success) throw new ConfigError([...unknown, ...problems, ...invalid]);
   return parsed.data;
 }
@@ -319,11 +365,15 @@ function readSecretFiles(input: Record<string, unknown>, cwd: string): string[] 
       mode = s.mode;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      problems.push(`${fileSetting}: ${file} ${code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read by this user' : 'is not a readable file'}`);
+      problems.push(
+        `${fileSetting}: ${file} ${code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read by this user' : 'is not a readable file'}`,
+      );
       continue;
     }
     if (process.platform !== 'win32' && (mode & 0o027) !== 0) {
-      problems.push(`${fileSetting}: ${file} is open to other users (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); make it readable by the service user only: chmod 600 ${file}`);
+      problems.push(
+        `${fileSetting}: ${file} is open to other users (mode ${(mode & 0o777).toString(8).padStart(4, '0')}); make it readable by the service user only: chmod 600 ${file}`,
+      );
       continue;
     }
     let text: string;

@@ -54,9 +54,9 @@ export async function openDatabase(options: { url?: string; pgliteDir?: string; 
 
 function pgSession(client: pg.PoolClient | pg.Pool): Session {
   return {
-    async query(sql, params) {
-      const result = await client.query(sql, params as unknown[]);
-      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    async query<R>(sql: string, params?: unknown[]) {
+      const result = await client.query(sql, params);
+      return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
     },
     async exec(sql) {
       await client.query(sql);

@@ -30,15 +30,7 @@ export class StepError extends PakhuisError {
 
 /** PostgreSQL error classes by SQLSTATE, so callers branch on meaning instead of message text. */
 export type PgErrorClass =
-  | 'connection'
-  | 'unique_violation'
-  | 'integrity'
-  | 'insufficient_privilege'
-  | 'invalid_input'
-  | 'lock'
-  | 'disk_full'
-  | 'cancelled'
-  | 'other';
+  'connection' | 'unique_violation' | 'integrity' | 'insufficient_privilege' | 'invalid_input' | 'lock' | 'disk_full' | 'cancelled' | 'other';
 
 export function sqlState(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
@@ -101,8 +93,6 @@ export function oneLine(error: unknown): string {
   let root: unknown = error;
   while (root instanceof Error && root.cause) root = root.cause;
   const rootMessage = root instanceof Error ? root.message : undefined;
-  const text = rootMessage && rootMessage !== message && !message.includes(rootMessage)
-    ? `${message} (${rootMessage})`
-    : message;
+  const text = rootMessage && rootMessage !== message && !message.includes(rootMessage) ? `${message} (${rootMessage})` : message;
   return text.replace(/\s+/g, ' ').trim();
 }

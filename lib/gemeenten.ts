@@ -59,7 +59,10 @@ export function codeProblem(code: string): string | undefined {
 export function parseNamen(text: string | undefined): { namen: Record<string, string>; problems: string[] } {
   const namen: Record<string, string> = {};
   const problems: string[] = [];
-  for (const entry of (text ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(\d{4})\s*=\s*(.+)$/.exec(entry);
     const naam = m?.[2]?.trim();
     if (!m || !naam) {
@@ -86,7 +89,10 @@ export function gemeenteNaam(code: string, namen: Record<string, string> = {}): 
 export function parseGemeenten(input: { GEMEENTEN?: string; SAMENWERKING?: string; GEMEENTE_NAMEN?: string }): { config: GemeentenConfig; problems: string[] } {
   const { namen, problems } = parseNamen(input.GEMEENTE_NAMEN);
   const gemeenten: Gemeente[] = [];
-  for (const code of (input.GEMEENTEN ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const code of (input.GEMEENTEN ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const why = codeProblem(code);
     if (why) problems.push(`GEMEENTEN: ${why}`);
     else if (gemeenten.some((g) => g.code === code)) problems.push(`GEMEENTEN: ${code} staat er twee keer in`);
@@ -94,7 +100,10 @@ export function parseGemeenten(input: { GEMEENTEN?: string; SAMENWERKING?: strin
     else gemeenten.push({ code, naam: gemeenteNaam(code, namen) });
   }
   const samenwerkingen: Samenwerking[] = [];
-  for (const entry of (input.SAMENWERKING ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of (input.SAMENWERKING ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(?:([^=+]{1,80})=)?\s*(\d{4}(?:\s*\+\s*\d{4})+)$/.exec(entry);
     if (!m) {
       problems.push(`SAMENWERKING: ${JSON.stringify(entry.slice(0, 60))} is geen afspraak; schrijf 0632+0589 of Naam=0632+0589`);
@@ -106,7 +115,8 @@ export function parseGemeenten(input: { GEMEENTEN?: string; SAMENWERKING?: strin
     else if (missing.length) problems.push(`SAMENWERKING: ${missing.join(', ')} staat niet in GEMEENTEN`);
     else {
       const naam = m[1]?.trim() || `samenwerking ${codes.map((c) => gemeenteNaam(c, namen)).join(' en ')}`;
-      if (!/^[\p{L}\p{M}\p{N}' ().,&-]{1,80}$/u.test(naam)) problems.push(`SAMENWERKING: de naam ${JSON.stringify(naam.slice(0, 40))} bevat tekens die niet in een naam horen`);
+      if (!/^[\p{L}\p{M}\p{N}' ().,&-]{1,80}$/u.test(naam))
+        problems.push(`SAMENWERKING: de naam ${JSON.stringify(naam.slice(0, 40))} bevat tekens die niet in een naam horen`);
       else samenwerkingen.push({ naam, gemeenten: codes });
     }
   }

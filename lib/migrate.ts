@@ -16,9 +16,7 @@ export interface Migration {
 
 export async function listMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const files = (await readdir(dir)).filter((f) => /^\d{4}_[a-z0-9_-]+\.sql$/.test(f)).sort();
-  return Promise.all(
-    files.map(async (name) => ({ id: Number(name.slice(0, 4)), name, sql: await readFile(dir + name, 'utf8') })),
-  );
+  return Promise.all(files.map(async (name) => ({ id: Number(name.slice(0, 4)), name, sql: await readFile(dir + name, 'utf8') })));
 }
 
 /**

@@ -19,7 +19,12 @@ export class Progress {
     readonly everyMs: number,
   ) {}
 
-  static async forFile(path: string, label: string, log: Logger, options: { minBytes?: number; everyMs?: number; tty?: NodeJS.WriteStream | null } = {}): Promise<Progress | null> {
+  static async forFile(
+    path: string,
+    label: string,
+    log: Logger,
+    options: { minBytes?: number; everyMs?: number; tty?: NodeJS.WriteStream | null } = {},
+  ): Promise<Progress | null> {
     const s = await stat(path).catch(() => null);
     if (!s || !s.isFile() || s.size < (options.minBytes ?? 20 * 1024 * 1024)) return null;
     const tty = options.tty !== undefined ? options.tty : process.stderr.isTTY ? process.stderr : null;
@@ -58,9 +63,20 @@ export class Progress {
     if (this.tty) {
       const width = 30;
       const bar = fraction === null ? '' : `[${'#'.repeat(Math.round(fraction * width)).padEnd(width, '.')}] ${(fraction * 100).toFixed(0).padStart(3)}% `;
-      this.tty.write(`\r${this.label} ${bar}${this.#rows.toLocaleString('nl-NL')} rijen, ${rate.toLocaleString('nl-NL')}/s${eta !== null && !done ? `, nog ~${eta} s` : ''}${done ? '\n' : ''}`);
+      this.tty.write(
+        `\r${this.label} ${bar}${this.#rows.toLocaleString('nl-NL')} rijen, ${rate.toLocaleString('nl-NL')}/s${eta !== null && !done ? `, nog ~${eta} s` : ''}${done ? '\n' : ''}`,
+      );
     } else if (!done) {
-      this.log.info({ file: this.label, rows: this.#rows, rowsPerSecond: rate, percent: fraction === null ? undefined : Math.round(fraction * 100), etaSeconds: eta ?? undefined }, 'ingest progress');
+      this.log.info(
+        {
+          file: this.label,
+          rows: this.#rows,
+          rowsPerSecond: rate,
+          percent: fraction === null ? undefined : Math.round(fraction * 100),
+          etaSeconds: eta ?? undefined,
+        },
+        'ingest progress',
+      );
     }
   }
 }

@@ -61,9 +61,10 @@ export function parseLocation(text: string): ParsedLocation {
     }
   }
   const shown = path.replace(/[\x00-\x1f\x7f]/g, '\uFFFD');
-  const display = s === 'file'
-    ? `file://${url.host}${shown}`
-    : `${s}://${url.username ? `${url.username}@` : ''}${url.host}${shown}${url.search && s !== 'sftp' ? '?…' : ''}`;
+  const display =
+    s === 'file'
+      ? `file://${url.host}${shown}`
+      : `${s}://${url.username ? `${url.username}@` : ''}${url.host}${shown}${url.search && s !== 'sftp' ? '?…' : ''}`;
   const fail = (reason: string): ParsedLocation => ({ ok: false, reason: `${display}: ${reason}` });
 
   if (s === 'https' || s === 'http') {
@@ -92,7 +93,17 @@ export function parseLocation(text: string): ParsedLocation {
   if (dir.split('/').includes('..')) return fail('may not climb with ..');
   return {
     ok: true,
-    location: { scheme: s, display, host, port, user: url.username ? decodeSafe(url.username) : undefined, dir, pattern: name, glob: /[*?]/.test(name), href: url.href },
+    location: {
+      scheme: s,
+      display,
+      host,
+      port,
+      user: url.username ? decodeSafe(url.username) : undefined,
+      dir,
+      pattern: name,
+      glob: /[*?]/.test(name),
+      href: url.href,
+    },
   };
 }
 
@@ -115,7 +126,10 @@ export function parseAfter(text: string): { ok: true; after: AfterPull } | { ok:
 
 /** A shell-style pattern (`*`, `?`) for one file name, as a regular expression. */
 export function patternRegExp(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^${body}$`);
 }
 

@@ -28,11 +28,29 @@ export function rdToWgs84(x: number, y: number): { lat: number; lon: number } {
   const dy3 = dy2 * dy;
   // Arc seconds; the coefficient names are the paper's K_pq and L_pq for dx^p * dy^q.
   const lat =
-    3235.65389 * dy - 32.58297 * dx2 - 0.2475 * dy2 - 0.84978 * dx2 * dy - 0.0655 * dy3 - 0.01709 * dx2 * dy2 -
-    0.00738 * dx + 0.0053 * dx2 * dx2 - 0.00039 * dx2 * dy3 + 0.00033 * dx2 * dx2 * dy - 0.00012 * dx * dy;
+    3235.65389 * dy -
+    32.58297 * dx2 -
+    0.2475 * dy2 -
+    0.84978 * dx2 * dy -
+    0.0655 * dy3 -
+    0.01709 * dx2 * dy2 -
+    0.00738 * dx +
+    0.0053 * dx2 * dx2 -
+    0.00039 * dx2 * dy3 +
+    0.00033 * dx2 * dx2 * dy -
+    0.00012 * dx * dy;
   const lon =
-    5260.52916 * dx + 105.94684 * dx * dy + 2.45656 * dx * dy2 - 0.81885 * dx3 + 0.05594 * dx * dy3 -
-    0.05607 * dx3 * dy + 0.01199 * dy - 0.00256 * dx3 * dy2 + 0.00128 * dx * dy2 * dy2 + 0.00022 * dy2 -
-    0.00022 * dx2 + 0.00026 * dx3 * dx2;
+    5260.52916 * dx +
+    105.94684 * dx * dy +
+    2.45656 * dx * dy2 -
+    0.81885 * dx3 +
+    0.05594 * dx * dy3 -
+    0.05607 * dx3 * dy +
+    0.01199 * dy -
+    0.00256 * dx3 * dy2 +
+    0.00128 * dx * dy2 * dy2 +
+    0.00022 * dy2 -
+    0.00022 * dx2 +
+    0.00026 * dx3 * dx2;
   return { lat: LAT0 + lat / 3600, lon: LON0 + lon / 3600 };
 }

@@ -21,8 +21,12 @@ const ALLOWED_DOMAIN = new RegExp(`^@${DOMAIN}$`);
 
 /** A setting's list entries: a string is split on commas, an array (from the JSON file) is taken as is. */
 export function listEntries(value: unknown): unknown {
-  if (typeof value === 'string') return value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '');
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '');
   return value;
 }
 

@@ -53,10 +53,17 @@ export async function runDemo(options: DemoOptions): Promise<RunSummary> {
   // the Woerden Damocles owner who holds a permit there.
   const owner = woerden.damoclesOwners[0];
   const oudewater = await generateMunicipality(join(inbox, OUDEWATER.gemeentecode), {
-    ...OUDEWATER, residents: Math.max(100, Math.round((options.residents * 10) / 53)), brpFormat: 'lo3', seed: 20_240_602, personOffset: 5_000_000,
+    ...OUDEWATER,
+    residents: Math.max(100, Math.round((options.residents * 10) / 53)),
+    brpFormat: 'lo3',
+    seed: 20_240_602,
+    personOffset: 5_000_000,
     outsideHolders: owner ? [owner] : [],
   });
-  for (const [g, m] of [[WOERDEN, woerden], [OUDEWATER, oudewater]] as const) {
+  for (const [g, m] of [
+    [WOERDEN, woerden],
+    [OUDEWATER, oudewater],
+  ] as const) {
     print(`Synthetische gemeente ${g.woonplaats} (${g.gemeentecode}): ${m.residents} inwoners, ${m.verblijfsobjecten} verblijfsobjecten`);
   }
   print(`Gemaakt in ${((performance.now() - t0) / 1000).toFixed(1)} s (${inbox})`);
@@ -70,7 +77,10 @@ export async function runDemo(options: DemoOptions): Promise<RunSummary> {
     );
     const found = new Map(rows.map((r) => [`${r.rule_code}\u0000${r.subject_key}`, r]));
     print('Geplante afwijkingen gevonden (per gemeente en regel: gevonden/gepland, ten onrechte gemeld/bijna-gevallen):');
-    for (const [g, generated] of [[WOERDEN, woerden], [OUDEWATER, oudewater]] as const) {
+    for (const [g, generated] of [
+      [WOERDEN, woerden],
+      [OUDEWATER, oudewater],
+    ] as const) {
       print(`  ${g.gemeentecode} ${g.woonplaats}`);
       // A subject names its municipality where it is a case number or an address (pakhuis.zaak_sleutel).
       const has = (rule: string, s: string) => found.has(`${rule}\u0000${s}`) || found.has(`${rule}\u0000${g.gemeentecode}/${s}`);
@@ -87,7 +97,9 @@ export async function runDemo(options: DemoOptions): Promise<RunSummary> {
       const elders = found.get(`DAMOCLES_BETROKKENE_ELDERS\u0000${WOERDEN.gemeentecode}/${owner.subject}`);
       const across = Boolean(elders?.evidence.andere_gemeenten?.includes(OUDEWATER.gemeentecode));
       print('Over de gemeentegrens (SAMENWERKING=0632+0589): de eigenaar van een in Woerden gesloten pand heeft een vergunning in Oudewater:');
-      print(`  VERGUNNING_BIBOB voor die vergunning in Oudewater: ${bibob ? 'gevonden' : 'niet gevonden'}; DAMOCLES_BETROKKENE_ELDERS in Woerden noemt Oudewater: ${across ? 'ja' : 'nee'}`);
+      print(
+        `  VERGUNNING_BIBOB voor die vergunning in Oudewater: ${bibob ? 'gevonden' : 'niet gevonden'}; DAMOCLES_BETROKKENE_ELDERS in Woerden noemt Oudewater: ${across ? 'ja' : 'nee'}`,
+      );
     }
     return summary;
   } finally {

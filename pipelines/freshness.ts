@@ -38,12 +38,14 @@ export async function checkFreshness(db: Pick<Session, 'query'>, config: Config,
     if (!latest.has(key) || latest.get(key)! < at) latest.set(key, at);
   }
   const scopes: (string | undefined)[] = codes.length ? codes : [undefined];
-  return SOURCES.flatMap((source) => scopes.map((gemeentecode) => {
-    const lastLoadedAt = latest.get(gemeentecode ? `${source}/${gemeentecode}` : source) ?? null;
-    const maxAge = maxAgeDays(config, source);
-    const stale = !lastLoadedAt || now.getTime() - lastLoadedAt.getTime() > maxAge * 86_400_000;
-    return { source, ...(gemeentecode ? { gemeentecode } : {}), lastLoadedAt, maxAgeDays: maxAge, stale };
-  }));
+  return SOURCES.flatMap((source) =>
+    scopes.map((gemeentecode) => {
+      const lastLoadedAt = latest.get(gemeentecode ? `${source}/${gemeentecode}` : source) ?? null;
+      const maxAge = maxAgeDays(config, source);
+      const stale = !lastLoadedAt || now.getTime() - lastLoadedAt.getTime() > maxAge * 86_400_000;
+      return { source, ...(gemeentecode ? { gemeentecode } : {}), lastLoadedAt, maxAgeDays: maxAge, stale };
+    }),
+  );
 }
 
 /**

@@ -22,7 +22,10 @@ export function inboxFolder(inbox: string, source: SourceName, gemeentecode?: st
 /** The inbox's municipality folders (four digits), in order. */
 async function gemeenteFolders(inbox: string): Promise<string[]> {
   const entries = await readdir(inbox, { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory() && /^\d{4}$/.test(e.name)).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory() && /^\d{4}$/.test(e.name))
+    .map((e) => e.name)
+    .sort();
 }
 
 /** Names the scan skips: files still being written by their convention, and the pull's own temporary files. */
@@ -35,35 +38,41 @@ export function isInProgressName(name: string): boolean {
  * last `stableSeconds` may still be being copied and waits for the next run, unless it is in
  * `complete`: the pull renames a file into the inbox only once it is whole.
  */
-export async function scanInbox(inbox: string, stableSeconds: number, now = Date.now(), complete: ReadonlySet<string> = new Set()): Promise<{ ready: InboxFile[]; waiting: InboxFile[] }> {
+export async function scanInbox(
+  inbox: string,
+  stableSeconds: number,
+  now = Date.now(),
+  complete: ReadonlySet<string> = new Set(),
+): Promise<{ ready: InboxFile[]; waiting: InboxFile[] }> {
   const ready: InboxFile[] = [];
   const waiting: InboxFile[] = [];
   const folders: (string | undefined)[] = [undefined, ...(await gemeenteFolders(inbox))];
-  for (const source of SOURCES) for (const gemeentecode of folders) {
-    const dir = inboxFolder(inbox, source, gemeentecode);
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (isInProgressName(entry.name)) continue;
-      const path = join(dir, entry.name);
-      const file: InboxFile = { source, path, name: relative(inbox, path), ...(gemeentecode ? { gemeentecode } : {}) };
-      // A link, pipe or device is not waited for: the load refuses it unopened and it is archived.
-      if (!entry.isFile() && !entry.isDirectory()) {
-        ready.push(file);
-        continue;
+  for (const source of SOURCES)
+    for (const gemeentecode of folders) {
+      const dir = inboxFolder(inbox, source, gemeentecode);
+      const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+        if (isInProgressName(entry.name)) continue;
+        const path = join(dir, entry.name);
+        const file: InboxFile = { source, path, name: relative(inbox, path), ...(gemeentecode ? { gemeentecode } : {}) };
+        // A link, pipe or device is not waited for: the load refuses it unopened and it is archived.
+        if (!entry.isFile() && !entry.isDirectory()) {
+          ready.push(file);
+          continue;
+        }
+        // Gone since the listing (someone took it back): nothing to load, and no reason to fail the night.
+        const changed = await lastChange(path).catch((error: NodeJS.ErrnoException) => {
+          if (error.code === 'ENOENT') return undefined;
+          throw error;
+        });
+        if (changed === undefined) continue;
+        // 0 turns the wait off. It must not be left to the comparison: mtime has sub-millisecond
+        // precision and Date.now() does not, so a file written in the same millisecond as the scan
+        // looked 0.9 ms in the future and waited a run (seen as a flaky test).
+        const stable = stableSeconds === 0 || complete.has(path) || now - changed >= stableSeconds * 1000;
+        (stable ? ready : waiting).push(file);
       }
-      // Gone since the listing (someone took it back): nothing to load, and no reason to fail the night.
-      const changed = await lastChange(path).catch((error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT') return undefined;
-        throw error;
-      });
-      if (changed === undefined) continue;
-      // 0 turns the wait off. It must not be left to the comparison: mtime has sub-millisecond
-      // precision and Date.now() does not, so a file written in the same millisecond as the scan
-      // looked 0.9 ms in the future and waited a run (seen as a flaky test).
-      const stable = stableSeconds === 0 || complete.has(path) || now - changed >= stableSeconds * 1000;
-      (stable ? ready : waiting).push(file);
     }
-  }
   return { ready, waiting };
 }
 
@@ -118,5 +127,8 @@ export async function archive(file: InboxFile, archiveDir: string, outcome: Arch
 }
 
 async function exists(path: string): Promise<boolean> {
-  return stat(path).then(() => true, () => false);
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }

@@ -59,7 +59,13 @@ async function run(data: IngestWorkerData): Promise<void> {
   }
   await send();
   await failpoint('ingest-worker');
-  const end: IngestWorkerMessage = { type: 'end', rowsRead: router.rowsRead, rowsStaged: router.rowsStaged, rowsRejected: router.rowsRejected, counts: router.counts() };
+  const end: IngestWorkerMessage = {
+    type: 'end',
+    rowsRead: router.rowsRead,
+    rowsStaged: router.rowsStaged,
+    rowsRejected: router.rowsRejected,
+    counts: router.counts(),
+  };
   parentPort!.postMessage(end);
 }
 

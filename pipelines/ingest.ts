@@ -59,14 +59,20 @@ class DuplicateContent extends Error {}
  * record, the staged rows and the rejected rows commit together or not at all. A file-level
  * problem rolls everything back and is recorded in pakhuis.rejected_files.
  */
-export async function ingestFile(
-  ctx: PipelineContext,
-  source: SourceDefinition,
-  path: string,
-  options: IngestOptions = {},
-): Promise<IngestResult> {
+export async function ingestFile(ctx: PipelineContext, source: SourceDefinition, path: string, options: IngestOptions = {}): Promise<IngestResult> {
   const displayName = options.displayName ?? basename(path);
-  const result: IngestResult = { status: 'loaded', source: source.name, file: displayName, rowsRead: 0, rowsStaged: 0, rowsRejected: 0, reasons: [], kinds: [], notes: [], warnings: [] };
+  const result: IngestResult = {
+    status: 'loaded',
+    source: source.name,
+    file: displayName,
+    rowsRead: 0,
+    rowsStaged: 0,
+    rowsRejected: 0,
+    reasons: [],
+    kinds: [],
+    notes: [],
+    warnings: [],
+  };
   // Read nothing that is not a plain file or folder: whoever can write to the inbox could leave a
   // named pipe (opening it blocks the run, lock and all, for ever, as would hashing it) or a
   // symbolic link to a file outside the inbox (the service's key file, say). Refused unopened.
@@ -104,15 +110,17 @@ export async function ingestFile(
       for (const table of spooledTables) {
         await tx.copyIn(table, ['load_id', 'line', ...source.tables[table]!], staged.spooled(table));
       }
-      await tx.copyIn(
-        'pakhuis.rejected_rows',
-        ['load_id', 'line', 'location', 'column_name', 'reason', 'raw'],
-        staged.spooled(REJECTED),
-      );
+      await tx.copyIn('pakhuis.rejected_rows', ['load_id', 'line', 'location', 'column_name', 'reason', 'raw'], staged.spooled(REJECTED));
       if (result.rowsStaged === 0) {
         throw new FileRejectedError(displayName, `geen enkele rij is geldig (${result.rowsRejected} afgekeurd)`);
       }
-      result.gemeentecode = await loadGemeente(tx, { source: source.name, loadId, file: displayName, folder: options.gemeentecode, config: gemeentenOf(ctx.config) });
+      result.gemeentecode = await loadGemeente(tx, {
+        source: source.name,
+        loadId,
+        file: displayName,
+        folder: options.gemeentecode,
+        config: gemeentenOf(ctx.config),
+      });
       result.warnings = (await source.inspect?.(tx, { loadId, file: displayName, marks: staged.router.marks })) ?? [];
       const sha256 = await hashing;
       result.sha256 = sha256;
@@ -140,16 +148,21 @@ export async function ingestFile(
     result.gemeentecode = undefined;
     if (error instanceof DuplicateContent) {
       ctx.log.info({ source: source.name, file: displayName }, 'file skipped: this content was loaded before');
-      const { rows } = await ctx.db.query<{ id: string; archived_as: string | null }>('SELECT id, archived_as FROM pakhuis.loads WHERE sha256 = $1', [result.sha256]);
+      const { rows } = await ctx.db.query<{ id: string; archived_as: string | null }>('SELECT id, archived_as FROM pakhuis.loads WHERE sha256 = $1', [
+        result.sha256,
+      ]);
       const earlier = rows[0] ? { loadId: Number(rows[0].id), archived: rows[0].archived_as !== null } : undefined;
       return { ...result, status: 'duplicate', rowsStaged: 0, rowsRejected: 0, reasons: [], kinds: [], notes: [], warnings: [], duplicateOf: earlier };
     }
     if (error instanceof FileRejectedError) {
       const sha256 = await hashing.catch(() => null);
-      await ctx.db.query(
-        'INSERT INTO pakhuis.rejected_files (run_id, source, file_name, sha256, reason) VALUES ($1, $2, $3, $4, $5)',
-        [options.runId ?? null, source.name, displayName, sha256, error.reason],
-      );
+      await ctx.db.query('INSERT INTO pakhuis.rejected_files (run_id, source, file_name, sha256, reason) VALUES ($1, $2, $3, $4, $5)', [
+        options.runId ?? null,
+        source.name,
+        displayName,
+        sha256,
+        error.reason,
+      ]);
       ctx.log.warn({ source: source.name, file: displayName, reason: error.reason }, 'file rejected');
       // What was read before the file turned out unusable, for the run record.
       const counted = staging ? { rowsRead: staging.router.rowsRead, rowsRejected: staging.router.rowsRejected } : {};
@@ -160,10 +173,13 @@ export async function ingestFile(
       // The message is left out everywhere people read it: PostgreSQL quotes the value it refused.
       const reason = `kon niet worden geladen: ${safeFailure(error)}`;
       const sha256 = await hashing.catch(() => null);
-      await ctx.db.query(
-        'INSERT INTO pakhuis.rejected_files (run_id, source, file_name, sha256, reason) VALUES ($1, $2, $3, $4, $5)',
-        [options.runId ?? null, source.name, displayName, sha256, reason],
-      );
+      await ctx.db.query('INSERT INTO pakhuis.rejected_files (run_id, source, file_name, sha256, reason) VALUES ($1, $2, $3, $4, $5)', [
+        options.runId ?? null,
+        source.name,
+        displayName,
+        sha256,
+        reason,
+      ]);
       ctx.log.error({ source: source.name, file: displayName, failure: safeFailure(error) }, 'file could not be loaded; it goes to quarantine');
       return { ...result, status: 'quarantined', rowsStaged: 0, reasons: [], kinds: [], notes: [], warnings: [], error: `${displayName}: ${reason}` };
     }
@@ -280,7 +296,9 @@ class Staging {
   }
 
   async closeSpools(): Promise<void> {
-    await Promise.all([...this.#spools.values()].map(({ stream }) => new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())))));
+    await Promise.all(
+      [...this.#spools.values()].map(({ stream }) => new Promise<void>((resolve, reject) => stream.end((e?: Error | null) => (e ? reject(e) : resolve())))),
+    );
   }
 
   async *spooled(table: string): AsyncGenerator<string> {

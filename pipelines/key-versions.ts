@@ -10,7 +10,10 @@ import type { Pseudonymizer } from '../lib/pseudonym.ts';
  */
 export async function verifyKey(session: Pick<Session, 'query'>, pseudonymizer: Pseudonymizer): Promise<void> {
   const { keyVersion, checkValue } = pseudonymizer;
-  await session.query('INSERT INTO pakhuis.key_checks (key_version, check_value) VALUES ($1, $2) ON CONFLICT (key_version) DO NOTHING', [keyVersion, checkValue]);
+  await session.query('INSERT INTO pakhuis.key_checks (key_version, check_value) VALUES ($1, $2) ON CONFLICT (key_version) DO NOTHING', [
+    keyVersion,
+    checkValue,
+  ]);
   const { rows } = await session.query<{ check_value: string }>('SELECT check_value FROM pakhuis.key_checks WHERE key_version = $1', [keyVersion]);
   if (rows[0]?.check_value !== checkValue) {
     throw new ConfigError([

@@ -45,7 +45,10 @@ export async function loadGemeente(
     throw new FileRejectedError(file, `bevat rijen van gemeente ${shown}, die niet in GEMEENTEN=${list} staat`);
   }
   if (codes.length > 1) {
-    throw new FileRejectedError(file, `bevat rijen van meer dan één gemeente (${codes.sort().join(', ')}); een levering is de volledige stand van één gemeente: lever per gemeente een bestand`);
+    throw new FileRejectedError(
+      file,
+      `bevat rijen van meer dan één gemeente (${codes.sort().join(', ')}); een levering is de volledige stand van één gemeente: lever per gemeente een bestand`,
+    );
   }
   const fromData = codes[0];
   if (fromData && folder && fromData !== folder) {

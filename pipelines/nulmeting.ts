@@ -20,7 +20,11 @@ export interface Baseline {
  * so nobody can quietly move the yardstick the trend is measured against.
  */
 export async function freezeBaseline(db: Database, options: { date: string; replace?: boolean; statedBy?: string }): Promise<Baseline> {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.date) || Number.isNaN(Date.parse(`${options.date}T00:00:00Z`)) || new Date(`${options.date}T00:00:00Z`).toISOString().slice(0, 10) !== options.date) {
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(options.date) ||
+    Number.isNaN(Date.parse(`${options.date}T00:00:00Z`)) ||
+    new Date(`${options.date}T00:00:00Z`).toISOString().slice(0, 10) !== options.date
+  ) {
     throw new NulmetingError(`datum "${options.date}" is geen bestaande datum in de vorm JJJJ-MM-DD`);
   }
   return db.transaction(async (tx) => {

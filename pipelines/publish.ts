@@ -79,7 +79,14 @@ export async function publish(ctx: PipelineContext, runId: number, beforeCommit?
   let progress: StepProgress | undefined;
   let committed = false;
   try {
-    const result = await publishInTransaction(ctx, runId, rules, (total) => (progress = StepProgress.start('publiceren', total, ctx.log, ctx.progress)), beforeCommit, options);
+    const result = await publishInTransaction(
+      ctx,
+      runId,
+      rules,
+      (total) => (progress = StepProgress.start('publiceren', total, ctx.log, ctx.progress)),
+      beforeCommit,
+      options,
+    );
     committed = true;
     return result;
   } finally {
@@ -109,10 +116,13 @@ async function publishInTransaction(
     // so Woerden's BRP of tonight replaces Woerden's and leaves Oudewater's. With one municipality
     // (GEMEENTEN unset) the newest load of a source is all of it, as before.
     if (meerdereGemeenten(gemeenten)) {
-      await tx.query(`
+      await tx.query(
+        `
         CREATE TEMP TABLE publish_loads ON COMMIT DROP AS
         SELECT DISTINCT ON (source, gemeentecode) source, gemeentecode, id AS load_id FROM pakhuis.loads
-        WHERE gemeentecode = ANY ($1::text[]) ORDER BY source, gemeentecode, id DESC`, [gemeenten.gemeenten.map((g) => g.code)]);
+        WHERE gemeentecode = ANY ($1::text[]) ORDER BY source, gemeentecode, id DESC`,
+        [gemeenten.gemeenten.map((g) => g.code)],
+      );
     } else {
       await tx.exec(`
         CREATE TEMP TABLE publish_loads ON COMMIT DROP AS
@@ -125,10 +135,7 @@ async function publishInTransaction(
       SELECT DISTINCT s.source FROM model.source_state s
       WHERE NOT EXISTS (SELECT 1 FROM publish_loads p WHERE p.source = s.source AND p.gemeentecode = s.gemeentecode)`);
     const available = new Set(loads.map((l) => l.source));
-    const changed = new Set([
-      ...loads.filter((l) => l.current === null || l.current !== l.load_id).map((l) => l.source),
-      ...dropped.map((d) => d.source),
-    ]);
+    const changed = new Set([...loads.filter((l) => l.current === null || l.current !== l.load_id).map((l) => l.source), ...dropped.map((d) => d.source)]);
     // Model scripts, rules, match rates, the merge, the report and the commit.
     const progress = startProgress((await plannedScripts(changed, available)).length + rules.length + 4);
     const transforms = await rebuildModel(tx, changed, available, peildatum, (script) => progress.step(`model ${script}`));
@@ -144,9 +151,7 @@ async function publishInTransaction(
     );
     progress.step('adreskoppeling');
     const matchRates = await measureMatchRates(tx);
-    const brp = transforms.some((t) => t.script === '20_brp.sql')
-      ? (await tx.query<BrpModelCounts>('SELECT * FROM brp_model_telling')).rows[0]
-      : undefined;
+    const brp = transforms.some((t) => t.script === '20_brp.sql') ? (await tx.query<BrpModelCounts>('SELECT * FROM brp_model_telling')).rows[0] : undefined;
     const outcomes = await evaluateRules(tx, rules, runId, available, peildatum, (code) => progress.step(`regel ${code}`));
     const evaluated = rules.filter((r) => !outcomes.find((o) => o.code === r.definition.code)?.skipped);
     progress.step('signalen samenvoegen');
@@ -188,7 +193,10 @@ async function syncGemeenten(tx: Session, config: ReturnType<typeof gemeentenOf>
   );
   await tx.query('DELETE FROM pakhuis.samenwerking');
   const rows = config.samenwerkingen.flatMap((s) => s.gemeenten.map((g) => [s.naam, g] as const));
-  await tx.query(`INSERT INTO pakhuis.samenwerking (naam, gemeente) SELECT * FROM unnest($1::text[], $2::text[])`, [rows.map((r) => r[0]), rows.map((r) => r[1])]);
+  await tx.query(`INSERT INTO pakhuis.samenwerking (naam, gemeente) SELECT * FROM unnest($1::text[], $2::text[])`, [
+    rows.map((r) => r[0]),
+    rows.map((r) => r[1]),
+  ]);
 }
 
 async function measureMatchRates(tx: Session): Promise<PublishResult['matchRates']> {

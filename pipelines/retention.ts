@@ -42,13 +42,18 @@ export async function purgeExpired(ctx: PipelineContext, now = new Date()): Prom
     }
     counts.rejectedRows = (await tx.query('DELETE FROM pakhuis.rejected_rows WHERE rejected_at < $1', [stagingCutoff])).rowCount;
     // Through the owner's function: the loading role may not delete signals itself (migration 0021).
-    const { rows: purged } = await tx.query<{ n: number }>('SELECT pakhuis.purge_resolved_signals($1, $2) AS n', [now, config.RETENTION_RESOLVED_SIGNAL_MONTHS]);
+    const { rows: purged } = await tx.query<{ n: number }>('SELECT pakhuis.purge_resolved_signals($1, $2) AS n', [
+      now,
+      config.RETENTION_RESOLVED_SIGNAL_MONTHS,
+    ]);
     counts.resolvedSignals = purged[0]!.n;
     // Registrations across exports (model.inschrijving_historie): only periods that ended long ago;
     // an open one is still the person's address.
     const historyCutoff = new Date(now);
     historyCutoff.setUTCMonth(historyCutoff.getUTCMonth() - config.RETENTION_HISTORY_MONTHS);
-    counts.historyRows = (await tx.query('DELETE FROM model.inschrijving_historie WHERE geldig_tot < $1::date', [historyCutoff.toISOString().slice(0, 10)])).rowCount;
+    counts.historyRows = (
+      await tx.query('DELETE FROM model.inschrijving_historie WHERE geldig_tot < $1::date', [historyCutoff.toISOString().slice(0, 10)])
+    ).rowCount;
   });
   counts.archivedFolders = await purgeArchive(config.ARCHIVE_DIR, new Date(now.getTime() - config.RETENTION_ARCHIVE_DAYS * 86_400_000));
   return counts;

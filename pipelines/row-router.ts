@@ -75,7 +75,14 @@ export class RowRouter {
       this.#count(checked.column, checked.reason, 1);
       this.#spool(
         REJECTED,
-        copyLine([this.loadId, record.line, record.location ?? `regel ${record.line}`, checked.column, checked.reason, JSON.stringify(this.#rawForAudit(record))]),
+        copyLine([
+          this.loadId,
+          record.line,
+          record.location ?? `regel ${record.line}`,
+          checked.column,
+          checked.reason,
+          JSON.stringify(this.#rawForAudit(record)),
+        ]),
       );
       return;
     }
@@ -156,7 +163,7 @@ export class RowRouter {
     const raw = { ...record.fields };
     // Shifted values may sit under any column: a BSN or a name under "postcode". Keep only lengths.
     if (record.fieldCount) {
-      for (const key in raw) if (raw[key]) raw[key] = `[gemaskeerd, ${raw[key]!.length} tekens]`;
+      for (const key in raw) if (raw[key]) raw[key] = `[gemaskeerd, ${raw[key].length} tekens]`;
       return raw;
     }
     // jsonb holds neither U+0000 nor half a surrogate pair (JSON.stringify writes one as \ud800,
@@ -204,7 +211,7 @@ function shiftedRow(record: SourceRecord): { ok: false; column: string; reason: 
 }
 
 /** String methods of ES2024, which Node 20's V8 has and this project's ES2022 typings do not. */
-interface WellFormedString extends String {
+interface WellFormedString {
   isWellFormed(): boolean;
   toWellFormed(): string;
 }

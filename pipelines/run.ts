@@ -63,7 +63,9 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
   const { db, config, log } = ctx;
   const started = performance.now();
   // A run left 'running' by a killed process can never finish; say so instead of leaving it open.
-  await db.query(`UPDATE pakhuis.runs SET status = 'failed', finished_at = clock_timestamp(), error = 'process stopped before the run finished' WHERE status = 'running'`);
+  await db.query(
+    `UPDATE pakhuis.runs SET status = 'failed', finished_at = clock_timestamp(), error = 'process stopped before the run finished' WHERE status = 'running'`,
+  );
   const { rows } = await db.query<{ id: string }>('INSERT INTO pakhuis.runs (trigger) VALUES ($1) RETURNING id', [options.trigger]);
   const runId = Number(rows[0]!.id);
   // This run holds the run lock; a killed one left its spool folders behind. Failing to remove
@@ -74,7 +76,11 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
   const log2 = log.child({ runId });
   log2.info({ trigger: options.trigger, today: options.today }, 'run started');
 
-  const step = async <T>(name: string, fn: () => Promise<T>, counts?: (result: T) => { in?: number; out?: number; rejected?: number; details?: unknown }): Promise<T> => {
+  const step = async <T>(
+    name: string,
+    fn: () => Promise<T>,
+    counts?: (result: T) => { in?: number; out?: number; rejected?: number; details?: unknown },
+  ): Promise<T> => {
     const stepStarted = new Date();
     await db.query(`INSERT INTO pakhuis.run_steps (run_id, step, started_at, status) VALUES ($1, $2, $3, 'running')`, [runId, name, stepStarted]);
     try {
@@ -88,7 +94,11 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
       return result;
     } catch (error) {
       await db
-        .query(`UPDATE pakhuis.run_steps SET status = 'failed', finished_at = clock_timestamp(), error = $3 WHERE run_id = $1 AND step = $2`, [runId, name, oneLine(error)])
+        .query(`UPDATE pakhuis.run_steps SET status = 'failed', finished_at = clock_timestamp(), error = $3 WHERE run_id = $1 AND step = $2`, [
+          runId,
+          name,
+          oneLine(error),
+        ])
         .catch(() => {});
       throw new StepError(name, oneLine(error), { cause: error });
     }
@@ -105,23 +115,43 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     // Pulled first, as a step of its own: a location that cannot be reached is a warning, and
     // what the others gave (and what lies in the inbox) still loads and publishes.
     if (pullConfigured(config)) {
-      summary.pull = await step('pull', () => pullSources(ctx, { runId }), (p) => ({
-        out: p.fetched.length,
-        rejected: p.outcomes.filter((o) => o.error).length,
-        details: { locations: p.outcomes.map((o) => ({ source: o.source, location: o.location, fetched: o.fetched.map((f) => f.inboxName), unchanged: o.unchanged, waiting: o.waiting.length, refused: o.refused.length, attempts: o.attempts, error: o.error })) },
-      }));
+      summary.pull = await step(
+        'pull',
+        () => pullSources(ctx, { runId }),
+        (p) => ({
+          out: p.fetched.length,
+          rejected: p.outcomes.filter((o) => o.error).length,
+          details: {
+            locations: p.outcomes.map((o) => ({
+              source: o.source,
+              location: o.location,
+              fetched: o.fetched.map((f) => f.inboxName),
+              unchanged: o.unchanged,
+              waiting: o.waiting.length,
+              refused: o.refused.length,
+              attempts: o.attempts,
+              error: o.error,
+            })),
+          },
+        }),
+      );
       summary.warnings.push(...summary.pull.warnings);
     }
     const { ready, waiting } = await scanInbox(config.INBOX_DIR, config.FILE_STABLE_SECONDS, Date.now(), summary.pull?.landed);
     summary.waiting = waiting.map((f) => f.name);
-    for (const f of waiting) summary.warnings.push(`${f.name} wordt nog geschreven (gewijzigd in de laatste ${config.FILE_STABLE_SECONDS} s) en wacht op de volgende run`);
+    for (const f of waiting)
+      summary.warnings.push(`${f.name} wordt nog geschreven (gewijzigd in de laatste ${config.FILE_STABLE_SECONDS} s) en wacht op de volgende run`);
     for (const file of ready) {
-      const result = await step(`ingest ${file.name}`, () => ingestFile(ctx, SOURCE_DEFINITIONS[file.source], file.path, { displayName: file.name, runId, gemeentecode: file.gemeentecode }), (r) => ({
-        in: r.rowsRead,
-        out: r.rowsStaged,
-        rejected: r.rowsRejected,
-        details: { status: r.status, format: r.format, reasons: r.reasons, kinds: r.kinds, notes: r.notes, error: r.error },
-      }));
+      const result = await step(
+        `ingest ${file.name}`,
+        () => ingestFile(ctx, SOURCE_DEFINITIONS[file.source], file.path, { displayName: file.name, runId, gemeentecode: file.gemeentecode }),
+        (r) => ({
+          in: r.rowsRead,
+          out: r.rowsStaged,
+          rejected: r.rowsRejected,
+          details: { status: r.status, format: r.format, reasons: r.reasons, kinds: r.kinds, notes: r.notes, error: r.error },
+        }),
+      );
       summary.files.push(result);
       for (const n of result.notes) summary.warnings.push(notedText(file.name, n));
       if (result.status === 'rejected') summary.warnings.push(`${file.name} is geweigerd: ${result.error}`);
@@ -145,34 +175,62 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     // The report is made inside the publishing transaction: signals and report commit together.
     let report: CreatedReport | undefined;
     try {
-      summary.publish = await step('publish', () => publish(ctx, runId, async (tx, { rules, peildatum }) => {
-        const skipped = rules.filter((r) => r.skipped).map((r) => `${r.code} (${r.skipped})`);
-        if (skipped.length > 0) summary.warnings.push(`niet uitgevoerd, hun signalen blijven zoals ze waren: ${skipped.join(', ')}`);
-        const keys = await keyVersionWarning(tx);
-        if (keys) summary.warnings.push(keys);
-        report = await createNightlyReport(ctx, { runId, warnings: summary.warnings, rejected, peildatum }, tx);
-      }, { peildatum: options.today }), (p) => ({
-        out: p.signals.open,
-        details: { changed: p.changed, transforms: p.transforms, rules: p.rules, signals: p.signals, matchRates: p.matchRates, brp: p.brp },
-      }));
+      summary.publish = await step(
+        'publish',
+        () =>
+          publish(
+            ctx,
+            runId,
+            async (tx, { rules, peildatum }) => {
+              const skipped = rules.filter((r) => r.skipped).map((r) => `${r.code} (${r.skipped})`);
+              if (skipped.length > 0) summary.warnings.push(`niet uitgevoerd, hun signalen blijven zoals ze waren: ${skipped.join(', ')}`);
+              const keys = await keyVersionWarning(tx);
+              if (keys) summary.warnings.push(keys);
+              report = await createNightlyReport(ctx, { runId, warnings: summary.warnings, rejected, peildatum }, tx);
+            },
+            { peildatum: options.today },
+          ),
+        (p) => ({
+          out: p.signals.open,
+          details: { changed: p.changed, transforms: p.transforms, rules: p.rules, signals: p.signals, matchRates: p.matchRates, brp: p.brp },
+        }),
+      );
     } catch (error) {
       if (report) await finishReportFile(report, false).catch(() => {});
       throw error;
     }
     for (const rule of summary.publish.rules) summary.signalsPerRule[rule.code] = rule.produced;
     const created = report!;
-    await step('report', () => finishReportFile(created, true), () => ({ out: created.signals }));
+    await step(
+      'report',
+      () => finishReportFile(created, true),
+      () => ({ out: created.signals }),
+    );
     summary.reportPath = created.path;
     summary.reportRows = created.signals;
     summary.reports = created.parts.map((p) => ({ gemeentecode: p.gemeentecode, path: p.path, signals: p.signals }));
     summary.reportNotMailedQuiet = created.quietNotMailed;
-    await step('retention', () => purgeExpired(ctx), (c) => ({ out: c.stagingRows + c.rejectedRows + c.resolvedSignals + c.archivedFolders, details: c }));
+    await step(
+      'retention',
+      () => purgeExpired(ctx),
+      (c) => ({ out: c.stagingRows + c.rejectedRows + c.resolvedSignals + c.archivedFolders, details: c }),
+    );
     // A mail server that is down does not fail the run: the report waits in the outbox.
-    const delivery = await step('deliver', () => deliverPending(ctx), (d) => ({ out: d.sent, rejected: d.failed, details: d }));
+    const delivery = await step(
+      'deliver',
+      () => deliverPending(ctx),
+      (d) => ({ out: d.sent, rejected: d.failed, details: d }),
+    );
     summary.delivery = delivery;
     summary.warnings.push(...delivery.notes);
-    if (delivery.failed) summary.warnings.push(`e-mail niet verzonden: ${delivery.errors[0]}. Het rapport blijft in de outbox en gaat mee met de volgende run of met pakhuis report --retry`);
-    if (delivery.refused.length) summary.warnings.push(`de mailserver weigerde ontvanger ${delivery.refused.map((r) => JSON.stringify(r)).join(', ')}; de andere ontvangers kregen het rapport. Controleer REPORT_RECIPIENTS`);
+    if (delivery.failed)
+      summary.warnings.push(
+        `e-mail niet verzonden: ${delivery.errors[0]}. Het rapport blijft in de outbox en gaat mee met de volgende run of met pakhuis report --retry`,
+      );
+    if (delivery.refused.length)
+      summary.warnings.push(
+        `de mailserver weigerde ontvanger ${delivery.refused.map((r) => JSON.stringify(r)).join(', ')}; de andere ontvangers kregen het rapport. Controleer REPORT_RECIPIENTS`,
+      );
   } catch (error) {
     summary.status = 'failed';
     summary.error = oneLine(error instanceof StepError ? error.cause : error);
@@ -193,8 +251,15 @@ function runRecord(summary: RunSummary): Record<string, unknown> {
   return {
     pulled: summary.pull?.fetched.map((f) => ({ source: f.source, remote: f.remote, file: f.inboxName, bytes: f.bytes, sha256: f.sha256 })),
     files: summary.files.map((f) => ({
-      file: f.file, source: f.source, status: f.status, read: f.rowsRead, staged: f.rowsStaged, rejected: f.rowsRejected,
-      reasons: f.reasons, kinds: f.kinds, notes: f.notes,
+      file: f.file,
+      source: f.source,
+      status: f.status,
+      read: f.rowsRead,
+      staged: f.rowsStaged,
+      rejected: f.rowsRejected,
+      reasons: f.reasons,
+      kinds: f.kinds,
+      notes: f.notes,
     })),
     signalsPerRule: summary.signalsPerRule,
     signals: summary.publish?.signals,
@@ -229,7 +294,9 @@ function supersededWarnings(files: IngestResult[]): string[] {
     const newest = results.reduce((a, b) => ((b.loadId ?? 0) > (a.loadId ?? 0) ? b : a));
     const others = results.filter((r) => r !== newest).map((r) => r.file);
     const of = gemeentecode && gemeentecode !== '0000' ? ` voor gemeente ${gemeentecode}` : '';
-    warnings.push(`${results.length} bestanden van bron ${SOURCE_LABELS[source as SourceName]}${of} geladen; alleen ${newest.file} wordt gepubliceerd (een levering is een volledige stand), niet ${others.join(', ')}`);
+    warnings.push(
+      `${results.length} bestanden van bron ${SOURCE_LABELS[source as SourceName]}${of} geladen; alleen ${newest.file} wordt gepubliceerd (een levering is een volledige stand), niet ${others.join(', ')}`,
+    );
   }
   return warnings;
 }

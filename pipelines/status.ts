@@ -20,7 +20,12 @@ interface RunRow {
 }
 
 /** What became of the run's report by e-mail (report_outbox.status), in words. */
-const MAIL = { sent: 'verzonden', pending: 'NIET verzonden, wacht in outbox', not_sent: 'geen (SMTP niet ingesteld)', niets_nieuws: 'geen (niets nieuws)' } as Record<string, string>;
+const MAIL = {
+  sent: 'verzonden',
+  pending: 'NIET verzonden, wacht in outbox',
+  not_sent: 'geen (SMTP niet ingesteld)',
+  niets_nieuws: 'geen (niets nieuws)',
+} as Record<string, string>;
 
 /**
  * The last runs as a fixed-width table for a terminal, in local time, followed by the text of
@@ -42,7 +47,19 @@ export async function statusTable(db: Pick<Session, 'query'>, limit = 10): Promi
     [limit],
   );
   if (rows.length === 0) return 'Nog geen runs.';
-  const header = ['run', 'trigger', `gestart (${LOCAL_TIME_ZONE})`, 'duur', 'status', 'bestanden', 'geladen', 'afgekeurd', 'open signalen', 'e-mail', 'opmerking'];
+  const header = [
+    'run',
+    'trigger',
+    `gestart (${LOCAL_TIME_ZONE})`,
+    'duur',
+    'status',
+    'bestanden',
+    'geladen',
+    'afgekeurd',
+    'open signalen',
+    'e-mail',
+    'opmerking',
+  ];
   const body = rows.map((r) => [
     String(r.id),
     printable(r.trigger),
@@ -54,10 +71,18 @@ export async function statusTable(db: Pick<Session, 'query'>, limit = 10): Promi
     String(r.rejected),
     r.open_signals === null ? '-' : String(r.open_signals),
     r.mail ? (MAIL[r.mail] ?? r.mail) : '-',
-    r.status === 'failed' ? printable(`stap ${r.failed_step ?? '?'}: ${r.error ?? ''}`) : r.warnings.length ? `${aantal(r.warnings.length, 'waarschuwing', 'waarschuwingen')}, zie onder` : '',
+    r.status === 'failed'
+      ? printable(`stap ${r.failed_step ?? '?'}: ${r.error ?? ''}`)
+      : r.warnings.length
+        ? `${aantal(r.warnings.length, 'waarschuwing', 'waarschuwingen')}, zie onder`
+        : '',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   // The run's own warnings already say why an e-mail failed; the column says where it is now.
   const notes = rows.flatMap((r) => r.warnings.map((w) => `  run ${r.id}: ${printable(w)}`));
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), ...(notes.length ? ['', 'Waarschuwingen:', ...notes] : [])].join('\n');

@@ -18,10 +18,13 @@ export function formatSummary(summary: RunSummary): string {
   if (summary.files.length === 0) lines.push('  Geen nieuwe bestanden in de inbox.');
   for (const f of summary.files) {
     const what =
-      f.status === 'loaded' ? `${aantal(f.rowsStaged, 'rij', 'rijen')} geladen, ${f.rowsRejected} afgekeurd`
-      : f.status === 'duplicate' ? 'overgeslagen: deze inhoud is al eerder geladen'
-      : f.status === 'quarantined' ? `in quarantaine: ${f.error}`
-      : `geweigerd: ${f.error}`;
+      f.status === 'loaded'
+        ? `${aantal(f.rowsStaged, 'rij', 'rijen')} geladen, ${f.rowsRejected} afgekeurd`
+        : f.status === 'duplicate'
+          ? 'overgeslagen: deze inhoud is al eerder geladen'
+          : f.status === 'quarantined'
+            ? `in quarantaine: ${f.error}`
+            : `geweigerd: ${f.error}`;
     lines.push(`  ${f.source.padEnd(9)} ${f.file}: ${what}`);
     lines.push(...fileDetails(f).map((l) => INDENT + l));
   }
@@ -35,12 +38,17 @@ export function formatSummary(summary: RunSummary): string {
     if (named.length) {
       lines.push(`  Open signalen per gemeente: ${named.map((g) => `${g.gemeentecode} ${g.naam} ${g.open}`).join(', ')}`);
       for (const g of named) {
-        const rules = Object.entries(g.perRule).map(([rule, n]) => `${rule} ${n}`).join(', ');
+        const rules = Object.entries(g.perRule)
+          .map(([rule, n]) => `${rule} ${n}`)
+          .join(', ');
         lines.push(`    ${`${g.gemeentecode} ${g.naam}`.padEnd(28)} ${rules}`);
       }
     }
     const rates = Object.entries(summary.publish.matchRates).map(
-      ([source, methods]) => `${source} ${Object.entries(methods).map(([m, r]) => `${m} ${(r.share * 100).toFixed(1)}%`).join(', ')}`,
+      ([source, methods]) =>
+        `${source} ${Object.entries(methods)
+          .map(([m, r]) => `${m} ${(r.share * 100).toFixed(1)}%`)
+          .join(', ')}`,
     );
     if (rates.length) lines.push(`  Adreskoppeling: ${rates.join('; ')}`);
     if (summary.publish.brp) {
@@ -89,7 +97,12 @@ function listed(reasons: Reason[], what: string): string[] {
 /** The BRP model's decisions in one line; counts of zero are left out. */
 export function brpModelText(c: BrpModelCounts): string {
   const parts: [number, string, string, string][] = [
-    [c.gesloten_door_voorkomen_elders, 'periode', 'perioden', 'beëindigd door een nieuwer voorkomen buiten het model (buitenland, locatiebeschrijving of afgekeurde rij)'],
+    [
+      c.gesloten_door_voorkomen_elders,
+      'periode',
+      'perioden',
+      'beëindigd door een nieuwer voorkomen buiten het model (buitenland, locatiebeschrijving of afgekeurde rij)',
+    ],
     [c.einde_onbekend, 'periode', 'perioden', 'afgesloten op een onbekende datum'],
     [c.einde_voor_aanvang, 'periode', 'perioden', 'met een einde vóór de aanvang (afgesloten op de aanvang)'],
     [c.zonder_datums, 'afgesloten voorkomen', 'afgesloten voorkomens', 'zonder enige datum (niet in het model)'],
@@ -99,5 +112,8 @@ export function brpModelText(c: BrpModelCounts): string {
     [c.lijsten_nooit_bewoner, 'persoonslijst', 'persoonslijsten', 'opgeschort wegens fout of wissen (nooit bewoner)'],
     [c.mogelijke_bewoners, 'mogelijke bewoner', 'mogelijke bewoners', 'met een onbekende aanvangsdatum meegeteld'],
   ];
-  return parts.filter(([n]) => n > 0).map(([n, een, meer, what]) => `${aantal(n, een, meer)} ${what}`).join('; ');
+  return parts
+    .filter(([n]) => n > 0)
+    .map(([n, een, meer, what]) => `${aantal(n, een, meer)} ${what}`)
+    .join('; ');
 }

@@ -70,12 +70,29 @@ export interface ReportColumn extends CsvColumn<ReportRow> {
 }
 
 export const REPORT_COLUMNS: ReportColumn[] = [
-  { header: 'Signaal', value: (r) => Number(r.signal_id), numeric: true, width: 9, help: 'Nummer van het signaal: gebruik het bij pakhuis triage en in signals.signal_details.' },
+  {
+    header: 'Signaal',
+    value: (r) => Number(r.signal_id),
+    numeric: true,
+    width: 9,
+    help: 'Nummer van het signaal: gebruik het bij pakhuis triage en in signals.signal_details.',
+  },
   { header: 'Regel', value: (r) => r.rule_code, width: 20, help: 'Code van de regel (zie signals.rules en de README).' },
   { header: 'Omschrijving regel', value: (r) => r.rule_title, width: 28, help: 'Wat de regel zoekt.' },
   { header: 'Ernst', value: (r) => r.severity, width: 8, help: 'laag, midden of hoog.' },
-  { header: SCORE_HELP, value: (r) => (r.score === null ? null : Number(r.score)), numeric: true, width: 12, help: 'Het getal van de regel dat groeit als het erger wordt: bij de meeste regels het aantal betrokken personen, zaken of meldingen (de uitleg noemt het). Alleen binnen één regel te vergelijken.' },
-  { header: 'Nieuw of verergerd', value: changeText, width: 18, help: 'nieuw: voor het eerst gezien sinds het vorige rapport; verergerd: hogere score of ernst (met de oude waarde) of terug nadat het was opgelost; leeg: al eerder gemeld en niet veranderd.' },
+  {
+    header: SCORE_HELP,
+    value: (r) => (r.score === null ? null : Number(r.score)),
+    numeric: true,
+    width: 12,
+    help: 'Het getal van de regel dat groeit als het erger wordt: bij de meeste regels het aantal betrokken personen, zaken of meldingen (de uitleg noemt het). Alleen binnen één regel te vergelijken.',
+  },
+  {
+    header: 'Nieuw of verergerd',
+    value: changeText,
+    width: 18,
+    help: 'nieuw: voor het eerst gezien sinds het vorige rapport; verergerd: hogere score of ernst (met de oude waarde) of terug nadat het was opgelost; leeg: al eerder gemeld en niet veranderd.',
+  },
   { header: 'Adres', value: (r) => r.adres, width: 28, help: 'Het adres in één regel; bij een adres dat niet in de BAG staat zoals het werd opgegeven.' },
   { header: 'Straat', value: (r) => r.straat, width: 20, help: 'Straat volgens de BAG.', hidden: true },
   { header: 'Huisnummer', value: (r) => r.huisnummer, numeric: true, width: 8, help: 'Huisnummer.', hidden: true },
@@ -83,12 +100,33 @@ export const REPORT_COLUMNS: ReportColumn[] = [
   { header: 'Toevoeging', value: (r) => r.huisnummertoevoeging, width: 8, help: 'Huisnummertoevoeging.', hidden: true },
   { header: 'Postcode', value: (r) => r.postcode, width: 9, help: 'Postcode.' },
   { header: 'Woonplaats', value: (r) => r.woonplaats, width: 14, help: 'Woonplaats volgens de BAG.', hidden: true },
-  { header: 'Verblijfsobject', value: (r) => r.verblijfsobject_id, identifier: true, width: 18, help: 'BAG-identificatie (16 cijfers, als tekst); leeg als het adres niet in de BAG staat.' },
+  {
+    header: 'Verblijfsobject',
+    value: (r) => r.verblijfsobject_id,
+    identifier: true,
+    width: 18,
+    help: 'BAG-identificatie (16 cijfers, als tekst); leeg als het adres niet in de BAG staat.',
+  },
   { header: 'Uitleg', value: (r) => splitExplanation(r.explanation).short, width: 44, help: 'Waarom dit signaal er is, in één zin.' },
-  { header: 'Details', value: (r) => splitExplanation(r.explanation).details, width: 44, help: 'De rest van de uitleg: hoe personen gekoppeld zijn, vergunningen, andere registers.' },
-  { header: 'Triage', value: (r) => r.triage_status?.replace('_', ' '), width: 13, help: 'Het oordeel tot nu toe: in onderzoek, vals positief of afgehandeld; leeg: nog niet beoordeeld.' },
+  {
+    header: 'Details',
+    value: (r) => splitExplanation(r.explanation).details,
+    width: 44,
+    help: 'De rest van de uitleg: hoe personen gekoppeld zijn, vergunningen, andere registers.',
+  },
+  {
+    header: 'Triage',
+    value: (r) => r.triage_status?.replace('_', ' '),
+    width: 13,
+    help: 'Het oordeel tot nu toe: in onderzoek, vals positief of afgehandeld; leeg: nog niet beoordeeld.',
+  },
   { header: 'Toegewezen aan', value: (r) => r.assigned_to, width: 14, help: 'Wie het signaal behandelt (pakhuis triage --toegewezen).' },
-  { header: `Eerst gezien (${LOCAL_TIME_ZONE})`, value: (r) => localTime(new Date(r.first_seen_at)), width: 20, help: `Wanneer het signaal voor het eerst verscheen, in de tijd van ${LOCAL_TIME_ZONE}.` },
+  {
+    header: `Eerst gezien (${LOCAL_TIME_ZONE})`,
+    value: (r) => localTime(new Date(r.first_seen_at)),
+    width: 20,
+    help: `Wanneer het signaal voor het eerst verscheen, in de tijd van ${LOCAL_TIME_ZONE}.`,
+  },
   // Last, so that a sheet built on the columns before it still fits; 0000 in a warehouse of one.
   { header: 'Gemeente', value: (r) => `${r.gemeentecode} ${r.gemeente_naam}`, width: 16, help: 'De gemeente waar het signaal over gaat (CBS-code en naam).' },
 ];
@@ -126,7 +164,13 @@ export async function lastPublishedRun(db: Pick<Session, 'query'>): Promise<numb
 export function reportCsv(rows: ReportRow[], warnings: string[] = []): string {
   const csv = toCsv(REPORT_COLUMNS, rows);
   if (warnings.length === 0) return csv;
-  const head = warnings.map((w) => toCsv([{ header: `Waarschuwing: ${w}`, value: () => null }], []).slice(1).trimEnd()).join('\r\n');
+  const head = warnings
+    .map((w) =>
+      toCsv([{ header: `Waarschuwing: ${w}`, value: () => null }], [])
+        .slice(1)
+        .trimEnd(),
+    )
+    .join('\r\n');
   return '\uFEFF' + head + '\r\n' + csv.slice(1);
 }
 
@@ -151,19 +195,27 @@ export function reportXlsx(rows: ReportRow[], warnings: string[] = []): Buffer {
       name: 'Signalen',
       preamble: warnings.map((w) => `Waarschuwing: ${w}`),
       columns: REPORT_COLUMNS.map((c) => ({ header: c.header, width: c.width, hidden: c.hidden })),
-      rows: rows.map((r) => REPORT_COLUMNS.map((c) => {
-        const v = c.value(r);
-        return v instanceof Date ? localTime(v) : v;
-      })),
+      rows: rows.map((r) =>
+        REPORT_COLUMNS.map((c) => {
+          const v = c.value(r);
+          return v instanceof Date ? localTime(v) : v;
+        }),
+      ),
     },
     {
       name: 'Toelichting',
-      columns: [{ header: 'Kolom', width: 28 }, { header: 'Betekenis', width: 100 }],
+      columns: [
+        { header: 'Kolom', width: 28 },
+        { header: 'Betekenis', width: 100 },
+      ],
       rows: [
         ...REPORT_COLUMNS.map((c) => [c.header, c.help]),
         ['', ''],
         ['Let op', 'Signalen zijn aanwijzingen voor onderzoek door een medewerker, nooit besluiten.'],
-        ['Oordeel vastleggen', 'pakhuis triage <signaal> <in_onderzoek|vals_positief|afgehandeld> --note "..." --toegewezen <naam>, of in SQL: SELECT signals.triage(<signaal>, \'in_onderzoek\', \'...\');'],
+        [
+          'Oordeel vastleggen',
+          "pakhuis triage <signaal> <in_onderzoek|vals_positief|afgehandeld> --note \"...\" --toegewezen <naam>, of in SQL: SELECT signals.triage(<signaal>, 'in_onderzoek', '...');",
+        ],
       ],
     },
   ]);

@@ -67,9 +67,10 @@ export function composeReport(facts: ReportFacts): ComposedReport {
     "  of in SQL: SELECT signals.triage(<signaal>, 'in_onderzoek', 'huisbezoek gepland', NULL, '<naam>');",
     'Landelijke Aanpak Adreskwaliteit: binnen 4 weken een status, binnen 6 maanden een resultaat (signals.signal_details: status_due, result_due).',
   ];
-  const quietLine = facts.nothingNew === 'wekelijks'
-    ? 'Op een nacht zonder nieuwe of verergerde signalen komt dit korte bericht één keer per week (instelling REPORT_NOTHING_NEW).'
-    : 'Op een nacht zonder nieuwe of verergerde signalen komt dit korte bericht elke nacht (instelling REPORT_NOTHING_NEW).';
+  const quietLine =
+    facts.nothingNew === 'wekelijks'
+      ? 'Op een nacht zonder nieuwe of verergerde signalen komt dit korte bericht één keer per week (instelling REPORT_NOTHING_NEW).'
+      : 'Op een nacht zonder nieuwe of verergerde signalen komt dit korte bericht elke nacht (instelling REPORT_NOTHING_NEW).';
 
   const text: string[] = [];
   if (facts.warnings.length) {
@@ -97,7 +98,10 @@ export function composeReport(facts: ReportFacts): ComposedReport {
     );
   }
   if (facts.feedbackOwed) {
-    text.push('', `Meldingen zonder terugkoppeling aan de melder na ${facts.feedbackOwed.days} dagen: ${facts.feedbackOwed.count} (zie signals.terugkoppeling_achterstallig).`);
+    text.push(
+      '',
+      `Meldingen zonder terugkoppeling aan de melder na ${facts.feedbackOwed.days} dagen: ${facts.feedbackOwed.count} (zie signals.terugkoppeling_achterstallig).`,
+    );
   }
   const spread = facts.concentrations ? concentrationText(facts.concentrations.list, facts.concentrations.factor) : [];
   if (spread.length) text.push('', ...spread);
@@ -107,7 +111,11 @@ export function composeReport(facts: ReportFacts): ComposedReport {
   if (facts.rejected.length) {
     text.push('', 'Afgekeurde rijen in de invoer:', ...facts.rejected.map((r) => `- ${r.file}: ${aantal(r.rows, 'rij', 'rijen')} (${r.reasons.join('; ')})`));
   }
-  text.push('', 'Signalen zijn aanwijzingen voor onderzoek door een medewerker, nooit besluiten.', 'Dit bericht is automatisch verstuurd door het informatiepakhuis.');
+  text.push(
+    '',
+    'Signalen zijn aanwijzingen voor onderzoek door een medewerker, nooit besluiten.',
+    'Dit bericht is automatisch verstuurd door het informatiepakhuis.',
+  );
 
   const html = [
     '<!doctype html><html lang="nl"><body style="font-family:sans-serif">',
@@ -117,7 +125,9 @@ export function composeReport(facts: ReportFacts): ComposedReport {
       : [
           `<p>Nachtelijke run ${facts.runId} van ${day}${esc(of)}. In de bijlage (CSV en Excel) staan <strong>${facts.rows.length}</strong> signalen die nieuw zijn of verergerd sinds het vorige rapport. Opgelost in deze run: <strong>${resolvedTotal}</strong>.</p>`,
           '<table border="1" cellpadding="4" cellspacing="0"><tr><th>Regel</th><th>Nieuw of verergerd</th><th>Eerder gemeld, nog open</th><th>Opgelost in deze run</th></tr>',
-          ...ruleLines.map((r) => `<tr><td>${esc(r.title)} <small>(${esc(r.rule)})</small></td><td>${r.fresh}</td><td>${r.older}</td><td>${r.resolved}</td></tr>`),
+          ...ruleLines.map(
+            (r) => `<tr><td>${esc(r.title)} <small>(${esc(r.rule)})</small></td><td>${r.fresh}</td><td>${r.older}</td><td>${r.resolved}</td></tr>`,
+          ),
           '</table>',
           `<p>${esc(judge[0]!)}<br><code>${esc(judge[1]!.trim())}</code><br>${esc(judge[2]!.trim())}<br>${esc(judge[3]!)}</p>`,
         ].join('\n'),
@@ -125,10 +135,15 @@ export function composeReport(facts: ReportFacts): ComposedReport {
       ? `<p>Meldingen zonder terugkoppeling aan de melder na ${facts.feedbackOwed.days} dagen: <strong>${facts.feedbackOwed.count}</strong>.</p>`
       : '',
     spread.length
-      ? `<p><strong>${esc(spread[0]!)}</strong></p><ul>${spread.slice(1, -1).map((l) => `<li>${esc(l.slice(2))}</li>`).join('')}</ul><p><em>${esc(spread.at(-1)!)}</em></p>`
+      ? `<p><strong>${esc(spread[0]!)}</strong></p><ul>${spread
+          .slice(1, -1)
+          .map((l) => `<li>${esc(l.slice(2))}</li>`)
+          .join('')}</ul><p><em>${esc(spread.at(-1)!)}</em></p>`
       : '',
     facts.trend && !quiet ? '<h3>Ontwikkeling over de laatste 12 maanden</h3>' : '',
-    facts.chartCid && !quiet ? `<p><img src="cid:${esc(facts.chartCid)}" alt="Grafiek: open signalen per regel en ontvangen meldingen per maand (de cijfers staan in de tabel eronder)" width="960"></p>` : '',
+    facts.chartCid && !quiet
+      ? `<p><img src="cid:${esc(facts.chartCid)}" alt="Grafiek: open signalen per regel en ontvangen meldingen per maand (de cijfers staan in de tabel eronder)" width="960"></p>`
+      : '',
     facts.trend && !quiet ? trendTableHtml(facts.trend) : '',
     facts.rejected.length
       ? `<p>Afgekeurde rijen in de invoer:</p><ul>${facts.rejected.map((r) => `<li>${esc(r.file)}: ${aantal(r.rows, 'rij', 'rijen')} (${esc(r.reasons.join('; '))})</li>`).join('')}</ul>`

@@ -110,7 +110,14 @@ function address(row: FlaggedRow): string | null {
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 
 const AMSTERDAM = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Amsterdam', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  timeZone: 'Europe/Amsterdam',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
 });
 
 /** ISO 8601 in Dutch local time with its offset (2025-03-02T03:30:05+01:00): the night as the team knows it, and unambiguous. */

@@ -73,7 +73,19 @@ export async function enqueue(tx: Pick<Session, 'query'>, entry: OutboxEntry): P
   const { rows } = await tx.query<{ id: string }>(
     `INSERT INTO pakhuis.report_outbox (kind, run_id, file_name, file_path, csv, subject, text_body, html_body, recipients, status, gemeentecode)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-    [entry.kind, entry.runId, entry.fileName, entry.filePath, entry.csv, entry.subject, entry.text, entry.html, entry.recipients, entry.status, entry.gemeentecode ?? null],
+    [
+      entry.kind,
+      entry.runId,
+      entry.fileName,
+      entry.filePath,
+      entry.csv,
+      entry.subject,
+      entry.text,
+      entry.html,
+      entry.recipients,
+      entry.status,
+      entry.gemeentecode ?? null,
+    ],
   );
   const id = Number(rows[0]!.id);
   for (const [position, a] of entry.attachments.entries()) {
@@ -91,7 +103,12 @@ export const CHART_CID = 'trend@informatiepakhuis';
  * The trend of the last twelve months and its chart, for the nightly e-mail and the overleg. A chart
  * that cannot be drawn is no reason to fail the night: the numbers table still goes, with a warning.
  */
-export async function trendWithChart(db: Pick<Session, 'query'>, until: string, warn: (message: string) => void, gemeenten?: string[]): Promise<{ trend: TrendData; chart?: MailAttachment }> {
+export async function trendWithChart(
+  db: Pick<Session, 'query'>,
+  until: string,
+  warn: (message: string) => void,
+  gemeenten?: string[],
+): Promise<{ trend: TrendData; chart?: MailAttachment }> {
   const trend = await trendData(db, { until, rules: RULES.map((r) => r.code), gemeenten });
   try {
     const { png } = await renderTrendChart(trend, `Informatiepakhuis: signalen en meldingen tot en met ${monthLabel(trend.months.at(-1)!)}`);
@@ -119,19 +136,32 @@ export async function createNightlyReport(ctx: PipelineContext, inputs: ReportIn
     throw error;
   }
   return {
-    outboxId: parts[0]!.outboxId, path: parts[0]!.path, signals: parts.reduce((n, p) => n + p.signals, 0),
-    mailed: parts.some((p) => p.mailed), quietNotMailed: parts.every((p) => p.quietNotMailed), parts,
+    outboxId: parts[0]!.outboxId,
+    path: parts[0]!.path,
+    signals: parts.reduce((n, p) => n + p.signals, 0),
+    mailed: parts.some((p) => p.mailed),
+    quietNotMailed: parts.every((p) => p.quietNotMailed),
+    parts,
   };
 }
 
-async function createReportFor(ctx: PipelineContext, inputs: ReportInputs, tx: Session, gemeente?: { code: string; naam: string }): Promise<CreatedReport['parts'][number]> {
+async function createReportFor(
+  ctx: PipelineContext,
+  inputs: ReportInputs,
+  tx: Session,
+  gemeente?: { code: string; naam: string },
+): Promise<CreatedReport['parts'][number]> {
   const { config } = ctx;
   const willMail = mailConfigured(config);
   const code = gemeente?.code ?? null;
   const recipients = willMail ? (gemeente ? recipientsFor(config, gemeente.code) : checkedRecipients(config)) : [];
   {
     const { rows: ids } = await tx.query<{ id: string }>(NEW_OR_WORSE, [code]);
-    const rows = await signalsById(tx, ids.map((r) => Number(r.id)), inputs.runId - 1);
+    const rows = await signalsById(
+      tx,
+      ids.map((r) => Number(r.id)),
+      inputs.runId - 1,
+    );
     const { rows: perRule } = await tx.query<{ rule_code: string; n: number }>(
       `SELECT rule_code, count(*)::int AS n FROM pakhuis.signals WHERE status = 'open' AND ($1::text IS NULL OR gemeentecode = $1) GROUP BY rule_code`,
       [code],
@@ -187,8 +217,18 @@ async function createReportFor(ctx: PipelineContext, inputs: ReportInputs, tx: S
     await writeFile(`${xlsxPathOf(path)}.part`, xlsx);
     const xlsxAttachment: MailAttachment = { filename: fileName.replace(/\.csv$/, '.xlsx'), content: xlsx, contentType: XLSX_TYPE };
     const outboxId = await enqueue(tx, {
-      kind: 'nachtrapport', runId: inputs.runId, fileName, filePath: path, csv, subject: composed.subject, text: composed.text, html: composed.html,
-      recipients, status: send ? 'pending' : 'not_sent', attachments: chart && !quiet ? [xlsxAttachment, chart] : [xlsxAttachment], gemeentecode: code ?? undefined,
+      kind: 'nachtrapport',
+      runId: inputs.runId,
+      fileName,
+      filePath: path,
+      csv,
+      subject: composed.subject,
+      text: composed.text,
+      html: composed.html,
+      recipients,
+      status: send ? 'pending' : 'not_sent',
+      attachments: chart && !quiet ? [xlsxAttachment, chart] : [xlsxAttachment],
+      gemeentecode: code ?? undefined,
     });
     await tx.query(`UPDATE pakhuis.report_outbox SET report_date = $2, quiet = $3 WHERE id = $1`, [outboxId, day, willMail && !send]);
     await tx.query(
@@ -219,7 +259,13 @@ async function reserveReportFile(outDir: string, base: string, csv: string): Pro
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') continue;
       throw error;
     }
-    if (!(await stat(path).then(() => true, () => false))) return { fileName, path };
+    if (
+      !(await stat(path).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return { fileName, path };
     await rm(`${path}.part`, { force: true });
   }
 }
@@ -297,13 +343,22 @@ export async function deliverPending(ctx: PipelineContext, mailer?: Mailer, only
       if (!row) return;
       const perGemeente = row.kind === 'nachtrapport' && row.gemeentecode !== null && config.recipientsPerGemeente[row.gemeentecode] !== undefined;
       const setting = row.kind === 'overleg' ? 'OVERLEG_RECIPIENTS' : perGemeente ? `REPORT_RECIPIENTS_${row.gemeentecode}` : 'REPORT_RECIPIENTS';
-      const configured = row.kind === 'overleg' ? checkedRecipients(config, 'OVERLEG_RECIPIENTS') : row.gemeentecode !== null ? recipientsFor(config, row.gemeentecode) : checkedRecipients(config);
+      const configured =
+        row.kind === 'overleg'
+          ? checkedRecipients(config, 'OVERLEG_RECIPIENTS')
+          : row.gemeentecode !== null
+            ? recipientsFor(config, row.gemeentecode)
+            : checkedRecipients(config);
       const stored = row.recipients.length ? row.recipients : configured;
       const recipients = stored.filter((r) => configured.some((c) => c.toLowerCase() === r.toLowerCase()) && isAllowed(r, config.REPORT_RECIPIENT_ALLOWLIST));
       const dropped = stored.filter((r) => !recipients.includes(r));
-      if (dropped.length) outcome.notes.push(`rapport ${row.id} gaat niet meer naar ${dropped.join(', ')}: niet meer ingesteld in ${setting} of niet toegestaan`);
+      if (dropped.length)
+        outcome.notes.push(`rapport ${row.id} gaat niet meer naar ${dropped.join(', ')}: niet meer ingesteld in ${setting} of niet toegestaan`);
       if (recipients.length === 0) {
-        await tx.query(`UPDATE pakhuis.report_outbox SET status = 'not_sent', last_error = $2 WHERE id = $1`, [row.id, 'geen van de ontvangers is nog ingesteld en toegestaan']);
+        await tx.query(`UPDATE pakhuis.report_outbox SET status = 'not_sent', last_error = $2 WHERE id = $1`, [
+          row.id,
+          'geen van de ontvangers is nog ingesteld en toegestaan',
+        ]);
         outcome.withheld++;
         log.warn({ outboxId: Number(row.id) }, 'report not sent: none of its recipients is still configured and allowed');
         return;

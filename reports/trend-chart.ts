@@ -67,13 +67,17 @@ function panel(code: string, values: (number | null)[], months: string[], x0: nu
     const x = x0 + 5 + i * slot;
     if (value !== null && value > 0) {
       const h = Math.max(1, Math.round((value / max) * plotH));
-      out.push(`<rect x="${(x + 2).toFixed(1)}" y="${plotBottom - h}" width="${(slot - 4).toFixed(1)}" height="${h}" fill="${meldpunt ? '#c05a00' : '#1f5fa8'}"/>`);
+      out.push(
+        `<rect x="${(x + 2).toFixed(1)}" y="${plotBottom - h}" width="${(slot - 4).toFixed(1)}" height="${h}" fill="${meldpunt ? '#c05a00' : '#1f5fa8'}"/>`,
+      );
     }
     if (i === values.length - 1 && value !== null) {
       out.push(`<text x="${(x + slot / 2).toFixed(1)}" y="${plotTop - 3}" font-size="9" text-anchor="middle" fill="#1a1a1a">${value}</text>`);
     }
     const month = Number(months[i]!.slice(5, 7));
-    out.push(`<text x="${(x + slot / 2).toFixed(1)}" y="${plotBottom + 12}" font-size="8" text-anchor="middle" fill="#555555">${MONTH_NAMES[month - 1]!.slice(0, 1)}</text>`);
+    out.push(
+      `<text x="${(x + slot / 2).toFixed(1)}" y="${plotBottom + 12}" font-size="8" text-anchor="middle" fill="#555555">${MONTH_NAMES[month - 1]!.slice(0, 1)}</text>`,
+    );
   });
   return out.join('');
 }
@@ -118,6 +122,12 @@ export function trendTableText(data: TrendData): string[] {
   const months = data.months.map((m) => m.slice(2).replace('-', '/'));
   return [
     `${'Regel'.padEnd(width)}  ${months.map((m) => m.padStart(5)).join(' ')}`,
-    ...rows.map((r) => `${String(r[0]).padEnd(width)}  ${r.slice(1).map((c) => String(c).padStart(5)).join(' ')}`),
+    ...rows.map(
+      (r) =>
+        `${String(r[0]).padEnd(width)}  ${r
+          .slice(1)
+          .map((c) => String(c).padStart(5))
+          .join(' ')}`,
+    ),
   ];
 }

@@ -28,7 +28,10 @@ export function monthsUntil(until: string, count = 12): string[] {
  * The last twelve months per rule from signals.trend: open signals as the month's last run left
  * them, and the meldingen received. Every rule in `rules` gets a line, also one that never fired.
  */
-export async function trendData(db: Pick<Session, 'query'>, options: { until: string; rules: string[]; months?: number; gemeenten?: string[] }): Promise<TrendData> {
+export async function trendData(
+  db: Pick<Session, 'query'>,
+  options: { until: string; rules: string[]; months?: number; gemeenten?: string[] },
+): Promise<TrendData> {
   const months = monthsUntil(options.until, options.months ?? 12);
   // Per municipality in the view; the sum over those asked for (all when none is named).
   const { rows } = await db.query<{ month: string; rule_code: string; open_signals: number | null; meldingen_received: number | null }>(

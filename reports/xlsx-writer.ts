@@ -17,7 +17,9 @@ export interface Sheet {
 
 // XML 1.0 allows no control characters but tab, CR and LF; a source file may hold any of them.
 const xml = (s: string) =>
-  s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+  s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd')
+    .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 function columnName(index: number): string {
   let name = '';
@@ -50,7 +52,9 @@ function sheetXml(sheet: Sheet): string {
   const lastColumn = columnName(sheet.columns.length - 1);
   pre.forEach((text, i) => {
     const lines = Math.max(1, Math.ceil(text.length / (visibleWidth * 1.1)));
-    rows.push(`<row r="${i + 1}" ht="${lines * 13 + 2}" customHeight="1"><c r="A${i + 1}" t="inlineStr" s="3"><is><t xml:space="preserve">${xml(text)}</t></is></c></row>`);
+    rows.push(
+      `<row r="${i + 1}" ht="${lines * 13 + 2}" customHeight="1"><c r="A${i + 1}" t="inlineStr" s="3"><is><t xml:space="preserve">${xml(text)}</t></is></c></row>`,
+    );
   });
   const merges = pre.map((_, i) => `<mergeCell ref="A${i + 1}:${lastColumn}${i + 1}"/>`);
   const cell = (ref: string, value: string | number | null | undefined, style: number) => {
@@ -67,12 +71,17 @@ function sheetXml(sheet: Sheet): string {
       const column = sheet.columns[i];
       if (typeof v !== 'string' || !column || column.hidden) return;
       const perLine = Math.max(1, Math.floor(column.width * 1.25));
-      lines = Math.max(lines, v.split('\n').reduce((n, part) => n + Math.max(1, Math.ceil(part.length / perLine)), 0));
+      lines = Math.max(
+        lines,
+        v.split('\n').reduce((n, part) => n + Math.max(1, Math.ceil(part.length / perLine)), 0),
+      );
     });
     return Math.min(409, lines * 13 + 2);
   };
   const headers = sheet.columns.map((c) => c.header);
-  rows.push(`<row r="${headerRow}" ht="${height(headers)}" customHeight="1">${headers.map((h, i) => cell(`${columnName(i)}${headerRow}`, h, 2)).join('')}</row>`);
+  rows.push(
+    `<row r="${headerRow}" ht="${height(headers)}" customHeight="1">${headers.map((h, i) => cell(`${columnName(i)}${headerRow}`, h, 2)).join('')}</row>`,
+  );
   sheet.rows.forEach((values, r) => {
     const n = headerRow + 1 + r;
     rows.push(`<row r="${n}" ht="${height(values)}" customHeight="1">${values.map((v, i) => cell(`${columnName(i)}${n}`, v, 1)).join('')}</row>`);
@@ -93,7 +102,11 @@ ${merges.length ? `<mergeCells count="${merges.length}">${merges.join('')}</merg
 }
 
 /** Sheet names: at most 31 characters, none of []:*?/\ (Excel refuses the workbook otherwise). */
-const sheetName = (name: string) => name.replace(/[[\]:*?/\\]/g, ' ').trim().slice(0, 31) || 'Blad';
+const sheetName = (name: string) =>
+  name
+    .replace(/[[\]:*?/\\]/g, ' ')
+    .trim()
+    .slice(0, 31) || 'Blad';
 
 export function writeXlsx(sheets: Sheet[]): Buffer {
   const names = sheets.map((s) => sheetName(s.name));

@@ -8,7 +8,7 @@ export default defineRule({
     'Een inschrijving op een adres dat niet in de BAG staat (of daar bij geen verblijfsobject hoort) kan op geen ' +
     'bestaande woning slaan: een verzonnen adres, een tikfout of een achterstand in de BAG. Het signaal telt per ' +
     'adres hoeveel personen er zo staan ingeschreven, niet per persoon. Zonder postcode en huisnummer is het adres ' +
-    'de opgegeven BAG-identificatie. Vergunningen, Damocles-zaken en meldingen van het meldpunt op zo\'n adres staan ' +
+    "de opgegeven BAG-identificatie. Vergunningen, Damocles-zaken en meldingen van het meldpunt op zo'n adres staan " +
     'in hetzelfde signaal.',
   norm:
     'Wet BRP art. 2.38 en 2.39 (inschrijving op het adres waar iemand woont); Wet BAG art. 2 (de BAG is de ' +
@@ -18,10 +18,45 @@ export default defineRule({
   // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
     'model.nummeraanduiding': ['adres_sleutel', 'gemeentecode', 'nummeraanduiding_id', 'verblijfsobject_id'],
-    'model.inschrijving': ['adres_sleutel', 'functie_adres', 'geldig_tot', 'gemeentecode', 'match_method', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'pseudonym', 'verblijfsobject_id'],
-    'model.vergunning': ['adres_sleutel', 'geldig_tot', 'gemeentecode', 'match_method', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'verblijfsobject_id', 'zaaknummer'],
-    'model.damocles_zaak': ['adres_sleutel', 'gemeentecode', 'match_method', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'verblijfsobject_id', 'zaaknummer'],
-    'model.melding': ['adres_sleutel', 'gemeentecode', 'match_method', 'melding_id', 'nummeraanduiding_id', 'opgegeven_verblijfsobject_id', 'verblijfsobject_id'],
+    'model.inschrijving': [
+      'adres_sleutel',
+      'functie_adres',
+      'geldig_tot',
+      'gemeentecode',
+      'match_method',
+      'nummeraanduiding_id',
+      'opgegeven_verblijfsobject_id',
+      'pseudonym',
+      'verblijfsobject_id',
+    ],
+    'model.vergunning': [
+      'adres_sleutel',
+      'geldig_tot',
+      'gemeentecode',
+      'match_method',
+      'nummeraanduiding_id',
+      'opgegeven_verblijfsobject_id',
+      'verblijfsobject_id',
+      'zaaknummer',
+    ],
+    'model.damocles_zaak': [
+      'adres_sleutel',
+      'gemeentecode',
+      'match_method',
+      'nummeraanduiding_id',
+      'opgegeven_verblijfsobject_id',
+      'verblijfsobject_id',
+      'zaaknummer',
+    ],
+    'model.melding': [
+      'adres_sleutel',
+      'gemeentecode',
+      'match_method',
+      'melding_id',
+      'nummeraanduiding_id',
+      'opgegeven_verblijfsobject_id',
+      'verblijfsobject_id',
+    ],
   },
   parameters: z.object({
     minPersonen: z.coerce.number().int().min(1).default(1),

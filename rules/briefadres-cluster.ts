@@ -19,7 +19,21 @@ export default defineRule({
   // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
     'model.verblijfsobject': ['gebruiksdoelen', 'status', 'verblijfsobject_id'],
-    'model.bewoning': ['brief_koppelingen', 'brief_pseudoniemen', 'brief_via_adres', 'brief_via_nummeraanduiding', 'brief_via_object', 'briefadressen', 'briefadressen_onzeker', 'nieuwste_briefadres_aanvang', 'oudste_briefadres_aanvang', 'verblijfsobject_id', 'woon_koppelingen', 'woon_pseudoniemen', 'woonadressen'],
+    'model.bewoning': [
+      'brief_koppelingen',
+      'brief_pseudoniemen',
+      'brief_via_adres',
+      'brief_via_nummeraanduiding',
+      'brief_via_object',
+      'briefadressen',
+      'briefadressen_onzeker',
+      'nieuwste_briefadres_aanvang',
+      'oudste_briefadres_aanvang',
+      'verblijfsobject_id',
+      'woon_koppelingen',
+      'woon_pseudoniemen',
+      'woonadressen',
+    ],
   },
   parameters: z.object({
     minBriefadressen: z.coerce.number().int().min(2).default(5),

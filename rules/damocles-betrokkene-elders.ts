@@ -11,18 +11,34 @@ export default defineRule({
     'een ander adres kan wijzen op verplaatsing van de activiteiten. Een vergunning elders weegt zwaarder (Bibob). ' +
     'Alleen zaken uit de laatste jaren tellen, zodat oude zaken niet blijven doorwerken. Een andere gemeente telt alleen ' +
     'mee waar een samenwerkingsafspraak (SAMENWERKING) beide gemeenten noemt.',
-  norm:
-    'Art. 13b Opiumwet; Wet Bibob (ernstig gevaar dat een vergunning wordt misbruikt). Plan van aanpak ' +
-    'informatiepakhuis Woerden en Oudewater (2019).',
+  norm: 'Art. 13b Opiumwet; Wet Bibob (ernstig gevaar dat een vergunning wordt misbruikt). Plan van aanpak ' + 'informatiepakhuis Woerden en Oudewater (2019).',
   severity: 'midden',
   requires: ['bag', 'damocles'],
   // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
     'model.verblijfsobject': ['gemeentecode', 'hoofdadres_id', 'status', 'verblijfsobject_id'],
-    'model.nummeraanduiding': ['gemeentecode', 'huisletter', 'huisnummer', 'huisnummertoevoeging', 'nummeraanduiding_id', 'postcode', 'status', 'verblijfsobject_id'],
+    'model.nummeraanduiding': [
+      'gemeentecode',
+      'huisletter',
+      'huisnummer',
+      'huisnummertoevoeging',
+      'nummeraanduiding_id',
+      'postcode',
+      'status',
+      'verblijfsobject_id',
+    ],
     'model.inschrijving': ['functie_adres', 'geldig_tot', 'gemeentecode', 'nummeraanduiding_id', 'pseudonym', 'verblijfsobject_id'],
     'model.vergunning': ['geldig_tot', 'gemeentecode', 'nummeraanduiding_id', 'status', 'type', 'verblijfsobject_id', 'zaaknummer'],
-    'model.damocles_zaak': ['besluit', 'datum_constatering', 'gemeentecode', 'nummeraanduiding_id', 'sluiting_einde', 'sluiting_start', 'verblijfsobject_id', 'zaaknummer'],
+    'model.damocles_zaak': [
+      'besluit',
+      'datum_constatering',
+      'gemeentecode',
+      'nummeraanduiding_id',
+      'sluiting_einde',
+      'sluiting_start',
+      'verblijfsobject_id',
+      'zaaknummer',
+    ],
     'model.partij': ['gemeentecode', 'kvk', 'pseudonym', 'rol', 'zaak_soort', 'zaaknummer'],
   },
   parameters: z.object({

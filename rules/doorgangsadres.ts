@@ -15,15 +15,23 @@ export default defineRule({
     'een voorkomen dat als onjuist is gemarkeerd is geen verhuizing. ' +
     'Zorginstellingen en penitentiaire inrichtingen zijn standaard uitgezonderd. Het venster eindigt op de peildatum, ' +
     'standaard de dag van de run.',
-  norm:
-    'Wet BRP art. 2.38 en 2.39 (inschrijving op het adres waar iemand woont). Landelijke Aanpak Adreskwaliteit: ' +
-    'signaaltype doorgangsadres.',
+  norm: 'Wet BRP art. 2.38 en 2.39 (inschrijving op het adres waar iemand woont). Landelijke Aanpak Adreskwaliteit: ' + 'signaaltype doorgangsadres.',
   severity: 'midden',
   requires: ['bag', 'brp'],
   // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
     'model.verblijfsobject': ['gebruiksdoelen', 'oppervlakte', 'verblijfsobject_id'],
-    'model.inschrijving': ['einde_onbekend', 'functie_adres', 'geldig_tot', 'geldig_van', 'gesloten_door', 'persoonslijst', 'pseudonym', 'source_line', 'verblijfsobject_id'],
+    'model.inschrijving': [
+      'einde_onbekend',
+      'functie_adres',
+      'geldig_tot',
+      'geldig_van',
+      'gesloten_door',
+      'persoonslijst',
+      'pseudonym',
+      'source_line',
+      'verblijfsobject_id',
+    ],
   },
   parameters: z.object({
     minPersonen: z.coerce.number().int().min(2).default(6),

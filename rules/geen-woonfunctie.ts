@@ -21,7 +21,16 @@ export default defineRule({
   // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
     'model.verblijfsobject': ['gebruiksdoelen', 'object_type', 'oppervlakte', 'status', 'verblijfsobject_id'],
-    'model.bewoning': ['verblijfsobject_id', 'woon_koppelingen', 'woon_pseudoniemen', 'woon_via_adres', 'woon_via_nummeraanduiding', 'woon_via_object', 'woonadressen', 'woonadressen_onzeker'],
+    'model.bewoning': [
+      'verblijfsobject_id',
+      'woon_koppelingen',
+      'woon_pseudoniemen',
+      'woon_via_adres',
+      'woon_via_nummeraanduiding',
+      'woon_via_object',
+      'woonadressen',
+      'woonadressen_onzeker',
+    ],
   },
   parameters: z.object({
     minPersonen: z.coerce.number().int().min(1).default(1),

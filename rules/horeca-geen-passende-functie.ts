@@ -5,10 +5,19 @@ import { defineRule } from './rule.ts';
 const gebruiksdoelen = z
   .string()
   .refine(
-    (s) => s.split(',').map((d) => d.trim()).filter(Boolean).length > 0 && s.split(',').every((d) => (GEBRUIKSDOELEN as readonly string[]).includes(d.trim())),
+    (s) =>
+      s
+        .split(',')
+        .map((d) => d.trim())
+        .filter(Boolean).length > 0 && s.split(',').every((d) => (GEBRUIKSDOELEN as readonly string[]).includes(d.trim())),
     { message: `een kommagescheiden lijst van BAG-gebruiksdoelen (${GEBRUIKSDOELEN.join(', ')})` },
   )
-  .transform((s) => s.split(',').map((d) => d.trim()).join(','));
+  .transform((s) =>
+    s
+      .split(',')
+      .map((d) => d.trim())
+      .join(','),
+  );
 
 export default defineRule({
   code: 'HORECA_GEEN_PASSENDE_FUNCTIE',

@@ -18,7 +18,7 @@ export default defineRule({
   // Checked against the SQL by tests/verantwoording.test.ts; the DPIA appendix lists these per source.
   reads: {
     'model.melding': ['categorie', 'datum_ontvangen', 'kanaal', 'melding_id', 'verblijfsobject_id'],
-    'signal_candidates': ['evidence', 'explanation', 'rule_code', 'score', 'severity', 'subject_key', 'verblijfsobject_id'],
+    signal_candidates: ['evidence', 'explanation', 'rule_code', 'score', 'severity', 'subject_key', 'verblijfsobject_id'],
   },
   readsCandidates: true,
   parameters: z.object({

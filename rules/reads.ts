@@ -40,7 +40,11 @@ export function relationsIn(sql: string): ModelRelation[] {
  * share a name (verblijfsobject_id) both count: an overstatement, never an omission.
  */
 export function columnsIn(sql: string, columns: Record<string, string[]>): Reads {
-  const words = new Set(sqlCode(sql).toLowerCase().match(/[a-z_][a-z0-9_]*/g) ?? []);
+  const words = new Set(
+    sqlCode(sql)
+      .toLowerCase()
+      .match(/[a-z_][a-z0-9_]*/g) ?? [],
+  );
   return Object.fromEntries(relationsIn(sql).map((r) => [r, (columns[r] ?? []).filter((c) => words.has(c)).sort()]));
 }
 

@@ -80,7 +80,7 @@ export function resolveRule(definition: RuleDefinition, overrides: Record<string
   if (!parsed.success) {
     throw new Error(`rule ${definition.code}: invalid parameters: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
-  const params = parsed.data as Record<string, unknown>;
+  const params = parsed.data;
   const names: string[] = [];
   const boundSql = definition.sql.replace(/(?<!:):([a-zA-Z][a-zA-Z0-9]*)/g, (_, name: string) => {
     if (!(name in params)) throw new Error(`rule ${definition.code}: SQL uses :${name}, which is not a parameter`);
@@ -95,4 +95,13 @@ export function resolveRule(definition: RuleDefinition, overrides: Record<string
 
 /** A list parameter: the JSON config gives an array, the environment `a,b`. */
 export const lijst = <T extends z.ZodType>(item: T) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v), z.array(item));
+  z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : v,
+    z.array(item),
+  );

@@ -10,9 +10,7 @@ export default defineRule({
     'object dat onder het Damoclesbeleid gesloten is geweest, is precies wat een Bibob-onderzoek bekijkt. Alleen ' +
     'vergunningen die gelden of zijn aangevraagd tellen, en alleen zaken uit de laatste jaren. Een Damocleszaak in een ' +
     'andere gemeente telt alleen waar een samenwerkingsafspraak (SAMENWERKING) beide gemeenten noemt.',
-  norm:
-    'Wet Bibob art. 3 (weigeren of intrekken bij ernstig gevaar); art. 13b Opiumwet (Damocles); ' +
-    'Alcoholwet en APV (exploitatievergunning).',
+  norm: 'Wet Bibob art. 3 (weigeren of intrekken bij ernstig gevaar); art. 13b Opiumwet (Damocles); ' + 'Alcoholwet en APV (exploitatievergunning).',
   severity: 'midden',
   acrossMunicipalities: true,
   requires: ['permits', 'damocles'],

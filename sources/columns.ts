@@ -16,11 +16,7 @@ export function normaliseHeader(name: string): string {
 }
 
 /** Maps the header of a file to canonical fields, or rejects the file saying what is missing. */
-export function resolveColumns(
-  header: string[],
-  spec: ColumnSpec,
-  displayName: string,
-): { canonical: string; index: number }[] {
+export function resolveColumns(header: string[], spec: ColumnSpec, displayName: string): { canonical: string; index: number }[] {
   const byName = new Map<string, string>();
   for (const [canonical, { aliases = [] }] of Object.entries(spec)) {
     for (const name of [canonical, ...aliases]) byName.set(normaliseHeader(name), canonical);
@@ -32,10 +28,7 @@ export function resolveColumns(
     if (!canonical) return;
     const earlier = seen.get(canonical);
     if (earlier !== undefined) {
-      throw new FileRejectedError(
-        displayName,
-        `kolommen "${earlier}" en "${raw}" betekenen allebei ${canonical}; laat er één over`,
-      );
+      throw new FileRejectedError(displayName, `kolommen "${earlier}" en "${raw}" betekenen allebei ${canonical}; laat er één over`);
     }
     seen.set(canonical, raw);
     mapping.push({ canonical, index });
@@ -52,8 +45,7 @@ export function resolveColumns(
 /** Markdown table of accepted names, so the README documents exactly what the code accepts. */
 export function columnTable(spec: ColumnSpec): string {
   const rows = Object.entries(spec).map(
-    ([canonical, { aliases = [], required }]) =>
-      `| \`${canonical}\` | ${required ? 'ja' : 'nee'} | ${aliases.map((a) => `\`${a}\``).join(', ')} |`,
+    ([canonical, { aliases = [], required }]) => `| \`${canonical}\` | ${required ? 'ja' : 'nee'} | ${aliases.map((a) => `\`${a}\``).join(', ')} |`,
   );
   return ['| field | required | also accepted |', '|---|---|---|', ...rows].join('\n');
 }

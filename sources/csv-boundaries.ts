@@ -40,7 +40,8 @@ export class CsvBoundaryScanner {
     let i = 0;
     if (this.#quotePending) {
       this.#quotePending = false;
-      if (chunk.length > 0 && chunk[0] === QUOTE) i = 1; // an escaped quote: still in quotes
+      if (chunk.length > 0 && chunk[0] === QUOTE)
+        i = 1; // an escaped quote: still in quotes
       else this.#inQuotes = false;
     }
     const n = chunk.length;
@@ -51,12 +52,10 @@ export class CsvBoundaryScanner {
         const end = q === -1 ? n : q;
         this.#line += countNewlines(chunk, i, end);
         if (q === -1) {
-          i = n;
           break;
         }
         if (q + 1 === n) {
           this.#quotePending = true;
-          i = n;
           break;
         }
         if (chunk[q + 1] === QUOTE) i = q + 2;
@@ -78,7 +77,6 @@ export class CsvBoundaryScanner {
         continue;
       }
       if (nl === -1) {
-        i = n;
         break;
       }
       this.#line++;

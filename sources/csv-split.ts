@@ -66,7 +66,7 @@ export class CsvSplitter {
       this.#open.field += previousCr ? '\r\n' : '\n';
       this.#scan(text.slice(from, end));
     }
-    const open = this.#open!;
+    const open = this.#open;
     if (!open.inQuotes) {
       open.fields.push(open.field);
       rows.push(open.fields);

@@ -44,7 +44,8 @@ function dialectOf(head: Buffer, displayName: string): CsvDialect {
   }
   const bom = sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf;
   const utf8 = isUtf8(sample);
-  if (bom && !utf8) throw new FileRejectedError(displayName, 'het bestand begint met een UTF-8-BOM maar de eerste regels zijn geen geldige UTF-8 (gemengde codering?)');
+  if (bom && !utf8)
+    throw new FileRejectedError(displayName, 'het bestand begint met een UTF-8-BOM maar de eerste regels zijn geen geldige UTF-8 (gemengde codering?)');
   const encoding: Encoding = utf8 ? 'utf-8' : 'windows-1252';
   const text = iconv.decode(bom ? sample.subarray(3) : sample, encoding);
   return { encoding, bom, delimiter: guessDelimiter(text) };
@@ -167,9 +168,12 @@ function windows1252Check(displayName: string, countLines: boolean): Transform {
       }
       if (bad !== -1 && (utf8 === -1 || bad < utf8)) {
         const hex = chunk[bad]!.toString(16).toUpperCase();
-        return done(new FileRejectedError(displayName, `byte 0x${hex}${where(chunk, bad)} bestaat niet in Windows-1252: het bestand heeft een andere codering`));
+        return done(
+          new FileRejectedError(displayName, `byte 0x${hex}${where(chunk, bad)} bestaat niet in Windows-1252: het bestand heeft een andere codering`),
+        );
       }
-      if (utf8 !== -1) return done(new FileRejectedError(displayName, `UTF-8-tekens${where(chunk, utf8)} in een bestand dat als Windows-1252 begint (gemengde codering?)`));
+      if (utf8 !== -1)
+        return done(new FileRejectedError(displayName, `UTF-8-tekens${where(chunk, utf8)} in een bestand dat als Windows-1252 begint (gemengde codering?)`));
       if (countLines) for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) line++;
       previous = chunk.length > 0 ? chunk[chunk.length - 1]! : previous;
       done(null, chunk);

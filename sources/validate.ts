@@ -86,7 +86,9 @@ export function checkBagId(raw: string, ...types: (keyof typeof BAG_TYPES)[]): C
   for (let i = 0; i < types.length; i++) if (BAG_TYPES[types[i]!] === code) return ok(id);
   const expected = types.map((t) => BAG_TYPES[t]);
   if (digits.length < 16) {
-    return fail(`BAG-identificatie heeft ${digits.length} cijfers in plaats van 16, en aangevuld met voorloopnullen is het geen ${types.join('/')} (objecttypecode ${code})`);
+    return fail(
+      `BAG-identificatie heeft ${digits.length} cijfers in plaats van 16, en aangevuld met voorloopnullen is het geen ${types.join('/')} (objecttypecode ${code})`,
+    );
   }
   return fail(`BAG-identificatie heeft objecttypecode ${code}, verwacht ${expected.join(' of ')} (${types.join('/')})`);
 }
@@ -166,8 +168,15 @@ function dayNumber(s: string): number {
     const v = digitsAt(s, 0, 8);
     if (v >= 0) return v;
   }
-  if (n >= 10 && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45 && (n === 10 || ((s.charCodeAt(10) === 84 || s.charCodeAt(10) === 32) && !hasLineBreak(s, 11)))) {
-    const y = digitsAt(s, 0, 4), m = digitsAt(s, 5, 2), d = digitsAt(s, 8, 2);
+  if (
+    n >= 10 &&
+    s.charCodeAt(4) === 45 &&
+    s.charCodeAt(7) === 45 &&
+    (n === 10 || ((s.charCodeAt(10) === 84 || s.charCodeAt(10) === 32) && !hasLineBreak(s, 11)))
+  ) {
+    const y = digitsAt(s, 0, 4),
+      m = digitsAt(s, 5, 2),
+      d = digitsAt(s, 8, 2);
     if (y >= 0 && m >= 0 && d >= 0) return y * 10_000 + m * 100 + d;
   }
   if (n >= 8 && n <= 10) {
@@ -175,7 +184,9 @@ function dayNumber(s: string): number {
     if (first < 0) return -1;
     const second = n - 5;
     if (!isDateSeparator(s.charCodeAt(second)) || second - first - 1 < 1 || second - first - 1 > 2) return -1;
-    const d = digitsAt(s, 0, first), m = digitsAt(s, first + 1, second - first - 1), y = digitsAt(s, second + 1, 4);
+    const d = digitsAt(s, 0, first),
+      m = digitsAt(s, first + 1, second - first - 1),
+      y = digitsAt(s, second + 1, 4);
     if (y >= 0 && m >= 0 && d >= 0) return y * 10_000 + m * 100 + d;
   }
   return -1;
@@ -217,7 +228,12 @@ function checkDay(y: number, m: number, d: number, options: { allowPartial?: boo
 
 /** Normalised address key: postcode, huisnummer, huisletter and toevoeging, upper case, no spaces. */
 export function addressKey(postcode: string, huisnummer: number | string, huisletter?: string | null, toevoeging?: string | null): string {
-  return [postcode.replace(/\s+/g, '').toUpperCase(), String(huisnummer), (huisletter ?? '').trim().toUpperCase(), (toevoeging ?? '').replace(/\s+/g, '').toUpperCase()].join('|');
+  return [
+    postcode.replace(/\s+/g, '').toUpperCase(),
+    String(huisnummer),
+    (huisletter ?? '').trim().toUpperCase(),
+    (toevoeging ?? '').replace(/\s+/g, '').toUpperCase(),
+  ].join('|');
 }
 
 export function checkHuisletter(raw: string): Checked<string> {

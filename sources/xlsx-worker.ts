@@ -18,10 +18,7 @@ import * as XLSX from 'xlsx';
 const BATCH_ROWS = 2000;
 
 export type WorkerMessage =
-  | { type: 'sheet'; name: string }
-  | { type: 'rows'; rows: [number, string[]][] }
-  | { type: 'end' }
-  | { type: 'error'; message: string };
+  { type: 'sheet'; name: string } | { type: 'rows'; rows: [number, string[]][] } | { type: 'end' } | { type: 'error'; message: string };
 
 interface Input {
   data: Uint8Array;
@@ -49,8 +46,7 @@ function pickSheet(workbook: XLSX.WorkBook, wanted: string | undefined): { name:
   if (names.length === 0) throw new UserError('de werkmap bevat geen bladen');
   let name = names[0]!;
   if (wanted !== undefined) {
-    const found =
-      names.find((n) => n === wanted) ?? names.find((n) => n.trim().toLowerCase() === wanted.trim().toLowerCase());
+    const found = names.find((n) => n === wanted) ?? names.find((n) => n.trim().toLowerCase() === wanted.trim().toLowerCase());
     if (found === undefined) {
       throw new UserError(`blad "${wanted}" niet gevonden; aanwezige bladen: ${names.map((n) => `"${n}"`).join(', ')}`);
     }
@@ -136,7 +132,6 @@ async function main(input: Input): Promise<void> {
 }
 
 main(workerData as Input).catch((error: unknown) => {
-  const message =
-    error instanceof UserError ? error.message : `werkmap kon niet worden gelezen: ${String((error as Error)?.message ?? error)}`;
+  const message = error instanceof UserError ? error.message : `werkmap kon niet worden gelezen: ${String((error as Error)?.message ?? error)}`;
   post({ type: 'error', message });
 });

@@ -161,18 +161,12 @@ export async function inspectZip(data: Buffer, maxUncompressed: number, displayN
       const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
       if (declared > maxUncompressed) {
         return fail(
-          new FileRejectedError(
-            displayName,
-            `uitgepakt zou de werkmap meer dan ${formatMb(maxUncompressed)} zijn; dat is te groot (of een zip-bom)`,
-          ),
+          new FileRejectedError(displayName, `uitgepakt zou de werkmap meer dan ${formatMb(maxUncompressed)} zijn; dat is te groot (of een zip-bom)`),
         );
       }
       if (entry.uncompressedSize > RATIO_FLOOR && ratio > MAX_RATIO) {
         return fail(
-          new FileRejectedError(
-            displayName,
-            `onderdeel "${entry.fileName}" is ${Math.round(ratio)} keer samengeperst; dat doet geen echte werkmap (zip-bom?)`,
-          ),
+          new FileRejectedError(displayName, `onderdeel "${entry.fileName}" is ${Math.round(ratio)} keer samengeperst; dat doet geen echte werkmap (zip-bom?)`),
         );
       }
       zip.openReadStream(entry, (error, stream) => {
@@ -187,11 +181,9 @@ export async function inspectZip(data: Buffer, maxUncompressed: number, displayN
 }
 
 function damaged(displayName: string, error: unknown): FileRejectedError {
-  return new FileRejectedError(
-    displayName,
-    `het bestand is geen leesbare .xlsx-werkmap (beschadigd of onvolledig zip-archief: ${(error as Error).message})`,
-    { cause: error },
-  );
+  return new FileRejectedError(displayName, `het bestand is geen leesbare .xlsx-werkmap (beschadigd of onvolledig zip-archief: ${(error as Error).message})`, {
+    cause: error,
+  });
 }
 
 const WORKER_MODULE = new URL('./xlsx-worker.ts', import.meta.url);
@@ -230,11 +222,7 @@ class ParserSession {
     this.worker.on('error', (error: Error & { code?: string }) => {
       this.failure ??=
         error.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? new FileRejectedError(
-              displayName,
-              `de werkmap vraagt meer dan ${WORKER_HEAP_MB} MB geheugen om te lezen; lever het als CSV`,
-              { cause: error },
-            )
+          ? new FileRejectedError(displayName, `de werkmap vraagt meer dan ${WORKER_HEAP_MB} MB geheugen om te lezen; lever het als CSV`, { cause: error })
           : new Error(`xlsx-parser kon niet draaien: ${error.message}`, { cause: error });
       this.wake?.();
     });
@@ -296,10 +284,7 @@ function checkMessage(message: unknown): WorkerMessage {
         Array.isArray(m.rows) &&
         m.rows.every(
           (row: unknown) =>
-            Array.isArray(row) &&
-            typeof row[0] === 'number' &&
-            Array.isArray(row[1]) &&
-            (row[1] as unknown[]).every((cell) => typeof cell === 'string'),
+            Array.isArray(row) && typeof row[0] === 'number' && Array.isArray(row[1]) && (row[1] as unknown[]).every((cell) => typeof cell === 'string'),
         )));
   if (!ok) throw new Error('xlsx-parser stuurde een onverwacht bericht');
   return message as WorkerMessage;

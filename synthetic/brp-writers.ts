@@ -86,14 +86,31 @@ export async function openBrpWriter(format: BrpFormat, path: string, gemeente: s
 
 /** Readable headers, one row per occurrence with historie_index; life events have no columns here. */
 async function csvWriter(path: string, lines: Lines): Promise<BrpWriter> {
-  await lines.push('bsn;geslachtsnaam;voornamen;geboortedatum;postcode;huisnummer;huisletter;huisnummertoevoeging;functie_adres;datum_aanvang_adreshouding;verblijfsobject_id;nummeraanduiding_id;historie_index');
+  await lines.push(
+    'bsn;geslachtsnaam;voornamen;geboortedatum;postcode;huisnummer;huisletter;huisnummertoevoeging;functie_adres;datum_aanvang_adreshouding;verblijfsobject_id;nummeraanduiding_id;historie_index',
+  );
   return {
     path,
     async push(p) {
       for (const [index, o] of p.occurrences.entries()) {
         if (o.kind !== 'adres') continue;
         const a = o.address;
-        await lines.push([p.bsn, p.surname, p.given, p.birth, a.postcode.slice(0, 4) + ' ' + a.postcode.slice(4), a.huisnummer, a.huisletter, '', o.functie, o.since, ...ids(o), index].join(';'));
+        await lines.push(
+          [
+            p.bsn,
+            p.surname,
+            p.given,
+            p.birth,
+            a.postcode.slice(0, 4) + ' ' + a.postcode.slice(4),
+            a.huisnummer,
+            a.huisletter,
+            '',
+            o.functie,
+            o.since,
+            ...ids(o),
+            index,
+          ].join(';'),
+        );
       }
     },
     close: () => lines.close(),
@@ -101,7 +118,20 @@ async function csvWriter(path: string, lines: Lines): Promise<BrpWriter> {
 }
 
 const LO3_PERSON = ['01.01.20', '01.02.10', '01.02.40', '01.03.10', '06.08.10', '07.67.10', '07.67.20'];
-const LO3_ADDRESS = ['08.09.10', '08.10.10', '08.10.30', '08.11.20', '08.11.30', '08.11.60', '08.11.80', '08.11.90', '08.12.10', '08.13.10', '08.13.20', '08.84.10'];
+const LO3_ADDRESS = [
+  '08.09.10',
+  '08.10.10',
+  '08.10.30',
+  '08.11.20',
+  '08.11.30',
+  '08.11.60',
+  '08.11.80',
+  '08.11.90',
+  '08.12.10',
+  '08.13.10',
+  '08.13.20',
+  '08.84.10',
+];
 
 /** A GBA-V selection: `;`, UTF-8 with BOM, the list id first, history rows with an empty first column. */
 async function lo3Writer(path: string, lines: Lines, gemeente: string): Promise<BrpWriter> {
@@ -114,7 +144,15 @@ async function lo3Writer(path: string, lines: Lines, gemeente: string): Promise<
   return {
     path,
     async push(p) {
-      const person = [p.bsn, p.given, p.surname, p.birth, p.overlijden ? lo3Date(p.overlijden) : '', p.opschorting ? lo3Date(p.opschorting.datum) : '', p.opschorting?.reden ?? ''];
+      const person = [
+        p.bsn,
+        p.given,
+        p.surname,
+        p.birth,
+        p.overlijden ? lo3Date(p.overlijden) : '',
+        p.opschorting ? lo3Date(p.opschorting.datum) : '',
+        p.opschorting?.reden ?? '',
+      ];
       for (const [index, o] of p.occurrences.entries()) {
         await lines.push([index === 0 ? p.plId : '', ...(index === 0 ? person : person.map(() => '')), ...occurrence(o)].join(';'));
       }
@@ -135,16 +173,18 @@ async function jsonWriter(path: string, lines: Lines): Promise<BrpWriter> {
     async push(p) {
       const o = p.occurrences[0]!;
       const verblijfplaats =
-        o.kind === 'buitenland' ? { land: { code: o.land }, datumAanvangAdresBuitenland: lo3Date(o.since) }
-        : o.kind === 'locatie' ? { functieAdres: { code: o.functie }, datumAanvangAdreshouding: lo3Date(o.since), locatiebeschrijving: o.beschrijving }
-        : {
-            functieAdres: { code: o.functie },
-            datumAanvangAdreshouding: lo3Date(o.since),
-            ...(o.ids ? { adresseerbaarObjectIdentificatie: ids(o)[0], nummeraanduidingIdentificatie: ids(o)[1] } : {}),
-            postcode: o.address.postcode,
-            huisnummer: o.address.huisnummer,
-            ...(o.address.huisletter ? { huisletter: o.address.huisletter } : {}),
-          };
+        o.kind === 'buitenland'
+          ? { land: { code: o.land }, datumAanvangAdresBuitenland: lo3Date(o.since) }
+          : o.kind === 'locatie'
+            ? { functieAdres: { code: o.functie }, datumAanvangAdreshouding: lo3Date(o.since), locatiebeschrijving: o.beschrijving }
+            : {
+                functieAdres: { code: o.functie },
+                datumAanvangAdreshouding: lo3Date(o.since),
+                ...(o.ids ? { adresseerbaarObjectIdentificatie: ids(o)[0], nummeraanduidingIdentificatie: ids(o)[1] } : {}),
+                postcode: o.address.postcode,
+                huisnummer: o.address.huisnummer,
+                ...(o.address.huisletter ? { huisletter: o.address.huisletter } : {}),
+              };
       const person = {
         burgerservicenummer: p.bsn,
         naam: { voornamen: p.given, geslachtsnaam: p.surname },

@@ -41,7 +41,7 @@ const TEXTS = [
   'Pand is altijd donker, ramen afgeplakt; sterke geur van hennep.',
   'Contant betaald bij aankoop van een tweede woning; koper zegt geen inkomen te hebben.',
   'Kapsalon zonder klanten, wel een dure auto voor de deur.',
-  'Busjes met arbeidsmigranten die \'s ochtends vroeg worden opgehaald; bewoners durven niet te praten.',
+  "Busjes met arbeidsmigranten die 's ochtends vroeg worden opgehaald; bewoners durven niet te praten.",
   'Bij de balie geen geldig huurcontract; "kamer" gedeeld met vijf anderen.',
   'Veel bezoek kort na elkaar, tot laat in de nacht.',
 ];
@@ -76,14 +76,25 @@ export async function generateMeldpunt(dir: string, plan: MeldpuntPlan): Promise
   const rows: (string | number | undefined)[][] = [];
   const planted: Record<string, string[]> = { MELDING_EN_DATASIGNAAL: [], ADRES_ONBEKEND: [] };
   const nearMiss: Record<string, string[]> = { MELDING_EN_DATASIGNAAL: [] };
-  const add = (daysAgo: number, address: { id?: string; postcode: string; huisnummer: number; huisletter?: string }, options: { kanaal?: string; ref?: string; text?: string; byId?: boolean } = {}) => {
+  const add = (
+    daysAgo: number,
+    address: { id?: string; postcode: string; huisnummer: number; huisletter?: string },
+    options: { kanaal?: string; ref?: string; text?: string; byId?: boolean } = {},
+  ) => {
     const kanaal = options.kanaal ?? pick(random, ['intern', 'intern', 'partner', 'MMA', 'inwoner']);
     const ref = options.ref ?? (kanaal === 'intern' ? pick(random, INTERN) : kanaal === 'partner' ? pick(random, PARTNERS) : undefined);
     const byId = options.byId ?? random() < 0.5;
     const received = plan.today - daysAgo * 86_400_000;
     rows.push([
-      `MP-${new Date(received).getUTCFullYear()}-${String(++serial).padStart(4, '0')}`, dmy(received), kanaal, ref, pick(random, CATEGORIES),
-      byId && address.id ? address.id : undefined, address.postcode.slice(0, 4) + ' ' + address.postcode.slice(4), address.huisnummer, address.huisletter || undefined,
+      `MP-${new Date(received).getUTCFullYear()}-${String(++serial).padStart(4, '0')}`,
+      dmy(received),
+      kanaal,
+      ref,
+      pick(random, CATEGORIES),
+      byId && address.id ? address.id : undefined,
+      address.postcode.slice(0, 4) + ' ' + address.postcode.slice(4),
+      address.huisnummer,
+      address.huisletter || undefined,
       options.text ?? pick(random, TEXTS),
     ]);
   };
@@ -106,17 +117,46 @@ export async function generateMeldpunt(dir: string, plan: MeldpuntPlan): Promise
     planted.ADRES_ONBEKEND!.push(`${postcode}|${huisnummer}||`);
   });
   const ghost = `${plan.gemeentecode}01${String(9_999_000_000 + (plan.seed % 1000)).padStart(10, '0')}`;
-  rows.push(['MP-ONBEKEND-1', dmy(plan.today - 40 * 86_400_000), 'intern', 'Handhaving', 'vastgoed', ghost, undefined, undefined, undefined, 'Object staat niet in de BAG maar wordt wel verhuurd.']);
+  rows.push([
+    'MP-ONBEKEND-1',
+    dmy(plan.today - 40 * 86_400_000),
+    'intern',
+    'Handhaving',
+    'vastgoed',
+    ghost,
+    undefined,
+    undefined,
+    undefined,
+    'Object staat niet in de BAG maar wordt wel verhuurd.',
+  ]);
   planted.ADRES_ONBEKEND!.push(`verblijfsobject:${ghost}`);
 
   const ordinary = plan.ordinary;
   const rest = Math.max(0, plan.count - rows.length);
   for (let i = 0; i < rest && ordinary.length > 0; i++) {
     const address = ordinary[(i * 7) % ordinary.length]!;
-    const special = i === 0 ? { kanaal: 'intern', ref: 'KCC', text: FORMULA_TEXT } : i === 1 ? { kanaal: 'inwoner', text: NAMED[1] } : i === 2 ? { kanaal: 'MMA', ref: 'Meldkamer MMA, dossier Jansen' } : {};
+    const special =
+      i === 0
+        ? { kanaal: 'intern', ref: 'KCC', text: FORMULA_TEXT }
+        : i === 1
+          ? { kanaal: 'inwoner', text: NAMED[1] }
+          : i === 2
+            ? { kanaal: 'MMA', ref: 'Meldkamer MMA, dossier Jansen' }
+            : {};
     add(between(random, 1, 700), address, special);
   }
-  const header = ['Meldingnummer', 'Datum melding', 'Kanaal', 'Afdeling/partner', 'Categorie', 'BAG-id', 'Postcode', 'Huisnummer', 'Huisletter', 'Omschrijving'];
+  const header = [
+    'Meldingnummer',
+    'Datum melding',
+    'Kanaal',
+    'Afdeling/partner',
+    'Categorie',
+    'BAG-id',
+    'Postcode',
+    'Huisnummer',
+    'Huisletter',
+    'Omschrijving',
+  ];
   await mkdir(join(dir, 'meldingen'), { recursive: true });
   const file = join(dir, 'meldingen', `meldpunt-export-${year}.csv`);
   await writeFile(file, '\uFEFF' + [header.join(';'), ...rows.map((r) => r.map(cell).join(';'))].join('\r\n') + '\r\n', 'utf8');

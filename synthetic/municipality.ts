@@ -75,11 +75,74 @@ export interface GeneratedMunicipality {
   outsideHolderPermits: string[];
 }
 
-const STRATEN = ['Rijnstraat', 'Kerkweg', 'Molenvliet', 'Hoge Woerd', 'Leidsestraatweg', 'Singel', 'Oudeland', 'Waardsebrug', 'Boerendijk', 'Jan van Beierenweg', 'Tournoysveld', 'Bekkerlaan', 'Wagenstraat', 'Havenstraat', 'Emmakade', 'Schilderskwartier'];
-const ACHTERNAMEN = ['de Jong', 'Jansen', 'de Vries', 'van den Berg', 'van Dijk', 'Bakker', 'Janssen', 'Visser', 'Smit', 'Meijer', 'de Boer', 'Mulder', 'de Groot', 'Bos', 'Vos', 'Peters', 'Hendriks', 'van Leeuwen', 'Dekker', 'Brouwer', 'Yilmaz', 'Kaya', 'El Amrani', 'Nowak', 'Kowalski'];
-const VOORNAMEN = ['Jan', 'Maria', 'Pieter', 'Anna', 'Willem', 'Sanne', 'Daan', 'Emma', 'Mohammed', 'Fatima', 'Piotr', 'Agnieszka', 'Lucas', 'Julia', 'Sem', 'Tess', 'Ahmet', 'Elif'];
+const STRATEN = [
+  'Rijnstraat',
+  'Kerkweg',
+  'Molenvliet',
+  'Hoge Woerd',
+  'Leidsestraatweg',
+  'Singel',
+  'Oudeland',
+  'Waardsebrug',
+  'Boerendijk',
+  'Jan van Beierenweg',
+  'Tournoysveld',
+  'Bekkerlaan',
+  'Wagenstraat',
+  'Havenstraat',
+  'Emmakade',
+  'Schilderskwartier',
+];
+const ACHTERNAMEN = [
+  'de Jong',
+  'Jansen',
+  'de Vries',
+  'van den Berg',
+  'van Dijk',
+  'Bakker',
+  'Janssen',
+  'Visser',
+  'Smit',
+  'Meijer',
+  'de Boer',
+  'Mulder',
+  'de Groot',
+  'Bos',
+  'Vos',
+  'Peters',
+  'Hendriks',
+  'van Leeuwen',
+  'Dekker',
+  'Brouwer',
+  'Yilmaz',
+  'Kaya',
+  'El Amrani',
+  'Nowak',
+  'Kowalski',
+];
+const VOORNAMEN = [
+  'Jan',
+  'Maria',
+  'Pieter',
+  'Anna',
+  'Willem',
+  'Sanne',
+  'Daan',
+  'Emma',
+  'Mohammed',
+  'Fatima',
+  'Piotr',
+  'Agnieszka',
+  'Lucas',
+  'Julia',
+  'Sem',
+  'Tess',
+  'Ahmet',
+  'Elif',
+];
 
-const BAG_HEADER = 'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
+const BAG_HEADER =
+  'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
 
 interface Address {
   id: string;
@@ -118,7 +181,13 @@ interface PersonOptions {
   locatie?: string;
 }
 
-const NIET_IN_GEBRUIK = ['Verblijfsobject ingetrokken', 'Verblijfsobject buiten gebruik', 'Niet gerealiseerd verblijfsobject', 'Verblijfsobject ten onrechte opgevoerd', 'Verblijfsobject gevormd'];
+const NIET_IN_GEBRUIK = [
+  'Verblijfsobject ingetrokken',
+  'Verblijfsobject buiten gebruik',
+  'Niet gerealiseerd verblijfsobject',
+  'Verblijfsobject ten onrechte opgevoerd',
+  'Verblijfsobject gevormd',
+];
 const GEEN_WOONDOEL = ['kantoorfunctie', 'winkelfunctie', 'bijeenkomstfunctie', 'industriefunctie'];
 
 export async function generateMunicipality(dir: string, options: MunicipalityOptions): Promise<GeneratedMunicipality> {
@@ -172,10 +241,20 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
   const side = Math.ceil(Math.sqrt(vboCount));
   const planted: Planted = { overbewoning: [], nearMiss: [] };
   const plantedByRule: Record<string, string[]> = {
-    OVERBEWONING: planted.overbewoning, GEEN_WOONFUNCTIE: [], OBJECT_NIET_IN_GEBRUIK: [], ADRES_ONBEKEND: [], DOORGANGSADRES: [], BRIEFADRES_CLUSTER: [],
+    OVERBEWONING: planted.overbewoning,
+    GEEN_WOONFUNCTIE: [],
+    OBJECT_NIET_IN_GEBRUIK: [],
+    ADRES_ONBEKEND: [],
+    DOORGANGSADRES: [],
+    BRIEFADRES_CLUSTER: [],
   };
   const nearMissByRule: Record<string, string[]> = {
-    OVERBEWONING: planted.nearMiss, GEEN_WOONFUNCTIE: [], OBJECT_NIET_IN_GEBRUIK: [], ADRES_ONBEKEND: [], DOORGANGSADRES: [], BRIEFADRES_CLUSTER: [],
+    OVERBEWONING: planted.nearMiss,
+    GEEN_WOONFUNCTIE: [],
+    OBJECT_NIET_IN_GEBRUIK: [],
+    ADRES_ONBEKEND: [],
+    DOORGANGSADRES: [],
+    BRIEFADRES_CLUSTER: [],
   };
   let personIndex = 0;
   let resident = 0;
@@ -217,10 +296,13 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
   const writePerson = async (address: Address, options: PersonOptions = {}) => {
     const n = personIndex++ + personOffset;
     const fate = options.fate ?? 'levend';
-    if (fate === 'levend' && !options.locatie && current && current.verblijfsobjectId === address.id && current.residents.length < 4) current.residents.push(bsnFor(n));
+    if (fate === 'levend' && !options.locatie && current && current.verblijfsobjectId === address.id && current.residents.length < 4)
+      current.residents.push(bsnFor(n));
     const year = between(random, 1940, 2020);
     const birth = `${year}${String(between(random, 1, 12)).padStart(2, '0')}${String(between(random, 1, 28)).padStart(2, '0')}`;
-    const since = options.since ?? `${String(between(random, 1, 28)).padStart(2, '0')}-${String(between(random, 1, 12)).padStart(2, '0')}-${between(random, Math.max(year, 1990), 2025)}`;
+    const since =
+      options.since ??
+      `${String(between(random, 1, 28)).padStart(2, '0')}-${String(between(random, 1, 12)).padStart(2, '0')}-${between(random, Math.max(year, 1990), 2025)}`;
     // Half the rows carry BAG ids, half only an address: both matching paths are exercised.
     const withIds = options.withIds ?? n % 2 === 0;
     const surname = pick(random, ACHTERNAMEN);
@@ -228,7 +310,14 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
     const here: Occurrence = options.locatie
       ? { kind: 'locatie', beschrijving: options.locatie, functie: options.functie ?? 'W', since }
       : { kind: 'adres', address, functie: options.functie ?? 'W', since, ids: withIds };
-    const history: Occurrence[] = (options.history ?? []).map((earlier) => ({ kind: 'adres', address: earlier.address, functie: earlier.functie ?? 'W', since: earlier.since, ids: true, onjuist: earlier.onjuist }));
+    const history: Occurrence[] = (options.history ?? []).map((earlier) => ({
+      kind: 'adres',
+      address: earlier.address,
+      functie: earlier.functie ?? 'W',
+      since: earlier.since,
+      ids: true,
+      onjuist: earlier.onjuist,
+    }));
     const person: SyntheticPerson = { plId: `PL${n + 1}`, bsn: bsnFor(n), surname, given, birth: options.birth ?? birth, occurrences: [here, ...history] };
     // Five years ago: long enough before the run that every one of them is over.
     const fiveYearsAgo = daysBefore(1826);
@@ -253,7 +342,8 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
 
   /** The ones who must not count, registered where one of them counted would make a signal. */
   const writeNonResidents = async (vbo: Vbo, functie: 'W' | 'B') => {
-    for (const fate of ['overleden', 'geemigreerd', 'opgeschort', 'fout'] as const) await writePerson(vbo, { functie, fate, since: daysBefore(4000), withIds: true });
+    for (const fate of ['overleden', 'geemigreerd', 'opgeschort', 'fout'] as const)
+      await writePerson(vbo, { functie, fate, since: daysBefore(4000), withIds: true });
   };
 
   for (let i = 0; i < vboCount; i++) {
@@ -273,7 +363,11 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
       plantedByRule.GEEN_WOONFUNCTIE!.push(vbo.id);
     } else if (at(B.geenWoonfunctieNear)) {
       // A care home, an office that is only a briefadres, a shop with a flat.
-      [vbo.doel, vbo.oppervlakte] = [['gezondheidszorgfunctie', 900], ['kantoorfunctie', 200], ['winkelfunctie,woonfunctie', 150]][k % 3] as [string, number];
+      [vbo.doel, vbo.oppervlakte] = [
+        ['gezondheidszorgfunctie', 900],
+        ['kantoorfunctie', 200],
+        ['winkelfunctie,woonfunctie', 150],
+      ][k % 3] as [string, number];
       nearMissByRule.GEEN_WOONFUNCTIE!.push(vbo.id);
     } else if (at(B.nietInGebruik)) {
       vbo.status = NIET_IN_GEBRUIK[k % NIET_IN_GEBRUIK.length]!;
@@ -300,9 +394,19 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
       vbo.oppervlakte = 100;
       planted.overbewoning.push(vbo.id);
     }
-    current = i % sampleEvery === 0 && i >= firstOrdinary
-      ? { verblijfsobjectId: vbo.id, nummeraanduidingId: vbo.numId, postcode: vbo.postcode, huisnummer: vbo.huisnummer, huisletter: vbo.huisletter, gebruiksdoel: vbo.doel, oppervlakte: vbo.oppervlakte, residents: [] }
-      : undefined;
+    current =
+      i % sampleEvery === 0 && i >= firstOrdinary
+        ? {
+            verblijfsobjectId: vbo.id,
+            nummeraanduidingId: vbo.numId,
+            postcode: vbo.postcode,
+            huisnummer: vbo.huisnummer,
+            huisletter: vbo.huisletter,
+            gebruiksdoel: vbo.doel,
+            oppervlakte: vbo.oppervlakte,
+            residents: [],
+          }
+        : undefined;
     if (current) sample.push(current);
     const pand = `${gemeente}10${String(Math.floor(i / 4) + 1).padStart(10, '0')}`;
     // RD x/y on a square grid 30 m apart from Woerden's west side (at national scale it reaches
@@ -310,7 +414,31 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
     // computes them from RD. From i alone, so the random sequence, and what is planted, stay as they were.
     const [x, y] = [119_000 + (i % side) * 30, 452_000 + Math.floor(i / side) * 30];
     await bag.push(
-      [vbo.straat, vbo.huisnummer, vbo.huisletter, '', vbo.postcode, woonplaats, woonplaats, 'Utrecht', vbo.numId, vbo.doel, vbo.oppervlakte, vbo.status, vbo.id, 'VBO', 'f', pand, 'Pand in gebruik', between(random, 1900, 2020), x, y, '', '', ''].join(';'),
+      [
+        vbo.straat,
+        vbo.huisnummer,
+        vbo.huisletter,
+        '',
+        vbo.postcode,
+        woonplaats,
+        woonplaats,
+        'Utrecht',
+        vbo.numId,
+        vbo.doel,
+        vbo.oppervlakte,
+        vbo.status,
+        vbo.id,
+        'VBO',
+        'f',
+        pand,
+        'Pand in gebruik',
+        between(random, 1900, 2020),
+        x,
+        y,
+        '',
+        '',
+        '',
+      ].join(';'),
     );
     if (B.overbewoning.has(i)) {
       for (let p = between(random, 12, 16); p > 0; p--) await writePerson(vbo);
@@ -331,7 +459,13 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
     } else if (B.geenWoonfunctie.has(i)) {
       for (let p = 1 + (k % 3); p > 0; p--) await writePerson(vbo);
     } else if (B.geenWoonfunctieNear.has(i)) {
-      const [count, functie] = ([[6, 'W'], [2, 'B'], [2, 'W']] as const)[k % 3]!;
+      const [count, functie] = (
+        [
+          [6, 'W'],
+          [2, 'B'],
+          [2, 'W'],
+        ] as const
+      )[k % 3]!;
       for (let p = 0; p < count; p++) await writePerson(vbo, { functie });
       // The office that is only a briefadres: a woonadres of any who does not live here would flag it.
       if (lifeEvents && k % 3 === 1) await writeNonResidents(vbo, 'W');
@@ -394,7 +528,13 @@ export async function generateMunicipality(dir: string, options: MunicipalityOpt
   if (format === 'json') plantedByRule.DOORGANGSADRES!.length = 0;
   await bag.close();
   await brp.close();
-  const registers = await generateRegisters(dir, { addresses: sample, verblijfsobjecten: vboCount, seed: (options.seed ?? 20_240_601) + 1, offset: Math.floor(personOffset / 100), outsideHolders: options.outsideHolders });
+  const registers = await generateRegisters(dir, {
+    addresses: sample,
+    verblijfsobjecten: vboCount,
+    seed: (options.seed ?? 20_240_601) + 1,
+    offset: Math.floor(personOffset / 100),
+    outsideHolders: options.outsideHolders,
+  });
   // Ordinary homes for meldingen that lead nowhere yet, spread over the town.
   const ordinary = Array.from({ length: 40 }, (_, k) => addressAt(firstOrdinary + 11 + Math.floor(((vboCount - firstOrdinary - 12) * k) / 40)));
   const meldpunt = await generateMeldpunt(dir, {

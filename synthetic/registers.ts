@@ -70,10 +70,24 @@ interface Case {
 }
 
 const DAY = 86_400_000;
-const HORECA_NAMEN = ['Eetcafé De Gouden Leeuw', 'Grand Café Rijnzicht', 'Shisha Lounge Oriënt', 'Snackbar Het Hoekje', 'Café De Molen', 'Restaurant De Linschoten', 'Bar Bodega Central', 'Lunchroom Het Pleintje', 'Pizzeria Bella Vista', 'Proeflokaal De Waag'];
+const HORECA_NAMEN = [
+  'Eetcafé De Gouden Leeuw',
+  'Grand Café Rijnzicht',
+  'Shisha Lounge Oriënt',
+  'Snackbar Het Hoekje',
+  'Café De Molen',
+  'Restaurant De Linschoten',
+  'Bar Bodega Central',
+  'Lunchroom Het Pleintje',
+  'Pizzeria Bella Vista',
+  'Proeflokaal De Waag',
+];
 const VERHUURDERS = ['Kamerverhuur Midden-Nederland', 'Flexwonen Groene Hart', 'Agri Staffing Huisvesting', 'Woonruimte Rijnland', 'Van Dam Vastgoed'];
 const PERSOONSNAMEN = ['J. de Vries', 'M. Yilmaz', 'P. Jansen', 'A. El Amrani', 'K. Nowak', 'S. Bakker', 'R. Visser', 'E. Kaya', 'T. Smit', 'L. Mulder'];
-const CORPORATIES = [{ kvk: '30123456', naam: 'Woonstichting Rijnhart' }, { kvk: '30234567', naam: 'Stichting GroenWonen' }];
+const CORPORATIES = [
+  { kvk: '30123456', naam: 'Woonstichting Rijnhart' },
+  { kvk: '30234567', naam: 'Stichting GroenWonen' },
+];
 
 /** KvK numbers from a range of their own; one per company, never reused, so no company links two cases by accident. */
 const kvkFor = (n: number): string => String(69_000_000 + n);
@@ -105,7 +119,12 @@ export async function generateRegisters(dir: string, plan: RegisterPlan): Promis
   const caseFile = join(dir, 'damocles', 'damocles-register.csv');
   await writeFile(permitFile, permitWorkbook(registers.permits));
   await writeFile(caseFile, caseCsv(registers.cases), 'utf8');
-  return { files: [permitFile, caseFile], planted: registers.planted, damoclesOwners: registers.damoclesOwners, outsideHolderPermits: registers.outsideHolderPermits };
+  return {
+    files: [permitFile, caseFile],
+    planted: registers.planted,
+    damoclesOwners: registers.damoclesOwners,
+    outsideHolderPermits: registers.outsideHolderPermits,
+  };
 }
 
 const isHorecaPlace = (a: SampleAddress) => a.gebruiksdoel === 'bijeenkomstfunctie' || a.gebruiksdoel === 'winkelfunctie';
@@ -147,8 +166,17 @@ class Registers {
     if (!home) return;
     const zaak = this.#caseZaak(this.#today);
     this.cases.push({
-      zaak, address: home, byAddress: round % 2 === 1, object: 'woning', constatering: this.#daysAgo(60 + round), drugs: 'hard', besluit: 'Sluiting',
-      start: this.#daysAgo(45 + round), duur: '3 maanden', eigenaar: CORPORATIES[0], huurder: { bsn: home.residents[0]!, naam: this.#personName() },
+      zaak,
+      address: home,
+      byAddress: round % 2 === 1,
+      object: 'woning',
+      constatering: this.#daysAgo(60 + round),
+      drugs: 'hard',
+      besluit: 'Sluiting',
+      start: this.#daysAgo(45 + round),
+      duur: '3 maanden',
+      eigenaar: CORPORATIES[0],
+      huurder: { bsn: home.residents[0]!, naam: this.#personName() },
     });
     this.planted.DAMOCLES_BEWONING!.push(zaak);
   }
@@ -163,8 +191,17 @@ class Registers {
     const constatering = this.#daysAgo(250 + round * 7);
     const zaak = this.#caseZaak(constatering);
     this.cases.push({
-      zaak, address: premises, byAddress: round % 2 === 0, object: 'lokaal', constatering, drugs: 'voorbereidingshandelingen', besluit: 'Sluiting',
-      start: this.#daysAgo(230 + round * 7), einde: this.#daysAgo(140 + round * 7), eigenaar: { bsn: ownerHome.residents[0]!, naam: this.#personName() }, huurder: tenant,
+      zaak,
+      address: premises,
+      byAddress: round % 2 === 0,
+      object: 'lokaal',
+      constatering,
+      drugs: 'voorbereidingshandelingen',
+      besluit: 'Sluiting',
+      start: this.#daysAgo(230 + round * 7),
+      einde: this.#daysAgo(140 + round * 7),
+      eigenaar: { bsn: ownerHome.residents[0]!, naam: this.#personName() },
+      huurder: tenant,
     });
     const owner = this.cases.at(-1)!.eigenaar!;
     this.damoclesOwners.push({ bsn: owner.bsn!, naam: owner.naam, subject: `${zaak}/eigenaar` });
@@ -181,7 +218,16 @@ class Registers {
     if (!bar) return;
     const verleend = this.#daysAgo(120);
     const zaak = this.#permitZaak(verleend);
-    this.permits.push({ zaak, type: 'Exploitatievergunning', address: bar, byAddress: false, bsn: holder.bsn, naam: holder.naam, verleend, status: 'Verleend' });
+    this.permits.push({
+      zaak,
+      type: 'Exploitatievergunning',
+      address: bar,
+      byAddress: false,
+      bsn: holder.bsn,
+      naam: holder.naam,
+      verleend,
+      status: 'Verleend',
+    });
     this.outsideHolderPermits.push(zaak);
   }
 
@@ -191,12 +237,29 @@ class Registers {
     if (!premises) return;
     const constatering = this.#yearsAgo(2, 40 + round);
     this.cases.push({
-      zaak: this.#caseZaak(constatering), address: premises, byAddress: round % 2 === 1, object: 'lokaal', constatering, drugs: 'soft',
-      besluit: 'Sluiting', start: this.#yearsAgo(2, 20 + round), duur: '6', eigenaar: this.#company(VERHUURDERS), huurder: this.#company(HORECA_NAMEN),
+      zaak: this.#caseZaak(constatering),
+      address: premises,
+      byAddress: round % 2 === 1,
+      object: 'lokaal',
+      constatering,
+      drugs: 'soft',
+      besluit: 'Sluiting',
+      start: this.#yearsAgo(2, 20 + round),
+      duur: '6',
+      eigenaar: this.#company(VERHUURDERS),
+      huurder: this.#company(HORECA_NAMEN),
     });
     const verleend = this.#daysAgo(90 + round);
     const permit = this.#permitZaak(verleend);
-    this.permits.push({ zaak: permit, type: 'Alcoholwetvergunning', address: premises, byAddress: round % 2 === 0, ...this.#company(HORECA_NAMEN), verleend, status: 'Verleend' });
+    this.permits.push({
+      zaak: permit,
+      type: 'Alcoholwetvergunning',
+      address: premises,
+      byAddress: round % 2 === 0,
+      ...this.#company(HORECA_NAMEN),
+      verleend,
+      status: 'Verleend',
+    });
     this.planted.VERGUNNING_BIBOB!.push(permit);
   }
 
@@ -207,8 +270,14 @@ class Registers {
     const verleend = this.#daysAgo(300 + round);
     const zaak = this.#permitZaak(verleend);
     this.permits.push({
-      zaak, type: doel === 'woonfunctie' ? 'Horeca' : 'Exploitatievergunning', address, byAddress: round % 2 === 1, ...this.#company(HORECA_NAMEN),
-      verleend, tot: this.#yearsAgo(-4), status: 'Verleend',
+      zaak,
+      type: doel === 'woonfunctie' ? 'Horeca' : 'Exploitatievergunning',
+      address,
+      byAddress: round % 2 === 1,
+      ...this.#company(HORECA_NAMEN),
+      verleend,
+      tot: this.#yearsAgo(-4),
+      status: 'Verleend',
     });
     this.planted.HORECA_GEEN_PASSENDE_FUNCTIE!.push(zaak);
   }
@@ -223,7 +292,8 @@ class Registers {
     const type = horeca
       ? pick(random, ['Exploitatievergunning', 'Alcoholwetvergunning', 'Drank- en Horecavergunning', 'Terrasvergunning'])
       : pick(random, ['Omzettingsvergunning', 'Kamerverhuur', 'Huisvesting arbeidsmigranten']);
-    const holder = horeca || random() < 0.5 ? this.#company(horeca ? HORECA_NAMEN : VERHUURDERS) : { bsn: outsiderBsn(++this.#outsider), naam: this.#personName() };
+    const holder =
+      horeca || random() < 0.5 ? this.#company(horeca ? HORECA_NAMEN : VERHUURDERS) : { bsn: outsiderBsn(++this.#outsider), naam: this.#personName() };
     const tot = horeca && random() < 0.6 ? undefined : new Date(verleend.getTime() + 5 * 365 * DAY);
     const status = random() < 0.08 ? 'Ingetrokken' : random() < 0.05 ? 'In behandeling' : 'Verleend';
     this.permits.push({ zaak: this.#permitZaak(verleend), type, address, byAddress: random() < 0.4, ...holder, verleend, tot, status });
@@ -239,8 +309,14 @@ class Registers {
     const home = random() < 0.5 ? this.#pool.take((a) => a.gebruiksdoel === 'woonfunctie') : undefined;
     if (home) {
       this.cases.push({
-        zaak: this.#caseZaak(constatering), address: home, byAddress: random() < 0.5, object: 'woning', constatering, drugs: pick(random, ['soft', 'hennep']),
-        besluit: pick(random, ['Waarschuwing', 'Last onder dwangsom']), eigenaar: pick(random, CORPORATIES),
+        zaak: this.#caseZaak(constatering),
+        address: home,
+        byAddress: random() < 0.5,
+        object: 'woning',
+        constatering,
+        drugs: pick(random, ['soft', 'hennep']),
+        besluit: pick(random, ['Waarschuwing', 'Last onder dwangsom']),
+        eigenaar: pick(random, CORPORATIES),
         huurder: home.residents[0] ? { bsn: home.residents[0], naam: this.#personName() } : undefined,
       });
       return;
@@ -250,10 +326,17 @@ class Registers {
     const start = new Date(constatering.getTime() + between(random, 14, 60) * DAY);
     const indefinite = random() < 0.15;
     this.cases.push({
-      zaak: this.#caseZaak(constatering), address: premises, byAddress: random() < 0.5, object: 'lokaal', constatering,
-      drugs: pick(random, ['hard', 'hennep', 'voorbereidingshandelingen']), besluit: 'Sluiting', start,
+      zaak: this.#caseZaak(constatering),
+      address: premises,
+      byAddress: random() < 0.5,
+      object: 'lokaal',
+      constatering,
+      drugs: pick(random, ['hard', 'hennep', 'voorbereidingshandelingen']),
+      besluit: 'Sluiting',
+      start,
       duur: indefinite ? 'onbepaalde tijd' : `${pick(random, [3, 6, 12])} maanden`,
-      eigenaar: { bsn: outsiderBsn(++this.#outsider), naam: this.#personName() }, huurder: this.#company(HORECA_NAMEN),
+      eigenaar: { bsn: outsiderBsn(++this.#outsider), naam: this.#personName() },
+      huurder: this.#company(HORECA_NAMEN),
     });
   }
 
@@ -313,10 +396,33 @@ const pc = (a: SampleAddress) => `${a.postcode.slice(0, 4)} ${a.postcode.slice(4
 
 /** The permit register as a licensing team keeps it: real date cells, a second sheet with notes. */
 function permitWorkbook(permits: Permit[]): Buffer {
-  const header = ['Zaaknummer', 'Soort vergunning', 'Verblijfsobject-ID', 'Postcode', 'Huisnr', 'Huisletter', 'Naam vergunninghouder', 'KvK-nummer', 'BSN', 'Datum verleend', 'Geldig t/m', 'Status'];
+  const header = [
+    'Zaaknummer',
+    'Soort vergunning',
+    'Verblijfsobject-ID',
+    'Postcode',
+    'Huisnr',
+    'Huisletter',
+    'Naam vergunninghouder',
+    'KvK-nummer',
+    'BSN',
+    'Datum verleend',
+    'Geldig t/m',
+    'Status',
+  ];
   const rows = permits.map((p) => [
-    p.zaak, p.type, p.byAddress ? '' : p.address.verblijfsobjectId, pc(p.address), p.address.huisnummer, p.address.huisletter, p.naam,
-    p.kvk ?? '', p.bsn ?? '', p.verleend, p.tot ?? null, p.status,
+    p.zaak,
+    p.type,
+    p.byAddress ? '' : p.address.verblijfsobjectId,
+    pc(p.address),
+    p.address.huisnummer,
+    p.address.huisletter,
+    p.naam,
+    p.kvk ?? '',
+    p.bsn ?? '',
+    p.verleend,
+    p.tot ?? null,
+    p.status,
   ]);
   const sheet = XLSX.utils.aoa_to_sheet([header, ...rows.map((r) => r.map((v) => (v instanceof Date ? null : v)))]);
   rows.forEach((row, r) =>
@@ -325,7 +431,10 @@ function permitWorkbook(permits: Permit[]): Buffer {
     }),
   );
   sheet['!cols'] = header.map((h) => ({ wch: Math.max(12, h.length + 2) }));
-  const notes = XLSX.utils.aoa_to_sheet([['Toelichting'], ['Vergunningenregister team Vergunningen, Toezicht en Handhaving. Alleen het eerste blad wordt ingelezen.']]);
+  const notes = XLSX.utils.aoa_to_sheet([
+    ['Toelichting'],
+    ['Vergunningenregister team Vergunningen, Toezicht en Handhaving. Alleen het eerste blad wordt ingelezen.'],
+  ]);
   const workbook = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(workbook, sheet, 'Vergunningen');
   XLSX.utils.book_append_sheet(workbook, notes, 'Toelichting');
@@ -338,16 +447,53 @@ const dmy = (d: Date | undefined): string =>
 
 /** The Damocles register as saved from Excel: UTF-8 with BOM, `;`, dd-mm-jjjj, CRLF. */
 function caseCsv(cases: Case[]): string {
-  const header = ['Zaaknummer', 'BAG-id', 'Postcode', 'Huisnummer', 'Huisletter', 'Soort object', 'Datum constatering', 'Drugs', 'Besluit', 'Startdatum sluiting', 'Einddatum sluiting', 'Duur', 'Eigenaar', 'KvK eigenaar', 'BSN eigenaar', 'Huurder', 'KvK huurder', 'BSN huurder'];
+  const header = [
+    'Zaaknummer',
+    'BAG-id',
+    'Postcode',
+    'Huisnummer',
+    'Huisletter',
+    'Soort object',
+    'Datum constatering',
+    'Drugs',
+    'Besluit',
+    'Startdatum sluiting',
+    'Einddatum sluiting',
+    'Duur',
+    'Eigenaar',
+    'KvK eigenaar',
+    'BSN eigenaar',
+    'Huurder',
+    'KvK huurder',
+    'BSN huurder',
+  ];
   const cell = (v: string | number | undefined) => {
     const s = v === undefined ? '' : String(v);
     return /[;"\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   const lines = cases.map((c) =>
     [
-      c.zaak, c.byAddress ? '' : c.address.verblijfsobjectId, pc(c.address), c.address.huisnummer, c.address.huisletter, c.object, dmy(c.constatering), c.drugs, c.besluit,
-      dmy(c.start), dmy(c.einde), c.duur, c.eigenaar?.naam, c.eigenaar?.kvk, c.eigenaar?.bsn, c.huurder?.naam, c.huurder?.kvk, c.huurder?.bsn,
-    ].map(cell).join(';'),
+      c.zaak,
+      c.byAddress ? '' : c.address.verblijfsobjectId,
+      pc(c.address),
+      c.address.huisnummer,
+      c.address.huisletter,
+      c.object,
+      dmy(c.constatering),
+      c.drugs,
+      c.besluit,
+      dmy(c.start),
+      dmy(c.einde),
+      c.duur,
+      c.eigenaar?.naam,
+      c.eigenaar?.kvk,
+      c.eigenaar?.bsn,
+      c.huurder?.naam,
+      c.huurder?.kvk,
+      c.huurder?.bsn,
+    ]
+      .map(cell)
+      .join(';'),
   );
   return '\uFEFF' + [header.join(';'), ...lines].join('\r\n') + '\r\n';
 }

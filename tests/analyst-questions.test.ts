@@ -92,7 +92,11 @@ describe("the analyst's six questions, as the analyst role", () => {
       [a.id, 3, 'hoog'],
       [`${ghost.postcode}|${ghost.huisnummer}||`, 2, 'midden'],
     ]);
-    expect(rows[0]).toMatchObject({ adres: `Teststraat ${a.huisnummer}, ${a.postcode} Testdorp`, open_rule_codes: ['OVERBEWONING'], triage_statuses: ['in_onderzoek'] });
+    expect(rows[0]).toMatchObject({
+      adres: `Teststraat ${a.huisnummer}, ${a.postcode} Testdorp`,
+      open_rule_codes: ['OVERBEWONING'],
+      triage_statuses: ['in_onderzoek'],
+    });
     expect(rows[1]!.adres).toBe(`${ghost.postcode} ${ghost.huisnummer} (zoals opgegeven, niet in de BAG)`);
     const { rows: comment } = await ctx.db.query<{ c: string }>(
       `SELECT col_description('signals.addresses'::regclass, (SELECT attnum FROM pg_attribute WHERE attrelid = 'signals.addresses'::regclass AND attname = 'score')) AS c`,
@@ -102,16 +106,33 @@ describe("the analyst's six questions, as the analyst role", () => {
 
   it('2. what changed since last night: worsened with its previous score and severity, resolved, run records', async () => {
     const rows = await analyst(readmeQuestions().get(2)!);
-    expect(rows.map((r) => [r.change, r.rule_code, r.adres, r.previous_severity, r.previous_score === null ? null : Number(r.previous_score), r.severity, r.score === null ? null : Number(r.score)])).toEqual([
+    expect(
+      rows.map((r) => [
+        r.change,
+        r.rule_code,
+        r.adres,
+        r.previous_severity,
+        r.previous_score === null ? null : Number(r.previous_score),
+        r.severity,
+        r.score === null ? null : Number(r.score),
+      ]),
+    ).toEqual([
       ['opgelost', 'OVERBEWONING', `Teststraat ${b.huisnummer}, ${b.postcode} Testdorp`, 'midden', 12, null, null],
       ['verergerd', 'OVERBEWONING', `Teststraat ${a.huisnummer}, ${a.postcode} Testdorp`, 'midden', 8, 'hoog', 11],
     ]);
     // The evidence as it was is kept too, for the owner and in the details' previous_explanation.
-    const { rows: kept } = await ctx.db.query<{ evidence: { personen: number } }>(`SELECT evidence FROM pakhuis.signal_history WHERE signal_id = $1`, [first.a]);
+    const { rows: kept } = await ctx.db.query<{ evidence: { personen: number } }>(`SELECT evidence FROM pakhuis.signal_history WHERE signal_id = $1`, [
+      first.a,
+    ]);
     expect(kept.map((k) => k.evidence.personen)).toEqual([8]);
     const [details] = await analyst(`SELECT previous_explanation, explanation FROM signals.signal_details WHERE signal_id = $1`, [first.a]);
-    expect([details!.previous_explanation, details!.explanation]).toEqual([expect.stringMatching(/^8 personen ingeschreven op 60 m2/), expect.stringMatching(/^11 personen ingeschreven op 60 m2/)]);
-    const runs = await analyst(`SELECT run_id, status, published, new_signals, worsened_signals, resolved_signals, open_signals FROM signals.runs ORDER BY run_id`);
+    expect([details!.previous_explanation, details!.explanation]).toEqual([
+      expect.stringMatching(/^8 personen ingeschreven op 60 m2/),
+      expect.stringMatching(/^11 personen ingeschreven op 60 m2/),
+    ]);
+    const runs = await analyst(
+      `SELECT run_id, status, published, new_signals, worsened_signals, resolved_signals, open_signals FROM signals.runs ORDER BY run_id`,
+    );
     expect(runs).toEqual([
       { run_id: expect.anything(), status: 'succeeded', published: true, new_signals: 3, worsened_signals: 0, resolved_signals: 0, open_signals: 3 },
       { run_id: expect.anything(), status: 'succeeded', published: true, new_signals: 0, worsened_signals: 1, resolved_signals: 1, open_signals: 2 },
@@ -122,19 +143,28 @@ describe("the analyst's six questions, as the analyst role", () => {
   it('3. everything on this address, a resolved signal included', async () => {
     const sql = readmeQuestions().get(3)!.replace('0632010000000003', b.id);
     const rows = await analyst(sql);
-    expect(rows.map((r) => [r.signal_id === undefined ? undefined : Number(r.signal_id), r.rule_code, r.status])).toEqual([[first.b, 'OVERBEWONING', 'resolved']]);
-    const [dossier] = await analyst(`SELECT open_signals, resolved_signals, signal_ids, all_rule_codes, score FROM signals.addresses WHERE address_key = $1`, [b.id]);
+    expect(rows.map((r) => [r.signal_id === undefined ? undefined : Number(r.signal_id), r.rule_code, r.status])).toEqual([
+      [first.b, 'OVERBEWONING', 'resolved'],
+    ]);
+    const [dossier] = await analyst(`SELECT open_signals, resolved_signals, signal_ids, all_rule_codes, score FROM signals.addresses WHERE address_key = $1`, [
+      b.id,
+    ]);
     expect(dossier).toMatchObject({ open_signals: 0, resolved_signals: 1, all_rule_codes: ['OVERBEWONING'], score: 0 });
     expect((dossier!.signal_ids as unknown[]).map(Number)).toEqual([first.b]);
     // By postcode and huisnummer as well, also for the address that is not in the BAG.
-    const given = await analyst(`SELECT rule_code, address_source FROM signals.signal_details WHERE postcode = $1 AND huisnummer = $2`, [ghost.postcode, ghost.huisnummer]);
+    const given = await analyst(`SELECT rule_code, address_source FROM signals.signal_details WHERE postcode = $1 AND huisnummer = $2`, [
+      ghost.postcode,
+      ghost.huisnummer,
+    ]);
     expect(given).toEqual([{ rule_code: 'ADRES_ONBEKEND', address_source: 'opgegeven' }]);
   });
 
   it('4. per rule per month', async () => {
     const rows = await analyst(readmeQuestions().get(4)!);
     const overbewoning = rows.filter((r) => r.rule_code === 'OVERBEWONING');
-    expect(overbewoning).toEqual([expect.objectContaining({ maand: expect.stringMatching(/^\d{4}-\d{2}$/), new_signals: 2, resolved_signals: 1, open_signals: 1 })]);
+    expect(overbewoning).toEqual([
+      expect.objectContaining({ maand: expect.stringMatching(/^\d{4}-\d{2}$/), new_signals: 2, resolved_signals: 1, open_signals: 1 }),
+    ]);
   });
 
   it('5. in onderzoek and how old: assignee, since when, the terms of the Landelijke Aanpak Adreskwaliteit, the history', async () => {
@@ -156,7 +186,9 @@ describe("the analyst's six questions, as the analyst role", () => {
       { status: 'in_onderzoek', note: 'tweede bezoek', assigned_to: 'Fatima' },
       { status: 'afgehandeld', note: 'opgelost met de eigenaar', assigned_to: null },
     ]);
-    await expect(ctx.db.query(`SELECT signals.triage($1, 'in_onderzoek', NULL, NULL, $2)`, [first.a, 'x'.repeat(201)])).rejects.toThrow(/behandelaar is 201 tekens/);
+    await expect(ctx.db.query(`SELECT signals.triage($1, 'in_onderzoek', NULL, NULL, $2)`, [first.a, 'x'.repeat(201)])).rejects.toThrow(
+      /behandelaar is 201 tekens/,
+    );
     await expect(ctx.db.query(`SELECT signals.triage($1, 'in_onderzoek', NULL, NULL, $2)`, [first.a, 'Fa\u001b[2Jtima'])).rejects.toThrow(/stuurteken/);
     await ctx.db.query(`SELECT signals.triage($1, 'in_onderzoek', 'toch weer open', NULL, 'Fatima')`, [first.a]);
   });
@@ -167,12 +199,27 @@ describe("the analyst's six questions, as the analyst role", () => {
     expect(rows.map((r) => [r.pseudonym, Number(r.adressen)])).toEqual([[pseudonym, 2]]);
     expect(JSON.stringify(rows)).not.toMatch(new RegExp(mover.bsn!));
     const linked = await analyst(`SELECT rol, signal_status FROM signals.signal_persons WHERE pseudonym = $1 ORDER BY signal_status`, [pseudonym]);
-    expect(linked).toEqual([{ rol: 'bewoner', signal_status: 'open' }, { rol: 'bewoner', signal_status: 'resolved' }]);
+    expect(linked).toEqual([
+      { rol: 'bewoner', signal_status: 'open' },
+      { rol: 'bewoner', signal_status: 'resolved' },
+    ]);
   });
 
-  it('explains every column of the analysts\' views in Dutch (\\d+)', async () => {
+  it("explains every column of the analysts' views in Dutch (\\d+)", async () => {
     // The views of this issue and those it completed; a view another issue adds brings its own test.
-    const views = ['addresses', 'signal_details', 'signal_changes', 'runs', 'triage_history', 'signal_persons', 'flagged_addresses', 'rules', 'meldingen', 'terugkoppeling_achterstallig', 'trend'];
+    const views = [
+      'addresses',
+      'signal_details',
+      'signal_changes',
+      'runs',
+      'triage_history',
+      'signal_persons',
+      'flagged_addresses',
+      'rules',
+      'meldingen',
+      'terugkoppeling_achterstallig',
+      'trend',
+    ];
     const { rows } = await ctx.db.query<{ relname: string; attname: string | null }>(
       `SELECT c.relname, a.attname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND col_description(c.oid, a.attnum) IS NULL
@@ -180,11 +227,14 @@ describe("the analyst's six questions, as the analyst role", () => {
       [views],
     );
     expect(rows).toEqual([]);
-    const { rows: found } = await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_views WHERE schemaname = 'signals' AND viewname = ANY ($1::text[])`, [views]);
+    const { rows: found } = await ctx.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_views WHERE schemaname = 'signals' AND viewname = ANY ($1::text[])`,
+      [views],
+    );
     expect(found[0]!.n).toBe(views.length);
   });
 
-  it('lets no application role write judgements or signal history around the owner\'s functions', async () => {
+  it("lets no application role write judgements or signal history around the owner's functions", async () => {
     const judged = `(SELECT rule_code FROM pakhuis.signal_store WHERE id = ${first.a}), (SELECT subject_key FROM pakhuis.signal_store WHERE id = ${first.a})`;
     for (const role of ['pakhuis_etl', 'pakhuis_analyst', 'pakhuis_reident']) {
       const attempts = [
@@ -206,7 +256,9 @@ describe("the analyst's six questions, as the analyst role", () => {
     // The trigger holds where a grant would not: even for a role granted every right on the table.
     await ctx.db.exec(`DROP ROLE IF EXISTS pakhuis_t_wide_${process.pid}; CREATE ROLE pakhuis_t_wide_${process.pid}`);
     try {
-      await ctx.db.exec(`GRANT USAGE ON SCHEMA pakhuis TO pakhuis_t_wide_${process.pid}; GRANT ALL ON pakhuis.triage, pakhuis.signal_history, pakhuis.signal_store TO pakhuis_t_wide_${process.pid}`);
+      await ctx.db.exec(
+        `GRANT USAGE ON SCHEMA pakhuis TO pakhuis_t_wide_${process.pid}; GRANT ALL ON pakhuis.triage, pakhuis.signal_history, pakhuis.signal_store TO pakhuis_t_wide_${process.pid}`,
+      );
       for (const sql of [
         `INSERT INTO pakhuis.triage (rule_code, subject_key, status, by_user, at) VALUES (${judged}, 'vals_positief', 'mallory', now())`,
         `UPDATE pakhuis.triage SET status = 'vals_positief'`,

@@ -36,7 +36,8 @@ const b = vbo(12, 90);
 const c = vbo(13, 60);
 /** Fixed BSNs: every BRP file of the corpus describes the same people, so signals cannot move. */
 const people: TestPerson[] = [...persons(12, a), ...persons(3, b), ...persons(2, c)].map((p) => ({ ...p, bsn: newBsn() }));
-const BRP_HEADER = 'bsn;geslachtsnaam;voornamen;geboortedatum;postcode;huisnummer;huisletter;huisnummertoevoeging;functie_adres;datum_aanvang_adreshouding;verblijfsobject_id;nummeraanduiding_id;historie_index';
+const BRP_HEADER =
+  'bsn;geslachtsnaam;voornamen;geboortedatum;postcode;huisnummer;huisletter;huisnummertoevoeging;functie_adres;datum_aanvang_adreshouding;verblijfsobject_id;nummeraanduiding_id;historie_index';
 
 const baselineBag = () => bagCsv([a, b, c]);
 const baselineBrp = () => brpCsv(people);
@@ -80,7 +81,10 @@ describe('hostile and broken inbox files', () => {
     expect(result.error).toMatch(new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
     expect(result.error).toMatch(reason);
     expect(result.rowsStaged).toBe(0);
-    const { rows } = await ctx.db.query<{ reason: string }>('SELECT reason FROM pakhuis.rejected_files WHERE run_id = $1 AND file_name = $2', [run.runId, name]);
+    const { rows } = await ctx.db.query<{ reason: string }>('SELECT reason FROM pakhuis.rejected_files WHERE run_id = $1 AND file_name = $2', [
+      run.runId,
+      name,
+    ]);
     expect(rows).toHaveLength(1);
     expect(rows[0]!.reason).toMatch(reason);
     const loads = await ctx.db.query('SELECT 1 FROM pakhuis.loads WHERE file_name = $1', [name]);
@@ -106,7 +110,9 @@ describe('hostile and broken inbox files', () => {
   const expectSignalsUnchanged = async () => expect(await snapshot()).toEqual(baseline);
   /** The surname the identity table holds for a BSN. */
   const storedNames = async (bsn: string) =>
-    (await ctx.db.query<{ geslachtsnaam: string }>('SELECT geslachtsnaam FROM identity.persoon WHERE pseudonym = $1', [ctx.pseudonymizer.pseudonymise(bsn)])).rows.map((r) => r.geslachtsnaam);
+    (
+      await ctx.db.query<{ geslachtsnaam: string }>('SELECT geslachtsnaam FROM identity.persoon WHERE pseudonym = $1', [ctx.pseudonymizer.pseudonymise(bsn)])
+    ).rows.map((r) => r.geslachtsnaam);
 
   beforeAll(async () => {
     ctx = await createTestContext();
@@ -173,7 +179,11 @@ describe('hostile and broken inbox files', () => {
     const path = await writeReport(ctx.config.OUT_DIR, 'alle-signalen.csv', await openSignals(ctx.db));
     const report = await readFile(path, 'utf8');
     const line = report.split('\r\n').find((l) => l.includes(a.id))!;
-    const header = report.replace(/^\uFEFF/, '').split('\r\n').find((l) => l.startsWith('Signaal;'))!.split(';');
+    const header = report
+      .replace(/^\uFEFF/, '')
+      .split('\r\n')
+      .find((l) => l.startsWith('Signaal;'))!
+      .split(';');
     expect(line.split(';')[header.indexOf('Straat')]).toBe(`"'=HYPERLINK(""http://x.example"")"`);
     // In the one-line address as well.
     expect(line.split(';')[header.indexOf('Adres')]).toBe(`"'=HYPERLINK(""http://x.example"") 11, ${a.postcode} Testdorp"`);
@@ -210,9 +220,7 @@ describe('hostile and broken inbox files', () => {
   it(`brp: a 10,000-character field rejects the row (MAX_FIELD_LENGTH ${MAX_FIELD_LENGTH})`, async () => {
     const file = baselineBrp() + brpRow(newBsn(), 'x'.repeat(10_000), c) + '\n';
     const run = await deliver({ 'brp/lang-veld.csv': file });
-    await expectRowsRejected(run, 'brp/lang-veld.csv', [
-      { column: 'geslachtsnaam', reason: `veld is 10000 tekens lang; het maximum is ${MAX_FIELD_LENGTH}` },
-    ]);
+    await expectRowsRejected(run, 'brp/lang-veld.csv', [{ column: 'geslachtsnaam', reason: `veld is 10000 tekens lang; het maximum is ${MAX_FIELD_LENGTH}` }]);
     await expectSignalsUnchanged();
   });
 
@@ -223,7 +231,9 @@ describe('hostile and broken inbox files', () => {
     const run = await deliver({ 'brp/sql.csv': file });
     expect(fileResult(run, 'brp/sql.csv')).toMatchObject({ status: 'loaded', rowsRejected: 0, rowsStaged: people.length });
     expect(await storedNames(people[1]!.bsn!)).toEqual([sql]);
-    const after = await ctx.db.query<{ t: string | null; n: number }>(`SELECT to_regclass('model.persoon')::text AS t, (SELECT count(*)::int FROM model.persoon) AS n`);
+    const after = await ctx.db.query<{ t: string | null; n: number }>(
+      `SELECT to_regclass('model.persoon')::text AS t, (SELECT count(*)::int FROM model.persoon) AS n`,
+    );
     expect(after.rows).toEqual([{ t: 'model.persoon', n: before }]);
     await expectSignalsUnchanged();
   });
@@ -267,10 +277,14 @@ describe('hostile and broken inbox files', () => {
     const misplacedBsn = newBsn();
     const row = (naam: string, geboorte: string, huisnummer: string | number, since: string) =>
       [newBsn(), naam, 'Jan', geboorte, c.postcode, huisnummer, '', '', 'W', since, c.id, numId(13), 0].join(';');
-    const file = baselineBrp()
-      + row('Geheimnaam', '19730229', c.huisnummer, '01-01-2020') + '\n'
-      + row('Geheimnaam', '19800101', misplacedBsn, '01-01-2020') + '\n'
-      + row('Geheimnaam', '19800101', c.huisnummer, '31-04-2019') + '\n';
+    const file =
+      baselineBrp() +
+      row('Geheimnaam', '19730229', c.huisnummer, '01-01-2020') +
+      '\n' +
+      row('Geheimnaam', '19800101', misplacedBsn, '01-01-2020') +
+      '\n' +
+      row('Geheimnaam', '19800101', c.huisnummer, '31-04-2019') +
+      '\n';
     const run = await deliver({ 'brp/redenen.csv': file });
     // A wrong birth date, and a wrong huisnummer beside a valid object id, cost the value, not the
     // person (issue 13): they are remarks on a loaded row. A wrong start date rejects the row.
@@ -287,7 +301,12 @@ describe('hostile and broken inbox files', () => {
        UNION ALL SELECT concat_ws(' ', o.subject, o.text_body, o.html_body, o.csv) FROM pakhuis.report_outbox o WHERE o.run_id = $1`,
       [run.runId],
     );
-    const everything = [JSON.stringify(rejected.map((r) => r.reason)), JSON.stringify(fileResult(run, 'brp/redenen.csv').notes), formatSummary(run), ...records.rows.map((r) => r.text)].join('\n');
+    const everything = [
+      JSON.stringify(rejected.map((r) => r.reason)),
+      JSON.stringify(fileResult(run, 'brp/redenen.csv').notes),
+      formatSummary(run),
+      ...records.rows.map((r) => r.text),
+    ].join('\n');
     expect(everything).toContain('huisnummer ligt buiten 1..99999');
     for (const secret of ['1973', '02-29', '29-02', misplacedBsn, '2019-04-31', '31-04-2019', 'Geheimnaam']) expect(everything).not.toContain(secret);
     await expectSignalsUnchanged();
@@ -298,7 +317,9 @@ describe('hostile and broken inbox files', () => {
     const run = await deliver({ 'brp/export-a.csv': content, 'brp/export-b.csv': content });
     expect(fileResult(run, 'brp/export-a.csv').status).toBe('loaded');
     expect(fileResult(run, 'brp/export-b.csv')).toMatchObject({ status: 'duplicate', rowsStaged: 0 });
-    const { rows } = await ctx.db.query<{ file_name: string }>(`SELECT file_name FROM pakhuis.loads WHERE file_name IN ('brp/export-a.csv', 'brp/export-b.csv')`);
+    const { rows } = await ctx.db.query<{ file_name: string }>(
+      `SELECT file_name FROM pakhuis.loads WHERE file_name IN ('brp/export-a.csv', 'brp/export-b.csv')`,
+    );
     expect(rows).toEqual([{ file_name: 'brp/export-a.csv' }]);
     await expectSignalsUnchanged();
   });
@@ -311,7 +332,17 @@ describe('hostile and broken inbox files', () => {
 
   it('brp: truncated Haal Centraal JSON is rejected', async () => {
     const json = JSON.stringify(
-      people.map((p) => haalCentraalPerson({ bsn: p.bsn!, naam: 'Json', vbo: p.vbo.id, num: numId(Number(p.vbo.id.slice(6))), postcode: p.vbo.postcode, huisnummer: p.vbo.huisnummer, sinds: '20200101' })),
+      people.map((p) =>
+        haalCentraalPerson({
+          bsn: p.bsn!,
+          naam: 'Json',
+          vbo: p.vbo.id,
+          num: numId(Number(p.vbo.id.slice(6))),
+          postcode: p.vbo.postcode,
+          huisnummer: p.vbo.huisnummer,
+          sinds: '20200101',
+        }),
+      ),
       null,
       1,
     );
@@ -322,9 +353,21 @@ describe('hostile and broken inbox files', () => {
 
   it('brp: half a surrogate pair in a Haal Centraal field costs that person, not the file', async () => {
     const json = (p: TestPerson, extra: Partial<{ naam: string; postcode: string }> = {}) =>
-      haalCentraalPerson({ bsn: p.bsn!, naam: extra.naam ?? 'Json', vbo: p.vbo.id, num: numId(Number(p.vbo.id.slice(6))), postcode: extra.postcode ?? p.vbo.postcode, huisnummer: p.vbo.huisnummer, sinds: '20200101' });
+      haalCentraalPerson({
+        bsn: p.bsn!,
+        naam: extra.naam ?? 'Json',
+        vbo: p.vbo.id,
+        num: numId(Number(p.vbo.id.slice(6))),
+        postcode: extra.postcode ?? p.vbo.postcode,
+        huisnummer: p.vbo.huisnummer,
+        sinds: '20200101',
+      });
     // JSON.stringify writes a lone surrogate as the escape \ud800, as a hostile export would.
-    const persons = [...people.map((p) => json(p)), json({ bsn: newBsn(), vbo: c }, { naam: 'Jan\ud800sen' }), json({ bsn: newBsn(), vbo: c }, { postcode: '\udc00' + c.postcode })];
+    const persons = [
+      ...people.map((p) => json(p)),
+      json({ bsn: newBsn(), vbo: c }, { naam: 'Jan\ud800sen' }),
+      json({ bsn: newBsn(), vbo: c }, { postcode: '\udc00' + c.postcode }),
+    ];
     const text = JSON.stringify(persons);
     expect(text).toContain('\\ud800');
     const run = await deliver({ 'brp/surrogaat.json': text });
@@ -350,12 +393,18 @@ describe('hostile and broken inbox files', () => {
       delete process.env.PAKHUIS_FAILPOINT_MODE;
     }
     const result = fileResult(run, 'brp/onlaadbaar.csv');
-    expect(result).toMatchObject({ status: 'quarantined', rowsStaged: 0, error: 'brp/onlaadbaar.csv: kon niet worden geladen: het lezen brak onverwacht af (Error)' });
+    expect(result).toMatchObject({
+      status: 'quarantined',
+      rowsStaged: 0,
+      error: 'brp/onlaadbaar.csv: kon niet worden geladen: het lezen brak onverwacht af (Error)',
+    });
     const quarantined = join(ctx.config.ARCHIVE_DIR, 'brp', new Date().toISOString().slice(0, 10), 'quarantine', 'onlaadbaar.csv');
     expect(run.warnings).toContain(`${result.error}; het bestand staat in quarantaine: ${quarantined}`);
     expect(await readFile(quarantined, 'utf8')).toBe(file);
     expect(await readFile(`${quarantined}.reden.txt`, 'utf8')).toContain('kon niet worden geladen: het lezen brak onverwacht af (Error)');
-    expect((await ctx.db.query('SELECT reason FROM pakhuis.rejected_files WHERE run_id = $1', [run.runId])).rows).toEqual([{ reason: 'kon niet worden geladen: het lezen brak onverwacht af (Error)' }]);
+    expect((await ctx.db.query('SELECT reason FROM pakhuis.rejected_files WHERE run_id = $1', [run.runId])).rows).toEqual([
+      { reason: 'kon niet worden geladen: het lezen brak onverwacht af (Error)' },
+    ]);
     // Out of the inbox: the next night does not try it again, and runs.
     const next = await deliver({});
     expect(next.files).toEqual([]);
@@ -363,7 +412,9 @@ describe('hostile and broken inbox files', () => {
   });
 
   it('brp: an LO3 file whose first data row is a continuation row is rejected', async () => {
-    const file = lo3StartingWithContinuation(people.slice(0, 3).map((p) => ({ bsn: p.bsn!, naam: 'Lo3', vbo: p.vbo.id, postcode: p.vbo.postcode, huisnummer: p.vbo.huisnummer, sinds: '20200101' })));
+    const file = lo3StartingWithContinuation(
+      people.slice(0, 3).map((p) => ({ bsn: p.bsn!, naam: 'Lo3', vbo: p.vbo.id, postcode: p.vbo.postcode, huisnummer: p.vbo.huisnummer, sinds: '20200101' })),
+    );
     const run = await deliver({ 'brp/gbav.csv': file });
     expect(fileResult(run, 'brp/gbav.csv').format).toBe('brp-lo3-csv');
     await expectRejected(run, 'brp/gbav.csv', /regel 2: vervolgregel \(lege eerste kolom\) zonder persoonslijst erboven/);
@@ -512,4 +563,3 @@ describe('hostile and broken inbox files', () => {
     expect([...ready, ...waiting]).toEqual([]);
   });
 });
-

@@ -8,7 +8,11 @@ const context = {} as ValidateContext;
 /** The point columns (rd_x, rd_y, lat, lon) of one staged verblijfsobject, and what was dropped. */
 function point(coordinates: Record<string, string>) {
   const checked = bag.validate(
-    { kind: 'vbo', line: 7, fields: { verblijfsobject_id: '0363010000784610', object_type: 'VBO', oppervlakte: '96', gebruiksdoelen: 'woonfunctie', ...coordinates } },
+    {
+      kind: 'vbo',
+      line: 7,
+      fields: { verblijfsobject_id: '0363010000784610', object_type: 'VBO', oppervlakte: '96', gebruiksdoelen: 'woonfunctie', ...coordinates },
+    },
     context,
   );
   if (!checked.ok) throw new Error(`row rejected: ${checked.reason}`);
@@ -56,7 +60,9 @@ describe('the point of a BAG object', () => {
   it('falls back on the other pair when one is wrong', () => {
     const rdWrong = point({ rd_x: '-5', rd_y: '487877', ...WGS });
     expect(rdWrong.values).toEqual([null, null, 52.377779679934136, 4.905166809483972]);
-    expect(rdWrong.dropped).toEqual([{ column: 'rd_x', reason: 'rd_x ligt buiten 0..300000 (RD-bereik); RD-punt weggelaten, lat/lon uit het bestand wel gebruikt' }]);
+    expect(rdWrong.dropped).toEqual([
+      { column: 'rd_x', reason: 'rd_x ligt buiten 0..300000 (RD-bereik); RD-punt weggelaten, lat/lon uit het bestand wel gebruikt' },
+    ]);
 
     const swapped = point({ ...RD, lat: WGS.lon, lon: WGS.lat });
     expect(swapped.values[2]).toBeCloseTo(52.37778, 5);

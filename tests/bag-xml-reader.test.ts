@@ -96,7 +96,7 @@ function expectDoesburg(records: SourceRecord[]): void {
   });
   expect(nums.find((r) => r.fields.huisletter === 'x')?.fields).toMatchObject({ postcode: '6981ED', huisnummer: '4' });
 
-  expect(records.some((r) => /PND|Leveringsdocument/.test(r.location ?? ""))).toBe(false);
+  expect(records.some((r) => /PND|Leveringsdocument/.test(r.location ?? ''))).toBe(false);
 }
 
 describe('readBagXml', () => {
@@ -144,15 +144,47 @@ describe('readBagXml', () => {
       file,
       '<?xml version="1.0"?>\n<sl-bag-extract:bagStand xmlns:sl-bag-extract="x" xmlns:Objecten="y" xmlns:gml="z">\n' +
         // A hole does not move the point: the largest ring, the outline, decides.
-        object('Ligplaats', '0221020000000001', poly(square, 'srsDimension="2"', '<gml:interior><gml:LinearRing><gml:posList>100001 400001 100003 400001 100003 400003 100001 400001</gml:posList></gml:LinearRing></gml:interior>')) + '\n' +
+        object(
+          'Ligplaats',
+          '0221020000000001',
+          poly(
+            square,
+            'srsDimension="2"',
+            '<gml:interior><gml:LinearRing><gml:posList>100001 400001 100003 400001 100003 400003 100001 400001</gml:posList></gml:LinearRing></gml:interior>',
+          ),
+        ) +
+        '\n' +
         // x y z triples, the dimension told by count as well as srsDimension.
-        object('Standplaats', '0221030000000002', poly('100000 400000 0 100010 400000 0 100010 400010 0 100000 400010 0 100000 400000 0', 'srsDimension="3"').replace('<gml:posList>', '<gml:posList count="5">')) + '\n' +
+        object(
+          'Standplaats',
+          '0221030000000002',
+          poly('100000 400000 0 100010 400000 0 100010 400010 0 100000 400010 0 100000 400000 0', 'srsDimension="3"').replace(
+            '<gml:posList>',
+            '<gml:posList count="5">',
+          ),
+        ) +
+        '\n' +
         // A multivlak: the point is that of its largest part.
-        object('Ligplaats', '0221020000000003', `<gml:MultiSurface><gml:surfaceMember>${poly('100000 400000 100002 400000 100002 400002 100000 400000')}</gml:surfaceMember><gml:surfaceMember>${poly(square.replace(/100/g, '120'))}</gml:surfaceMember></gml:MultiSurface>`) + '\n' +
+        object(
+          'Ligplaats',
+          '0221020000000003',
+          `<gml:MultiSurface><gml:surfaceMember>${poly('100000 400000 100002 400000 100002 400002 100000 400000')}</gml:surfaceMember><gml:surfaceMember>${poly(square.replace(/100/g, '120'))}</gml:surfaceMember></gml:MultiSurface>`,
+        ) +
+        '\n' +
         // A ring written as separate gml:pos elements.
-        object('Ligplaats', '0221020000000004', `<gml:Polygon><gml:exterior><gml:LinearRing>${square.match(/\d+ \d+/g)!.map((p) => `<gml:pos>${p}</gml:pos>`).join('')}</gml:LinearRing></gml:exterior></gml:Polygon>`) + '\n' +
-        object('Ligplaats', '0221020000000005', poly('100000 400000 100010')) + '\n' +
-        object('Standplaats', '0221030000000006', poly(square, 'srsName="urn:ogc:def:crs:EPSG::4258" srsDimension="2"')) + '\n' +
+        object(
+          'Ligplaats',
+          '0221020000000004',
+          `<gml:Polygon><gml:exterior><gml:LinearRing>${square
+            .match(/\d+ \d+/g)!
+            .map((p) => `<gml:pos>${p}</gml:pos>`)
+            .join('')}</gml:LinearRing></gml:exterior></gml:Polygon>`,
+        ) +
+        '\n' +
+        object('Ligplaats', '0221020000000005', poly('100000 400000 100010')) +
+        '\n' +
+        object('Standplaats', '0221030000000006', poly(square, 'srsName="urn:ogc:def:crs:EPSG::4258" srsDimension="2"')) +
+        '\n' +
         '</sl-bag-extract:bagStand>\n',
     );
     const fields = (await readAll(file)).map((r) => r.fields);
@@ -165,7 +197,13 @@ describe('readBagXml', () => {
       { rd_x: undefined, rd_y: undefined, punt_fout: 'geometrie is niet in RD (EPSG:28992)' },
     ]);
     // The geometry's text never reaches the object's other fields.
-    expect(fields[0]).toEqual({ verblijfsobject_id: '0221020000000001', object_type: 'LIG', status: 'Plaats aangewezen', rd_x: '100005.000', rd_y: '400005.000' });
+    expect(fields[0]).toEqual({
+      verblijfsobject_id: '0221020000000001',
+      object_type: 'LIG',
+      status: 'Plaats aangewezen',
+      rd_x: '100005.000',
+      rd_y: '400005.000',
+    });
   });
 
   it('can stop early without leaving the zip open', async () => {

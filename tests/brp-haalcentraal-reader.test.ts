@@ -7,12 +7,7 @@ import { readHaalCentraalBrp } from '../sources/brp/haalcentraal-reader.ts';
 import { FileRejectedError } from '../sources/types.ts';
 import type { SourceRecord } from '../sources/types.ts';
 
-const FIXTURE = join(
-  dirname(fileURLToPath(import.meta.url)),
-  'fixtures',
-  'brp-haalcentraal',
-  'haalcentraal-brp-mock-persons-sample.json',
-);
+const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'brp-haalcentraal', 'haalcentraal-brp-mock-persons-sample.json');
 
 let tmp: string;
 
@@ -108,13 +103,22 @@ describe('readHaalCentraalBrp', () => {
         ]),
     );
     const [a, b] = await readAll(path);
-    expect(a!.fields).toMatchObject({ bsn: '999993653', geboortedatum: '1983-05-26', huisnummer: '12', functie_adres: 'B', datum_aanvang_adreshouding: '20010400' });
+    expect(a!.fields).toMatchObject({
+      bsn: '999993653',
+      geboortedatum: '1983-05-26',
+      huisnummer: '12',
+      functie_adres: 'B',
+      datum_aanvang_adreshouding: '20010400',
+    });
     expect(b!.fields.geboortedatum).toBe('00000000');
   });
 
   it('reads functie adres as a code object, a description only, or the plain word of older versions', async () => {
     const person = (functieAdres: unknown) => ({ burgerservicenummer: '999993653', verblijfplaats: { postcode: '1234AB', huisnummer: 21, functieAdres } });
-    const path = await tmpFile('functie.json', JSON.stringify([person({ code: 'B' }), person({ omschrijving: 'briefadres' }), person('briefadres'), person('woonadres')]));
+    const path = await tmpFile(
+      'functie.json',
+      JSON.stringify([person({ code: 'B' }), person({ omschrijving: 'briefadres' }), person('briefadres'), person('woonadres')]),
+    );
     expect((await readAll(path)).map((r) => r.fields.functie_adres)).toEqual(['B', 'briefadres', 'briefadres', 'woonadres']);
   });
 

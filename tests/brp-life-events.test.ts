@@ -42,7 +42,16 @@ async function deliver(fixture: string): Promise<Night> {
   expect(run.status, run.error).toBe('succeeded');
   const file = run.files.find((f) => f.source === 'brp')!;
   expect(file.status).toBe('loaded');
-  const { rows } = await ctx.db.query<{ lijst: string; vbo: string | null; van: string | null; tot: string | null; door: string | null; onbekend: boolean; onzeker: boolean; functie: string }>(
+  const { rows } = await ctx.db.query<{
+    lijst: string;
+    vbo: string | null;
+    van: string | null;
+    tot: string | null;
+    door: string | null;
+    onbekend: boolean;
+    onzeker: boolean;
+    functie: string;
+  }>(
     // A readable export has no list ids: its lists are named here by the person's surname.
     `SELECT CASE WHEN i.persoonslijst IS NULL THEN p.geslachtsnaam WHEN i.persoonslijst LIKE 'a-nummer %' THEN p.geslachtsnaam || ' (A-nummer)'
                  ELSE i.persoonslijst END AS lijst,
@@ -80,7 +89,9 @@ describe('LO3: the six-line file of issue 13', () => {
   it('counts exactly the three living residents: not the emigrant, not the deceased', async () => {
     const night = await deliver('lo3/zes-regels-issue-13.csv');
     expect(night.file).toMatchObject({ rowsStaged: 6, rowsRejected: 0, kinds: [{ kind: 'in het buitenland', count: 1 }] });
-    const { rows } = await ctx.db.query(`SELECT woonadressen, woonadressen_onzeker, woon_via_object, woon_via_adres FROM model.bewoning WHERE verblijfsobject_id = '1811011200020001'`);
+    const { rows } = await ctx.db.query(
+      `SELECT woonadressen, woonadressen_onzeker, woon_via_object, woon_via_adres FROM model.bewoning WHERE verblijfsobject_id = '1811011200020001'`,
+    );
     // P_C (start unknown, a mogelijke bewoner), P_D (object id unknown: matched by address), P_E (birth date unknown).
     expect(rows).toEqual([{ woonadressen: 3, woonadressen_onzeker: 1, woon_via_object: 2, woon_via_adres: 1 }]);
     expect(night.periods).toEqual({
@@ -140,8 +151,14 @@ describe.each([
     expect(rejected(night)).toEqual([]);
     expect(night.file.kinds).toEqual(
       dir === 'lo3'
-        ? [{ kind: 'in het buitenland', count: 2 }, { kind: 'vertrokken onbekend waarheen (land 0000)', count: 1 }]
-        : [{ kind: 'in het buitenland', count: 2 }, { kind: 'vertrokken onbekend waarheen (land 0000)', count: 1 }],
+        ? [
+            { kind: 'in het buitenland', count: 2 },
+            { kind: 'vertrokken onbekend waarheen (land 0000)', count: 1 },
+          ]
+        : [
+            { kind: 'in het buitenland', count: 2 },
+            { kind: 'vertrokken onbekend waarheen (land 0000)', count: 1 },
+          ],
     );
     const { rows } = await ctx.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pakhuis.rejected_rows WHERE load_id = $1`, [night.file.loadId]);
     expect(rows[0]!.n).toBe(0);
@@ -254,18 +271,36 @@ describe.each([
   });
 
   it('is dropped with a note naming the real fault, and the person is matched by address', () => {
-    const kort = 'BAG-identificatie heeft 15 cijfers in plaats van 16, en aangevuld met voorloopnullen is het geen verblijfsobject/ligplaats/standplaats (objecttypecode 90)';
+    const kort =
+      'BAG-identificatie heeft 15 cijfers in plaats van 16, en aangevuld met voorloopnullen is het geen verblijfsobject/ligplaats/standplaats (objecttypecode 90)';
     // Where each note first happened is asserted by the parallel-ingest and map tests.
     expect(night.file.notes.map(({ count, column, reason }) => ({ count, column, reason }))).toEqual(
       dir === 'lo3'
         ? [
-            { count: 1, column: 'nummeraanduiding_id', reason: 'BAG-identificatie heeft objecttypecode 01, verwacht 20 (nummeraanduiding); genegeerd, gekoppeld op postcode en huisnummer' },
+            {
+              count: 1,
+              column: 'nummeraanduiding_id',
+              reason: 'BAG-identificatie heeft objecttypecode 01, verwacht 20 (nummeraanduiding); genegeerd, gekoppeld op postcode en huisnummer',
+            },
             { count: 1, column: 'verblijfsobject_id', reason: `${kort}; genegeerd, gekoppeld op postcode en huisnummer` },
-            { count: 1, column: 'verblijfsobject_id', reason: 'BAG-identificatie heeft 17 cijfers; het zijn er 16; genegeerd, gekoppeld op postcode en huisnummer' },
-            { count: 1, column: 'verblijfsobject_id', reason: 'BAG-identificatie heeft objecttypecode 10, verwacht 01 of 02 of 03 (verblijfsobject/ligplaats/standplaats); genegeerd, gekoppeld op nummeraanduiding' },
+            {
+              count: 1,
+              column: 'verblijfsobject_id',
+              reason: 'BAG-identificatie heeft 17 cijfers; het zijn er 16; genegeerd, gekoppeld op postcode en huisnummer',
+            },
+            {
+              count: 1,
+              column: 'verblijfsobject_id',
+              reason:
+                'BAG-identificatie heeft objecttypecode 10, verwacht 01 of 02 of 03 (verblijfsobject/ligplaats/standplaats); genegeerd, gekoppeld op nummeraanduiding',
+            },
           ]
         : [
-            { count: 1, column: 'nummeraanduiding_id', reason: 'BAG-identificatie heeft objecttypecode 01, verwacht 20 (nummeraanduiding); genegeerd, gekoppeld op postcode en huisnummer' },
+            {
+              count: 1,
+              column: 'nummeraanduiding_id',
+              reason: 'BAG-identificatie heeft objecttypecode 01, verwacht 20 (nummeraanduiding); genegeerd, gekoppeld op postcode en huisnummer',
+            },
             { count: 1, column: 'verblijfsobject_id', reason: `${kort}; genegeerd, gekoppeld op postcode en huisnummer` },
           ],
     );
@@ -413,14 +448,17 @@ describe('readable CSV with the life-event columns', () => {
     });
     expect(night.residents.A).toEqual({ W: 2, B: 0, onzeker: 0, viaAdres: 0 });
     expect(night.run.warnings.find((w) => w.includes('persoonslijst'))).toBe(
-      "brp/leesbaar.csv: 1 BSN staat op meer dan één persoonslijst (dubbele inschrijving, uit te zoeken): regel 5 en regel 6. De lijsten blijven gescheiden; een persoon telt één keer per object.",
+      'brp/leesbaar.csv: 1 BSN staat op meer dan één persoonslijst (dubbele inschrijving, uit te zoeken): regel 5 en regel 6. De lijsten blijven gescheiden; een persoon telt één keer per object.',
     );
   });
 
   it('keeps an A-nummer, like a BSN, out of the rejected row and out of staging', async () => {
     const { rows } = await ctx.db.query<{ raw: Record<string, string> }>('SELECT raw FROM pakhuis.rejected_rows WHERE load_id = $1', [night.file.loadId]);
     expect(rows.map((r) => [r.raw.bsn, r.raw.a_nummer])).toEqual([[expect.stringMatching(/^pseudoniem:[0-9a-f]{64}$/), '[gemaskeerd, 10 tekens]']]);
-    const { rows: staged } = await ctx.db.query<{ persoonslijst: string }>(`SELECT DISTINCT persoonslijst FROM staging.brp WHERE load_id = $1 AND persoonslijst IS NOT NULL`, [night.file.loadId]);
+    const { rows: staged } = await ctx.db.query<{ persoonslijst: string }>(
+      `SELECT DISTINCT persoonslijst FROM staging.brp WHERE load_id = $1 AND persoonslijst IS NOT NULL`,
+      [night.file.loadId],
+    );
     expect(staged).toHaveLength(3);
     expect(JSON.stringify(staged)).not.toMatch(/10000000\d\d/);
     for (const r of staged) expect(r.persoonslijst).toMatch(/^a-nummer [0-9a-f]{64}$/);
@@ -428,18 +466,21 @@ describe('readable CSV with the life-event columns', () => {
 });
 
 describe('a pl id or A-nummer is a label, not a person', () => {
-  it.each(['lo3/een-pl-id-twee-personen.csv', 'csv/een-a-nummer-twee-personen.csv'])('two persons under one list id in %s both stay residents', async (fixture) => {
-    const night = await deliver(fixture);
-    expect(rejected(night)).toEqual([]);
-    // Keyed by the list id alone, the second person's current row replaced the first one's.
-    expect(night.residents.A).toMatchObject({ W: 1 });
-    expect(night.residents.B).toMatchObject({ W: 1 });
-    if (fixture.startsWith('lo3')) expect(night.periods.PL_X).toEqual(['C 2000-01-01..2010-01-01 volgende', 'A 2010-01-01..', 'B 2015-01-01..']);
-    const file = basename(fixture);
-    expect(night.run.warnings.find((w) => w.includes('persoonslijst-id'))).toBe(
-      `brp/${file}: 1 persoonslijst-id hoort bij meer dan één BSN (samengevoegde exports of een verkeerd A-nummer, uit te zoeken): ${fixture.startsWith('lo3') ? 'PL_X (regel 2)' : 'regel 2'}. Elk BSN blijft een eigen persoon.`,
-    );
-  });
+  it.each(['lo3/een-pl-id-twee-personen.csv', 'csv/een-a-nummer-twee-personen.csv'])(
+    'two persons under one list id in %s both stay residents',
+    async (fixture) => {
+      const night = await deliver(fixture);
+      expect(rejected(night)).toEqual([]);
+      // Keyed by the list id alone, the second person's current row replaced the first one's.
+      expect(night.residents.A).toMatchObject({ W: 1 });
+      expect(night.residents.B).toMatchObject({ W: 1 });
+      if (fixture.startsWith('lo3')) expect(night.periods.PL_X).toEqual(['C 2000-01-01..2010-01-01 volgende', 'A 2010-01-01..', 'B 2015-01-01..']);
+      const file = basename(fixture);
+      expect(night.run.warnings.find((w) => w.includes('persoonslijst-id'))).toBe(
+        `brp/${file}: 1 persoonslijst-id hoort bij meer dan één BSN (samengevoegde exports of een verkeerd A-nummer, uit te zoeken): ${fixture.startsWith('lo3') ? 'PL_X (regel 2)' : 'regel 2'}. Elk BSN blijft een eigen persoon.`,
+      );
+    },
+  );
 
   it('a pl id that holds a BSN is named by its line in the warning, like one of digits only', async () => {
     const night = await deliver('lo3/pl-id-met-bsn.csv');

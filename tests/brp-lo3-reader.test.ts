@@ -102,7 +102,12 @@ describe('readLo3 on the RvIG GBA-V test set', () => {
       [13, '3', '19590417', 'Achillesstraat', '0947'],
     ]);
     for (const r of meijden) {
-      expect(r.fields).toMatchObject({ voornamen: 'Peter-Jan', voorvoegsel: 'van der', geslachtsnaam: 'Meijden', geboortedatum: expect.stringMatching(/^\d{8}$/) });
+      expect(r.fields).toMatchObject({
+        voornamen: 'Peter-Jan',
+        voorvoegsel: 'van der',
+        geslachtsnaam: 'Meijden',
+        geboortedatum: expect.stringMatching(/^\d{8}$/),
+      });
     }
   });
 
@@ -147,9 +152,7 @@ describe('readLo3 on crafted files', () => {
   const HEADER = ';01.01.20;01.02.40;08.09.10;08.10.30;08.11.20;08.11.60;08.H;06.88.10;06.88.10';
 
   it('starts history at 1 when the first row has no address, and tolerates repeated unused headers', async () => {
-    const records = await collect(
-      file([HEADER, 'PL1;999990019;Jansen;;;;;;x;y', ';;;0599;20100101;5;3011AA;;;', ';;;0518;20000101;7;2511AA;;;']),
-    );
+    const records = await collect(file([HEADER, 'PL1;999990019;Jansen;;;;;;x;y', ';;;0599;20100101;5;3011AA;;;', ';;;0518;20000101;7;2511AA;;;']));
     expect(records.map((r) => [r.line, r.fields.pl_id, r.fields.bsn, r.fields.historie_index, r.fields.postcode])).toEqual([
       [3, 'PL1', '999990019', '1', '3011AA'],
       [4, 'PL1', '999990019', '2', '2511AA'],
@@ -179,7 +182,10 @@ describe('readLo3 on crafted files', () => {
 
 describe('isLo3Header', () => {
   it('recognises element-number headers', () => {
-    const header = readFileSync(FIXTURE, 'utf8').replace(/^\uFEFF/, '').split(/\r?\n/)[0]!.split(';');
+    const header = readFileSync(FIXTURE, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/)[0]!
+      .split(';');
     expect(isLo3Header(header)).toBe(true);
   });
 

@@ -8,14 +8,16 @@ import { bagCsv, brpCsv, persons, vbo, writeFileIn } from './helpers/files.ts';
 describe('bulk rebuild of the model (indexes built after the insert)', () => {
   let ctx: TestContext;
   const indexes = async () =>
-    (await ctx.db.query<{ def: string }>(
-      `SELECT indexdef AS def FROM pg_indexes WHERE schemaname IN ('model', 'identity') ORDER BY indexdef`,
-    )).rows.map((r) => r.def);
+    (await ctx.db.query<{ def: string }>(`SELECT indexdef AS def FROM pg_indexes WHERE schemaname IN ('model', 'identity') ORDER BY indexdef`)).rows.map(
+      (r) => r.def,
+    );
   const constraints = async () =>
-    (await ctx.db.query<{ def: string }>(
-      `SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) AS def FROM pg_constraint
+    (
+      await ctx.db.query<{ def: string }>(
+        `SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) AS def FROM pg_constraint
        WHERE connamespace IN ('model'::regnamespace, 'identity'::regnamespace) AND contype IN ('p', 'u') ORDER BY 1`,
-    )).rows.map((r) => r.def);
+      )
+    ).rows.map((r) => r.def);
   let before: { indexes: string[]; constraints: string[] };
 
   beforeAll(async () => {
@@ -77,7 +79,9 @@ describe('bulk rebuild of the model (indexes built after the insert)', () => {
   });
 
   it('executes no definition the ETL role could plant', async () => {
-    expect(await as('pakhuis_etl', `INSERT INTO pakhuis_meta.deferred_indexes VALUES ('model.persoon', 'DROP TABLE audit.reidentification', true)`)).toBe('42501');
+    expect(await as('pakhuis_etl', `INSERT INTO pakhuis_meta.deferred_indexes VALUES ('model.persoon', 'DROP TABLE audit.reidentification', true)`)).toBe(
+      '42501',
+    );
     // A temp table of the caller's own under the name the functions once used is not read.
     expect(
       await as(
@@ -87,7 +91,9 @@ describe('bulk rebuild of the model (indexes built after the insert)', () => {
          SELECT model.restore_indexes('model.persoon');`,
       ),
     ).toBe('ok');
-    const { rows } = await ctx.db.query(`SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit.reidentification'::regclass AND tgname = 'reidentification_append_only'`);
+    const { rows } = await ctx.db.query(
+      `SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit.reidentification'::regclass AND tgname = 'reidentification_append_only'`,
+    );
     expect(rows).toHaveLength(1);
   });
 
@@ -100,7 +106,9 @@ describe('bulk rebuild of the model (indexes built after the insert)', () => {
   });
 
   it('defers only when asked for an empty table, and says whether it did', async () => {
-    const { rows } = await ctx.db.transaction(async (tx) => tx.query<{ deferred: boolean }>(`SELECT model.defer_indexes('model.inschrijving_historie', only_when_empty => true) AS deferred`));
+    const { rows } = await ctx.db.transaction(async (tx) =>
+      tx.query<{ deferred: boolean }>(`SELECT model.defer_indexes('model.inschrijving_historie', only_when_empty => true) AS deferred`),
+    );
     expect(rows).toEqual([{ deferred: false }]);
   });
 });

@@ -50,13 +50,17 @@ describe("the beheerder's night, through the CLI", () => {
       expect(lines.filter((l) => l.startsWith('{') || /migration|applied|run started/.test(l))).toEqual([]);
       expect(lines.at(-1)).toMatch(/^Demo klaar in [\d.]+ s\.$/);
       // The demo is Woerden and Oudewater: a report per municipality, its code in the name, as CSV and workbook.
-      expect((await readdir(out)).sort()).toEqual(['0589', '0589', '0632', '0632'].map((code, k) => expect.stringMatching(new RegExp(`^anomalierapport-${code}-\\d{4}-\\d\\d-\\d\\d-run1\\.${k % 2 ? 'xlsx' : 'csv'}$`))));
+      expect((await readdir(out)).sort()).toEqual(
+        ['0589', '0589', '0632', '0632'].map((code, k) =>
+          expect.stringMatching(new RegExp(`^anomalierapport-${code}-\\d{4}-\\d\\d-\\d\\d-run1\\.${k % 2 ? 'xlsx' : 'csv'}$`)),
+        ),
+      );
     } finally {
       await other.drop();
     }
   }, 180_000);
 
-  it('publishes when the mail server is down, says so in Dutch without a stack trace, and exits 4; status shows it; --retry sends it; no report overwrites another database\'s', async () => {
+  it("publishes when the mail server is down, says so in Dutch without a stack trace, and exits 4; status shows it; --retry sends it; no report overwrites another database's", async () => {
     const port = await closedPort();
     const demoReports = (await readdir(out)).sort();
     const demoContent = await Promise.all(demoReports.map((f) => readFile(join(out, f))));
@@ -79,9 +83,15 @@ describe("the beheerder's night, through the CLI", () => {
     const status = await pakhuis(['status'], env, { cwd: checkout });
     expect(status.code).toBe(0);
     const lines = status.stdout.split('\n');
-    expect(lines[0]).toMatch(/^run\s+trigger\s+gestart \(Europe\/Amsterdam\)\s+duur\s+status\s+bestanden\s+geladen\s+afgekeurd\s+open signalen\s+e-mail\s+opmerking$/);
-    expect(lines[2]).toMatch(/^1\s+cli\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+[\d.]+ s\s+succeeded\s+2\s+13\s+0\s+1\s+NIET verzonden, wacht in outbox\s+\d+ waarschuwingen, zie onder$/);
-    expect(lines).toContain(`  run 1: e-mail niet verzonden: de mailserver 127.0.0.1:${port} is niet bereikbaar (verbinding geweigerd). Het rapport blijft in de outbox en gaat mee met de volgende run of met pakhuis report --retry`);
+    expect(lines[0]).toMatch(
+      /^run\s+trigger\s+gestart \(Europe\/Amsterdam\)\s+duur\s+status\s+bestanden\s+geladen\s+afgekeurd\s+open signalen\s+e-mail\s+opmerking$/,
+    );
+    expect(lines[2]).toMatch(
+      /^1\s+cli\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+[\d.]+ s\s+succeeded\s+2\s+13\s+0\s+1\s+NIET verzonden, wacht in outbox\s+\d+ waarschuwingen, zie onder$/,
+    );
+    expect(lines).toContain(
+      `  run 1: e-mail niet verzonden: de mailserver 127.0.0.1:${port} is niet bereikbaar (verbinding geweigerd). Het rapport blijft in de outbox en gaat mee met de volgende run of met pakhuis report --retry`,
+    );
     // Local time: the hour shown is the Amsterdam hour of now, not the UTC one.
     const hour = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hour: '2-digit', hourCycle: 'h23' }).format(new Date());
     expect([hour, String((Number(hour) + 23) % 24).padStart(2, '0')]).toContain(/ (\d\d):\d\d:\d\d /.exec(lines[2]!)![1]);
@@ -120,5 +130,4 @@ describe("the beheerder's night, through the CLI", () => {
       'pakhuis run: invalid configuration: REPORT_RECIPIENTS: iemand@elders.example not in REPORT_RECIPIENT_ALLOWLIST',
     ]);
   }, 180_000);
-
 });

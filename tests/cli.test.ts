@@ -16,7 +16,25 @@ describe('pakhuis CLI', () => {
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/^pakhuis: de opdrachtregel van het informatiepakhuis\n\nGebruik: pakhuis <opdracht>/);
     const names = [...top.stdout.matchAll(/^ {2}(\w+) {2,}/gm)].map((m) => m[1]!);
-    expect(names).toEqual(['migrate', 'ingest', 'pull', 'run', 'report', 'status', 'schedule', 'triage', 'terugkoppeling', 'overleg', 'nulmeting', 'reveal', 'inzage', 'dpia', 'rules', 'access', 'demo']);
+    expect(names).toEqual([
+      'migrate',
+      'ingest',
+      'pull',
+      'run',
+      'report',
+      'status',
+      'schedule',
+      'triage',
+      'terugkoppeling',
+      'overleg',
+      'nulmeting',
+      'reveal',
+      'inzage',
+      'dpia',
+      'rules',
+      'access',
+      'demo',
+    ]);
     for (const name of names) {
       const { code, out } = await inProcess([name, '--help']);
       expect(code, name).toBe(0);
@@ -30,7 +48,16 @@ describe('pakhuis CLI', () => {
   it('says on `run --help` where the files come from, which key it needs and how the e-mail goes', async () => {
     const { code, stdout } = await pakhuis(['run', '--help']);
     expect(code).toBe(0);
-    for (const word of ['INBOX_DIR', 'bag/, brp/, permits/, damocles/ en meldingen/', 'ARCHIVE_DIR', 'PSEUDONYMIZATION_KEY_FILE', 'E-mail', 'SMTP_HOST', 'REPORT_RECIPIENTS', 'outbox (exitcode 4)']) {
+    for (const word of [
+      'INBOX_DIR',
+      'bag/, brp/, permits/, damocles/ en meldingen/',
+      'ARCHIVE_DIR',
+      'PSEUDONYMIZATION_KEY_FILE',
+      'E-mail',
+      'SMTP_HOST',
+      'REPORT_RECIPIENTS',
+      'outbox (exitcode 4)',
+    ]) {
       expect(stdout).toContain(word);
     }
   });
@@ -62,7 +89,9 @@ describe('pakhuis CLI', () => {
     await chmod(keyFile, 0o644);
     const result = await pakhuis(['run'], { PGLITE_DIR: join(dir, 'db-openkey'), PSEUDONYMIZATION_KEY_FILE: keyFile });
     expect(result.code).toBe(1);
-    expect(humanLines(result.stderr)).toEqual([`pakhuis run: invalid configuration: PSEUDONYMIZATION_KEY_FILE: ${keyFile} is open to other users (mode 0644); make it readable by the service user only: chmod 600 ${keyFile}`]);
+    expect(humanLines(result.stderr)).toEqual([
+      `pakhuis run: invalid configuration: PSEUDONYMIZATION_KEY_FILE: ${keyFile} is open to other users (mode 0644); make it readable by the service user only: chmod 600 ${keyFile}`,
+    ]);
     expect(result.stdout + result.stderr).not.toContain(TEST_KEY);
   });
 

@@ -47,9 +47,14 @@ describe.skipIf(!hasComposeV1)('docker-compose.yml, as an administrator would ru
   });
 
   it('publishes no database port, builds its own image, and mounts inbox and out from the host', () => {
-    const config = composeConfig({ PSEUDONYMIZATION_KEY: KEY, POSTGRES_PASSWORD: 'b'.repeat(48), PAKHUIS_INBOX: '/srv/gemeente/inbox', PAKHUIS_OUT: '/srv/gemeente/out' });
+    const config = composeConfig({
+      PSEUDONYMIZATION_KEY: KEY,
+      POSTGRES_PASSWORD: 'b'.repeat(48),
+      PAKHUIS_INBOX: '/srv/gemeente/inbox',
+      PAKHUIS_OUT: '/srv/gemeente/out',
+    });
     if (!config.ok) throw new Error(config.error);
-    const { postgres, scheduler, smtp } = config.services as Record<string, Service>;
+    const { postgres, scheduler, smtp } = config.services;
     expect(postgres!.ports).toBeUndefined();
     expect(postgres!.environment!.POSTGRES_PASSWORD).toBe('b'.repeat(48));
     // Built from the Dockerfile: no `npm ci` over a bind-mounted checkout.
@@ -103,7 +108,10 @@ describe.skipIf(!hasComposeV1)('docker-compose.yml, as an administrator would ru
     const config = composeConfig({ PSEUDONYMIZATION_KEY: KEY, POSTGRES_PASSWORD: 'b'.repeat(48) });
     if (!config.ok) throw new Error(config.error);
     const scheduler = config.services.scheduler!;
-    for (const [setting, file] of [['PULL_SFTP_KEY_FILE', 'pull_id_ed25519'], ['PULL_SFTP_KNOWN_HOSTS', 'pull_known_hosts']] as const) {
+    for (const [setting, file] of [
+      ['PULL_SFTP_KEY_FILE', 'pull_id_ed25519'],
+      ['PULL_SFTP_KNOWN_HOSTS', 'pull_known_hosts'],
+    ] as const) {
       expect(scheduler.environment).toMatchObject({ [setting]: `/run/secrets/${file}` });
       expect(JSON.stringify(scheduler.volumes)).toMatch(new RegExp(`:/run/secrets/${file}:ro"`));
     }

@@ -20,32 +20,55 @@ function refusal(env: Record<string, string>, cwd?: string): string | undefined 
 
 describe('configuration', () => {
   it('reads GEMEENTEN, SAMENWERKING and per-municipality recipients strictly', () => {
-    const config = loadConfig({ env: {
-      GEMEENTEN: '0632, 0589,0335', GEMEENTE_NAMEN: '0335=Montfoort', SAMENWERKING: 'Werkorganisatie=0632+0589,0589+0335',
-      REPORT_RECIPIENTS: 'oov@woerden.nl', REPORT_RECIPIENTS_0589: 'oov@oudewater.nl', REPORT_RECIPIENT_ALLOWLIST: '@woerden.nl,@oudewater.nl',
-    } });
+    const config = loadConfig({
+      env: {
+        GEMEENTEN: '0632, 0589,0335',
+        GEMEENTE_NAMEN: '0335=Montfoort',
+        SAMENWERKING: 'Werkorganisatie=0632+0589,0589+0335',
+        REPORT_RECIPIENTS: 'oov@woerden.nl',
+        REPORT_RECIPIENTS_0589: 'oov@oudewater.nl',
+        REPORT_RECIPIENT_ALLOWLIST: '@woerden.nl,@oudewater.nl',
+      },
+    });
     expect(gemeentenOf(config)).toEqual({
-      gemeenten: [{ code: '0632', naam: 'Woerden' }, { code: '0589', naam: 'Oudewater' }, { code: '0335', naam: 'Montfoort' }],
-      samenwerkingen: [{ naam: 'Werkorganisatie', gemeenten: ['0589', '0632'] }, { naam: 'samenwerking Montfoort en Oudewater', gemeenten: ['0335', '0589'] }],
+      gemeenten: [
+        { code: '0632', naam: 'Woerden' },
+        { code: '0589', naam: 'Oudewater' },
+        { code: '0335', naam: 'Montfoort' },
+      ],
+      samenwerkingen: [
+        { naam: 'Werkorganisatie', gemeenten: ['0589', '0632'] },
+        { naam: 'samenwerking Montfoort en Oudewater', gemeenten: ['0335', '0589'] },
+      ],
     });
     expect([recipientsFor(config, '0589'), recipientsFor(config, '0632')]).toEqual([['oov@oudewater.nl'], ['oov@woerden.nl']]);
     expect(gemeentenOf(loadConfig({ env: {} }))).toEqual({ gemeenten: [], samenwerkingen: [] });
-    expect(refusal({ GEMEENTEN: '632,0589,0589,0000,9876' })).toBe([
-      'invalid configuration: GEMEENTEN: "632" is geen gemeentecode (4 cijfers, zoals 0632)',
-      'GEMEENTEN: 0589 staat er twee keer in',
-      'GEMEENTEN: 0000 is geen gemeentecode',
-      'GEMEENTEN: de naam van 9876 is onbekend; geef hem met GEMEENTE_NAMEN=9876=Naam',
-    ].join('; '));
+    expect(refusal({ GEMEENTEN: '632,0589,0589,0000,9876' })).toBe(
+      [
+        'invalid configuration: GEMEENTEN: "632" is geen gemeentecode (4 cijfers, zoals 0632)',
+        'GEMEENTEN: 0589 staat er twee keer in',
+        'GEMEENTEN: 0000 is geen gemeentecode',
+        'GEMEENTEN: de naam van 9876 is onbekend; geef hem met GEMEENTE_NAMEN=9876=Naam',
+      ].join('; '),
+    );
     expect(refusal({ GEMEENTEN: '0632,0589', SAMENWERKING: '0632+0344' })).toContain('SAMENWERKING: 0344 staat niet in GEMEENTEN');
     expect(refusal({ GEMEENTEN: '0632,0589', SAMENWERKING: '0632 en 0589' })).toContain('is geen afspraak; schrijf 0632+0589 of Naam=0632+0589');
     expect(refusal({ GEMEENTEN: '0632', SAMENWERKING: '0632+0632' })).toContain('noemt maar één gemeente');
     expect(refusal({ GEMEENTEN: '0632', GEMEENTE_NAMEN: '0335=<script>' })).toContain('GEMEENTE_NAMEN: de naam bij 0335 bevat tekens');
-    expect(refusal({ GEMEENTEN: '0632,0589', REPORT_RECIPIENTS_0589: 'iemand@elders.example', REPORT_RECIPIENT_ALLOWLIST: '@oudewater.nl' })).toContain('REPORT_RECIPIENTS_0589: iemand@elders.example not in REPORT_RECIPIENT_ALLOWLIST');
+    expect(refusal({ GEMEENTEN: '0632,0589', REPORT_RECIPIENTS_0589: 'iemand@elders.example', REPORT_RECIPIENT_ALLOWLIST: '@oudewater.nl' })).toContain(
+      'REPORT_RECIPIENTS_0589: iemand@elders.example not in REPORT_RECIPIENT_ALLOWLIST',
+    );
     expect(refusal({ GEMEENTEN: '0632', REPORT_RECIPIENTS_0589: 'oov@oudewater.nl' })).toContain('REPORT_RECIPIENTS_0589: 0589 is not in GEMEENTEN');
     expect(refusal({ GEMEENTEN_LIJST: '0632' })).toContain('unknown environment variable GEMEENTEN_LIJST');
     expect(refusal({ GEMEENTEN: '0632', PULL_PERMITS_0344: 'file:///mnt/utrecht/*.xlsx' })).toContain('PULL_PERMITS_0344: 0344 is not in GEMEENTEN');
-    expect(refusal({ GEMEENTEN: '0632', PULL_PERMITS_0632: 'sftp://oov@vth.example/export/*.xlsx' })).toContain('PULL_SFTP_KEY_FILE: required for the sftp:// locations in PULL_PERMITS_0632');
-    expect(loadConfig({ env: { GEMEENTEN: '0632,0589', PULL_PERMITS_0589: 'file:///mnt/oudewater/*.xlsx' } }).pullPerGemeente.PULL_PERMITS_0589!.map((l) => l.display)).toEqual(['file:///mnt/oudewater/*.xlsx']);
+    expect(refusal({ GEMEENTEN: '0632', PULL_PERMITS_0632: 'sftp://oov@vth.example/export/*.xlsx' })).toContain(
+      'PULL_SFTP_KEY_FILE: required for the sftp:// locations in PULL_PERMITS_0632',
+    );
+    expect(
+      loadConfig({ env: { GEMEENTEN: '0632,0589', PULL_PERMITS_0589: 'file:///mnt/oudewater/*.xlsx' } }).pullPerGemeente.PULL_PERMITS_0589!.map(
+        (l) => l.display,
+      ),
+    ).toEqual(['file:///mnt/oudewater/*.xlsx']);
   });
 
   it('has defaults that run the embedded database', () => {
@@ -91,19 +114,24 @@ describe('configuration', () => {
   describe('report recipients, read as the mailer reads them', () => {
     const allow = { REPORT_RECIPIENT_ALLOWLIST: '@woerden.nl' };
     // The three strings an attacker got past the ending-with check: each went (also) to gmail.com.
-    it.each([
-      ['evil@gmail.com;oov@woerden.nl'],
-      ['<evil@gmail.com> oov@woerden.nl'],
-      ['evil@gmail.com (x@woerden.nl'],
-    ])('refuses %s at start-up with one line', (recipients) => {
-      const message = refusal({ ...allow, REPORT_RECIPIENTS: recipients });
-      expect(message).toMatch(/^invalid configuration: REPORT_RECIPIENTS: /);
-      expect(message).toContain('is not one plain e-mail address');
-      expect(message!.split('\n')).toHaveLength(1);
-    });
+    it.each([['evil@gmail.com;oov@woerden.nl'], ['<evil@gmail.com> oov@woerden.nl'], ['evil@gmail.com (x@woerden.nl']])(
+      'refuses %s at start-up with one line',
+      (recipients) => {
+        const message = refusal({ ...allow, REPORT_RECIPIENTS: recipients });
+        expect(message).toMatch(/^invalid configuration: REPORT_RECIPIENTS: /);
+        expect(message).toContain('is not one plain e-mail address');
+        expect(message!.split('\n')).toHaveLength(1);
+      },
+    );
 
     it('refuses display names, quotes, groups and a second @, allow-list or not', () => {
-      for (const recipients of ['OOV <oov@woerden.nl>', '"evil@gmail.com"@woerden.nl', 'evil@gmail.com@woerden.nl', 'oov: oov@woerden.nl;', 'oov@woerden.nl (beheer)']) {
+      for (const recipients of [
+        'OOV <oov@woerden.nl>',
+        '"evil@gmail.com"@woerden.nl',
+        'evil@gmail.com@woerden.nl',
+        'oov: oov@woerden.nl;',
+        'oov@woerden.nl (beheer)',
+      ]) {
         expect(refusal({ REPORT_RECIPIENTS: recipients }), recipients).toMatch(/is not one plain e-mail address/);
       }
     });
@@ -115,11 +143,16 @@ describe('configuration', () => {
     });
 
     it('refuses an allow-list entry that is neither @domain nor an address', () => {
-      expect(refusal({ REPORT_RECIPIENT_ALLOWLIST: 'woerden.nl' })).toMatch(/REPORT_RECIPIENT_ALLOWLIST: "woerden.nl" is neither @domain nor one plain e-mail address/);
+      expect(refusal({ REPORT_RECIPIENT_ALLOWLIST: 'woerden.nl' })).toMatch(
+        /REPORT_RECIPIENT_ALLOWLIST: "woerden.nl" is neither @domain nor one plain e-mail address/,
+      );
     });
 
     it('keeps plain addresses, trimmed, from the environment and from a JSON array', async () => {
-      expect(loadConfig({ env: { ...allow, REPORT_RECIPIENTS: ' oov@woerden.nl , Analist@Woerden.NL ' } }).REPORT_RECIPIENTS).toEqual(['oov@woerden.nl', 'Analist@woerden.nl']);
+      expect(loadConfig({ env: { ...allow, REPORT_RECIPIENTS: ' oov@woerden.nl , Analist@Woerden.NL ' } }).REPORT_RECIPIENTS).toEqual([
+        'oov@woerden.nl',
+        'Analist@woerden.nl',
+      ]);
       const dir = await mkdtemp(join(tmpdir(), 'pakhuis-config-'));
       await writeFile(join(dir, 'pakhuis.config.json'), JSON.stringify({ REPORT_RECIPIENTS: ['oov@woerden.nl'], REPORT_RECIPIENT_ALLOWLIST: ['@woerden.nl'] }));
       expect(loadConfig({ env: {}, cwd: dir }).REPORT_RECIPIENTS).toEqual(['oov@woerden.nl']);
@@ -129,7 +162,10 @@ describe('configuration', () => {
   describe('unknown settings', () => {
     it('refuses a misspelled key in the config file, naming it with the key it resembles', async () => {
       const dir = await mkdtemp(join(tmpdir(), 'pakhuis-config-'));
-      await writeFile(join(dir, 'pakhuis.config.json'), JSON.stringify({ REPORT_RECIPIENTS: 'oov@woerden.nl,iemand@gmail.com', REPORT_RECIPIENT_ALLOWLST: '@woerden.nl' }));
+      await writeFile(
+        join(dir, 'pakhuis.config.json'),
+        JSON.stringify({ REPORT_RECIPIENTS: 'oov@woerden.nl,iemand@gmail.com', REPORT_RECIPIENT_ALLOWLST: '@woerden.nl' }),
+      );
       expect(refusal({}, dir)).toMatch(/pakhuis\.config\.json: unknown setting REPORT_RECIPIENT_ALLOWLST \(did you mean REPORT_RECIPIENT_ALLOWLIST\?\)$/);
     });
 
@@ -189,7 +225,9 @@ describe('configuration', () => {
     });
 
     it('refuses a missing or empty file, a key too short, and a key set both ways', async () => {
-      expect(() => loadConfig({ env: { PSEUDONYMIZATION_KEY_FILE: '/nonexistent/pakhuis-key' } })).toThrow(/PSEUDONYMIZATION_KEY_FILE: \/nonexistent\/pakhuis-key does not exist/);
+      expect(() => loadConfig({ env: { PSEUDONYMIZATION_KEY_FILE: '/nonexistent/pakhuis-key' } })).toThrow(
+        /PSEUDONYMIZATION_KEY_FILE: \/nonexistent\/pakhuis-key does not exist/,
+      );
       expect(() => loadConfig({ env: { SMTP_PASSWORD_FILE: '' } })).not.toThrow();
       const empty = await secretFile('\n', 0o600);
       expect(() => loadConfig({ env: { PSEUDONYMIZATION_KEY_FILE: empty } })).toThrow(/is empty/);
@@ -197,7 +235,9 @@ describe('configuration', () => {
       expect(() => loadConfig({ env: { PSEUDONYMIZATION_KEY_FILE: short } })).toThrow(/PSEUDONYMIZATION_KEY: must be at least 32 characters/);
       expect(() => loadConfig({ env: { PSEUDONYMIZATION_KEY_FILE: short } })).not.toThrow(/kort-geheim/);
       const both = await secretFile(key, 0o600);
-      expect(() => loadConfig({ env: { PSEUDONYMIZATION_KEY: key, PSEUDONYMIZATION_KEY_FILE: both } })).toThrow(/PSEUDONYMIZATION_KEY and PSEUDONYMIZATION_KEY_FILE are both set/);
+      expect(() => loadConfig({ env: { PSEUDONYMIZATION_KEY: key, PSEUDONYMIZATION_KEY_FILE: both } })).toThrow(
+        /PSEUDONYMIZATION_KEY and PSEUDONYMIZATION_KEY_FILE are both set/,
+      );
     });
   });
 });

@@ -70,12 +70,18 @@ describe('readable-header CSV as municipalities deliver it', () => {
 
 describe('whole-file rejections', () => {
   const rejects = async (path: string, pattern: RegExp) => {
-    const error = await all(path).then(() => undefined, (e: unknown) => e);
+    const error = await all(path).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(FileRejectedError);
     expect((error as Error).message).toMatch(pattern);
   };
   it('names the missing required column and the names accepted for it', async () => {
-    await rejects(await file('nobsn.csv', 'naam;postcode\nJan;3441AB\n'), /test\.csv: verplichte kolom ontbreekt: bsn \(geaccepteerd: bsn, burgerservicenummer/);
+    await rejects(
+      await file('nobsn.csv', 'naam;postcode\nJan;3441AB\n'),
+      /test\.csv: verplichte kolom ontbreekt: bsn \(geaccepteerd: bsn, burgerservicenummer/,
+    );
   });
   it('rejects an empty file, a header-only file and binary content', async () => {
     await rejects(await file('empty.csv', ''), /leeg/);

@@ -13,14 +13,26 @@ function split(text: string, delimiter = ';', chunk = 7) {
 
 describe('CSV splitting', () => {
   it('cuts plain lines, CRLF and a last line without newline', () => {
-    expect(split('a;b\r\nc;d\ne;f')).toEqual({ rows: [['a', 'b'], ['c', 'd'], ['e', 'f']], lines: [1, 2, 3] });
+    expect(split('a;b\r\nc;d\ne;f')).toEqual({
+      rows: [
+        ['a', 'b'],
+        ['c', 'd'],
+        ['e', 'f'],
+      ],
+      lines: [1, 2, 3],
+    });
   });
 
   it('handles quotes, doubled quotes, delimiters and newlines inside quotes, at any chunk size', () => {
     const text = 'naam;adres\n"Jansen; J.";"Kerkweg ""oud"" 1"\n"regel1\nregel2\r\nregel3";x\nlaatste;"y"\n';
     for (const chunk of [1, 2, 3, 5, 8, 1000]) {
       expect(split(text, ';', chunk)).toEqual({
-        rows: [['naam', 'adres'], ['Jansen; J.', 'Kerkweg "oud" 1'], ['regel1\nregel2\r\nregel3', 'x'], ['laatste', 'y']],
+        rows: [
+          ['naam', 'adres'],
+          ['Jansen; J.', 'Kerkweg "oud" 1'],
+          ['regel1\nregel2\r\nregel3', 'x'],
+          ['laatste', 'y'],
+        ],
         lines: [1, 2, 3, 6],
       });
     }

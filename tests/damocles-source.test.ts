@@ -30,15 +30,37 @@ function rejection(fields: Record<string, string>) {
 describe('damocles: validating a register row', () => {
   it('normalises a full row, computes the end of the closure and pseudonymises persons', () => {
     const row = staged({
-      ...base, object_type: 'Bedrijfspand', datum_constatering: '15-02-2026', drugs_categorie: 'Harddrugs', besluit: 'Bestuursdwang',
-      duur_maanden: '3 maanden', eigenaar_bsn: OWNER, eigenaar_naam: 'P. Eigenaar', huurder_kvk: '12345678', huurder_naam: 'Growshop B.V.',
+      ...base,
+      object_type: 'Bedrijfspand',
+      datum_constatering: '15-02-2026',
+      drugs_categorie: 'Harddrugs',
+      besluit: 'Bestuursdwang',
+      duur_maanden: '3 maanden',
+      eigenaar_bsn: OWNER,
+      eigenaar_naam: 'P. Eigenaar',
+      huurder_kvk: '12345678',
+      huurder_naam: 'Growshop B.V.',
     });
     expect(row).toEqual({
-      zaaknummer: 'DAM-2026-001', verblijfsobject_id: null, postcode: '3441AB', huisnummer: 12, huisletter: null, huisnummertoevoeging: null,
-      object_type: 'lokaal', datum_constatering: '2026-02-15', drugs_categorie: 'hard', besluit: 'sluiting',
-      sluiting_start: '2026-03-01', sluiting_einde: '2026-05-31',
-      eigenaar_pseudonym: pseudonymizer.pseudonymise(OWNER), eigenaar_kvk: null, eigenaar_naam: 'P. Eigenaar',
-      huurder_pseudonym: null, huurder_kvk: '12345678', huurder_naam: 'Growshop B.V.', key_version: 1,
+      zaaknummer: 'DAM-2026-001',
+      verblijfsobject_id: null,
+      postcode: '3441AB',
+      huisnummer: 12,
+      huisletter: null,
+      huisnummertoevoeging: null,
+      object_type: 'lokaal',
+      datum_constatering: '2026-02-15',
+      drugs_categorie: 'hard',
+      besluit: 'sluiting',
+      sluiting_start: '2026-03-01',
+      sluiting_einde: '2026-05-31',
+      eigenaar_pseudonym: pseudonymizer.pseudonymise(OWNER),
+      eigenaar_kvk: null,
+      eigenaar_naam: 'P. Eigenaar',
+      huurder_pseudonym: null,
+      huurder_kvk: '12345678',
+      huurder_naam: 'Growshop B.V.',
+      key_version: 1,
     });
     expect(JSON.stringify(row)).not.toContain(OWNER);
   });
@@ -51,7 +73,11 @@ describe('damocles: validating a register row', () => {
     expect(staged({ ...base, duur_maanden: '3', sluiting_einde: '15-04-2026' }).sluiting_einde).toBe('2026-04-15');
     expect(staged({ ...base, sluiting_start: '46082', sluiting_einde: '46173' })).toMatchObject({ sluiting_start: '2026-03-01', sluiting_einde: '2026-05-31' });
     expect(staged({ zaaknummer: 'D', verblijfsobject_id: '632010000000001', besluit: 'Waarschuwing', huurder_bsn: TENANT })).toMatchObject({
-      verblijfsobject_id: '0632010000000001', besluit: 'waarschuwing', sluiting_start: null, sluiting_einde: null, key_version: 1,
+      verblijfsobject_id: '0632010000000001',
+      besluit: 'waarschuwing',
+      sluiting_start: null,
+      sluiting_einde: null,
+      key_version: 1,
     });
     expect(closureEnd('2026-01-31', 1)).toBe('2026-02-27');
     expect(closureEnd('2026-11-15', 3)).toBe('2027-02-14');
@@ -104,7 +130,13 @@ describe('damocles: reading and loading files', () => {
   });
 
   it('reads a CSV saved from Dutch Excel (BOM, `;`, dd-mm-jjjj)', async () => {
-    const result = await load('register.csv', csvFile(DAMOCLES_HEADER, rows.map((r) => asText(damoclesRow(r)))));
+    const result = await load(
+      'register.csv',
+      csvFile(
+        DAMOCLES_HEADER,
+        rows.map((r) => asText(damoclesRow(r))),
+      ),
+    );
     expect(result).toMatchObject({ status: 'loaded', format: 'damocles-csv', rowsStaged: 2, rowsRejected: 0 });
   });
 
@@ -115,14 +147,18 @@ describe('damocles: reading and loading files', () => {
   });
 
   it('keeps rejected rows with column and reason, with BSNs and names masked', async () => {
-    const result = await load('bad.csv', csvFile(DAMOCLES_HEADER, [
-      asText(damoclesRow({ zaak: 'D-3', obj: a, besluit: 'Waarschuwing', start: day(-3), eigenaarBsn: OWNER, eigenaar: 'Piet Eigenaar' })),
-      asText(damoclesRow({ zaak: 'D-4', obj: a, start: day(-3), huurderBsn: '12345', huurder: 'Huub Huurder' })),
-      asText(damoclesRow({ zaak: 'D-5', obj: a, start: day(-3) })),
-    ]));
+    const result = await load(
+      'bad.csv',
+      csvFile(DAMOCLES_HEADER, [
+        asText(damoclesRow({ zaak: 'D-3', obj: a, besluit: 'Waarschuwing', start: day(-3), eigenaarBsn: OWNER, eigenaar: 'Piet Eigenaar' })),
+        asText(damoclesRow({ zaak: 'D-4', obj: a, start: day(-3), huurderBsn: '12345', huurder: 'Huub Huurder' })),
+        asText(damoclesRow({ zaak: 'D-5', obj: a, start: day(-3) })),
+      ]),
+    );
     expect(result).toMatchObject({ status: 'loaded', rowsStaged: 1, rowsRejected: 2 });
     const { rows: rejected } = await ctx.db.query<{ column_name: string; reason: string; raw: Record<string, string> }>(
-      `SELECT column_name, reason, raw FROM pakhuis.rejected_rows WHERE load_id = $1 ORDER BY line`, [result.loadId],
+      `SELECT column_name, reason, raw FROM pakhuis.rejected_rows WHERE load_id = $1 ORDER BY line`,
+      [result.loadId],
     );
     expect(rejected.map((r) => [r.column_name, r.reason])).toEqual([
       ['besluit', 'besluit is een waarschuwing, maar er is een sluitingsperiode ingevuld'],

@@ -71,7 +71,17 @@ class CliDatabase {
 
   async #pgliteContext(): Promise<PipelineContext> {
     this.#pglite!.db ??= await openDatabase({ pgliteDir: join(this.dir, 'pglite') });
-    const config = loadConfig({ env: {}, overrides: { PGLITE_DIR: join(this.dir, 'pglite'), INBOX_DIR: join(this.dir, 'inbox'), ARCHIVE_DIR: join(this.dir, 'archive'), OUT_DIR: join(this.dir, 'out'), PSEUDONYMIZATION_KEY: TEST_KEY, FILE_STABLE_SECONDS: 0 } });
+    const config = loadConfig({
+      env: {},
+      overrides: {
+        PGLITE_DIR: join(this.dir, 'pglite'),
+        INBOX_DIR: join(this.dir, 'inbox'),
+        ARCHIVE_DIR: join(this.dir, 'archive'),
+        OUT_DIR: join(this.dir, 'out'),
+        PSEUDONYMIZATION_KEY: TEST_KEY,
+        FILE_STABLE_SECONDS: 0,
+      },
+    });
     return { db: this.#pglite!.db, config, log: createLogger({ level: 'silent' }), pseudonymizer: new Pseudonymizer(TEST_KEY, 1) };
   }
 
@@ -89,7 +99,14 @@ class CliDatabase {
 }
 
 const serial = (n: number) => String(n).padStart(10, '0');
-const obj = (n: number, m2: number, doel = 'woonfunctie') => ({ id: `099901${serial(n)}`, num: `099920${serial(n)}`, postcode: `${9100 + n}AB`, huisnummer: n, m2, doel });
+const obj = (n: number, m2: number, doel = 'woonfunctie') => ({
+  id: `099901${serial(n)}`,
+  num: `099920${serial(n)}`,
+  postcode: `${9100 + n}AB`,
+  huisnummer: n,
+  m2,
+  doel,
+});
 const KRAP = obj(11, 60); // 4 living residents: 15 m2 each, within the norm
 const KRAP_CONTROLE = obj(12, 60); // 6 living: 10 m2 each
 const KANTOOR = obj(13, 200, 'kantoorfunctie'); // only the deceased, emigrated and suspended
@@ -99,9 +116,34 @@ const BRIEVEN_CONTROLE = obj(16, 100); // 5 living briefadressen
 type Obj = ReturnType<typeof obj>;
 
 function bag(): string {
-  const header = 'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
+  const header =
+    'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
   const rows = [KRAP, KRAP_CONTROLE, KANTOOR, KANTOOR_CONTROLE, BRIEVEN, BRIEVEN_CONTROLE].map((o) =>
-    ['Proefstraat', o.huisnummer, '', '', o.postcode, 'Proefdorp', 'Proefgemeente', 'Utrecht', o.num, o.doel, o.m2, 'Verblijfsobject in gebruik', o.id, 'VBO', 'f', '0999100000000001', 'Pand in gebruik', '1990', '', '', '', '', ''].join(';'),
+    [
+      'Proefstraat',
+      o.huisnummer,
+      '',
+      '',
+      o.postcode,
+      'Proefdorp',
+      'Proefgemeente',
+      'Utrecht',
+      o.num,
+      o.doel,
+      o.m2,
+      'Verblijfsobject in gebruik',
+      o.id,
+      'VBO',
+      'f',
+      '0999100000000001',
+      'Pand in gebruik',
+      '1990',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ].join(';'),
   );
   return [header, ...rows].join('\n') + '\n';
 }
@@ -117,18 +159,29 @@ function* bsns(): Generator<string> {
 }
 
 type Fate = 'levend' | 'overleden' | 'geemigreerd' | 'opgeschort' | 'fout';
-interface Person { at: Obj; functie: 'W' | 'B'; fate: Fate }
+interface Person {
+  at: Obj;
+  functie: 'W' | 'B';
+  fate: Fate;
+}
 
 /** Who is registered where: the living, and at each object the others who must not count. */
 function population(): Person[] {
   const p = (at: Obj, functie: 'W' | 'B', fate: Fate, n = 1): Person[] => Array.from({ length: n }, () => ({ at, functie, fate }));
-  const others = (at: Obj, functie: 'W' | 'B') => [...p(at, functie, 'overleden'), ...p(at, functie, 'geemigreerd'), ...p(at, functie, 'opgeschort'), ...p(at, functie, 'fout')];
+  const others = (at: Obj, functie: 'W' | 'B') => [
+    ...p(at, functie, 'overleden'),
+    ...p(at, functie, 'geemigreerd'),
+    ...p(at, functie, 'opgeschort'),
+    ...p(at, functie, 'fout'),
+  ];
   return [
-    ...p(KRAP, 'W', 'levend', 4), ...others(KRAP, 'W'),
+    ...p(KRAP, 'W', 'levend', 4),
+    ...others(KRAP, 'W'),
     ...p(KRAP_CONTROLE, 'W', 'levend', 6),
     ...others(KANTOOR, 'W'),
     ...p(KANTOOR_CONTROLE, 'W', 'levend'),
-    ...p(BRIEVEN, 'B', 'levend', 4), ...others(BRIEVEN, 'B'),
+    ...p(BRIEVEN, 'B', 'levend', 4),
+    ...others(BRIEVEN, 'B'),
     ...p(BRIEVEN_CONTROLE, 'B', 'levend', 5),
   ];
 }
@@ -142,11 +195,19 @@ function lo3(persons: Person[]): string {
     const pl = `PL${i + 1}`;
     const id = [pl, bsn.next().value, 'Proef'];
     switch (person.fate) {
-      case 'levend': return [[...id, '', '', '', ...dutch]];
-      case 'overleden': return [[...id, '20220301', '20220301', 'O', ...dutch]];
-      case 'opgeschort': return [[...id, '', '20230101', 'M', ...dutch]];
-      case 'fout': return [[...id, '', '20240101', 'F', ...dutch]];
-      case 'geemigreerd': return [[...id, '', '20210601', 'E', '1999', '', '', '', '', '', '5010', '20210601'], ['', '', '', '', '', '', ...dutch]];
+      case 'levend':
+        return [[...id, '', '', '', ...dutch]];
+      case 'overleden':
+        return [[...id, '20220301', '20220301', 'O', ...dutch]];
+      case 'opgeschort':
+        return [[...id, '', '20230101', 'M', ...dutch]];
+      case 'fout':
+        return [[...id, '', '20240101', 'F', ...dutch]];
+      case 'geemigreerd':
+        return [
+          [...id, '', '20210601', 'E', '1999', '', '', '', '', '', '5010', '20210601'],
+          ['', '', '', '', '', '', ...dutch],
+        ];
     }
   });
   return [header, ...lines.map((l) => l.join(';'))].join('\n') + '\n';
@@ -156,24 +217,26 @@ function lo3(persons: Person[]): string {
 function haalCentraal(persons: Person[]): string {
   const bsn = bsns();
   for (let i = 0; i < 500; i++) bsn.next(); // other persons than the LO3 export's
-  return JSON.stringify(persons.map((person) => {
-    const suspended = (datum: string, code: string) => ({ opschortingBijhouding: { datum, reden: { code } } });
-    return {
-      burgerservicenummer: bsn.next().value,
-      naam: { geslachtsnaam: 'Proef' },
-      ...(person.fate === 'overleden' ? { overlijden: { datum: '20220301' }, ...suspended('20220301', 'O') } : {}),
-      ...(person.fate === 'geemigreerd' ? suspended('20210601', 'E') : {}),
-      ...(person.fate === 'opgeschort' ? suspended('20230101', 'M') : {}),
-      ...(person.fate === 'fout' ? suspended('20240101', 'F') : {}),
-      verblijfplaats: {
-        functieAdres: { code: person.functie },
-        adresseerbaarObjectIdentificatie: person.at.id,
-        datumAanvangAdreshouding: '20150101',
-        huisnummer: person.at.huisnummer,
-        postcode: person.at.postcode,
-      },
-    };
-  }));
+  return JSON.stringify(
+    persons.map((person) => {
+      const suspended = (datum: string, code: string) => ({ opschortingBijhouding: { datum, reden: { code } } });
+      return {
+        burgerservicenummer: bsn.next().value,
+        naam: { geslachtsnaam: 'Proef' },
+        ...(person.fate === 'overleden' ? { overlijden: { datum: '20220301' }, ...suspended('20220301', 'O') } : {}),
+        ...(person.fate === 'geemigreerd' ? suspended('20210601', 'E') : {}),
+        ...(person.fate === 'opgeschort' ? suspended('20230101', 'M') : {}),
+        ...(person.fate === 'fout' ? suspended('20240101', 'F') : {}),
+        verblijfplaats: {
+          functieAdres: { code: person.functie },
+          adresseerbaarObjectIdentificatie: person.at.id,
+          datumAanvangAdreshouding: '20150101',
+          huisnummer: person.at.huisnummer,
+          postcode: person.at.postcode,
+        },
+      };
+    }),
+  );
 }
 
 describe('pakhuis run: who counts as a resident', () => {
@@ -202,7 +265,9 @@ describe('pakhuis run: who counts as a resident', () => {
       await writeFileIn(join(cli.dir, 'inbox', 'brp', name), content());
       if (commandLine) expect(await cli.run()).toMatch(/geslaagd/);
       else expect((await cli.runInProcess()).status).toBe('succeeded');
-      signals = await cli.query(`SELECT rule_code, verblijfsobject_id, evidence FROM pakhuis.signals WHERE status = 'open' AND rule_code IN ('OVERBEWONING', 'GEEN_WOONFUNCTIE', 'BRIEFADRES_CLUSTER') ORDER BY 1, 2`);
+      signals = await cli.query(
+        `SELECT rule_code, verblijfsobject_id, evidence FROM pakhuis.signals WHERE status = 'open' AND rule_code IN ('OVERBEWONING', 'GEEN_WOONFUNCTIE', 'BRIEFADRES_CLUSTER') ORDER BY 1, 2`,
+      );
     });
 
     it('flags the controls, where only the living live', () => {
@@ -214,10 +279,11 @@ describe('pakhuis run: who counts as a resident', () => {
     });
 
     it('never counts the deceased, the emigrated or the suspended', async () => {
-      expect(await cli.query(
-        `SELECT verblijfsobject_id, woonadressen, briefadressen FROM model.bewoning WHERE verblijfsobject_id = ANY ($1) ORDER BY 1`,
-        [[KRAP.id, KANTOOR.id, BRIEVEN.id]],
-      )).toEqual([
+      expect(
+        await cli.query(`SELECT verblijfsobject_id, woonadressen, briefadressen FROM model.bewoning WHERE verblijfsobject_id = ANY ($1) ORDER BY 1`, [
+          [KRAP.id, KANTOOR.id, BRIEVEN.id],
+        ]),
+      ).toEqual([
         { verblijfsobject_id: KRAP.id, woonadressen: 4, briefadressen: 0 },
         { verblijfsobject_id: BRIEVEN.id, woonadressen: 0, briefadressen: 4 },
       ]);

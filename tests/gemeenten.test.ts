@@ -29,15 +29,50 @@ const at = (gemeente: string, n: number, doelen = 'woonfunctie', oppervlakte = 1
 };
 
 function bag(gemeente: string, objs: Obj[]): string {
-  const header = 'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
-  const rows = objs.map((o) => ['Kerkstraat', o.huisnummer, '', '', o.postcode, gemeente, gemeente, 'Utrecht', o.numId, o.doelen, o.oppervlakte, 'Verblijfsobject in gebruik', o.id, 'VBO', 'f', `${gemeente}100000000001`, 'Pand in gebruik', '1990', '', '', '', '', ''].join(';'));
+  const header =
+    'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
+  const rows = objs.map((o) =>
+    [
+      'Kerkstraat',
+      o.huisnummer,
+      '',
+      '',
+      o.postcode,
+      gemeente,
+      gemeente,
+      'Utrecht',
+      o.numId,
+      o.doelen,
+      o.oppervlakte,
+      'Verblijfsobject in gebruik',
+      o.id,
+      'VBO',
+      'f',
+      `${gemeente}100000000001`,
+      'Pand in gebruik',
+      '1990',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ].join(';'),
+  );
   return [header, ...rows].join('\n') + '\n';
 }
 
 /** The readable BRP CSV with the gemeente van inschrijving (08.09.10) of each row. */
 function brp(gemeente: string, persons: { bsn: string; obj: Obj }[]): string {
-  const header = 'bsn;geslachtsnaam;voornamen;geboortedatum;postcode;huisnummer;functie_adres;datum_aanvang_adreshouding;verblijfsobject_id;nummeraanduiding_id;gemeente';
-  return [header, ...persons.map((p) => [p.bsn, 'Proefnaam', 'Jan', '19800101', p.obj.postcode, p.obj.huisnummer, 'W', dmy(day(-400)), p.obj.id, p.obj.numId, gemeente].join(';'))].join('\n') + '\n';
+  const header =
+    'bsn;geslachtsnaam;voornamen;geboortedatum;postcode;huisnummer;functie_adres;datum_aanvang_adreshouding;verblijfsobject_id;nummeraanduiding_id;gemeente';
+  return (
+    [
+      header,
+      ...persons.map((p) =>
+        [p.bsn, 'Proefnaam', 'Jan', '19800101', p.obj.postcode, p.obj.huisnummer, 'W', dmy(day(-400)), p.obj.id, p.obj.numId, gemeente].join(';'),
+      ),
+    ].join('\n') + '\n'
+  );
 }
 
 describe('Woerden and Oudewater in one warehouse', () => {
@@ -105,25 +140,57 @@ describe('Woerden and Oudewater in one warehouse', () => {
     database = await cliDatabase(dir);
     smtp = await startSmtp();
     env({
-      ...database.env, PULL_MELDINGEN_0589: undefined,
-      INBOX_DIR: inbox, ARCHIVE_DIR: join(dir, 'archive'), OUT_DIR: out, SPOOL_DIR: join(dir, 'spool'),
-      PSEUDONYMIZATION_KEY: TEST_KEY, FILE_STABLE_SECONDS: '0', LOG_LEVEL: 'silent', PAKHUIS_CONFIG: undefined,
-      GEMEENTEN: `${WOERDEN},${OUDEWATER}`, SAMENWERKING: undefined,
-      SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port),
-      REPORT_RECIPIENTS: 'oov@woerden.nl', REPORT_RECIPIENTS_0589: 'oov@oudewater.nl', REPORT_RECIPIENT_ALLOWLIST: '@woerden.nl,@oudewater.nl',
+      ...database.env,
+      PULL_MELDINGEN_0589: undefined,
+      INBOX_DIR: inbox,
+      ARCHIVE_DIR: join(dir, 'archive'),
+      OUT_DIR: out,
+      SPOOL_DIR: join(dir, 'spool'),
+      PSEUDONYMIZATION_KEY: TEST_KEY,
+      FILE_STABLE_SECONDS: '0',
+      LOG_LEVEL: 'silent',
+      PAKHUIS_CONFIG: undefined,
+      GEMEENTEN: `${WOERDEN},${OUDEWATER}`,
+      SAMENWERKING: undefined,
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port),
+      REPORT_RECIPIENTS: 'oov@woerden.nl',
+      REPORT_RECIPIENTS_0589: 'oov@oudewater.nl',
+      REPORT_RECIPIENT_ALLOWLIST: '@woerden.nl,@oudewater.nl',
     });
     // Oudewater's registers lie in its folder; Woerden's BAG and BRP say their municipality themselves.
     await writeFileIn(join(inbox, 'bag', 'bag-0632.csv'), bag(WOERDEN, Object.values(w)));
     await writeFileIn(join(inbox, 'brp', 'brp-0632.csv'), brp(WOERDEN, [...woerdenResidents, { bsn: owner, obj: w.home }]));
     await writeFileIn(join(inbox, OUDEWATER, 'bag', 'bag.csv'), bag(OUDEWATER, Object.values(o)));
     await writeFileIn(join(inbox, OUDEWATER, 'brp', 'brp.csv'), brp(OUDEWATER, [...oudewaterResidents, { bsn: oudewaterTenant, obj: o.closed }]));
-    await writeFileIn(join(inbox, WOERDEN, 'permits', 'vergunningen.xlsx'), xlsxFile({ V: [PERMIT_HEADER, permitRow({ zaak: 'V-1', type: 'exploitatievergunning', obj: w.shop, kvk: '12345678', naam: 'Winkel BV', van: day(-30) })] }));
-    await writeFileIn(join(inbox, WOERDEN, 'damocles', 'damocles.csv'), csvFile(DAMOCLES_HEADER, [asText(damoclesRow({ zaak: 'D-1', obj: w.premises, type: 'lokaal', start: day(-100), duur: 3, eigenaarBsn: owner, eigenaar: 'Eigenaarnaam' }))]));
-    await writeFileIn(join(inbox, OUDEWATER, 'permits', 'vergunningen.xlsx'), xlsxFile({ V: [PERMIT_HEADER, permitRow({ zaak: 'V-1', type: 'exploitatievergunning', obj: o.bar, bsn: owner, naam: 'Eigenaarnaam', van: day(-30) })] }));
-    await writeFileIn(join(inbox, OUDEWATER, 'damocles', 'damocles.csv'), csvFile(DAMOCLES_HEADER, [asText(damoclesRow({ zaak: 'D-1', obj: o.closed, start: day(-100), duur: 3, huurderBsn: oudewaterTenant, huurder: 'Huurdernaam' }))]));
+    await writeFileIn(
+      join(inbox, WOERDEN, 'permits', 'vergunningen.xlsx'),
+      xlsxFile({
+        V: [PERMIT_HEADER, permitRow({ zaak: 'V-1', type: 'exploitatievergunning', obj: w.shop, kvk: '12345678', naam: 'Winkel BV', van: day(-30) })],
+      }),
+    );
+    await writeFileIn(
+      join(inbox, WOERDEN, 'damocles', 'damocles.csv'),
+      csvFile(DAMOCLES_HEADER, [
+        asText(damoclesRow({ zaak: 'D-1', obj: w.premises, type: 'lokaal', start: day(-100), duur: 3, eigenaarBsn: owner, eigenaar: 'Eigenaarnaam' })),
+      ]),
+    );
+    await writeFileIn(
+      join(inbox, OUDEWATER, 'permits', 'vergunningen.xlsx'),
+      xlsxFile({ V: [PERMIT_HEADER, permitRow({ zaak: 'V-1', type: 'exploitatievergunning', obj: o.bar, bsn: owner, naam: 'Eigenaarnaam', van: day(-30) })] }),
+    );
+    await writeFileIn(
+      join(inbox, OUDEWATER, 'damocles', 'damocles.csv'),
+      csvFile(DAMOCLES_HEADER, [
+        asText(damoclesRow({ zaak: 'D-1', obj: o.closed, start: day(-100), duur: 3, huurderBsn: oudewaterTenant, huurder: 'Huurdernaam' })),
+      ]),
+    );
     // Both meldpunten number from M-1.
-    const melding = (obj: Obj) => csvFile(['Meldingnummer', 'Datum melding', 'Kanaal', 'Afdeling/partner', 'Categorie', 'BAG-id', 'Postcode', 'Huisnummer', 'Huisletter', 'Omschrijving'],
-      [['M-1', dmy(day(-40)), 'intern', 'VTH', 'huisvesting', obj.id, obj.postcode, obj.huisnummer, '', 'veel fietsen']]);
+    const melding = (obj: Obj) =>
+      csvFile(
+        ['Meldingnummer', 'Datum melding', 'Kanaal', 'Afdeling/partner', 'Categorie', 'BAG-id', 'Postcode', 'Huisnummer', 'Huisletter', 'Omschrijving'],
+        [['M-1', dmy(day(-40)), 'intern', 'VTH', 'huisvesting', obj.id, obj.postcode, obj.huisnummer, '', 'veel fietsen']],
+      );
     await writeFileIn(join(inbox, WOERDEN, 'meldingen', 'meldingen.csv'), melding(w.crowded));
     await writeFileIn(join(inbox, OUDEWATER, 'meldingen', 'meldingen.csv'), melding(o.crowded));
     // A delivery of a municipality this warehouse does not serve (Utrecht).
@@ -162,7 +229,12 @@ describe('Woerden and Oudewater in one warehouse', () => {
       const { rows } = await db.query<{ source: string; gemeentecode: string }>(
         `SELECT source, gemeentecode FROM model.source_state ORDER BY source, gemeentecode`,
       );
-      expect(rows).toEqual(['bag', 'brp', 'damocles', 'meldingen', 'permits'].flatMap((source) => [{ source, gemeentecode: OUDEWATER }, { source, gemeentecode: WOERDEN }]));
+      expect(rows).toEqual(
+        ['bag', 'brp', 'damocles', 'meldingen', 'permits'].flatMap((source) => [
+          { source, gemeentecode: OUDEWATER },
+          { source, gemeentecode: WOERDEN },
+        ]),
+      );
       const { rows: refused } = await db.query<{ reason: string }>(`SELECT reason FROM pakhuis.rejected_files`);
       expect(refused.map((r) => r.reason)).toEqual([expect.stringContaining('gemeente 0344')]);
     });
@@ -175,8 +247,10 @@ describe('Woerden and Oudewater in one warehouse', () => {
          SELECT 'damocles', gemeentecode, zaaknummer FROM model.damocles_zaak ORDER BY 1, 2`,
       );
       expect(rows).toEqual([
-        { soort: 'damocles', gemeentecode: OUDEWATER, zaaknummer: 'D-1' }, { soort: 'damocles', gemeentecode: WOERDEN, zaaknummer: 'D-1' },
-        { soort: 'vergunning', gemeentecode: OUDEWATER, zaaknummer: 'V-1' }, { soort: 'vergunning', gemeentecode: WOERDEN, zaaknummer: 'V-1' },
+        { soort: 'damocles', gemeentecode: OUDEWATER, zaaknummer: 'D-1' },
+        { soort: 'damocles', gemeentecode: WOERDEN, zaaknummer: 'D-1' },
+        { soort: 'vergunning', gemeentecode: OUDEWATER, zaaknummer: 'V-1' },
+        { soort: 'vergunning', gemeentecode: WOERDEN, zaaknummer: 'V-1' },
       ]);
       // Oudewater's D-1 closed a home with its tenant registered in it; Woerden's D-1 closed empty premises.
       const { rows: bewoning } = await db.query(`SELECT subject_key, gemeentecode FROM pakhuis.signals WHERE rule_code = 'DAMOCLES_BEWONING'`);
@@ -202,7 +276,8 @@ describe('Woerden and Oudewater in one warehouse', () => {
       ]);
       // The owner lives elsewhere in Woerden: a signal, but the bar in Oudewater is not in it.
       const { rows: elders } = await db.query<{ severity: string; evidence: { andere_gemeenten: string[] | null } }>(
-        `SELECT severity, evidence FROM pakhuis.signals WHERE rule_code = 'DAMOCLES_BETROKKENE_ELDERS' AND subject_key = $1`, [`${WOERDEN}/D-1/eigenaar`],
+        `SELECT severity, evidence FROM pakhuis.signals WHERE rule_code = 'DAMOCLES_BETROKKENE_ELDERS' AND subject_key = $1`,
+        [`${WOERDEN}/D-1/eigenaar`],
       );
       expect(elders).toEqual([{ severity: 'midden', evidence: expect.objectContaining({ andere_gemeenten: null }) }]);
       expect((await db.query(`SELECT 1 FROM pakhuis.signals WHERE rule_code = 'VERGUNNING_BIBOB'`)).rows).toEqual([]);
@@ -213,13 +288,19 @@ describe('Woerden and Oudewater in one warehouse', () => {
 
   it('writes and mails a report per municipality, each to its own recipients', async () => {
     const files = (await readdir(out)).filter((f) => f.endsWith('.csv')).sort();
-    expect(files).toEqual([expect.stringMatching(/^anomalierapport-0589-\d{4}-\d{2}-\d{2}-run1\.csv$/), expect.stringMatching(/^anomalierapport-0632-\d{4}-\d{2}-\d{2}-run1\.csv$/)]);
+    expect(files).toEqual([
+      expect.stringMatching(/^anomalierapport-0589-\d{4}-\d{2}-\d{2}-run1\.csv$/),
+      expect.stringMatching(/^anomalierapport-0632-\d{4}-\d{2}-\d{2}-run1\.csv$/),
+    ]);
     const oudewater = await readFile(join(out, files[0]!), 'utf8');
     expect(oudewater).toContain(o.crowded.id);
     expect(oudewater).not.toContain(w.crowded.id);
     const bySubject = new Map(smtp.received.map((m, i) => [m.subject ?? '', smtp.envelopes[i]]));
     expect([...bySubject.entries()].map(([subject, to]) => [subject.slice(0, 32), to])).toEqual(
-      expect.arrayContaining([[expect.stringContaining('0632 Woerden'), ['oov@woerden.nl']], [expect.stringContaining('0589 Oudewater'), ['oov@oudewater.nl']]]),
+      expect.arrayContaining([
+        [expect.stringContaining('0632 Woerden'), ['oov@woerden.nl']],
+        [expect.stringContaining('0589 Oudewater'), ['oov@oudewater.nl']],
+      ]),
     );
   });
 
@@ -243,12 +324,21 @@ describe('Woerden and Oudewater in one warehouse', () => {
           await tx.query(`SELECT count(*) FROM signals.${name} WHERE pg_temp.gezien(gemeentecode)`);
           return (await tx.query<{ v: string | null }>(`SELECT current_setting('proef.gezien', true) AS v`)).rows[0]!.v ?? '';
         });
-        expect(seenBySpy.split(',').filter((c) => c && c !== OUDEWATER), `signals.${name} shown to the analyst's function`).toEqual([]);
-        const { rows: cols } = await db.query(`SELECT attname FROM pg_attribute WHERE attrelid = ('signals.' || quote_ident($1))::regclass AND attname IN ('gemeentecode', 'gemeente_naam') AND NOT attisdropped`, [name]);
+        expect(
+          seenBySpy.split(',').filter((c) => c && c !== OUDEWATER),
+          `signals.${name} shown to the analyst's function`,
+        ).toEqual([]);
+        const { rows: cols } = await db.query(
+          `SELECT attname FROM pg_attribute WHERE attrelid = ('signals.' || quote_ident($1))::regclass AND attname IN ('gemeentecode', 'gemeente_naam') AND NOT attisdropped`,
+          [name],
+        );
         expect(cols.length, `signals.${name} carries gemeentecode and gemeente_naam`).toBe(2);
         const all = await db.query<{ gemeentecode: string }>(`SELECT DISTINCT gemeentecode FROM signals.${name}`);
         const seen = await as(db, analyst0589, `SELECT gemeentecode, gemeente_naam, count(*)::int AS n FROM signals.${name} GROUP BY 1, 2`);
-        expect(seen.filter((r) => r.gemeentecode !== OUDEWATER), `signals.${name} as ${analyst0589}`).toEqual([]);
+        expect(
+          seen.filter((r) => r.gemeentecode !== OUDEWATER),
+          `signals.${name} as ${analyst0589}`,
+        ).toEqual([]);
         expect(seen.every((r) => r.gemeente_naam === 'Oudewater')).toBe(true);
         // What the owner sees of 0589 the analyst sees too.
         if (all.rows.some((r) => r.gemeentecode === OUDEWATER)) expect(seen.length, `signals.${name}`).toBe(1);
@@ -278,7 +368,9 @@ describe('Woerden and Oudewater in one warehouse', () => {
       // The views do hold Woerden's rows: the owner sees them.
       const { rows: both } = await db.query(`SELECT DISTINCT gemeentecode FROM signals.signal_details ORDER BY 1`);
       expect(both).toEqual([{ gemeentecode: OUDEWATER }, { gemeentecode: WOERDEN }]);
-      const { rows: log } = await db.query(`SELECT action, login, gemeentecode, stated_by FROM audit.access_log WHERE login <> $1 ORDER BY id`, [`ana_login_${suffix}`]);
+      const { rows: log } = await db.query(`SELECT action, login, gemeentecode, stated_by FROM audit.access_log WHERE login <> $1 ORDER BY id`, [
+        `ana_login_${suffix}`,
+      ]);
       expect(log).toEqual([
         { action: 'toegekend', login: analyst0589, gemeentecode: OUDEWATER, stated_by: 'Proef Beheerder' },
         { action: 'toegekend', login: reident0589, gemeentecode: OUDEWATER, stated_by: expect.any(String) },
@@ -289,7 +381,9 @@ describe('Woerden and Oudewater in one warehouse', () => {
   it('limits re-identification and inzage the same way, and audits the refusal', async () => {
     await withDb(async (db) => {
       const id = async (gemeente: string) =>
-        Number((await db.query<{ id: string }>(`SELECT id FROM pakhuis.signals WHERE rule_code = 'OVERBEWONING' AND gemeentecode = $1`, [gemeente])).rows[0]!.id);
+        Number(
+          (await db.query<{ id: string }>(`SELECT id FROM pakhuis.signals WHERE rule_code = 'OVERBEWONING' AND gemeentecode = $1`, [gemeente])).rows[0]!.id,
+        );
       // Committed, as the CLI's call is: the refusal's audit row must stay.
       const woerdenSignal = await id(WOERDEN);
       const refused = await db.transaction(async (tx) => {
@@ -304,8 +398,16 @@ describe('Woerden and Oudewater in one warehouse', () => {
       expect(shown.every((r) => r.weigering === null && r.geslachtsnaam === 'Proefnaam')).toBe(true);
       // Inzage (AVG art. 15) about the Woerden owner with a bar in Oudewater: to Oudewater's
       // re-identification login, Oudewater's permit only, not the Woerden address or Damocles case.
-      const [inzage] = await as(db, reident0589, `SELECT reident.inzage($1, 1, $2, 'AVG-verzoek 2026-0042 per gemeente') AS r`, [pseudonymizer.pseudonymise(owner), pseudonymizer.checkValue]);
-      const r = inzage!.r as { weigering: string | null; inschrijvingen: unknown[]; zaken: { soort: string; zaaknummer: string }[]; leveringen: { bestand: string }[] };
+      const [inzage] = await as(db, reident0589, `SELECT reident.inzage($1, 1, $2, 'AVG-verzoek 2026-0042 per gemeente') AS r`, [
+        pseudonymizer.pseudonymise(owner),
+        pseudonymizer.checkValue,
+      ]);
+      const r = inzage!.r as {
+        weigering: string | null;
+        inschrijvingen: unknown[];
+        zaken: { soort: string; zaaknummer: string }[];
+        leveringen: { bestand: string }[];
+      };
       expect(r.weigering).toBeNull();
       expect(r.inschrijvingen).toEqual([]);
       expect(r.zaken.map((z) => z.soort)).toEqual(['vergunning']);
@@ -325,7 +427,13 @@ describe('Woerden and Oudewater in one warehouse', () => {
         { gemeentecode: WOERDEN, melding_id: 'M-1', terugkoppeling: 'ontvangen' },
       ]);
       // An analyst of Oudewater cannot judge or give feedback on what it cannot see.
-      const tried = (sql: string) => db.transaction(async (tx) => (await tx.exec(`SET LOCAL ROLE ${analyst0589}`), tx.query(sql))).then(() => 'ok', (e: unknown) => sqlState(e));
+      const tried = (sql: string) =>
+        db
+          .transaction(async (tx) => (await tx.exec(`SET LOCAL ROLE ${analyst0589}`), tx.query(sql)))
+          .then(
+            () => 'ok',
+            (e: unknown) => sqlState(e),
+          );
       const woerdenSignal = (await db.query<{ id: string }>(`SELECT id FROM pakhuis.signals WHERE gemeentecode = $1 LIMIT 1`, [WOERDEN])).rows[0]!.id;
       expect(await tried(`SELECT signals.triage(${woerdenSignal}, 'vals_positief', 'niet van ons')`)).toBe('P0002');
       expect(await tried(`SELECT signals.terugkoppeling('${WOERDEN}/M-1', 'ontvangen')`)).toBe('P0002');
@@ -349,38 +457,66 @@ describe('Woerden and Oudewater in one warehouse', () => {
       const { rows } = await db.query(`SELECT action FROM audit.access_log WHERE login = $1 ORDER BY id`, [analystNone]);
       expect(rows).toEqual([{ action: 'toegekend' }, { action: 'ingetrokken' }]);
       // The loading role cannot grant itself or anyone else a municipality, nor rewrite the audit.
-      const etl = async (sql: string) => db.transaction(async (tx) => (await tx.exec('SET LOCAL ROLE pakhuis_etl'), tx.query(sql))).then(() => 'ok', (e: unknown) => sqlState(e));
+      const etl = async (sql: string) =>
+        db
+          .transaction(async (tx) => (await tx.exec('SET LOCAL ROLE pakhuis_etl'), tx.query(sql)))
+          .then(
+            () => 'ok',
+            (e: unknown) => sqlState(e),
+          );
       expect(await etl(`SELECT audit.grant_access('${analystNone}', '0632')`)).toBe('42501');
       expect(await etl(`INSERT INTO audit.access_grants (login, gemeentecode, granted_by) VALUES ('${analystNone}', '0632', 'x')`)).toBe('42501');
       expect(await etl(`DELETE FROM audit.access_log`)).toBe('42501');
     });
   });
 
-  it('looks across the border only under SAMENWERKING, and replaces only Woerden with Woerden\'s next BRP', async () => {
+  it("looks across the border only under SAMENWERKING, and replaces only Woerden with Woerden's next BRP", async () => {
     // Tonight: the agreement, and a Woerden BRP without one of the crowded home's residents.
     // Oudewater's meldpunt export of tonight is pulled from a share into Oudewater's folder.
     const share = join(dir, 'share-oudewater');
-    await writeFileIn(join(share, 'meldpunt.csv'), csvFile(['Meldingnummer', 'Datum melding', 'Kanaal', 'Afdeling/partner', 'Categorie', 'BAG-id', 'Postcode', 'Huisnummer', 'Huisletter', 'Omschrijving'],
-      [['M-2', dmy(day(-3)), 'partner', 'Politie', 'drugs', o.bar.id, o.bar.postcode, o.bar.huisnummer, '', 'lucht']]));
+    await writeFileIn(
+      join(share, 'meldpunt.csv'),
+      csvFile(
+        ['Meldingnummer', 'Datum melding', 'Kanaal', 'Afdeling/partner', 'Categorie', 'BAG-id', 'Postcode', 'Huisnummer', 'Huisletter', 'Omschrijving'],
+        [['M-2', dmy(day(-3)), 'partner', 'Politie', 'drugs', o.bar.id, o.bar.postcode, o.bar.huisnummer, '', 'lucht']],
+      ),
+    );
     env({ SAMENWERKING: `Werkorganisatie=${WOERDEN}+${OUDEWATER}`, PULL_MELDINGEN_0589: `file://${share}/*.csv` });
     await writeFileIn(join(inbox, 'brp', 'brp-0632-2.csv'), brp(WOERDEN, [...woerdenResidents.slice(1), { bsn: owner, obj: w.home }]));
-    const before = await withDb(async (db) => (await db.query<{ gemeentecode: string; n: number }>(`SELECT gemeentecode, count(*)::int AS n FROM model.inschrijving GROUP BY 1 ORDER BY 1`)).rows);
+    const before = await withDb(
+      async (db) =>
+        (await db.query<{ gemeentecode: string; n: number }>(`SELECT gemeentecode, count(*)::int AS n FROM model.inschrijving GROUP BY 1 ORDER BY 1`)).rows,
+    );
     const run = await pakhuis(['run']);
     expect(run.code, run.err).toBe(0);
     await withDb(async (db) => {
-      const { rows: after } = await db.query<{ gemeentecode: string; n: number }>(`SELECT gemeentecode, count(*)::int AS n FROM model.inschrijving GROUP BY 1 ORDER BY 1`);
+      const { rows: after } = await db.query<{ gemeentecode: string; n: number }>(
+        `SELECT gemeentecode, count(*)::int AS n FROM model.inschrijving GROUP BY 1 ORDER BY 1`,
+      );
       expect(after).toEqual([before[0], { gemeentecode: WOERDEN, n: before[1]!.n - 1 }]);
-      const { rows: bibob } = await db.query(`SELECT subject_key, gemeentecode, severity, explanation FROM pakhuis.signals WHERE rule_code = 'VERGUNNING_BIBOB' AND status = 'open'`);
-      expect(bibob).toEqual([{ subject_key: `${OUDEWATER}/V-1`, gemeentecode: OUDEWATER, severity: 'hoog', explanation: expect.stringContaining('De zaak ligt in Woerden') }]);
+      const { rows: bibob } = await db.query(
+        `SELECT subject_key, gemeentecode, severity, explanation FROM pakhuis.signals WHERE rule_code = 'VERGUNNING_BIBOB' AND status = 'open'`,
+      );
+      expect(bibob).toEqual([
+        { subject_key: `${OUDEWATER}/V-1`, gemeentecode: OUDEWATER, severity: 'hoog', explanation: expect.stringContaining('De zaak ligt in Woerden') },
+      ]);
       const { rows: elders } = await db.query<{ severity: string; evidence: { andere_gemeenten: string[] } }>(
-        `SELECT severity, evidence FROM pakhuis.signals WHERE rule_code = 'DAMOCLES_BETROKKENE_ELDERS' AND subject_key = $1`, [`${WOERDEN}/D-1/eigenaar`],
+        `SELECT severity, evidence FROM pakhuis.signals WHERE rule_code = 'DAMOCLES_BETROKKENE_ELDERS' AND subject_key = $1`,
+        [`${WOERDEN}/D-1/eigenaar`],
       );
       expect(elders).toEqual([{ severity: 'hoog', evidence: expect.objectContaining({ andere_gemeenten: [OUDEWATER] }) }]);
       // The pulled export is Oudewater's full state of its meldpunt; Woerden's stays as it was.
       const { rows: meldingen } = await db.query(`SELECT gemeentecode, melding_id FROM model.melding ORDER BY 1, 2`);
-      expect(meldingen).toEqual([{ gemeentecode: OUDEWATER, melding_id: 'M-2' }, { gemeentecode: WOERDEN, melding_id: 'M-1' }]);
+      expect(meldingen).toEqual([
+        { gemeentecode: OUDEWATER, melding_id: 'M-2' },
+        { gemeentecode: WOERDEN, melding_id: 'M-1' },
+      ]);
       const { rows: rules } = await db.query(`SELECT code, gemeentecode, samenwerking FROM signals.rules WHERE samenwerking IS NOT NULL ORDER BY 1, 2`);
-      expect(rules).toEqual(['DAMOCLES_BETROKKENE_ELDERS', 'VERGUNNING_BIBOB'].flatMap((code) => [OUDEWATER, WOERDEN].map((g) => ({ code, gemeentecode: g, samenwerking: 'Werkorganisatie' }))));
+      expect(rules).toEqual(
+        ['DAMOCLES_BETROKKENE_ELDERS', 'VERGUNNING_BIBOB'].flatMap((code) =>
+          [OUDEWATER, WOERDEN].map((g) => ({ code, gemeentecode: g, samenwerking: 'Werkorganisatie' })),
+        ),
+      );
     });
   });
 
@@ -391,7 +527,10 @@ describe('Woerden and Oudewater in one warehouse', () => {
     const joint = await pakhuis(['overleg', '--maand', month, '--out', join(dir, 'overleg-samen')]);
     expect(joint.code, joint.err).toBe(0);
     const elsewhere = await inProcess(['overleg', '--maand', month, '--out', join(dir, 'overleg-0344'), '--gemeente', '0344']);
-    expect([elsewhere.code, elsewhere.err.split('\n')[0]]).toEqual([2, 'pakhuis overleg: --gemeente 0344: geen gemeente van dit pakhuis (GEMEENTEN=0632,0589)']);
+    expect([elsewhere.code, elsewhere.err.split('\n')[0]]).toEqual([
+      2,
+      'pakhuis overleg: --gemeente 0344: geen gemeente van dit pakhuis (GEMEENTEN=0632,0589)',
+    ]);
     const ownHtml = await readFile(join(dir, 'overleg-0589.html'), 'utf8');
     const jointHtml = await readFile(join(dir, 'overleg-samen.html'), 'utf8');
     expect(ownHtml).toContain(o.crowded.postcode);

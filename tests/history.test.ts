@@ -16,10 +16,22 @@ describe('registration history across nightly loads', () => {
     ctx = await createTestContext({ RETENTION_HISTORY_MONTHS: 240 });
     await writeFileIn(join(ctx.config.INBOX_DIR, 'bag', 'bag.csv'), bagCsv([a, b]));
     // Night 1: p and q live at a.
-    await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp-1.csv'), brpCsv([{ bsn: p, vbo: a, since: '01-03-2019' }, { bsn: q, vbo: a, since: '01-06-2020' }]));
+    await writeFileIn(
+      join(ctx.config.INBOX_DIR, 'brp', 'brp-1.csv'),
+      brpCsv([
+        { bsn: p, vbo: a, since: '01-03-2019' },
+        { bsn: q, vbo: a, since: '01-06-2020' },
+      ]),
+    );
     expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');
     // Night 2: p moved to b on 1 May 2024; q is gone from the export; r arrived at a.
-    await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp-2.csv'), brpCsv([{ bsn: p, vbo: b, since: '01-05-2024' }, { bsn: r, vbo: a, since: '15-05-2024' }]));
+    await writeFileIn(
+      join(ctx.config.INBOX_DIR, 'brp', 'brp-2.csv'),
+      brpCsv([
+        { bsn: p, vbo: b, since: '01-05-2024' },
+        { bsn: r, vbo: a, since: '15-05-2024' },
+      ]),
+    );
     expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');
   });
   afterAll(async () => ctx?.close());
@@ -59,8 +71,17 @@ describe('registration history across nightly loads', () => {
     const before = { history: (await ctx.db.query(history)).rows, identity: (await ctx.db.query(identity)).rows };
     const { rows: night2 } = await ctx.db.query<{ id: string }>(`SELECT id FROM pakhuis.loads WHERE file_name = 'brp/brp-2.csv'`);
     // The rows night 2 closed were last changed by its load.
-    expect(before.history.filter((row) => row.gesloten_door === 'verdwenen').map((row) => String(row.laatst_gewijzigd_load))).toEqual([String(night2[0]!.id), String(night2[0]!.id)]);
-    await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp-2-again.csv'), brpCsv([{ bsn: p, vbo: b, since: '01-05-2024' }, { bsn: r, vbo: a, since: '15-05-2024' }]) + '\n');
+    expect(before.history.filter((row) => row.gesloten_door === 'verdwenen').map((row) => String(row.laatst_gewijzigd_load))).toEqual([
+      String(night2[0]!.id),
+      String(night2[0]!.id),
+    ]);
+    await writeFileIn(
+      join(ctx.config.INBOX_DIR, 'brp', 'brp-2-again.csv'),
+      brpCsv([
+        { bsn: p, vbo: b, since: '01-05-2024' },
+        { bsn: r, vbo: a, since: '15-05-2024' },
+      ]) + '\n',
+    );
     expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');
     expect((await ctx.db.query(history)).rows).toEqual(before.history);
     expect((await ctx.db.query(identity)).rows).toEqual(before.identity);

@@ -59,7 +59,13 @@ describe('ingest: real sample files, rejected rows, whole files', () => {
       `SELECT historie_index, land FROM staging.brp WHERE load_id = $1 AND soort = 'buitenland' ORDER BY line`,
       [result.loadId],
     );
-    expect(abroad.map((r) => [r.historie_index, r.land])).toEqual([[0, '6003'], [0, '5003'], [1, '5010'], [1, '5010'], [0, '5002']]);
+    expect(abroad.map((r) => [r.historie_index, r.land])).toEqual([
+      [0, '6003'],
+      [0, '5003'],
+      [1, '5010'],
+      [1, '5010'],
+      [0, '5002'],
+    ]);
   });
 
   it('loads the Haal Centraal JSON sample', async () => {
@@ -104,15 +110,22 @@ describe('ingest: real sample files, rejected rows, whole files', () => {
   });
 
   it('rejects a row with a NUL character anywhere in the file, and loads the rest', async () => {
-    const filler = Array.from({ length: 400 }, (_, i) => `${['999993653', '999990639'][i % 2]};Vulregel ${'x'.repeat(20)};3441AB;${i + 1};01-02-2020`).join('\n');
-    const path = await writeFileIn(join(ctx.dir, 'nul.csv'), `bsn;geslachtsnaam;postcode;huisnummer;datum_aanvang_adreshouding\n${filler}\n999994736;Geheim\u0000naam;3441AB;999;01-02-2020\n`);
+    const filler = Array.from({ length: 400 }, (_, i) => `${['999993653', '999990639'][i % 2]};Vulregel ${'x'.repeat(20)};3441AB;${i + 1};01-02-2020`).join(
+      '\n',
+    );
+    const path = await writeFileIn(
+      join(ctx.dir, 'nul.csv'),
+      `bsn;geslachtsnaam;postcode;huisnummer;datum_aanvang_adreshouding\n${filler}\n999994736;Geheim\u0000naam;3441AB;999;01-02-2020\n`,
+    );
     const result = await ingestFile(ctx, brp, path, { displayName: 'brp/nul.csv' });
     expect(result).toMatchObject({ status: 'loaded', rowsStaged: 400, rowsRejected: 1 });
     const { rows } = await ctx.db.query<{ column_name: string; reason: string; raw: Record<string, string> }>(
       'SELECT column_name, reason, raw FROM pakhuis.rejected_rows WHERE load_id = $1',
       [result.loadId],
     );
-    expect(rows).toEqual([{ column_name: 'geslachtsnaam', reason: 'veld bevat een NUL-teken (binaire inhoud)', raw: expect.objectContaining({ postcode: '3441AB' }) }]);
+    expect(rows).toEqual([
+      { column_name: 'geslachtsnaam', reason: 'veld bevat een NUL-teken (binaire inhoud)', raw: expect.objectContaining({ postcode: '3441AB' }) },
+    ]);
   });
 
   it('rejects a file with a missing column whole, records why, and stages nothing', async () => {

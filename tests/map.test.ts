@@ -13,7 +13,9 @@ const BIN = new URL('../bin/pakhuis.js', import.meta.url).pathname;
 
 async function pakhuis(args: string[], env: Record<string, string | undefined> = {}) {
   try {
-    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: 'json', ...env } });
+    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: 'json', ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -73,7 +75,10 @@ describe('a map of the open signals', () => {
   beforeAll(async () => {
     ctx = await createTestContext();
     await writeFileIn(join(ctx.config.INBOX_DIR, 'bag', 'bag.csv'), bagCsv([rdOnly, both, offMap]));
-    await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp.csv'), brpCsv([...persons(12, rdOnly), ...persons(12, both), ...persons(12, offMap), ...persons(1, notInBag)]));
+    await writeFileIn(
+      join(ctx.config.INBOX_DIR, 'brp', 'brp.csv'),
+      brpCsv([...persons(12, rdOnly), ...persons(12, both), ...persons(12, offMap), ...persons(1, notInBag)]),
+    );
     summary = await runPipeline(ctx, { trigger: 'test' });
     expect(summary.status, summary.error).toBe('succeeded');
     const { rows } = await ctx.db.query<{ id: string }>(`SELECT id FROM pakhuis.signals WHERE verblijfsobject_id = $1`, [both.id]);
@@ -93,15 +98,26 @@ describe('a map of the open signals', () => {
     ]);
     const warning = 'bag/bag.csv: 1x rd_x: rd_x ligt buiten 0..300000 (RD-bereik); punt weggelaten, object wel geladen (eerste: regel 4)';
     expect(summary.warnings).toContain(warning);
-    const record = await ctx.db.query<{ warnings: string[]; summary: { files: { file: string; notes: unknown[] }[] } }>('SELECT warnings, summary FROM pakhuis.runs WHERE id = $1', [summary.runId]);
+    const record = await ctx.db.query<{ warnings: string[]; summary: { files: { file: string; notes: unknown[] }[] } }>(
+      'SELECT warnings, summary FROM pakhuis.runs WHERE id = $1',
+      [summary.runId],
+    );
     expect(record.rows[0]!.warnings).toContain(warning);
     expect(record.rows[0]!.summary.files.find((f) => f.file === 'bag/bag.csv')?.notes).toEqual([
-      { column: 'rd_x', reason: 'rd_x ligt buiten 0..300000 (RD-bereik); punt weggelaten, object wel geladen', count: 1, firstLine: 4, firstLocation: 'regel 4' },
+      {
+        column: 'rd_x',
+        reason: 'rd_x ligt buiten 0..300000 (RD-bereik); punt weggelaten, object wel geladen',
+        count: 1,
+        firstLine: 4,
+        firstLocation: 'regel 4',
+      },
     ]);
   });
 
   it('shows the point in signals.flagged_addresses, each new column explained in Dutch', async () => {
-    const { rows } = await ctx.db.query(`SELECT verblijfsobject_id, rd_x, rd_y, lat, lon FROM signals.flagged_addresses WHERE verblijfsobject_id = $1`, [both.id]);
+    const { rows } = await ctx.db.query(`SELECT verblijfsobject_id, rd_x, rd_y, lat, lon FROM signals.flagged_addresses WHERE verblijfsobject_id = $1`, [
+      both.id,
+    ]);
     expect(rows).toEqual([{ verblijfsobject_id: both.id, rd_x: 122025, rd_y: 487653, lat: 52.3757574184544, lon: 4.902956599510026 }]);
     const comments = await ctx.db.query<{ attname: string; comment: string | null }>(
       `SELECT attname, col_description(attrelid, attnum) AS comment FROM pg_attribute
@@ -135,7 +151,9 @@ describe('a map of the open signals', () => {
       rd_x: 122177,
       rd_y: 487877,
     });
-    const { rows } = await ctx.db.query<{ first_seen_at: Date }>('SELECT first_seen_at FROM signals.flagged_addresses WHERE verblijfsobject_id = $1', [rdOnly.id]);
+    const { rows } = await ctx.db.query<{ first_seen_at: Date }>('SELECT first_seen_at FROM signals.flagged_addresses WHERE verblijfsobject_id = $1', [
+      rdOnly.id,
+    ]);
     expect(Math.abs(Date.parse(first.properties.eerst_gezien as string) - rows[0]!.first_seen_at.getTime())).toBeLessThan(1000);
     expect(features.find((f) => f.id === both.id)!.properties.triage).toBe('in onderzoek');
     // No persons: no BSN (nine digits on their own), no pseudonym (64 hex), no name.
@@ -167,7 +185,11 @@ describe('a map of the open signals', () => {
         `Niet op de kaart: 1 adres met open signalen zonder punt in de BAG (${offMap.id})`,
         'Niet op de kaart: 1 open signaal zonder verblijfsobject (ADRES_ONBEKEND 1)',
       ]);
-      expect(expectRfc7946Points(await readFile(out, 'utf8')).map((f) => f.id).sort()).toEqual([rdOnly.id, both.id]);
+      expect(
+        expectRfc7946Points(await readFile(out, 'utf8'))
+          .map((f) => f.id)
+          .sort(),
+      ).toEqual([rdOnly.id, both.id]);
     } finally {
       await ctx.db.exec(`DROP ROLE IF EXISTS ${login}`);
     }

@@ -23,7 +23,15 @@ const LONG = 'Lange omschrijving. '.repeat(80);
 const rows: MeldingRow[] = [
   { id: 'M-1', daysAgo: 30, kanaal: 'Intern', ref: 'VTH', categorie: 'Drugs', vbo: crowded.id, tekst: `${NAME_IN_TEXT} ziet veel bezoek; geur van hennep.` },
   // Anonymous: the reference someone typed anyway is not kept.
-  { id: 'M-2', daysAgo: 10, kanaal: 'Meld Misdaad Anoniem', ref: 'Politie, melder J. Dekker', categorie: 'witwassen', postcode: crowded.postcode, huisnummer: crowded.huisnummer },
+  {
+    id: 'M-2',
+    daysAgo: 10,
+    kanaal: 'Meld Misdaad Anoniem',
+    ref: 'Politie, melder J. Dekker',
+    categorie: 'witwassen',
+    postcode: crowded.postcode,
+    huisnummer: crowded.huisnummer,
+  },
   { id: 'M-3', daysAgo: 400, kanaal: 'partner', ref: 'Politie basisteam', categorie: 'huisvesting', vbo: crowdedToo.id },
   { id: 'M-4', daysAgo: 5, kanaal: 'bewoner', categorie: 'overig', vbo: quiet.id, tekst: 'Café, ëën zin in Windows-1252.' },
   { id: 'M-5', daysAgo: 60, kanaal: 'inwoner', categorie: '', postcode: '9100AB', huisnummer: 999 },
@@ -42,7 +50,7 @@ describe('meldingen, the fifth source', () => {
   beforeAll(async () => {
     ctx = await createTestContext();
     // The meldpunt export is pulled from a share like the other registers (PULL_MELDINGEN).
-    ctx.config = loadConfig({ env: {}, overrides: { ...ctx.config, rules: undefined, PULL_MELDINGEN: `file://${share()}/*.csv` } as never });
+    ctx.config = loadConfig({ env: {}, overrides: { ...ctx.config, rules: undefined, PULL_MELDINGEN: `file://${share()}/*.csv` } });
     await writeFileIn(join(share(), 'meldpunt.csv'), iconv.encode(meldingenCsv(rows).replace(/^\uFEFF/, ''), 'win1252'));
     await writeFileIn(join(ctx.config.INBOX_DIR, 'bag', 'bag.csv'), bagCsv([crowded, quiet, crowdedToo]));
     await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp.csv'), brpCsv([...persons(12, crowded), ...persons(1, quiet), ...persons(12, crowdedToo)]));
@@ -63,17 +71,28 @@ describe('meldingen, the fifth source', () => {
     // The free text of a rejected row can name people: its length is kept, not its content.
     expect(JSON.stringify(rejected)).not.toContain('Proefmelder');
     expect(rejected.at(-1)!.raw.vrije_tekst).toMatch(/^\[gemaskeerd, \d+ tekens\]$/);
-    const { rows: model } = await ctx.db.query(`SELECT melding_id, kanaal, melder_referentie, categorie, match_method, verblijfsobject_id FROM model.melding ORDER BY melding_id`);
+    const { rows: model } = await ctx.db.query(
+      `SELECT melding_id, kanaal, melder_referentie, categorie, match_method, verblijfsobject_id FROM model.melding ORDER BY melding_id`,
+    );
     expect(model).toEqual([
       { melding_id: 'M-1', kanaal: 'intern', melder_referentie: 'VTH', categorie: 'drugs', match_method: 'vbo_id', verblijfsobject_id: crowded.id },
       { melding_id: 'M-2', kanaal: 'anoniem', melder_referentie: null, categorie: 'witwassen', match_method: 'adres', verblijfsobject_id: crowded.id },
-      { melding_id: 'M-3', kanaal: 'partner', melder_referentie: 'Politie basisteam', categorie: 'huisvesting', match_method: 'vbo_id', verblijfsobject_id: crowdedToo.id },
+      {
+        melding_id: 'M-3',
+        kanaal: 'partner',
+        melder_referentie: 'Politie basisteam',
+        categorie: 'huisvesting',
+        match_method: 'vbo_id',
+        verblijfsobject_id: crowdedToo.id,
+      },
       { melding_id: 'M-4', kanaal: 'inwoner', melder_referentie: null, categorie: 'overig', match_method: 'vbo_id', verblijfsobject_id: quiet.id },
       { melding_id: 'M-5', kanaal: 'inwoner', melder_referentie: null, categorie: null, match_method: 'geen', verblijfsobject_id: null },
       { melding_id: 'M-8', kanaal: 'intern', melder_referentie: 'KCC', categorie: 'drugs', match_method: 'vbo_id', verblijfsobject_id: quiet.id },
       { melding_id: 'M-9', kanaal: 'intern', melder_referentie: 'Burgerzaken', categorie: 'drugs', match_method: 'vbo_id', verblijfsobject_id: quiet.id },
     ]);
-    const { rows: texts } = await ctx.db.query<{ vrije_tekst: string }>(`SELECT vrije_tekst FROM model.melding WHERE melding_id IN ('M-4', 'M-9') ORDER BY melding_id`);
+    const { rows: texts } = await ctx.db.query<{ vrije_tekst: string }>(
+      `SELECT vrije_tekst FROM model.melding WHERE melding_id IN ('M-4', 'M-9') ORDER BY melding_id`,
+    );
     expect(texts.map((t) => t.vrije_tekst)).toEqual(['Café, ëën zin in Windows-1252.', LONG.trim()]);
   });
 
@@ -86,17 +105,25 @@ describe('meldingen, the fifth source', () => {
     const [s] = signals;
     expect(s!.evidence.meldingen.map((m: { melding: string }) => m.melding)).toEqual(['M-2', 'M-1']);
     expect(s!.evidence.registersignalen).toEqual([{ regel: 'OVERBEWONING', onderwerp: crowded.id, ernst: 'hoog' }]);
-    expect(s!.explanation).toBe(`2 meldingen van het meldpunt in de laatste 12 maanden (laatste ${iso(day(-10)).split('-').reverse().join('-')}; drugs, witwassen), en de registers geven hier een open signaal: OVERBEWONING.`);
+    expect(s!.explanation).toBe(
+      `2 meldingen van het meldpunt in de laatste 12 maanden (laatste ${iso(day(-10)).split('-').reverse().join('-')}; drugs, witwassen), en de registers geven hier een open signaal: OVERBEWONING.`,
+    );
     expect(JSON.stringify(s)).not.toContain('Proefmelder');
   });
 
   it('makes a melding on an address the BAG does not know an ADRES_ONBEKEND case', async () => {
-    const { rows } = await ctx.db.query<{ explanation: string }>(`SELECT explanation FROM pakhuis.signals WHERE rule_code = 'ADRES_ONBEKEND' AND subject_key = '9100AB|999||'`);
-    expect(rows).toEqual([{ explanation: 'Niemand staat ingeschreven op 9100AB 999, een adres dat niet in de BAG voorkomt. Genoemd in andere registers: melding M-5.' }]);
+    const { rows } = await ctx.db.query<{ explanation: string }>(
+      `SELECT explanation FROM pakhuis.signals WHERE rule_code = 'ADRES_ONBEKEND' AND subject_key = '9100AB|999||'`,
+    );
+    expect(rows).toEqual([
+      { explanation: 'Niemand staat ingeschreven op 9100AB 999, een adres dat niet in de BAG voorkomt. Genoemd in andere registers: melding M-5.' },
+    ]);
   });
 
   it('counts meldingen on flagged addresses and lists them in signals.meldingen, the free text for analysts only', async () => {
-    const { rows: flagged } = await ctx.db.query(`SELECT meldingen::int, latest_melding::text FROM signals.flagged_addresses WHERE verblijfsobject_id = $1`, [crowded.id]);
+    const { rows: flagged } = await ctx.db.query(`SELECT meldingen::int, latest_melding::text FROM signals.flagged_addresses WHERE verblijfsobject_id = $1`, [
+      crowded.id,
+    ]);
     expect(flagged).toEqual([{ meldingen: 2, latest_melding: iso(day(-10)) }]);
     const as = async (role: string, sql: string) => {
       try {
@@ -105,9 +132,19 @@ describe('meldingen, the fifth source', () => {
         return { state: sqlState(error) };
       }
     };
-    const analyst = await as('pakhuis_analyst', `SELECT melding_id, vrije_tekst, terugkoppeling, open_signals, postcode, huisnummer FROM signals.meldingen WHERE melding_id IN ('M-1', 'M-5') ORDER BY 1`);
+    const analyst = await as(
+      'pakhuis_analyst',
+      `SELECT melding_id, vrije_tekst, terugkoppeling, open_signals, postcode, huisnummer FROM signals.meldingen WHERE melding_id IN ('M-1', 'M-5') ORDER BY 1`,
+    );
     expect(analyst.rows).toEqual([
-      { melding_id: 'M-1', vrije_tekst: `${NAME_IN_TEXT} ziet veel bezoek; geur van hennep.`, terugkoppeling: 'ontvangen', open_signals: ['MELDING_EN_DATASIGNAAL', 'OVERBEWONING'], postcode: crowded.postcode, huisnummer: crowded.huisnummer },
+      {
+        melding_id: 'M-1',
+        vrije_tekst: `${NAME_IN_TEXT} ziet veel bezoek; geur van hennep.`,
+        terugkoppeling: 'ontvangen',
+        open_signals: ['MELDING_EN_DATASIGNAAL', 'OVERBEWONING'],
+        postcode: crowded.postcode,
+        huisnummer: crowded.huisnummer,
+      },
       { melding_id: 'M-5', vrije_tekst: null, terugkoppeling: 'ontvangen', open_signals: null, postcode: '9100AB', huisnummer: 999 },
     ]);
     // The loading role makes the reports: through the view it gets no free text.
@@ -130,10 +167,22 @@ describe('meldingen, the fifth source', () => {
   });
 
   it('loads a workbook as well, refuses the same content twice, and ages staged rows out like every source', async () => {
-    const workbook = await writeFileIn(join(ctx.dir, 'meldpunt.xlsx'), xlsxFile({ Meldingen: [MELDING_HEADER, ...[{ id: 'X-1', daysAgo: 2, kanaal: 'partner', ref: 'RIEC', vbo: quiet.id }].map((m) => meldingCells(m).map((v, i) => (i === 1 ? day(-m.daysAgo) : v)))] }));
+    const workbook = await writeFileIn(
+      join(ctx.dir, 'meldpunt.xlsx'),
+      xlsxFile({
+        Meldingen: [
+          MELDING_HEADER,
+          ...[{ id: 'X-1', daysAgo: 2, kanaal: 'partner', ref: 'RIEC', vbo: quiet.id }].map((m) =>
+            meldingCells(m).map((v, i) => (i === 1 ? day(-m.daysAgo) : v)),
+          ),
+        ],
+      }),
+    );
     const loaded = await ingestFile(ctx, SOURCE_DEFINITIONS.meldingen, workbook);
     expect([loaded.status, loaded.format, loaded.rowsStaged]).toEqual(['loaded', 'meldingen-xlsx', 1]);
-    const { rows: staged } = await ctx.db.query(`SELECT datum_ontvangen::text, kanaal, melder_referentie FROM staging.meldingen WHERE load_id = $1`, [loaded.loadId]);
+    const { rows: staged } = await ctx.db.query(`SELECT datum_ontvangen::text, kanaal, melder_referentie FROM staging.meldingen WHERE load_id = $1`, [
+      loaded.loadId,
+    ]);
     expect(staged).toEqual([{ datum_ontvangen: iso(day(-2)), kanaal: 'partner', melder_referentie: 'RIEC' }]);
     const again = await ingestFile(ctx, SOURCE_DEFINITIONS.meldingen, await writeFileIn(join(ctx.dir, 'kopie.xlsx'), await readFile(workbook)));
     expect(again.status).toBe('duplicate');

@@ -40,7 +40,7 @@ describe('CSV record boundaries for reading in parts', () => {
       const scanner = new CsvBoundaryScanner(';'.charCodeAt(0));
       const found: number[] = [];
       const offsets: number[] = [];
-      for (let at = 0; at < bytes.length; ) {
+      for (let at = 0; at < bytes.length;) {
         const size = 1 + Math.floor(random() * 40);
         scanner.push(bytes.subarray(at, at + size), (offset, nextLine) => {
           found.push(nextLine);
@@ -52,7 +52,7 @@ describe('CSV record boundaries for reading in parts', () => {
       expect(found.slice(0, -1), `seed ${seed}`).toEqual(expected);
       // And each offset is where the text of that record starts.
       for (let k = 0; k < offsets.length - 1; k++) {
-        const after = bytes.subarray(offsets[k]!).toString('utf8');
+        const after = bytes.subarray(offsets[k]).toString('utf8');
         const again: string[][] = [];
         const s = new CsvSplitter(';', expected[k]);
         s.push(after, again, []);
@@ -105,7 +105,9 @@ describe('ingest of a large CSV file on worker threads', () => {
     expect(sortReasons(b)).toEqual(sortReasons(a));
     expect(await stagedRows(parallel, b.loadId!)).toEqual(await stagedRows(serial, a.loadId!));
     expect(await rejectedRows(parallel, b.loadId!)).toEqual(await rejectedRows(serial, a.loadId!));
-    const { rows } = await parallel.db.query<{ geslachtsnaam: string; line: number }>(`SELECT geslachtsnaam, line FROM staging.brp WHERE geslachtsnaam LIKE 'Müller%' ORDER BY line LIMIT 1`);
+    const { rows } = await parallel.db.query<{ geslachtsnaam: string; line: number }>(
+      `SELECT geslachtsnaam, line FROM staging.brp WHERE geslachtsnaam LIKE 'Müller%' ORDER BY line LIMIT 1`,
+    );
     // The line break inside the quoted name is a control character: stored as a space.
     expect(rows[0]).toEqual({ geslachtsnaam: 'Müller; van "Dijk"', line: 9 });
   });
@@ -122,7 +124,12 @@ describe('ingest of a large CSV file on worker threads', () => {
     const a = await ingestFile(serial, brp, path, { displayName: 'brp/brp-half-bad.csv' });
     const b = await ingestFile(parallel, brp, path, { displayName: 'brp/brp-half-bad.csv' });
     expect(b.parts).toBe(3);
-    expect({ status: b.status, read: b.rowsRead, staged: b.rowsStaged, rejected: b.rowsRejected }).toEqual({ status: 'loaded', read: 4000, staged: 2000, rejected: 2000 });
+    expect({ status: b.status, read: b.rowsRead, staged: b.rowsStaged, rejected: b.rowsRejected }).toEqual({
+      status: 'loaded',
+      read: 4000,
+      staged: 2000,
+      rejected: 2000,
+    });
     expect(sortReasons(b)).toEqual(sortReasons(a));
     expect(await rejectedRows(parallel, b.loadId!)).toEqual(await rejectedRows(serial, a.loadId!));
   });
@@ -163,7 +170,9 @@ describe('ingest of a large CSV file on worker threads', () => {
     expect(b.parts).toBe(3);
     expect(b.status).toBe('rejected');
     expect(b.error).toBe('brp/brp-bad-utf8.csv: ongeldige UTF-8 verderop in het bestand (gemengde codering?)');
-    const { rows } = await parallel.db.query(`SELECT count(*)::int AS n FROM staging.brp s JOIN pakhuis.loads l ON l.id = s.load_id WHERE l.file_name = 'brp/brp-bad-utf8.csv'`);
+    const { rows } = await parallel.db.query(
+      `SELECT count(*)::int AS n FROM staging.brp s JOIN pakhuis.loads l ON l.id = s.load_id WHERE l.file_name = 'brp/brp-bad-utf8.csv'`,
+    );
     expect(rows).toEqual([{ n: 0 }]);
   });
 
@@ -186,14 +195,39 @@ describe('ingest of a large CSV file on worker threads', () => {
   });
 
   it('fills every staging table of a source with several (BAG) the same way', async () => {
-    const header = 'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
+    const header =
+      'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
     const lines = [header];
     for (let i = 1; i <= 3000; i++) {
       const id = String(i).padStart(10, '0');
       const oppervlakte = i % 701 === 3 ? '-5' : '80';
       // RD points, some impossible (dropped with a note) and some with lon/lat swapped (recomputed).
-      const point = i % 97 === 5 ? ['999999', '452000', '', ''] : i % 89 === 7 ? [String(120_000 + i), '452000', '52.08', '4.88'] : [String(120_000 + i), '452000', '', ''];
-      lines.push(['Straat', String(i), '', '', '1234AB', 'Woerden', 'Woerden', 'Utrecht', `063220${id}`, 'woonfunctie', oppervlakte, 'Verblijfsobject in gebruik', `063201${id}`, 'VBO', 'f', `063210${id}`, 'Pand in gebruik', '1990', ...point, ''].join(';'));
+      const point =
+        i % 97 === 5 ? ['999999', '452000', '', ''] : i % 89 === 7 ? [String(120_000 + i), '452000', '52.08', '4.88'] : [String(120_000 + i), '452000', '', ''];
+      lines.push(
+        [
+          'Straat',
+          String(i),
+          '',
+          '',
+          '1234AB',
+          'Woerden',
+          'Woerden',
+          'Utrecht',
+          `063220${id}`,
+          'woonfunctie',
+          oppervlakte,
+          'Verblijfsobject in gebruik',
+          `063201${id}`,
+          'VBO',
+          'f',
+          `063210${id}`,
+          'Pand in gebruik',
+          '1990',
+          ...point,
+          '',
+        ].join(';'),
+      );
     }
     const path = join(serial.dir, 'bag-parts.csv');
     await writeFile(path, lines.join('\n') + '\n');
@@ -205,11 +239,19 @@ describe('ingest of a large CSV file on worker threads', () => {
     expect(a.rowsRejected).toBeGreaterThan(0);
     // Dropped coordinates are counted across the parts, each reason with the first line it happened on.
     const byReason = (r: IngestResult) => [...r.notes].sort((x, y) => x.reason.localeCompare(y.reason));
-    expect(byReason(a).map((d) => [d.column, d.count, d.firstLocation])).toEqual([['lat', 34, 'regel 8'], ['rd_x', 31, 'regel 6']]);
+    expect(byReason(a).map((d) => [d.column, d.count, d.firstLocation])).toEqual([
+      ['lat', 34, 'regel 8'],
+      ['rd_x', 31, 'regel 6'],
+    ]);
     expect(byReason(b)).toEqual(byReason(a));
     // Every staged row of every table, without the load id, as one digest per table.
     const digest = async (ctx: TestContext, table: string, loadId: number) =>
-      (await ctx.db.query(`SELECT count(*)::int AS n, md5(string_agg(j, ',' ORDER BY j)) AS digest FROM (SELECT (to_jsonb(s) - 'load_id')::text AS j FROM ${table} s WHERE load_id = $1) x`, [loadId])).rows[0];
+      (
+        await ctx.db.query(
+          `SELECT count(*)::int AS n, md5(string_agg(j, ',' ORDER BY j)) AS digest FROM (SELECT (to_jsonb(s) - 'load_id')::text AS j FROM ${table} s WHERE load_id = $1) x`,
+          [loadId],
+        )
+      ).rows[0];
     for (const table of ['staging.bag_vbo', 'staging.bag_num', 'staging.bag_vbo_num']) {
       const expected = await digest(serial, table, a.loadId!);
       expect(expected?.n, table).toBeGreaterThan(2000);

@@ -33,7 +33,9 @@ describe('names and BSNs from the permit and Damocles registers', () => {
         // A sole trader: the name next to BSN and KvK may be the person's own, so it is not a company name.
         { zaak: 'V-4', type: 'exploitatievergunning', obj: shop, bsn: soleTrader, kvk: '66666666', naam: 'Zzpnaam', van: day(-10) },
       ],
-      damocles: [{ zaak: 'D-1', obj: closed, start: day(-20), duur: 3, eigenaarBsn: owner, eigenaar: 'Damoclesnaam', huurderBsn: resident.bsn, huurder: 'Anderenaam' }],
+      damocles: [
+        { zaak: 'D-1', obj: closed, start: day(-20), duur: 3, eigenaarBsn: owner, eigenaar: 'Damoclesnaam', huurderBsn: resident.bsn, huurder: 'Anderenaam' },
+      ],
     });
     const run = await runPipeline(ctx, { trigger: 'test' });
     expect(run.status).toBe('succeeded');
@@ -89,7 +91,12 @@ describe('names and BSNs from the permit and Damocles registers', () => {
     expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');
     const { rows } = await ctx.db.query<{ pseudonym: string; bron: string }>(`SELECT pseudonym, bron FROM identity.persoon ORDER BY bron`);
     const p = (bsn: string) => ctx.pseudonymizer.pseudonymise(bsn);
-    expect(rows).toEqual(expect.arrayContaining([{ pseudonym: p(resident.bsn), bron: 'brp' }, { pseudonym: p(owner), bron: 'damocles' }]));
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        { pseudonym: p(resident.bsn), bron: 'brp' },
+        { pseudonym: p(owner), bron: 'damocles' },
+      ]),
+    );
     expect(rows.map((r) => r.pseudonym)).not.toContain(p(holderOnly));
     expect(rows.map((r) => r.pseudonym)).not.toContain(p(soleTrader));
     expect(rows).toHaveLength(2);

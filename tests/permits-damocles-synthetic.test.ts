@@ -45,10 +45,7 @@ describe('synthetic permit and Damocles registers', () => {
   it.each(MY_RULES.map((r) => r.code))('%s finds exactly the planted cases', async (code) => {
     const planted = generated.plantedByRule[code] ?? [];
     expect(planted.length).toBeGreaterThan(0);
-    const { rows } = await ctx.db.query<{ subject_key: string }>(
-      `SELECT subject_key FROM pakhuis.signals WHERE rule_code = $1 AND status = 'open'`,
-      [code],
-    );
+    const { rows } = await ctx.db.query<{ subject_key: string }>(`SELECT subject_key FROM pakhuis.signals WHERE rule_code = $1 AND status = 'open'`, [code]);
     expect(rows.map((r) => r.subject_key).sort()).toEqual([...planted].sort());
   });
 
@@ -65,15 +62,32 @@ describe('synthetic permit and Damocles registers', () => {
       new Set(links.filter((l) => roles.length === 0 || roles.some((r) => l.rol === r || l.rol.startsWith(`${r} via `))).map((l) => l.pseudonym)).size;
     const hex = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
     const expected: Record<string, (e: Record<string, any>, l: { pseudonym: string; rol: string }[]) => [number, number][]> = {
-      OVERBEWONING: (e, l) => [[e.personen, persons(l, 'bewoner')], [e.personen, persons(l)]],
-      GEEN_WOONFUNCTIE: (e, l) => [[e.personen, persons(l, 'bewoner')], [e.personen, persons(l)]],
-      BRIEFADRES_CLUSTER: (e, l) => [[e.briefadressen, persons(l, 'briefadres')], [e.woonadressen, persons(l, 'bewoner')]],
-      OBJECT_NIET_IN_GEBRUIK: (e, l) => [[e.personen, persons(l)], [e.briefadressen, persons(l, 'briefadres')]],
+      OVERBEWONING: (e, l) => [
+        [e.personen, persons(l, 'bewoner')],
+        [e.personen, persons(l)],
+      ],
+      GEEN_WOONFUNCTIE: (e, l) => [
+        [e.personen, persons(l, 'bewoner')],
+        [e.personen, persons(l)],
+      ],
+      BRIEFADRES_CLUSTER: (e, l) => [
+        [e.briefadressen, persons(l, 'briefadres')],
+        [e.woonadressen, persons(l, 'bewoner')],
+      ],
+      OBJECT_NIET_IN_GEBRUIK: (e, l) => [
+        [e.personen, persons(l)],
+        [e.briefadressen, persons(l, 'briefadres')],
+      ],
       DOORGANGSADRES: (e, l) => [[e.personen, persons(l)]],
       DAMOCLES_BEWONING: (e, l) => [[e.personen, persons(l)]],
       ADRES_ONBEKEND: (e, l) => [[e.personen, persons(l)]],
-      DAMOCLES_BETROKKENE_ELDERS: (e, l) => [[new Set(e.elders.map((x: { partij: string }) => x.partij).filter(hex)).size, persons(l, e.rol)], [persons(l), persons(l, e.rol)]],
-      VERGUNNING_BIBOB: (e, l) => [[new Set(e.damocles.map((b: { houder: { pseudoniem?: string } | null }) => b.houder?.pseudoniem).filter(hex)).size, persons(l, 'houder')]],
+      DAMOCLES_BETROKKENE_ELDERS: (e, l) => [
+        [new Set(e.elders.map((x: { partij: string }) => x.partij).filter(hex)).size, persons(l, e.rol)],
+        [persons(l), persons(l, e.rol)],
+      ],
+      VERGUNNING_BIBOB: (e, l) => [
+        [new Set(e.damocles.map((b: { houder: { pseudoniem?: string } | null }) => b.houder?.pseudoniem).filter(hex)).size, persons(l, 'houder')],
+      ],
     };
     const seen = new Set<string>();
     for (const row of rows) {

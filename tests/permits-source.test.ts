@@ -30,14 +30,32 @@ function rejection(fields: Record<string, string>) {
 describe('permits: validating a register row', () => {
   it('normalises a full row and pseudonymises the holder', () => {
     const row = staged({
-      ...base, houder_kvk: '', verblijfsobject_id: '632010000000001', vergunning_type: ' Alcoholwet ', huisnummer: '12a',
-      houder_bsn: BSN, houder_naam: 'J. de Vries', datum_verleend: String(serial(new Date(Date.UTC(2024, 0, 1)))), geldig_tot: '01-02-2029', status: 'Afgegeven',
+      ...base,
+      houder_kvk: '',
+      verblijfsobject_id: '632010000000001',
+      vergunning_type: ' Alcoholwet ',
+      huisnummer: '12a',
+      houder_bsn: BSN,
+      houder_naam: 'J. de Vries',
+      datum_verleend: String(serial(new Date(Date.UTC(2024, 0, 1)))),
+      geldig_tot: '01-02-2029',
+      status: 'Afgegeven',
     });
     expect(row).toEqual({
-      zaaknummer: 'Z/2024/000001', vergunning_type: 'alcoholwetvergunning', verblijfsobject_id: '0632010000000001',
-      postcode: '3441AB', huisnummer: 12, huisletter: 'A', huisnummertoevoeging: null,
-      houder_pseudonym: pseudonymizer.pseudonymise(BSN), houder_kvk: null, houder_naam: 'J. de Vries', key_version: 1,
-      datum_verleend: '2024-01-01', geldig_tot: '2029-02-01', status: 'verleend',
+      zaaknummer: 'Z/2024/000001',
+      vergunning_type: 'alcoholwetvergunning',
+      verblijfsobject_id: '0632010000000001',
+      postcode: '3441AB',
+      huisnummer: 12,
+      huisletter: 'A',
+      huisnummertoevoeging: null,
+      houder_pseudonym: pseudonymizer.pseudonymise(BSN),
+      houder_kvk: null,
+      houder_naam: 'J. de Vries',
+      key_version: 1,
+      datum_verleend: '2024-01-01',
+      geldig_tot: '2029-02-01',
+      status: 'verleend',
     });
     expect(JSON.stringify(row)).not.toContain(BSN);
   });
@@ -55,7 +73,11 @@ describe('permits: validating a register row', () => {
   });
 
   it('keeps a company name, drops a name nobody can be linked to, and splits "7-2"', () => {
-    expect(staged({ ...base, houder_naam: 'Café De Molen B.V.' })).toMatchObject({ houder_kvk: '12345678', houder_naam: 'Café De Molen B.V.', key_version: null });
+    expect(staged({ ...base, houder_naam: 'Café De Molen B.V.' })).toMatchObject({
+      houder_kvk: '12345678',
+      houder_naam: 'Café De Molen B.V.',
+      key_version: null,
+    });
     expect(staged({ ...base, houder_kvk: '', houder_naam: 'Iemand' })).toMatchObject({ houder_pseudonym: null, houder_kvk: null, houder_naam: null });
     expect(staged({ ...base, houder_kvk: '1234567' }).houder_kvk).toBe('01234567');
     expect(staged({ ...base, huisnummer: '7-2' })).toMatchObject({ huisnummer: 7, huisletter: null, huisnummertoevoeging: '2' });
@@ -71,7 +93,10 @@ describe('permits: validating a register row', () => {
     [{ huisnummer: '' }, ['huisnummer', 'geen adres: geen verblijfsobject-id en geen postcode met huisnummer']],
     [{ postcode: '3441 SA' }, ['postcode', 'postcodeletters SA worden niet uitgegeven']],
     [{ huisnummer: '12 bis ter' }, ['huisnummer', 'huisnummer is geen geheel getal']],
-    [{ verblijfsobject_id: '0632100000000001' }, ['verblijfsobject_id', 'BAG-identificatie heeft objecttypecode 10, verwacht 01 of 02 of 03 (verblijfsobject/ligplaats/standplaats)']],
+    [
+      { verblijfsobject_id: '0632100000000001' },
+      ['verblijfsobject_id', 'BAG-identificatie heeft objecttypecode 10, verwacht 01 of 02 of 03 (verblijfsobject/ligplaats/standplaats)'],
+    ],
     [{ houder_bsn: '123456789' }, ['houder_bsn', 'BSN voldoet niet aan de 11-proef']],
     [{ houder_kvk: '123456' }, ['houder_kvk', 'KvK-nummer moet 8 cijfers zijn']],
     [{ datum_verleend: '31-02-2024' }, ['datum_verleend', 'datum bestaat niet (die maand heeft minder dagen)']],
@@ -97,7 +122,8 @@ describe('permits: reading and loading files', () => {
     (await ctx.db.query<Record<string, any>>(`SELECT * FROM staging.permits WHERE load_id = $1 ORDER BY line`, [loadId])).rows;
 
   it('reads a Dutch Excel CSV (Windows-1252, `;`) with headers in any case and spacing', async () => {
-    const text = 'ZAAKNUMMER;Type Vergunning;Postcode;Huisnr;KvK nummer;Naam houder;Datum verleend;Geldig t/m;Status\r\n' +
+    const text =
+      'ZAAKNUMMER;Type Vergunning;Postcode;Huisnr;KvK nummer;Naam houder;Datum verleend;Geldig t/m;Status\r\n' +
       'Z-1;Exploitatievergunning;3441 AB;12;12345678;Café Señor B.V.;01-03-2023;;Verleend\r\n' +
       'Z-2;Alcoholwet;3441AB;14;87654321;Bar Één;2023-03-01;01-03-2028;Verleend\r\n';
     const result = await load('register.csv', iconv.encode(text, 'windows-1252'));
@@ -122,7 +148,11 @@ describe('permits: reading and loading files', () => {
     const first = await load('first.xlsx', xlsxFile({ Vergunningen: sheet, Toelichting: [['Uitleg'], ['niets']] }));
     expect(first).toMatchObject({ status: 'loaded', format: 'permits-xlsx', rowsStaged: 1 });
     expect((await stagedRows(first.loadId!)).map((r) => [iso(r.datum_verleend), iso(r.geldig_tot)])).toEqual([[iso(day(-10)), iso(day(365))]]);
-    const named = await load('named.xlsx', xlsxFile({ Toelichting: [['Uitleg'], ['niets']], Register: [...sheet.slice(0, 1), ['Z-5', ...sheet[1]!.slice(1)]] }), 'Register');
+    const named = await load(
+      'named.xlsx',
+      xlsxFile({ Toelichting: [['Uitleg'], ['niets']], Register: [...sheet.slice(0, 1), ['Z-5', ...sheet[1]!.slice(1)]] }),
+      'Register',
+    );
     expect(named).toMatchObject({ status: 'loaded', rowsStaged: 1 });
   });
 
@@ -136,14 +166,16 @@ describe('permits: reading and loading files', () => {
 
   it('keeps rejected rows with their column and Dutch reason, and no BSN in them', async () => {
     const valid = freshBsn();
-    const text = 'zaaknummer;type;postcode;huisnummer;bsn;naam houder;verleend\n' +
+    const text =
+      'zaaknummer;type;postcode;huisnummer;bsn;naam houder;verleend\n' +
       'Z-7;horeca;3441AB;1;12345;Anna Jansen;01-01-2024\n' +
       `Z-8;horeca;3441AB;2;${valid};Bert Smit;31-13-2024\n` +
       `Z-9;horeca;3441AB;3;${valid};Bert Smit;01-01-2024\n`;
     const result = await load('some-bad.csv', text);
     expect(result).toMatchObject({ status: 'loaded', rowsStaged: 1, rowsRejected: 2 });
     const { rows } = await ctx.db.query<{ line: number; column_name: string; reason: string; raw: Record<string, string> }>(
-      `SELECT line, column_name, reason, raw FROM pakhuis.rejected_rows WHERE load_id = $1 ORDER BY line`, [result.loadId],
+      `SELECT line, column_name, reason, raw FROM pakhuis.rejected_rows WHERE load_id = $1 ORDER BY line`,
+      [result.loadId],
     );
     expect(rows.map((r) => [r.line, r.column_name, r.reason])).toEqual([
       [2, 'houder_bsn', 'BSN moet 9 cijfers zijn'],

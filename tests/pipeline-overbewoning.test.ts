@@ -47,23 +47,29 @@ describe('nightly run, end to end: overbewoning', () => {
       `SELECT p.rol, count(*)::int AS n FROM pakhuis.signal_persons p JOIN pakhuis.signal_store s ON s.id = p.signal_id
        WHERE s.rule_code = 'OVERBEWONING' GROUP BY 1 ORDER BY 1`,
     );
-    expect(roles).toEqual([{ rol: 'bewoner', n: 6 }, { rol: 'bewoner via adres', n: 6 }]);
+    expect(roles).toEqual([
+      { rol: 'bewoner', n: 6 },
+      { rol: 'bewoner via adres', n: 6 },
+    ]);
   });
 
   it('matches registrations by id and by normalised address alike', async () => {
     const { rows } = await ctx.db.query<{ match_method: string; n: string }>(
       `SELECT match_method, count(*) AS n FROM model.inschrijving GROUP BY 1 ORDER BY 1`,
     );
-    expect(rows.map((r) => [r.match_method, Number(r.n)])).toEqual([['adres', 18], ['vbo_id', 18]]);
+    expect(rows.map((r) => [r.match_method, Number(r.n)])).toEqual([
+      ['adres', 18],
+      ['vbo_id', 18],
+    ]);
     // The run record keeps the match rate per source and method.
-    const { rows: runs } = await ctx.db.query<{ summary: { matchRates: Record<string, unknown> } }>('SELECT summary FROM pakhuis.runs WHERE id = $1', [first.runId]);
+    const { rows: runs } = await ctx.db.query<{ summary: { matchRates: Record<string, unknown> } }>('SELECT summary FROM pakhuis.runs WHERE id = $1', [
+      first.runId,
+    ]);
     expect(runs[0]!.summary.matchRates.brp).toEqual({ adres: { rows: 18, share: 0.5 }, vbo_id: { rows: 18, share: 0.5 } });
   });
 
   it('shows the flagged address to analysts with a Dutch explanation', async () => {
-    const { rows } = await ctx.db.query<Record<string, unknown>>(
-      `SELECT * FROM signals.flagged_addresses WHERE 'OVERBEWONING' = ANY (rule_codes)`,
-    );
+    const { rows } = await ctx.db.query<Record<string, unknown>>(`SELECT * FROM signals.flagged_addresses WHERE 'OVERBEWONING' = ANY (rule_codes)`);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
       verblijfsobject_id: crowded.id,
@@ -116,7 +122,17 @@ describe('nightly run, end to end: overbewoning', () => {
     );
     expect(rows).toHaveLength(2);
     expect(rows.every((r) => r.status === 'succeeded')).toBe(true);
-    expect(rows[0]!.steps).toEqual(['configuration', 'ingest bag/bag.csv', 'archive bag/bag.csv', 'ingest brp/brp.csv', 'archive brp/brp.csv', 'publish', 'report', 'retention', 'deliver']);
+    expect(rows[0]!.steps).toEqual([
+      'configuration',
+      'ingest bag/bag.csv',
+      'archive bag/bag.csv',
+      'ingest brp/brp.csv',
+      'archive brp/brp.csv',
+      'publish',
+      'report',
+      'retention',
+      'deliver',
+    ]);
   });
 
   it('keeps BSNs and names out of the database model and the log', async () => {

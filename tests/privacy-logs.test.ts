@@ -29,7 +29,8 @@ interface Row {
   since?: string;
   v: TestVbo;
 }
-const line = (r: Row) => [r.bsn, r.naam, r.voornaam, '19800101', r.v.postcode, r.v.huisnummer, 'W', r.since ?? '01-01-2020', r.v.id, numId(Number(r.v.id.slice(6)))].join(';');
+const line = (r: Row) =>
+  [r.bsn, r.naam, r.voornaam, '19800101', r.v.postcode, r.v.huisnummer, 'W', r.since ?? '01-01-2020', r.v.id, numId(Number(r.v.id.slice(6)))].join(';');
 const file = (rows: Row[]) => [HEADER, ...rows.map(line)].join('\n') + '\n';
 
 /** Everything of a query as one text, each row cast to text by PostgreSQL: every column, whatever its type. */
@@ -44,7 +45,12 @@ describe('no BSN or name in logs, run records or refused-file records', () => {
   const a = vbo(31, 100);
   const b = vbo(32, 80);
 
-  const crowded: Row[] = Array.from({ length: 12 }, (_, i) => ({ bsn: bsn(), naam: `Zwijgnaam${String.fromCharCode(65 + i)}`, voornaam: `Stilvoornaam${i}`, v: a }));
+  const crowded: Row[] = Array.from({ length: 12 }, (_, i) => ({
+    bsn: bsn(),
+    naam: `Zwijgnaam${String.fromCharCode(65 + i)}`,
+    voornaam: `Stilvoornaam${i}`,
+    v: a,
+  }));
   const bsnLikeName = bsnFor(7_399_999);
   const quiet: Row[] = [
     { bsn: bsn(), naam: 'Verholenbewoner', voornaam: 'Geheimevoornaam', v: b },

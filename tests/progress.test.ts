@@ -79,9 +79,18 @@ describe('publish progress', () => {
       const { tty, screen } = fakeTty();
       ctx.progress = { tty };
       expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');
-      const frames = screen.text.split('\r\x1b[K').filter(Boolean).map((f) => f.replace(/^publiceren \[[#.]+\] /, '').replace(/, \d+ s$/, ''));
+      const frames = screen.text
+        .split('\r\x1b[K')
+        .filter(Boolean)
+        .map((f) => f.replace(/^publiceren \[[#.]+\] /, '').replace(/, \d+ s$/, ''));
       const total = frames.length;
-      expect(frames.slice(0, 5)).toEqual([`0/${total - 1} model 10_bag.sql`, `1/${total - 1} model 20_brp.sql`, `2/${total - 1} model 22_brp_history.sql`, `3/${total - 1} model 25_identity.sql`, `4/${total - 1} adreskoppeling`]);
+      expect(frames.slice(0, 5)).toEqual([
+        `0/${total - 1} model 10_bag.sql`,
+        `1/${total - 1} model 20_brp.sql`,
+        `2/${total - 1} model 22_brp_history.sql`,
+        `3/${total - 1} model 25_identity.sql`,
+        `4/${total - 1} adreskoppeling`,
+      ]);
       expect(frames).toContain(`5/${total - 1} regel OVERBEWONING`);
       expect(frames.slice(-4)).toEqual([
         `${total - 4}/${total - 1} signalen samenvoegen`,
@@ -95,7 +104,10 @@ describe('publish progress', () => {
       ctx.logOutput.length = 0;
       await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp-2.csv'), brpCsv(persons(13, a)));
       expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');
-      const steps = ctx.logOutput.map((l) => JSON.parse(l) as { msg: string; step?: string }).filter((l) => l.msg === 'publish progress').map((l) => l.step);
+      const steps = ctx.logOutput
+        .map((l) => JSON.parse(l) as { msg: string; step?: string })
+        .filter((l) => l.msg === 'publish progress')
+        .map((l) => l.step);
       expect(steps[0]).toBe('model 20_brp.sql');
       expect(steps).toContain('regel GEEN_WOONFUNCTIE');
       expect(steps.at(-1)).toBe('vastleggen (commit)');

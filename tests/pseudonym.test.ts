@@ -9,7 +9,9 @@ describe('pseudonymisation', () => {
       const key = randomBytes(1 + (k % 64));
       const hmac = new ShortHmacSha256(key);
       for (let m = 0; m < 200; m++) {
-        const message = randomBytes(m % 56).toString('latin1').replace(/[^\x20-\x7e]/g, 'x');
+        const message = randomBytes(m % 56)
+          .toString('latin1')
+          .replace(/[^\x20-\x7e]/g, 'x');
         expect(hmac.hex(message)).toBe(createHmac('sha256', key).update(message, 'latin1').digest('hex'));
       }
     }
@@ -23,7 +25,11 @@ describe('pseudonymisation', () => {
       const words = hmac.words(bytes, 3, m);
       const digest = Buffer.alloc(32);
       for (let i = 0; i < 8; i++) digest.writeInt32BE(words[i]!, i * 4);
-      expect(digest.toString('hex')).toBe(createHmac('sha256', key).update(bytes.subarray(3, 3 + m)).digest('hex'));
+      expect(digest.toString('hex')).toBe(
+        createHmac('sha256', key)
+          .update(bytes.subarray(3, 3 + m))
+          .digest('hex'),
+      );
     }
   });
 

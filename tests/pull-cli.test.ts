@@ -37,7 +37,9 @@ describe('pakhuis pull', () => {
     await writeFile(join(dir, 'share', 'vergunningen-2025.csv'), 'Zaaknummer;Soort vergunning\nZ1;horeca\n');
     env = {
       ...(ctx.url ? { DATABASE_URL: ctx.url } : { PGLITE_DIR: ctx.config.PGLITE_DIR }),
-      INBOX_DIR: join(dir, 'inbox'), FILE_STABLE_SECONDS: '0', PULL_PERMITS: `file://${dir}/share/*.csv`,
+      INBOX_DIR: join(dir, 'inbox'),
+      FILE_STABLE_SECONDS: '0',
+      PULL_PERMITS: `file://${dir}/share/*.csv`,
     };
   });
   afterAll(async () => {
@@ -52,7 +54,9 @@ describe('pakhuis pull', () => {
     expect(first.stdout.trim()).toBe(`opgehaald vergunningen vergunningen-2025.csv (1 kB) van file://${dir}/share/vergunningen-2025.csv`);
     const status = await pakhuis(['status'], env);
     expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(new RegExp(`Ophalen per bron:\\n.*\\n.*\\nvergunningen\\s+file://${dir}/share/\\*\\.csv\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+\\d{4}-`));
+    expect(status.stdout).toMatch(
+      new RegExp(`Ophalen per bron:\\n.*\\n.*\\nvergunningen\\s+file://${dir}/share/\\*\\.csv\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\s+\\d{4}-`),
+    );
   });
 
   it('exits non-zero with one line when a location cannot be reached, naming it in the warning', async () => {
@@ -66,7 +70,9 @@ describe('pakhuis pull', () => {
   it('refuses a password in a location at start-up without printing it', async () => {
     const refused = await pakhuis(['pull'], { ...env, PULL_BRP: 'sftp://pakhuis:Zomer2025!@sftp.gemeente.local/brp/*.csv' });
     expect(refused.code).toBe(1);
-    expect(refused.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pakhuis pull: invalid configuration: PULL_BRP: location 1: holds a password, which is refused/)]);
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^pakhuis pull: invalid configuration: PULL_BRP: location 1: holds a password, which is refused/),
+    ]);
     expect(refused.stdout + refused.stderr).not.toContain('Zomer2025');
   });
 });

@@ -27,14 +27,34 @@ describe('pull configuration', () => {
       env: { ...SFTP_FILES, PULL_BRP: ' sftp://pakhuis@sftp.gemeente.local/exports/brp/*.csv\n  sftp://pakhuis@10.0.0.5:2222/~/brp/export-????.csv ' },
     });
     expect(config.PULL_BRP).toEqual([
-      expect.objectContaining({ scheme: 'sftp', host: 'sftp.gemeente.local', port: 22, user: 'pakhuis', dir: '/exports/brp', pattern: '*.csv', glob: true, display: 'sftp://pakhuis@sftp.gemeente.local/exports/brp/*.csv' }),
-      expect.objectContaining({ scheme: 'sftp', host: '10.0.0.5', port: 2222, dir: 'brp', pattern: 'export-????.csv', glob: true, display: 'sftp://pakhuis@10.0.0.5:2222/~/brp/export-????.csv' }),
+      expect.objectContaining({
+        scheme: 'sftp',
+        host: 'sftp.gemeente.local',
+        port: 22,
+        user: 'pakhuis',
+        dir: '/exports/brp',
+        pattern: '*.csv',
+        glob: true,
+        display: 'sftp://pakhuis@sftp.gemeente.local/exports/brp/*.csv',
+      }),
+      expect.objectContaining({
+        scheme: 'sftp',
+        host: '10.0.0.5',
+        port: 2222,
+        dir: 'brp',
+        pattern: 'export-????.csv',
+        glob: true,
+        display: 'sftp://pakhuis@10.0.0.5:2222/~/brp/export-????.csv',
+      }),
     ]);
     expect(patternRegExp('export-????.csv').test('export-2025.csv')).toBe(true);
     expect(patternRegExp('*.csv').test('brp.csv.sha256')).toBe(false);
 
     const dir = await mkdtemp(join(tmpdir(), 'pakhuis-pull-config-'));
-    await writeFile(join(dir, 'pakhuis.config.json'), JSON.stringify({ PULL_DAMOCLES: ['file:///mnt/oov/Damocles%20register.xlsx'], PULL_DAMOCLES_AFTER: 'move:/mnt/oov/verwerkt' }));
+    await writeFile(
+      join(dir, 'pakhuis.config.json'),
+      JSON.stringify({ PULL_DAMOCLES: ['file:///mnt/oov/Damocles%20register.xlsx'], PULL_DAMOCLES_AFTER: 'move:/mnt/oov/verwerkt' }),
+    );
     const fromFile = loadConfig({ env: {}, cwd: dir });
     expect(fromFile.PULL_DAMOCLES).toEqual([expect.objectContaining({ scheme: 'file', dir: '/mnt/oov', pattern: 'Damocles register.xlsx', glob: false })]);
     expect(fromFile.PULL_DAMOCLES_AFTER).toEqual({ move: '/mnt/oov/verwerkt' });
@@ -103,15 +123,17 @@ describe('known_hosts', () => {
   });
 
   it('accepts only the pinned key, refuses a revoked one, and skips what it cannot use', () => {
-    const entries = parseKnownHosts([
-      '# comment',
-      line('sftp.gemeente.local', a),
-      `@cert-authority *.gemeente.local ${b.public.split(' ').slice(0, 2).join(' ')}`,
-      `@revoked oud.gemeente.local ${b.public.split(' ').slice(0, 2).join(' ')}`,
-      line('oud.gemeente.local', b),
-      'damaged line',
-      `sftp.gemeente.local ssh-rsa ${a.public.split(' ')[1]}`, // type and blob disagree
-    ].join('\n'));
+    const entries = parseKnownHosts(
+      [
+        '# comment',
+        line('sftp.gemeente.local', a),
+        `@cert-authority *.gemeente.local ${b.public.split(' ').slice(0, 2).join(' ')}`,
+        `@revoked oud.gemeente.local ${b.public.split(' ').slice(0, 2).join(' ')}`,
+        line('oud.gemeente.local', b),
+        'damaged line',
+        `sftp.gemeente.local ssh-rsa ${a.public.split(' ')[1]}`, // type and blob disagree
+      ].join('\n'),
+    );
     expect(entries).toHaveLength(4);
     expect(verifyHostKey(entries, 'sftp.gemeente.local', 22, blob(a))).toEqual({ ok: true });
     expect(verifyHostKey(entries, 'SFTP.gemeente.local', 22, blob(a))).toEqual({ ok: true });

@@ -47,7 +47,8 @@ describe('pull over HTTPS (a real server with a certificate from a test CA)', ()
   });
 
   const inbox = () => join(ctx.config.INBOX_DIR, 'bag');
-  const pull = (path: string, extra: Record<string, unknown> = {}) => pullSources(withPull(ctx, { PULL_BAG: server.url(path), PULL_CA_FILE: ca.caFile, ...extra }));
+  const pull = (path: string, extra: Record<string, unknown> = {}) =>
+    pullSources(withPull(ctx, { PULL_BAG: server.url(path), PULL_CA_FILE: ca.caFile, ...extra }));
 
   it('asks with If-None-Match and If-Modified-Since, so an unchanged extract answers 304 and is not downloaded again', async () => {
     let version = { etag: '"v1"', body: Buffer.from('BAG extract, stand 1') };
@@ -72,8 +73,14 @@ describe('pull over HTTPS (a real server with a certificate from a test CA)', ()
     const third = await pull('/bag/BAGGEM0632L-15012025.zip');
     expect(third.fetched.map((f) => f.inboxName)).toEqual(['BAGGEM0632L-15012025-2.zip']);
     expect(await readFile(join(inbox(), 'BAGGEM0632L-15012025.zip'), 'utf8')).toBe('BAG extract, stand 1');
-    const { rows } = await ctx.db.query<{ etag: string; inbox_name: string }>('SELECT etag, inbox_name FROM pakhuis.pulled_files WHERE remote LIKE $1 ORDER BY id', ['%BAGGEM0632L%']);
-    expect(rows).toEqual([{ etag: '"v1"', inbox_name: 'BAGGEM0632L-15012025.zip' }, { etag: '"v2"', inbox_name: 'BAGGEM0632L-15012025-2.zip' }]);
+    const { rows } = await ctx.db.query<{ etag: string; inbox_name: string }>(
+      'SELECT etag, inbox_name FROM pakhuis.pulled_files WHERE remote LIKE $1 ORDER BY id',
+      ['%BAGGEM0632L%'],
+    );
+    expect(rows).toEqual([
+      { etag: '"v1"', inbox_name: 'BAGGEM0632L-15012025.zip' },
+      { etag: '"v2"', inbox_name: 'BAGGEM0632L-15012025-2.zip' },
+    ]);
   });
 
   it('keeps the same bytes out of the inbox when a server without conditional GET sends them again', async () => {
@@ -93,7 +100,9 @@ describe('pull over HTTPS (a real server with a certificate from a test CA)', ()
     });
     const rssBefore = process.memoryUsage().rss;
     const result = await pull('/bag/huge.zip', { PULL_MAX_MB: 8 });
-    expect(result.outcomes[0]!.refused).toEqual([{ remote: server.url('/bag/huge.zip'), reason: expect.stringMatching(/^groter dan de grens van 8\.0 MB \(PULL_MAX_MB\); afgebroken na 8\.\d MB$/) }]);
+    expect(result.outcomes[0]!.refused).toEqual([
+      { remote: server.url('/bag/huge.zip'), reason: expect.stringMatching(/^groter dan de grens van 8\.0 MB \(PULL_MAX_MB\); afgebroken na 8\.\d MB$/) },
+    ]);
     expect(result.warnings).toEqual([expect.stringMatching(/^bron BAG: https:\/\/localhost:\d+\/bag\/huge\.zip niet opgehaald: groter dan de grens/)]);
     expect(result.notRefreshed).toEqual(['bag']);
     // The server could only write what the socket buffers took beyond the limit.
@@ -200,7 +209,9 @@ describe('pull over HTTPS (a real server with a certificate from a test CA)', ()
     const port = await closedPort();
     const down = await pullSources(withPull(ctx, { PULL_BAG: `https://localhost:${port}/bag/extract.zip`, PULL_RETRIES: 1 }));
     expect(down.outcomes[0]).toMatchObject({ attempts: 2, error: 'verbinding geweigerd (draait de server?)' });
-    expect(down.warnings).toEqual([`bron BAG: ophalen van https://localhost:${port}/bag/extract.zip mislukt na 2 pogingen: verbinding geweigerd (draait de server?)`]);
+    expect(down.warnings).toEqual([
+      `bron BAG: ophalen van https://localhost:${port}/bag/extract.zip mislukt na 2 pogingen: verbinding geweigerd (draait de server?)`,
+    ]);
     expect(down.notRefreshed).toEqual(['bag']);
   });
 
@@ -210,7 +221,9 @@ describe('pull over HTTPS (a real server with a certificate from a test CA)', ()
       plain.routes.set('/export.zip', (_req, res) => void res.writeHead(200).end('lokaal'));
       const result = await pullSources(withPull(ctx, { PULL_BAG: plain.url('/export.zip'), PULL_ALLOW_HTTP_LOCALHOST: true }));
       expect(result.fetched.map((f) => f.inboxName)).toEqual(['export.zip']);
-      expect(() => withPull(ctx, { PULL_BAG: plain.url('/export.zip') })).toThrow(/PULL_BAG: http:\/\/localhost:\d+\/export\.zip: plain http is refused; use https, or set PULL_ALLOW_HTTP_LOCALHOST=true/);
+      expect(() => withPull(ctx, { PULL_BAG: plain.url('/export.zip') })).toThrow(
+        /PULL_BAG: http:\/\/localhost:\d+\/export\.zip: plain http is refused; use https, or set PULL_ALLOW_HTTP_LOCALHOST=true/,
+      );
     } finally {
       await plain.close();
     }

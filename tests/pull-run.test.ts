@@ -32,7 +32,20 @@ describe('the nightly run pulls first', () => {
     await mkdir(join(remote, 'exports', 'brp'), { recursive: true });
     await mkdir(join(share, 'verwerkt'), { recursive: true });
     await writeFile(join(remote, 'exports', 'brp', 'brp-20250101.csv'), brpCsv(persons(12, a)));
-    await writeFile(join(share, 'vergunningen.csv'), csvFile(PERMIT_HEADER, [asText(permitRow({ zaak: 'Z-2025-001', type: 'omzettingsvergunning', obj: { ...a, numId: '', doelen: 'woonfunctie' }, kvk: '12345678', van: new Date('2024-01-01') }))]));
+    await writeFile(
+      join(share, 'vergunningen.csv'),
+      csvFile(PERMIT_HEADER, [
+        asText(
+          permitRow({
+            zaak: 'Z-2025-001',
+            type: 'omzettingsvergunning',
+            obj: { ...a, numId: '', doelen: 'woonfunctie' },
+            kvk: '12345678',
+            van: new Date('2024-01-01'),
+          }),
+        ),
+      ]),
+    );
 
     const clientKey = newKeyPair();
     sftp = await startSftpServer(remote, { clientKey });
@@ -70,7 +83,10 @@ describe('the nightly run pulls first', () => {
       'SELECT step, rows_out::int FROM pakhuis.run_steps WHERE run_id = $1 ORDER BY started_at, step',
       [first.runId],
     );
-    expect(steps.slice(0, 2)).toEqual([{ step: 'configuration', rows_out: null }, { step: 'pull', rows_out: 3 }]);
+    expect(steps.slice(0, 2)).toEqual([
+      { step: 'configuration', rows_out: null },
+      { step: 'pull', rows_out: 3 },
+    ]);
     const { rows: loads } = await ctx.db.query<{ source: string; file_name: string }>('SELECT source, file_name FROM pakhuis.loads ORDER BY source');
     expect(loads).toEqual([
       { source: 'bag', file_name: 'bag/bagadres-full.csv' },
@@ -81,8 +97,14 @@ describe('the nightly run pulls first', () => {
     const text = formatSummary(first);
     expect(text).toMatch(/opgehaald BRP\s+brp-20250101\.csv \(\d+ kB\) van sftp:\/\/pakhuis@127\.0\.0\.1:\d+\/exports\/brp\/brp-20250101\.csv/);
     expect(text).toMatch(/opgehaald BAG\s+bagadres-full\.csv/);
-    const { rows: runs } = await ctx.db.query<{ summary: { pulled: { source: string; file: string }[] } }>('SELECT summary FROM pakhuis.runs WHERE id = $1', [first.runId]);
-    expect(runs[0]!.summary.pulled.map((p) => `${p.source}/${p.file}`).sort()).toEqual(['bag/bagadres-full.csv', 'brp/brp-20250101.csv', 'permits/vergunningen.csv']);
+    const { rows: runs } = await ctx.db.query<{ summary: { pulled: { source: string; file: string }[] } }>('SELECT summary FROM pakhuis.runs WHERE id = $1', [
+      first.runId,
+    ]);
+    expect(runs[0]!.summary.pulled.map((p) => `${p.source}/${p.file}`).sort()).toEqual([
+      'bag/bagadres-full.csv',
+      'brp/brp-20250101.csv',
+      'permits/vergunningen.csv',
+    ]);
     // The remote side is left alone, except where PULL_PERMITS_AFTER moves the file.
     expect(await everything(join(remote, 'exports', 'brp'))).toEqual(['brp-20250101.csv']);
     expect(await everything(share)).toEqual(['verwerkt']);
@@ -106,15 +128,21 @@ describe('the nightly run pulls first', () => {
     // and is loaded all the same, since the pull put it in the inbox whole.
     const ahead = new Date(Date.now() + 60_000);
     await utimes(next, ahead, ahead);
-    const third = await runPipeline(withPull(ctx, { ...settings, PULL_BAG: `https://localhost:${port}/kadaster/bagadres-full.csv`, FILE_STABLE_SECONDS: 1 }), { trigger: 'schedule' });
+    const third = await runPipeline(withPull(ctx, { ...settings, PULL_BAG: `https://localhost:${port}/kadaster/bagadres-full.csv`, FILE_STABLE_SECONDS: 1 }), {
+      trigger: 'schedule',
+    });
     expect(third.status).toBe('succeeded');
     expect(third.files.map((f) => [f.file, f.status])).toEqual([['brp/brp-20250102.csv', 'loaded']]);
     expect(third.publish).toBeDefined();
-    const bagDay = (await ctx.db.query<{ d: string }>(`SELECT to_char(max(loaded_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS d FROM pakhuis.loads WHERE source = 'bag'`)).rows[0]!.d;
-    expect(third.warnings).toEqual(expect.arrayContaining([
-      `bron BAG: ophalen van https://localhost:${port}/kadaster/bagadres-full.csv mislukt na 2 pogingen: verbinding geweigerd (draait de server?)`,
-      `bron BAG is niet opgehaald: de gegevens zijn van ${bagDay}, nu 0 uur oud (maximaal 35 dagen)`,
-    ]));
+    const bagDay = (
+      await ctx.db.query<{ d: string }>(`SELECT to_char(max(loaded_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS d FROM pakhuis.loads WHERE source = 'bag'`)
+    ).rows[0]!.d;
+    expect(third.warnings).toEqual(
+      expect.arrayContaining([
+        `bron BAG: ophalen van https://localhost:${port}/kadaster/bagadres-full.csv mislukt na 2 pogingen: verbinding geweigerd (draait de server?)`,
+        `bron BAG is niet opgehaald: de gegevens zijn van ${bagDay}, nu 0 uur oud (maximaal 35 dagen)`,
+      ]),
+    );
     const report = await readFile(third.reportPath!, 'utf8');
     expect(report).toContain(`Waarschuwing: bron BAG: ophalen van https://localhost:${port}/kadaster/bagadres-full.csv mislukt`);
     expect(report).toContain('Waarschuwing: bron BAG is niet opgehaald: de gegevens zijn van');
@@ -123,11 +151,19 @@ describe('the nightly run pulls first', () => {
     const table = (await pullStatusTable(ctx.db, withPull(ctx, settings).config)).split('\n');
     expect(table[0]).toBe('Ophalen per bron:');
     expect(table[1]).toMatch(/^bron\s+locatie\s+laatst gelukt \(UTC\)\s+laatst iets nieuws \(UTC\)\s+opmerking$/);
-    expect(table.find((l) => l.startsWith('BRP'))).toMatch(/^BRP\s+sftp:\/\/pakhuis@127\.0\.0\.1:\d+\/exports\/brp\/\*\.csv\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    expect(table.find((l) => l.startsWith('BRP'))).toMatch(
+      /^BRP\s+sftp:\/\/pakhuis@127\.0\.0\.1:\d+\/exports\/brp\/\*\.csv\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/,
+    );
     // The BAG location of this run was another URL; the configured one last succeeded in run 2.
-    expect(table.find((l) => l.startsWith('BAG'))).toMatch(/^BAG\s+https:\/\/localhost:\d+\/kadaster\/bagadres-full\.csv\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\d{4}-/);
-    const failing = (await pullStatusTable(ctx.db, withPull(ctx, { ...settings, PULL_BAG: `https://localhost:${port}/kadaster/bagadres-full.csv` }).config)).split('\n');
-    expect(failing.find((l) => l.startsWith('BAG'))).toMatch(/^BAG\s+https:\/\/localhost:\d+\/kadaster\/bagadres-full\.csv\s+-\s+-\s+laatste poging \d{4}-\d\d-\d\d \d\d:\d\d:\d\d mislukt: verbinding geweigerd/);
+    expect(table.find((l) => l.startsWith('BAG'))).toMatch(
+      /^BAG\s+https:\/\/localhost:\d+\/kadaster\/bagadres-full\.csv\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+\d{4}-/,
+    );
+    const failing = (
+      await pullStatusTable(ctx.db, withPull(ctx, { ...settings, PULL_BAG: `https://localhost:${port}/kadaster/bagadres-full.csv` }).config)
+    ).split('\n');
+    expect(failing.find((l) => l.startsWith('BAG'))).toMatch(
+      /^BAG\s+https:\/\/localhost:\d+\/kadaster\/bagadres-full\.csv\s+-\s+-\s+laatste poging \d{4}-\d\d-\d\d \d\d:\d\d:\d\d mislukt: verbinding geweigerd/,
+    );
     expect(await stat(join(ctx.config.INBOX_DIR, 'bag')).then(async () => everything(join(ctx.config.INBOX_DIR, 'bag')))).toEqual([]);
   });
 });

@@ -68,7 +68,15 @@ describe('pull over SFTP (a real ssh2 server with key authentication and a host 
     const { rows } = await ctx.db.query<{ remote: string; remote_size: number; sha256: string; inbox_name: string; location: string }>(
       'SELECT remote, remote_size::int, sha256, inbox_name, location FROM pakhuis.pulled_files',
     );
-    expect(rows).toEqual([{ remote: `sftp://pakhuis@127.0.0.1:${server.port}/new/brp-20250101.csv`, remote_size: Buffer.byteLength(content), sha256: sha(content), inbox_name: 'brp-20250101.csv', location: location('new') }]);
+    expect(rows).toEqual([
+      {
+        remote: `sftp://pakhuis@127.0.0.1:${server.port}/new/brp-20250101.csv`,
+        remote_size: Buffer.byteLength(content),
+        sha256: sha(content),
+        inbox_name: 'brp-20250101.csv',
+        location: location('new'),
+      },
+    ]);
     // Never deleted or moved on the remote side unless configured.
     expect(await readFile(original, 'utf8')).toBe(content);
 
@@ -95,7 +103,9 @@ describe('pull over SFTP (a real ssh2 server with key authentication and a host 
     const between = await pull('growing');
     expect(between.fetched).toEqual([]);
     expect(between.outcomes[0]!.waiting).toEqual([`sftp://pakhuis@127.0.0.1:${server.port}/growing/brp.csv`]);
-    expect(between.warnings).toEqual([expect.stringMatching(/^bron BRP: sftp:\/\/pakhuis@127\.0\.0\.1:\d+\/growing\/brp\.csv wordt nog geschreven .* wacht op de volgende run$/)]);
+    expect(between.warnings).toEqual([
+      expect.stringMatching(/^bron BRP: sftp:\/\/pakhuis@127\.0\.0\.1:\d+\/growing\/brp\.csv wordt nog geschreven .* wacht op de volgende run$/),
+    ]);
     expect(await everything(inbox())).toEqual([]);
 
     delete hooks.onList;
@@ -121,7 +131,10 @@ describe('pull over SFTP (a real ssh2 server with key authentication and a host 
     const changed = join(ctx.dir, 'known_hosts_changed');
     await writeFile(changed, `${knownHostsLine('127.0.0.1', server.port, other)}\n`);
     const unknown = join(ctx.dir, 'known_hosts_unknown');
-    await writeFile(unknown, `${knownHostsLine('127.0.0.1', server.port + 1, server.hostKey)}\nsftp.elders.example ${server.hostKey.public.split(' ').slice(0, 2).join(' ')}\n`);
+    await writeFile(
+      unknown,
+      `${knownHostsLine('127.0.0.1', server.port + 1, server.hostKey)}\nsftp.elders.example ${server.hostKey.public.split(' ').slice(0, 2).join(' ')}\n`,
+    );
     const before = { connections: server.connections, authentications: server.authentications };
 
     const wrong = await pull('hostkey', { PULL_SFTP_KNOWN_HOSTS: changed, PULL_RETRIES: 2 });
@@ -141,18 +154,21 @@ describe('pull over SFTP (a real ssh2 server with key authentication and a host 
     expect(rows).toEqual([{ last_error: expect.stringMatching(/staat niet in/), last_success_at: null }]);
   });
 
-  it.skipIf(spawnSync('ssh-keygen', ['-?'], { stdio: 'ignore' }).error !== undefined)('accepts a host key from a known_hosts file hashed by ssh-keygen -H', async () => {
-    await put('hashed', 'brp.csv', brpCsv(persons(1, vbo(3, 60))));
-    const hashed = join(ctx.dir, 'known_hosts_hashed');
-    await writeFile(hashed, `${knownHostsLine('127.0.0.1', server.port, server.hostKey)}\n`);
-    execFileSync('ssh-keygen', ['-H', '-f', hashed], { stdio: 'ignore' });
-    const text = await readFile(hashed, 'utf8');
-    expect(text).toMatch(/^\|1\|/);
-    expect(text).not.toContain('127.0.0.1');
-    const result = await pull('hashed', { PULL_SFTP_KNOWN_HOSTS: hashed });
-    expect(result.warnings).toEqual([]);
-    expect(result.fetched).toHaveLength(1);
-  });
+  it.skipIf(spawnSync('ssh-keygen', ['-?'], { stdio: 'ignore' }).error !== undefined)(
+    'accepts a host key from a known_hosts file hashed by ssh-keygen -H',
+    async () => {
+      await put('hashed', 'brp.csv', brpCsv(persons(1, vbo(3, 60))));
+      const hashed = join(ctx.dir, 'known_hosts_hashed');
+      await writeFile(hashed, `${knownHostsLine('127.0.0.1', server.port, server.hostKey)}\n`);
+      execFileSync('ssh-keygen', ['-H', '-f', hashed], { stdio: 'ignore' });
+      const text = await readFile(hashed, 'utf8');
+      expect(text).toMatch(/^\|1\|/);
+      expect(text).not.toContain('127.0.0.1');
+      const result = await pull('hashed', { PULL_SFTP_KNOWN_HOSTS: hashed });
+      expect(result.warnings).toEqual([]);
+      expect(result.fetched).toHaveLength(1);
+    },
+  );
 
   it('leaves nothing in the inbox when the connection drops halfway, and retries a bounded number of times', async () => {
     const big = Buffer.alloc(700 * 1024, 'a');
@@ -190,7 +206,9 @@ describe('pull over SFTP (a real ssh2 server with key authentication and a host 
     await put('checksum', 'brp.csv', content);
     await put('checksum', 'brp.csv.sha256', `${'0'.repeat(64)}  brp.csv\n`);
     const wrong = await pull('checksum');
-    expect(wrong.outcomes[0]!.refused).toEqual([{ remote: expect.stringMatching(/\/checksum\/brp\.csv$/), reason: expect.stringMatching(/SHA-256 klopt niet/) }]);
+    expect(wrong.outcomes[0]!.refused).toEqual([
+      { remote: expect.stringMatching(/\/checksum\/brp\.csv$/), reason: expect.stringMatching(/SHA-256 klopt niet/) },
+    ]);
     expect(await everything(inbox())).toEqual([]);
     expect(wrong.notRefreshed).toEqual(['brp']);
     await put('checksum', 'brp.csv.sha256', `${sha(content)}  brp.csv\n`);

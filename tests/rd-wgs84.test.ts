@@ -28,7 +28,10 @@ describe('RD to WGS84 (Schreutelkamp and Strang van Hees)', () => {
 
   it('is within half a metre of the lon/lat NLExtract gives beside x/y, on every row of the real sample', async () => {
     const text = await readFile(new URL('./fixtures/bag-csv-nlextract/bagadres-full.csv', import.meta.url), 'utf8');
-    const [header, ...rows] = text.trim().split('\n').map((line) => line.split(';'));
+    const [header, ...rows] = text
+      .trim()
+      .split('\n')
+      .map((line) => line.split(';'));
     const at = (name: string) => header!.indexOf(name);
     const distances = rows.map((r) => metres(rdToWgs84(Number(r[at('x')]), Number(r[at('y')])), { lat: Number(r[at('lat')]), lon: Number(r[at('lon')]) }));
     expect(distances).toHaveLength(99);

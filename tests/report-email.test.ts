@@ -35,7 +35,12 @@ describe('nightly report by e-mail', () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     // Every night mailed (REPORT_NOTHING_NEW=dagelijks) until the last test, which is about quiet nights.
-    ctx = await createTestContext({ SMTP_HOST: '127.0.0.1', SMTP_PORT: smtp.port, REPORT_RECIPIENTS: 'oov@gemeente.example,analist@gemeente.example', REPORT_NOTHING_NEW: 'dagelijks' });
+    ctx = await createTestContext({
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: smtp.port,
+      REPORT_RECIPIENTS: 'oov@gemeente.example,analist@gemeente.example',
+      REPORT_NOTHING_NEW: 'dagelijks',
+    });
   });
   afterAll(async () => {
     await ctx?.close();
@@ -62,13 +67,19 @@ describe('nightly report by e-mail', () => {
     expect(mail.text).toContain('Opgelost in deze run (de regel gaf ze niet meer): 0.');
     expect(mail.text).toContain('pakhuis triage <signaal> in_onderzoek --toegewezen <naam>');
     expect(mail.text).toContain('binnen 4 weken een status, binnen 6 maanden een resultaat');
-    expect(mail.html).toContain('<td>Overbewoning: minder woonoppervlakte per ingeschreven persoon dan de norm <small>(OVERBEWONING)</small></td><td>1</td><td>0</td><td>0</td>');
+    expect(mail.html).toContain(
+      '<td>Overbewoning: minder woonoppervlakte per ingeschreven persoon dan de norm <small>(OVERBEWONING)</small></td><td>1</td><td>0</td><td>0</td>',
+    );
     expect(mail.text).not.toMatch(/https?:/);
     expect(mail.to && 'value' in mail.to ? mail.to.value.map((v) => v.address) : []).toEqual(['oov@gemeente.example', 'analist@gemeente.example']);
     // The CSV, and the trend chart shown inline (cid): a picture every mail client shows.
-    expect(mail.attachments.map((x) => [x.contentType, x.related ?? false])).toEqual(expect.arrayContaining([
-      ['text/csv', false], ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', false], ['image/png', true],
-    ]));
+    expect(mail.attachments.map((x) => [x.contentType, x.related ?? false])).toEqual(
+      expect.arrayContaining([
+        ['text/csv', false],
+        ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', false],
+        ['image/png', true],
+      ]),
+    );
     expect(mail.attachments).toHaveLength(3);
     // The workbook: the same rows, the BAG id as text with its leading zero, the hostile street as
     // text and never a formula, a frozen header, wrapped text and set widths.
@@ -79,8 +90,12 @@ describe('nightly report by e-mail', () => {
     const sheet = book.Sheets.Signalen!;
     const above = run.warnings.length; // each warning on a row above the header
     const table = XLSX.utils.sheet_to_json<Record<string, unknown>>(sheet, { range: above });
-    expect(table).toEqual([expect.objectContaining({ Regel: 'OVERBEWONING', Verblijfsobject: a.id, Straat: '=HYPERLINK("http://x.example")', 'Nieuw of verergerd': 'nieuw' })]);
-    const cells = Object.entries(sheet).filter(([ref]) => !ref.startsWith('!')).map(([, c]) => c as XLSX.CellObject);
+    expect(table).toEqual([
+      expect.objectContaining({ Regel: 'OVERBEWONING', Verblijfsobject: a.id, Straat: '=HYPERLINK("http://x.example")', 'Nieuw of verergerd': 'nieuw' }),
+    ]);
+    const cells = Object.entries(sheet)
+      .filter(([ref]) => !ref.startsWith('!'))
+      .map(([, c]) => c as XLSX.CellObject);
     expect(cells.filter((c) => c.f !== undefined)).toEqual([]);
     expect(cells.find((c) => c.v === a.id)?.t).toBe('s');
     const sheetXml = await readZipText(xlsx.content, 'xl/worksheets/sheet1.xml');
@@ -94,7 +109,9 @@ describe('nightly report by e-mail', () => {
     const { rows } = await ctx.db.query<{ status: string; message_id: string; recipients: string[]; carried: number }>(
       `SELECT o.status, o.message_id, o.recipients, (SELECT count(*)::int FROM pakhuis.report_signals rs WHERE rs.outbox_id = o.id) AS carried FROM pakhuis.report_outbox o`,
     );
-    expect(rows).toEqual([{ status: 'sent', message_id: expect.stringMatching(/@/), recipients: ['oov@gemeente.example', 'analist@gemeente.example'], carried: 1 }]);
+    expect(rows).toEqual([
+      { status: 'sent', message_id: expect.stringMatching(/@/), recipients: ['oov@gemeente.example', 'analist@gemeente.example'], carried: 1 },
+    ]);
   });
 
   it('keeps a refused report in the outbox and sends it, without repeats, on the next run', async () => {
@@ -126,13 +143,17 @@ describe('nightly report by e-mail', () => {
     const before = smtp.received.length;
     const partly = await runPipeline(ctx, { trigger: 'test' });
     expect(partly.delivery).toMatchObject({ sent: 1, failed: 0, refused: ['analist@gemeente.example'] });
-    expect(partly.warnings).toContain('de mailserver weigerde ontvanger "analist@gemeente.example"; de andere ontvangers kregen het rapport. Controleer REPORT_RECIPIENTS');
+    expect(partly.warnings).toContain(
+      'de mailserver weigerde ontvanger "analist@gemeente.example"; de andere ontvangers kregen het rapport. Controleer REPORT_RECIPIENTS',
+    );
     expect(smtp.received).toHaveLength(before + 1);
 
     smtp.refuseRecipients = ['oov@gemeente.example', 'analist@gemeente.example'];
     const nobody = await runPipeline(ctx, { trigger: 'test' });
     expect(nobody.delivery).toMatchObject({ sent: 0, failed: 1 });
-    expect(nobody.warnings.join('\n')).toContain(`e-mail niet verzonden: de mailserver 127.0.0.1:${smtp.port} weigert ontvanger "oov@gemeente.example", "analist@gemeente.example".`);
+    expect(nobody.warnings.join('\n')).toContain(
+      `e-mail niet verzonden: de mailserver 127.0.0.1:${smtp.port} weigert ontvanger "oov@gemeente.example", "analist@gemeente.example".`,
+    );
     smtp.refuseRecipients = [];
   });
 
@@ -156,8 +177,13 @@ describe('nightly report by e-mail', () => {
     const weekly = await quietNight(day(8));
     expect(weekly.mails).toHaveLength(1);
     expect(weekly.mails[0]!.subject).toMatch(new RegExp(`^Informatiepakhuis ${day(8)}: niets nieuws`));
-    expect(weekly.mails[0]!.text).toContain('Op een nacht zonder nieuwe of verergerde signalen komt dit korte bericht één keer per week (instelling REPORT_NOTHING_NEW).');
-    expect(weekly.mails[0]!.attachments.map((x) => x.contentType).sort()).toEqual(['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'text/csv']);
+    expect(weekly.mails[0]!.text).toContain(
+      'Op een nacht zonder nieuwe of verergerde signalen komt dit korte bericht één keer per week (instelling REPORT_NOTHING_NEW).',
+    );
+    expect(weekly.mails[0]!.attachments.map((x) => x.contentType).sort()).toEqual([
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'text/csv',
+    ]);
     // Never: not even after more than a week.
     ctx.config.REPORT_NOTHING_NEW = 'nooit';
     expect(await quietNight(day(20))).toEqual({ mails: [], mailStatus: 'niets_nieuws' });
@@ -170,12 +196,22 @@ describe('nightly report by e-mail', () => {
 
 describe('the workbook writer', () => {
   it('writes text as text (formula starts, control characters, ids), numbers as numbers, and a sheet name Excel accepts', async () => {
-    const book = writeXlsx([{
-      name: 'Signalen: a/b [1]*?',
-      preamble: ['Waarschuwing: <niets>'],
-      columns: [{ header: 'Tekst', width: 20 }, { header: 'Getal', width: 8 }, { header: 'Verborgen', width: 8, hidden: true }],
-      rows: [['=HYPERLINK("http://x.example")', -12.5, 'x'], ['bel\u0007\u001b[2J', 3, null], ['0632010000000003', Number.NaN, '']],
-    }]);
+    const book = writeXlsx([
+      {
+        name: 'Signalen: a/b [1]*?',
+        preamble: ['Waarschuwing: <niets>'],
+        columns: [
+          { header: 'Tekst', width: 20 },
+          { header: 'Getal', width: 8 },
+          { header: 'Verborgen', width: 8, hidden: true },
+        ],
+        rows: [
+          ['=HYPERLINK("http://x.example")', -12.5, 'x'],
+          ['bel\u0007\u001b[2J', 3, null],
+          ['0632010000000003', Number.NaN, ''],
+        ],
+      },
+    ]);
     const read = XLSX.read(book, { type: 'buffer' });
     expect(read.SheetNames).toEqual(['Signalen  a b  1']);
     const sheet = read.Sheets[read.SheetNames[0]!]!;
@@ -215,7 +251,10 @@ describe('CSV cells for Excel', () => {
   });
 
   it('keeps identifiers as text in Excel, and writes a formula around nothing but digits', () => {
-    const csv = toCsv([{ header: 'Verblijfsobject', value: (r: { id: string }) => r.id, identifier: true }], [{ id: '0632010000000003' }, { id: '=HYPERLINK("x")' }, { id: '12 34' }]);
+    const csv = toCsv(
+      [{ header: 'Verblijfsobject', value: (r: { id: string }) => r.id, identifier: true }],
+      [{ id: '0632010000000003' }, { id: '=HYPERLINK("x")' }, { id: '12 34' }],
+    );
     expect(csv.split('\r\n').slice(1, 4)).toEqual(['"=""0632010000000003"""', `"'=HYPERLINK(""x"")"`, '12 34']);
   });
 });
@@ -262,7 +301,9 @@ describe('mail configuration', () => {
       const run = await runPipeline(ctx2, { trigger: 'test' });
       expect(run.delivery).toMatchObject({ sent: 1, failed: 0 });
       expect(smtp2.envelopes).toEqual([['oov@gemeente.example', 'Analist@gemeente.example']]);
-      expect((await ctx2.db.query('SELECT recipients FROM pakhuis.report_outbox')).rows).toEqual([{ recipients: ['oov@gemeente.example', 'Analist@gemeente.example'] }]);
+      expect((await ctx2.db.query('SELECT recipients FROM pakhuis.report_outbox')).rows).toEqual([
+        { recipients: ['oov@gemeente.example', 'Analist@gemeente.example'] },
+      ]);
     } finally {
       await ctx2.close();
       await smtp2.close();
@@ -273,8 +314,18 @@ describe('mail configuration', () => {
     const smtp3 = await startSmtp();
     try {
       // 0.0.0.0 reaches this machine on Linux but is not one of the names the mailer trusts as local.
-      const remote = createMailer(loadConfig({ env: {}, overrides: { SMTP_HOST: '0.0.0.0', SMTP_PORT: smtp3.port, REPORT_RECIPIENTS: 'oov@gemeente.example' } }));
-      await expect(remote.send({ to: ['oov@gemeente.example'], subject: 's', text: 't', html: 'h', attachments: [{ filename: 'a.csv', content: 'x', contentType: 'text/csv' }] })).rejects.toThrow(/STARTTLS/i);
+      const remote = createMailer(
+        loadConfig({ env: {}, overrides: { SMTP_HOST: '0.0.0.0', SMTP_PORT: smtp3.port, REPORT_RECIPIENTS: 'oov@gemeente.example' } }),
+      );
+      await expect(
+        remote.send({
+          to: ['oov@gemeente.example'],
+          subject: 's',
+          text: 't',
+          html: 'h',
+          attachments: [{ filename: 'a.csv', content: 'x', contentType: 'text/csv' }],
+        }),
+      ).rejects.toThrow(/STARTTLS/i);
       expect(smtp3.received).toHaveLength(0);
     } finally {
       await smtp3.close();
@@ -291,7 +342,13 @@ describe('report --retry', () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     // Nights without signals: mailed all the same (REPORT_NOTHING_NEW=dagelijks), to have a report that waits.
-    ctx = await createTestContext({ SMTP_HOST: '127.0.0.1', SMTP_PORT: smtp.port, REPORT_RECIPIENTS: stored.join(','), REPORT_RECIPIENT_ALLOWLIST: '@gemeente.example', REPORT_NOTHING_NEW: 'dagelijks' });
+    ctx = await createTestContext({
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: smtp.port,
+      REPORT_RECIPIENTS: stored.join(','),
+      REPORT_RECIPIENT_ALLOWLIST: '@gemeente.example',
+      REPORT_NOTHING_NEW: 'dagelijks',
+    });
   });
   afterAll(async () => {
     await ctx?.close();
@@ -305,7 +362,9 @@ describe('report --retry', () => {
     const run = await runPipeline(ctx, { trigger: 'test' });
     smtp.refuse = false;
     expect(run.delivery).toMatchObject({ sent: 0, failed: 1 });
-    const { rows } = await ctx.db.query<{ id: string; recipients: string[] }>(`SELECT id::int AS id, recipients FROM pakhuis.report_outbox WHERE status = 'pending'`);
+    const { rows } = await ctx.db.query<{ id: string; recipients: string[] }>(
+      `SELECT id::int AS id, recipients FROM pakhuis.report_outbox WHERE status = 'pending'`,
+    );
     expect(rows).toEqual([{ id: expect.any(Number), recipients: stored }]);
     return Number(rows[0]!.id);
   };
@@ -324,7 +383,10 @@ describe('report --retry', () => {
   it('sends nothing when none of the stored recipients is still allowed, and says so', async () => {
     const id = await waitingReport(2);
     const before = smtp.envelopes.length;
-    const moved = { ...ctx, config: { ...ctx.config, REPORT_RECIPIENTS: ['oov@nieuwegemeente.example'], REPORT_RECIPIENT_ALLOWLIST: ['@nieuwegemeente.example'] } };
+    const moved = {
+      ...ctx,
+      config: { ...ctx.config, REPORT_RECIPIENTS: ['oov@nieuwegemeente.example'], REPORT_RECIPIENT_ALLOWLIST: ['@nieuwegemeente.example'] },
+    };
     const outcome = await deliverPending(moved);
     expect(outcome).toMatchObject({ sent: 0, failed: 0, withheld: 1 });
     expect(outcome.notes).toHaveLength(1);
@@ -340,7 +402,16 @@ describe('report --retry', () => {
     try {
       const retry = () =>
         promisify(execFile)('node', [BIN, 'report', '--retry'], {
-          env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: ctx.url, SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), REPORT_RECIPIENTS: stored.join(','), LOG_FORMAT: 'json', LOG_LEVEL: 'warn' },
+          env: {
+            PATH: process.env.PATH,
+            HOME: process.env.HOME,
+            DATABASE_URL: ctx.url,
+            SMTP_HOST: '127.0.0.1',
+            SMTP_PORT: String(smtp.port),
+            REPORT_RECIPIENTS: stored.join(','),
+            LOG_FORMAT: 'json',
+            LOG_LEVEL: 'warn',
+          },
         });
       const outputs = await Promise.all([retry(), retry()]);
       expect(smtp.received.length - before).toBe(1);

@@ -33,16 +33,27 @@ describe('retention', () => {
     await mkdir(oldDay, { recursive: true });
     await writeFile(join(oldDay, 'old.csv'), 'x');
     // History across exports: one registration ended 25 months ago goes, one ended 23 months ago and the open ones stay.
-    const history = await ctx.db.query<{ pseudonym: string }>('SELECT pseudonym FROM model.inschrijving_historie WHERE geldig_tot IS NULL ORDER BY pseudonym LIMIT 2');
-    await ctx.db.query(`UPDATE model.inschrijving_historie SET geldig_tot = (now() - interval '25 months')::date, gesloten_door = 'export' WHERE pseudonym = $1`, [history.rows[0]!.pseudonym]);
-    await ctx.db.query(`UPDATE model.inschrijving_historie SET geldig_tot = (now() - interval '23 months')::date, gesloten_door = 'export' WHERE pseudonym = $1`, [history.rows[1]!.pseudonym]);
+    const history = await ctx.db.query<{ pseudonym: string }>(
+      'SELECT pseudonym FROM model.inschrijving_historie WHERE geldig_tot IS NULL ORDER BY pseudonym LIMIT 2',
+    );
+    await ctx.db.query(
+      `UPDATE model.inschrijving_historie SET geldig_tot = (now() - interval '25 months')::date, gesloten_door = 'export' WHERE pseudonym = $1`,
+      [history.rows[0]!.pseudonym],
+    );
+    await ctx.db.query(
+      `UPDATE model.inschrijving_historie SET geldig_tot = (now() - interval '23 months')::date, gesloten_door = 'export' WHERE pseudonym = $1`,
+      [history.rows[1]!.pseudonym],
+    );
     const historyBefore = (await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM model.inschrijving_historie')).rows[0]!.n;
     const before = await ctx.db.query<{ load_id: string; n: number }>('SELECT load_id, count(*)::int AS n FROM staging.brp GROUP BY load_id ORDER BY load_id');
     expect(before.rows).toHaveLength(2);
 
     const run = await runPipeline(ctx, { trigger: 'test' });
     expect(run.status).toBe('succeeded');
-    const { rows: steps } = await ctx.db.query<{ details: Record<string, number> }>(`SELECT details FROM pakhuis.run_steps WHERE run_id = $1 AND step = 'retention'`, [run.runId]);
+    const { rows: steps } = await ctx.db.query<{ details: Record<string, number> }>(
+      `SELECT details FROM pakhuis.run_steps WHERE run_id = $1 AND step = 'retention'`,
+      [run.runId],
+    );
     expect(steps[0]!.details).toMatchObject({ stagingLoads: 1, stagingRows: 24, rejectedRows: 1, resolvedSignals: 1, archivedFolders: 1 });
     expect(steps[0]!.details.historyRows).toBeGreaterThanOrEqual(1);
 
@@ -55,9 +66,13 @@ describe('retention', () => {
     expect((await ctx.db.query('SELECT count(*)::int AS n FROM audit.reidentification')).rows).toEqual([{ n: 1 }]);
     expect(await readdir(join(ctx.config.ARCHIVE_DIR, 'brp'))).not.toContain('2020-01-01');
     expect((await readdir(join(ctx.config.ARCHIVE_DIR, 'brp'))).length).toBe(1);
-    const kept = await ctx.db.query<{ pseudonym: string }>('SELECT DISTINCT pseudonym FROM model.inschrijving_historie WHERE pseudonym = ANY ($1)', [history.rows.map((r) => r.pseudonym)]);
+    const kept = await ctx.db.query<{ pseudonym: string }>('SELECT DISTINCT pseudonym FROM model.inschrijving_historie WHERE pseudonym = ANY ($1)', [
+      history.rows.map((r) => r.pseudonym),
+    ]);
     expect(kept.rows).toEqual([{ pseudonym: history.rows[1]!.pseudonym }]);
-    expect((await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM model.inschrijving_historie')).rows[0]!.n).toBe(historyBefore - steps[0]!.details.historyRows!);
+    expect((await ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM model.inschrijving_historie')).rows[0]!.n).toBe(
+      historyBefore - steps[0]!.details.historyRows!,
+    );
     expect((await ctx.db.query('SELECT 1 FROM model.inschrijving_historie WHERE geldig_tot IS NULL')).rows.length).toBeGreaterThan(0);
   });
 });

@@ -21,11 +21,25 @@ function roleTable(): { role: string; can: string[]; cannot: string[] }[] {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   const start = readme.indexOf('<!-- role-table');
   expect(start, 'the role table marker in README.md').toBeGreaterThan(0);
-  const lines = readme.slice(start).split('\n').slice(1).map((l) => l.trim());
-  const rows = lines.slice(2, lines.findIndex((l, i) => i >= 2 && !l.startsWith('|')));
-  const phrases = (cell: string) => cell.split(';').map((p) => p.trim()).filter(Boolean);
+  const lines = readme
+    .slice(start)
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim());
+  const rows = lines.slice(
+    2,
+    lines.findIndex((l, i) => i >= 2 && !l.startsWith('|')),
+  );
+  const phrases = (cell: string) =>
+    cell
+      .split(';')
+      .map((p) => p.trim())
+      .filter(Boolean);
   return rows.map((row) => {
-    const [role, can, cannot] = row.split('|').slice(1, -1).map((c) => c.trim());
+    const [role, can, cannot] = row
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
     return { role: role!.replace(/`/g, ''), can: phrases(can!), cannot: phrases(cannot!) };
   });
 }
@@ -54,10 +68,28 @@ describe('roles and access', () => {
       permits: [
         // A permit whose zaaknummer is an unrelated resident's pseudonym: reveal took any 64-hex
         // string in the evidence for a person, and showed the neighbour's name.
-        { zaak: ctx.pseudonymizer.pseudonymise(neighbour), type: 'exploitatievergunning', obj: office, kvk: '10000001', naam: 'Bedrijfsnaam BV', van: day(-30) },
+        {
+          zaak: ctx.pseudonymizer.pseudonymise(neighbour),
+          type: 'exploitatievergunning',
+          obj: office,
+          kvk: '10000001',
+          naam: 'Bedrijfsnaam BV',
+          van: day(-30),
+        },
         { zaak: 'V-2', type: 'exploitatievergunning', obj: office, bsn: holder, naam: 'Houdernaam', van: day(-30) },
       ],
-      damocles: [{ zaak: 'D-1', obj: closed, start: day(-100), duur: 3, huurderBsn: freshBsn(), huurder: 'Huurdernaam', eigenaarKvk: '20000002', eigenaar: 'Verhuur BV' }],
+      damocles: [
+        {
+          zaak: 'D-1',
+          obj: closed,
+          start: day(-100),
+          duur: 3,
+          huurderBsn: freshBsn(),
+          huurder: 'Huurdernaam',
+          eigenaarKvk: '20000002',
+          eigenaar: 'Verhuur BV',
+        },
+      ],
     });
     const run = await runPipeline(ctx, { trigger: 'test' });
     expect(run.status).toBe('succeeded');
@@ -151,7 +183,11 @@ describe('roles and access', () => {
         'ALTER TABLE model.inschrijving ADD COLUMN probe integer',
       ],
       'read names in identity.persoon': ['SELECT geslachtsnaam FROM identity.persoon LIMIT 1'],
-      'change or delete the re-identification audit': [`UPDATE audit.reidentification SET reason = 'x'`, 'DELETE FROM audit.reidentification', 'TRUNCATE audit.reidentification'],
+      'change or delete the re-identification audit': [
+        `UPDATE audit.reidentification SET reason = 'x'`,
+        'DELETE FROM audit.reidentification',
+        'TRUNCATE audit.reidentification',
+      ],
       'change or delete the triage history': [`UPDATE pakhuis.triage_log SET note = 'x'`, 'DELETE FROM pakhuis.triage_log', 'TRUNCATE pakhuis.triage_log'],
       'write staging rows': [`INSERT INTO staging.brp (load_id, line, pseudonym, key_version, geslachtsnaam) VALUES (0, 0, repeat('a', 64), 1, 'Proef')`],
       'read staging without names': [
@@ -159,12 +195,31 @@ describe('roles and access', () => {
         'SELECT houder_pseudonym, houder_bedrijfsnaam FROM staging.permits_for_model LIMIT 1',
         'SELECT eigenaar_bedrijfsnaam, huurder_pseudonym FROM staging.damocles_for_model LIMIT 1',
       ],
-      'rebuild the model': ['TRUNCATE model.bewoning', 'INSERT INTO model.bewoning SELECT * FROM model.bewoning_telling() ON CONFLICT DO NOTHING', `SELECT model.defer_indexes('model.bewoning')`],
-      'add signal candidates': [`INSERT INTO pakhuis.signal_candidates (run_id, rule_code, subject_key, severity, evidence, explanation, rule_version) VALUES (-1, 'PROEF', 'x', 'laag', '{}', 'x', 'v')`],
+      'rebuild the model': [
+        'TRUNCATE model.bewoning',
+        'INSERT INTO model.bewoning SELECT * FROM model.bewoning_telling() ON CONFLICT DO NOTHING',
+        `SELECT model.defer_indexes('model.bewoning')`,
+      ],
+      'add signal candidates': [
+        `INSERT INTO pakhuis.signal_candidates (run_id, rule_code, subject_key, severity, evidence, explanation, rule_version) VALUES (-1, 'PROEF', 'x', 'laag', '{}', 'x', 'v')`,
+      ],
       'merge candidates into signals with pakhuis.merge_signals': [`SELECT * FROM pakhuis.merge_signals(-1, '{}')`],
-      'write names to identity through its refresh functions': ['SELECT identity.refresh_from_brp(-1)', 'SELECT identity.refresh_from_permits(-1)', 'SELECT identity.refresh_from_damocles(-1)'],
-      'write run records, rules and the outbox': [`INSERT INTO pakhuis.runs (trigger) VALUES ('proef')`, 'UPDATE pakhuis.rules SET title = title', 'UPDATE pakhuis.report_outbox SET attempts = attempts'],
-      'read the signals views': ['SELECT 1 FROM signals.signal_details LIMIT 1', 'SELECT 1 FROM signals.flagged_addresses LIMIT 1', 'SELECT 1 FROM signals.rules LIMIT 1', 'SELECT 1 FROM signals.spreiding LIMIT 1'],
+      'write names to identity through its refresh functions': [
+        'SELECT identity.refresh_from_brp(-1)',
+        'SELECT identity.refresh_from_permits(-1)',
+        'SELECT identity.refresh_from_damocles(-1)',
+      ],
+      'write run records, rules and the outbox': [
+        `INSERT INTO pakhuis.runs (trigger) VALUES ('proef')`,
+        'UPDATE pakhuis.rules SET title = title',
+        'UPDATE pakhuis.report_outbox SET attempts = attempts',
+      ],
+      'read the signals views': [
+        'SELECT 1 FROM signals.signal_details LIMIT 1',
+        'SELECT 1 FROM signals.flagged_addresses LIMIT 1',
+        'SELECT 1 FROM signals.rules LIMIT 1',
+        'SELECT 1 FROM signals.spreiding LIMIT 1',
+      ],
       'read a name in staging': [
         'SELECT geslachtsnaam FROM staging.brp LIMIT 1',
         'SELECT * FROM staging.brp LIMIT 1',
@@ -226,14 +281,17 @@ describe('roles and access', () => {
 
   // ------------------------------------------------------------------ what the table stands for
 
-  it('lets an analyst judge, and the judgement is the login\'s, shown in the views', async () => {
+  it("lets an analyst judge, and the judgement is the login's, shown in the views", async () => {
     expect(await committed('pakhuis_analyst', `SELECT signals.triage($1, 'in_onderzoek', 'huisbezoek gepland', 'j.jansen')`, [signalId])).toHaveLength(1);
     const { rows } = await ctx.db.query(`SELECT triage_status, triage_note, triage_by FROM signals.signal_details WHERE signal_id = $1`, [signalId]);
-    expect(rows).toEqual([{ triage_status: 'in_onderzoek', triage_note: 'huisbezoek gepland', triage_by: onPostgres ? logins.get('pakhuis_analyst') : 'postgres' }]);
+    expect(rows).toEqual([
+      { triage_status: 'in_onderzoek', triage_note: 'huisbezoek gepland', triage_by: onPostgres ? logins.get('pakhuis_analyst') : 'postgres' },
+    ]);
   });
 
   it('shows the note of a judgement (free text) to analysts only, not to the loading role', async () => {
-    const sql = 'SELECT d.triage_note AS details, s.triage_note AS signal FROM signals.signal_details d JOIN pakhuis.signals s ON s.id = d.signal_id WHERE d.signal_id = $1';
+    const sql =
+      'SELECT d.triage_note AS details, s.triage_note AS signal FROM signals.signal_details d JOIN pakhuis.signals s ON s.id = d.signal_id WHERE d.signal_id = $1';
     const analyst = await as('pakhuis_analyst', 'SELECT triage_note FROM signals.signal_details WHERE signal_id = $1', [signalId]);
     expect(analyst.rows).toEqual([{ triage_note: expect.stringMatching(/\S/) }]);
     expect((await as('pakhuis_etl', sql, [signalId])).rows).toEqual([{ details: null, signal: null }]);
@@ -256,7 +314,10 @@ describe('roles and access', () => {
            INSERT INTO pakhuis.signal_store SELECT * FROM gone`,
           [signalId],
         )
-        .then(() => 'done', (e: unknown) => sqlState(e));
+        .then(
+          () => 'done',
+          (e: unknown) => sqlState(e),
+        );
     });
     expect(attack).toBe('42501');
     // The judgement is not on the signal's row: even a row purged and produced again keeps it.
@@ -271,15 +332,25 @@ describe('roles and access', () => {
       etl = await openDatabase({ url: loginUrl('pakhuis_etl') });
       const newcomer = freshBsn();
       await writeInbox(ctx.config.INBOX_DIR, {
-        brp: [...residents, { bsn: newcomer, naam: 'Nieuwkomer', stays: [{ obj: crowded, since: day(-10) }] }, { bsn: neighbour, naam: 'Buurman', stays: [{ obj: home, since: day(-400) }] }],
+        brp: [
+          ...residents,
+          { bsn: newcomer, naam: 'Nieuwkomer', stays: [{ obj: crowded, since: day(-10) }] },
+          { bsn: neighbour, naam: 'Buurman', stays: [{ obj: home, since: day(-400) }] },
+        ],
         permits: [{ zaak: 'V-3', type: 'exploitatievergunning', obj: office, bsn: freshBsn(), naam: 'Nieuwe Houder', van: day(-5) }],
         damocles: [{ zaak: 'D-2', obj: closed, start: day(-50), duur: 3, eigenaarBsn: freshBsn(), eigenaar: 'Nieuwe Eigenaar' }],
       });
       const run = await runPipeline({ ...ctx, db: etl }, { trigger: 'test' });
       expect(run.error).toBeUndefined();
-      expect(run.files.map((f) => [f.source, f.status])).toEqual([['brp', 'loaded'], ['permits', 'loaded'], ['damocles', 'loaded']]);
+      expect(run.files.map((f) => [f.source, f.status])).toEqual([
+        ['brp', 'loaded'],
+        ['permits', 'loaded'],
+        ['damocles', 'loaded'],
+      ]);
       // The names went to identity although the login could read none of them.
-      const { rows } = await ctx.db.query<{ n: string }>(`SELECT coalesce(geslachtsnaam, naam) AS n FROM identity.persoon WHERE coalesce(geslachtsnaam, naam) IN ('Nieuwkomer', 'Nieuwe Houder', 'Nieuwe Eigenaar') ORDER BY 1`);
+      const { rows } = await ctx.db.query<{ n: string }>(
+        `SELECT coalesce(geslachtsnaam, naam) AS n FROM identity.persoon WHERE coalesce(geslachtsnaam, naam) IN ('Nieuwkomer', 'Nieuwe Houder', 'Nieuwe Eigenaar') ORDER BY 1`,
+      );
       expect(rows.map((r) => r.n)).toEqual(['Nieuwe Eigenaar', 'Nieuwe Houder', 'Nieuwkomer']);
       expect((await ctx.db.query(`SELECT evidence->>'personen' AS n FROM pakhuis.signals WHERE id = $1`, [signalId])).rows).toEqual([{ n: '13' }]);
     } finally {
@@ -292,11 +363,15 @@ describe('roles and access', () => {
   it('reveals exactly the persons the rule linked, by role, and no name the evidence merely holds', async () => {
     const shown = await as('pakhuis_reident', `SELECT * FROM reident.reveal($1, 'zaak OOV-2026-0142: huisbezoek voorbereiden', 'j.jansen')`, [signalId]);
     expect((shown.rows as { relatie: string; weigering: string | null }[]).every((r) => r.relatie === 'bewoner' && r.weigering === null)).toBe(true);
-    expect(new Set((shown.rows as { geslachtsnaam: string }[]).map((r) => r.geslachtsnaam))).toEqual(new Set(['Geheimnaam', ...(onPostgres ? ['Nieuwkomer'] : [])]));
+    expect(new Set((shown.rows as { geslachtsnaam: string }[]).map((r) => r.geslachtsnaam))).toEqual(
+      new Set(['Geheimnaam', ...(onPostgres ? ['Nieuwkomer'] : [])]),
+    );
     // The permit's zaaknummer is the neighbour's pseudonym; its rule linked only the holder (a company).
     const horeca = await as('pakhuis_reident', `SELECT * FROM reident.reveal($1, 'zaak OOV-2026-0143: controle vergunning')`, [horecaId]);
     expect(horeca.rows).toEqual([]);
-    expect(JSON.stringify((await ctx.db.query('SELECT evidence FROM pakhuis.signals WHERE id = $1', [horecaId])).rows)).toContain(ctx.pseudonymizer.pseudonymise(neighbour));
+    expect(JSON.stringify((await ctx.db.query('SELECT evidence FROM pakhuis.signals WHERE id = $1', [horecaId])).rows)).toContain(
+      ctx.pseudonymizer.pseudonymise(neighbour),
+    );
   });
 
   it.each([
@@ -305,24 +380,34 @@ describe('roles and access', () => {
     ['invisible marks around two letters', '\u200eo\u200f\u202ak\u202c\u2066\u2069\u034f\u00ad\u180e\u2800\u3164'],
   ])('refuses a reason of %s, and audits the refusal', async (_what, reason) => {
     const rows = await committed('pakhuis_reident', 'SELECT * FROM reident.reveal($1, $2)', [signalId, reason]);
-    expect(rows).toEqual([expect.objectContaining({ pseudonym: null, geslachtsnaam: null, weigering: 'heridentificatie vraagt een reden van ten minste 10 zichtbare tekens' })]);
+    expect(rows).toEqual([
+      expect.objectContaining({ pseudonym: null, geslachtsnaam: null, weigering: 'heridentificatie vraagt een reden van ten minste 10 zichtbare tekens' }),
+    ]);
     const { rows: audit } = await ctx.db.query(`SELECT outcome, refusal, persons_shown, reason FROM audit.reidentification ORDER BY id DESC LIMIT 1`);
-    expect(audit).toEqual([{ outcome: 'geweigerd', refusal: 'heridentificatie vraagt een reden van ten minste 10 zichtbare tekens', persons_shown: 0, reason }]);
+    expect(audit).toEqual([
+      { outcome: 'geweigerd', refusal: 'heridentificatie vraagt een reden van ten minste 10 zichtbare tekens', persons_shown: 0, reason },
+    ]);
   });
 
   it('refuses a reason of 10 MB and a signal that does not exist, auditing both without the 10 MB', async () => {
     const huge = 'zaak '.repeat(2 * 1024 * 1024);
-    expect(await committed('pakhuis_reident', 'SELECT weigering FROM reident.reveal($1, $2)', [signalId, huge])).toEqual([{ weigering: `de reden is ${huge.length} tekens lang; het maximum is 1000` }]);
-    expect(await committed('pakhuis_reident', 'SELECT weigering FROM reident.reveal($1, $2)', [987654, 'zaak OOV-2026-0144: bestaat dit signaal?'])).toEqual([{ weigering: 'signaal 987654 bestaat niet' }]);
+    expect(await committed('pakhuis_reident', 'SELECT weigering FROM reident.reveal($1, $2)', [signalId, huge])).toEqual([
+      { weigering: `de reden is ${huge.length} tekens lang; het maximum is 1000` },
+    ]);
+    expect(await committed('pakhuis_reident', 'SELECT weigering FROM reident.reveal($1, $2)', [987654, 'zaak OOV-2026-0144: bestaat dit signaal?'])).toEqual([
+      { weigering: 'signaal 987654 bestaat niet' },
+    ]);
     const { rows } = await ctx.db.query(`SELECT signal_id::int, outcome, length(reason) AS reason_length FROM audit.reidentification ORDER BY id DESC LIMIT 2`);
     expect(rows).toEqual([
       { signal_id: 987654, outcome: 'geweigerd', reason_length: 40 },
       { signal_id: signalId, outcome: 'geweigerd', reason_length: 1000 },
     ]);
-    await expect(ctx.db.query(`SELECT signals.triage($1, 'in_onderzoek', $2)`, [signalId, 'x'.repeat(10 * 1024 * 1024)])).rejects.toThrow(/toelichting is 10485760 tekens lang; het maximum is 2000/);
+    await expect(ctx.db.query(`SELECT signals.triage($1, 'in_onderzoek', $2)`, [signalId, 'x'.repeat(10 * 1024 * 1024)])).rejects.toThrow(
+      /toelichting is 10485760 tekens lang; het maximum is 2000/,
+    );
   });
 
-  it('runs reveal with the owner\'s rights without running a temp table of the caller\'s', async () => {
+  it("runs reveal with the owner's rights without running a temp table of the caller's", async () => {
     // Every login may create temp tables: one named like reveal's old work table, with a trigger,
     // made that trigger run as the owner (names read, audit trigger disabled).
     const loot = await ctx.db.transaction(async (tx) => {
@@ -354,7 +439,10 @@ describe('roles and access', () => {
     const cli = (reason: string) =>
       promisify(execFile)('node', [BIN, 'reveal', String(signalId), '--reason', reason, '--by', 'j.jansen'], {
         env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: loginUrl('pakhuis_reident'), LOG_FORMAT: 'json', LOG_LEVEL: 'silent' },
-      }).then(({ stdout, stderr }) => ({ code: 0, stdout, stderr }), (e: { code: number; stdout: string; stderr: string }) => e);
+      }).then(
+        ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
     const shown = await cli('zaak OOV-2026-0150: huisbezoek');
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain(`signaal ${signalId}: 13 personen (deze inzage is vastgelegd)`);
@@ -366,7 +454,9 @@ describe('roles and access', () => {
     // A refusal: one line, exit 1, and on record.
     const refused = await cli(' \u00a0\u200b'.repeat(8));
     expect(refused.code).toBe(1);
-    expect(refused.stderr.trim().split('\n')).toEqual(['pakhuis reveal: heridentificatie vraagt een reden van ten minste 10 zichtbare tekens (deze geweigerde inzage is vastgelegd)']);
+    expect(refused.stderr.trim().split('\n')).toEqual([
+      'pakhuis reveal: heridentificatie vraagt een reden van ten minste 10 zichtbare tekens (deze geweigerde inzage is vastgelegd)',
+    ]);
     const { rows: last } = await ctx.db.query(`SELECT outcome, by_user, stated_by FROM audit.reidentification ORDER BY id DESC LIMIT 1`);
     expect(last).toEqual([{ outcome: 'geweigerd', by_user: logins.get('pakhuis_reident'), stated_by: 'j.jansen' }]);
   });
@@ -388,7 +478,9 @@ describe('roles and access', () => {
        WHERE pg_get_userbyid(c.relowner) IN ('pakhuis_etl', 'pakhuis_analyst', 'pakhuis_reident')`,
     );
     expect(rows).toEqual([]);
-    const { rows: owned } = await ctx.db.query(`SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'model' AND pg_get_userbyid(c.relowner) = 'pakhuis_owner'`);
+    const { rows: owned } = await ctx.db.query(
+      `SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'model' AND pg_get_userbyid(c.relowner) = 'pakhuis_owner'`,
+    );
     expect((owned[0] as { n: number }).n).toBeGreaterThan(0);
   });
 

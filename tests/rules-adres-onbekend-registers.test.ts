@@ -36,7 +36,9 @@ describe('ADRES_ONBEKEND for permits and Damocles cases', () => {
     );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.evidence).toMatchObject({ personen: 0, vermeldingen_andere_registers: 2, zaken: ['damocles D-1', 'vergunningen V-2'] });
-    expect(rows[0]!.explanation).toBe(`Niemand staat ingeschreven op ${ghost.postcode} ${ghost.huisnummer}, een adres dat niet in de BAG voorkomt. Genoemd in andere registers: damocles D-1, vergunningen V-2.`);
+    expect(rows[0]!.explanation).toBe(
+      `Niemand staat ingeschreven op ${ghost.postcode} ${ghost.huisnummer}, een adres dat niet in de BAG voorkomt. Genoemd in andere registers: damocles D-1, vergunningen V-2.`,
+    );
   });
 
   it('names the verblijfsobject id a register gave when the BAG does not know it', async () => {
@@ -44,7 +46,11 @@ describe('ADRES_ONBEKEND for permits and Damocles cases', () => {
       `SELECT subject_key, evidence, explanation FROM pakhuis.signals WHERE rule_code = 'ADRES_ONBEKEND' AND status = 'open' ORDER BY subject_key`,
     );
     expect(rows.map((r) => r.subject_key)).toEqual([`${ghost.postcode}|${ghost.huisnummer}||`, `verblijfsobject:${ghostById.id}`]);
-    expect(rows[1]!.evidence).toMatchObject({ adres: `verblijfsobject ${ghostById.id}`, opgegeven_verblijfsobject_ids: [ghostById.id], zaken: ['damocles D-2', 'vergunningen V-3'] });
+    expect(rows[1]!.evidence).toMatchObject({
+      adres: `verblijfsobject ${ghostById.id}`,
+      opgegeven_verblijfsobject_ids: [ghostById.id],
+      zaken: ['damocles D-2', 'vergunningen V-3'],
+    });
     expect(rows[1]!.explanation).toContain(`op verblijfsobject ${ghostById.id}`);
   });
 });

@@ -41,8 +41,23 @@ const alleenId = vbo(303, 80);
 const vroegerNergens = vbo(304, 80);
 
 const BAG: TestVbo[] = [
-  kantoor, winkel, kantoorBrief, winkelWoning, zorg, boot, oudKantoor, woning,
-  ingetrokken, nietGerealiseerd, buitenGebruik, tenOnrechte, verbouwing, nietIngemeten, gevormdLang, gevormdNet, bootWeg,
+  kantoor,
+  winkel,
+  kantoorBrief,
+  winkelWoning,
+  zorg,
+  boot,
+  oudKantoor,
+  woning,
+  ingetrokken,
+  nietGerealiseerd,
+  buitenGebruik,
+  tenOnrechte,
+  verbouwing,
+  nietIngemeten,
+  gevormdLang,
+  gevormdNet,
+  bootWeg,
 ];
 
 const BRP: TestPerson[] = [
@@ -106,22 +121,33 @@ describe('rules on address quality: GEEN_WOONFUNCTIE, OBJECT_NIET_IN_GEBRUIK, AD
 
   it('loads every row and publishes every rule', async () => {
     expect(run.status).toBe('succeeded');
-    expect(run.files.map((f) => [f.source, f.rowsRejected])).toEqual([['bag', 0], ['brp', 0]]);
+    expect(run.files.map((f) => [f.source, f.rowsRejected])).toEqual([
+      ['bag', 0],
+      ['brp', 0],
+    ]);
     const { rows } = await ctx.db.query<{ code: string }>('SELECT code FROM signals.rules ORDER BY code');
     expect(rows.map((r) => r.code)).toEqual(RULES.map((r) => r.code).sort());
   });
 
   describe('GEEN_WOONFUNCTIE', () => {
     it('flags woonadressen on objects without woonfunctie, and nothing else', () => {
-      expect(of('GEEN_WOONFUNCTIE').map((s) => s.subject_key).sort()).toEqual([kantoor.id, winkel.id]);
+      expect(
+        of('GEEN_WOONFUNCTIE')
+          .map((s) => s.subject_key)
+          .sort(),
+      ).toEqual([kantoor.id, winkel.id]);
       expect(on('GEEN_WOONFUNCTIE', kantoor.id)).toMatchObject({
         verblijfsobject_id: kantoor.id,
         severity: 'midden',
         score: '2',
         evidence: {
-          personen: 2, gebruiksdoelen: ['kantoorfunctie'], bag_status: 'Verblijfsobject in gebruik', regel: 'GEEN_WOONFUNCTIE',
+          personen: 2,
+          gebruiksdoelen: ['kantoorfunctie'],
+          bag_status: 'Verblijfsobject in gebruik',
+          regel: 'GEEN_WOONFUNCTIE',
           // persons() registers every other person by address only.
-          gekoppeld: { verblijfsobject_id: 1, nummeraanduiding: 0, adres: 1 }, met_onbekende_aanvangsdatum: 0,
+          gekoppeld: { verblijfsobject_id: 1, nummeraanduiding: 0, adres: 1 },
+          met_onbekende_aanvangsdatum: 0,
         },
         explanation:
           '2 personen staan met een woonadres ingeschreven op een verblijfsobject zonder woonfunctie (gebruiksdoel volgens de BAG: kantoorfunctie). ' +
@@ -142,13 +168,21 @@ describe('rules on address quality: GEEN_WOONFUNCTIE, OBJECT_NIET_IN_GEBRUIK, AD
 
   describe('OBJECT_NIET_IN_GEBRUIK', () => {
     it('flags registrations on objects whose BAG status is not in use', () => {
-      expect(of('OBJECT_NIET_IN_GEBRUIK').map((s) => s.subject_key).sort()).toEqual(
-        [ingetrokken.id, nietGerealiseerd.id, buitenGebruik.id, tenOnrechte.id, gevormdLang.id, bootWeg.id].sort(),
-      );
+      expect(
+        of('OBJECT_NIET_IN_GEBRUIK')
+          .map((s) => s.subject_key)
+          .sort(),
+      ).toEqual([ingetrokken.id, nietGerealiseerd.id, buitenGebruik.id, tenOnrechte.id, gevormdLang.id, bootWeg.id].sort());
       expect(on('OBJECT_NIET_IN_GEBRUIK', nietGerealiseerd.id)).toMatchObject({
         severity: 'midden',
         score: '2',
-        evidence: { personen: 2, woonadressen: 1, briefadressen: 1, bag_status: 'Niet gerealiseerd verblijfsobject', gekoppeld: { verblijfsobject_id: 1, nummeraanduiding: 0, adres: 1 } },
+        evidence: {
+          personen: 2,
+          woonadressen: 1,
+          briefadressen: 1,
+          bag_status: 'Niet gerealiseerd verblijfsobject',
+          gekoppeld: { verblijfsobject_id: 1, nummeraanduiding: 0, adres: 1 },
+        },
         explanation:
           '2 personen staan ingeschreven (woonadres: 1, briefadres: 1) op een verblijfsobject met BAG-status "Niet gerealiseerd verblijfsobject". ' +
           '1 van hen is alleen op postcode en huisnummer aan dit object gekoppeld (de BAG-identificatie ontbreekt of staat niet in de BAG).',
@@ -173,9 +207,11 @@ describe('rules on address quality: GEEN_WOONFUNCTIE, OBJECT_NIET_IN_GEBRUIK, AD
     const key = (v: TestVbo) => `${v.postcode}|${v.huisnummer}||`;
 
     it('gives one signal per unknown address, counting persons matched by address and by unknown ids alike', () => {
-      expect(of('ADRES_ONBEKEND').map((s) => s.subject_key).sort()).toEqual(
-        [key(nergens), key(nergensVol), `verblijfsobject:${alleenId.id}`].sort(),
-      );
+      expect(
+        of('ADRES_ONBEKEND')
+          .map((s) => s.subject_key)
+          .sort(),
+      ).toEqual([key(nergens), key(nergensVol), `verblijfsobject:${alleenId.id}`].sort());
       expect(on('ADRES_ONBEKEND', key(nergens))).toMatchObject({
         verblijfsobject_id: null,
         severity: 'midden',

@@ -51,7 +51,17 @@ describe('DAMOCLES_BETROKKENE_ELDERS: owner or tenant of a Damocles case elsewhe
         { zaak: 'V-4', type: 'Exploitatievergunning', obj: bar, bsn: tenantAtHome.bsn, naam: 'Thuishuurder', van: day(-400), status: 'ingetrokken' },
       ],
       damocles: [
-        { zaak: 'D-1', obj: closed, type: 'lokaal', start: day(-200), einde: day(-110), eigenaarBsn: owner.bsn, eigenaar: 'Pandeigenaar', huurderKvk: TENANT_KVK, huurder: 'Bar Centraal B.V.' },
+        {
+          zaak: 'D-1',
+          obj: closed,
+          type: 'lokaal',
+          start: day(-200),
+          einde: day(-110),
+          eigenaarBsn: owner.bsn,
+          eigenaar: 'Pandeigenaar',
+          huurderKvk: TENANT_KVK,
+          huurder: 'Bar Centraal B.V.',
+        },
         // Tenant registered at the case address itself; company with an expired permit elsewhere; a withdrawn permit elsewhere.
         { zaak: 'D-2', obj: homeWithCase, besluit: 'waarschuwing', constatering: day(-30), huurderBsn: tenantAtHome.bsn, eigenaarKvk: EXPIRED_KVK },
         // Last activity five years and a day ago, and five years less a day ago.
@@ -62,14 +72,18 @@ describe('DAMOCLES_BETROKKENE_ELDERS: owner or tenant of a Damocles case elsewhe
     const run = await runPipeline(ctx, { trigger: 'test' });
     expect(run.status).toBe('succeeded');
     expect(run.files.map((f) => [f.source, f.status, f.rowsRejected])).toEqual([
-      ['bag', 'loaded', 0], ['brp', 'loaded', 0], ['permits', 'loaded', 0], ['damocles', 'loaded', 0],
+      ['bag', 'loaded', 0],
+      ['brp', 'loaded', 0],
+      ['permits', 'loaded', 0],
+      ['damocles', 'loaded', 0],
     ]);
   });
   afterAll(async () => ctx?.close());
 
   const signals = async () =>
-    (await ctx.db.query<Signal>(`SELECT * FROM pakhuis.signals WHERE rule_code = 'DAMOCLES_BETROKKENE_ELDERS' AND status = 'open'`)).rows
-      .sort((a, b) => a.subject_key.localeCompare(b.subject_key));
+    (await ctx.db.query<Signal>(`SELECT * FROM pakhuis.signals WHERE rule_code = 'DAMOCLES_BETROKKENE_ELDERS' AND status = 'open'`)).rows.sort((a, b) =>
+      a.subject_key.localeCompare(b.subject_key),
+    );
 
   it('flags the owner registered elsewhere and the tenant company with a permit elsewhere', async () => {
     const rows = await signals();
@@ -83,7 +97,9 @@ describe('DAMOCLES_BETROKKENE_ELDERS: owner or tenant of a Damocles case elsewhe
       partijen: [{ pseudoniem: ctx.pseudonymizer.pseudonymise(owner.bsn) }],
       elders: [{ soort: 'inschrijving', verblijfsobject_id: ownerHome.id, functie_adres: 'W' }],
     });
-    expect(eigenaar.explanation).toBe(`De eigenaar van Damocles-zaak D-1 (sluiting) komt elders in de gemeente voor: ingeschreven op ${ownerHome.postcode} ${ownerHome.huisnummer}.`);
+    expect(eigenaar.explanation).toBe(
+      `De eigenaar van Damocles-zaak D-1 (sluiting) komt elders in de gemeente voor: ingeschreven op ${ownerHome.postcode} ${ownerHome.huisnummer}.`,
+    );
 
     expect(huurder).toMatchObject({ verblijfsobject_id: closed.id, severity: 'hoog' });
     expect(huurder.evidence).toMatchObject({

@@ -28,8 +28,22 @@ describe('DAMOCLES_BEWONING: registered on an object while it is closed', () => 
   const stayer: Person = { bsn: freshBsn(), naam: 'Blijver', stays: [{ obj: closed, since: day(-400) }] };
   const newcomer: Person = { bsn: freshBsn(), naam: 'Nieuwkomer', stays: [{ obj: closed, since: day(-50), byAddress: true }] };
   // Moved out 6 and 5 days into the closure: one day more than the five-day notice period, and exactly it.
-  const late: Person = { bsn: freshBsn(), naam: 'Laat', stays: [{ obj: elsewhere, since: day(-54) }, { obj: leftLate, since: day(-300) }] };
-  const inTime: Person = { bsn: freshBsn(), naam: 'Optijd', stays: [{ obj: elsewhere, since: day(-55) }, { obj: leftInTime, since: day(-300) }] };
+  const late: Person = {
+    bsn: freshBsn(),
+    naam: 'Laat',
+    stays: [
+      { obj: elsewhere, since: day(-54) },
+      { obj: leftLate, since: day(-300) },
+    ],
+  };
+  const inTime: Person = {
+    bsn: freshBsn(),
+    naam: 'Optijd',
+    stays: [
+      { obj: elsewhere, since: day(-55) },
+      { obj: leftInTime, since: day(-300) },
+    ],
+  };
   // Moved in the day after a closure ended.
   const after: Person = { bsn: freshBsn(), naam: 'Erna', stays: [{ obj: pastClosure, since: day(-99) }] };
   const underWarning: Person = { bsn: freshBsn(), naam: 'Gewaarschuwd', stays: [{ obj: warned, since: day(-400) }] };
@@ -86,7 +100,9 @@ describe('DAMOCLES_BEWONING: registered on an object while it is closed', () => 
   });
 
   it('computes the end of a closure given in months', async () => {
-    const { rows } = await ctx.db.query<{ sluiting_einde: string }>(`SELECT to_char(sluiting_einde, 'YYYY-MM-DD') AS sluiting_einde FROM model.damocles_zaak WHERE zaaknummer = 'D-1'`);
+    const { rows } = await ctx.db.query<{ sluiting_einde: string }>(
+      `SELECT to_char(sluiting_einde, 'YYYY-MM-DD') AS sluiting_einde FROM model.damocles_zaak WHERE zaaknummer = 'D-1'`,
+    );
     const end = new Date(start);
     end.setUTCMonth(end.getUTCMonth() + 3);
     expect(rows[0]!.sluiting_einde).toBe(iso(new Date(end.getTime() - 86_400_000)));

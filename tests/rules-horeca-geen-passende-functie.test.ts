@@ -41,17 +41,25 @@ describe('HORECA_GEEN_PASSENDE_FUNCTIE: horeca or alcohol permit on an object wi
       ],
     });
     const run = await runPipeline(ctx, { trigger: 'test' });
-    expect(run.files.map((f) => [f.source, f.status, f.rowsRejected])).toEqual([['bag', 'loaded', 0], ['permits', 'loaded', 0]]);
+    expect(run.files.map((f) => [f.source, f.status, f.rowsRejected])).toEqual([
+      ['bag', 'loaded', 0],
+      ['permits', 'loaded', 0],
+    ]);
   });
   afterAll(async () => ctx?.close());
 
   const signals = async () =>
-    (await ctx.db.query<Signal>(`SELECT * FROM pakhuis.signals WHERE rule_code = 'HORECA_GEEN_PASSENDE_FUNCTIE' AND status = 'open'`)).rows
-      .sort((a, b) => a.subject_key.localeCompare(b.subject_key));
+    (await ctx.db.query<Signal>(`SELECT * FROM pakhuis.signals WHERE rule_code = 'HORECA_GEEN_PASSENDE_FUNCTIE' AND status = 'open'`)).rows.sort((a, b) =>
+      a.subject_key.localeCompare(b.subject_key),
+    );
 
   it('flags horeca in a house and alcohol in an office, valid through today', async () => {
     const rows = await signals();
-    expect(rows.map((r) => [r.subject_key, r.verblijfsobject_id])).toEqual([['H-1', house.id], ['H-2', office.id], ['H-6', house3.id]]);
+    expect(rows.map((r) => [r.subject_key, r.verblijfsobject_id])).toEqual([
+      ['H-1', house.id],
+      ['H-2', office.id],
+      ['H-6', house3.id],
+    ]);
     expect(rows[1]!.evidence).toMatchObject({
       vergunning: { zaaknummer: 'H-2', type: 'alcoholwetvergunning' },
       gebruiksdoelen: ['kantoorfunctie'],

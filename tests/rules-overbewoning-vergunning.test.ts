@@ -45,7 +45,9 @@ describe('OVERBEWONING with a room-rental or labour-migrant permit', () => {
   afterAll(async () => ctx?.close());
 
   const bySubject = async () =>
-    new Map((await ctx.db.query<Signal>(`SELECT * FROM pakhuis.signals WHERE rule_code = 'OVERBEWONING' AND status = 'open'`)).rows.map((r) => [r.subject_key, r]));
+    new Map(
+      (await ctx.db.query<Signal>(`SELECT * FROM pakhuis.signals WHERE rule_code = 'OVERBEWONING' AND status = 'open'`)).rows.map((r) => [r.subject_key, r]),
+    );
 
   it('still flags every crowded object', async () => {
     expect([...(await bySubject()).keys()].sort()).toEqual([withPermit, expired, notYet, otherType, openEnded, applied, none].map((o) => o.id).sort());

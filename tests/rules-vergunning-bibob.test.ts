@@ -24,7 +24,16 @@ function yearsAgo(years: number, extraDays = 0): Date {
 describe('VERGUNNING_BIBOB: a permit linked to a Damocles case', () => {
   let ctx: TestContext;
   const shops = Array.from({ length: 8 }, (_, i) => obj(20 + i, 'bijeenkomstfunctie'));
-  const [s1, s2, s3, s4, s5, s6, s7, closedElsewhere] = shops as [typeof shops[0], typeof shops[0], typeof shops[0], typeof shops[0], typeof shops[0], typeof shops[0], typeof shops[0], typeof shops[0]];
+  const [s1, s2, s3, s4, s5, s6, s7, closedElsewhere] = shops as [
+    (typeof shops)[0],
+    (typeof shops)[0],
+    (typeof shops)[0],
+    (typeof shops)[0],
+    (typeof shops)[0],
+    (typeof shops)[0],
+    (typeof shops)[0],
+    (typeof shops)[0],
+  ];
   const LINKED_KVK = '11111111';
   const OLD_KVK = '44444444';
   const personHolder = freshBsn();
@@ -56,14 +65,17 @@ describe('VERGUNNING_BIBOB: a permit linked to a Damocles case', () => {
     });
     const run = await runPipeline(ctx, { trigger: 'test' });
     expect(run.files.map((f) => [f.source, f.status, f.rowsRejected])).toEqual([
-      ['bag', 'loaded', 0], ['permits', 'loaded', 0], ['damocles', 'loaded', 0],
+      ['bag', 'loaded', 0],
+      ['permits', 'loaded', 0],
+      ['damocles', 'loaded', 0],
     ]);
   });
   afterAll(async () => ctx?.close());
 
   const signals = async () =>
-    (await ctx.db.query<Signal>(`SELECT * FROM pakhuis.signals WHERE rule_code = 'VERGUNNING_BIBOB' AND status = 'open'`)).rows
-      .sort((a, b) => a.subject_key.localeCompare(b.subject_key));
+    (await ctx.db.query<Signal>(`SELECT * FROM pakhuis.signals WHERE rule_code = 'VERGUNNING_BIBOB' AND status = 'open'`)).rows.sort((a, b) =>
+      a.subject_key.localeCompare(b.subject_key),
+    );
 
   it('flags a holder who is a party to a case, and permits on objects closed within five years', async () => {
     const rows = await signals();

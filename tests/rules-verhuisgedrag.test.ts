@@ -69,9 +69,20 @@ const BRP: TestPerson[] = [
 ];
 
 const BAG: TestVbo[] = [
-  doorgang, bijnaDoorgang, langGeleden, zelfdeObject, zorghuis, duiventil, vandaag,
+  doorgang,
+  bijnaDoorgang,
+  langGeleden,
+  zelfdeObject,
+  zorghuis,
+  duiventil,
+  vandaag,
   ...Array.from({ length: homes }, (_, i) => nieuwThuis(i)),
-  brieven, bijnaBrieven, opvang, veelBrieven, oudeBrieven, woning,
+  brieven,
+  bijnaBrieven,
+  opvang,
+  veelBrieven,
+  oudeBrieven,
+  woning,
 ];
 
 interface SignalRow {
@@ -87,7 +98,11 @@ describe('rules on moves and mail addresses: DOORGANGSADRES, BRIEFADRES_CLUSTER'
   let ctx: TestContext;
   let run: RunSummary;
   let signals: SignalRow[];
-  const of = (code: string) => signals.filter((s) => s.rule_code === code).map((s) => s.subject_key).sort();
+  const of = (code: string) =>
+    signals
+      .filter((s) => s.rule_code === code)
+      .map((s) => s.subject_key)
+      .sort();
   const on = (code: string, key: string) => signals.find((s) => s.rule_code === code && s.subject_key === key);
 
   beforeAll(async () => {
@@ -101,16 +116,17 @@ describe('rules on moves and mail addresses: DOORGANGSADRES, BRIEFADRES_CLUSTER'
     await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp.csv'), brpCsv(BRP));
     run = await runPipeline(ctx, { trigger: 'test' });
     signals = (
-      await ctx.db.query<SignalRow>(
-        `SELECT rule_code, subject_key, severity, score::text, evidence, explanation FROM pakhuis.signals WHERE status = 'open'`,
-      )
+      await ctx.db.query<SignalRow>(`SELECT rule_code, subject_key, severity, score::text, evidence, explanation FROM pakhuis.signals WHERE status = 'open'`)
     ).rows;
   });
   afterAll(async () => ctx?.close());
 
   it('loads history rows and derives the end of each earlier registration from the next one', async () => {
     expect(run.status).toBe('succeeded');
-    expect(run.files.map((f) => [f.source, f.rowsRejected])).toEqual([['bag', 0], ['brp', 0]]);
+    expect(run.files.map((f) => [f.source, f.rowsRejected])).toEqual([
+      ['bag', 0],
+      ['brp', 0],
+    ]);
     const { rows } = await ctx.db.query<{ geldig_van: string; geldig_tot: string }>(
       `SELECT geldig_van::text, geldig_tot::text FROM model.inschrijving WHERE verblijfsobject_id = $1 AND geldig_tot IS NOT NULL`,
       [doorgang.id],
@@ -129,8 +145,13 @@ describe('rules on moves and mail addresses: DOORGANGSADRES, BRIEFADRES_CLUSTER'
         severity: 'midden',
         score: '7',
         evidence: {
-          personen: 7, ingekomen: 4, vertrokken: 3, huidige_bewoners: 5,
-          venster_van: '2023-06-30', venster_tot: '2024-06-30', maanden: 12,
+          personen: 7,
+          ingekomen: 4,
+          vertrokken: 3,
+          huidige_bewoners: 5,
+          venster_van: '2023-06-30',
+          venster_tot: '2024-06-30',
+          maanden: 12,
           parameters: { peildatum: PEILDATUM, minPersonen: 6, maanden: 12 },
         },
         explanation:
@@ -152,10 +173,7 @@ describe('rules on moves and mail addresses: DOORGANGSADRES, BRIEFADRES_CLUSTER'
 
     it('counts back from today when no peildatum is set', async () => {
       const rule = resolveRule(doorgangsadres);
-      const { rows } = await ctx.db.query<{ subject_key: string; score: string }>(
-        `SELECT subject_key, score::text FROM (${rule.boundSql}) c`,
-        rule.values,
-      );
+      const { rows } = await ctx.db.query<{ subject_key: string; score: string }>(`SELECT subject_key, score::text FROM (${rule.boundSql}) c`, rule.values);
       expect(rows).toEqual([{ subject_key: vandaag.id, score: '6' }]);
     });
   });

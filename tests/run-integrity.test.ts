@@ -13,8 +13,7 @@ describe('write-audit-publish and freshness', () => {
   let ctx: TestContext;
   const a = vbo(1, 100);
   const b = vbo(2, 100);
-  const signals = async () =>
-    (await ctx.db.query(`SELECT rule_code, subject_key, status, score::text FROM pakhuis.signals ORDER BY 1, 2`)).rows;
+  const signals = async () => (await ctx.db.query(`SELECT rule_code, subject_key, status, score::text FROM pakhuis.signals ORDER BY 1, 2`)).rows;
 
   beforeAll(async () => {
     ctx = await createTestContext();
@@ -74,7 +73,11 @@ describe('write-audit-publish and freshness', () => {
     expect(rows[0]!.warnings).toEqual(expected);
     const { readFile } = await import('node:fs/promises');
     const csv = (await readFile(run.reportPath!, 'utf8')).replace(/^\uFEFF/, '').split('\r\n');
-    expect(csv.slice(0, 3)).toEqual([expect.stringMatching(/^Waarschuwing: bron BRP is verouderd/), 'Waarschuwing: bron vergunningen ontbreekt: nog nooit geladen', 'Waarschuwing: bron Damocles ontbreekt: nog nooit geladen']);
+    expect(csv.slice(0, 3)).toEqual([
+      expect.stringMatching(/^Waarschuwing: bron BRP is verouderd/),
+      'Waarschuwing: bron vergunningen ontbreekt: nog nooit geladen',
+      'Waarschuwing: bron Damocles ontbreekt: nog nooit geladen',
+    ]);
     expect(csv[3]).toBe('Waarschuwing: bron meldpunt ontbreekt: nog nooit geladen');
     expect(csv[4]).toMatch(/^Waarschuwing: niet uitgevoerd, hun signalen blijven zoals ze waren: DAMOCLES_BEWONING/);
     expect(csv[5]).toMatch(/^Signaal;Regel;/);
@@ -138,7 +141,6 @@ describe('a key rotation half done', () => {
   });
 });
 
-
 describe('a wrong key under a key version in use', () => {
   let ctx: TestContext;
   const closed = obj(8);
@@ -150,7 +152,11 @@ describe('a wrong key under a key version in use', () => {
 
   beforeAll(async () => {
     ctx = await createTestContext();
-    await writeInbox(ctx.config.INBOX_DIR, { bag: [closed, elsewhere], brp: [{ bsn: owner, naam: 'Eigenaar', stays: [{ obj: elsewhere, since: day(-400) }] }], ...damocles('D-1') });
+    await writeInbox(ctx.config.INBOX_DIR, {
+      bag: [closed, elsewhere],
+      brp: [{ bsn: owner, naam: 'Eigenaar', stays: [{ obj: elsewhere, since: day(-400) }] }],
+      ...damocles('D-1'),
+    });
     expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');
   });
   afterAll(async () => ctx?.close());
@@ -166,7 +172,10 @@ describe('a wrong key under a key version in use', () => {
 
   it('stops the run before anything is loaded, in one line, and leaves the signals alone', async () => {
     await writeInbox(ctx.config.INBOX_DIR, damocles('D-1'));
-    await writeFileIn(join(ctx.config.INBOX_DIR, 'damocles', 'damocles.csv'), (await readFile(join(ctx.config.INBOX_DIR, 'damocles', 'damocles.csv'), 'utf8')) + '\r\n');
+    await writeFileIn(
+      join(ctx.config.INBOX_DIR, 'damocles', 'damocles.csv'),
+      (await readFile(join(ctx.config.INBOX_DIR, 'damocles', 'damocles.csv'), 'utf8')) + '\r\n',
+    );
     const wrong = await runPipeline({ ...ctx, pseudonymizer: new Pseudonymizer('w'.repeat(40), 1) }, { trigger: 'test' });
     expect(wrong.status).toBe('failed');
     expect(wrong.failedStep).toBe('configuration');
@@ -192,11 +201,23 @@ describe('a wrong key under a key version in use', () => {
     const file = join(ctx.dir, 'los.csv');
     await writeFileIn(file, 'bsn;postcode;huisnummer\n999993653;3441AB;1\n');
     const result = await promisify(execFile)('node', [new URL('../bin/pakhuis.js', import.meta.url).pathname, 'ingest', 'brp', file], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: ctx.url, PSEUDONYMIZATION_KEY: 'x'.repeat(40), PSEUDONYMIZATION_KEY_VERSION: '1', LOG_LEVEL: 'silent' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATABASE_URL: ctx.url,
+        PSEUDONYMIZATION_KEY: 'x'.repeat(40),
+        PSEUDONYMIZATION_KEY_VERSION: '1',
+        LOG_LEVEL: 'silent',
+      },
       cwd: ctx.dir,
-    }).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => e);
+    }).then(
+      () => ({ code: 0, stderr: '' }),
+      (e: { code: number; stderr: string }) => e,
+    );
     expect(result.code).toBe(1);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^pakhuis ingest: invalid configuration: PSEUDONYMIZATION_KEY is not the key version 1 was first used with/)]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^pakhuis ingest: invalid configuration: PSEUDONYMIZATION_KEY is not the key version 1 was first used with/),
+    ]);
     expect((await ctx.db.query(`SELECT 1 FROM pakhuis.loads WHERE file_name = 'los.csv'`)).rowCount).toBe(0);
   });
 });
@@ -215,7 +236,9 @@ describe('two exports of one register in one night', () => {
     await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', 'brp-b.csv'), brpCsv(persons(3, a)));
     const run = await runPipeline(ctx, { trigger: 'test' });
     expect(run.status).toBe('succeeded');
-    expect(run.warnings).toContain('2 bestanden van bron BRP geladen; alleen brp/brp-b.csv wordt gepubliceerd (een levering is een volledige stand), niet brp/brp-a.csv');
+    expect(run.warnings).toContain(
+      '2 bestanden van bron BRP geladen; alleen brp/brp-b.csv wordt gepubliceerd (een levering is een volledige stand), niet brp/brp-a.csv',
+    );
     expect((await ctx.db.query(`SELECT 1 FROM pakhuis.signals WHERE rule_code = 'OVERBEWONING'`)).rowCount).toBe(0);
   });
 });

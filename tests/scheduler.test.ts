@@ -88,7 +88,19 @@ describe('scheduler', () => {
 
   it.skipIf(!process.env.DATABASE_URL)('stops on SIGTERM after the run in progress, leaving nothing half done', async () => {
     const child = spawn('node', [new URL('../bin/pakhuis.js', import.meta.url).pathname, 'schedule'], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: ctx.url, PSEUDONYMIZATION_KEY: TEST_KEY, SCHEDULE_CRON: '* * * * * *', SCHEDULE_CATCH_UP: 'false', INBOX_DIR: ctx.config.INBOX_DIR, ARCHIVE_DIR: ctx.config.ARCHIVE_DIR, OUT_DIR: ctx.config.OUT_DIR, FILE_STABLE_SECONDS: '0', LOG_FORMAT: 'json' },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATABASE_URL: ctx.url,
+        PSEUDONYMIZATION_KEY: TEST_KEY,
+        SCHEDULE_CRON: '* * * * * *',
+        SCHEDULE_CATCH_UP: 'false',
+        INBOX_DIR: ctx.config.INBOX_DIR,
+        ARCHIVE_DIR: ctx.config.ARCHIVE_DIR,
+        OUT_DIR: ctx.config.OUT_DIR,
+        FILE_STABLE_SECONDS: '0',
+        LOG_FORMAT: 'json',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const before = (await runs()).length;

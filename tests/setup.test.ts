@@ -26,11 +26,24 @@ describe('what the checkout keeps out of git', () => {
     const defaults = loadConfig({ env: {} });
     // Every default folder setting (a new *_DIR gets checked without touching this test), the
     // demo's folders and key, the spool folder name, and the secrets' files.
-    const folders = Object.entries(defaults).filter(([k, v]) => k.endsWith('_DIR') && typeof v === 'string').map(([, v]) => v as string);
+    const folders = Object.entries(defaults)
+      .filter(([k, v]) => k.endsWith('_DIR') && typeof v === 'string')
+      .map(([, v]) => v as string);
     expect(folders).toEqual(expect.arrayContaining(['./data/pglite', './inbox', './archive', './out']));
-    const paths = [...folders.map((f) => `${f}/brp/export.csv`), './data/demo/inbox/brp/brp-0632.csv', './data/demo-key', './spool/part-1', './pakhuis.config.json', './.env', './sub/inbox/brp/x.csv'];
+    const paths = [
+      ...folders.map((f) => `${f}/brp/export.csv`),
+      './data/demo/inbox/brp/brp-0632.csv',
+      './data/demo-key',
+      './spool/part-1',
+      './pakhuis.config.json',
+      './.env',
+      './sub/inbox/brp/x.csv',
+    ];
     const check = spawnSync('git', ['check-ignore', '--no-index', '--verbose', '--non-matching', ...paths], { cwd: repo, encoding: 'utf8' });
-    const notIgnored = check.stdout.split('\n').filter((l) => l.startsWith('::')).map((l) => l.slice(2).trim());
+    const notIgnored = check.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('::'))
+      .map((l) => l.slice(2).trim());
     expect(notIgnored).toEqual([]);
     // …and not the examples the README tells the beheerder to copy.
     const examples = ['deploy/pakhuis.config.json', 'deploy/pakhuis.cron', 'deploy/pakhuis-run.service', 'deploy/pakhuis-run.timer', '.env.example'];
@@ -60,7 +73,14 @@ describe('what the checkout keeps out of git', () => {
     expect(checkoutWarning(defaults, checkout)).toBe(
       `INBOX_DIR, ARCHIVE_DIR, OUT_DIR, PGLITE_DIR liggen in de git-werkmap ${checkout}. Daar staan persoonsgegevens één 'git add' van een commit af; zet deze mappen buiten de checkout (README, "Installing on a server").`,
     );
-    const onServer = loadConfig({ env: { DATABASE_URL: 'postgres://db/pakhuis', INBOX_DIR: join(base, 'var', 'inbox'), ARCHIVE_DIR: join(base, 'var', 'archive'), OUT_DIR: join(worktree, 'out') } });
+    const onServer = loadConfig({
+      env: {
+        DATABASE_URL: 'postgres://db/pakhuis',
+        INBOX_DIR: join(base, 'var', 'inbox'),
+        ARCHIVE_DIR: join(base, 'var', 'archive'),
+        OUT_DIR: join(worktree, 'out'),
+      },
+    });
     expect(checkoutWarning(onServer, checkout)).toMatch(new RegExp(`^OUT_DIR ligt in de git-werkmap ${worktree}\\. `));
     expect(checkoutWarning({ ...onServer, OUT_DIR: join(base, 'var', 'out') }, checkout)).toBeNull();
   });
@@ -74,7 +94,11 @@ describe('the Node version', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pakhuis-engines-'));
     for (const f of ['package.json', 'package-lock.json', '.npmrc']) copyFileSync(join(root, f), join(dir, f));
     // A dry run resolves the lock file and checks engines without downloading anything.
-    const npm = spawnSync('npm', ['ci', '--dry-run', '--offline', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: dir } });
+    const npm = spawnSync('npm', ['ci', '--dry-run', '--offline', '--no-audit', '--no-fund'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH, HOME: dir },
+    });
     expect(npm.status, npm.stderr).toBe(0);
     expect(npm.stdout + npm.stderr).not.toContain('EBADENGINE');
   });
@@ -109,7 +133,16 @@ describe('the nightly job from cron or systemd (deploy/)', () => {
     const config = JSON.parse(readFileSync(join(root, 'deploy', 'pakhuis.config.json'), 'utf8')) as Record<string, unknown>;
     delete config.DATABASE_URL;
     delete config.SMTP_HOST;
-    writeFileSync(join(etc, 'pakhuis.config.json'), JSON.stringify({ ...config, INBOX_DIR: join(varLib, 'inbox'), ARCHIVE_DIR: join(varLib, 'archive'), OUT_DIR: join(varLib, 'out'), FILE_STABLE_SECONDS: 0 }));
+    writeFileSync(
+      join(etc, 'pakhuis.config.json'),
+      JSON.stringify({
+        ...config,
+        INBOX_DIR: join(varLib, 'inbox'),
+        ARCHIVE_DIR: join(varLib, 'archive'),
+        OUT_DIR: join(varLib, 'out'),
+        FILE_STABLE_SECONDS: 0,
+      }),
+    );
     const a = vbo(41, 100);
     await writeFileIn(join(varLib, 'inbox', 'bag', 'bag.csv'), bagCsv([a]));
     await writeFileIn(join(varLib, 'inbox', 'brp', 'brp.csv'), brpCsv(persons(12, a)));
@@ -134,7 +167,9 @@ describe('the nightly job from cron or systemd (deploy/)', () => {
     const elapses = [...next.stdout.matchAll(/(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) UTC/g)].map((m) => new Date(`${m[1]!.replace(' ', 'T')}Z`));
     expect(elapses.length).toBeGreaterThan(100);
     // Once a night, at 03:30 in Amsterdam, through the clock changes.
-    const local = elapses.map((d) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d));
+    const local = elapses.map((d) =>
+      new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Amsterdam', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d),
+    );
     expect(new Set(local)).toEqual(new Set(['03:30']));
     expect(elapses.slice(1).every((d, i) => d.getTime() - elapses[i]!.getTime() >= 23 * 3600_000)).toBe(true);
     expect(timer).toMatch(/^Persistent=true$/m);
@@ -146,9 +181,19 @@ describe('the nightly job from cron or systemd (deploy/)', () => {
 
   it('tells the beheerder to make the database before the schema, and how to make the key', () => {
     const setup = readme.slice(readme.indexOf('## Installing on a server'), readme.indexOf('### Nightly'));
-    const order = ['createdb pakhuis', 'bin/pakhuis.js migrate', 'createuser pakhuis', 'GRANT pakhuis_etl TO pakhuis', 'openssl rand -hex 32 > /etc/pakhuis/pseudonymization-key', 'bin/pakhuis.js run'];
+    const order = [
+      'createdb pakhuis',
+      'bin/pakhuis.js migrate',
+      'createuser pakhuis',
+      'GRANT pakhuis_etl TO pakhuis',
+      'openssl rand -hex 32 > /etc/pakhuis/pseudonymization-key',
+      'bin/pakhuis.js run',
+    ];
     const at = order.map((step) => setup.indexOf(step));
-    expect(at.every((i) => i > 0), JSON.stringify(order.filter((_, i) => at[i]! < 0))).toBe(true);
+    expect(
+      at.every((i) => i > 0),
+      JSON.stringify(order.filter((_, i) => at[i]! < 0)),
+    ).toBe(true);
     expect(at).toEqual([...at].sort((x, y) => x - y));
     expect(readme).not.toMatch(/^CRON_TZ/m);
   });

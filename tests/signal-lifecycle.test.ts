@@ -58,11 +58,7 @@ describe('signal lifecycle over three nightly runs', () => {
 
   it('runs three times, each with a new BRP delivery', () => {
     expect(runs.map((r) => r.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
-    expect(runs.map((r) => r.files.map((f) => `${f.source}:${f.status}`))).toEqual([
-      ['bag:loaded', 'brp:loaded'],
-      ['brp:loaded'],
-      ['brp:loaded'],
-    ]);
+    expect(runs.map((r) => r.files.map((f) => `${f.source}:${f.status}`))).toEqual([['bag:loaded', 'brp:loaded'], ['brp:loaded'], ['brp:loaded']]);
     expect([...states[0]!.keys()].sort()).toEqual(['BRIEFADRES_CLUSTER', 'GEEN_WOONFUNCTIE', 'OBJECT_NIET_IN_GEBRUIK']);
   });
 

@@ -12,7 +12,7 @@ describe('spool folders', () => {
   });
   afterAll(async () => ctx?.close());
 
-  it('keeps a load\'s working files in SPOOL_DIR and removes them when the load ends', async () => {
+  it("keeps a load's working files in SPOOL_DIR and removes them when the load ends", async () => {
     await writeFileIn(join(ctx.config.INBOX_DIR, 'bag', 'bag.csv'), bagCsv([vbo(1, 80), vbo(2, -1)]));
     const run = await runPipeline(ctx, { trigger: 'test' });
     expect(run.files.map((f) => [f.status, f.rowsRejected])).toEqual([['loaded', 1]]);
@@ -30,7 +30,12 @@ describe('spool folders', () => {
 
   it('removes the half-written report a run killed while writing it left in OUT_DIR, and nothing else', async () => {
     await mkdir(ctx.config.OUT_DIR, { recursive: true });
-    for (const name of ['anomalierapport-2026-11-30-run7.csv.part', 'anomalierapport-2026-11-30-run7.xlsx.part', 'eigen-lijst.csv.part', 'anomalierapport-2026-11-29-run6.csv']) {
+    for (const name of [
+      'anomalierapport-2026-11-30-run7.csv.part',
+      'anomalierapport-2026-11-30-run7.xlsx.part',
+      'eigen-lijst.csv.part',
+      'anomalierapport-2026-11-29-run6.csv',
+    ]) {
       await writeFile(join(ctx.config.OUT_DIR, name), 'Adres;Regel\n');
     }
     expect((await runPipeline(ctx, { trigger: 'test' })).status).toBe('succeeded');

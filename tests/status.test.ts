@@ -30,7 +30,9 @@ describe('pakhuis status', () => {
       delete process.env.PAKHUIS_FAILPOINT_MODE;
     }
     const lines = (await statusTable(ctx.db)).split('\n');
-    expect(lines[0]).toMatch(/^run\s+trigger\s+gestart \(Europe\/Amsterdam\)\s+duur\s+status\s+bestanden\s+geladen\s+afgekeurd\s+open signalen\s+e-mail\s+opmerking$/);
+    expect(lines[0]).toMatch(
+      /^run\s+trigger\s+gestart \(Europe\/Amsterdam\)\s+duur\s+status\s+bestanden\s+geladen\s+afgekeurd\s+open signalen\s+e-mail\s+opmerking$/,
+    );
     expect(lines[2]).toMatch(/^2\s+schedule\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+[\d.]+ s\s+failed\s+0\s+0\s+0\s+-\s+-\s+stap publish: .*failpoint publish/);
     // No SMTP_HOST in this test: the report was written, not mailed, and the column says so.
     expect(lines[3]).toMatch(/^1\s+cli\s+.*succeeded\s+2\s+13\s+1\s+\d+\s+geen \(SMTP niet ingesteld\)\s+\d+ waarschuwing(en)?, zie onder$/);

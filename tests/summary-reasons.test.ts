@@ -30,7 +30,10 @@ describe('rejection reasons in the summaries', () => {
       '999993653;ABCD15;8;01-02-2020;W',
       '999993653;3441AB;9;01-02-2020;W',
     ];
-    const path = await writeFileIn(join(ctx.dir, 'redenen.csv'), ['bsn;postcode;huisnummer;datum_aanvang_adreshouding;functie_adres', ...rows].join('\n') + '\n');
+    const path = await writeFileIn(
+      join(ctx.dir, 'redenen.csv'),
+      ['bsn;postcode;huisnummer;datum_aanvang_adreshouding;functie_adres', ...rows].join('\n') + '\n',
+    );
     result = await ingestFile(ctx, brp, path, { displayName: 'brp/redenen.csv' });
   });
   afterAll(async () => ctx?.close());
@@ -58,7 +61,17 @@ describe('rejection reasons in the summaries', () => {
 
 describe('the BRP model line of the run summary', () => {
   it('says what the model decided, leaving out what did not happen', () => {
-    const zero = { gesloten_door_voorkomen_elders: 0, einde_onbekend: 0, einde_voor_aanvang: 0, zonder_datums: 0, overlijden: 0, opschorting: 0, niet_op_adres: 0, lijsten_nooit_bewoner: 0, mogelijke_bewoners: 0 };
+    const zero = {
+      gesloten_door_voorkomen_elders: 0,
+      einde_onbekend: 0,
+      einde_voor_aanvang: 0,
+      zonder_datums: 0,
+      overlijden: 0,
+      opschorting: 0,
+      niet_op_adres: 0,
+      lijsten_nooit_bewoner: 0,
+      mogelijke_bewoners: 0,
+    };
     expect(brpModelText(zero)).toBe('');
     expect(brpModelText({ ...zero, gesloten_door_voorkomen_elders: 1, overlijden: 16 })).toBe(
       '1 periode beëindigd door een nieuwer voorkomen buiten het model (buitenland, locatiebeschrijving of afgekeurde rij); 16 inschrijvingen beëindigd door overlijden',

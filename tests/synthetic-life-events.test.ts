@@ -44,7 +44,13 @@ describe.each(['lo3', 'json'] as const)('synthetic municipality, BRP as %s', (br
   it.each(RULES.map((r) => r.code))('%s finds every planted case and no near miss', (code) => {
     const planted = generated.plantedByRule[code] ?? [];
     const near = generated.nearMissByRule[code] ?? [];
-    expect(planted.filter((s) => !found.has(`${code} ${s}`)), 'planted, not found').toEqual([]);
-    expect(near.filter((s) => found.has(`${code} ${s}`)), 'near miss, flagged').toEqual([]);
+    expect(
+      planted.filter((s) => !found.has(`${code} ${s}`)),
+      'planted, not found',
+    ).toEqual([]);
+    expect(
+      near.filter((s) => found.has(`${code} ${s}`)),
+      'near miss, flagged',
+    ).toEqual([]);
   });
 });

@@ -36,21 +36,32 @@ describe('trend and nulmeting over three months', () => {
     await writeFileIn(join(ctx.config.INBOX_DIR, 'brp', `brp-${file}.csv`), brpCsv(brp));
     await writeFileIn(join(ctx.config.INBOX_DIR, 'meldingen', `meldpunt-${file}.csv`), meldingenCsv(meldingen));
     if (viaCli) {
-      const { stdout } = await promisify(execFile)('node', [BIN, 'run', '--today', today], { env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...cliEnv() } });
+      const { stdout } = await promisify(execFile)('node', [BIN, 'run', '--today', today], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...cliEnv() },
+      });
       expect(stdout).toMatch(/geslaagd/);
       return;
     }
     const run = await runPipeline(ctx, { trigger: 'test', today });
     expect(run.status, run.error).toBe('succeeded');
   };
-  const cliEnv = () => ({ DATABASE_URL: ctx.url!, PSEUDONYMIZATION_KEY: TEST_KEY, INBOX_DIR: ctx.config.INBOX_DIR, ARCHIVE_DIR: ctx.config.ARCHIVE_DIR, OUT_DIR: ctx.config.OUT_DIR, FILE_STABLE_SECONDS: '0' });
+  const cliEnv = () => ({
+    DATABASE_URL: ctx.url!,
+    PSEUDONYMIZATION_KEY: TEST_KEY,
+    INBOX_DIR: ctx.config.INBOX_DIR,
+    ARCHIVE_DIR: ctx.config.ARCHIVE_DIR,
+    OUT_DIR: ctx.config.OUT_DIR,
+    FILE_STABLE_SECONDS: '0',
+  });
   const trend = async (rules: string[]) =>
-    (await ctx.db.query(
-      `SELECT to_char(month, 'YYYY-MM') AS month, rule_code, new_signals AS new, resolved_signals AS resolved, open_signals AS open,
+    (
+      await ctx.db.query(
+        `SELECT to_char(month, 'YYYY-MM') AS month, rule_code, new_signals AS new, resolved_signals AS resolved, open_signals AS open,
          judged_vals_positief AS vp, judged_afgehandeld AS afg, meldingen_received AS meldingen
        FROM signals.trend WHERE rule_code = ANY ($1) ORDER BY rule_code, month`,
-      [rules],
-    )).rows;
+        [rules],
+      )
+    ).rows;
 
   beforeAll(async () => {
     ctx = await createTestContext();
@@ -63,7 +74,12 @@ describe('trend and nulmeting over three months', () => {
     await month('2026-10-15', [...people.a, ...people.b.slice(0, 1), ...people.c], oct);
     await month('2026-10-20', [...people.a, ...people.b.slice(0, 1), ...people.c].reverse(), oct);
     await ctx.db.query(`SELECT signals.triage($1, 'afgehandeld', 'opgelost met eigenaar')`, [await signalId(c)]);
-    await month('2026-11-15', [...people.a, ...people.b.slice(0, 1), ...people.c, ...people.d], [...oct, melding('M-NOV', '02-11-2026', e)], Boolean(process.env.DATABASE_URL));
+    await month(
+      '2026-11-15',
+      [...people.a, ...people.b.slice(0, 1), ...people.c, ...people.d],
+      [...oct, melding('M-NOV', '02-11-2026', e)],
+      Boolean(process.env.DATABASE_URL),
+    );
   });
   afterAll(async () => ctx?.close());
 
@@ -81,7 +97,9 @@ describe('trend and nulmeting over three months', () => {
       { month: '2026-11', rule_code: 'OVERBEWONING', new: 1, resolved: 0, open: 3, vp: 0, afg: 1, meldingen: null },
     ]);
     // Every rule of the register has its month, with zeros where it found nothing.
-    const { rows } = await ctx.db.query<{ n: number }>(`SELECT count(DISTINCT rule_code)::int AS n FROM signals.trend WHERE month = '2026-11-01' AND rule_code <> 'MELDPUNT'`);
+    const { rows } = await ctx.db.query<{ n: number }>(
+      `SELECT count(DISTINCT rule_code)::int AS n FROM signals.trend WHERE month = '2026-11-01' AND rule_code <> 'MELDPUNT'`,
+    );
     expect(rows[0]!.n).toBe(RULES.length);
   });
 
@@ -93,8 +111,12 @@ describe('trend and nulmeting over three months', () => {
           (error: Error) => ({ code: 1, stdout: '', stderr: `pakhuis nulmeting: ${error.message}\n` }),
         );
       }
-      return promisify(execFile)('node', [BIN, 'nulmeting', ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...cliEnv() } })
-        .then((r) => ({ code: 0, ...r }), (error: { code: number; stdout: string; stderr: string }) => error);
+      return promisify(execFile)('node', [BIN, 'nulmeting', ...args], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', ...cliEnv() },
+      }).then(
+        (r) => ({ code: 0, ...r }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
     };
     const first = await nulmeting(['--datum', '2026-09-30']);
     expect([first.code, first.stdout, first.stderr]).toEqual([0, expect.stringContaining('nulmeting vastgelegd op 2026-09-30'), '']);
@@ -113,11 +135,16 @@ describe('trend and nulmeting over three months', () => {
     const { rows: meldpunt } = await ctx.db.query(`SELECT change_meldingen FROM signals.trend WHERE rule_code = 'MELDPUNT' AND month = '2026-11-01'`);
     expect(meldpunt).toEqual([{ change_meldingen: 0 }]);
     // Both nulmetingen are kept; nobody can edit one afterwards.
-    expect((await ctx.db.query(`SELECT baseline_date::text FROM pakhuis.baseline_sets ORDER BY id`)).rows).toEqual([{ baseline_date: '2026-09-30' }, { baseline_date: '2026-10-31' }]);
+    expect((await ctx.db.query(`SELECT baseline_date::text FROM pakhuis.baseline_sets ORDER BY id`)).rows).toEqual([
+      { baseline_date: '2026-09-30' },
+      { baseline_date: '2026-10-31' },
+    ]);
     await expect(ctx.db.query(`UPDATE pakhuis.baseline_counts SET open_signals = 0`)).rejects.toThrow(/append-only/);
     await expect(ctx.db.query(`DELETE FROM pakhuis.trend_rule_counts`)).rejects.toThrow(/append-only/);
     // Nor set a new yardstick past the command: one that replaces nothing, or in another's name.
-    await expect(ctx.db.query(`INSERT INTO pakhuis.baseline_sets (baseline_date, month) VALUES ('2026-11-15', '2026-11-01')`)).rejects.toThrow(/één keer vastgelegd/);
+    await expect(ctx.db.query(`INSERT INTO pakhuis.baseline_sets (baseline_date, month) VALUES ('2026-11-15', '2026-11-01')`)).rejects.toThrow(
+      /één keer vastgelegd/,
+    );
     const { rows: forged } = await ctx.db.query<{ by_user: string; recent: boolean }>(
       `INSERT INTO pakhuis.baseline_sets (baseline_date, month, replaces, by_user, frozen_at)
        SELECT '2026-11-15', '2026-11-01', max(id), 'iemand anders', '2020-01-01' FROM pakhuis.baseline_sets
@@ -137,7 +164,7 @@ describe('trend and nulmeting over three months', () => {
     expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
     const idat: Buffer[] = [];
     let header: { width: number; height: number; depth: number; colour: number } | undefined;
-    for (let at = 8; at < png.length; ) {
+    for (let at = 8; at < png.length;) {
       const length = png.readUInt32BE(at);
       const type = png.toString('latin1', at + 4, at + 8);
       const body = png.subarray(at + 8, at + 8 + length);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../pipelines/run.ts';
-import { createTestContext, TEST_KEY, type TestContext } from './helpers/context.ts';
+import { createTestContext, type TestContext } from './helpers/context.ts';
 import { bagCsv, brpCsv, persons, vbo, writeFileIn } from './helpers/files.ts';
 import { reportRows } from './helpers/report-csv.ts';
 
@@ -41,7 +41,9 @@ describe('triage', () => {
     await ctx.db.query(`SELECT signals.triage($1, 'vals_positief', 'gezin met pleegkinderen, bekend bij wijkteam', 'analist')`, [await signalOf(a.id)]);
     // Same situation again, plus b gets worse: only b is reported.
     expect(await nightly(12, 13)).toEqual([b.id]);
-    const { rows } = await ctx.db.query<{ triage_statuses: string[] }>(`SELECT triage_statuses FROM signals.flagged_addresses WHERE verblijfsobject_id = $1`, [a.id]);
+    const { rows } = await ctx.db.query<{ triage_statuses: string[] }>(`SELECT triage_statuses FROM signals.flagged_addresses WHERE verblijfsobject_id = $1`, [
+      a.id,
+    ]);
     expect(rows).toEqual([{ triage_statuses: ['vals_positief'] }]);
     // a worsens: it is reported again despite the earlier judgement.
     expect(await nightly(15, 13)).toEqual([a.id]);
@@ -55,7 +57,10 @@ describe('triage', () => {
   });
 
   it('shows counts per source on flagged addresses', async () => {
-    const { rows } = await ctx.db.query(`SELECT registered_persons::int, permits::int, damocles_cases::int FROM signals.flagged_addresses WHERE verblijfsobject_id = $1`, [a.id]);
+    const { rows } = await ctx.db.query(
+      `SELECT registered_persons::int, permits::int, damocles_cases::int FROM signals.flagged_addresses WHERE verblijfsobject_id = $1`,
+      [a.id],
+    );
     expect(rows).toEqual([{ registered_persons: 15, permits: 0, damocles_cases: 0 }]);
   });
 
@@ -68,9 +73,24 @@ describe('triage', () => {
     try {
       const url = new URL(ctx.url!);
       url.username = login;
-      const { stdout } = await promisify(execFile)('node', [new URL('../bin/pakhuis.js', import.meta.url).pathname, 'triage', String(id), 'in_onderzoek', '--note', 'huisbezoek', '--by', 'cli-analist', '--toegewezen', 'Fatima'], {
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url.toString(), LOG_FORMAT: 'json' },
-      });
+      const { stdout } = await promisify(execFile)(
+        'node',
+        [
+          new URL('../bin/pakhuis.js', import.meta.url).pathname,
+          'triage',
+          String(id),
+          'in_onderzoek',
+          '--note',
+          'huisbezoek',
+          '--by',
+          'cli-analist',
+          '--toegewezen',
+          'Fatima',
+        ],
+        {
+          env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url.toString(), LOG_FORMAT: 'json' },
+        },
+      );
       expect(stdout).toContain(`signaal ${id}: in_onderzoek, toegewezen aan Fatima`);
       const { rows } = await ctx.db.query(`SELECT triage_status, triage_by FROM pakhuis.signals WHERE id = $1`, [id]);
       expect(rows).toEqual([{ triage_status: 'in_onderzoek', triage_by: login }]);

@@ -82,7 +82,12 @@ describe('fast paths against their regular-expression references', () => {
       const length = 4 + Math.floor(random() * 8);
       let s = '';
       for (let k = 0; k < length; k++) s += chars[Math.floor(random() * chars.length)];
-      if (i % 2 === 0) s = `${1 + Math.floor(random() * 9)}${Math.floor(random() * 1000)}`.padEnd(4, '0') + [' ', '', '  ', '\t'][i % 4]! + 'ABSZa'[i % 5]! + 'ADSzB'[(i >> 1) % 5]!;
+      if (i % 2 === 0)
+        s =
+          `${1 + Math.floor(random() * 9)}${Math.floor(random() * 1000)}`.padEnd(4, '0') +
+          [' ', '', '  ', '\t'][i % 4]! +
+          'ABSZa'[i % 5]! +
+          'ADSzB'[(i >> 1) % 5]!;
       // Every third string is 8 to 10 digits, a tenth of them valid BSNs, some with a separator.
       if (i % 3 === 1) {
         s = Array.from({ length: 8 + Math.floor(random() * 3) }, () => Math.floor(random() * 10)).join('');
@@ -94,7 +99,20 @@ describe('fast paths against their regular-expression references', () => {
       const pc = normalisePostcode(s);
       expect(pc.ok ? pc.value : null, JSON.stringify(s)).toBe(postcodeReference(s));
     }
-    for (const s of ['3440 AA', '3440AA', '3440 aa', ' 3440AA', '3440  AA', '0440AA', '3440 SA', '3440\tAB', '999993653', '99999365', '999.993.653', '1234567890']) {
+    for (const s of [
+      '3440 AA',
+      '3440AA',
+      '3440 aa',
+      ' 3440AA',
+      '3440  AA',
+      '0440AA',
+      '3440 SA',
+      '3440\tAB',
+      '999993653',
+      '99999365',
+      '999.993.653',
+      '1234567890',
+    ]) {
       expect(normalisePostcode(s).ok ? (normalisePostcode(s) as { value: string }).value : null, s).toBe(postcodeReference(s));
       const bsn = checkBsn(s);
       expect(bsn.ok ? bsn.value : null, s).toBe(bsnReference(s));
@@ -126,11 +144,12 @@ describe('dates', () => {
   });
   it('accepts a day exactly when the calendar has it', () => {
     for (let y = 1800; y <= 2200; y += 1) {
-      for (let m = 1; m <= 12; m++) for (let d = 27; d <= 32; d++) {
-        const probe = new Date(Date.UTC(y, m - 1, d));
-        const exists = probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
-        expect(parseDate(`${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}`).ok, `${y}-${m}-${d}`).toBe(exists);
-      }
+      for (let m = 1; m <= 12; m++)
+        for (let d = 27; d <= 32; d++) {
+          const probe = new Date(Date.UTC(y, m - 1, d));
+          const exists = probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
+          expect(parseDate(`${y}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}`).ok, `${y}-${m}-${d}`).toBe(exists);
+        }
     }
   });
   it('reads every text as the regular-expression reference does, through the fast path or not', () => {
@@ -139,18 +158,42 @@ describe('dates', () => {
     const random = rng(7);
     const alphabet = ['0', '1', '2', '3', '9', '0', '1', '2', '-', '/', '.', 'T', ' ', 'x', '\u00a0', '\n', '\r', '\u2028'];
     const options = [{}, { allowPartial: true }, { allowSerial: true }, { allowPartial: true, allowSerial: true }];
-    const nearMisses = ['1-123-2020', '123-1-2020', '2020-1-01', '2020-01-1', '20200101T', '2020-01-01T10:00', '2020-01-01 12:00', '2020-01-01x',
-      '1/2/2020', '01.02.2020', '1-2/2020', '1-2-20201', '12-12-202', '2020010', '202001011', '00-00-0000', '\u00a020200101', '45292.5',
-      '2020-01-01 x\ny', '2020-01-01T10\r00', '2020-01-01T\u2028', '2020-01-01 \u2029'];
-    for (const s of nearMisses) for (const option of options) expect(parseDate(s, option), `${s} ${JSON.stringify(option)}`).toEqual(parseDateText(s.trim(), option));
+    const nearMisses = [
+      '1-123-2020',
+      '123-1-2020',
+      '2020-1-01',
+      '2020-01-1',
+      '20200101T',
+      '2020-01-01T10:00',
+      '2020-01-01 12:00',
+      '2020-01-01x',
+      '1/2/2020',
+      '01.02.2020',
+      '1-2/2020',
+      '1-2-20201',
+      '12-12-202',
+      '2020010',
+      '202001011',
+      '00-00-0000',
+      '\u00a020200101',
+      '45292.5',
+      '2020-01-01 x\ny',
+      '2020-01-01T10\r00',
+      '2020-01-01T\u2028',
+      '2020-01-01 \u2029',
+    ];
+    for (const s of nearMisses)
+      for (const option of options) expect(parseDate(s, option), `${s} ${JSON.stringify(option)}`).toEqual(parseDateText(s.trim(), option));
     let accepted = 0;
     for (let i = 0; i < 40_000; i++) {
       const length = 5 + Math.floor(random() * 9);
       let s = '';
       for (let k = 0; k < length; k++) s += alphabet[Math.floor(random() * alphabet.length)];
       // Seed the realistic shapes too, or nearly every string would miss every pattern.
-      if (i % 3 === 0) s = `${1800 + Math.floor(random() * 500)}${String(Math.floor(random() * 14)).padStart(2, '0')}${String(Math.floor(random() * 33)).padStart(2, '0')}`;
-      if (i % 3 === 1) s = `${Math.floor(random() * 34)}${alphabet[8 + Math.floor(random() * 3)]}${Math.floor(random() * 14)}${alphabet[8 + Math.floor(random() * 3)]}${1790 + Math.floor(random() * 450)}`;
+      if (i % 3 === 0)
+        s = `${1800 + Math.floor(random() * 500)}${String(Math.floor(random() * 14)).padStart(2, '0')}${String(Math.floor(random() * 33)).padStart(2, '0')}`;
+      if (i % 3 === 1)
+        s = `${Math.floor(random() * 34)}${alphabet[8 + Math.floor(random() * 3)]}${Math.floor(random() * 14)}${alphabet[8 + Math.floor(random() * 3)]}${1790 + Math.floor(random() * 450)}`;
       for (const option of options) {
         const expected = parseDateText(s.trim(), option);
         expect(parseDate(s, option), `${JSON.stringify(s)} ${JSON.stringify(option)}`).toEqual(expected);

@@ -32,7 +32,11 @@ const at = (pc4: string, m2: number): Obj => {
   return { ...o, postcode: `${pc4}${o.postcode.slice(4)}` };
 };
 let nameSerial = 0;
-const person = (o: Obj, since = day(-400)): Person => ({ bsn: freshBsn(), naam: `Buurnaam${String.fromCharCode(65 + (nameSerial % 26))}${nameSerial++}`, stays: [{ obj: o, since }] });
+const person = (o: Obj, since = day(-400)): Person => ({
+  bsn: freshBsn(),
+  naam: `Buurnaam${String.fromCharCode(65 + (nameSerial % 26))}${nameSerial++}`,
+  stays: [{ obj: o, since }],
+});
 const household = (o: Obj, n: number) => Array.from({ length: n }, () => person(o));
 
 describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () => {
@@ -106,11 +110,19 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
     await writeInbox(ctx.config.INBOX_DIR, { bag: objects, brp: [resident, ...c0Others, ...c1Others, ...rest] });
     const first = await runPipeline(ctx, { trigger: 'test' });
     expect(first.status, first.error).toBe('succeeded');
-    signalA = Number((await ctx.db.query<{ id: string }>(`SELECT id FROM pakhuis.signals WHERE rule_code = 'OVERBEWONING' AND subject_key = $1`, [c0.id])).rows[0]!.id);
+    signalA = Number(
+      (await ctx.db.query<{ id: string }>(`SELECT id FROM pakhuis.signals WHERE rule_code = 'OVERBEWONING' AND subject_key = $1`, [c0.id])).rows[0]!.id,
+    );
     await ctx.db.query(`SELECT signals.triage($1, 'vals_positief', 'Verhuizing al verwerkt, zie notitie Buurnaam')`, [signalA]);
     // Run 2: the resident moves from C0 to C1; two of C0's housemates leave the town. C0 is no
     // longer crowded (its signal resolves), C1 becomes so.
-    const moved: Person = { ...resident, stays: [{ obj: c1, since: day(-10) }, { obj: c0, since: day(-400) }] };
+    const moved: Person = {
+      ...resident,
+      stays: [
+        { obj: c1, since: day(-10) },
+        { obj: c0, since: day(-400) },
+      ],
+    };
     await writeInbox(ctx.config.INBOX_DIR, { brp: [moved, c0Others[0]!, ...c1Others, ...rest] });
     const second = await runPipeline(ctx, { trigger: 'test' });
     expect(second.status, second.error).toBe('succeeded');
@@ -124,7 +136,13 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
   // ------------------------------------------------------------------ spread monitor
 
   it('counts open signals per PC4 per 1,000 residents against the municipality, and names the planted concentration only', async () => {
-    const { rows } = await ctx.db.query<{ gebied: string; open_signalen: number; inwoners: number; per_1000_inwoners: string; gemeente_per_1000_inwoners: string }>(
+    const { rows } = await ctx.db.query<{
+      gebied: string;
+      open_signalen: number;
+      inwoners: number;
+      per_1000_inwoners: string;
+      gemeente_per_1000_inwoners: string;
+    }>(
       `SELECT gebied, open_signalen, inwoners, per_1000_inwoners, gemeente_per_1000_inwoners FROM signals.spreiding WHERE regel = 'OVERBEWONING' ORDER BY gebied`,
     );
     // Residents: 3411 5x4 + 3x2; 3412 C0 1 + C1 4 + 25x2; 3413 2x4 + 25x2; 3414 2x4. Municipality 8 signals on 147.
@@ -142,10 +160,14 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
   });
 
   it('names the concentration, with the caution, in the nightly e-mail and in the overleg overview', async () => {
-    const { rows } = await ctx.db.query<{ text_body: string; html_body: string }>(`SELECT text_body, html_body FROM pakhuis.report_outbox WHERE kind = 'nachtrapport' ORDER BY id DESC LIMIT 1`);
+    const { rows } = await ctx.db.query<{ text_body: string; html_body: string }>(
+      `SELECT text_body, html_body FROM pakhuis.report_outbox WHERE kind = 'nachtrapport' ORDER BY id DESC LIMIT 1`,
+    );
     const text = rows[0]!.text_body;
     expect(text).toContain('Concentraties om te bespreken (meer dan 3 keer het cijfer van de gemeente');
-    expect(text).toMatch(/- OVERBEWONING in postcodegebied 3411 \(gemeente 0998\): 5 open signalen op 26 ingeschreven bewoners \(192,3 per 1\.000, 3,5 keer het cijfer van de gemeente, 54,4 per 1\.000\)/);
+    expect(text).toMatch(
+      /- OVERBEWONING in postcodegebied 3411 \(gemeente 0998\): 5 open signalen op 26 ingeschreven bewoners \(192,3 per 1\.000, 3,5 keer het cijfer van de gemeente, 54,4 per 1\.000\)/,
+    );
     expect(text).not.toContain('postcodegebied 3414');
     expect(text).toContain('waar de regels aanslaan, niet waar het misgaat');
     expect(rows[0]!.html_body).toContain('postcodegebied 3411');
@@ -161,7 +183,9 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
 
   it('refuses spread settings that make no sense, by name', async () => {
     const { loadConfig } = await import('../lib/config.ts');
-    expect(() => loadConfig({ env: { SPREIDING_FACTOR: '0.5', SPREIDING_MIN: '0' }, cwd: dir })).toThrow(/SPREIDING_FACTOR.*\n?.*SPREIDING_MIN|SPREIDING_MIN.*SPREIDING_FACTOR/s);
+    expect(() => loadConfig({ env: { SPREIDING_FACTOR: '0.5', SPREIDING_MIN: '0' }, cwd: dir })).toThrow(
+      /SPREIDING_FACTOR.*\n?.*SPREIDING_MIN|SPREIDING_MIN.*SPREIDING_FACTOR/s,
+    );
     expect(() => loadConfig({ env: { SPREIDING_FACTR: '3' }, cwd: dir })).toThrow(/SPREIDING_FACTR.*SPREIDING_FACTOR/);
   });
 
@@ -172,16 +196,37 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
     const result = await cli(['inzage', '--bsn', resident.bsn, '--reason', 'AVG-verzoek 2026-0042', '--out', out]);
     expect(result.err).toBe('');
     expect(result.code).toBe(0);
-    expect(result.out).toMatch(/inzage geschreven naar .*verzoek\.html en .*verzoek\.json: 2 leveringen, 2 inschrijvingen, 0 zaken, 2 signalen \(deze inzage is vastgelegd\)/);
+    expect(result.out).toMatch(
+      /inzage geschreven naar .*verzoek\.html en .*verzoek\.json: 2 leveringen, 2 inschrijvingen, 0 zaken, 2 signalen \(deze inzage is vastgelegd\)/,
+    );
     const json = JSON.parse(await readFile(`${out}.json`, 'utf8'));
     expect(json.kenmerk).toBe('AVG-verzoek 2026-0042');
     expect(json.persoon).toMatchObject({ geslachtsnaam: 'Inzagevrager' });
-    expect(json.leveringen.map((l: { bron: string; geldend: boolean }) => [l.bron, l.geldend])).toEqual([['BRP', false], ['BRP', true]]);
-    expect(json.inschrijvingen.map((i: { verblijfsobject_id: string; tot: string | null; andere_ingeschrevenen: number | null }) => [i.verblijfsobject_id, i.tot === null, i.andere_ingeschrevenen])).toEqual([
+    expect(json.leveringen.map((l: { bron: string; geldend: boolean }) => [l.bron, l.geldend])).toEqual([
+      ['BRP', false],
+      ['BRP', true],
+    ]);
+    expect(
+      json.inschrijvingen.map((i: { verblijfsobject_id: string; tot: string | null; andere_ingeschrevenen: number | null }) => [
+        i.verblijfsobject_id,
+        i.tot === null,
+        i.andere_ingeschrevenen,
+      ]),
+    ).toEqual([
       [c1.id, true, 3],
       [c0.id, false, null],
     ]);
-    const signals = json.signalen as { signaal: number; regel: string; norm: string; uitleg: string; status: string; oordeel_in_woorden: string; andere_personen: number; bewaard_tot: string; titel: string }[];
+    const signals = json.signalen as {
+      signaal: number;
+      regel: string;
+      norm: string;
+      uitleg: string;
+      status: string;
+      oordeel_in_woorden: string;
+      andere_personen: number;
+      bewaard_tot: string;
+      titel: string;
+    }[];
     expect(signals.map((s) => [s.regel, s.status, s.oordeel_in_woorden, s.andere_personen])).toEqual([
       ['OVERBEWONING', 'resolved', 'beoordeeld: geen aanwijzing (vals positief)', 3],
       ['OVERBEWONING', 'open', 'nog niet beoordeeld', 3],
@@ -203,8 +248,13 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
       expect(text).not.toContain('Verhuizing al verwerkt');
     }
     expect(html).toContain('<h1>Inzage in uw gegevens (artikel 15 AVG)</h1>');
-    const { rows } = await ctx.db.query<{ outcome: string; items_shown: number; pseudonym: string }>('SELECT outcome, items_shown, pseudonym FROM audit.inzage ORDER BY id');
-    expect(json.historie.map((h: { verblijfsobject_id: string; tot: string | null }) => [h.verblijfsobject_id, h.tot === null])).toEqual([[c1.id, true], [c0.id, false]]);
+    const { rows } = await ctx.db.query<{ outcome: string; items_shown: number; pseudonym: string }>(
+      'SELECT outcome, items_shown, pseudonym FROM audit.inzage ORDER BY id',
+    );
+    expect(json.historie.map((h: { verblijfsobject_id: string; tot: string | null }) => [h.verblijfsobject_id, h.tot === null])).toEqual([
+      [c1.id, true],
+      [c0.id, false],
+    ]);
     expect(rows).toEqual([{ outcome: 'getoond', items_shown: 8, pseudonym: ctx.pseudonymizer.pseudonymise(resident.bsn) }]);
   });
 
@@ -214,15 +264,21 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
     expect(missing.err).toMatch(/^pakhuis inzage: --bsn, --reason of --out ontbreekt\n/);
     const short = await cli(['inzage', '--bsn', resident.bsn, '--reason', '  \u200b kort  ', '--out', join(dir, 'x.json')]);
     expect(short.code).toBe(1);
-    expect(short.err).toBe('pakhuis inzage: inzage vraagt een reden (het kenmerk van het verzoek) van ten minste 10 zichtbare tekens (deze geweigerde inzage is vastgelegd)\n');
+    expect(short.err).toBe(
+      'pakhuis inzage: inzage vraagt een reden (het kenmerk van het verzoek) van ten minste 10 zichtbare tekens (deze geweigerde inzage is vastgelegd)\n',
+    );
     const wrong = await early(['inzage', '--bsn', '123456789', '--reason', 'AVG-verzoek 2026-0043', '--out', join(dir, 'x.json')]);
     expect(wrong.code).toBe(2);
     expect(wrong.err).toMatch(/^pakhuis inzage: --bsn is geen geldig BSN \(BSN voldoet niet aan de 11-proef\)\n/);
     expect(wrong.err).not.toContain('123456789');
     // Under another key the pseudonym would match no one: refused, never "nothing about you".
-    const otherKey = await cli(['inzage', '--bsn', resident.bsn, '--reason', 'AVG-verzoek 2026-0043', '--out', join(dir, 'x.json')], { PSEUDONYMIZATION_KEY: `${TEST_KEY}-anders` });
+    const otherKey = await cli(['inzage', '--bsn', resident.bsn, '--reason', 'AVG-verzoek 2026-0043', '--out', join(dir, 'x.json')], {
+      PSEUDONYMIZATION_KEY: `${TEST_KEY}-anders`,
+    });
     expect(otherKey.code).toBe(1);
-    expect(otherKey.err).toBe('pakhuis inzage: de sleutel is niet de sleutel waarmee versie 1 is gebruikt: met deze sleutel zou de inzage niemand vinden (deze geweigerde inzage is vastgelegd)\n');
+    expect(otherKey.err).toBe(
+      'pakhuis inzage: de sleutel is niet de sleutel waarmee versie 1 is gebruikt: met deze sleutel zou de inzage niemand vinden (deze geweigerde inzage is vastgelegd)\n',
+    );
     const { rows } = await ctx.db.query<{ outcome: string; refusal: string | null }>('SELECT outcome, refusal FROM audit.inzage ORDER BY id');
     expect(rows.map((r) => r.outcome)).toEqual(['getoond', 'geweigerd', 'geweigerd']);
   });
@@ -235,7 +291,12 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
         const outcome = await ctx.db
           .transaction(async (tx) => {
             await tx.exec(`SET LOCAL ROLE ${role}`);
-            return (await tx.query<{ r: { signalen: unknown[] } }>(`SELECT reident.inzage($1, 1, $2, 'AVG-verzoek 2026-0044') AS r`, [pseudonym, ctx.pseudonymizer.checkValue])).rows[0]!.r.signalen.length;
+            return (
+              await tx.query<{ r: { signalen: unknown[] } }>(`SELECT reident.inzage($1, 1, $2, 'AVG-verzoek 2026-0044') AS r`, [
+                pseudonym,
+                ctx.pseudonymizer.checkValue,
+              ])
+            ).rows[0]!.r.signalen.length;
           })
           .catch((error: unknown) => sqlState(error));
         expect(outcome, role).toBe(role === 'pakhuis_reident' ? 2 : '42501');
@@ -252,13 +313,17 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
         logins.push(login);
         const url = new URL(ctx.url!);
         url.username = login;
-        const result = await cli(['inzage', '--bsn', resident.bsn, '--reason', 'AVG-verzoek 2026-0044', '--out', join(dir, `${role}.json`)], { DATABASE_URL: url.toString() });
+        const result = await cli(['inzage', '--bsn', resident.bsn, '--reason', 'AVG-verzoek 2026-0044', '--out', join(dir, `${role}.json`)], {
+          DATABASE_URL: url.toString(),
+        });
         if (role === 'pakhuis_reident') {
           expect(result.code, result.err).toBe(0);
           expect(result.out).toContain('2 signalen');
         } else {
           expect(result.code, role).toBe(1);
-          expect(result.err, role).toMatch(/^pakhuis inzage: geen toestemming: inzage vraagt de rol pakhuis_reident \(permission denied for schema reident\)\n$/);
+          expect(result.err, role).toMatch(
+            /^pakhuis inzage: geen toestemming: inzage vraagt de rol pakhuis_reident \(permission denied for schema reident\)\n$/,
+          );
         }
       }
     } finally {
@@ -284,9 +349,9 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
       expect(Object.keys(rule.reads).sort(), rule.code).toEqual(relationsIn(rule.sql).sort());
       const derived = columnsIn(rule.sql, columns);
       for (const [relation, declared] of Object.entries(rule.reads)) {
-        expect([...declared!].sort(), `${rule.code} ${relation}`).toEqual(derived[relation as keyof typeof derived]);
+        expect([...declared].sort(), `${rule.code} ${relation}`).toEqual(derived[relation as keyof typeof derived]);
         // The DPIA appendix says what each column is, in the source's words.
-        for (const column of declared!) expect(FIELD_LABELS[relation as keyof typeof FIELD_LABELS], `${relation}.${column}`).toHaveProperty([column]);
+        for (const column of declared) expect(FIELD_LABELS[relation as keyof typeof FIELD_LABELS], `${relation}.${column}`).toHaveProperty([column]);
       }
     }
   });
@@ -303,7 +368,11 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
       expect(filling.length, relation).toBeGreaterThan(0);
       // Every script's own source is named, and nothing a filling script does not read.
       for (const script of filling) expect(sources, `${relation} from ${script}`).toContain(DEPENDS_ON[script]![0]);
-      for (const source of sources) expect(filling.flatMap((f) => DEPENDS_ON[f]!), relation).toContain(source);
+      for (const source of sources)
+        expect(
+          filling.flatMap((f) => DEPENDS_ON[f]!),
+          relation,
+        ).toContain(source);
     }
   });
 
@@ -314,7 +383,9 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
     const md = await readFile(join(dir, 'dpia', 'bijlage.md'), 'utf8');
     for (const rule of RULES) expect(md).toContain(`## ${rule.code}: ${rule.title}`);
     const section = md.slice(md.indexOf('## OVERBEWONING'), md.indexOf('## GEEN_WOONFUNCTIE'));
-    expect(section).toContain('| BAG | gebruiksdoelen; gebruiksoppervlakte; status van het object; identificatie van het verblijfsobject | `model.verblijfsobject`: gebruiksdoelen, oppervlakte, status, verblijfsobject_id |');
+    expect(section).toContain(
+      '| BAG | gebruiksdoelen; gebruiksoppervlakte; status van het object; identificatie van het verblijfsobject | `model.verblijfsobject`: gebruiksdoelen, oppervlakte, status, verblijfsobject_id |',
+    );
     expect(section).toContain('| vergunningen + BAG | geldig tot; datum verleend; status (verleend, aangevraagd, geweigerd, ...); soort vergunning;');
     expect(section).toContain('die personen (alleen als pseudoniem)');
     expect(section).toContain('parameters** normM2 = 12; minPersonen = 2');
@@ -355,7 +426,10 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
 
   it('refuses an unknown rule, parameter or value in Dutch, with a suggestion', async () => {
     const rule = await early(['rules', 'try', 'RULE_OVERBEWONNG__NORM_M2=15']);
-    expect(rule).toMatchObject({ code: 2, err: expect.stringMatching(/^pakhuis rules: onbekende regel OVERBEWONNG \(bedoelde u OVERBEWONING\?\)|^pakhuis rules: onbekende regel OVERBEWONNG/) });
+    expect(rule).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^pakhuis rules: onbekende regel OVERBEWONNG \(bedoelde u OVERBEWONING\?\)|^pakhuis rules: onbekende regel OVERBEWONNG/),
+    });
     const param = await early(['rules', 'try', 'RULE_OVERBEWONING__NORM=15']);
     expect(param.code).toBe(2);
     expect(param.err).toMatch(/^pakhuis rules: regel OVERBEWONING heeft geen parameter NORM/);

@@ -92,29 +92,47 @@ describe('readXlsx', () => {
 
   it('takes the first non-empty row as header, wherever the table starts', async () => {
     const ws = XLSX.utils.aoa_to_sheet([]);
-    XLSX.utils.sheet_add_aoa(ws, [['zaak nr', 'postcode', 'huisnummer'], ['Z-9', '3441AB', 3]], { origin: 'C3' });
+    XLSX.utils.sheet_add_aoa(
+      ws,
+      [
+        ['zaak nr', 'postcode', 'huisnummer'],
+        ['Z-9', '3441AB', 3],
+      ],
+      { origin: 'C3' },
+    );
     const records = await collect(save(workbook([['Blad1', ws]])));
-    expect(records).toEqual([
-      { location: 'blad Blad1 rij 4', line: 4, fields: { zaaknummer: 'Z-9', postcode: '3441AB', huisnummer: '3' } },
-    ]);
+    expect(records).toEqual([{ location: 'blad Blad1 rij 4', line: 4, fields: { zaaknummer: 'Z-9', postcode: '3441AB', huisnummer: '3' } }]);
   });
 
   it('reads the sheet asked for by name, ignoring case', async () => {
     const notes = XLSX.utils.aoa_to_sheet([['Dit blad is toelichting'], ['geen gegevens']]);
-    const path = save(workbook([['Toelichting', notes], ['Vergunningen', permitSheet()]]));
+    const path = save(
+      workbook([
+        ['Toelichting', notes],
+        ['Vergunningen', permitSheet()],
+      ]),
+    );
     const records = await collect(path, { sheet: 'vergunningen' });
     expect(records.map((r) => r.location)).toEqual(['blad Vergunningen rij 2', 'blad Vergunningen rij 4']);
   });
 
   it('names the sheets present when the asked sheet is missing', async () => {
-    const path = save(workbook([['Toelichting', XLSX.utils.aoa_to_sheet([['x']])], ['Vergunningen', permitSheet()]]));
+    const path = save(
+      workbook([
+        ['Toelichting', XLSX.utils.aoa_to_sheet([['x']])],
+        ['Vergunningen', permitSheet()],
+      ]),
+    );
     const error = await rejection(collect(path, { sheet: 'Zaken' }));
     expect(error.message).toContain('blad "Zaken" niet gevonden');
     expect(error.message).toContain('"Toelichting", "Vergunningen"');
   });
 
   it('rejects a missing required column, naming it and the accepted names', async () => {
-    const ws = XLSX.utils.aoa_to_sheet([['Zaaknummer', 'Postcode'], ['Z-1', '3441AB']]);
+    const ws = XLSX.utils.aoa_to_sheet([
+      ['Zaaknummer', 'Postcode'],
+      ['Z-1', '3441AB'],
+    ]);
     const error = await rejection(collect(save(workbook([['Vergunningen', ws]]))));
     expect(error.file).toBe('vergunningen.xlsx');
     expect(error.message).toContain('verplichte kolom ontbreekt: huisnummer (geaccepteerd: huisnummer, Huisnr)');
@@ -150,10 +168,7 @@ describe('readXlsx', () => {
   });
 
   it('rejects a zip bomb by its compression ratio without inflating it', async () => {
-    const bomb = writeZip([
-      storedEntry('[Content_Types].xml', '<Types/>'),
-      await zerosEntry('xl/worksheets/sheet1.xml', 200 * 1024 * 1024),
-    ]);
+    const bomb = writeZip([storedEntry('[Content_Types].xml', '<Types/>'), await zerosEntry('xl/worksheets/sheet1.xml', 200 * 1024 * 1024)]);
     expect(bomb.length).toBeLessThan(1024 * 1024);
     const error = await rejection(collect(save(bomb)));
     expect(error.message).toMatch(/"xl\/worksheets\/sheet1.xml" is \d+ keer samengeperst.*zip-bom/);
@@ -177,7 +192,12 @@ describe('readXlsx', () => {
       ['__proto__', 'constructor', 'zaaknummer', 'postcode', 'huisnummer'],
       ['{"polluted":1}', 'prototype', '__proto__', 'constructor', 'toString'],
     ]);
-    const path = save(workbook([['__proto__', hostile], ['constructor', hostile]]));
+    const path = save(
+      workbook([
+        ['__proto__', hostile],
+        ['constructor', hostile],
+      ]),
+    );
     const protoKeys = Object.getOwnPropertyNames(Object.prototype).sort();
 
     // The "__proto__" sheet cannot be looked up as an own property; it is refused, not read through the prototype.

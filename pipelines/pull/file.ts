@@ -68,7 +68,13 @@ export function fileBackend(): ListedBackend {
     async move(path, folder) {
       const target = join(isAbsolute(folder) ? folder : join(dirname(path), folder), basename(path));
       await mkdir(dirname(target), { recursive: true });
-      if (await stat(target).then(() => true, () => false)) throw new Error(`${target} bestaat al`);
+      if (
+        await stat(target).then(
+          () => true,
+          () => false,
+        )
+      )
+        throw new Error(`${target} bestaat al`);
       await rename(path, target);
       return target;
     },

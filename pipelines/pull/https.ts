@@ -89,11 +89,27 @@ export async function pullHttps(job: PullJob, outcome: LocationOutcome): Promise
   const inboxName = unchanged ? null : await landed.commit(location.pattern);
   if (unchanged) await landed.discard();
   await recordFetch(db, {
-    source: job.source, location: location.display, remote, etag, lastModified,
-    bytes: landed.bytes, sha256: landed.sha256, inboxName, runId: job.runId,
+    source: job.source,
+    location: location.display,
+    remote,
+    etag,
+    lastModified,
+    bytes: landed.bytes,
+    sha256: landed.sha256,
+    inboxName,
+    runId: job.runId,
   });
   if (inboxName === null) outcome.unchanged++;
-  else outcome.fetched.push({ source: job.source, location: remote, remote, inboxName, path: join(job.inboxDir, inboxName), bytes: landed.bytes, sha256: landed.sha256 });
+  else
+    outcome.fetched.push({
+      source: job.source,
+      location: remote,
+      remote,
+      inboxName,
+      path: join(job.inboxDir, inboxName),
+      bytes: landed.bytes,
+      sha256: landed.sha256,
+    });
 }
 
 function get(url: URL, headers: Record<string, string>, ca: string[] | undefined, timeoutMs: number): Promise<IncomingMessage> {

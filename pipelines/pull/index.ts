@@ -22,7 +22,10 @@ export type { FetchedFile, LocationOutcome } from './job.ts';
  * municipality's folder each location fills: PULL_<SOURCE> the source's own (inbox/<source>/),
  * PULL_<SOURCE>_<gemeentecode> that municipality's (inbox/<gemeentecode>/<source>/).
  */
-export function pullSettings(config: Config, source: SourceName): { locations: PullLocation[]; after: AfterPull; targets: { gemeentecode?: string; locations: PullLocation[] }[] } {
+export function pullSettings(
+  config: Config,
+  source: SourceName,
+): { locations: PullLocation[]; after: AfterPull; targets: { gemeentecode?: string; locations: PullLocation[] }[] } {
   const own = {
     bag: { locations: config.PULL_BAG, after: config.PULL_BAG_AFTER },
     brp: { locations: config.PULL_BRP, after: config.PULL_BRP_AFTER },
@@ -75,7 +78,16 @@ export async function pullSources(ctx: PipelineContext, options: { sources?: rea
         const outcome = await pullLocation(job);
         await recordAttempt(db, { source, location: location.display, error: outcome.error, fetched: outcome.fetched.length, at: new Date() });
         log.info(
-          { source, location: location.display, fetched: outcome.fetched.length, unchanged: outcome.unchanged, waiting: outcome.waiting.length, refused: outcome.refused.length, attempts: outcome.attempts, error: outcome.error },
+          {
+            source,
+            location: location.display,
+            fetched: outcome.fetched.length,
+            unchanged: outcome.unchanged,
+            waiting: outcome.waiting.length,
+            refused: outcome.refused.length,
+            attempts: outcome.attempts,
+            error: outcome.error,
+          },
           'pull location done',
         );
         outcomes.push(outcome);

@@ -127,7 +127,13 @@ async function commit(temp: string, dir: string, wanted: string): Promise<string
       if (code === 'EEXIST') continue;
       if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'ENOSYS' && code !== 'EOPNOTSUPP') throw error;
       // Some shares have no hard links: only this process writes here (it holds the run lock).
-      if (await stat(target).then(() => true, () => false)) continue;
+      if (
+        await stat(target).then(
+          () => true,
+          () => false,
+        )
+      )
+        continue;
       await rename(temp, target);
     }
     await syncDir(dir);
@@ -149,7 +155,10 @@ export async function removeStaleTemps(dir: string): Promise<void> {
  */
 export function safeName(remote: string): string {
   const last = remote.split(/[/\\]/).pop() ?? '';
-  let name = last.replace(/[^\p{L}\p{N}._\- ]/gu, '_').replace(/^[.\s]+/, '').slice(-200);
+  let name = last
+    .replace(/[^\p{L}\p{N}._\- ]/gu, '_')
+    .replace(/^[.\s]+/, '')
+    .slice(-200);
   if (!name || isInProgressName(name)) name = `${name || 'download'}.bestand`;
   return name;
 }

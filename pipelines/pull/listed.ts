@@ -116,11 +116,27 @@ export async function pullListed(job: PullJob, backend: ListedBackend, outcome: 
     const inboxName = unchanged ? null : await landed.commit(e.name);
     if (unchanged) await landed.discard();
     const id = await recordFetch(db, {
-      source: job.source, location: location.display, remote, remoteSize: e.size, remoteMtime: e.mtime,
-      bytes: landed.bytes, sha256: landed.sha256, inboxName, runId: job.runId,
+      source: job.source,
+      location: location.display,
+      remote,
+      remoteSize: e.size,
+      remoteMtime: e.mtime,
+      bytes: landed.bytes,
+      sha256: landed.sha256,
+      inboxName,
+      runId: job.runId,
     });
     if (inboxName === null) outcome.unchanged++;
-    else outcome.fetched.push({ source: job.source, location: location.display, remote, inboxName, path: join(job.inboxDir, inboxName), bytes: landed.bytes, sha256: landed.sha256 });
+    else
+      outcome.fetched.push({
+        source: job.source,
+        location: location.display,
+        remote,
+        inboxName,
+        path: join(job.inboxDir, inboxName),
+        bytes: landed.bytes,
+        sha256: landed.sha256,
+      });
     if (job.after) await moveAway(job, backend, e, outcome, id);
   }
 }

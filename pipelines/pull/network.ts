@@ -49,6 +49,8 @@ export function networkProblem(error: unknown): Error {
   // ssh2's words for a request whose channel closed under it.
   if (e.message === 'No response from server') return new PullNetworkError('verbinding verbroken tijdens het lezen', 'ECONNRESET', { cause: error });
   if (e.level === 'client-socket') return new PullNetworkError('verbinding verbroken', 'ECONNRESET', { cause: error });
-  const message = String(e.message ?? error).replace(/\s+/g, ' ').slice(0, 160);
+  const message = String(e.message ?? error)
+    .replace(/\s+/g, ' ')
+    .slice(0, 160);
   return new PullNetworkError(message, typeof e.code === 'string' ? e.code : undefined, { cause: error });
 }

@@ -46,7 +46,19 @@ export async function recordFetch(db: Db, r: FetchRecord): Promise<number> {
   const { rows } = await db.query<{ id: string }>(
     `INSERT INTO pakhuis.pulled_files (source, location, remote, remote_size, remote_mtime, etag, last_modified, bytes, sha256, inbox_name, run_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-    [r.source, r.location, r.remote, r.remoteSize ?? null, r.remoteMtime ?? null, r.etag ?? null, r.lastModified ?? null, r.bytes, r.sha256, r.inboxName, r.runId ?? null],
+    [
+      r.source,
+      r.location,
+      r.remote,
+      r.remoteSize ?? null,
+      r.remoteMtime ?? null,
+      r.etag ?? null,
+      r.lastModified ?? null,
+      r.bytes,
+      r.sha256,
+      r.inboxName,
+      r.runId ?? null,
+    ],
   );
   return Number(rows[0]!.id);
 }
@@ -78,9 +90,14 @@ export interface LocationState {
 }
 
 export async function locationStates(db: Db): Promise<LocationState[]> {
-  const { rows } = await db.query<{ source: string; location: string; last_attempt_at: Date; last_success_at: Date | null; last_fetch_at: Date | null; last_error: string | null }>(
-    'SELECT source, location, last_attempt_at, last_success_at, last_fetch_at, last_error FROM pakhuis.pull_locations',
-  );
+  const { rows } = await db.query<{
+    source: string;
+    location: string;
+    last_attempt_at: Date;
+    last_success_at: Date | null;
+    last_fetch_at: Date | null;
+    last_error: string | null;
+  }>('SELECT source, location, last_attempt_at, last_success_at, last_fetch_at, last_error FROM pakhuis.pull_locations');
   return rows.map((r) => ({
     source: r.source,
     location: r.location,

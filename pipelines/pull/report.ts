@@ -35,6 +35,10 @@ export async function pullStatusTable(db: Pick<Session, 'query'>, config: Config
   if (body.length === 0) return '';
   const header = ['bron', 'locatie', 'laatst gelukt (UTC)', 'laatst iets nieuws (UTC)', 'opmerking'];
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return ['Ophalen per bron:', line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }

@@ -45,7 +45,8 @@ export async function openSftp(job: PullJob): Promise<SftpSession> {
     client.once('ready', () => resolve());
     client.once('error', (error: Error & { level?: string }) => {
       if (verdict && !verdict.ok) reject(hostKeyRefusal(verdict.reason, hostName(location.host, location.port), offered!));
-      else if (error.level === 'client-authentication') reject(new PullRefusal(`de server weigert de sleutel uit PULL_SFTP_KEY_FILE voor gebruiker ${location.user}`, { cause: error }));
+      else if (error.level === 'client-authentication')
+        reject(new PullRefusal(`de server weigert de sleutel uit PULL_SFTP_KEY_FILE voor gebruiker ${location.user}`, { cause: error }));
       else reject(networkProblem(error));
     });
     client.connect({
@@ -169,7 +170,7 @@ function sftpBackend(sftp: SFTPWrapper, link: Link): ListedBackend {
       await call<void>((cb) => sftp.rename(path, target, (error) => cb(error, undefined)));
       return target;
     },
-    join: posix.join,
+    join: (...parts) => posix.join(...parts),
   };
 }
 

@@ -37,14 +37,15 @@ function cellHtml(value: string | number | null, kind: string | undefined): stri
 /** The overview as one printable HTML page, with the chart and its numbers. Everything is escaped. */
 export function overlegHtml(input: PageInput): string {
   const body = input.sections.map((section, i) => {
-    const table = section.rows.length === 0
-      ? '<p class="leeg">Geen.</p>'
-      : [
-          '<table>',
-          `<tr>${section.columns.map((c) => `<th>${esc(c.header)}</th>`).join('')}</tr>`,
-          ...section.rows.map((row) => `<tr>${section.columns.map((c) => cellHtml(c.value(row), c.kind)).join('')}</tr>`),
-          '</table>',
-        ].join('\n');
+    const table =
+      section.rows.length === 0
+        ? '<p class="leeg">Geen.</p>'
+        : [
+            '<table>',
+            `<tr>${section.columns.map((c) => `<th>${esc(c.header)}</th>`).join('')}</tr>`,
+            ...section.rows.map((row) => `<tr>${section.columns.map((c) => cellHtml(c.value(row), c.kind)).join('')}</tr>`),
+            '</table>',
+          ].join('\n');
     return `<h2${i === 0 ? ' class="first"' : ''}>${esc(section.title)} (${section.rows.length})</h2>\n<p class="intro">${esc(section.intro)}</p>\n${table}`;
   });
   const size = input.chartSize ? ` width="${input.chartSize.width}" height="${input.chartSize.height}"` : '';
@@ -58,7 +59,9 @@ export function overlegHtml(input: PageInput): string {
     '<p class="waarschuwing">Vertrouwelijk: voor de deelnemers aan het ondermijningsoverleg. Signalen zijn aanwijzingen voor onderzoek, nooit besluiten. Dit overzicht bevat geen namen, BSN\'s of pseudoniemen.</p>',
     ...body,
     '<h2>Ontwikkeling over de laatste 12 maanden</h2>',
-    input.chartSrc ? `<p><img class="trend" src="${esc(input.chartSrc)}"${size} alt="Grafiek: open signalen per regel en ontvangen meldingen per maand; de cijfers staan in de tabel hieronder"></p>` : '',
+    input.chartSrc
+      ? `<p><img class="trend" src="${esc(input.chartSrc)}"${size} alt="Grafiek: open signalen per regel en ontvangen meldingen per maand; de cijfers staan in de tabel hieronder"></p>`
+      : '',
     trendTableHtml(input.trend),
     '</body></html>',
   ].join('\n');

@@ -52,58 +52,71 @@ export async function makeOverleg(ctx: PipelineContext, options: OverlegOptions)
   const base = resolve(options.out.replace(/\.(xlsx|html?)$/i, ''));
   const paths = { xlsx: `${base}.xlsx`, html: `${base}.html` };
   await mkdir(dirname(base), { recursive: true });
-  const result = await ctx.db.transaction(async (tx) => {
-    const today = options.today ?? (await tx.query<{ d: string }>(`SELECT current_date::text AS d`)).rows[0]!.d;
-    const period = await overlegPeriod(tx, options.month, today);
-    const sections = await overlegSections(tx, period, options);
-    assertNoPseudonyms(sections);
-    const { trend, chart } = await trendWithChart(tx, period.until, (w) => warnings.push(w),
-      // Without GEMEENTEN the trend is of the one municipality (0000), whatever code was asked for.
-      gemeentenOf(ctx.config).gemeenten.length ? options.gemeenten : undefined);
-    const scope = options.gemeenten?.length ? `gemeente ${options.gemeenten.join(', ')}` : 'alle gemeenten samen';
-    const title = `Ondermijningsoverleg ${monthName(options.month)}`;
-    const lines = [
-      `Overzicht van ${dmy(period.until)} (${scope}), nieuw ${period.afterPrevious ? `sinds het vorige overleg van ${dmy(period.since)}` : `sinds ${dmy(dayAfter(period.since))}`}.`,
-      'Zonder namen, BSN\'s of pseudoniemen: adressen, aantallen en uitleg. Signalen zijn aanwijzingen voor onderzoek, nooit besluiten.',
-    ];
-    // Areas where a rule bites more than elsewhere, to discuss (with the caution); each measured
-    // against its own municipality, and only those of the municipalities asked for.
-    const spread = (await concentrations(tx, ctx.config)).filter((c) => !options.gemeenten?.length || options.gemeenten.includes(c.gemeentecode));
-    lines.push(...concentrationText(spread, ctx.config.SPREIDING_FACTOR));
-    const laid = layout(sections);
-    const xlsx = overlegWorkbook({ title, lines, sections: laid, trend });
-    const size = chartSize(trend.series.length);
-    const page = (chartSrc?: string) => overlegHtml({ title, lines, sections: laid, trend, chartSrc, chartSize: chart ? size : undefined });
-    const html = page(chart ? `data:image/png;base64,${(chart.content as Buffer).toString('base64')}` : undefined);
-    await writeFile(`${paths.xlsx}.part`, xlsx);
-    await writeFile(`${paths.html}.part`, html, 'utf8');
-    await tx.query(
-      `INSERT INTO pakhuis.overleg (month, peildatum) VALUES ($1::date, $2::date)
+  const result = await ctx.db
+    .transaction(async (tx) => {
+      const today = options.today ?? (await tx.query<{ d: string }>(`SELECT current_date::text AS d`)).rows[0]!.d;
+      const period = await overlegPeriod(tx, options.month, today);
+      const sections = await overlegSections(tx, period, options);
+      assertNoPseudonyms(sections);
+      const { trend, chart } = await trendWithChart(
+        tx,
+        period.until,
+        (w) => warnings.push(w),
+        // Without GEMEENTEN the trend is of the one municipality (0000), whatever code was asked for.
+        gemeentenOf(ctx.config).gemeenten.length ? options.gemeenten : undefined,
+      );
+      const scope = options.gemeenten?.length ? `gemeente ${options.gemeenten.join(', ')}` : 'alle gemeenten samen';
+      const title = `Ondermijningsoverleg ${monthName(options.month)}`;
+      const lines = [
+        `Overzicht van ${dmy(period.until)} (${scope}), nieuw ${period.afterPrevious ? `sinds het vorige overleg van ${dmy(period.since)}` : `sinds ${dmy(dayAfter(period.since))}`}.`,
+        "Zonder namen, BSN's of pseudoniemen: adressen, aantallen en uitleg. Signalen zijn aanwijzingen voor onderzoek, nooit besluiten.",
+      ];
+      // Areas where a rule bites more than elsewhere, to discuss (with the caution); each measured
+      // against its own municipality, and only those of the municipalities asked for.
+      const spread = (await concentrations(tx, ctx.config)).filter((c) => !options.gemeenten?.length || options.gemeenten.includes(c.gemeentecode));
+      lines.push(...concentrationText(spread, ctx.config.SPREIDING_FACTOR));
+      const laid = layout(sections);
+      const xlsx = overlegWorkbook({ title, lines, sections: laid, trend });
+      const size = chartSize(trend.series.length);
+      const page = (chartSrc?: string) => overlegHtml({ title, lines, sections: laid, trend, chartSrc, chartSize: chart ? size : undefined });
+      const html = page(chart ? `data:image/png;base64,${(chart.content as Buffer).toString('base64')}` : undefined);
+      await writeFile(`${paths.xlsx}.part`, xlsx);
+      await writeFile(`${paths.html}.part`, html, 'utf8');
+      await tx.query(
+        `INSERT INTO pakhuis.overleg (month, peildatum) VALUES ($1::date, $2::date)
        ON CONFLICT (month) DO UPDATE SET peildatum = EXCLUDED.peildatum, made_at = clock_timestamp(), by_user = session_user`,
-      [`${options.month}-01`, period.until],
-    );
-    const counts = Object.fromEntries(laid.map((s) => [s.title, s.rows.length]));
-    let outboxId: number | undefined;
-    if (options.mail) {
-      const summary = laid.map((s) => `- ${s.title}: ${s.rows.length}`);
-      outboxId = await enqueue(tx, {
-        kind: 'overleg', runId: null, fileName: `${title}.xlsx`, filePath: paths.xlsx, csv: null,
-        subject: `${title}: overzicht van ${dmy(period.until)}`,
-        text: [title, '', ...lines, '', ...summary, '', 'In de bijlagen: het overzicht als werkmap (één blad per onderdeel) en als afdrukbare pagina.'].join('\n'),
-        html: page(chart ? `cid:${chart.cid}` : undefined),
-        recipients, status: 'pending',
-        attachments: [
-          { filename: `overleg-${options.month}.xlsx`, content: xlsx, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
-          { filename: `overleg-${options.month}.html`, content: html, contentType: 'text/html; charset=utf-8' },
-          ...(chart ? [chart] : []),
-        ],
-      });
-    }
-    return { period, counts, outboxId };
-  }).catch(async (error) => {
-    await Promise.all([rm(`${paths.xlsx}.part`, { force: true }), rm(`${paths.html}.part`, { force: true })]);
-    throw error;
-  });
+        [`${options.month}-01`, period.until],
+      );
+      const counts = Object.fromEntries(laid.map((s) => [s.title, s.rows.length]));
+      let outboxId: number | undefined;
+      if (options.mail) {
+        const summary = laid.map((s) => `- ${s.title}: ${s.rows.length}`);
+        outboxId = await enqueue(tx, {
+          kind: 'overleg',
+          runId: null,
+          fileName: `${title}.xlsx`,
+          filePath: paths.xlsx,
+          csv: null,
+          subject: `${title}: overzicht van ${dmy(period.until)}`,
+          text: [title, '', ...lines, '', ...summary, '', 'In de bijlagen: het overzicht als werkmap (één blad per onderdeel) en als afdrukbare pagina.'].join(
+            '\n',
+          ),
+          html: page(chart ? `cid:${chart.cid}` : undefined),
+          recipients,
+          status: 'pending',
+          attachments: [
+            { filename: `overleg-${options.month}.xlsx`, content: xlsx, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+            { filename: `overleg-${options.month}.html`, content: html, contentType: 'text/html; charset=utf-8' },
+            ...(chart ? [chart] : []),
+          ],
+        });
+      }
+      return { period, counts, outboxId };
+    })
+    .catch(async (error) => {
+      await Promise.all([rm(`${paths.xlsx}.part`, { force: true }), rm(`${paths.html}.part`, { force: true })]);
+      throw error;
+    });
   await rename(`${paths.xlsx}.part`, paths.xlsx);
   await rename(`${paths.html}.part`, paths.html);
   ctx.log.info({ month: options.month, counts: result.counts, mail: Boolean(options.mail) }, 'overleg overview written');

@@ -28,28 +28,77 @@ export interface Period {
 }
 
 export interface NewSignal {
-  signal_id: string; rule_code: string; rule_title: string | null; severity: string; verblijfsobject_id: string | null;
-  adres: string | null; postcode: string | null; woonplaats: string | null; explanation: string; first_seen: string; status: string; triage_status: string | null;
+  signal_id: string;
+  rule_code: string;
+  rule_title: string | null;
+  severity: string;
+  verblijfsobject_id: string | null;
+  adres: string | null;
+  postcode: string | null;
+  woonplaats: string | null;
+  explanation: string;
+  first_seen: string;
+  status: string;
+  triage_status: string | null;
 }
 export interface NewMelding {
-  melding_id: string; datum_ontvangen: string; kanaal: string; melder_referentie: string | null; categorie: string | null;
-  verblijfsobject_id: string | null; adres: string | null; postcode: string | null; woonplaats: string | null; in_bag: boolean; terugkoppeling: string;
+  melding_id: string;
+  datum_ontvangen: string;
+  kanaal: string;
+  melder_referentie: string | null;
+  categorie: string | null;
+  verblijfsobject_id: string | null;
+  adres: string | null;
+  postcode: string | null;
+  woonplaats: string | null;
+  in_bag: boolean;
+  terugkoppeling: string;
 }
 export interface RunningSignal {
-  signal_id: string; rule_code: string; severity: string; verblijfsobject_id: string | null; adres: string | null; postcode: string | null;
-  woonplaats: string | null; explanation: string; age_days: number; triage_at: string | null; triage_by: string | null;
+  signal_id: string;
+  rule_code: string;
+  severity: string;
+  verblijfsobject_id: string | null;
+  adres: string | null;
+  postcode: string | null;
+  woonplaats: string | null;
+  explanation: string;
+  age_days: number;
+  triage_at: string | null;
+  triage_by: string | null;
 }
 export interface JudgedSignal {
-  signal_id: string; rule_code: string; verblijfsobject_id: string | null; adres: string | null; postcode: string | null; woonplaats: string | null;
-  outcome: string; judged_on: string; judged_by: string; signal_status: string;
+  signal_id: string;
+  rule_code: string;
+  verblijfsobject_id: string | null;
+  adres: string | null;
+  postcode: string | null;
+  woonplaats: string | null;
+  outcome: string;
+  judged_on: string;
+  judged_by: string;
+  signal_status: string;
 }
 export interface FeedbackOwed {
-  melding_id: string; datum_ontvangen: string; kanaal: string; melder_referentie: string | null; categorie: string | null;
-  verblijfsobject_id: string | null; adres: string | null; terugkoppeling: string; dagen: number;
+  melding_id: string;
+  datum_ontvangen: string;
+  kanaal: string;
+  melder_referentie: string | null;
+  categorie: string | null;
+  verblijfsobject_id: string | null;
+  adres: string | null;
+  terugkoppeling: string;
+  dagen: number;
 }
 export interface DossierItem {
-  verblijfsobject_id: string; adres: string | null; postcode: string | null; woonplaats: string | null;
-  soort: 'regel' | 'melding' | 'vergunning' | 'damocles'; kenmerk: string; omschrijving: string; datum: string | null;
+  verblijfsobject_id: string;
+  adres: string | null;
+  postcode: string | null;
+  woonplaats: string | null;
+  soort: 'regel' | 'melding' | 'vergunning' | 'damocles';
+  kenmerk: string;
+  omschrijving: string;
+  datum: string | null;
 }
 
 export interface OverlegSections {
@@ -158,9 +207,17 @@ export async function overlegSections(tx: Pick<Session, 'query'>, period: Period
     p,
   );
 
-  const objects = [...new Set([...newSignals, ...newMeldingen, ...running, ...judged, ...feedbackOwed].map((r) => r.verblijfsobject_id).filter((id): id is string => id !== null))];
-  const dossiers = objects.length === 0 ? [] : (await tx.query<DossierItem>(
-    `WITH o AS (SELECT unnest($1::text[]) AS verblijfsobject_id),
+  const objects = [
+    ...new Set(
+      [...newSignals, ...newMeldingen, ...running, ...judged, ...feedbackOwed].map((r) => r.verblijfsobject_id).filter((id): id is string => id !== null),
+    ),
+  ];
+  const dossiers =
+    objects.length === 0
+      ? []
+      : (
+          await tx.query<DossierItem>(
+            `WITH o AS (SELECT unnest($1::text[]) AS verblijfsobject_id),
      items AS (
        SELECT s.verblijfsobject_id, 'regel' AS soort, s.rule_code AS kenmerk,
          s.explanation || CASE WHEN s.triage_status IS NOT NULL THEN ' [' || replace(s.triage_status, '_', ' ') || ']' ELSE '' END AS omschrijving,
@@ -190,8 +247,9 @@ export async function overlegSections(tx: Pick<Session, 'query'>, period: Period
      LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = i.verblijfsobject_id
      LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = v.hoofdadres_id
      ORDER BY n.postcode, n.huisnummer, i.verblijfsobject_id, i.orde, i.datum DESC NULLS LAST, i.kenmerk`,
-    [objects],
-  )).rows;
+            [objects],
+          )
+        ).rows;
 
   return { period, newSignals, newMeldingen, running, judged, feedbackOwed, dossiers };
 }

@@ -39,18 +39,38 @@ export interface WorkbookInput {
 /** The overview as an XLSX workbook: a cover sheet, one sheet per section, and the trend's numbers. */
 export function overlegWorkbook(input: WorkbookInput): Buffer {
   const wb = XLSX.utils.book_new();
-  const cover = XLSX.utils.aoa_to_sheet([[input.title], [], ...input.lines.map((l) => [l]), [], ...input.sections.map((s) => [`${s.title}: ${s.rows.length}`])]);
+  const cover = XLSX.utils.aoa_to_sheet([
+    [input.title],
+    [],
+    ...input.lines.map((l) => [l]),
+    [],
+    ...input.sections.map((s) => [`${s.title}: ${s.rows.length}`]),
+  ]);
   cover['!cols'] = [{ wch: 110 }];
   XLSX.utils.book_append_sheet(wb, cover, 'Overzicht');
   for (const section of input.sections) {
-    const widths = section.columns.map((c) => (c.kind === 'id' ? 18 : c.header === 'Uitleg' || c.header === 'Omschrijving' ? 80 : Math.max(12, c.header.length + 2)));
+    const widths = section.columns.map((c) =>
+      c.kind === 'id' ? 18 : c.header === 'Uitleg' || c.header === 'Omschrijving' ? 80 : Math.max(12, c.header.length + 2),
+    );
     const rows = section.rows.map((row) => section.columns.map((c) => cell(c.value(row), c.kind)));
-    XLSX.utils.book_append_sheet(wb, sheet(section.columns.map((c) => c.header), rows, widths), section.title);
+    XLSX.utils.book_append_sheet(
+      wb,
+      sheet(
+        section.columns.map((c) => c.header),
+        rows,
+        widths,
+      ),
+      section.title,
+    );
   }
   const { header, rows } = trendTable(input.trend);
   XLSX.utils.book_append_sheet(
     wb,
-    sheet(header, rows.map((r) => r.map((v, i) => (i === 0 ? cell(String(v), 'text') : typeof v === 'number' ? cell(v, 'number') : undefined))), [30, ...header.slice(1).map(() => 10)]),
+    sheet(
+      header,
+      rows.map((r) => r.map((v, i) => (i === 0 ? cell(String(v), 'text') : typeof v === 'number' ? cell(v, 'number') : undefined))),
+      [30, ...header.slice(1).map(() => 10)],
+    ),
     'Trend',
   );
   return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;

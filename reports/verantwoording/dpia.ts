@@ -89,7 +89,7 @@ export async function dpia(db: Pick<Session, 'query'>, config: Config, today?: s
       zichtbaarVoor: [
         'analisten OOV (rol pakhuis_analyst): het signaal met adres, uitleg en bewijs in de views van schema signals, zonder namen',
         'het OOV-team: het nachtelijke rapport per e-mail (REPORT_RECIPIENTS, binnen REPORT_RECIPIENT_ALLOWLIST), zonder namen',
-        'het ondermijningsoverleg (politie, OM, RIEC): het maandoverzicht zonder namen, BSN\'s of pseudoniemen',
+        "het ondermijningsoverleg (politie, OM, RIEC): het maandoverzicht zonder namen, BSN's of pseudoniemen",
         koppeltPersonen
           ? 'heridentificatie (rol pakhuis_reident): de namen van de gekoppelde personen, alleen met een reden en vastgelegd (pakhuis reveal)'
           : 'niemand ziet namen: de regel koppelt geen personen aan het signaal',
@@ -111,11 +111,14 @@ export async function dpia(db: Pick<Session, 'query'>, config: Config, today?: s
 
 const pct = (n: number, total: number) => (total ? `${Math.round((100 * n) / total)}%` : '–');
 const dmy = (iso: string) => `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)}`;
-const params = (p: Record<string, unknown>) => Object.entries(p).map(([k, v]) => `${k} = ${Array.isArray(v) ? v.join(', ') : String(v)}`).join('; ') || 'geen';
+const params = (p: Record<string, unknown>) =>
+  Object.entries(p)
+    .map(([k, v]) => `${k} = ${Array.isArray(v) ? v.join(', ') : String(v)}`)
+    .join('; ') || 'geen';
 
 const INTRO = [
   'Deze bijlage bij de gegevensbeschermingseffectbeoordeling (DPIA) is gemaakt uit de code van het informatiepakhuis: het regelregister (rules/), de verklaring per regel van welke velden zij leest (getoetst aan de SQL van de regel), de instellingen die gelden, en de signalen van de laatste twaalf maanden.',
-  'Een signaal is een aanwijzing voor onderzoek door een medewerker, nooit een besluit. BSN\'s komen alleen als pseudoniem (HMAC met een sleutel van de gemeente) in het pakhuis.',
+  "Een signaal is een aanwijzing voor onderzoek door een medewerker, nooit een besluit. BSN's komen alleen als pseudoniem (HMAC met een sleutel van de gemeente) in het pakhuis.",
 ];
 
 /** Markdown, for the DPIA document. Table cells have their pipes escaped. */
@@ -124,19 +127,34 @@ export function dpiaMarkdown(d: Dpia): string {
   const out = [`# DPIA-bijlage: de regels van het informatiepakhuis`, '', `Gemaakt op ${dmy(d.gemaakt_op)}.`, '', ...INTRO.flatMap((p) => [p, ''])];
   for (const r of d.regels) {
     out.push(
-      `## ${r.code}: ${r.title}`, '',
-      `**Doel en onderbouwing.** ${r.doel}`, '',
-      `**Norm.** ${r.norm}`, '',
-      `**Grondslag.** ${r.grondslag}`, '',
-      `**Ernst** ${r.ernst}; **versie** \`${r.versie}\`; **parameters** ${params(r.parameters)}; **nodig** ${r.vereist.join(', ')}.`, '',
-      '**Gelezen velden per bron.**', '',
-      '| bron | gegevens | tabel en kolommen in het model |', '|---|---|---|',
-      ...r.velden.map((v) => `| ${cell(v.bron)} | ${cell(v.omschrijving.join('; '))} | \`${v.relatie}\`: ${cell(v.kolommen.join(', '))} |`), '',
-      '**Wie het resultaat ziet.**', '',
-      ...r.zichtbaarVoor.map((z) => `- ${z}`), '',
-      `**Bewaartermijn.** ${r.bewaartermijn}`, '',
-      `**Cijfers van de laatste 12 maanden.** ${r.cijfers.totaal} nieuwe signalen; vals positief ${pct(r.cijfers.valsPositief, r.cijfers.totaal)}; afgehandeld ${pct(r.cijfers.afgehandeld, r.cijfers.totaal)}.`, '',
-      `| ${d.maanden.join(' | ')} |`, `|${d.maanden.map(() => '---:').join('|')}|`, `| ${r.cijfers.maanden.map((m) => m.nieuw).join(' | ')} |`, '',
+      `## ${r.code}: ${r.title}`,
+      '',
+      `**Doel en onderbouwing.** ${r.doel}`,
+      '',
+      `**Norm.** ${r.norm}`,
+      '',
+      `**Grondslag.** ${r.grondslag}`,
+      '',
+      `**Ernst** ${r.ernst}; **versie** \`${r.versie}\`; **parameters** ${params(r.parameters)}; **nodig** ${r.vereist.join(', ')}.`,
+      '',
+      '**Gelezen velden per bron.**',
+      '',
+      '| bron | gegevens | tabel en kolommen in het model |',
+      '|---|---|---|',
+      ...r.velden.map((v) => `| ${cell(v.bron)} | ${cell(v.omschrijving.join('; '))} | \`${v.relatie}\`: ${cell(v.kolommen.join(', '))} |`),
+      '',
+      '**Wie het resultaat ziet.**',
+      '',
+      ...r.zichtbaarVoor.map((z) => `- ${z}`),
+      '',
+      `**Bewaartermijn.** ${r.bewaartermijn}`,
+      '',
+      `**Cijfers van de laatste 12 maanden.** ${r.cijfers.totaal} nieuwe signalen; vals positief ${pct(r.cijfers.valsPositief, r.cijfers.totaal)}; afgehandeld ${pct(r.cijfers.afgehandeld, r.cijfers.totaal)}.`,
+      '',
+      `| ${d.maanden.join(' | ')} |`,
+      `|${d.maanden.map(() => '---:').join('|')}|`,
+      `| ${r.cijfers.maanden.map((m) => m.nieuw).join(' | ')} |`,
+      '',
     );
   }
   return out.join('\n');
@@ -153,22 +171,29 @@ const STYLE = `
 
 /** The same as one printable HTML page; everything is escaped. */
 export function dpiaHtml(d: Dpia): string {
-  const body = d.regels.map((r, i) => [
-    `<h2${i === 0 ? ' class="first"' : ''}>${esc(r.code)}: ${esc(r.title)}</h2>`,
-    `<p><strong>Doel en onderbouwing.</strong> ${esc(r.doel)}</p>`,
-    `<p><strong>Norm.</strong> ${esc(r.norm)}</p>`,
-    `<p><strong>Grondslag.</strong> ${esc(r.grondslag)}</p>`,
-    `<p><strong>Ernst</strong> ${esc(r.ernst)}; <strong>versie</strong> <code>${esc(r.versie)}</code>; <strong>parameters</strong> ${esc(params(r.parameters))}; <strong>nodig</strong> ${esc(r.vereist.join(', '))}.</p>`,
-    '<table><tr><th>Bron</th><th>Gegevens</th><th>Tabel en kolommen in het model</th></tr>',
-    ...r.velden.map((v) => `<tr><td>${esc(v.bron)}</td><td>${esc(v.omschrijving.join('; '))}</td><td><code>${esc(v.relatie)}</code>: ${esc(v.kolommen.join(', '))}</td></tr>`),
-    '</table>',
-    `<p><strong>Wie het resultaat ziet.</strong></p><ul>${r.zichtbaarVoor.map((z) => `<li>${esc(z)}</li>`).join('')}</ul>`,
-    `<p><strong>Bewaartermijn.</strong> ${esc(r.bewaartermijn)}</p>`,
-    `<p><strong>Cijfers van de laatste 12 maanden.</strong> ${r.cijfers.totaal} nieuwe signalen; vals positief ${pct(r.cijfers.valsPositief, r.cijfers.totaal)}; afgehandeld ${pct(r.cijfers.afgehandeld, r.cijfers.totaal)}.</p>`,
-    `<table><tr>${d.maanden.map((m) => `<th>${esc(m)}</th>`).join('')}</tr><tr>${r.cijfers.maanden.map((m) => `<td class="num">${m.nieuw}</td>`).join('')}</tr></table>`,
-  ].join('\n'));
+  const body = d.regels.map((r, i) =>
+    [
+      `<h2${i === 0 ? ' class="first"' : ''}>${esc(r.code)}: ${esc(r.title)}</h2>`,
+      `<p><strong>Doel en onderbouwing.</strong> ${esc(r.doel)}</p>`,
+      `<p><strong>Norm.</strong> ${esc(r.norm)}</p>`,
+      `<p><strong>Grondslag.</strong> ${esc(r.grondslag)}</p>`,
+      `<p><strong>Ernst</strong> ${esc(r.ernst)}; <strong>versie</strong> <code>${esc(r.versie)}</code>; <strong>parameters</strong> ${esc(params(r.parameters))}; <strong>nodig</strong> ${esc(r.vereist.join(', '))}.</p>`,
+      '<table><tr><th>Bron</th><th>Gegevens</th><th>Tabel en kolommen in het model</th></tr>',
+      ...r.velden.map(
+        (v) =>
+          `<tr><td>${esc(v.bron)}</td><td>${esc(v.omschrijving.join('; '))}</td><td><code>${esc(v.relatie)}</code>: ${esc(v.kolommen.join(', '))}</td></tr>`,
+      ),
+      '</table>',
+      `<p><strong>Wie het resultaat ziet.</strong></p><ul>${r.zichtbaarVoor.map((z) => `<li>${esc(z)}</li>`).join('')}</ul>`,
+      `<p><strong>Bewaartermijn.</strong> ${esc(r.bewaartermijn)}</p>`,
+      `<p><strong>Cijfers van de laatste 12 maanden.</strong> ${r.cijfers.totaal} nieuwe signalen; vals positief ${pct(r.cijfers.valsPositief, r.cijfers.totaal)}; afgehandeld ${pct(r.cijfers.afgehandeld, r.cijfers.totaal)}.</p>`,
+      `<table><tr>${d.maanden.map((m) => `<th>${esc(m)}</th>`).join('')}</tr><tr>${r.cijfers.maanden.map((m) => `<td class="num">${m.nieuw}</td>`).join('')}</tr></table>`,
+    ].join('\n'),
+  );
   return [
-    '<!doctype html>', '<html lang="nl"><head><meta charset="utf-8">', '<title>DPIA-bijlage: de regels van het informatiepakhuis</title>',
+    '<!doctype html>',
+    '<html lang="nl"><head><meta charset="utf-8">',
+    '<title>DPIA-bijlage: de regels van het informatiepakhuis</title>',
     `<style>${STYLE}</style></head><body>`,
     '<h1>DPIA-bijlage: de regels van het informatiepakhuis</h1>',
     `<p>Gemaakt op ${dmy(d.gemaakt_op)}.</p>`,

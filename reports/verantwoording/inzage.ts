@@ -14,12 +14,42 @@ interface Raw {
   weigering: string | null;
   persoon: { geslachtsnaam: string | null; voornamen: string | null; geboortedatum: string | null; naam: string | null; bron: string } | null;
   leveringen: { load_id: number; bron: SourceName; bestand: string; geladen_op: string; geldend: boolean; rijen: number }[];
-  inschrijvingen: { functie: string; van: string | null; tot: string | null; adres: string | null; postcode: string | null; woonplaats: string | null; verblijfsobject_id: string | null; gesloten_door: string | null; andere_ingeschrevenen: number | null }[];
-  historie: { functie: string; van: string | null; tot: string | null; gesloten_door: string | null; verblijfsobject_id: string | null; adres: string | null }[];
+  inschrijvingen: {
+    functie: string;
+    van: string | null;
+    tot: string | null;
+    adres: string | null;
+    postcode: string | null;
+    woonplaats: string | null;
+    verblijfsobject_id: string | null;
+    gesloten_door: string | null;
+    andere_ingeschrevenen: number | null;
+  }[];
+  historie: {
+    functie: string;
+    van: string | null;
+    tot: string | null;
+    gesloten_door: string | null;
+    verblijfsobject_id: string | null;
+    adres: string | null;
+  }[];
   zaken: { soort: string; zaaknummer: string; rol: string }[];
   signalen: {
-    signaal: number; regel: string; titel: string | null; norm: string | null; uitleg: string; ernst: string; status: string; rol: string;
-    eerst_gezien: string; laatst_gezien: string; opgelost_op: string | null; oordeel: string | null; oordeel_op: string | null; adres: string | null; andere_personen: number;
+    signaal: number;
+    regel: string;
+    titel: string | null;
+    norm: string | null;
+    uitleg: string;
+    ernst: string;
+    status: string;
+    rol: string;
+    eerst_gezien: string;
+    laatst_gezien: string;
+    opgelost_op: string | null;
+    oordeel: string | null;
+    oordeel_op: string | null;
+    adres: string | null;
+    andere_personen: number;
   }[];
 }
 
@@ -41,8 +71,7 @@ const OORDEEL: Record<string, string> = {
   vals_positief: 'beoordeeld: geen aanwijzing (vals positief)',
   afgehandeld: 'beoordeeld en afgehandeld',
 };
-export const oordeelInWoorden = (status: string | null) => (status ? OORDEEL[status] ?? status : 'nog niet beoordeeld');
-
+export const oordeelInWoorden = (status: string | null) => (status ? (OORDEEL[status] ?? status) : 'nog niet beoordeeld');
 
 const isoDay = (d: Date) => d.toISOString().slice(0, 10);
 const plusDays = (iso: string, days: number) => isoDay(new Date(Date.parse(iso) + days * 86_400_000));
@@ -73,7 +102,11 @@ export async function inzage(
   let rows: { r: Raw }[];
   try {
     ({ rows } = await db.query<{ r: Raw }>('SELECT reident.inzage($1, $2, $3, $4, $5) AS r', [
-      pseudonym, pseudonymizer.keyVersion, pseudonymizer.checkValue, request.reason, request.by ?? null,
+      pseudonym,
+      pseudonymizer.keyVersion,
+      pseudonymizer.checkValue,
+      request.reason,
+      request.by ?? null,
     ]));
   } catch (error) {
     if (sqlState(error) === '42501') throw new InzageError('geen toestemming: inzage vraagt de rol pakhuis_reident', { cause: error });
@@ -97,15 +130,18 @@ export async function inzage(
     inschrijvingen: raw.inschrijvingen.map((i) => ({ ...i, bewaard_tot: model })),
     historie: raw.historie.map((h) => ({
       ...h,
-      bewaard_tot: h.tot ? plusMonths(h.tot, config.RETENTION_HISTORY_MONTHS) : `zolang deze inschrijving loopt; daarna ${config.RETENTION_HISTORY_MONTHS} maanden na het einde`,
+      bewaard_tot: h.tot
+        ? plusMonths(h.tot, config.RETENTION_HISTORY_MONTHS)
+        : `zolang deze inschrijving loopt; daarna ${config.RETENTION_HISTORY_MONTHS} maanden na het einde`,
     })),
     zaken: raw.zaken.map((z) => ({ ...z, bewaard_tot: model })),
     signalen: raw.signalen.map((s) => ({
       ...s,
       oordeel_in_woorden: oordeelInWoorden(s.oordeel),
-      bewaard_tot: s.status === 'open' || !s.opgelost_op
-        ? `zolang het signaal open is; daarna ${config.RETENTION_RESOLVED_SIGNAL_MONTHS} maanden`
-        : plusMonths(s.opgelost_op, config.RETENTION_RESOLVED_SIGNAL_MONTHS),
+      bewaard_tot:
+        s.status === 'open' || !s.opgelost_op
+          ? `zolang het signaal open is; daarna ${config.RETENTION_RESOLVED_SIGNAL_MONTHS} maanden`
+          : plusMonths(s.opgelost_op, config.RETENTION_RESOLVED_SIGNAL_MONTHS),
     })),
     bewaartermijnen: [
       `Geladen rijen uit een levering: ${staging} dagen na het laden, behalve de levering waaruit het model nu is opgebouwd.`,
@@ -119,7 +155,7 @@ export async function inzage(
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-const dmy = (iso: string | null) => (iso && /^\d{4}-\d{2}-\d{2}/.test(iso) ? `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)}` : iso ?? '');
+const dmy = (iso: string | null) => (iso && /^\d{4}-\d{2}-\d{2}/.test(iso) ? `${iso.slice(8, 10)}-${iso.slice(5, 7)}-${iso.slice(0, 4)}` : (iso ?? ''));
 const cell = (v: string | number | null | undefined) => `<td>${esc(v === null || v === undefined ? '' : String(v))}</td>`;
 /** Dates within a text as the reader writes them: 31-12-2026. */
 const when = (v: string | null) => (v ?? '').replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, '$3-$2-$1');
@@ -156,7 +192,11 @@ export function inzageHtml(o: Inzage): string {
       ? `<p>Naam: ${esc(naam ?? '')}${o.persoon?.geboortedatum ? `, geboortedatum ${esc(when(o.persoon.geboortedatum))}` : ''} (zoals geleverd door ${esc(SOURCE_LABELS[o.persoon?.bron as SourceName] ?? o.persoon?.bron ?? '')}); uw BSN staat er alleen als pseudoniem in.</p>`
       : '<p class="leeg">Het pakhuis bewaart nu geen naam of geboortedatum van u.</p>',
     '<h2>Leveringen waarin u voorkwam</h2>',
-    table(['Bron', 'Bestand', 'Geladen op', 'Rijen over u', 'Bewaard tot'], o.leveringen.map((l) => [l.bron, l.bestand, dmy(l.geladen_op.slice(0, 10)), l.rijen, when(l.bewaard_tot)]), 'Geen (of niet meer bewaard).'),
+    table(
+      ['Bron', 'Bestand', 'Geladen op', 'Rijen over u', 'Bewaard tot'],
+      o.leveringen.map((l) => [l.bron, l.bestand, dmy(l.geladen_op.slice(0, 10)), l.rijen, when(l.bewaard_tot)]),
+      'Geen (of niet meer bewaard).',
+    ),
     '<h2>Inschrijvingen (uit de BRP)</h2>',
     table(
       ['Soort', 'Adres', 'Postcode', 'Woonplaats', 'Vanaf', 'Tot', 'Andere ingeschrevenen nu', 'Bewaard tot'],
@@ -167,29 +207,41 @@ export function inzageHtml(o: Inzage): string {
     '<p>Elke inschrijving die een BRP-levering ooit liet zien, ook als een latere levering haar niet meer had.</p>',
     table(
       ['Soort', 'Adres', 'Vanaf', 'Tot', 'Bewaard tot'],
-      o.historie.map((h) => [h.functie, h.adres, dmy(h.van), h.tot ? dmy(h.tot) : (h.gesloten_door === null ? 'nu' : ''), when(h.bewaard_tot)]),
+      o.historie.map((h) => [h.functie, h.adres, dmy(h.van), h.tot ? dmy(h.tot) : h.gesloten_door === null ? 'nu' : '', when(h.bewaard_tot)]),
       'Geen.',
     ),
     '<h2>Vergunningen en Damocleszaken</h2>',
-    table(['Soort', 'Zaaknummer', 'Uw rol', 'Bewaard tot'], o.zaken.map((z) => [z.soort, z.zaaknummer, z.rol, z.bewaard_tot]), 'Geen.'),
+    table(
+      ['Soort', 'Zaaknummer', 'Uw rol', 'Bewaard tot'],
+      o.zaken.map((z) => [z.soort, z.zaaknummer, z.rol, z.bewaard_tot]),
+      'Geen.',
+    ),
     '<h2>Signalen waarin u bent meegeteld of genoemd</h2>',
     '<p>Een signaal is een aanwijzing die een medewerker onderzoekt; het oordeel staat erbij. Een opgelost signaal geeft de regel niet meer.</p>',
     o.signalen.length
-      ? o.signalen.map((s) => [
-          `<h3>${esc(s.titel ?? s.regel)}</h3>`,
-          table(['', ''], [
-            ['Regel', s.regel],
-            ['Norm', s.norm],
-            ['Uitleg', s.uitleg],
-            ['Adres', s.adres],
-            ['Uw rol', s.rol],
-            ['Andere personen in dit signaal', s.andere_personen],
-            ['Gezien', `${dmy(s.eerst_gezien.slice(0, 10))} tot ${dmy(s.laatst_gezien.slice(0, 10))}`],
-            ['Stand', s.status === 'open' ? 'open' : `opgelost op ${dmy(s.opgelost_op?.slice(0, 10) ?? null)}`],
-            ['Oordeel', `${s.oordeel_in_woorden}${s.oordeel_op ? ` (${dmy(s.oordeel_op.slice(0, 10))})` : ''}`],
-            ['Bewaard tot', when(s.bewaard_tot)],
-          ], ''),
-        ].join('\n')).join('\n')
+      ? o.signalen
+          .map((s) =>
+            [
+              `<h3>${esc(s.titel ?? s.regel)}</h3>`,
+              table(
+                ['', ''],
+                [
+                  ['Regel', s.regel],
+                  ['Norm', s.norm],
+                  ['Uitleg', s.uitleg],
+                  ['Adres', s.adres],
+                  ['Uw rol', s.rol],
+                  ['Andere personen in dit signaal', s.andere_personen],
+                  ['Gezien', `${dmy(s.eerst_gezien.slice(0, 10))} tot ${dmy(s.laatst_gezien.slice(0, 10))}`],
+                  ['Stand', s.status === 'open' ? 'open' : `opgelost op ${dmy(s.opgelost_op?.slice(0, 10) ?? null)}`],
+                  ['Oordeel', `${s.oordeel_in_woorden}${s.oordeel_op ? ` (${dmy(s.oordeel_op.slice(0, 10))})` : ''}`],
+                  ['Bewaard tot', when(s.bewaard_tot)],
+                ],
+                '',
+              ),
+            ].join('\n'),
+          )
+          .join('\n')
       : '<p class="leeg">Geen.</p>',
     '<h2>Bewaartermijnen</h2>',
     `<ul>${o.bewaartermijnen.map((b) => `<li>${esc(b)}</li>`).join('')}</ul>`,

@@ -81,7 +81,7 @@ interface Example {
  */
 export async function tryRules(db: { transaction<T>(fn: (tx: Session) => Promise<T>): Promise<T> }, variants: Variants): Promise<RuleDiff[]> {
   const { current, tried } = variants;
-  const rollback = Symbol('rollback');
+  const rollback = new Error('rollback');
   let diffs: RuleDiff[] = [];
   try {
     await db.transaction(async (tx) => {
@@ -95,7 +95,10 @@ export async function tryRules(db: { transaction<T>(fn: (tx: Session) => Promise
         SET TRANSACTION READ ONLY;`);
       const { rows: loaded } = await tx.query<{ source: SourceName }>('SELECT source FROM model.source_state');
       const available = new Set(loaded.map((l) => l.source));
-      for (const [variant, rules] of [['nu', current], ['proef', tried]] as const) {
+      for (const [variant, rules] of [
+        ['nu', current],
+        ['proef', tried],
+      ] as const) {
         await tx.exec('DELETE FROM pg_temp.signal_candidates');
         const ordered = [...rules.filter((r) => !r.definition.readsCandidates), ...rules.filter((r) => r.definition.readsCandidates)];
         for (const rule of ordered) {
@@ -108,9 +111,20 @@ export async function tryRules(db: { transaction<T>(fn: (tx: Session) => Promise
             [...rule.values, rule.definition.code, rule.version],
           );
         }
-        await tx.query(`INSERT INTO pg_temp.rules_try SELECT $1, rule_code, subject_key, verblijfsobject_id, severity FROM pg_temp.signal_candidates`, [variant]);
+        await tx.query(`INSERT INTO pg_temp.rules_try SELECT $1, rule_code, subject_key, verblijfsobject_id, severity FROM pg_temp.signal_candidates`, [
+          variant,
+        ]);
       }
-      const { rows } = await tx.query<{ rule_code: string; kind: string; subject_key: string; adres: string | null; from: string | null; to: string | null; total: number; rank: number }>(`
+      const { rows } = await tx.query<{
+        rule_code: string;
+        kind: string;
+        subject_key: string;
+        adres: string | null;
+        from: string | null;
+        to: string | null;
+        total: number;
+        rank: number;
+      }>(`
         WITH d AS (
           SELECT coalesce(n.rule_code, p.rule_code) AS rule_code, coalesce(n.subject_key, p.subject_key) AS subject_key,
             coalesce(p.verblijfsobject_id, n.verblijfsobject_id) AS verblijfsobject_id,
@@ -176,7 +190,10 @@ const shown = (e: Example) => e.adres ?? '(adres niet in de BAG)';
 
 /** What `pakhuis rules try` prints: per rule, what would change; rules without a change in one line each. */
 export function formatTry(diffs: RuleDiff[]): string[] {
-  const lines: string[] = ['Proef op het gepubliceerde model, in een transactie die is teruggedraaid: er is niets gepubliceerd en geen signaal of oordeel veranderd.', ''];
+  const lines: string[] = [
+    'Proef op het gepubliceerde model, in een transactie die is teruggedraaid: er is niets gepubliceerd en geen signaal of oordeel veranderd.',
+    '',
+  ];
   for (const d of diffs) {
     const params = Object.entries(d.changedParams).map(([k, v]) => `${k} ${JSON.stringify(v.now)} → ${JSON.stringify(v.tried)}`);
     const head = `${d.code}${params.length ? ` (${params.join(', ')}; versie ${d.versionNow} → ${d.versionTried})` : ''}`;
@@ -194,6 +211,9 @@ export function formatTry(diffs: RuleDiff[]): string[] {
     if (disappear) lines.push(`  vervallen: ${disappear}, bijvoorbeeld ${d.disappear.map(shown).join('; ')}`);
     if (severity) lines.push(`  andere ernst: ${severity}, bijvoorbeeld ${d.severity.map((e) => `${shown(e)} (${e.from} → ${e.to})`).join('; ')}`);
   }
-  lines.push('', 'De gepubliceerde versie van een regel verandert pas als de instelling verandert (RULE_<REGEL>__<PARAMETER> of "rules" in pakhuis.config.json) en de volgende run draait.');
+  lines.push(
+    '',
+    'De gepubliceerde versie van een regel verandert pas als de instelling verandert (RULE_<REGEL>__<PARAMETER> of "rules" in pakhuis.config.json) en de volgende run draait.',
+  );
   return lines;
 }

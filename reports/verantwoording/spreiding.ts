@@ -21,7 +21,11 @@ export const SPREIDING_VOORBEHOUD =
  * The areas (PC4) with at least `min` open signals of a rule and more than `factor` times the
  * municipality's rate per 1,000 residents for that rule (signals.spreiding).
  */
-export async function concentrations(db: Pick<Session, 'query'>, settings: { SPREIDING_FACTOR: number; SPREIDING_MIN: number }, gemeentecode?: string): Promise<Concentration[]> {
+export async function concentrations(
+  db: Pick<Session, 'query'>,
+  settings: { SPREIDING_FACTOR: number; SPREIDING_MIN: number },
+  gemeentecode?: string,
+): Promise<Concentration[]> {
   // One municipality's report names its own areas only.
   const { rows } = await db.query<Record<keyof Concentration, string | number>>(
     `SELECT regel, gemeentecode, gebied, open_signalen, inwoners, per_1000_inwoners, gemeente_per_1000_inwoners, verhouding
@@ -46,8 +50,10 @@ const nl = (n: number) => n.toLocaleString('nl-NL', { maximumFractionDigits: 1 }
 
 /** One Dutch line per concentration. */
 export function concentrationLine(c: Concentration): string {
-  return `${c.regel} in postcodegebied ${c.gebied} (gemeente ${c.gemeentecode}): ${c.open_signalen} open signalen op ${c.inwoners} ingeschreven bewoners ` +
-    `(${nl(c.per_1000_inwoners)} per 1.000, ${nl(c.verhouding)} keer het cijfer van de gemeente, ${nl(c.gemeente_per_1000_inwoners)} per 1.000)`;
+  return (
+    `${c.regel} in postcodegebied ${c.gebied} (gemeente ${c.gemeentecode}): ${c.open_signalen} open signalen op ${c.inwoners} ingeschreven bewoners ` +
+    `(${nl(c.per_1000_inwoners)} per 1.000, ${nl(c.verhouding)} keer het cijfer van de gemeente, ${nl(c.gemeente_per_1000_inwoners)} per 1.000)`
+  );
 }
 
 /** The lines for a report: a heading, the concentrations, the caution; nothing when there are none. */

@@ -8,16 +8,31 @@ import { bagPoint } from './point.ts';
 import { readBagXml } from './xml-reader.ts';
 
 export const GEBRUIKSDOELEN = [
-  'woonfunctie', 'bijeenkomstfunctie', 'celfunctie', 'gezondheidszorgfunctie', 'industriefunctie',
-  'kantoorfunctie', 'logiesfunctie', 'onderwijsfunctie', 'sportfunctie', 'winkelfunctie', 'overige gebruiksfunctie',
+  'woonfunctie',
+  'bijeenkomstfunctie',
+  'celfunctie',
+  'gezondheidszorgfunctie',
+  'industriefunctie',
+  'kantoorfunctie',
+  'logiesfunctie',
+  'onderwijsfunctie',
+  'sportfunctie',
+  'winkelfunctie',
+  'overige gebruiksfunctie',
 ] as const;
 
 export const VBO_STATUSES = [
-  'Verblijfsobject gevormd', 'Niet gerealiseerd verblijfsobject', 'Verblijfsobject in gebruik (niet ingemeten)',
-  'Verblijfsobject in gebruik', 'Verbouwing verblijfsobject', 'Verblijfsobject ingetrokken',
-  'Verblijfsobject buiten gebruik', 'Verblijfsobject ten onrechte opgevoerd',
+  'Verblijfsobject gevormd',
+  'Niet gerealiseerd verblijfsobject',
+  'Verblijfsobject in gebruik (niet ingemeten)',
+  'Verblijfsobject in gebruik',
+  'Verbouwing verblijfsobject',
+  'Verblijfsobject ingetrokken',
+  'Verblijfsobject buiten gebruik',
+  'Verblijfsobject ten onrechte opgevoerd',
   // ligplaats and standplaats
-  'Plaats aangewezen', 'Plaats ingetrokken',
+  'Plaats aangewezen',
+  'Plaats ingetrokken',
 ] as const;
 
 const objectType = oneOf(['VBO', 'LIG', 'STA'], { verblijfsobject: 'VBO', ligplaats: 'LIG', standplaats: 'STA' });
@@ -50,7 +65,10 @@ function vboRow(record: SourceRecord, note: AddNote): StagedRow {
     .filter(Boolean)
     .map((d) => must(doelCheck(d), 'gebruiksdoelen'));
   if (type === 'VBO' && doelen.length === 0) throw new RowError('gebruiksdoelen', 'verblijfsobject zonder gebruiksdoel');
-  const panden = (opt(record, 'pand_ids') ?? '').split(',').map((p) => p.trim()).filter(Boolean)
+  const panden = (opt(record, 'pand_ids') ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
     .map((p) => must(checkBagId(p, 'pand'), 'pand_ids'));
   return {
     table: 'staging.bag_vbo',
@@ -71,7 +89,7 @@ function numRow(record: SourceRecord, ownStatus = true): StagedRow {
       optional(record, 'huisnummertoevoeging', checkToevoeging),
       opt(record, 'openbareruimte') ?? null,
       opt(record, 'woonplaats') ?? null,
-      ownStatus ? opt(record, 'status') ?? null : null,
+      ownStatus ? (opt(record, 'status') ?? null) : null,
     ],
   };
 }

@@ -54,14 +54,7 @@ export function bagPoint(record: SourceRecord, note: AddNote): StagedPoint {
   return [rd.aText, rd.bText, wgs.aText, wgs.bText];
 }
 
-function pair(
-  record: SourceRecord,
-  aName: string,
-  bName: string,
-  aBounds: readonly [number, number],
-  bBounds: readonly [number, number],
-  area: string,
-): Pair {
+function pair(record: SourceRecord, aName: string, bName: string, aBounds: readonly [number, number], bBounds: readonly [number, number], area: string): Pair {
   const aRaw = opt(record, aName);
   const bRaw = opt(record, bName);
   if (aRaw === undefined && bRaw === undefined) return null;

@@ -34,12 +34,7 @@ const NESTED_SLACK_BYTES = 1 << 20;
  * Yields the entries `choose` marks 'read'; descends into those marked 'descend'. The caller
  * must finish or destroy each stream before asking for the next entry.
  */
-export async function* zipEntries(
-  zipPath: string,
-  choose: (name: string) => EntryChoice,
-  tempDir = tmpdir(),
-  depth = 0,
-): AsyncGenerator<ZipEntryStream> {
+export async function* zipEntries(zipPath: string, choose: (name: string) => EntryChoice, tempDir = tmpdir(), depth = 0): AsyncGenerator<ZipEntryStream> {
   const zip = await openZip(zipPath);
   try {
     for (let entry = await nextEntry(zip); entry; entry = await nextEntry(zip)) {
@@ -73,9 +68,7 @@ export async function* zipEntries(
 
 function openZip(path: string): Promise<ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, zip) =>
-      err ? reject(err) : resolve(zip),
-    );
+    yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, zip) => (err ? reject(err) : resolve(zip)));
   });
 }
 

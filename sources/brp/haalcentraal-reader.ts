@@ -20,13 +20,9 @@ type Json = unknown;
 
 const NEDERLAND = '6030';
 
-export async function* readHaalCentraalBrp(
-  path: string,
-  options?: ReaderOptions,
-): AsyncGenerator<SourceRecord> {
+export async function* readHaalCentraalBrp(path: string, options?: ReaderOptions): AsyncGenerator<SourceRecord> {
   const displayName = options?.displayName ?? basename(path);
-  const reject = (reason: string, cause?: unknown): FileRejectedError =>
-    new FileRejectedError(displayName, reason, { cause });
+  const reject = (reason: string, cause?: unknown): FileRejectedError => new FileRejectedError(displayName, reason, { cause });
 
   const { start, shape } = await sniff(path).catch((err: unknown) => {
     throw reject(`kan niet gelezen worden: ${message(err)}`, err);
@@ -78,7 +74,8 @@ function personFields(person: Json): Record<string, string | undefined> {
   const landCode = str(plaats('land', 'code')) ?? str(plaats('land'));
   // Land 6030 (Nederland) beside a Dutch address is no address abroad: read as one, its start date
   // was dropped and a resident of years counted as a mogelijke bewoner.
-  const land = (landCode === NEDERLAND ? undefined : landCode) ?? (type === 'VerblijfplaatsBuitenland' || type === 'VerblijfplaatsOnbekend' ? '0000' : undefined);
+  const land =
+    (landCode === NEDERLAND ? undefined : landCode) ?? (type === 'VerblijfplaatsBuitenland' || type === 'VerblijfplaatsOnbekend' ? '0000' : undefined);
   const onderzoek = get('verblijfplaats', 'inOnderzoek');
   // v2 states the finding of the 089999 investigation as a flag of its own.
   const vastgesteld = get('verblijfplaats', 'indicatieVastgesteldVerblijftNietOpAdres') === true;
@@ -88,7 +85,8 @@ function personFields(person: Json): Record<string, string | undefined> {
     voornamen: str(get('naam', 'voornamen')),
     geboortedatum: date(get('geboorte', 'datum')),
     // A person known to have died whose date is not given (v2 indicatieOverleden) died on an unknown date.
-    datum_overlijden: date(get('overlijden', 'datum')) ?? (get('overlijden', 'indicatieOverleden') === true || get('indicatieOverleden') === true ? '00000000' : undefined),
+    datum_overlijden:
+      date(get('overlijden', 'datum')) ?? (get('overlijden', 'indicatieOverleden') === true || get('indicatieOverleden') === true ? '00000000' : undefined),
     datum_opschorting: date(get('opschortingBijhouding', 'datum')),
     reden_opschorting: str(get('opschortingBijhouding', 'reden', 'code')) ?? str(get('opschortingBijhouding', 'reden')),
     postcode: adres('postcode'),
@@ -98,12 +96,16 @@ function personFields(person: Json): Record<string, string | undefined> {
     straatnaam: adres('straat'),
     locatiebeschrijving: adres('locatiebeschrijving'),
     land_adres_buitenland: land,
-    datum_aanvang_adres_buitenland: land === undefined ? undefined : date(get('verblijfplaats', 'datumAanvangAdresBuitenland')) ?? date(get('verblijfplaats', 'datumVan')),
+    datum_aanvang_adres_buitenland:
+      land === undefined ? undefined : (date(get('verblijfplaats', 'datumAanvangAdresBuitenland')) ?? date(get('verblijfplaats', 'datumVan'))),
     // A code object ({code: 'B', omschrijving: 'briefadres'}) or, in older API versions, the word itself.
-    functie_adres: str(get('verblijfplaats', 'functieAdres', 'code')) ?? str(get('verblijfplaats', 'functieAdres', 'omschrijving')) ?? str(get('verblijfplaats', 'functieAdres')),
+    functie_adres:
+      str(get('verblijfplaats', 'functieAdres', 'code')) ??
+      str(get('verblijfplaats', 'functieAdres', 'omschrijving')) ??
+      str(get('verblijfplaats', 'functieAdres')),
     // BRP v2 renamed the start of residence to datumVan.
     datum_aanvang_adreshouding:
-      land !== undefined ? undefined : date(get('verblijfplaats', 'datumAanvangAdreshouding')) ?? date(get('verblijfplaats', 'datumVan')),
+      land !== undefined ? undefined : (date(get('verblijfplaats', 'datumAanvangAdreshouding')) ?? date(get('verblijfplaats', 'datumVan'))),
     verblijfsobject_id: str(get('verblijfplaats', 'adresseerbaarObjectIdentificatie')),
     nummeraanduiding_id: str(get('verblijfplaats', 'nummeraanduidingIdentificatie')),
     gemeente_van_inschrijving: str(get('gemeenteVanInschrijving', 'code')) ?? str(get('gemeenteVanInschrijving')),

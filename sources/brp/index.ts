@@ -14,11 +14,32 @@ import { isLo3Header, readLo3 } from './lo3-reader.ts';
 import { spreadsheetFormat } from '../xlsx.ts';
 
 const STAGING_COLUMNS = [
-  'historie_index', 'pseudonym', 'key_version', 'geslachtsnaam', 'voornamen', 'geboortedatum',
-  'functie_adres', 'datum_aanvang', 'datum_aanvang_raw', 'verblijfsobject_id', 'postcode', 'huisnummer',
-  'huisletter', 'huisnummertoevoeging', 'nummeraanduiding_id', 'gemeente',
-  'persoonslijst', 'soort', 'onjuist', 'land', 'datum_overlijden', 'datum_opschorting', 'reden_opschorting',
-  'niet_op_adres_vanaf', 'volgende_index', 'volgende_aanvang',
+  'historie_index',
+  'pseudonym',
+  'key_version',
+  'geslachtsnaam',
+  'voornamen',
+  'geboortedatum',
+  'functie_adres',
+  'datum_aanvang',
+  'datum_aanvang_raw',
+  'verblijfsobject_id',
+  'postcode',
+  'huisnummer',
+  'huisletter',
+  'huisnummertoevoeging',
+  'nummeraanduiding_id',
+  'gemeente',
+  'persoonslijst',
+  'soort',
+  'onjuist',
+  'land',
+  'datum_overlijden',
+  'datum_opschorting',
+  'reden_opschorting',
+  'niet_op_adres_vanaf',
+  'volgende_index',
+  'volgende_aanvang',
 ] as const;
 
 const historieIndex = (s: string) => checkInt(s, 0, 10_000, 'historie_index');
@@ -80,10 +101,10 @@ export const brp: SourceDefinition = {
               historie,
               pseudonymizer.pseudonymise(bsn),
               pseudonymizer.keyVersion,
-              prefix && naam ? `${prefix} ${naam}` : naam ?? null,
+              prefix && naam ? `${prefix} ${naam}` : (naam ?? null),
               cleanName(opt(record, 'voornamen')),
               geboortedatum(record, notes),
-              plaats.soort === 'adres' ? optional(record, 'functie_adres', functieAdres) ?? 'W' : null,
+              plaats.soort === 'adres' ? (optional(record, 'functie_adres', functieAdres) ?? 'W') : null,
               plaats.aanvang.date,
               plaats.aanvang.partial,
               ...plaats.address,
@@ -102,10 +123,13 @@ export const brp: SourceDefinition = {
             ],
           },
         ],
-        kind: onjuist ? 'gemarkeerd als onjuist (bewaard, telt niet mee)'
-          : plaats.soort === 'adres' ? undefined
-          : plaats.land === '0000' ? ONBEKEND_WAARHEEN
-          : SOORT_LABELS[plaats.soort],
+        kind: onjuist
+          ? 'gemarkeerd als onjuist (bewaard, telt niet mee)'
+          : plaats.soort === 'adres'
+            ? undefined
+            : plaats.land === '0000'
+              ? ONBEKEND_WAARHEEN
+              : SOORT_LABELS[plaats.soort],
         notes,
         // Only a load with list ids can hold two lists with one BSN: the others skip that query.
         mark: lijst === null ? undefined : 'persoonslijst',

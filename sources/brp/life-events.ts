@@ -44,7 +44,7 @@ export function lifeEvents(record: SourceRecord, notes: Note[]): LifeEvents {
     overlijden,
     opschorting,
     redenOpschorting: reden,
-    nietOpAdresVanaf: vastgesteld ? eventDate(record, 'onderzoek_datum_ingang', notes) ?? UNKNOWN_DATE.partial : null,
+    nietOpAdresVanaf: vastgesteld ? (eventDate(record, 'onderzoek_datum_ingang', notes) ?? UNKNOWN_DATE.partial) : null,
   };
 }
 

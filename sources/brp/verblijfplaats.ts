@@ -67,7 +67,13 @@ export function verblijfplaats(record: SourceRecord, notes: Note[]): Verblijfpla
   const land = opt(record, 'land_adres_buitenland');
   if (land !== undefined && land !== NEDERLAND) {
     if (!/^\d{4}$/.test(land)) throw new RowError('land_adres_buitenland', 'landcode moet 4 cijfers zijn (tabel 34)');
-    return { soort: 'buitenland', address: [null, null, null, null, null], nummeraanduidingId: null, land, aanvang: date(record, 'datum_aanvang_adres_buitenland') };
+    return {
+      soort: 'buitenland',
+      address: [null, null, null, null, null],
+      nummeraanduidingId: null,
+      land,
+      aanvang: date(record, 'datum_aanvang_adres_buitenland'),
+    };
   }
   const vbo = field(record, 'verblijfsobject_id', objectId);
   const num = field(record, 'nummeraanduiding_id', nummeraanduidingId);
@@ -95,7 +101,10 @@ export function verblijfplaats(record: SourceRecord, notes: Note[]): Verblijfpla
   const straat = opt(record, 'straatnaam');
   if (postal[0]!.value === null && postal[1]!.value === null && straat === '.') return outside('onbekend', record);
   if (postal[0]!.value === null && (postal[1]!.value !== null || straat !== undefined)) return outside('zonder_postcode', record);
-  throw new RowError('postcode', 'geen verblijfplaats: geen BAG-identificatie, geen postcode met huisnummer, geen locatiebeschrijving en geen adres in het buitenland');
+  throw new RowError(
+    'postcode',
+    'geen verblijfplaats: geen BAG-identificatie, geen postcode met huisnummer, geen locatiebeschrijving en geen adres in het buitenland',
+  );
 }
 
 function outside(soort: Exclude<Soort, 'adres' | 'buitenland'>, record: SourceRecord): Verblijfplaats {

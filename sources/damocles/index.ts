@@ -8,27 +8,65 @@ import { DAMOCLES_COLUMNS } from './columns.ts';
 import { closureEnd, parseDuration } from './duration.ts';
 
 const STAGING_COLUMNS = [
-  'zaaknummer', 'verblijfsobject_id', 'postcode', 'huisnummer', 'huisletter', 'huisnummertoevoeging', 'object_type',
-  'datum_constatering', 'drugs_categorie', 'besluit', 'sluiting_start', 'sluiting_einde',
-  'eigenaar_pseudonym', 'eigenaar_kvk', 'eigenaar_naam', 'huurder_pseudonym', 'huurder_kvk', 'huurder_naam', 'key_version',
+  'zaaknummer',
+  'verblijfsobject_id',
+  'postcode',
+  'huisnummer',
+  'huisletter',
+  'huisnummertoevoeging',
+  'object_type',
+  'datum_constatering',
+  'drugs_categorie',
+  'besluit',
+  'sluiting_start',
+  'sluiting_einde',
+  'eigenaar_pseudonym',
+  'eigenaar_kvk',
+  'eigenaar_naam',
+  'huurder_pseudonym',
+  'huurder_kvk',
+  'huurder_naam',
+  'key_version',
 ] as const;
 
 // Art. 13b Opiumwet names woning, lokaal and erf; registers add their own words for them.
 const objectType = oneOf(['woning', 'lokaal', 'erf'], {
-  woonhuis: 'woning', woonruimte: 'woning', huis: 'woning', bedrijfspand: 'lokaal', bedrijfsruimte: 'lokaal',
-  pand: 'lokaal', winkel: 'lokaal', loods: 'lokaal', 'openbaar lokaal': 'lokaal', 'niet voor het publiek toegankelijk lokaal': 'lokaal',
-  tuin: 'erf', 'erf bij woning': 'erf',
+  woonhuis: 'woning',
+  woonruimte: 'woning',
+  huis: 'woning',
+  bedrijfspand: 'lokaal',
+  bedrijfsruimte: 'lokaal',
+  pand: 'lokaal',
+  winkel: 'lokaal',
+  loods: 'lokaal',
+  'openbaar lokaal': 'lokaal',
+  'niet voor het publiek toegankelijk lokaal': 'lokaal',
+  tuin: 'erf',
+  'erf bij woning': 'erf',
 });
 
 const drugsCategorie = oneOf(['hard', 'soft', 'hennep', 'voorbereidingshandelingen'], {
-  harddrugs: 'hard', 'lijst i': 'hard', 'lijst 1': 'hard', softdrugs: 'soft', 'lijst ii': 'soft', 'lijst 2': 'soft',
-  hennepkwekerij: 'hennep', wietkwekerij: 'hennep', voorbereiding: 'voorbereidingshandelingen', 'art. 10a': 'voorbereidingshandelingen',
-  'art 10a': 'voorbereidingshandelingen', drugslab: 'voorbereidingshandelingen',
+  harddrugs: 'hard',
+  'lijst i': 'hard',
+  'lijst 1': 'hard',
+  softdrugs: 'soft',
+  'lijst ii': 'soft',
+  'lijst 2': 'soft',
+  hennepkwekerij: 'hennep',
+  wietkwekerij: 'hennep',
+  voorbereiding: 'voorbereidingshandelingen',
+  'art. 10a': 'voorbereidingshandelingen',
+  'art 10a': 'voorbereidingshandelingen',
+  drugslab: 'voorbereidingshandelingen',
 });
 
 const besluit = oneOf(['waarschuwing', 'sluiting', 'last onder dwangsom'], {
-  'schriftelijke waarschuwing': 'waarschuwing', bestuursdwang: 'sluiting', 'last onder bestuursdwang': 'sluiting',
-  'sluiting (bestuursdwang)': 'sluiting', lod: 'last onder dwangsom', dwangsom: 'last onder dwangsom',
+  'schriftelijke waarschuwing': 'waarschuwing',
+  bestuursdwang: 'sluiting',
+  'last onder bestuursdwang': 'sluiting',
+  'sluiting (bestuursdwang)': 'sluiting',
+  lod: 'last onder dwangsom',
+  dwangsom: 'last onder dwangsom',
 });
 
 /** The closure period: an end date as given, or computed from start and duration in months. */
@@ -79,8 +117,20 @@ export const damocles: SourceDefinition = {
         {
           table: 'staging.damocles',
           values: [
-            zaaknummer, ...address, type, constatering, categorie, decision, start, end,
-            eigenaar.pseudonym, eigenaar.kvk, eigenaar.naam, huurder.pseudonym, huurder.kvk, huurder.naam,
+            zaaknummer,
+            ...address,
+            type,
+            constatering,
+            categorie,
+            decision,
+            start,
+            end,
+            eigenaar.pseudonym,
+            eigenaar.kvk,
+            eigenaar.naam,
+            huurder.pseudonym,
+            huurder.kvk,
+            huurder.naam,
             anyPseudonym ? pseudonymizer.keyVersion : null,
           ],
         },

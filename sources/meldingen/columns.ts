@@ -7,10 +7,24 @@ import type { ColumnSpec } from '../columns.ts';
  * (`nummer` is the huisnummer).
  */
 export const MELDING_COLUMNS: ColumnSpec = {
-  melding_id: { required: true, aliases: ['melding', 'meldingnummer', 'meldingsnummer', 'melding_nr', 'meldingnr', 'id', 'kenmerk', 'registratienummer', 'mma_nummer'] },
+  melding_id: {
+    required: true,
+    aliases: ['melding', 'meldingnummer', 'meldingsnummer', 'melding_nr', 'meldingnr', 'id', 'kenmerk', 'registratienummer', 'mma_nummer'],
+  },
   datum_ontvangen: {
     required: true,
-    aliases: ['datum', 'datum_melding', 'meldingsdatum', 'ontvangen', 'ontvangen_op', 'datum_ontvangst', 'ontvangstdatum', 'datum_binnenkomst', 'tijdstempel', 'ingediend_op'],
+    aliases: [
+      'datum',
+      'datum_melding',
+      'meldingsdatum',
+      'ontvangen',
+      'ontvangen_op',
+      'datum_ontvangst',
+      'ontvangstdatum',
+      'datum_binnenkomst',
+      'tijdstempel',
+      'ingediend_op',
+    ],
   },
   kanaal: { required: true, aliases: ['bron', 'herkomst', 'soort_melder', 'type_melder', 'via', 'kanaal_melding', 'meldkanaal'] },
   melder_referentie: { aliases: ['melder', 'afdeling', 'partner', 'organisatie', 'afdeling_partner', 'afdeling_of_partner', 'melder_afdeling', 'gemeld_door'] },

@@ -7,8 +7,17 @@ import type { Checked } from '../validate.ts';
 import { MELDING_COLUMNS } from './columns.ts';
 
 const STAGING_COLUMNS = [
-  'melding_id', 'datum_ontvangen', 'kanaal', 'melder_referentie', 'categorie',
-  'verblijfsobject_id', 'postcode', 'huisnummer', 'huisletter', 'huisnummertoevoeging', 'vrije_tekst',
+  'melding_id',
+  'datum_ontvangen',
+  'kanaal',
+  'melder_referentie',
+  'categorie',
+  'verblijfsobject_id',
+  'postcode',
+  'huisnummer',
+  'huisletter',
+  'huisnummertoevoeging',
+  'vrije_tekst',
 ] as const;
 
 /** A melding's free text may run long; other fields keep the loader's general limit. */
@@ -17,26 +26,57 @@ const MAX_REFERENTIE = 100;
 
 // Meld Misdaad Anoniem forwards come as 'MMA'; form tools write the option's label.
 export const kanaal = oneOf(['intern', 'partner', 'anoniem', 'inwoner'], {
-  mma: 'anoniem', 'meld misdaad anoniem': 'anoniem', 'mma/anoniem': 'anoniem', 'anonieme melding': 'anoniem', anoniem: 'anoniem',
-  collega: 'intern', medewerker: 'intern', 'interne melding': 'intern', gemeente: 'intern', 'intern (collega)': 'intern',
-  ketenpartner: 'partner', 'externe partner': 'partner', 'partner (politie, om, riec, corporatie)': 'partner',
-  bewoner: 'inwoner', burger: 'inwoner', buurtbewoner: 'inwoner', 'inwoner (niet anoniem)': 'inwoner',
+  mma: 'anoniem',
+  'meld misdaad anoniem': 'anoniem',
+  'mma/anoniem': 'anoniem',
+  'anonieme melding': 'anoniem',
+  anoniem: 'anoniem',
+  collega: 'intern',
+  medewerker: 'intern',
+  'interne melding': 'intern',
+  gemeente: 'intern',
+  'intern (collega)': 'intern',
+  ketenpartner: 'partner',
+  'externe partner': 'partner',
+  'partner (politie, om, riec, corporatie)': 'partner',
+  bewoner: 'inwoner',
+  burger: 'inwoner',
+  buurtbewoner: 'inwoner',
+  'inwoner (niet anoniem)': 'inwoner',
 });
 
 export const categorie = oneOf(['drugs', 'mensenhandel/uitbuiting', 'witwassen', 'huisvesting', 'horeca', 'vastgoed', 'overig'], {
-  drugshandel: 'drugs', hennep: 'drugs', hennepteelt: 'drugs', drugslab: 'drugs', drugsoverlast: 'drugs',
-  mensenhandel: 'mensenhandel/uitbuiting', uitbuiting: 'mensenhandel/uitbuiting', arbeidsuitbuiting: 'mensenhandel/uitbuiting',
-  'mensenhandel en uitbuiting': 'mensenhandel/uitbuiting', 'mensenhandel / uitbuiting': 'mensenhandel/uitbuiting', prostitutie: 'mensenhandel/uitbuiting',
-  'witwassen / financieel': 'witwassen', 'financiele criminaliteit': 'witwassen',
-  woonfraude: 'huisvesting', adresfraude: 'huisvesting', 'illegale kamerverhuur': 'huisvesting', overbewoning: 'huisvesting',
-  'horeca / ondernemingen': 'horeca', vastgoedfraude: 'vastgoed', anders: 'overig', overige: 'overig',
+  drugshandel: 'drugs',
+  hennep: 'drugs',
+  hennepteelt: 'drugs',
+  drugslab: 'drugs',
+  drugsoverlast: 'drugs',
+  mensenhandel: 'mensenhandel/uitbuiting',
+  uitbuiting: 'mensenhandel/uitbuiting',
+  arbeidsuitbuiting: 'mensenhandel/uitbuiting',
+  'mensenhandel en uitbuiting': 'mensenhandel/uitbuiting',
+  'mensenhandel / uitbuiting': 'mensenhandel/uitbuiting',
+  prostitutie: 'mensenhandel/uitbuiting',
+  'witwassen / financieel': 'witwassen',
+  'financiele criminaliteit': 'witwassen',
+  woonfraude: 'huisvesting',
+  adresfraude: 'huisvesting',
+  'illegale kamerverhuur': 'huisvesting',
+  overbewoning: 'huisvesting',
+  'horeca / ondernemingen': 'horeca',
+  vastgoedfraude: 'vastgoed',
+  anders: 'overig',
+  overige: 'overig',
 });
 
 /** An id the meldpunt gave: letters, digits and / . _ - or a space; never what a spreadsheet reads as a formula. */
 function meldingId(raw: string): Checked<string> {
   return /^[0-9A-Za-z][0-9A-Za-z/._ -]{0,63}$/.test(raw)
     ? { ok: true, value: raw.replace(/\s+/g, ' ') }
-    : { ok: false, reason: 'meldingnummer moet met een letter of cijfer beginnen en mag alleen letters, cijfers, spatie en / . _ - bevatten (hoogstens 64 tekens)' };
+    : {
+        ok: false,
+        reason: 'meldingnummer moet met een letter of cijfer beginnen en mag alleen letters, cijfers, spatie en / . _ - bevatten (hoogstens 64 tekens)',
+      };
 }
 
 const csv: SourceFormat = {
@@ -68,7 +108,7 @@ export const meldingen: SourceDefinition = {
       const datum = registerDate(record, 'datum_ontvangen');
       if (datum === null) throw new RowError('datum_ontvangen', 'verplicht veld is leeg');
       const channel = must(kanaal(req(record, 'kanaal')), 'kanaal');
-      const referentie = channel === 'intern' || channel === 'partner' ? opt(record, 'melder_referentie') ?? null : null;
+      const referentie = channel === 'intern' || channel === 'partner' ? (opt(record, 'melder_referentie') ?? null) : null;
       if (referentie !== null && referentie.length > MAX_REFERENTIE) {
         throw new RowError('melder_referentie', `de referentie is ${referentie.length} tekens; een afdeling of partner past in ${MAX_REFERENTIE}`);
       }

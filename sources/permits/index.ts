@@ -14,7 +14,13 @@ export const PERMIT_TYPES = synonymTable({
   alcoholwetvergunning: ['alcoholwet', 'alcoholvergunning', 'alcohol', 'drank- en horecavergunning', 'drank en horeca', 'dhw-vergunning', 'dhw'],
   omzettingsvergunning: ['omzetting', 'omzettingsvergunning woonruimte', 'vergunning omzetting'],
   kamerverhuur: ['kamerverhuurvergunning', 'vergunning kamerverhuur', 'kamerbewoning'],
-  'huisvesting arbeidsmigranten': ['arbeidsmigranten', 'huisvesting arbeidsmigranten', 'arbeidsmigrantenhuisvesting', 'vergunning huisvesting arbeidsmigranten', 'logies arbeidsmigranten'],
+  'huisvesting arbeidsmigranten': [
+    'arbeidsmigranten',
+    'huisvesting arbeidsmigranten',
+    'arbeidsmigrantenhuisvesting',
+    'vergunning huisvesting arbeidsmigranten',
+    'logies arbeidsmigranten',
+  ],
 });
 
 /**
@@ -30,8 +36,20 @@ export const PERMIT_STATUSES = synonymTable({
 });
 
 const STAGING_COLUMNS = [
-  'zaaknummer', 'vergunning_type', 'verblijfsobject_id', 'postcode', 'huisnummer', 'huisletter', 'huisnummertoevoeging',
-  'houder_pseudonym', 'houder_kvk', 'houder_naam', 'key_version', 'datum_verleend', 'geldig_tot', 'status',
+  'zaaknummer',
+  'vergunning_type',
+  'verblijfsobject_id',
+  'postcode',
+  'huisnummer',
+  'huisletter',
+  'huisnummertoevoeging',
+  'houder_pseudonym',
+  'houder_kvk',
+  'houder_naam',
+  'key_version',
+  'datum_verleend',
+  'geldig_tot',
+  'status',
 ] as const;
 
 const csv: SourceFormat = {

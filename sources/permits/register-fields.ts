@@ -73,7 +73,11 @@ export function checkPeriod(start: string | null, end: string | null, endColumn:
  * case, spaces and punctuation), anything else is kept as written, in lower case.
  */
 export function normaliseTerm(raw: string, synonyms: Record<string, string>): string {
-  const key = raw.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+  const key = raw
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
   return synonyms[key] ?? raw.trim().toLowerCase().replace(/\s+/g, ' ');
 }
 
@@ -82,7 +86,13 @@ export function synonymTable(groups: Record<string, string[]>): Record<string, s
   const table: Record<string, string> = {};
   for (const [canonical, spellings] of Object.entries(groups)) {
     for (const spelling of [canonical, ...spellings]) {
-      table[spelling.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]/g, '')] = canonical;
+      table[
+        spelling
+          .normalize('NFKD')
+          .replace(/[\u0300-\u036f]/g, '')
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, '')
+      ] = canonical;
     }
   }
   return table;

@@ -19,7 +19,7 @@ export interface Outcome {
 export async function pakhuis(args: string[], env: Record<string, string> = {}, options: { cwd?: string; combined?: boolean } = {}): Promise<Outcome> {
   const [file, argv] = options.combined ? ['sh', ['-c', 'exec node "$0" "$@" 2>&1', BIN, ...args]] : ['node', [BIN, ...args]];
   try {
-    const { stdout, stderr } = await promisify(execFile)(file, argv as string[], {
+    const { stdout, stderr } = await promisify(execFile)(file, argv, {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: 'json', ...env },
       cwd: options.cwd ?? tmpdir(),
       timeout: 90_000,
@@ -43,8 +43,8 @@ export async function inProcess(args: string[]): Promise<{ code: number; out: st
   let err = '';
   const { write: writeOut } = process.stdout;
   const { write: writeErr } = process.stderr;
-  process.stdout.write = ((chunk: string) => ((out += chunk), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => ((err += chunk), true)) as typeof process.stderr.write;
+  process.stdout.write = (chunk: string) => ((out += chunk), true);
+  process.stderr.write = (chunk: string) => ((err += chunk), true);
   try {
     return { code: await main(args), out, err };
   } finally {

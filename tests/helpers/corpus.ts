@@ -100,7 +100,15 @@ export function prototypePollutionXlsx(header: string[]): Buffer {
 }
 
 /** A Haal Centraal (GBA-style) person as the API returns it. */
-export function haalCentraalPerson(p: { bsn: string; naam: string; vbo: string; num: string; postcode: string; huisnummer: number; sinds: string }): Record<string, unknown> {
+export function haalCentraalPerson(p: {
+  bsn: string;
+  naam: string;
+  vbo: string;
+  num: string;
+  postcode: string;
+  huisnummer: number;
+  sinds: string;
+}): Record<string, unknown> {
   return {
     burgerservicenummer: p.bsn,
     naam: { voornamen: 'Jan', geslachtsnaam: p.naam },
@@ -119,7 +127,9 @@ export function haalCentraalPerson(p: { bsn: string; naam: string; vbo: string; 
 /** An LO3 (GBA-V) export whose first data row continues a person that is not there: its first column is empty. */
 export function lo3StartingWithContinuation(rows: { bsn: string; naam: string; vbo: string; postcode: string; huisnummer: number; sinds: string }[]): string {
   const header = ';01.01.20;01.02.10;01.02.40;01.03.10;08.09.10;08.10.10;08.10.30;08.11.20;08.11.60;08.11.80';
-  const lines = rows.map((r, i) => [i === 0 ? '' : `PL${i}`, r.bsn, 'Jan', r.naam, '19800101', '0999', 'W', r.sinds, r.huisnummer, r.postcode, r.vbo].join(';'));
+  const lines = rows.map((r, i) =>
+    [i === 0 ? '' : `PL${i}`, r.bsn, 'Jan', r.naam, '19800101', '0999', 'W', r.sinds, r.huisnummer, r.postcode, r.vbo].join(';'),
+  );
   return '\uFEFF' + [header, ...lines].join('\r\n') + '\r\n';
 }
 

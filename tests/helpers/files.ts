@@ -60,9 +60,31 @@ export async function writeFileIn(path: string, content: string | Buffer): Promi
 }
 
 export function bagCsv(vbos: TestVbo[]): string {
-  const header = 'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
+  const header =
+    'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
   const rows = vbos.map((v) =>
-    ['Teststraat', v.huisnummer, v.huisletter ?? '', '', v.postcode, 'Testdorp', 'Testgemeente', 'Utrecht', numId(bagSerial(v)), v.doelen ?? 'woonfunctie', v.objectType && v.objectType !== 'VBO' ? '' : v.oppervlakte, v.status ?? 'Verblijfsobject in gebruik', v.id, v.objectType ?? 'VBO', 'f', '0999100000000001', 'Pand in gebruik', '1990', ...(v.point ?? ['', '', '', '']), ''].join(';'),
+    [
+      'Teststraat',
+      v.huisnummer,
+      v.huisletter ?? '',
+      '',
+      v.postcode,
+      'Testdorp',
+      'Testgemeente',
+      'Utrecht',
+      numId(bagSerial(v)),
+      v.doelen ?? 'woonfunctie',
+      v.objectType && v.objectType !== 'VBO' ? '' : v.oppervlakte,
+      v.status ?? 'Verblijfsobject in gebruik',
+      v.id,
+      v.objectType ?? 'VBO',
+      'f',
+      '0999100000000001',
+      'Pand in gebruik',
+      '1990',
+      ...(v.point ?? ['', '', '', '']),
+      '',
+    ].join(';'),
   );
   return [header, ...rows].join('\n') + '\n';
 }
@@ -73,11 +95,26 @@ let nextPerson = 500_000;
 export const newBsn = (): string => bsnFor(nextPerson++);
 
 export function brpCsv(persons: TestPerson[]): string {
-  const header = 'bsn;geslachtsnaam;voornamen;geboortedatum;postcode;huisnummer;huisletter;huisnummertoevoeging;functie_adres;datum_aanvang_adreshouding;verblijfsobject_id;nummeraanduiding_id;historie_index';
+  const header =
+    'bsn;geslachtsnaam;voornamen;geboortedatum;postcode;huisnummer;huisletter;huisnummertoevoeging;functie_adres;datum_aanvang_adreshouding;verblijfsobject_id;nummeraanduiding_id;historie_index';
   const row = (bsn: string, p: TestPerson, a: TestAddressHistory & { idsOnly?: boolean }, index: number) => {
     const ids = !a.byAddress;
     const address = !a.idsOnly;
-    return [bsn, p.geslachtsnaam ?? 'Testpersoon', 'Jan', '19800101', address ? a.vbo.postcode : '', address ? a.vbo.huisnummer : '', address ? a.vbo.huisletter ?? '' : '', '', a.functie ?? 'W', a.since, ids ? a.vbo.id : '', ids && address ? numId(bagSerial(a.vbo)) : '', index].join(';');
+    return [
+      bsn,
+      p.geslachtsnaam ?? 'Testpersoon',
+      'Jan',
+      '19800101',
+      address ? a.vbo.postcode : '',
+      address ? a.vbo.huisnummer : '',
+      address ? (a.vbo.huisletter ?? '') : '',
+      '',
+      a.functie ?? 'W',
+      a.since,
+      ids ? a.vbo.id : '',
+      ids && address ? numId(bagSerial(a.vbo)) : '',
+      index,
+    ].join(';');
   };
   const rows = persons.flatMap((p) => {
     const bsn = p.bsn ?? newBsn();

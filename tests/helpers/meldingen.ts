@@ -19,7 +19,17 @@ export interface MeldingRow {
 export const MELDING_HEADER = ['Meldingsnummer', 'Datum ontvangst', 'Bron', 'Afdeling', 'Thema', 'VBO', 'PC', 'Huisnr', 'Toelichting'];
 
 export function meldingCells(m: MeldingRow): (string | number | null)[] {
-  return [m.id, m.datum ?? dmy(day(-m.daysAgo)), m.kanaal, m.ref ?? null, m.categorie ?? 'drugs', m.vbo ?? null, m.postcode ?? null, m.huisnummer ?? null, m.tekst ?? null];
+  return [
+    m.id,
+    m.datum ?? dmy(day(-m.daysAgo)),
+    m.kanaal,
+    m.ref ?? null,
+    m.categorie ?? 'drugs',
+    m.vbo ?? null,
+    m.postcode ?? null,
+    m.huisnummer ?? null,
+    m.tekst ?? null,
+  ];
 }
 
 /** A `;`-separated export with quoted free text, as a form tool saves it for Dutch Excel. */

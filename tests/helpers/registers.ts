@@ -27,9 +27,34 @@ export function obj(n: number, doelen = 'woonfunctie', oppervlakte = 100): Obj {
 }
 
 export function bagFile(objs: Obj[]): string {
-  const header = 'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
+  const header =
+    'openbareruimte;huisnummer;huisletter;huisnummertoevoeging;postcode;woonplaats;gemeente;provincie;nummeraanduiding;verblijfsobjectgebruiksdoel;oppervlakteadresseerbaarobject;verblijfsobjectstatus;object_id;object_type;nevenadres;pandid;pandstatus;pandbouwjaar;x;y;lon;lat;verkorteopenbareruimte';
   const rows = objs.map((o) =>
-    ['Proefstraat', o.huisnummer, '', '', o.postcode, 'Proefdorp', 'Proefgemeente', 'Utrecht', o.numId, `"${o.doelen}"`, o.oppervlakte, 'Verblijfsobject in gebruik', o.id, 'VBO', 'f', '0998100000000001', 'Pand in gebruik', '1990', '', '', '', '', ''].join(';'),
+    [
+      'Proefstraat',
+      o.huisnummer,
+      '',
+      '',
+      o.postcode,
+      'Proefdorp',
+      'Proefgemeente',
+      'Utrecht',
+      o.numId,
+      `"${o.doelen}"`,
+      o.oppervlakte,
+      'Verblijfsobject in gebruik',
+      o.id,
+      'VBO',
+      'f',
+      '0998100000000001',
+      'Pand in gebruik',
+      '1990',
+      '',
+      '',
+      '',
+      '',
+      '',
+    ].join(';'),
   );
   return [header, ...rows].join('\n') + '\n';
 }
@@ -53,10 +78,23 @@ export interface Person {
 }
 
 export function brpFile(persons: Person[]): string {
-  const header = 'bsn;geslachtsnaam;voornamen;geboortedatum;postcode;huisnummer;functie_adres;datum_aanvang_adreshouding;verblijfsobject_id;nummeraanduiding_id;historie_index';
+  const header =
+    'bsn;geslachtsnaam;voornamen;geboortedatum;postcode;huisnummer;functie_adres;datum_aanvang_adreshouding;verblijfsobject_id;nummeraanduiding_id;historie_index';
   const rows = persons.flatMap((p) =>
     p.stays.map((s, i) =>
-      [p.bsn, p.naam, 'Jan', '19800101', s.obj.postcode, s.obj.huisnummer, s.functie ?? 'W', dmy(s.since), s.byAddress ? '' : s.obj.id, s.byAddress ? '' : s.obj.numId, i].join(';'),
+      [
+        p.bsn,
+        p.naam,
+        'Jan',
+        '19800101',
+        s.obj.postcode,
+        s.obj.huisnummer,
+        s.functie ?? 'W',
+        dmy(s.since),
+        s.byAddress ? '' : s.obj.id,
+        s.byAddress ? '' : s.obj.numId,
+        i,
+      ].join(';'),
     ),
   );
   return [header, ...rows].join('\n') + '\n';
@@ -95,7 +133,19 @@ export function xlsxFile(sheets: Record<string, (string | number | Date | null)[
   return XLSX.write(wb, { type: 'buffer', bookType: 'xlsx', compression: true }) as Buffer;
 }
 
-export const PERMIT_HEADER = ['Zaaknummer', 'Soort vergunning', 'Verblijfsobject', 'Postcode', 'Huisnummer', 'BSN houder', 'KvK-nummer', 'Naam houder', 'Datum verleend', 'Geldig tot', 'Status'];
+export const PERMIT_HEADER = [
+  'Zaaknummer',
+  'Soort vergunning',
+  'Verblijfsobject',
+  'Postcode',
+  'Huisnummer',
+  'BSN houder',
+  'KvK-nummer',
+  'Naam houder',
+  'Datum verleend',
+  'Geldig tot',
+  'Status',
+];
 
 export interface PermitRow {
   zaak: string;
@@ -112,10 +162,40 @@ export interface PermitRow {
 }
 
 export function permitRow(p: PermitRow): (string | number | Date | null)[] {
-  return [p.zaak, p.type, p.obj && !p.byAddress ? p.obj.id : null, p.obj?.postcode ?? null, p.obj?.huisnummer ?? null, p.bsn ?? null, p.kvk ?? null, p.naam ?? null, p.van ?? null, p.tot ?? null, p.status ?? 'verleend'];
+  return [
+    p.zaak,
+    p.type,
+    p.obj && !p.byAddress ? p.obj.id : null,
+    p.obj?.postcode ?? null,
+    p.obj?.huisnummer ?? null,
+    p.bsn ?? null,
+    p.kvk ?? null,
+    p.naam ?? null,
+    p.van ?? null,
+    p.tot ?? null,
+    p.status ?? 'verleend',
+  ];
 }
 
-export const DAMOCLES_HEADER = ['Zaaknummer', 'BAG-id', 'Postcode', 'Huisnummer', 'Object', 'Datum constatering', 'Drugs', 'Besluit', 'Sluiting van', 'Sluiting tot', 'Duur (maanden)', 'BSN eigenaar', 'KvK eigenaar', 'Eigenaar', 'BSN huurder', 'KvK huurder', 'Huurder'];
+export const DAMOCLES_HEADER = [
+  'Zaaknummer',
+  'BAG-id',
+  'Postcode',
+  'Huisnummer',
+  'Object',
+  'Datum constatering',
+  'Drugs',
+  'Besluit',
+  'Sluiting van',
+  'Sluiting tot',
+  'Duur (maanden)',
+  'BSN eigenaar',
+  'KvK eigenaar',
+  'Eigenaar',
+  'BSN huurder',
+  'KvK huurder',
+  'Huurder',
+];
 
 export interface DamoclesRow {
   zaak: string;
@@ -137,7 +217,25 @@ export interface DamoclesRow {
 }
 
 export function damoclesRow(d: DamoclesRow): (string | number | Date | null)[] {
-  return [d.zaak, d.obj && !d.byAddress ? d.obj.id : null, d.obj?.postcode ?? null, d.obj?.huisnummer ?? null, d.type ?? 'woning', d.constatering ?? d.start ?? null, d.drugs ?? 'hard', d.besluit ?? 'sluiting', d.start ?? null, d.einde ?? null, d.duur ?? null, d.eigenaarBsn ?? null, d.eigenaarKvk ?? null, d.eigenaar ?? null, d.huurderBsn ?? null, d.huurderKvk ?? null, d.huurder ?? null];
+  return [
+    d.zaak,
+    d.obj && !d.byAddress ? d.obj.id : null,
+    d.obj?.postcode ?? null,
+    d.obj?.huisnummer ?? null,
+    d.type ?? 'woning',
+    d.constatering ?? d.start ?? null,
+    d.drugs ?? 'hard',
+    d.besluit ?? 'sluiting',
+    d.start ?? null,
+    d.einde ?? null,
+    d.duur ?? null,
+    d.eigenaarBsn ?? null,
+    d.eigenaarKvk ?? null,
+    d.eigenaar ?? null,
+    d.huurderBsn ?? null,
+    d.huurderKvk ?? null,
+    d.huurder ?? null,
+  ];
 }
 
 /** Rows with dates written as dd-mm-jjjj text, for CSV. */
@@ -154,11 +252,19 @@ export interface Inbox {
 export async function writeInbox(inbox: string, files: Inbox): Promise<void> {
   if (files.bag) await writeFileIn(join(inbox, 'bag', 'bag.csv'), bagFile(files.bag));
   if (files.brp) await writeFileIn(join(inbox, 'brp', 'brp.csv'), brpFile(files.brp));
-  if (files.permits) await writeFileIn(join(inbox, 'permits', 'vergunningen.xlsx'), xlsxFile({ Vergunningen: [PERMIT_HEADER, ...files.permits.map(permitRow)] }));
-  if (files.damocles) await writeFileIn(join(inbox, 'damocles', 'damocles.csv'), csvFile(DAMOCLES_HEADER, files.damocles.map((d) => asText(damoclesRow(d)))));
+  if (files.permits)
+    await writeFileIn(join(inbox, 'permits', 'vergunningen.xlsx'), xlsxFile({ Vergunningen: [PERMIT_HEADER, ...files.permits.map(permitRow)] }));
+  if (files.damocles)
+    await writeFileIn(
+      join(inbox, 'damocles', 'damocles.csv'),
+      csvFile(
+        DAMOCLES_HEADER,
+        files.damocles.map((d) => asText(damoclesRow(d))),
+      ),
+    );
 }
 
 /** rules/index.ts is owned elsewhere; a test registers the rules it needs in its own process. */
 export function registerRules(...rules: RuleDefinition[]): void {
-  for (const rule of rules) if (!RULES.some((r) => r.code === rule.code)) RULES.push(rule as RuleDefinition);
+  for (const rule of rules) if (!RULES.some((r) => r.code === rule.code)) RULES.push(rule);
 }

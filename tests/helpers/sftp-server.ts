@@ -21,7 +21,7 @@ export interface KeyPair {
 }
 
 export function newKeyPair(): KeyPair {
-  return utils.generateKeyPairSync('ed25519') as KeyPair;
+  return utils.generateKeyPairSync('ed25519');
 }
 
 /** Writes a private key as ssh wants it (mode 600). */
@@ -119,7 +119,12 @@ function serve(sftp: SFTPWrapper, root: string, client: Connection, options: Sft
     return id;
   };
   const attrsOf = (s: Awaited<ReturnType<typeof stat>>) => ({
-    mode: Number(s.mode), uid: 0, gid: 0, size: Number(s.size), atime: Math.floor(Number(s.atimeMs) / 1000), mtime: Math.floor(Number(s.mtimeMs) / 1000),
+    mode: Number(s.mode),
+    uid: 0,
+    gid: 0,
+    size: Number(s.size),
+    atime: Math.floor(Number(s.atimeMs) / 1000),
+    mtime: Math.floor(Number(s.mtimeMs) / 1000),
   });
   const fail = (id: number) => () => sftp.status(id, STATUS_CODE.NO_SUCH_FILE);
   client.once('close', () => {
@@ -168,7 +173,9 @@ function serve(sftp: SFTPWrapper, root: string, client: Connection, options: Sft
     if (h.done) return sftp.status(id, STATUS_CODE.EOF);
     h.done = true;
     const names = await readdir(inside(h.path));
-    const entries = await Promise.all(names.map(async (filename) => ({ filename, longname: filename, attrs: attrsOf(await stat(join(inside(h.path), filename))) })));
+    const entries = await Promise.all(
+      names.map(async (filename) => ({ filename, longname: filename, attrs: attrsOf(await stat(join(inside(h.path), filename))) })),
+    );
     if (entries.length === 0) sftp.status(id, STATUS_CODE.EOF);
     else sftp.name(id, entries);
     await options.onList?.(h.path);
@@ -181,8 +188,17 @@ function serve(sftp: SFTPWrapper, root: string, client: Connection, options: Sft
     });
   }
   sftp.on('RENAME', async (id, from, to) => {
-    if (await stat(inside(to)).then(() => true, () => false)) return sftp.status(id, STATUS_CODE.FAILURE);
-    await rename(inside(from), inside(to)).then(() => sftp.status(id, STATUS_CODE.OK), () => sftp.status(id, STATUS_CODE.FAILURE));
+    if (
+      await stat(inside(to)).then(
+        () => true,
+        () => false,
+      )
+    )
+      return sftp.status(id, STATUS_CODE.FAILURE);
+    await rename(inside(from), inside(to)).then(
+      () => sftp.status(id, STATUS_CODE.OK),
+      () => sftp.status(id, STATUS_CODE.FAILURE),
+    );
   });
   sftp.on('REALPATH', (id, path) => sftp.name(id, [{ filename: normalize(`/${path}`), longname: '', attrs: {} as never }]));
 }

@@ -17,11 +17,11 @@ export async function readZipText(zip: Buffer, name: string): Promise<string> {
   const yauzl = await import('yauzl');
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(zip, { lazyEntries: true }, (error, file) => {
-      if (error || !file) return reject(error);
+      if (error || !file) return reject(error ?? new Error('yauzl gave neither a zip nor an error'));
       file.on('entry', (entry: import('yauzl').Entry) => {
         if (entry.fileName !== name) return file.readEntry();
         file.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e);
+          if (e || !stream) return reject(e ?? new Error(`yauzl gave no stream for ${name}`));
           const chunks: Buffer[] = [];
           stream.on('data', (c: Buffer) => chunks.push(c));
           stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
