@@ -20,3 +20,11 @@ const format = new Intl.DateTimeFormat('sv-SE', {
 export function localTime(date: Date): string {
   return format.format(date);
 }
+
+/** ISO 8601 in Dutch local time with its offset (2025-03-02T03:30:05+01:00): the night as the team knows it, and unambiguous. */
+export function amsterdamTime(date: Date): string {
+  const local = format.format(date).replace(' ', 'T');
+  const offset = Math.round((Date.parse(`${local}Z`) - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
+  const abs = Math.abs(offset);
+  return `${local}${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}

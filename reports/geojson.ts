@@ -8,6 +8,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Session } from '../lib/db.ts';
+import { amsterdamTime } from '../lib/local-time.ts';
 
 interface FlaggedRow {
   verblijfsobject_id: string;
@@ -108,23 +109,3 @@ function address(row: FlaggedRow): string | null {
 }
 
 const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
-
-const AMSTERDAM = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Amsterdam',
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-
-/** ISO 8601 in Dutch local time with its offset (2025-03-02T03:30:05+01:00): the night as the team knows it, and unambiguous. */
-export function amsterdamTime(date: Date): string {
-  const part = Object.fromEntries(AMSTERDAM.formatToParts(date).map((p) => [p.type, p.value]));
-  const local = `${part.year}-${part.month}-${part.day}T${part.hour}:${part.minute}:${part.second}`;
-  const offset = Math.round((Date.parse(`${local}Z`) - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
-  const abs = Math.abs(offset);
-  return `${local}${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}

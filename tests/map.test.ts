@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rdToWgs84 } from '../lib/rd-wgs84.ts';
 import { runPipeline, type RunSummary } from '../pipelines/run.ts';
-import { amsterdamTime, writeGeoJson } from '../reports/geojson.ts';
+import { amsterdamTime } from '../lib/local-time.ts';
+import { writeGeoJson } from '../reports/geojson.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
 import { bagCsv, brpCsv, persons, vbo, writeFileIn } from './helpers/files.ts';
 
