@@ -1,5 +1,5 @@
 import { StepError, oneLine } from '../lib/errors.ts';
-import { createNightlyReport, deliverPending, finishReportFile, type CreatedReport, type DeliveryOutcome } from '../reports/outbox.ts';
+import { createNightlyReport, deliverPending, finishReportFile, removeStaleReportParts, type CreatedReport, type DeliveryOutcome } from '../reports/outbox.ts';
 import { keyVersionWarning, verifyKey } from './key-versions.ts';
 import { checkFreshness, freshnessWarnings } from './freshness.ts';
 import { purgeExpired } from './retention.ts';
@@ -7,7 +7,7 @@ import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import { SOURCE_LABELS, type SourceName } from '../sources/source.ts';
 import type { PipelineContext } from './context.ts';
 import { archive, scanInbox } from './inbox.ts';
-import { removeStaleReportParts, removeStaleSpools } from './spool.ts';
+import { removeStaleSpools } from './spool.ts';
 import { ingestFile, type IngestResult } from './ingest.ts';
 import { notedText } from './row-router.ts';
 import { publish, resolvedRules, type PublishResult } from './publish.ts';

@@ -39,15 +39,3 @@ export async function removeStaleSpools(ctx: PipelineContext): Promise<number> {
     }
   });
 }
-
-/**
- * Removes the half-written reports (`anomalierapport-….csv.part`, `.xlsx.part`) a run killed
- * while writing its report left in OUT_DIR: they hold addresses under investigation and nobody
- * would ever send or delete them. Called by the run, which holds the run lock, so no report is
- * being written; a file that does not carry the report's name is left alone.
- */
-export async function removeStaleReportParts(outDir: string): Promise<number> {
-  const stale = (await readdir(outDir).catch(() => [] as string[])).filter((name) => /^anomalierapport-.*\.(csv|xlsx)\.part$/.test(name));
-  for (const name of stale) await rm(join(outDir, name), { force: true });
-  return stale.length;
-}

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { Session } from '../lib/db.ts';
 import { join, resolve } from 'node:path';
 import { oneLine } from '../lib/errors.ts';
@@ -212,7 +212,7 @@ async function createReportFor(
       concentrations: { list: spread, factor: config.SPREIDING_FACTOR },
     });
     const csv = reportCsv(rows, inputs.warnings);
-    const { fileName, path } = await reserveReportFile(config.OUT_DIR, `anomalierapport-${code ? `${code}-` : ''}${day}-run${inputs.runId}`, csv);
+    const { fileName, path } = await reserveReportFile(config.OUT_DIR, `${REPORT_FILE_PREFIX}${code ? `${code}-` : ''}${day}-run${inputs.runId}`, csv);
     const xlsx = reportXlsx(rows, inputs.warnings);
     await writeFile(`${xlsxPathOf(path)}.part`, xlsx);
     const xlsxAttachment: MailAttachment = { filename: fileName.replace(/\.csv$/, '.xlsx'), content: xlsx, contentType: XLSX_TYPE };
@@ -240,6 +240,20 @@ async function createReportFor(
     else if (!send) ctx.log.info({ report: path }, 'nothing new tonight: report not mailed (REPORT_NOTHING_NEW)');
     return { gemeentecode: code ?? undefined, outboxId, path, signals: rows.length, mailed: send, quietNotMailed: willMail && !send };
   }
+}
+
+const REPORT_FILE_PREFIX = 'anomalierapport-';
+
+/**
+ * Removes the half-written reports (`anomalierapport-….csv.part`, `.xlsx.part`) a run killed
+ * while writing its report left in OUT_DIR: they hold addresses under investigation and nobody
+ * would ever send or delete them. Called by the run, which holds the run lock, so no report is
+ * being written; a file that does not carry the report's name is left alone.
+ */
+export async function removeStaleReportParts(outDir: string): Promise<number> {
+  const stale = (await readdir(outDir).catch(() => [] as string[])).filter((name) => name.startsWith(REPORT_FILE_PREFIX) && /\.(csv|xlsx)\.part$/.test(name));
+  for (const name of stale) await rm(join(outDir, name), { force: true });
+  return stale.length;
 }
 
 /**
