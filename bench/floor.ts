@@ -29,7 +29,7 @@ import { ShortHmacSha256 } from '../lib/hmac-sha256.ts';
 import { createLogger } from '../lib/logger.ts';
 import { migrate } from '../lib/migrate.ts';
 import { Pseudonymizer } from '../lib/pseudonym.ts';
-import { ingestFile } from '../pipelines/ingest.ts';
+import { ingestFile } from '../pipelines/ingest/ingest.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import { dropDatabase, firstLine, freshDatabase, municipality, rawCopy } from './shared.ts';
 

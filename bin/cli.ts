@@ -88,7 +88,7 @@ const COMMANDS: Record<string, Command> = {
       warnIfInCheckout(loadConfig());
       return withContext({}, async (ctx) => {
         const [{ ingestFile }, { SOURCE_DEFINITIONS }, { fileDetails }, { verifyKey }] = await Promise.all([
-          import('../pipelines/ingest.ts'),
+          import('../pipelines/ingest/ingest.ts'),
           import('../sources/index.ts'),
           import('../pipelines/summary.ts'),
           import('../pipelines/key-versions.ts'),
@@ -257,7 +257,7 @@ const COMMANDS: Record<string, Command> = {
       // the beheerder's (pakhuis.pulled_files), read only where locations are configured.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
         const [{ statusTable }, { pullStatusTable }, { pullConfigured }] = await Promise.all([
-          import('../pipelines/status.ts'),
+          import('../pipelines/operations/status.ts'),
           import('../pipelines/pull/report.ts'),
           import('../pipelines/pull/index.ts'),
         ]);
@@ -287,7 +287,7 @@ const COMMANDS: Record<string, Command> = {
       const config = loadConfig();
       warnIfInCheckout(config);
       const ctx = await openContext({ config });
-      const { startScheduler } = await import('../pipelines/scheduler.ts');
+      const { startScheduler } = await import('../pipelines/operations/scheduler.ts');
       const scheduler = await startScheduler(ctx);
       const next = scheduler.task.getNextRun();
       print(
@@ -379,7 +379,7 @@ const COMMANDS: Record<string, Command> = {
       if (!values.datum) throw new UsageError(this.usage);
       const date = isoDate(values.datum as string, '--datum');
       return withContext({ requireKey: false }, async (ctx) => {
-        const { freezeBaseline } = await import('../pipelines/nulmeting.ts');
+        const { freezeBaseline } = await import('../pipelines/operations/nulmeting.ts');
         const baseline = await freezeBaseline(ctx.db, {
           date,
           replace: Boolean(values.vervang),
@@ -567,7 +567,7 @@ const COMMANDS: Record<string, Command> = {
       const residents = Number(values.residents);
       if (!Number.isInteger(residents) || residents < 100) throw new UsageError('--residents moet een heel getal van minstens 100 zijn');
       const started = performance.now();
-      const { runDemo } = await import('../pipelines/demo.ts');
+      const { runDemo } = await import('../pipelines/operations/demo.ts');
       const summary = await runDemo({ residents, dataDir: String(values['data-dir']), print });
       print(`Demo klaar in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
       return summary.status === 'succeeded' ? EXIT.ok : EXIT.failed;

@@ -1,4 +1,4 @@
-import type { PipelineContext } from '../pipelines/context.ts';
+import type { PipelineContext } from './context.ts';
 import { loadConfig, type Config } from './config.ts';
 import { openDatabase } from './db.ts';
 import { ConfigError } from './errors.ts';

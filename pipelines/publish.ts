@@ -7,7 +7,7 @@ import { resolveRule, type ResolvedRule } from '../rules/rule.ts';
 import { SOURCE_LABELS, type SourceName } from '../sources/source.ts';
 import { onDay, plannedScripts, rebuildModel, type TransformResult } from '../transforms/model.ts';
 import { StepProgress } from '../lib/progress.ts';
-import type { PipelineContext } from './context.ts';
+import type { PipelineContext } from '../lib/context.ts';
 import { recordRunCounts } from './trend.ts';
 import { gemeentenOf } from '../lib/config.ts';
 import { meerdereGemeenten } from '../lib/gemeenten.ts';

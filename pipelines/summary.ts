@@ -1,6 +1,6 @@
 import type { RunSummary } from './run.ts';
-import type { IngestResult } from './ingest.ts';
-import type { Reason } from './row-router.ts';
+import type { IngestResult } from './ingest/ingest.ts';
+import type { Reason } from './ingest/row-router.ts';
 import type { BrpModelCounts } from './publish.ts';
 import { aantal } from '../lib/dutch.ts';
 import { formatPull } from './pull/report.ts';

@@ -2,7 +2,7 @@ import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { Session } from '../lib/db.ts';
 import { join, resolve } from 'node:path';
 import { oneLine } from '../lib/errors.ts';
-import type { PipelineContext } from '../pipelines/context.ts';
+import type { PipelineContext } from '../lib/context.ts';
 import { reportCsv, reportXlsx, signalsById, xlsxPathOf } from './anomaly-report.ts';
 import { composeReport, type ReportFacts } from './email.ts';
 import { concentrations } from './verantwoording/spreiding.ts';

@@ -12,7 +12,7 @@ import type { RuleDefinition } from './rule.ts';
 import vergunningBibob from './vergunning-bibob.ts';
 
 /** The rule register: every rule the product runs, in the order the register lists them. */
-export const RULES: RuleDefinition[] = [
+export const RULES: readonly RuleDefinition[] = Object.freeze([
   overbewoning,
   geenWoonfunctie,
   objectNietInGebruik,
@@ -24,4 +24,4 @@ export const RULES: RuleDefinition[] = [
   vergunningBibob,
   horecaGeenPassendeFunctie,
   meldingEnDatasignaal,
-];
+]);

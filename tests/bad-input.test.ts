@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFile } from '../pipelines/ingest.ts';
-import { MAX_FIELD_LENGTH } from '../pipelines/row-router.ts';
+import { ingestFile } from '../pipelines/ingest/ingest.ts';
+import { MAX_FIELD_LENGTH } from '../pipelines/ingest/row-router.ts';
 import { runPipeline, type RunSummary } from '../pipelines/run.ts';
 import { formatSummary } from '../pipelines/summary.ts';
 import { openSignals, writeReport } from '../reports/anomaly-report.ts';
@@ -547,7 +547,7 @@ describe('hostile and broken inbox files', () => {
   }, 30_000);
 
   it('a dangling link in the inbox, or in a BAG folder, does not fail the scan (with the default wait for files being copied)', async () => {
-    const { scanInbox } = await import('../pipelines/inbox.ts');
+    const { scanInbox } = await import('../pipelines/ingest/inbox.ts');
     const dir = join(ctx.dir, 'scan-inbox');
     await mkdir(join(dir, 'brp'), { recursive: true });
     await writeFileIn(join(dir, 'bag/bagmap/.keep'), '');
@@ -558,7 +558,7 @@ describe('hostile and broken inbox files', () => {
   });
 
   it('every refused or loaded file left the inbox', async () => {
-    const { scanInbox } = await import('../pipelines/inbox.ts');
+    const { scanInbox } = await import('../pipelines/ingest/inbox.ts');
     const { ready, waiting } = await scanInbox(ctx.config.INBOX_DIR, 0);
     expect([...ready, ...waiting]).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { cp } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IngestResult } from '../pipelines/ingest.ts';
+import type { IngestResult } from '../pipelines/ingest/ingest.ts';
 import { runPipeline, type RunSummary } from '../pipelines/run.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
 

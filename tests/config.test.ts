@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { describeConfig, gemeentenOf, loadConfig, recipientsFor } from '../lib/config.ts';
 import { ConfigError } from '../lib/errors.ts';
 import { resolvedRules } from '../pipelines/publish.ts';
-import type { PipelineContext } from '../pipelines/context.ts';
+import type { PipelineContext } from '../lib/context.ts';
 
 /** The one-line message loadConfig refuses these settings with, or undefined when it accepts them. */
 function refusal(env: Record<string, string>, cwd?: string): string | undefined {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pseudonymizer } from '../lib/pseudonym.ts';
-import { ingestFile } from '../pipelines/ingest.ts';
+import { ingestFile } from '../pipelines/ingest/ingest.ts';
 import { closureEnd } from '../sources/damocles/duration.ts';
 import { damocles } from '../sources/damocles/index.ts';
 import type { SourceRecord } from '../sources/types.ts';

@@ -8,7 +8,7 @@ import { loadConfig } from '../lib/config.ts';
 import { openDatabase, type Database } from '../lib/db.ts';
 import { createLogger } from '../lib/logger.ts';
 import { Pseudonymizer } from '../lib/pseudonym.ts';
-import type { PipelineContext } from '../pipelines/context.ts';
+import type { PipelineContext } from '../lib/context.ts';
 import { runPipeline, type RunSummary } from '../pipelines/run.ts';
 import { createTestContext, TEST_KEY, type TestContext } from './helpers/context.ts';
 import { writeFileIn } from './helpers/files.ts';

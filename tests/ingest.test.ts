@@ -1,7 +1,7 @@
 import { utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFile } from '../pipelines/ingest.ts';
+import { ingestFile } from '../pipelines/ingest/ingest.ts';
 import { runPipeline } from '../pipelines/run.ts';
 import { bag } from '../sources/bag/index.ts';
 import { brp } from '../sources/brp/index.ts';
@@ -161,7 +161,7 @@ describe('ingest: real sample files, rejected rows, whole files', () => {
     const path = await writeFileIn(join(ctx.dir, 'scan', 'brp', 'now.csv'), 'bsn\n');
     const mtime = Date.parse('2026-03-29T01:00:00.000Z') + 0.9;
     await utimes(path, mtime / 1000, mtime / 1000);
-    const { scanInbox } = await import('../pipelines/inbox.ts');
+    const { scanInbox } = await import('../pipelines/ingest/inbox.ts');
     const at = Math.floor(mtime);
     expect((await scanInbox(join(ctx.dir, 'scan'), 0, at)).ready.map((f) => f.name)).toEqual(['brp/now.csv']);
     expect((await scanInbox(join(ctx.dir, 'scan'), 1, at)).waiting.map((f) => f.name)).toEqual(['brp/now.csv']);

@@ -1,13 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import damoclesBetrokkeneElders from '../rules/damocles-betrokkene-elders.ts';
-import damoclesBewoning from '../rules/damocles-bewoning.ts';
-import horecaGeenPassendeFunctie from '../rules/horeca-geen-passende-functie.ts';
-import vergunningBibob from '../rules/vergunning-bibob.ts';
 import { runPipeline } from '../pipelines/run.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
-import { day, freshBsn, obj, registerRules, writeInbox, type Person } from './helpers/registers.ts';
-
-registerRules(damoclesBewoning, damoclesBetrokkeneElders, vergunningBibob, horecaGeenPassendeFunctie);
+import { day, freshBsn, obj, writeInbox, type Person } from './helpers/registers.ts';
 
 describe('names and BSNs from the permit and Damocles registers', () => {
   let ctx: TestContext;

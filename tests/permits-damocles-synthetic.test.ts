@@ -6,10 +6,8 @@ import vergunningBibob from '../rules/vergunning-bibob.ts';
 import { runPipeline, type RunSummary } from '../pipelines/run.ts';
 import { generateMunicipality, type GeneratedMunicipality } from '../synthetic/municipality.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
-import { registerRules } from './helpers/registers.ts';
 
 const MY_RULES = [damoclesBewoning, damoclesBetrokkeneElders, vergunningBibob, horecaGeenPassendeFunctie];
-registerRules(...MY_RULES);
 
 describe('synthetic permit and Damocles registers', () => {
   let ctx: TestContext;

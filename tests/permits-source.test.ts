@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pseudonymizer } from '../lib/pseudonym.ts';
-import { ingestFile } from '../pipelines/ingest.ts';
+import { ingestFile } from '../pipelines/ingest/ingest.ts';
 import { permits } from '../sources/permits/index.ts';
 import type { SourceRecord } from '../sources/types.ts';
 import { createTestContext, TEST_KEY, type TestContext } from './helpers/context.ts';

@@ -4,7 +4,7 @@ import { appendFileSync, chmodSync, copyFileSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ingestFile } from '../pipelines/ingest.ts';
+import { ingestFile } from '../pipelines/ingest/ingest.ts';
 import { pullSources } from '../pipelines/pull/index.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';

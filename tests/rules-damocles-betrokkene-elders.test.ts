@@ -2,9 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import rule from '../rules/damocles-betrokkene-elders.ts';
 import { runPipeline } from '../pipelines/run.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
-import { day, freshBsn, obj, registerRules, writeInbox, type Person } from './helpers/registers.ts';
-
-registerRules(rule);
+import { day, freshBsn, obj, writeInbox, type Person } from './helpers/registers.ts';
 
 interface Signal {
   subject_key: string;

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import damoclesBewoning from '../rules/damocles-bewoning.ts';
 import { runPipeline, type RunSummary } from '../pipelines/run.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
-import { day, freshBsn, iso, obj, registerRules, writeInbox, type Person } from './helpers/registers.ts';
-
-registerRules(damoclesBewoning);
+import { day, freshBsn, iso, obj, writeInbox, type Person } from './helpers/registers.ts';
 
 interface Signal {
   subject_key: string;

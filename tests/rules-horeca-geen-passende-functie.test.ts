@@ -3,9 +3,7 @@ import rule from '../rules/horeca-geen-passende-functie.ts';
 import { resolveRule } from '../rules/rule.ts';
 import { runPipeline } from '../pipelines/run.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
-import { day, obj, registerRules, writeInbox } from './helpers/registers.ts';
-
-registerRules(rule);
+import { day, obj, writeInbox } from './helpers/registers.ts';
 
 interface Signal {
   subject_key: string;

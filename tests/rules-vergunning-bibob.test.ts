@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import rule from '../rules/vergunning-bibob.ts';
 import { runPipeline } from '../pipelines/run.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
-import { day, freshBsn, iso, obj, registerRules, writeInbox } from './helpers/registers.ts';
-
-registerRules(rule);
+import { day, freshBsn, iso, obj, writeInbox } from './helpers/registers.ts';
 
 interface Signal {
   subject_key: string;

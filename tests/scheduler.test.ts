@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../lib/db.ts';
 import { RunLockedError } from '../lib/errors.ts';
 import { RUN_LOCK, runPipeline } from '../pipelines/run.ts';
-import { previousSlot, startScheduler } from '../pipelines/scheduler.ts';
+import { previousSlot, startScheduler } from '../pipelines/operations/scheduler.ts';
 import { createTestContext, TEST_KEY, type TestContext } from './helpers/context.ts';
 import { bagCsv, vbo, writeFileIn } from './helpers/files.ts';
 

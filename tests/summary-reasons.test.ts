@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFile, type IngestResult } from '../pipelines/ingest.ts';
+import { ingestFile, type IngestResult } from '../pipelines/ingest/ingest.ts';
 import { brpModelText, fileDetails } from '../pipelines/summary.ts';
 import { brp } from '../sources/brp/index.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { inflateSync, crc32 } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freezeBaseline } from '../pipelines/nulmeting.ts';
+import { freezeBaseline } from '../pipelines/operations/nulmeting.ts';
 import { runPipeline } from '../pipelines/run.ts';
 import { RULES } from '../rules/index.ts';
 import { chartSize, renderTrendChart } from '../reports/trend-chart.ts';

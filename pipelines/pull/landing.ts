@@ -4,7 +4,7 @@ import { link, mkdir, open, readdir, rename, rm, stat, unlink, utimes } from 'no
 import { extname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isInProgressName } from '../inbox.ts';
+import { isInProgressName } from '../ingest/inbox.ts';
 import { PullRefusal } from './errors.ts';
 
 /** The pull's temporary files: a dot name and .part, both of which the inbox scan skips. */

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { oneLine } from '../../lib/errors.ts';
 import { patternRegExp } from '../../lib/pull-locations.ts';
-import { isInProgressName } from '../inbox.ts';
+import { isInProgressName } from '../ingest/inbox.ts';
 import { PullRefusal } from './errors.ts';
 import { networkProblem } from './network.ts';
 import { remoteDisplay, type LocationOutcome, type PullJob } from './job.ts';

@@ -1,7 +1,7 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { aantal } from '../../lib/dutch.ts';
-import type { PipelineContext } from '../../pipelines/context.ts';
+import type { PipelineContext } from '../../lib/context.ts';
 import { checkedRecipients } from '../mailer.ts';
 import { deliverPending, enqueue, trendWithChart, type DeliveryOutcome } from '../outbox.ts';
 import { gemeentenOf } from '../../lib/config.ts';

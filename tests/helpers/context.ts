@@ -8,7 +8,7 @@ import { loadConfig, type Config } from '../../lib/config.ts';
 import { openDatabase, withUser } from '../../lib/db.ts';
 import { createLogger } from '../../lib/logger.ts';
 import { Pseudonymizer } from '../../lib/pseudonym.ts';
-import type { PipelineContext } from '../../pipelines/context.ts';
+import type { PipelineContext } from '../../lib/context.ts';
 import { urlFor, type Target } from './database-target.ts';
 
 declare module 'vitest' {

@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { loadConfig, type Config } from '../../lib/config.ts';
-import type { PipelineContext } from '../../pipelines/context.ts';
+import type { PipelineContext } from '../../lib/context.ts';
 
 /**
  * The test context with other pull settings, parsed and validated as at start-up. Retries wait

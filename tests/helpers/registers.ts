@@ -1,7 +1,5 @@
 import { join } from 'node:path';
 import * as XLSX from 'xlsx';
-import { RULES } from '../../rules/index.ts';
-import type { RuleDefinition } from '../../rules/rule.ts';
 import { bsnFor } from '../../synthetic/random.ts';
 import { writeFileIn } from './files.ts';
 
@@ -262,9 +260,4 @@ export async function writeInbox(inbox: string, files: Inbox): Promise<void> {
         files.damocles.map((d) => asText(damoclesRow(d))),
       ),
     );
-}
-
-/** rules/index.ts is owned elsewhere; a test registers the rules it needs in its own process. */
-export function registerRules(...rules: RuleDefinition[]): void {
-  for (const rule of rules) if (!RULES.some((r) => r.code === rule.code)) RULES.push(rule);
 }

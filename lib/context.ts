@@ -1,8 +1,8 @@
-import type { Config } from '../lib/config.ts';
-import type { Database } from '../lib/db.ts';
-import type { Logger } from '../lib/logger.ts';
-import type { StepProgressOptions } from '../lib/progress.ts';
-import type { Pseudonymizer } from '../lib/pseudonym.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db.ts';
+import type { Logger } from './logger.ts';
+import type { StepProgressOptions } from './progress.ts';
+import type { Pseudonymizer } from './pseudonym.ts';
 
 /** What every step of a run needs; made once per process by bin/ or by a test. */
 export interface PipelineContext {

@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { openContext } from '../lib/app.ts';
-import { loadConfig } from '../lib/config.ts';
-import { generateMunicipality } from '../synthetic/municipality.ts';
-import { runPipeline, type RunSummary } from './run.ts';
-import { formatSummary } from './summary.ts';
+import { openContext } from '../../lib/app.ts';
+import { loadConfig } from '../../lib/config.ts';
+import { generateMunicipality } from '../../synthetic/municipality.ts';
+import { runPipeline, type RunSummary } from '../run.ts';
+import { formatSummary } from '../summary.ts';
 
 export interface DemoOptions {
   residents: number;

@@ -2,19 +2,19 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { lstat, open, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
-import { blamesTheFile, classifyPgError, safeFailure } from '../lib/errors.ts';
-import { failpoint } from '../lib/failpoint.ts';
-import { hashPath } from '../lib/file-hash.ts';
-import { Progress } from '../lib/progress.ts';
-import type { CsvSplitPlan } from '../sources/csv.ts';
-import type { SourceDefinition, SourceFormat } from '../sources/source.ts';
+import { blamesTheFile, classifyPgError, safeFailure } from '../../lib/errors.ts';
+import { failpoint } from '../../lib/failpoint.ts';
+import { hashPath } from '../../lib/file-hash.ts';
+import { Progress } from '../../lib/progress.ts';
+import type { CsvSplitPlan } from '../../sources/csv.ts';
+import type { SourceDefinition, SourceFormat } from '../../sources/source.ts';
 import { parallelLines } from './parallel-ingest.ts';
 import { openSpool } from './spool.ts';
 import { FLUSH_CHARS, REJECTED, RowRouter, type Noted, type Reason } from './row-router.ts';
-import { FileRejectedError, type SourceRecord } from '../sources/types.ts';
-import type { PipelineContext } from './context.ts';
+import { FileRejectedError, type SourceRecord } from '../../sources/types.ts';
+import type { PipelineContext } from '../../lib/context.ts';
 import { loadGemeente } from './load-gemeente.ts';
-import { gemeentenOf } from '../lib/config.ts';
+import { gemeentenOf } from '../../lib/config.ts';
 
 export interface IngestResult {
   /** quarantined: the file could not be loaded for a reason that lies in it (see blamesTheFile). */

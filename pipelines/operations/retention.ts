@@ -1,7 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SOURCE_DEFINITIONS } from '../sources/index.ts';
-import type { PipelineContext } from './context.ts';
+import { SOURCE_DEFINITIONS } from '../../sources/index.ts';
+import type { PipelineContext } from '../../lib/context.ts';
 
 export interface PurgeCounts {
   stagingLoads: number;

@@ -1,7 +1,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
-import { RunLockedError, oneLine } from '../lib/errors.ts';
-import type { PipelineContext } from './context.ts';
-import { runPipeline, type RunSummary } from './run.ts';
+import { RunLockedError, oneLine } from '../../lib/errors.ts';
+import type { PipelineContext } from '../../lib/context.ts';
+import { runPipeline, type RunSummary } from '../run.ts';
 
 export interface Scheduler {
   task: ScheduledTask;

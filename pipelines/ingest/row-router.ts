@@ -1,8 +1,8 @@
-import { copyLine } from '../lib/db.ts';
-import type { Pseudonymizer } from '../lib/pseudonym.ts';
-import type { SourceDefinition } from '../sources/source.ts';
-import type { SourceRecord } from '../sources/types.ts';
-import { bsnDigits } from '../sources/validate.ts';
+import { copyLine } from '../../lib/db.ts';
+import type { Pseudonymizer } from '../../lib/pseudonym.ts';
+import type { SourceDefinition } from '../../sources/source.ts';
+import type { SourceRecord } from '../../sources/types.ts';
+import { bsnDigits } from '../../sources/validate.ts';
 
 /** No field of any register is anywhere near this long; a longer one is garbage or an attack. */
 export const MAX_FIELD_LENGTH = 1000;

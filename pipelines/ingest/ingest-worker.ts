@@ -5,12 +5,12 @@
  * PostgreSQL is the slower side.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { failpoint } from '../lib/failpoint.ts';
-import { Pseudonymizer } from '../lib/pseudonym.ts';
-import { SOURCE_DEFINITIONS } from '../sources/index.ts';
-import type { CsvSplitPlan } from '../sources/csv.ts';
-import type { SourceName } from '../sources/source.ts';
-import { FileRejectedError } from '../sources/types.ts';
+import { failpoint } from '../../lib/failpoint.ts';
+import { Pseudonymizer } from '../../lib/pseudonym.ts';
+import { SOURCE_DEFINITIONS } from '../../sources/index.ts';
+import type { CsvSplitPlan } from '../../sources/csv.ts';
+import type { SourceName } from '../../sources/source.ts';
+import { FileRejectedError } from '../../sources/types.ts';
 import { FLUSH_CHARS, RowRouter, type RouterCounts } from './row-router.ts';
 
 export interface IngestWorkerData {

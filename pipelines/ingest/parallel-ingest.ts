@@ -1,8 +1,8 @@
 import type { Worker } from 'node:worker_threads';
-import { startTsWorker } from '../lib/ts-worker.ts';
-import type { CsvSplitPlan } from '../sources/csv.ts';
-import type { SourceFormat } from '../sources/source.ts';
-import { FileRejectedError } from '../sources/types.ts';
+import { startTsWorker } from '../../lib/ts-worker.ts';
+import type { CsvSplitPlan } from '../../sources/csv.ts';
+import type { SourceFormat } from '../../sources/source.ts';
+import { FileRejectedError } from '../../sources/types.ts';
 import type { IngestWorkerData, IngestWorkerMessage } from './ingest-worker.ts';
 import type { RowRouter } from './row-router.ts';
 

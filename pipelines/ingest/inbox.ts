@@ -1,6 +1,6 @@
 import { mkdir, readdir, rename, stat, lstat, copyFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { SOURCES, type SourceName } from '../sources/source.ts';
+import { SOURCES, type SourceName } from '../../sources/source.ts';
 
 export interface InboxFile {
   source: SourceName;

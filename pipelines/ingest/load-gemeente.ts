@@ -1,7 +1,7 @@
-import type { Session } from '../lib/db.ts';
-import { GEEN_GEMEENTE, meerdereGemeenten, type GemeentenConfig } from '../lib/gemeenten.ts';
-import { FileRejectedError } from '../sources/types.ts';
-import type { SourceName } from '../sources/source.ts';
+import type { Session } from '../../lib/db.ts';
+import { GEEN_GEMEENTE, meerdereGemeenten, type GemeentenConfig } from '../../lib/gemeenten.ts';
+import { FileRejectedError } from '../../sources/types.ts';
+import type { SourceName } from '../../sources/source.ts';
 
 /**
  * Where a register says which municipality its rows belong to: the first four digits of a BAG id

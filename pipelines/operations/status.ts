@@ -1,7 +1,7 @@
-import type { Session } from '../lib/db.ts';
-import { aantal } from '../lib/dutch.ts';
-import { LOCAL_TIME_ZONE, localTime } from '../lib/local-time.ts';
-import { printable } from '../lib/terminal.ts';
+import type { Session } from '../../lib/db.ts';
+import { aantal } from '../../lib/dutch.ts';
+import { LOCAL_TIME_ZONE, localTime } from '../../lib/local-time.ts';
+import { printable } from '../../lib/terminal.ts';
 
 interface RunRow {
   id: string;

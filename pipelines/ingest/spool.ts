@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Session } from '../lib/db.ts';
-import type { PipelineContext } from './context.ts';
+import type { Session } from '../../lib/db.ts';
+import type { PipelineContext } from '../../lib/context.ts';
 
 /**
  * Spool folders: the working files of one load under SPOOL_DIR, removed when the load ends. A
