@@ -1,3 +1,6 @@
+-- reads: model.inschrijving
+-- builds: model.inschrijving_historie
+-- reruns on: brp
 -- Fold the published BRP load into the registration history (see migrations 0008 and 0011).
 -- Merged by difference: only rows that are new, changed or gone are written, so a nightly export
 -- that is mostly unchanged costs a few joins, not an update of every row.

@@ -1,3 +1,5 @@
+-- reads: staging.damocles_for_model (view of staging.damocles), model.verblijfsobject, model.adres_index, identity.persoon
+-- builds: model.damocles_zaak, model.partij (part: zaak_soort = 'damocles')
 -- Damocles cases from the load being published, matched to BAG like permits (30_permits.sql);
 -- owner and tenant become parties, a person by pseudonym, a company by KvK number.
 TRUNCATE model.damocles_zaak;

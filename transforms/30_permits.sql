@@ -1,3 +1,5 @@
+-- reads: staging.permits_for_model (view of staging.permits), model.verblijfsobject, model.adres_index, identity.persoon
+-- builds: model.vergunning, model.partij (part: zaak_soort = 'vergunning')
 -- Permits from the load being published, matched to BAG in order: verblijfsobject id (when BAG
 -- knows it), then the normalised address. A zaaknummer repeated in the register (a renewal, a
 -- second holder) keeps its last row as the permit, and the holders of all its rows.
