@@ -86,13 +86,16 @@ function buildersOf(scripts: { file: string; header: TransformHeader }[]): Map<s
   return new Map([...builders].map(([relation, list]) => [relation, list.map((b) => b.file)]));
 }
 
-/** The scripts building what `script` reads (staging comes from sources, not scripts); refuses a read nothing builds. */
+/**
+ * The scripts building what `script` reads (staging comes from sources, not scripts); refuses a
+ * read nothing builds unless marked external. A transform that builds it still comes first.
+ */
 function upstream(script: { file: string; header: TransformHeader }, builders: Map<string, string[]>): { builder: string }[] {
   const found: { builder: string }[] = [];
   for (const read of script.header.reads) {
-    if (read.relation.startsWith('staging.') || read.external) continue;
+    if (read.relation.startsWith('staging.')) continue;
     const by = (builders.get(read.relation) ?? []).filter((b) => b !== script.file);
-    if (by.length === 0)
+    if (by.length === 0 && !read.external)
       throw new Error(`${script.file} reads ${read.relation}, which no transform builds (mark it "(external)" if a migration or the run keeps it)`);
     for (const builder of by) if (!found.some((f) => f.builder === builder)) found.push({ builder });
   }

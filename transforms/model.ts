@@ -1,29 +1,5 @@
 import type { Session } from '../lib/db.ts';
-import type { SourceName } from '../sources/source.ts';
 import { loadTransforms, type SourceTables, type Transform } from './graph.ts';
-
-/** Which transform scripts rebuild the model from which source's staging (and what they read). */
-export const DEPENDS_ON: Record<string, SourceName[]> = {
-  '10_bag.sql': ['bag'],
-  '20_brp.sql': ['brp', 'bag'],
-  // History follows BRP loads only: a BAG change re-matches the current rows, not the past.
-  '22_brp_history.sql': ['brp'],
-  '25_identity.sql': ['brp'],
-  '30_permits.sql': ['permits', 'bag', 'brp'],
-  '40_damocles.sql': ['damocles', 'bag', 'brp'],
-  '50_meldingen.sql': ['meldingen', 'bag'],
-};
-
-/** The old plan, kept until the derived one is shown equal to it. */
-export function plannedScriptsByMap(changed: Set<SourceName>, available: Set<SourceName>): string[] {
-  return Object.keys(DEPENDS_ON)
-    .sort()
-    .filter((script) => {
-      const deps = DEPENDS_ON[script] ?? [];
-      const primary = deps[0];
-      return Boolean(primary && available.has(primary) && deps.some((d) => changed.has(d)));
-    });
-}
 
 export interface TransformResult {
   script: string;
