@@ -38,7 +38,7 @@ export async function loadTransforms(dir = TRANSFORMS_DIR, sources: SourceTables
   );
   const builders = buildersOf(scripts);
   const inputs = new Map(scripts.map((s) => [s.file, upstream(s, builders)]));
-  const order = topological(files, (file) => inputs.get(file)!.map((i) => i.builder));
+  const order = topological(files, (file) => inputs.get(file)!);
   const stagingSource = sourceOfStaging(sources);
   const done = new Map<string, Transform>();
   for (const file of order) {
@@ -51,7 +51,7 @@ export async function loadTransforms(dir = TRANSFORMS_DIR, sources: SourceTables
       if (!source) throw new Error(`${file} reads ${table}, which no source stages (a view is declared as "staging.x (view of staging.table)")`);
       direct.add(source);
     }
-    const upstreamScripts = inputs.get(file)!.map((i) => done.get(i.builder)!);
+    const upstreamScripts = inputs.get(file)!.map((builder) => done.get(builder)!);
     const requires = direct.size > 0 ? direct : new Set(upstreamScripts.flatMap((u) => u.requires));
     const triggers = script.header.rerunsOn ? new Set(script.header.rerunsOn) : new Set([...direct, ...upstreamScripts.flatMap((u) => u.triggers)]);
     done.set(file, { ...script, requires: [...requires].sort(), triggers: [...triggers].sort() });
@@ -90,16 +90,16 @@ function buildersOf(scripts: { file: string; header: TransformHeader }[]): Map<s
  * The scripts building what `script` reads (staging comes from sources, not scripts); refuses a
  * read nothing builds unless marked external. A transform that builds it still comes first.
  */
-function upstream(script: { file: string; header: TransformHeader }, builders: Map<string, string[]>): { builder: string }[] {
-  const found: { builder: string }[] = [];
+function upstream(script: { file: string; header: TransformHeader }, builders: Map<string, string[]>): string[] {
+  const found = new Set<string>();
   for (const read of script.header.reads) {
     if (read.relation.startsWith('staging.')) continue;
     const by = (builders.get(read.relation) ?? []).filter((b) => b !== script.file);
     if (by.length === 0 && !read.external)
       throw new Error(`${script.file} reads ${read.relation}, which no transform builds (mark it "(external)" if a migration or the run keeps it)`);
-    for (const builder of by) if (!found.some((f) => f.builder === builder)) found.push({ builder });
+    for (const builder of by) found.add(builder);
   }
-  return found;
+  return [...found];
 }
 
 function sourceOfStaging(sources: SourceTables): Map<string, string> {
