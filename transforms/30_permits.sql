@@ -3,7 +3,7 @@
 -- Permits from the load being published, matched to BAG in order: verblijfsobject id (when BAG
 -- knows it), then the normalised address. A zaaknummer repeated in the register (a renewal, a
 -- second holder) keeps its last row as the permit, and the holders of all its rows.
--- The match is two hash joins on what 10_bag.sql builds (model.adres_index is the one shared
+-- The match is two set-based joins on what 10_bag.sql builds (model.adres_index is the one shared
 -- address key); 40_damocles.sql and 50_meldingen.sql write the same joins out rather than call a
 -- function, which would look the address up row by row.
 TRUNCATE model.vergunning;
