@@ -13,6 +13,11 @@ export class ConfigError extends PakhuisError {
   }
 }
 
+/** A migration numbered below one already applied: databases migrated before it would apply it out of order. */
+export class MigrationOrderError extends PakhuisError {
+  override name = 'MigrationOrderError';
+}
+
 export class RunLockedError extends PakhuisError {
   override name = 'RunLockedError';
 }

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { inTransaction, type Database } from './db.ts';
+import { MigrationOrderError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../sql/migrations/', import.meta.url));
@@ -23,8 +24,8 @@ export async function listMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
  * Applies pending migrations in order, each in its own transaction together with its record, under
  * a session-level advisory lock. Running it twice, or in two processes at once, applies each once.
  */
-export async function migrate(db: Database, log?: Logger): Promise<string[]> {
-  const migrations = await listMigrations();
+export async function migrate(db: Database, log?: Logger, options: { dir?: string } = {}): Promise<string[]> {
+  const migrations = await listMigrations(options.dir);
   return db.withSession(async (session) => {
     await session.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
@@ -41,6 +42,16 @@ export async function migrate(db: Database, log?: Logger): Promise<string[]> {
       }
       const { rows } = await session.query<{ id: number }>('SELECT id FROM pakhuis_meta.migrations');
       const done = new Set(rows.map((r) => Number(r.id)));
+      // A new database applies every file in number order, one migrated last month applies only the
+      // new ones: a file numbered below the newest applied one would run in a different order on
+      // the two, and each would end with its own schema (a view redefined by both, say).
+      const newest = Math.max(0, ...done);
+      const late = migrations.filter((m) => !done.has(m.id) && m.id < newest);
+      if (late.length > 0) {
+        throw new MigrationOrderError(
+          `migration ${late.map((m) => m.name).join(', ')} is numbered below ${String(newest).padStart(4, '0')}, the newest applied; renumber it after that one`,
+        );
+      }
       const applied: string[] = [];
       for (const migration of migrations) {
         if (done.has(migration.id)) continue;

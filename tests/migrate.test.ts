@@ -1,4 +1,7 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MigrationOrderError } from '../lib/errors.ts';
 import { openDatabase } from '../lib/db.ts';
 import { listMigrations, migrate } from '../lib/migrate.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
@@ -37,6 +40,19 @@ describe('migrations', () => {
       await a.close();
       await b.close();
     }
+  });
+
+  it('refuse a migration numbered below the newest applied one', async () => {
+    const dir = join(ctx.dir, 'migrations');
+    await mkdir(dir, { recursive: true });
+    const files = await listMigrations();
+    for (const m of files) await writeFile(join(dir, m.name), m.sql);
+    // Numbered in a gap below the newest: a database migrated before would run it after the rest.
+    const gap = [...Array(files.at(-1)!.id).keys()].find((n) => n > 0 && !files.some((f) => f.id === n))!;
+    await writeFile(join(dir, `${String(gap).padStart(4, '0')}_late.sql`), 'CREATE TABLE pakhuis.late (id int);');
+    await expect(migrate(ctx.db, undefined, { dir: dir + '/' })).rejects.toThrow(MigrationOrderError);
+    const { rows } = await ctx.db.query(`SELECT to_regclass('pakhuis.late') AS t`);
+    expect(rows[0]).toEqual({ t: null });
   });
 
   it('roll back a failing migration whole', async () => {

@@ -206,8 +206,6 @@ describe('roles and access', () => {
       'merge candidates into signals with pakhuis.merge_signals': [`SELECT * FROM pakhuis.merge_signals(-1, '{}')`],
       'write names to identity through its refresh functions': [
         'SELECT identity.refresh_from_brp(-1)',
-        'SELECT identity.refresh_from_permits(-1)',
-        'SELECT identity.refresh_from_damocles(-1)',
         `SELECT identity.refresh_from_register('permits', ARRAY[-1]::bigint[])`,
         `SELECT identity.refresh_from_register('damocles', ARRAY[-1]::bigint[])`,
       ],

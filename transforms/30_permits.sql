@@ -42,7 +42,7 @@ FROM (
 ) h
 ORDER BY gemeentecode, zaaknummer, coalesce(pseudonym, kvk), line DESC;
 
--- Holders' names to identity, with the owner's rights (migrations 0022, 0072): a name this register
+-- Holders' names to identity, with the owner's rights (migrations 0022, 0092): a name this register
 -- brought in goes when it no longer names the person, unless the Damocles register still does; a
 -- name from a permit never replaces one that is already known. That is why the header reads
 -- identity.persoon: the BRP's names (25_identity.sql) come first, and a BRP change reruns this.

@@ -44,7 +44,7 @@ FROM (
 ) p
 ORDER BY gemeentecode, zaaknummer, rol, coalesce(pseudonym, kvk), line DESC;
 
--- Owners' and tenants' names to identity by the function 30_permits.sql calls (migration 0072).
+-- Owners' and tenants' names to identity by the function 30_permits.sql calls (migration 0092).
 SELECT identity.refresh_from_register('damocles', (SELECT array_agg(load_id) FROM publish_loads WHERE source = 'damocles'));
 
 ANALYZE model.damocles_zaak;

@@ -6,9 +6,7 @@
 -- register still does (a party in model.partij of another kind); a register's name never replaces
 -- a known one. SECURITY DEFINER, owned by pakhuis_owner (apply_grants, 0024) and callable by the
 -- loading role only (function_grants below), as its predecessors: the caller reads no name.
--- The two old functions are left in place: this migration runs before 0090 on a new database,
--- which creates their bigint[] versions, so dropping them here would leave two schemas; nothing
--- calls them any more, and a migration after 0091 may drop them with their function_grants rows.
+-- The two old functions go, with their grants: nothing calls them any more.
 CREATE FUNCTION identity.refresh_from_register(p_register text, p_load_ids bigint[])
 RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -46,3 +44,10 @@ $$;
 
 INSERT INTO pakhuis_meta.function_grants (function_signature, role_name) VALUES
   ('identity.refresh_from_register(text, bigint[])', 'pakhuis_etl');
+
+DELETE FROM pakhuis_meta.function_grants
+WHERE function_signature IN ('identity.refresh_from_permits(bigint[])', 'identity.refresh_from_damocles(bigint[])', 'identity.refresh_from_permits(bigint)', 'identity.refresh_from_damocles(bigint)');
+DROP FUNCTION identity.refresh_from_permits(bigint[]);
+DROP FUNCTION identity.refresh_from_damocles(bigint[]);
+DROP FUNCTION identity.refresh_from_permits(bigint);
+DROP FUNCTION identity.refresh_from_damocles(bigint);
