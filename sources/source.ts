@@ -106,7 +106,7 @@ export class StagingTable<C extends string = string> {
   ) {}
 
   row(fields: StagingFields<C>): StagedRow {
-    return { table: this as StagingTable, fields };
+    return { table: this, fields };
   }
 }
 
