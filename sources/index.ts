@@ -33,7 +33,7 @@ export function sourcesOf(ctx: { sources?: SourceRegistry }): SourceRegistry {
 
 /** Every staging table of a registry's sources, with the source that declares it. */
 export function stagingTables(registry: SourceRegistry): { table: string; source: string }[] {
-  return Object.values(registry).flatMap((source) => source.tables.map((table) => ({ table: table.name, source: source.name })));
+  return Object.values(registry).flatMap((source) => Object.values(source.tables).map((table) => ({ table: table.name, source: source.name })));
 }
 
 /**
@@ -45,16 +45,18 @@ export function checked<R extends SourceRegistry>(registry: R): R {
   const owner = new Map<string, string>();
   for (const [key, source] of Object.entries(registry)) {
     if (source.name !== key) throw new Error(`source registered as ${key} declares the name ${source.name}`);
-    if (source.tables.length === 0) throw new Error(`source ${key} declares no staging table`);
-    const named = [...source.tables.map((t) => t.name), ...(source.matchRates ? [source.matchRates.table] : [])];
+    const tables = Object.entries(source.tables);
+    if (tables.length === 0) throw new Error(`source ${key} declares no staging table`);
+    for (const [name, table] of tables) if (table.name !== name) throw new Error(`source ${key}: staging table ${table.name} is listed as ${name}`);
+    const named = [...tables.map(([name]) => name), ...(source.matchRates ? [source.matchRates.table] : [])];
     for (const name of named) if (!QUALIFIED.test(name)) throw new Error(`source ${key}: ${name} is not a schema-qualified table name`);
-    for (const table of source.tables) {
+    for (const [, table] of tables) {
       const other = owner.get(table.name);
       if (other !== undefined) throw new Error(`staging table ${table.name} is declared by both ${other} and ${key}`);
       owner.set(table.name, key);
     }
     const keyed = source.keyVersionIn;
-    if (keyed && !(source.tables.includes(keyed) && keyed.columns.includes('key_version'))) {
+    if (keyed && !(source.tables[keyed.name] === keyed && keyed.columns.includes('key_version'))) {
       throw new Error(`source ${key}: keyVersionIn is not one of its staging tables with a key_version column`);
     }
   }

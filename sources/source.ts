@@ -114,6 +114,11 @@ export function stagingTable<const C extends string>(name: string, columns: read
   return new StagingTable(name, columns);
 }
 
+/** A source's `tables`, in the order given: the first is the one streamed into COPY. */
+export function tablesByName(...tables: StagingTable[]): Readonly<Record<string, StagingTable>> {
+  return Object.freeze(Object.fromEntries(tables.map((table) => [table.name, table])));
+}
+
 /** One validated row for one staging table; the loader writes its fields in the table's column order. */
 export interface StagedRow {
   table: StagingTable;
@@ -161,8 +166,12 @@ export interface SourceDefinition<Name extends string = string> {
   /** Maximum age in days of the newest load before a run warns; FRESHNESS_<NAME>_DAYS overrides it. */
   freshnessDays: number;
   formats: SourceFormat[];
-  /** Its staging tables; the first is streamed into COPY while reading, the others are spooled. */
-  tables: readonly StagingTable[];
+  /**
+   * Its staging tables by name (`tablesByName`); the first is streamed into COPY while reading,
+   * the others are spooled. The transform runner maps a staging table a transform reads to the
+   * source whose `tables` has it.
+   */
+  tables: Readonly<Record<string, StagingTable>>;
   /**
    * How the rows of its model table found their BAG object, reported after publishing: per
    * `match_method` of `table`, the rows `where` holds (all when absent). Absent for a source

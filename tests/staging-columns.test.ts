@@ -27,7 +27,7 @@ describe('declared staging tables against the migrated database', () => {
   });
   afterAll(async () => ctx.close());
 
-  const tables = Object.values(SOURCE_DEFINITIONS).flatMap((source) => source.tables.map((table) => ({ source: source.name, table })));
+  const tables = Object.values(SOURCE_DEFINITIONS).flatMap((source) => Object.values(source.tables).map((table) => ({ source: source.name, table })));
 
   async function columnsOf(qualified: string): Promise<{ name: string; filled: boolean }[]> {
     const [schema, name] = qualified.split('.');

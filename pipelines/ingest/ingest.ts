@@ -95,7 +95,7 @@ export async function ingestFile(ctx: PipelineContext, source: SourceDefinition,
       );
       const loadId = Number(rows[0]!.id);
       result.loadId = loadId;
-      const [live, ...spooledTables] = source.tables;
+      const [live, ...spooledTables] = Object.values(source.tables);
       const router = new RowRouter(source, loadId, ctx.pseudonymizer, live!.name);
       const staged = (staging = new Staging(router, spoolDir, await Progress.forFile(path, displayName, ctx.log, ctx.progress)));
       const lines = plan

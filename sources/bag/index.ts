@@ -1,6 +1,16 @@
 import { csvSplitting, readCsv } from '../csv.ts';
 import { must, oneOf, opt, optional, req } from '../fields.ts';
-import { RowError, stagingTable, validation, type AddNote, type SourceDefinition, type SourceFormat, type SourceRecord, type StagedRow } from '../source.ts';
+import {
+  RowError,
+  stagingTable,
+  tablesByName,
+  validation,
+  type AddNote,
+  type SourceDefinition,
+  type SourceFormat,
+  type SourceRecord,
+  type StagedRow,
+} from '../source.ts';
 import { checkBagId, checkHuisletter, checkInt, checkToevoeging, normalisePostcode } from '../validate.ts';
 import { NLEXTRACT_COLUMNS } from './nlextract-csv.ts';
 import { bagPoint } from './point.ts';
@@ -137,7 +147,7 @@ export const bag: SourceDefinition<'bag'> = {
   label: 'BAG',
   freshnessDays: 35,
   formats: [nlextract, kadasterXml],
-  tables: [VBO, NUM, VBO_NUM],
+  tables: tablesByName(VBO, NUM, VBO_NUM),
   maskedFields: [],
   validate(record) {
     return validation((note) => {

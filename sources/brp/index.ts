@@ -1,7 +1,7 @@
 import type { Pseudonymizer } from '../../lib/pseudonym.ts';
 import { csvSplitting, readCsv } from '../csv.ts';
 import { must, oneOf, opt, optional, req } from '../fields.ts';
-import { stagingTable, validation, type Note, type SourceDefinition, type SourceFormat, type SourceRecord } from '../source.ts';
+import { stagingTable, tablesByName, validation, type Note, type SourceDefinition, type SourceFormat, type SourceRecord } from '../source.ts';
 import { checkBsn, checkInt, cleanName } from '../validate.ts';
 import { brpDate, UNKNOWN_DATE } from './dates.ts';
 import { duplicateBsnWarnings } from './duplicate-lists.ts';
@@ -80,7 +80,7 @@ export const brp: SourceDefinition<'brp'> = {
   label: 'BRP',
   freshnessDays: 2,
   formats: brpFormats,
-  tables: [STAGING],
+  tables: tablesByName(STAGING),
   matchRates: { table: 'model.inschrijving', where: 'geldig_tot IS NULL' },
   keyVersionIn: STAGING,
   maskedFields: ['bsn', 'a_nummer', 'pl_id', 'geslachtsnaam', 'voornamen', 'voorvoegsel', 'geboortedatum', 'datum_overlijden'],

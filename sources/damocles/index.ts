@@ -1,7 +1,7 @@
 import { csvSplitting, readCsv } from '../csv.ts';
 import { oneOf, optional, req } from '../fields.ts';
 import { checkPeriod, partyValues, registerAddress, registerDate } from '../register-fields.ts';
-import { RowError, stagingTable, validation, type SourceDefinition, type SourceFormat, type SourceRecord } from '../source.ts';
+import { RowError, stagingTable, tablesByName, validation, type SourceDefinition, type SourceFormat, type SourceRecord } from '../source.ts';
 import { spreadsheetFormat } from '../xlsx.ts';
 import { DAMOCLES_COLUMNS } from './columns.ts';
 import { closureEnd, parseDuration } from './duration.ts';
@@ -99,7 +99,7 @@ export const damocles: SourceDefinition<'damocles'> = {
   label: 'Damocles',
   freshnessDays: 8,
   formats: [spreadsheet, csv],
-  tables: [STAGING],
+  tables: tablesByName(STAGING),
   matchRates: { table: 'model.damocles_zaak' },
   keyVersionIn: STAGING,
   // Names too: in a rejected row they would otherwise sit next to a drug case in pakhuis.rejected_rows.

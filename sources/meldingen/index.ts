@@ -1,7 +1,7 @@
 import { csvSplitting, readCsv } from '../csv.ts';
 import { oneOf, opt, optional, req, must } from '../fields.ts';
 import { registerAddress, registerDate } from '../register-fields.ts';
-import { RowError, stagingTable, validation, type SourceDefinition, type SourceFormat } from '../source.ts';
+import { RowError, stagingTable, tablesByName, validation, type SourceDefinition, type SourceFormat } from '../source.ts';
 import { spreadsheetFormat } from '../xlsx.ts';
 import type { Checked } from '../validate.ts';
 import { MELDING_COLUMNS } from './columns.ts';
@@ -101,7 +101,7 @@ export const meldingen: SourceDefinition<'meldingen'> = {
   // The meldpunt exports weekly at least; a form tool can export every night.
   freshnessDays: 8,
   formats: [spreadsheet, csv],
-  tables: [STAGING],
+  tables: tablesByName(STAGING),
   matchRates: { table: 'model.melding' },
   // The text can name people, a reference might: a rejected row keeps their length, not their content.
   maskedFields: ['vrije_tekst', 'melder_referentie'],

@@ -1,7 +1,7 @@
 import { csvSplitting, readCsv } from '../csv.ts';
 import { opt, req } from '../fields.ts';
 import { checkPeriod, normaliseTerm, partyValues, registerAddress, registerDate, synonymTable } from '../register-fields.ts';
-import { stagingTable, validation, type SourceDefinition, type SourceFormat } from '../source.ts';
+import { stagingTable, tablesByName, validation, type SourceDefinition, type SourceFormat } from '../source.ts';
 import { spreadsheetFormat } from '../xlsx.ts';
 import { PERMIT_COLUMNS } from './columns.ts';
 
@@ -66,7 +66,7 @@ export const permits: SourceDefinition<'permits'> = {
   label: 'vergunningen',
   freshnessDays: 8,
   formats: [spreadsheet, csv],
-  tables: [STAGING],
+  tables: tablesByName(STAGING),
   matchRates: { table: 'model.vergunning' },
   keyVersionIn: STAGING,
   // The name fields too: a rejected row would otherwise keep a holder's name in pakhuis.rejected_rows,

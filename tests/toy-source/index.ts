@@ -8,7 +8,7 @@ import { readCsv } from '../../sources/csv.ts';
 import type { ColumnSpec } from '../../sources/columns.ts';
 import { must, opt, req } from '../../sources/fields.ts';
 import { registerAddress, registerDate } from '../../sources/register-fields.ts';
-import { RowError, stagingTable, validation, type SourceDefinition } from '../../sources/source.ts';
+import { RowError, stagingTable, tablesByName, validation, type SourceDefinition } from '../../sources/source.ts';
 import { checkInt } from '../../sources/validate.ts';
 import { ADDRESS_ALIASES } from '../../sources/address-fields.ts';
 
@@ -35,7 +35,7 @@ export const toy: SourceDefinition<'toy'> = {
   label: 'meetpunt',
   freshnessDays: 3,
   formats: [{ name: 'toy-csv', claims: (path) => /\.csv$/i.test(path), read: (path, { displayName }) => readCsv(path, { displayName, columns: TOY_COLUMNS }) }],
-  tables: [TOY_STAGING],
+  tables: tablesByName(TOY_STAGING),
   maskedFields: [],
   validate(record) {
     return validation(() => {
