@@ -30,7 +30,7 @@ export interface PublishResult {
   signals: { new: number; open: number; resolved: number; worsened: number };
   /** How each source's rows found their BAG object: per source, method to count and share. */
   matchRates: Record<string, Record<string, { rows: number; share: number }>>;
-  /** What the BRP model build decided about periods and residents, when it ran (sql/transforms/20_brp.sql). */
+  /** What the BRP model build decided about periods and residents, when it ran (transforms/20_brp.sql). */
   brp?: BrpModelCounts;
   /** Open signals per municipality and rule, after the merge. */
   perGemeente: { gemeentecode: string; naam: string; open: number; perRule: Record<string, number> }[];

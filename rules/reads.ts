@@ -1,7 +1,7 @@
 import type { SourceName } from '../sources/source.ts';
 
 /**
- * The model relations a rule may read, and the source each is built from (sql/transforms). A rule
+ * The model relations a rule may read, and the source each is built from (transforms/*.sql). A rule
  * declares beside its SQL which columns of which relation it reads (`reads`); the DPIA appendix
  * lists them per source, and tests/verantwoording.test.ts checks the declaration against the SQL.
  */
@@ -48,7 +48,7 @@ export function columnsIn(sql: string, columns: Record<string, string[]>): Reads
   return Object.fromEntries(relationsIn(sql).map((r) => [r, (columns[r] ?? []).filter((c) => words.has(c)).sort()]));
 }
 
-/** Shared by the tables that locate a register's row in the BAG (sql/transforms: by BAG id, then by address). */
+/** Shared by the tables that locate a register's row in the BAG (transforms/*.sql: by BAG id, then by address). */
 const ADRES = {
   verblijfsobject_id: 'BAG-verblijfsobject waaraan de rij is gekoppeld',
   nummeraanduiding_id: 'BAG-nummeraanduiding waaraan de rij is gekoppeld',

@@ -208,6 +208,8 @@ describe('roles and access', () => {
         'SELECT identity.refresh_from_brp(-1)',
         'SELECT identity.refresh_from_permits(-1)',
         'SELECT identity.refresh_from_damocles(-1)',
+        `SELECT identity.refresh_from_register('permits', ARRAY[-1]::bigint[])`,
+        `SELECT identity.refresh_from_register('damocles', ARRAY[-1]::bigint[])`,
       ],
       'write run records, rules and the outbox': [
         `INSERT INTO pakhuis.runs (trigger) VALUES ('proef')`,

@@ -3,7 +3,7 @@
  * who is in two signals (one resolved and judged), the DPIA appendix, the spread monitor with one
  * planted concentration, and trying a rule change. Each through the CLI, run in this process.
  */
-import { copyFile, readdir, readFile } from 'node:fs/promises';
+import { copyFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { makeOverleg } from '../reports/overleg/index.ts';
 import { ruleVariants, tryRules } from '../reports/verantwoording/rules-try.ts';
 import { concentrations } from '../reports/verantwoording/spreiding.ts';
 import { RULES } from '../rules/index.ts';
-import { DEPENDS_ON } from '../transforms/model.ts';
+import { loadTransforms } from '../transforms/graph.ts';
 import { columnsIn, FIELD_LABELS, MODEL_SOURCES, relationsIn } from '../rules/reads.ts';
 import { hasChromium, withBrowser } from './helpers/browser.ts';
 import { inProcess } from './helpers/cli.ts';
@@ -357,20 +357,16 @@ describe('verantwoording: inzage, DPIA appendix, spread monitor, rules try', () 
   });
 
   it('names for each model table the sources the transform scripts that fill it read', async () => {
-    const scripts = await readdir(new URL('../sql/transforms/', import.meta.url));
+    const transforms = await loadTransforms();
     for (const [relation, sources] of Object.entries(MODEL_SOURCES)) {
       if (!relation.startsWith('model.') || relation === 'model.bewoning_telling') continue;
-      const filling: string[] = [];
-      for (const script of scripts.filter((f) => f.endsWith('.sql'))) {
-        const sql = await readFile(new URL(`../sql/transforms/${script}`, import.meta.url), 'utf8');
-        if (new RegExp(`INSERT INTO ${relation.replace('.', '\\.')}\\b`).test(sql)) filling.push(script);
-      }
+      const filling = transforms.filter((t) => t.header.builds.some((b) => b.relation === relation));
       expect(filling.length, relation).toBeGreaterThan(0);
-      // Every script's own source is named, and nothing a filling script does not read.
-      for (const script of filling) expect(sources, `${relation} from ${script}`).toContain(DEPENDS_ON[script]![0]);
+      // Every script's own source is named, and nothing a filling script does not follow.
+      for (const script of filling) for (const own of script.requires) expect(sources, `${relation} from ${script.file}`).toContain(own);
       for (const source of sources)
         expect(
-          filling.flatMap((f) => DEPENDS_ON[f]!),
+          filling.flatMap((f) => f.triggers),
           relation,
         ).toContain(source);
     }

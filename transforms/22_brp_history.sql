@@ -1,3 +1,8 @@
+-- reads: model.inschrijving
+-- builds: model.inschrijving_historie
+-- reruns on: brp
+-- History follows BRP loads only (hence `reruns on`, not the sources of model.inschrijving): a BAG
+-- change re-matches the current rows (20_brp.sql), not the past.
 -- Fold the published BRP load into the registration history (see migrations 0008 and 0011).
 -- Merged by difference: only rows that are new, changed or gone are written, so a nightly export
 -- that is mostly unchanged costs a few joins, not an update of every row.

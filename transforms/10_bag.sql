@@ -1,3 +1,5 @@
+-- reads: staging.bag_vbo, staging.bag_num, staging.bag_vbo_num
+-- builds: model.verblijfsobject, model.nummeraanduiding, model.adres_index
 -- BAG: the current verblijfsobjecten and nummeraanduidingen from the loads being published (one
 -- per municipality; a BAG id is unique in the country).
 -- A repeated id in one load (an extract with two current voorkomens) keeps its last row.

@@ -1,3 +1,5 @@
+-- reads: staging.meldingen, model.verblijfsobject, model.adres_index
+-- builds: model.melding, pakhuis.melding_ledger
 -- Meldingen from the load being published, matched to BAG like permits (30_permits.sql): the
 -- verblijfsobject id when BAG knows it, then the normalised address. A melding id repeated in the
 -- export (edited and exported again) keeps its last row. The given address stays as its key, so an

@@ -1,3 +1,5 @@
+-- reads: staging.permits_for_model (view of staging.permits), model.verblijfsobject, model.adres_index, identity.persoon
+-- builds: model.vergunning, model.partij (part: zaak_soort = 'vergunning')
 -- Permits from the load being published, matched to BAG in order: verblijfsobject id (when BAG
 -- knows it), then the normalised address. A zaaknummer repeated in the register (a renewal, a
 -- second holder) keeps its last row as the permit, and the holders of all its rows.
@@ -37,10 +39,12 @@ FROM (
 ) h
 ORDER BY gemeentecode, zaaknummer, coalesce(pseudonym, kvk), line DESC;
 
--- Holders' names to identity, with the owner's rights (migration 0022): a name this register
+-- Holders' names to identity, with the owner's rights (migrations 0022, 0072): a name this register
 -- brought in goes when it no longer names the person, unless the Damocles register still does; a
--- name from a permit never replaces one that is already known.
-SELECT identity.refresh_from_permits((SELECT array_agg(load_id) FROM publish_loads WHERE source = 'permits'));
+-- name from a permit never replaces one that is already known. That is why the header reads
+-- identity.persoon: the BRP's names (25_identity.sql) come first, and a BRP change reruns this.
+-- The Damocles parties the function looks at are taken as they stand, not as a dependency.
+SELECT identity.refresh_from_register('permits', (SELECT array_agg(load_id) FROM publish_loads WHERE source = 'permits'));
 
 ANALYZE model.vergunning;
 ANALYZE model.partij;

@@ -1,3 +1,5 @@
+-- reads: staging.damocles_for_model (view of staging.damocles), model.verblijfsobject, model.adres_index, identity.persoon
+-- builds: model.damocles_zaak, model.partij (part: zaak_soort = 'damocles')
 -- Damocles cases from the load being published, matched to BAG like permits (30_permits.sql);
 -- owner and tenant become parties, a person by pseudonym, a company by KvK number.
 TRUNCATE model.damocles_zaak;
@@ -42,8 +44,8 @@ FROM (
 ) p
 ORDER BY gemeentecode, zaaknummer, rol, coalesce(pseudonym, kvk), line DESC;
 
--- As in 30_permits.sql: names this register brought in leave with it (owner's function).
-SELECT identity.refresh_from_damocles((SELECT array_agg(load_id) FROM publish_loads WHERE source = 'damocles'));
+-- Owners' and tenants' names to identity by the function 30_permits.sql calls (migration 0072).
+SELECT identity.refresh_from_register('damocles', (SELECT array_agg(load_id) FROM publish_loads WHERE source = 'damocles'));
 
 ANALYZE model.damocles_zaak;
 ANALYZE model.partij;

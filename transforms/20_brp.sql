@@ -1,3 +1,5 @@
+-- reads: staging.brp, model.verblijfsobject, model.nummeraanduiding, model.adres_index
+-- builds: model.persoon, model.inschrijving, model.bewoning
 -- BRP: persons (pseudonyms only) and their registrations with periods, matched to BAG in order:
 -- verblijfsobject id, nummeraanduiding id (nevenadressen included), normalised address.
 -- Names stay behind in staging and go to the identity schema only (see 25_identity.sql): the
