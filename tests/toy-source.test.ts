@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPipeline } from '../pipelines/run.ts';
+import { rebuildModel } from '../transforms/model.ts';
 import { SOURCE_DEFINITIONS, SOURCES, checked } from '../sources/index.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
 import { writeFileIn } from './helpers/files.ts';
@@ -34,6 +36,7 @@ describe('a source from a test folder, through the real run', () => {
       ].join('\n') + '\n',
     );
     const summary = await runPipeline(ctx, { trigger: 'test', today: '2026-02-10' });
+    expect(summary.status).toBe('succeeded');
     expect(summary.files.map((f) => [f.file, f.status, f.format, f.rowsRead, f.rowsStaged, f.rowsRejected])).toEqual([
       ['toy/metingen.csv', 'loaded', 'toy-csv', 4, 2, 2],
     ]);
@@ -86,6 +89,22 @@ describe('a source from a test folder, through the real run', () => {
     expect(summary.warnings.filter((w) => w.startsWith('bron '))).toEqual([]);
     const { rows: loads } = await ctx.db.query<{ source: string }>('SELECT DISTINCT source FROM pakhuis.loads');
     expect(loads).toEqual([{ source: 'toy' }]);
+  });
+
+  it("builds its model with the real transform runner from its own folder, which knows its staging table from the source's declaration", async () => {
+    const dir = fileURLToPath(new URL('./toy-source/transforms/', import.meta.url));
+    const { rows: published } = await ctx.db.query<{ load_id: string }>(`SELECT load_id FROM model.source_state WHERE source = 'toy'`);
+    expect(published).toHaveLength(1);
+    const ran = await ctx.db.transaction(async (tx) => {
+      await tx.exec(`CREATE TEMP TABLE publish_loads ON COMMIT DROP AS SELECT source, gemeentecode, load_id FROM model.source_state`);
+      return rebuildModel(tx, new Set(['toy']), new Set(['toy']), '2026-02-10', undefined, { dir, sources: ctx.sources });
+    });
+    expect(ran.map((r) => r.script)).toEqual(['10_toy.sql']);
+    const { rows } = await ctx.db.query('SELECT meting_id, datum::text AS datum, waarde, postcode, huisnummer FROM model.toy_meting ORDER BY meting_id');
+    expect(rows).toEqual([
+      { meting_id: 'M-1', datum: '2026-02-03', waarde: 12, postcode: '3441AB', huisnummer: 12 },
+      { meting_id: 'M-2', datum: '2026-02-04', waarde: null, postcode: '3441AB', huisnummer: 14 },
+    ]);
   });
 
   it('leaves the production registry as it was', () => {

@@ -14,3 +14,12 @@ CREATE TABLE staging.toy_meting (
   huisletter           text,
   huisnummertoevoeging text
 );
+
+-- What its transform builds (tests/toy-source/transforms/).
+CREATE TABLE model.toy_meting (
+  meting_id  text PRIMARY KEY,
+  datum      date NOT NULL,
+  waarde     integer,
+  postcode   text,
+  huisnummer integer
+);
