@@ -17,7 +17,7 @@ import { createLogger } from '../lib/logger.ts';
 import { migrate } from '../lib/migrate.ts';
 import { Pseudonymizer } from '../lib/pseudonym.ts';
 import { runPipeline } from '../pipelines/run.ts';
-import { SOURCES } from '../sources/source.ts';
+import { SOURCES } from '../sources/index.ts';
 import { freshDatabase, municipality, rawCopy } from './shared.ts';
 
 const { values } = parseArgs({

@@ -9,7 +9,8 @@ import { LOG_LEVELS, gemeentenOf, loadConfig, type Config } from '../lib/config.
 import { checkoutWarning } from '../lib/checkout-guard.ts';
 import { openDatabase } from '../lib/db.ts';
 import { userInfo } from 'node:os';
-import { SOURCES, type SourceName } from '../sources/source.ts';
+import { SOURCES } from '../sources/index.ts';
+import type { SourceName } from '../sources/source.ts';
 import { aantal } from '../lib/dutch.ts';
 import { LOCAL_TIME_ZONE, localTime } from '../lib/local-time.ts';
 import { printable } from '../lib/terminal.ts';

@@ -9,6 +9,7 @@ import { allowEntryProblem, isAllowed, listEntries, plainAddress, recipientProbl
 import { parseGemeenten, type GemeentenConfig } from './gemeenten.ts';
 
 const intFromEnv = (fallback: number) => z.coerce.number().int().nonnegative().default(fallback);
+const optionalIntFromEnv = z.coerce.number().int().nonnegative().optional();
 const boolFromEnv = (fallback: boolean) =>
   z.preprocess((v) => (typeof v === 'string' ? /^(1|true|yes|ja)$/i.test(v.trim()) : v), z.boolean()).default(fallback);
 /**
@@ -89,12 +90,12 @@ const schema = z
     SCHEDULE_CRON: z.string().default('30 3 * * *'),
     SCHEDULE_TZ: z.string().default('Europe/Amsterdam'),
     SCHEDULE_CATCH_UP: boolFromEnv(true),
-    FRESHNESS_BRP_DAYS: intFromEnv(2),
-    FRESHNESS_BAG_DAYS: intFromEnv(35),
-    FRESHNESS_PERMITS_DAYS: intFromEnv(8),
-    FRESHNESS_DAMOCLES_DAYS: intFromEnv(8),
-    // The meldpunt exports weekly at least; a form tool can export every night.
-    FRESHNESS_MELDINGEN_DAYS: intFromEnv(8),
+    // Each source's maximum age; unset, the source's own default (freshnessDays in sources/<name>/index.ts).
+    FRESHNESS_BRP_DAYS: optionalIntFromEnv,
+    FRESHNESS_BAG_DAYS: optionalIntFromEnv,
+    FRESHNESS_PERMITS_DAYS: optionalIntFromEnv,
+    FRESHNESS_DAMOCLES_DAYS: optionalIntFromEnv,
+    FRESHNESS_MELDINGEN_DAYS: optionalIntFromEnv,
     // Every melder gets feedback: a melding without it after this many days is listed and counted.
     MELDING_TERUGKOPPELING_DAGEN: z.coerce.number().int().min(1).max(365).default(28),
     RETENTION_STAGING_DAYS: intFromEnv(30),

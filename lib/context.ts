@@ -3,6 +3,7 @@ import type { Database } from './db.ts';
 import type { Logger } from './logger.ts';
 import type { StepProgressOptions } from './progress.ts';
 import type { Pseudonymizer } from './pseudonym.ts';
+import type { SourceRegistry } from '../sources/index.ts';
 
 /** What every step of a run needs; made once per process by bin/ or by a test. */
 export interface PipelineContext {
@@ -12,4 +13,6 @@ export interface PipelineContext {
   pseudonymizer: Pseudonymizer;
   /** Where progress goes (a terminal, or log lines how often); by default stderr when it is a terminal. */
   progress?: StepProgressOptions;
+  /** The sources a run knows (sources/index.ts); the production registry when absent, a test's own when given. */
+  sources?: SourceRegistry;
 }

@@ -230,15 +230,27 @@ export function copyLine(values: readonly (string | number | boolean | null | un
   // router's join of a batch of lines.
   const parts = lineParts;
   parts.length = values.length;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === null || v === undefined) parts[i] = '\\N';
-    else if (typeof v === 'string') parts[i] = needsEscape(v) ? v.replace(/[\\\t\n\r]/g, escapeChar) : v;
-    else parts[i] = String(v);
-  }
+  for (let i = 0; i < values.length; i++) parts[i] = copyText(values[i]);
   return lead + parts.join('\t') + '\n';
 }
 const lineParts: string[] = [];
+
+/**
+ * copyLine for a row of named fields, written in the order of `columns`: the order COPY was told.
+ * Reads the fields by the table's column list, so a row costs no array of its own.
+ */
+export function copyFields(fields: Readonly<Record<string, string | number | boolean | null | undefined>>, columns: readonly string[], lead = ''): string {
+  const parts = lineParts;
+  parts.length = columns.length;
+  for (let i = 0; i < columns.length; i++) parts[i] = copyText(fields[columns[i]!]);
+  return lead + parts.join('\t') + '\n';
+}
+
+function copyText(v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'string') return needsEscape(v) ? v.replace(/[\\\t\n\r]/g, escapeChar) : v;
+  return String(v);
+}
 
 /** A character loop: at millions of rows it costs half what a regular-expression test per value did. */
 function needsEscape(s: string): boolean {

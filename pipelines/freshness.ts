@@ -1,10 +1,11 @@
 import { gemeentenOf, type Config } from '../lib/config.ts';
 import type { Session } from '../lib/db.ts';
 import { aantal } from '../lib/dutch.ts';
-import { SOURCE_LABELS, SOURCES, type SourceName } from '../sources/source.ts';
+import { SOURCE_DEFINITIONS, type SourceRegistry } from '../sources/index.ts';
+import type { SourceDefinition, SourceName } from '../sources/source.ts';
 
 export interface Freshness {
-  source: SourceName;
+  source: string;
   /** With GEMEENTEN set, each municipality's delivery is judged on its own. */
   gemeentecode?: string;
   lastLoadedAt: Date | null;
@@ -12,23 +13,23 @@ export interface Freshness {
   stale: boolean;
 }
 
-export function maxAgeDays(config: Config, source: SourceName): number {
-  return {
-    brp: config.FRESHNESS_BRP_DAYS,
-    bag: config.FRESHNESS_BAG_DAYS,
-    permits: config.FRESHNESS_PERMITS_DAYS,
-    damocles: config.FRESHNESS_DAMOCLES_DAYS,
-    meldingen: config.FRESHNESS_MELDINGEN_DAYS,
-  }[source];
+/** FRESHNESS_<NAME>_DAYS when it is set, else the source's own default. */
+export function maxAgeDays(config: Config, source: SourceDefinition): number {
+  const setting = (config as Partial<Record<string, unknown>>)[`FRESHNESS_${source.name.toUpperCase()}_DAYS`];
+  return typeof setting === 'number' ? setting : source.freshnessDays;
 }
 
 /**
  * Age of each source's newest load against its maximum; a missing source counts as stale. With
  * several municipalities, per municipality: Woerden's fresh BRP says nothing about Oudewater's.
  */
-export async function checkFreshness(db: Pick<Session, 'query'>, config: Config, now = new Date()): Promise<Freshness[]> {
+export async function checkFreshness(
+  db: Pick<Session, 'query'>,
+  config: Config,
+  { now = new Date(), sources = SOURCE_DEFINITIONS }: { now?: Date; sources?: SourceRegistry } = {},
+): Promise<Freshness[]> {
   const codes = gemeentenOf(config).gemeenten.map((g) => g.code);
-  const { rows } = await db.query<{ source: SourceName; gemeentecode: string; loaded_at: Date }>(
+  const { rows } = await db.query<{ source: string; gemeentecode: string; loaded_at: Date }>(
     'SELECT source, gemeentecode, max(loaded_at) AS loaded_at FROM pakhuis.loads GROUP BY source, gemeentecode',
   );
   const latest = new Map<string, Date>();
@@ -38,10 +39,10 @@ export async function checkFreshness(db: Pick<Session, 'query'>, config: Config,
     if (!latest.has(key) || latest.get(key)! < at) latest.set(key, at);
   }
   const scopes: (string | undefined)[] = codes.length ? codes : [undefined];
-  return SOURCES.flatMap((source) =>
+  return Object.values(sources).flatMap(({ name: source }) =>
     scopes.map((gemeentecode) => {
       const lastLoadedAt = latest.get(gemeentecode ? `${source}/${gemeentecode}` : source) ?? null;
-      const maxAge = maxAgeDays(config, source);
+      const maxAge = maxAgeDays(config, sources[source]!);
       const stale = !lastLoadedAt || now.getTime() - lastLoadedAt.getTime() > maxAge * 86_400_000;
       return { source, ...(gemeentecode ? { gemeentecode } : {}), lastLoadedAt, maxAgeDays: maxAge, stale };
     }),
@@ -52,13 +53,17 @@ export async function checkFreshness(db: Pick<Session, 'query'>, config: Config,
  * `notRefreshed`: sources the pull could not (wholly) fetch in this run. For those the warning says
  * how old their data now is, also while it is still within its maximum age.
  */
-export function freshnessWarnings(freshness: Freshness[], options: { notRefreshed?: readonly SourceName[]; now?: Date } = {}): string[] {
+export function freshnessWarnings(
+  freshness: Freshness[],
+  options: { notRefreshed?: readonly SourceName[]; now?: Date; sources?: SourceRegistry } = {},
+): string[] {
   const now = options.now ?? new Date();
-  const notRefreshed = new Set(options.notRefreshed ?? []);
+  const sources: SourceRegistry = options.sources ?? SOURCE_DEFINITIONS;
+  const notRefreshed = new Set<string>(options.notRefreshed ?? []);
   return freshness
     .filter((f) => f.stale || notRefreshed.has(f.source))
     .map((f) => {
-      const label = SOURCE_LABELS[f.source] + (f.gemeentecode ? ` van ${f.gemeentecode}` : '');
+      const label = sources[f.source]!.label + (f.gemeentecode ? ` van ${f.gemeentecode}` : '');
       if (!f.lastLoadedAt) return `bron ${label} ontbreekt: nog nooit geladen`;
       const day = f.lastLoadedAt.toISOString().slice(0, 10);
       const age = notRefreshed.has(f.source) ? ` (nu ${ageText(now.getTime() - f.lastLoadedAt.getTime())} oud; ophalen mislukt)` : '';

@@ -1,6 +1,7 @@
 import type { Session } from '../lib/db.ts';
 import { ConfigError } from '../lib/errors.ts';
 import type { Pseudonymizer } from '../lib/pseudonym.ts';
+import { SOURCE_DEFINITIONS, type SourceRegistry } from '../sources/index.ts';
 
 /**
  * Refuses a key that is not the one its version was first used with (pakhuis.key_checks,
@@ -28,18 +29,24 @@ export async function verifyKey(session: Pick<Session, 'query'>, pseudonymizer: 
  * that says nothing would let rules that join sources go quietly blind. Each load is
  * pseudonymised under one key version, so one staged row per published load tells it.
  */
-export async function keyVersionWarning(session: Pick<Session, 'query'>): Promise<string | undefined> {
-  const { rows } = await session.query<{ bron: string; key_version: number }>(`
-    SELECT bron, key_version FROM (
-      SELECT 'BRP' AS bron, (SELECT b.key_version FROM staging.brp b WHERE b.load_id = s.load_id LIMIT 1) AS key_version
-      FROM model.source_state s WHERE s.source = 'brp'
-      UNION ALL
-      SELECT 'vergunningen', (SELECT p.key_version FROM staging.permits p WHERE p.load_id = s.load_id AND p.key_version IS NOT NULL LIMIT 1)
-      FROM model.source_state s WHERE s.source = 'permits'
-      UNION ALL
-      SELECT 'Damocles', (SELECT d.key_version FROM staging.damocles d WHERE d.load_id = s.load_id AND d.key_version IS NOT NULL LIMIT 1)
-      FROM model.source_state s WHERE s.source = 'damocles'
-    ) v WHERE key_version IS NOT NULL ORDER BY bron`);
+export async function keyVersionWarning(session: Pick<Session, 'query'>, sources: SourceRegistry = SOURCE_DEFINITIONS): Promise<string | undefined> {
+  const keyed = Object.values(sources).filter((source) => source.keyVersionIn);
+  if (keyed.length === 0) return undefined;
+  // Labels and names are bound, table names come from the declarations (checked in sources/index.ts).
+  const { rows } = await session.query<{ bron: string; key_version: number }>(
+    `SELECT bron, key_version FROM (
+      ${keyed
+        .map(
+          (
+            source,
+            i,
+          ) => `SELECT $${2 * i + 1}::text AS bron, (SELECT t.key_version FROM ${source.keyVersionIn!.name} t WHERE t.load_id = s.load_id AND t.key_version IS NOT NULL LIMIT 1) AS key_version
+      FROM model.source_state s WHERE s.source = $${2 * i + 2}`,
+        )
+        .join('\n      UNION ALL\n      ')}
+    ) v WHERE key_version IS NOT NULL ORDER BY bron`,
+    keyed.flatMap((source) => [source.label, source.name]),
+  );
   if (new Set(rows.map((r) => r.key_version)).size < 2) return undefined;
   const per = rows.map((r) => `${r.bron} ${r.key_version}`).join(', ');
   return `pseudoniemen van verschillende sleutelversies (${per}): personen worden tussen deze bronnen pas weer gekoppeld als alle bronnen onder de nieuwe sleutel opnieuw zijn geleverd`;

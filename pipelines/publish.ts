@@ -4,7 +4,8 @@ import { ConfigError } from '../lib/errors.ts';
 import { failpoint } from '../lib/failpoint.ts';
 import { RULES } from '../rules/index.ts';
 import { resolveRule, type ResolvedRule } from '../rules/rule.ts';
-import { SOURCE_LABELS, type SourceName } from '../sources/source.ts';
+import { SOURCE_LABELS, sourcesOf, type SourceRegistry } from '../sources/index.ts';
+import type { SourceName } from '../sources/source.ts';
 import { onDay, plannedScripts, rebuildModel, type TransformResult } from '../transforms/model.ts';
 import { StepProgress } from '../lib/progress.ts';
 import type { PipelineContext } from '../lib/context.ts';
@@ -150,7 +151,7 @@ async function publishInTransaction(
       [runId, [...changed]],
     );
     progress.step('adreskoppeling');
-    const matchRates = await measureMatchRates(tx);
+    const matchRates = await measureMatchRates(tx, sourcesOf(ctx));
     const brp = transforms.some((t) => t.script === '20_brp.sql') ? (await tx.query<BrpModelCounts>('SELECT * FROM brp_model_telling')).rows[0] : undefined;
     const outcomes = await evaluateRules(tx, rules, runId, available, peildatum, (code) => progress.step(`regel ${code}`));
     const evaluated = rules.filter((r) => !outcomes.find((o) => o.code === r.definition.code)?.skipped);
@@ -199,12 +200,19 @@ async function syncGemeenten(tx: Session, config: ReturnType<typeof gemeentenOf>
   ]);
 }
 
-async function measureMatchRates(tx: Session): Promise<PublishResult['matchRates']> {
-  const { rows } = await tx.query<{ source: string; method: string; n: number }>(`
-    SELECT 'brp' AS source, match_method AS method, count(*)::int AS n FROM model.inschrijving WHERE geldig_tot IS NULL GROUP BY 2
-    UNION ALL SELECT 'permits', match_method, count(*)::int FROM model.vergunning GROUP BY 2
-    UNION ALL SELECT 'damocles', match_method, count(*)::int FROM model.damocles_zaak GROUP BY 2
-    UNION ALL SELECT 'meldingen', match_method, count(*)::int FROM model.melding GROUP BY 2`);
+/** Per source that declares where its model rows keep how they were matched (sources/<name>/index.ts, matchRates). */
+async function measureMatchRates(tx: Session, sources: SourceRegistry): Promise<PublishResult['matchRates']> {
+  const measured = Object.values(sources).filter((source) => source.matchRates);
+  if (measured.length === 0) return {};
+  const { rows } = await tx.query<{ source: string; method: string; n: number }>(
+    measured
+      .map(
+        ({ matchRates: m }, i) =>
+          `SELECT $${i + 1}::text AS source, match_method AS method, count(*)::int AS n FROM ${m!.table}${m!.where ? ` WHERE ${m!.where}` : ''} GROUP BY 2`,
+      )
+      .join('\n    UNION ALL '),
+    measured.map((source) => source.name),
+  );
   const rates: PublishResult['matchRates'] = {};
   for (const r of rows) (rates[r.source] ??= {})[r.method] = { rows: r.n, share: 0 };
   for (const methods of Object.values(rates)) {

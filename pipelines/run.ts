@@ -3,8 +3,7 @@ import { createNightlyReport, deliverPending, finishReportFile, removeStaleRepor
 import { keyVersionWarning, verifyKey } from './key-versions.ts';
 import { checkFreshness, freshnessWarnings } from './freshness.ts';
 import { purgeExpired } from './operations/retention.ts';
-import { SOURCE_DEFINITIONS } from '../sources/index.ts';
-import { SOURCE_LABELS, type SourceName } from '../sources/source.ts';
+import { sourcesOf, type SourceRegistry } from '../sources/index.ts';
 import type { PipelineContext } from '../lib/context.ts';
 import { archive, scanInbox } from './ingest/inbox.ts';
 import { removeStaleSpools } from './ingest/spool.ts';
@@ -137,14 +136,15 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
       );
       summary.warnings.push(...summary.pull.warnings);
     }
-    const { ready, waiting } = await scanInbox(config.INBOX_DIR, config.FILE_STABLE_SECONDS, Date.now(), summary.pull?.landed);
+    const sources = sourcesOf(ctx);
+    const { ready, waiting } = await scanInbox(config.INBOX_DIR, config.FILE_STABLE_SECONDS, Date.now(), summary.pull?.landed, Object.keys(sources));
     summary.waiting = waiting.map((f) => f.name);
     for (const f of waiting)
       summary.warnings.push(`${f.name} wordt nog geschreven (gewijzigd in de laatste ${config.FILE_STABLE_SECONDS} s) en wacht op de volgende run`);
     for (const file of ready) {
       const result = await step(
         `ingest ${file.name}`,
-        () => ingestFile(ctx, SOURCE_DEFINITIONS[file.source], file.path, { displayName: file.name, runId, gemeentecode: file.gemeentecode }),
+        () => ingestFile(ctx, sources[file.source]!, file.path, { displayName: file.name, runId, gemeentecode: file.gemeentecode }),
         (r) => ({
           in: r.rowsRead,
           out: r.rowsStaged,
@@ -167,8 +167,8 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
       const loadId = result.loadId ?? unarchived;
       if (loadId) await db.query('UPDATE pakhuis.loads SET archived_as = $2 WHERE id = $1', [loadId, archived]);
     }
-    summary.warnings.push(...supersededWarnings(summary.files));
-    summary.warnings.push(...freshnessWarnings(await checkFreshness(db, config), { notRefreshed: summary.pull?.notRefreshed }));
+    summary.warnings.push(...supersededWarnings(summary.files, sources));
+    summary.warnings.push(...freshnessWarnings(await checkFreshness(db, config, { sources }), { notRefreshed: summary.pull?.notRefreshed, sources }));
     const rejected = summary.files
       .filter((f) => f.rowsRejected > 0)
       .map((f) => ({ file: f.file, rows: f.rowsRejected, reasons: f.reasons.map((r) => `${r.count}x ${r.column}: ${r.reason}`) }));
@@ -184,7 +184,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
             async (tx, { rules, peildatum }) => {
               const skipped = rules.filter((r) => r.skipped).map((r) => `${r.code} (${r.skipped})`);
               if (skipped.length > 0) summary.warnings.push(`niet uitgevoerd, hun signalen blijven zoals ze waren: ${skipped.join(', ')}`);
-              const keys = await keyVersionWarning(tx);
+              const keys = await keyVersionWarning(tx, sources);
               if (keys) summary.warnings.push(keys);
               report = await createNightlyReport(ctx, { runId, warnings: summary.warnings, rejected, peildatum }, tx);
             },
@@ -278,7 +278,7 @@ function runRecord(summary: RunSummary): Record<string, unknown> {
  * register of one municipality in one night are two full states, not halves. Say which file
  * counts, so a split export is not half lost unseen.
  */
-function supersededWarnings(files: IngestResult[]): string[] {
+function supersededWarnings(files: IngestResult[], sources: SourceRegistry): string[] {
   const loaded = new Map<string, IngestResult[]>();
   for (const f of files) {
     if (f.status !== 'loaded') continue;
@@ -295,7 +295,7 @@ function supersededWarnings(files: IngestResult[]): string[] {
     const others = results.filter((r) => r !== newest).map((r) => r.file);
     const of = gemeentecode && gemeentecode !== '0000' ? ` voor gemeente ${gemeentecode}` : '';
     warnings.push(
-      `${results.length} bestanden van bron ${SOURCE_LABELS[source as SourceName]}${of} geladen; alleen ${newest.file} wordt gepubliceerd (een levering is een volledige stand), niet ${others.join(', ')}`,
+      `${results.length} bestanden van bron ${sources[source]?.label}${of} geladen; alleen ${newest.file} wordt gepubliceerd (een levering is een volledige stand), niet ${others.join(', ')}`,
     );
   }
   return warnings;

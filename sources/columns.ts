@@ -1,4 +1,4 @@
-import { FileRejectedError } from './types.ts';
+import { FileRejectedError } from './source.ts';
 
 /**
  * Accepted header names for each canonical field of a source. Matching ignores case, accents,

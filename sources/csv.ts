@@ -2,8 +2,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import iconv from 'iconv-lite';
-import { FileRejectedError, type SourceRecord } from './types.ts';
-import type { SourceFormat } from './source.ts';
+import { FileRejectedError, type SourceFormat, type SourceRecord } from './source.ts';
 import { resolveColumns, type ColumnSpec } from './columns.ts';
 import { CsvSplitter } from './csv-split.ts';
 import { splitCsvRanges, CsvBoundaryScanner, type CsvRange } from './csv-boundaries.ts';
@@ -344,6 +343,7 @@ export async function planCsvSplit(path: string, options: { displayName: string;
 export function csvSplitting(columns: ColumnSpec): NonNullable<SourceFormat['split']> {
   return {
     plan: (path, { displayName, parts }) => planCsvSplit(path, { displayName, columns, parts }),
-    read: (path, { displayName, plan, index }) => readCsv(path, { displayName, columns, part: { plan, index } }),
+    // The plan comes back to the format that made it (planCsvSplit above).
+    read: (path, { displayName, plan, index }) => readCsv(path, { displayName, columns, part: { plan: plan as CsvSplitPlan, index } }),
   };
 }

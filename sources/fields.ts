@@ -1,5 +1,4 @@
-import { RowError } from './source.ts';
-import type { SourceRecord } from './types.ts';
+import { RowError, type SourceRecord } from './source.ts';
 import type { Checked } from './validate.ts';
 
 /** The field's value, trimmed; empty counts as absent. */

@@ -2,10 +2,9 @@ import { stat, readFile } from 'node:fs/promises';
 import type { Worker } from 'node:worker_threads';
 import yauzl from 'yauzl';
 import { startTsWorker } from '../lib/ts-worker.ts';
-import { FileRejectedError, type ReaderOptions, type SourceRecord } from './types.ts';
+import { FileRejectedError, type ReadOptions, type SourceFormat, type SourceRecord } from './source.ts';
 import { resolveColumns, type ColumnSpec } from './columns.ts';
 import type { WorkerMessage } from './xlsx-worker.ts';
-import type { SourceFormat } from './source.ts';
 
 /**
  * Excel workbooks (.xlsx/.xlsm). SheetJS 0.18.5 has advisories for crafted files and reads the
@@ -21,7 +20,7 @@ import type { SourceFormat } from './source.ts';
  * cells their code ("#N/A"), formulas their value cached when the file was last saved.
  */
 
-export interface XlsxReadOptions extends ReaderOptions {
+export interface XlsxReadOptions extends ReadOptions {
   columns: ColumnSpec;
   /** Larger files are refused before any parsing; default 50 MB. */
   maxBytes?: number;

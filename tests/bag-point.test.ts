@@ -16,7 +16,8 @@ function point(coordinates: Record<string, string>) {
     context,
   );
   if (!checked.ok) throw new Error(`row rejected: ${checked.reason}`);
-  return { values: checked.rows[0]!.values.slice(-4).map((v) => (v === null ? null : Number(v))), dropped: checked.notes ?? [] };
+  const { rd_x, rd_y, lat, lon } = checked.rows[0]!.fields;
+  return { values: [rd_x, rd_y, lat, lon].map((v) => (v === null || v === undefined ? null : Number(v))), dropped: checked.notes ?? [] };
 }
 
 // A row of the NLExtract sample: De Ruijterkade 105-2, Amsterdam.

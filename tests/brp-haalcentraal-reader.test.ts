@@ -4,8 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readHaalCentraalBrp } from '../sources/brp/haalcentraal-reader.ts';
-import { FileRejectedError } from '../sources/types.ts';
-import type { SourceRecord } from '../sources/types.ts';
+import { FileRejectedError, type SourceRecord } from '../sources/source.ts';
 
 const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'brp-haalcentraal', 'haalcentraal-brp-mock-persons-sample.json');
 

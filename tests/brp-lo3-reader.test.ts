@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLo3Header, readLo3 } from '../sources/brp/lo3-reader.ts';
-import { FileRejectedError, type SourceRecord } from '../sources/types.ts';
+import { FileRejectedError, type SourceRecord } from '../sources/source.ts';
 
 const FIXTURE = new URL('./fixtures/brp-lo3/gbav-testset-sample-40persons.csv', import.meta.url).pathname;
 

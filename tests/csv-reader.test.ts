@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { NLEXTRACT_COLUMNS } from '../sources/bag/nlextract-csv.ts';
 import { BRP_COLUMNS } from '../sources/brp/readable-csv.ts';
 import { readCsv, type CsvRecord } from '../sources/csv.ts';
-import { FileRejectedError } from '../sources/types.ts';
+import { FileRejectedError } from '../sources/source.ts';
 
 const FIXTURE = new URL('./fixtures/bag-csv-nlextract/bagadres-full.csv', import.meta.url).pathname;
 

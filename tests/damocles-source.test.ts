@@ -4,7 +4,7 @@ import { Pseudonymizer } from '../lib/pseudonym.ts';
 import { ingestFile } from '../pipelines/ingest/ingest.ts';
 import { closureEnd } from '../sources/damocles/duration.ts';
 import { damocles } from '../sources/damocles/index.ts';
-import type { SourceRecord } from '../sources/types.ts';
+import type { SourceRecord } from '../sources/source.ts';
 import { createTestContext, TEST_KEY, type TestContext } from './helpers/context.ts';
 import { writeFileIn } from './helpers/files.ts';
 import { asText, csvFile, DAMOCLES_HEADER, damoclesRow, day, freshBsn, iso, obj, xlsxFile } from './helpers/registers.ts';
@@ -18,8 +18,8 @@ const base = { zaaknummer: 'DAM-2026-001', postcode: '3441AB', huisnummer: '12',
 function staged(fields: Record<string, string>) {
   const result = damocles.validate(record(fields), { pseudonymizer });
   if (!result.ok) throw new Error(`rejected: ${result.column}: ${result.reason}`);
-  const columns = damocles.tables['staging.damocles']!;
-  return Object.fromEntries(columns.map((c, i) => [c, result.rows[0]!.values[i]]));
+  const [row] = result.rows;
+  return Object.fromEntries(row!.table.columns.map((c) => [c, row!.fields[c]]));
 }
 
 function rejection(fields: Record<string, string>) {

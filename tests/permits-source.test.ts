@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pseudonymizer } from '../lib/pseudonym.ts';
 import { ingestFile } from '../pipelines/ingest/ingest.ts';
 import { permits } from '../sources/permits/index.ts';
-import type { SourceRecord } from '../sources/types.ts';
+import type { SourceRecord } from '../sources/source.ts';
 import { createTestContext, TEST_KEY, type TestContext } from './helpers/context.ts';
 import { writeFileIn } from './helpers/files.ts';
 import { day, freshBsn, iso, serial, xlsxFile } from './helpers/registers.ts';
@@ -18,8 +18,7 @@ function staged(fields: Record<string, string>) {
   const result = permits.validate(record(fields), { pseudonymizer });
   if (!result.ok) throw new Error(`rejected: ${result.column}: ${result.reason}`);
   const [row] = result.rows;
-  const columns = permits.tables['staging.permits']!;
-  return Object.fromEntries(columns.map((c, i) => [c, row!.values[i]]));
+  return Object.fromEntries(row!.table.columns.map((c) => [c, row!.fields[c]]));
 }
 
 function rejection(fields: Record<string, string>) {

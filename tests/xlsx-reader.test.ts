@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as XLSX from 'xlsx';
 import type { ColumnSpec } from '../sources/columns.ts';
-import { FileRejectedError, type SourceRecord } from '../sources/types.ts';
+import { FileRejectedError, type SourceRecord } from '../sources/source.ts';
 import { isXlsx, readXlsx, type XlsxReadOptions } from '../sources/xlsx.ts';
 import { storedEntry, writeZip, zerosEntry } from './helpers/zip-writer.ts';
 

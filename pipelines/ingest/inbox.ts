@@ -1,9 +1,9 @@
 import { mkdir, readdir, rename, stat, lstat, copyFile, rm, writeFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import { SOURCES, type SourceName } from '../../sources/source.ts';
+import { SOURCES } from '../../sources/index.ts';
 
 export interface InboxFile {
-  source: SourceName;
+  source: string;
   /** From the folder inbox/<gemeentecode>/<source>/; absent for inbox/<source>/. */
   gemeentecode?: string;
   path: string;
@@ -15,7 +15,7 @@ export interface InboxFile {
  * The folder a source's files are dropped in, by hand or by the pull: inbox/<source>/, or
  * inbox/<gemeentecode>/<source>/ for one municipality's registers.
  */
-export function inboxFolder(inbox: string, source: SourceName, gemeentecode?: string): string {
+export function inboxFolder(inbox: string, source: string, gemeentecode?: string): string {
   return gemeentecode ? join(inbox, gemeentecode, source) : join(inbox, source);
 }
 
@@ -43,11 +43,13 @@ export async function scanInbox(
   stableSeconds: number,
   now = Date.now(),
   complete: ReadonlySet<string> = new Set(),
+  /** The source folders to look in: the registry's names (PipelineContext.sources). */
+  sources: readonly string[] = SOURCES,
 ): Promise<{ ready: InboxFile[]; waiting: InboxFile[] }> {
   const ready: InboxFile[] = [];
   const waiting: InboxFile[] = [];
   const folders: (string | undefined)[] = [undefined, ...(await gemeenteFolders(inbox))];
-  for (const source of SOURCES)
+  for (const source of sources)
     for (const gemeentecode of folders) {
       const dir = inboxFolder(inbox, source, gemeentecode);
       const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);

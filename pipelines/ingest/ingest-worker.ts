@@ -8,17 +8,16 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { failpoint } from '../../lib/failpoint.ts';
 import { Pseudonymizer } from '../../lib/pseudonym.ts';
 import { SOURCE_DEFINITIONS } from '../../sources/index.ts';
-import type { CsvSplitPlan } from '../../sources/csv.ts';
-import type { SourceName } from '../../sources/source.ts';
-import { FileRejectedError } from '../../sources/types.ts';
+import { FileRejectedError, type SourceName, type SplitPlan } from '../../sources/source.ts';
 import { FLUSH_CHARS, RowRouter, type RouterCounts } from './row-router.ts';
 
 export interface IngestWorkerData {
+  /** A production source: the worker finds it in the registry by this name. */
   source: SourceName;
   format: string;
   path: string;
   displayName: string;
-  plan: CsvSplitPlan;
+  plan: SplitPlan;
   index: number;
   loadId: number;
   liveTable: string;

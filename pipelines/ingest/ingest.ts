@@ -6,12 +6,11 @@ import { blamesTheFile, classifyPgError, safeFailure } from '../../lib/errors.ts
 import { failpoint } from '../../lib/failpoint.ts';
 import { hashPath } from '../../lib/file-hash.ts';
 import { Progress } from '../../lib/progress.ts';
-import type { CsvSplitPlan } from '../../sources/csv.ts';
-import type { SourceDefinition, SourceFormat } from '../../sources/source.ts';
+import { SOURCE_DEFINITIONS } from '../../sources/index.ts';
+import { FileRejectedError, type SourceDefinition, type SourceFormat, type SourceRecord, type SplitPlan } from '../../sources/source.ts';
 import { parallelLines } from './parallel-ingest.ts';
 import { openSpool } from './spool.ts';
 import { FLUSH_CHARS, REJECTED, RowRouter, type Noted, type Reason } from './row-router.ts';
-import { FileRejectedError, type SourceRecord } from '../../sources/types.ts';
 import type { PipelineContext } from '../../lib/context.ts';
 import { loadGemeente } from './load-gemeente.ts';
 import { gemeentenOf } from '../../lib/config.ts';
@@ -85,7 +84,7 @@ export async function ingestFile(ctx: PipelineContext, source: SourceDefinition,
     if (odd) throw new FileRejectedError(displayName, `is ${odd}, geen gewoon bestand of map, en wordt niet gelezen`);
     const { format, bytes } = await chooseFormat(source, path, displayName);
     result.format = format.name;
-    const plan = await planParallel(ctx, format, path, displayName, bytes);
+    const plan = await planParallel(ctx, source, format, path, displayName, bytes);
     result.parts = plan?.ranges.length ?? 1;
     const staged = await ctx.db.transaction(async (tx) => {
       spoolDir = await openSpool(tx, ctx.config.SPOOL_DIR);
@@ -96,19 +95,19 @@ export async function ingestFile(ctx: PipelineContext, source: SourceDefinition,
       );
       const loadId = Number(rows[0]!.id);
       result.loadId = loadId;
-      const [live, ...spooledTables] = Object.keys(source.tables);
-      const router = new RowRouter(source, loadId, ctx.pseudonymizer, live!);
+      const [live, ...spooledTables] = Object.values(source.tables);
+      const router = new RowRouter(source, loadId, ctx.pseudonymizer, live!.name);
       const staged = (staging = new Staging(router, spoolDir, await Progress.forFile(path, displayName, ctx.log, ctx.progress)));
       const lines = plan
         ? staged.linesInParallel(format, path, displayName, plan)
         : staged.lines(format.read(path, { displayName, sheet: options.sheet, maxSpreadsheetBytes: ctx.config.XLSX_MAX_MB * 1024 * 1024, tempDir: spoolDir }));
-      await tx.copyIn(live!, ['load_id', 'line', ...source.tables[live!]!], lines);
+      await tx.copyIn(live!.name, ['load_id', 'line', ...live!.columns], lines);
       await staged.closeSpools();
       result.rowsRead = staged.router.rowsRead;
       result.rowsStaged = staged.router.rowsStaged;
       result.rowsRejected = staged.router.rowsRejected;
       for (const table of spooledTables) {
-        await tx.copyIn(table, ['load_id', 'line', ...source.tables[table]!], staged.spooled(table));
+        await tx.copyIn(table.name, ['load_id', 'line', ...table.columns], staged.spooled(table.name));
       }
       await tx.copyIn('pakhuis.rejected_rows', ['load_id', 'line', 'location', 'column_name', 'reason', 'raw'], staged.spooled(REJECTED));
       if (result.rowsStaged === 0) {
@@ -201,10 +200,22 @@ function byCount<R extends Reason>(reasons: R[]): R[] {
   return reasons.sort((a, b) => b.count - a.count || a.column.localeCompare(b.column) || a.reason.localeCompare(b.reason));
 }
 
-/** Large plain-CSV files are read in parts on worker threads; everything else on this thread. */
-async function planParallel(ctx: PipelineContext, format: SourceFormat, path: string, displayName: string, bytes: number): Promise<CsvSplitPlan | null> {
+/**
+ * Large plain-CSV files are read in parts on worker threads; everything else on this thread. A
+ * worker finds its source by name in the production registry, so a source a caller injected
+ * (PipelineContext.sources) is read here.
+ */
+async function planParallel(
+  ctx: PipelineContext,
+  source: SourceDefinition,
+  format: SourceFormat,
+  path: string,
+  displayName: string,
+  bytes: number,
+): Promise<SplitPlan | null> {
   const workers = ctx.config.INGEST_WORKERS;
   if (!format.split || workers < 2 || bytes === 0 || bytes < ctx.config.INGEST_PARALLEL_MIN_MB * 1024 * 1024) return null;
+  if ((SOURCE_DEFINITIONS as Record<string, SourceDefinition>)[source.name] !== source) return null;
   const plan = await format.split.plan(path, { displayName, parts: workers });
   return plan && plan.ranges.length > 1 ? plan : null;
 }
@@ -261,7 +272,7 @@ class Staging {
   }
 
   /** COPY text of the live table from a file read in parts on worker threads. */
-  async *linesInParallel(format: SourceFormat, path: string, displayName: string, plan: CsvSplitPlan): AsyncGenerator<string> {
+  async *linesInParallel(format: SourceFormat, path: string, displayName: string, plan: SplitPlan): AsyncGenerator<string> {
     let failpointPassed = false;
     yield* parallelLines({
       format,

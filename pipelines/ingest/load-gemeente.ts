@@ -1,7 +1,6 @@
 import type { Session } from '../../lib/db.ts';
 import { GEEN_GEMEENTE, meerdereGemeenten, type GemeentenConfig } from '../../lib/gemeenten.ts';
-import { FileRejectedError } from '../../sources/types.ts';
-import type { SourceName } from '../../sources/source.ts';
+import { FileRejectedError } from '../../sources/source.ts';
 
 /**
  * Where a register says which municipality its rows belong to: the first four digits of a BAG id
@@ -10,7 +9,7 @@ import type { SourceName } from '../../sources/source.ts';
  * the RNI (niet-ingezetenen), not a municipality. Permits, Damocles and meldingen do not say it:
  * their folder does (inbox/<gemeentecode>/<source>/).
  */
-const DATA_CODES: Partial<Record<SourceName, string>> = {
+const DATA_CODES: Readonly<Record<string, string | undefined>> = {
   bag: `SELECT code, sum(n)::bigint AS n FROM (
           SELECT left(verblijfsobject_id, 4) AS code, count(*) AS n FROM staging.bag_vbo WHERE load_id = $1 GROUP BY 1
           UNION ALL
@@ -28,7 +27,7 @@ const DATA_CODES: Partial<Record<SourceName, string>> = {
  */
 export async function loadGemeente(
   tx: Session,
-  input: { source: SourceName; loadId: number; file: string; folder?: string; config: GemeentenConfig },
+  input: { source: string; loadId: number; file: string; folder?: string; config: GemeentenConfig },
 ): Promise<string> {
   const { source, loadId, file, folder, config } = input;
   if (!meerdereGemeenten(config)) return GEEN_GEMEENTE;

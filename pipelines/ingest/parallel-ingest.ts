@@ -1,8 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { startTsWorker } from '../../lib/ts-worker.ts';
-import type { CsvSplitPlan } from '../../sources/csv.ts';
-import type { SourceFormat } from '../../sources/source.ts';
-import { FileRejectedError } from '../../sources/types.ts';
+import { FileRejectedError, type SourceFormat, type SourceName, type SplitPlan } from '../../sources/source.ts';
 import type { IngestWorkerData, IngestWorkerMessage } from './ingest-worker.ts';
 import type { RowRouter } from './row-router.ts';
 
@@ -15,7 +13,7 @@ export interface ParallelIngest {
   format: SourceFormat;
   path: string;
   displayName: string;
-  plan: CsvSplitPlan;
+  plan: SplitPlan;
   /** The main thread's router: its source, load, live table and key are the workers' too, and the totals and reasons of all parts are added to it. */
   router: RowRouter;
   /** Receives the text for other staging tables and rejected rows. */
@@ -38,7 +36,8 @@ export async function* parallelLines(job: ParallelIngest): AsyncGenerator<string
   const finished = new Set<Worker>();
   const workers = job.plan.ranges.map((_, index) => {
     const data: IngestWorkerData = {
-      source: router.source.name,
+      // Only production sources are read in parts (planParallel in ingest.ts).
+      source: router.source.name as SourceName,
       format: job.format.name,
       path: job.path,
       displayName: job.displayName,

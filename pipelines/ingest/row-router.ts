@@ -1,7 +1,6 @@
-import { copyLine } from '../../lib/db.ts';
+import { copyFields, copyLine } from '../../lib/db.ts';
 import type { Pseudonymizer } from '../../lib/pseudonym.ts';
-import type { SourceDefinition } from '../../sources/source.ts';
-import type { SourceRecord } from '../../sources/types.ts';
+import type { SourceDefinition, SourceRecord } from '../../sources/source.ts';
 import { bsnDigits } from '../../sources/validate.ts';
 
 /** No field of any register is anywhere near this long; a longer one is garbage or an attack. */
@@ -94,11 +93,11 @@ export class RowRouter {
     if (checked.mark !== undefined) this.marks.set(checked.mark, (this.marks.get(checked.mark) ?? 0) + 1);
     const lead = `${this.loadId}\t${record.line}\t`;
     for (const row of checked.rows) {
-      const line = copyLine(row.values, lead);
-      if (row.table === this.liveTable) {
+      const line = copyFields(row.fields, row.table.columns, lead);
+      if (row.table.name === this.liveTable) {
         this.#live.push(line);
         this.pending += line.length;
-      } else this.#spool(row.table, line);
+      } else this.#spool(row.table.name, line);
     }
   }
 

@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { SOURCE_DEFINITIONS } from '../../sources/index.ts';
+import { sourcesOf, stagingTables } from '../../sources/index.ts';
 import type { PipelineContext } from '../../lib/context.ts';
 
 export interface PurgeCounts {
@@ -11,9 +11,6 @@ export interface PurgeCounts {
   resolvedSignals: number;
   historyRows: number;
 }
-
-// Every source's staging tables: a new source's rows (the meldpunt's free text among them) age out like the rest.
-const STAGING_TABLES = Object.values(SOURCE_DEFINITIONS).flatMap((source) => Object.keys(source.tables));
 
 /**
  * Retention, run nightly after publishing. Staged rows of loads older than the limit go, except
@@ -35,7 +32,8 @@ export async function purgeExpired(ctx: PipelineContext, now = new Date()): Prom
     );
     const ids = loads.map((l) => Number(l.id));
     if (ids.length) {
-      for (const table of STAGING_TABLES) {
+      // Every source's staging tables: a new source's rows (the meldpunt's free text among them) age out like the rest.
+      for (const { table } of stagingTables(sourcesOf(ctx))) {
         counts.stagingRows += (await tx.query(`DELETE FROM ${table} WHERE load_id = ANY ($1::bigint[])`, [ids])).rowCount;
       }
       counts.stagingLoads = ids.length;

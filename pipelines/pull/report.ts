@@ -1,7 +1,7 @@
 import type { Config } from '../../lib/config.ts';
 import type { Session } from '../../lib/db.ts';
 import { aantal } from '../../lib/dutch.ts';
-import { SOURCE_LABELS, SOURCES } from '../../sources/source.ts';
+import { SOURCE_LABELS, SOURCES } from '../../sources/index.ts';
 import { pullSettings, type PullSummary } from './index.ts';
 import { megabytes } from './landing.ts';
 import { locationStates } from './records.ts';

@@ -5,7 +5,7 @@ import type { Session } from '../../lib/db.ts';
 import { RULES } from '../../rules/index.ts';
 import { FIELD_LABELS, MODEL_SOURCES, type ModelRelation } from '../../rules/reads.ts';
 import { resolveRule } from '../../rules/rule.ts';
-import { SOURCE_LABELS } from '../../sources/source.ts';
+import { SOURCE_LABELS } from '../../sources/index.ts';
 
 /** The twelve calendar months up to and including the one of `until` (ISO), oldest first, as YYYY-MM. */
 export function lastTwelveMonths(until: string): string[] {

@@ -4,7 +4,8 @@ import type { Config } from '../../lib/config.ts';
 import type { Session } from '../../lib/db.ts';
 import { sqlState } from '../../lib/errors.ts';
 import type { Pseudonymizer } from '../../lib/pseudonym.ts';
-import { SOURCE_LABELS, type SourceName } from '../../sources/source.ts';
+import { SOURCE_LABELS } from '../../sources/index.ts';
+import type { SourceName } from '../../sources/source.ts';
 import { checkBsn } from '../../sources/validate.ts';
 
 export class InzageError extends Error {}

@@ -4,7 +4,8 @@ import { withSuggestion } from '../../lib/did-you-mean.ts';
 import { aantal } from '../../lib/dutch.ts';
 import { RULES } from '../../rules/index.ts';
 import { resolveRule, type ResolvedRule } from '../../rules/rule.ts';
-import { SOURCE_LABELS, type SourceName } from '../../sources/source.ts';
+import { SOURCE_LABELS } from '../../sources/index.ts';
+import type { SourceName } from '../../sources/source.ts';
 import { onDay } from '../../transforms/model.ts';
 
 /** A trial change of rule parameters, as a setting is written: RULE_OVERBEWONING__NORM_M2=15. */

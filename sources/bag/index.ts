@@ -1,7 +1,16 @@
 import { csvSplitting, readCsv } from '../csv.ts';
 import { must, oneOf, opt, optional, req } from '../fields.ts';
-import { RowError, validation, type AddNote, type SourceDefinition, type SourceFormat, type StagedRow } from '../source.ts';
-import type { SourceRecord } from '../types.ts';
+import {
+  RowError,
+  stagingTable,
+  tablesByName,
+  validation,
+  type AddNote,
+  type SourceDefinition,
+  type SourceFormat,
+  type SourceRecord,
+  type StagedRow,
+} from '../source.ts';
 import { checkBagId, checkHuisletter, checkInt, checkToevoeging, normalisePostcode } from '../validate.ts';
 import { NLEXTRACT_COLUMNS } from './nlextract-csv.ts';
 import { bagPoint } from './point.ts';
@@ -41,6 +50,30 @@ const doelCheck = oneOf(GEBRUIKSDOELEN, { 'overige gebruiksfunctie': 'overige ge
 const bool = oneOf(['t', 'f'], { true: 't', false: 'f', ja: 't', nee: 'f', '1': 't', '0': 'f', j: 't', n: 'f' });
 const BAG_TYPE_FOR = { VBO: 'verblijfsobject', LIG: 'ligplaats', STA: 'standplaats' } as const;
 
+const VBO = stagingTable('staging.bag_vbo', [
+  'verblijfsobject_id',
+  'object_type',
+  'oppervlakte',
+  'gebruiksdoelen',
+  'status',
+  'pand_ids',
+  'rd_x',
+  'rd_y',
+  'lat',
+  'lon',
+]);
+const NUM = stagingTable('staging.bag_num', [
+  'nummeraanduiding_id',
+  'postcode',
+  'huisnummer',
+  'huisletter',
+  'huisnummertoevoeging',
+  'openbareruimte',
+  'woonplaats',
+  'status',
+]);
+const VBO_NUM = stagingTable('staging.bag_vbo_num', ['verblijfsobject_id', 'nummeraanduiding_id', 'is_nevenadres']);
+
 const nlextract: SourceFormat = {
   name: 'bag-nlextract-csv',
   claims: (path) => /\.(csv|txt)$/i.test(path),
@@ -70,39 +103,38 @@ function vboRow(record: SourceRecord, note: AddNote): StagedRow {
     .map((p) => p.trim())
     .filter(Boolean)
     .map((p) => must(checkBagId(p, 'pand'), 'pand_ids'));
-  return {
-    table: 'staging.bag_vbo',
-    values: [id, type, oppervlakte, pgArray(doelen), optional(record, 'status', statusCheck), pgArray(panden), ...bagPoint(record, note)],
-  };
+  return VBO.row({
+    verblijfsobject_id: id,
+    object_type: type,
+    oppervlakte,
+    gebruiksdoelen: pgArray(doelen),
+    status: optional(record, 'status', statusCheck),
+    pand_ids: pgArray(panden),
+    ...bagPoint(record, note),
+  });
 }
 
 /** `ownStatus` is false for NLExtract rows, whose status column is the object's, not the address's. */
 function numRow(record: SourceRecord, ownStatus = true): StagedRow {
-  return {
-    table: 'staging.bag_num',
-    values: [
-      must(checkBagId(req(record, 'nummeraanduiding_id'), 'nummeraanduiding'), 'nummeraanduiding_id'),
-      // BAG allows a nummeraanduiding without postcode; it then cannot be matched by address.
-      optional(record, 'postcode', normalisePostcode),
-      must(checkInt(req(record, 'huisnummer'), 1, 99_999, 'huisnummer'), 'huisnummer'),
-      optional(record, 'huisletter', checkHuisletter),
-      optional(record, 'huisnummertoevoeging', checkToevoeging),
-      opt(record, 'openbareruimte') ?? null,
-      opt(record, 'woonplaats') ?? null,
-      ownStatus ? (opt(record, 'status') ?? null) : null,
-    ],
-  };
+  return NUM.row({
+    nummeraanduiding_id: must(checkBagId(req(record, 'nummeraanduiding_id'), 'nummeraanduiding'), 'nummeraanduiding_id'),
+    // BAG allows a nummeraanduiding without postcode; it then cannot be matched by address.
+    postcode: optional(record, 'postcode', normalisePostcode),
+    huisnummer: must(checkInt(req(record, 'huisnummer'), 1, 99_999, 'huisnummer'), 'huisnummer'),
+    huisletter: optional(record, 'huisletter', checkHuisletter),
+    huisnummertoevoeging: optional(record, 'huisnummertoevoeging', checkToevoeging),
+    openbareruimte: opt(record, 'openbareruimte') ?? null,
+    woonplaats: opt(record, 'woonplaats') ?? null,
+    status: ownStatus ? (opt(record, 'status') ?? null) : null,
+  });
 }
 
 function linkRow(record: SourceRecord): StagedRow {
-  return {
-    table: 'staging.bag_vbo_num',
-    values: [
-      must(checkBagId(req(record, 'verblijfsobject_id'), 'verblijfsobject', 'ligplaats', 'standplaats'), 'verblijfsobject_id'),
-      must(checkBagId(req(record, 'nummeraanduiding_id'), 'nummeraanduiding'), 'nummeraanduiding_id'),
-      optional(record, 'is_nevenadres', bool) === 't',
-    ],
-  };
+  return VBO_NUM.row({
+    verblijfsobject_id: must(checkBagId(req(record, 'verblijfsobject_id'), 'verblijfsobject', 'ligplaats', 'standplaats'), 'verblijfsobject_id'),
+    nummeraanduiding_id: must(checkBagId(req(record, 'nummeraanduiding_id'), 'nummeraanduiding'), 'nummeraanduiding_id'),
+    is_nevenadres: optional(record, 'is_nevenadres', bool) === 't',
+  });
 }
 
 /** A text[] in COPY text format; element quoting keeps commas and quotes inside values intact. */
@@ -110,14 +142,12 @@ function pgArray(values: string[]): string {
   return `{${values.map((v) => `"${v.replace(/(["\\])/g, '\\$1')}"`).join(',')}}`;
 }
 
-export const bag: SourceDefinition = {
+export const bag: SourceDefinition<'bag'> = {
   name: 'bag',
+  label: 'BAG',
+  freshnessDays: 35,
   formats: [nlextract, kadasterXml],
-  tables: {
-    'staging.bag_vbo': ['verblijfsobject_id', 'object_type', 'oppervlakte', 'gebruiksdoelen', 'status', 'pand_ids', 'rd_x', 'rd_y', 'lat', 'lon'],
-    'staging.bag_num': ['nummeraanduiding_id', 'postcode', 'huisnummer', 'huisletter', 'huisnummertoevoeging', 'openbareruimte', 'woonplaats', 'status'],
-    'staging.bag_vbo_num': ['verblijfsobject_id', 'nummeraanduiding_id', 'is_nevenadres'],
-  },
+  tables: tablesByName(VBO, NUM, VBO_NUM),
   maskedFields: [],
   validate(record) {
     return validation((note) => {

@@ -5,8 +5,7 @@
  */
 import { rdToWgs84 } from '../../lib/rd-wgs84.ts';
 import { opt } from '../fields.ts';
-import type { AddNote } from '../source.ts';
-import type { SourceRecord } from '../types.ts';
+import type { AddNote, SourceRecord } from '../source.ts';
 
 /** RD New over the European Netherlands, with a margin: x 0..300 km, y 300..625 km. */
 export const RD_BOUNDS = { x: [0, 300_000], y: [300_000, 625_000] } as const;
@@ -18,14 +17,24 @@ export const WGS84_BOUNDS = { lat: [50.7, 53.7], lon: [3.2, 7.3] } as const;
  */
 const MAX_DISAGREEMENT_M = 10;
 
-/** Numbers as COPY text: a coordinate the file gave goes through as written (a decimal comma made a point). */
-export type StagedPoint = [rdX: string | null, rdY: string | null, lat: string | null, lon: string | null];
+/**
+ * The staging fields of a point, numbers as COPY text: a coordinate the file gave goes through as
+ * written (a decimal comma made a point).
+ */
+export interface StagedPoint {
+  rd_x: string | null;
+  rd_y: string | null;
+  lat: string | null;
+  lon: string | null;
+}
 
-const NONE: StagedPoint = [null, null, null, null];
+const point = (rd_x: string | null, rd_y: string | null, lat: string | null, lon: string | null): StagedPoint => ({ rd_x, rd_y, lat, lon });
+/** Shared by every object without a point: rows copy its fields, none changes it. */
+const NONE: StagedPoint = Object.freeze(point(null, null, null, null));
 
 type Pair = { ok: true; a: number; b: number; aText: string; bText: string } | { ok: false; column: string; reason: string } | null;
 
-/** The staging values rd_x, rd_y, lat, lon of a record; `note` hears of every coordinate left out. */
+/** The point of a record; `note` hears of every coordinate left out. */
 export function bagPoint(record: SourceRecord, note: AddNote): StagedPoint {
   const fault = opt(record, 'punt_fout');
   if (fault !== undefined) note('geometrie', `${fault}; punt weggelaten, object wel geladen`);
@@ -37,10 +46,10 @@ export function bagPoint(record: SourceRecord, note: AddNote): StagedPoint {
   }
   if (!rd?.ok) {
     if (wgs !== null && !wgs.ok) note(wgs.column, `${wgs.reason}; punt weggelaten, object wel geladen`);
-    return wgs?.ok ? [null, null, wgs.aText, wgs.bText] : NONE;
+    return wgs?.ok ? point(null, null, wgs.aText, wgs.bText) : NONE;
   }
   const computed = rdToWgs84(rd.a, rd.b);
-  const fromRd: StagedPoint = [rd.aText, rd.bText, degrees(computed.lat), degrees(computed.lon)];
+  const fromRd = point(rd.aText, rd.bText, degrees(computed.lat), degrees(computed.lon));
   if (wgs === null) return fromRd;
   if (!wgs.ok) {
     note(wgs.column, `${wgs.reason}; lat/lon berekend uit rd_x/rd_y`);
@@ -51,7 +60,7 @@ export function bagPoint(record: SourceRecord, note: AddNote): StagedPoint {
     note('lat', `lat/lon ligt meer dan ${MAX_DISAGREEMENT_M} m van het punt van rd_x/rd_y; lat/lon berekend uit rd_x/rd_y`);
     return fromRd;
   }
-  return [rd.aText, rd.bText, wgs.aText, wgs.bText];
+  return point(rd.aText, rd.bText, wgs.aText, wgs.bText);
 }
 
 function pair(record: SourceRecord, aName: string, bName: string, aBounds: readonly [number, number], bBounds: readonly [number, number], area: string): Pair {

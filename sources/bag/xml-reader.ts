@@ -11,8 +11,7 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { SaxesParser } from 'saxes';
-import { FileRejectedError } from '../types.ts';
-import type { ReaderOptions, SourceRecord } from '../types.ts';
+import { FileRejectedError, type ReadOptions, type SourceRecord } from '../source.ts';
 import { gmlPoint, type GmlCoordinates } from './geometry.ts';
 import { zipEntries } from './zip-entries.ts';
 import type { EntryChoice, ZipEntryStream } from './zip-entries.ts';
@@ -34,7 +33,7 @@ function choose(name: string): EntryChoice {
   return 'skip';
 }
 
-export async function* readBagXml(path: string, options?: ReaderOptions): AsyncGenerator<SourceRecord> {
+export async function* readBagXml(path: string, options?: ReadOptions): AsyncGenerator<SourceRecord> {
   const displayName = options?.displayName ?? basename(path);
   let count = 0;
   try {

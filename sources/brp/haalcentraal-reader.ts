@@ -13,14 +13,13 @@ import { pipeline } from 'node:stream';
 import makeParser from 'stream-json';
 import Pick from 'stream-json/filters/Pick.js';
 import StreamArray from 'stream-json/streamers/StreamArray.js';
-import { FileRejectedError } from '../types.ts';
-import type { ReaderOptions, SourceRecord } from '../types.ts';
+import { FileRejectedError, type ReadOptions, type SourceRecord } from '../source.ts';
 
 type Json = unknown;
 
 const NEDERLAND = '6030';
 
-export async function* readHaalCentraalBrp(path: string, options?: ReaderOptions): AsyncGenerator<SourceRecord> {
+export async function* readHaalCentraalBrp(path: string, options?: ReadOptions): AsyncGenerator<SourceRecord> {
   const displayName = options?.displayName ?? basename(path);
   const reject = (reason: string, cause?: unknown): FileRejectedError => new FileRejectedError(displayName, reason, { cause });
 

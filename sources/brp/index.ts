@@ -1,8 +1,7 @@
 import type { Pseudonymizer } from '../../lib/pseudonym.ts';
 import { csvSplitting, readCsv } from '../csv.ts';
 import { must, oneOf, opt, optional, req } from '../fields.ts';
-import { validation, type Note, type SourceDefinition, type SourceFormat } from '../source.ts';
-import type { SourceRecord } from '../types.ts';
+import { stagingTable, tablesByName, validation, type Note, type SourceDefinition, type SourceFormat, type SourceRecord } from '../source.ts';
 import { checkBsn, checkInt, cleanName } from '../validate.ts';
 import { brpDate, UNKNOWN_DATE } from './dates.ts';
 import { duplicateBsnWarnings } from './duplicate-lists.ts';
@@ -13,7 +12,7 @@ import { readHaalCentraalBrp } from './haalcentraal-reader.ts';
 import { isLo3Header, readLo3 } from './lo3-reader.ts';
 import { spreadsheetFormat } from '../xlsx.ts';
 
-const STAGING_COLUMNS = [
+const STAGING = stagingTable('staging.brp', [
   'historie_index',
   'pseudonym',
   'key_version',
@@ -40,7 +39,7 @@ const STAGING_COLUMNS = [
   'niet_op_adres_vanaf',
   'volgende_index',
   'volgende_aanvang',
-] as const;
+]);
 
 const historieIndex = (s: string) => checkInt(s, 0, 10_000, 'historie_index');
 const functieAdres = oneOf(['W', 'B'], { woonadres: 'W', briefadres: 'B', woon: 'W', brief: 'B' });
@@ -76,10 +75,14 @@ function firstLine(head: Buffer): string {
 /** Formats in the order they are tried; specific ones first so the generic CSV comes last. */
 export const brpFormats: SourceFormat[] = [lo3, haalCentraal, spreadsheet, readableCsv];
 
-export const brp: SourceDefinition = {
+export const brp: SourceDefinition<'brp'> = {
   name: 'brp',
+  label: 'BRP',
+  freshnessDays: 2,
   formats: brpFormats,
-  tables: { 'staging.brp': STAGING_COLUMNS },
+  tables: tablesByName(STAGING),
+  matchRates: { table: 'model.inschrijving', where: 'geldig_tot IS NULL' },
+  keyVersionIn: STAGING,
   maskedFields: ['bsn', 'a_nummer', 'pl_id', 'geslachtsnaam', 'voornamen', 'voorvoegsel', 'geboortedatum', 'datum_overlijden'],
   validate(record: SourceRecord, { pseudonymizer }) {
     return validation(() => {
@@ -95,33 +98,30 @@ export const brp: SourceDefinition = {
       const lijst = persoonslijst(record, pseudonymizer, notes);
       return {
         rows: [
-          {
-            table: 'staging.brp',
-            values: [
-              historie,
-              pseudonymizer.pseudonymise(bsn),
-              pseudonymizer.keyVersion,
-              prefix && naam ? `${prefix} ${naam}` : (naam ?? null),
-              cleanName(opt(record, 'voornamen')),
-              geboortedatum(record, notes),
-              plaats.soort === 'adres' ? (optional(record, 'functie_adres', functieAdres) ?? 'W') : null,
-              plaats.aanvang.date,
-              plaats.aanvang.partial,
-              ...plaats.address,
-              plaats.nummeraanduidingId,
-              opt(record, 'gemeente_van_inschrijving') ?? null,
-              lijst,
-              plaats.soort,
-              onjuist,
-              plaats.land,
-              events.overlijden,
-              events.opschorting,
-              events.redenOpschorting,
-              events.nietOpAdresVanaf,
-              volgende === undefined ? null : Number(volgende),
-              volgende === undefined ? null : volgendeAanvang(record),
-            ],
-          },
+          STAGING.row({
+            historie_index: historie,
+            pseudonym: pseudonymizer.pseudonymise(bsn),
+            key_version: pseudonymizer.keyVersion,
+            geslachtsnaam: prefix && naam ? `${prefix} ${naam}` : (naam ?? null),
+            voornamen: cleanName(opt(record, 'voornamen')),
+            geboortedatum: geboortedatum(record, notes),
+            functie_adres: plaats.soort === 'adres' ? (optional(record, 'functie_adres', functieAdres) ?? 'W') : null,
+            datum_aanvang: plaats.aanvang.date,
+            datum_aanvang_raw: plaats.aanvang.partial,
+            ...plaats.address,
+            nummeraanduiding_id: plaats.nummeraanduidingId,
+            gemeente: opt(record, 'gemeente_van_inschrijving') ?? null,
+            persoonslijst: lijst,
+            soort: plaats.soort,
+            onjuist,
+            land: plaats.land,
+            datum_overlijden: events.overlijden,
+            datum_opschorting: events.opschorting,
+            reden_opschorting: events.redenOpschorting,
+            niet_op_adres_vanaf: events.nietOpAdresVanaf,
+            volgende_index: volgende === undefined ? null : Number(volgende),
+            volgende_aanvang: volgende === undefined ? null : volgendeAanvang(record),
+          }),
         ],
         kind: onjuist
           ? 'gemarkeerd als onjuist (bewaard, telt niet mee)'

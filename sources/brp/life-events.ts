@@ -1,6 +1,5 @@
 import { opt } from '../fields.ts';
-import type { Note } from '../source.ts';
-import type { SourceRecord } from '../types.ts';
+import type { Note, SourceRecord } from '../source.ts';
 import { brpDate, UNKNOWN_DATE } from './dates.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { readCsv } from '../csv.ts';
 import type { ColumnSpec } from '../columns.ts';
-import { FileRejectedError, type ReaderOptions, type SourceRecord } from '../types.ts';
+import { FileRejectedError, type ReadOptions, type SourceRecord } from '../source.ts';
 
 /**
  * GBA/LO3 exports (RvIG GBA-V selections): `;`, UTF-8 with BOM, headers are element numbers
@@ -81,7 +81,7 @@ export function isLo3Header(header: string[]): boolean {
   return named.filter((h) => ELEMENT.test(h)).length > named.length / 2;
 }
 
-export async function* readLo3(path: string, options: ReaderOptions = {}): AsyncGenerator<SourceRecord> {
+export async function* readLo3(path: string, options: ReadOptions = {}): AsyncGenerator<SourceRecord> {
   const displayName = options.displayName ?? path;
   let addressColumns: number[] = [];
   const onHeader = (header: string[]) => {

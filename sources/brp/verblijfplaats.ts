@@ -1,6 +1,6 @@
+import type { Address } from '../address-fields.ts';
 import { opt } from '../fields.ts';
-import { RowError, type Note, type StagedValue } from '../source.ts';
-import type { SourceRecord } from '../types.ts';
+import { RowError, type Note, type SourceRecord } from '../source.ts';
 import { checkBagId, checkHuisletter, checkInt, checkToevoeging, normalisePostcode, type Checked } from '../validate.ts';
 import { brpDate, UNKNOWN_DATE, type BrpDate } from './dates.ts';
 
@@ -20,8 +20,7 @@ export type Soort = 'adres' | 'zonder_postcode' | 'locatie' | 'buitenland' | 'on
 
 export interface Verblijfplaats {
   soort: Soort;
-  /** Staging values: verblijfsobject_id, postcode, huisnummer, huisletter, huisnummertoevoeging. */
-  address: StagedValue[];
+  address: Address;
   nummeraanduidingId: string | null;
   land: string | null;
   /** Start of the occurrence (08.10.30, or 08.13.20 abroad); unknown when absent or 00000000. */
@@ -38,6 +37,8 @@ export const SOORT_LABELS: Record<Exclude<Soort, 'adres'>, string> = {
 export const ONBEKEND_WAARHEEN = 'vertrokken onbekend waarheen (land 0000)';
 
 const NEDERLAND = '6030';
+/** Shared by every occurrence without a Dutch address: rows copy its fields, none changes it. */
+const NO_ADDRESS: Address = Object.freeze({ verblijfsobject_id: null, postcode: null, huisnummer: null, huisletter: null, huisnummertoevoeging: null });
 const objectId = (s: string) => checkBagId(s, 'verblijfsobject', 'ligplaats', 'standplaats');
 const nummeraanduidingId = (s: string) => checkBagId(s, 'nummeraanduiding');
 const huisnummer = (s: string) => checkInt(s, 1, 99999, 'huisnummer');
@@ -69,7 +70,7 @@ export function verblijfplaats(record: SourceRecord, notes: Note[]): Verblijfpla
     if (!/^\d{4}$/.test(land)) throw new RowError('land_adres_buitenland', 'landcode moet 4 cijfers zijn (tabel 34)');
     return {
       soort: 'buitenland',
-      address: [null, null, null, null, null],
+      address: NO_ADDRESS,
       nummeraanduidingId: null,
       land,
       aanvang: date(record, 'datum_aanvang_adres_buitenland'),
@@ -93,7 +94,15 @@ export function verblijfplaats(record: SourceRecord, notes: Note[]): Verblijfpla
   if (vbo.fault !== undefined) notes.push({ column: vbo.column, reason: `${vbo.fault}; genegeerd, gekoppeld op ${via(num, 'nummeraanduiding')}` });
   if (num.fault !== undefined) notes.push({ column: num.column, reason: `${num.fault}; genegeerd, gekoppeld op ${via(vbo, 'verblijfsobject')}` });
   if (postalFault) notes.push({ column: postalFault.column, reason: `${postalFault.fault}; postadres genegeerd, gekoppeld op BAG-identificatie` });
-  const address: StagedValue[] = [vbo.value, ...(postalFault ? [null, null, null, null] : postal.map((f) => f.value))];
+  const address: Address = postalFault
+    ? { ...NO_ADDRESS, verblijfsobject_id: vbo.value as string | null }
+    : {
+        verblijfsobject_id: vbo.value as string | null,
+        postcode: postal[0]!.value as string | null,
+        huisnummer: postal[1]!.value as number | null,
+        huisletter: postal[2]!.value as string | null,
+        huisnummertoevoeging: postal[3]!.value as string | null,
+      };
   if (idLocates || postalLocates) {
     return { soort: 'adres', address, nummeraanduidingId: num.value as string | null, land: null, aanvang: date(record, 'datum_aanvang_adreshouding') };
   }
@@ -108,7 +117,7 @@ export function verblijfplaats(record: SourceRecord, notes: Note[]): Verblijfpla
 }
 
 function outside(soort: Exclude<Soort, 'adres' | 'buitenland'>, record: SourceRecord): Verblijfplaats {
-  return { soort, address: [null, null, null, null, null], nummeraanduidingId: null, land: null, aanvang: date(record, 'datum_aanvang_adreshouding') };
+  return { soort, address: NO_ADDRESS, nummeraanduidingId: null, land: null, aanvang: date(record, 'datum_aanvang_adreshouding') };
 }
 
 /** A start date; absent is as unknown as 00000000, a date that does not exist rejects the row. */

@@ -1,13 +1,12 @@
 import { csvSplitting, readCsv } from '../csv.ts';
 import { oneOf, optional, req } from '../fields.ts';
-import { RowError, validation, type SourceDefinition, type SourceFormat } from '../source.ts';
-import type { SourceRecord } from '../types.ts';
+import { checkPeriod, partyValues, registerAddress, registerDate } from '../register-fields.ts';
+import { RowError, stagingTable, tablesByName, validation, type SourceDefinition, type SourceFormat, type SourceRecord } from '../source.ts';
 import { spreadsheetFormat } from '../xlsx.ts';
-import { checkPeriod, partyValues, registerAddress, registerDate } from '../permits/register-fields.ts';
 import { DAMOCLES_COLUMNS } from './columns.ts';
 import { closureEnd, parseDuration } from './duration.ts';
 
-const STAGING_COLUMNS = [
+const STAGING = stagingTable('staging.damocles', [
   'zaaknummer',
   'verblijfsobject_id',
   'postcode',
@@ -27,7 +26,7 @@ const STAGING_COLUMNS = [
   'huurder_kvk',
   'huurder_naam',
   'key_version',
-] as const;
+]);
 
 // Art. 13b Opiumwet names woning, lokaal and erf; registers add their own words for them.
 const objectType = oneOf(['woning', 'lokaal', 'erf'], {
@@ -95,10 +94,14 @@ const csv: SourceFormat = {
 
 const spreadsheet = spreadsheetFormat('damocles-xlsx', DAMOCLES_COLUMNS);
 
-export const damocles: SourceDefinition = {
+export const damocles: SourceDefinition<'damocles'> = {
   name: 'damocles',
+  label: 'Damocles',
+  freshnessDays: 8,
   formats: [spreadsheet, csv],
-  tables: { 'staging.damocles': STAGING_COLUMNS },
+  tables: tablesByName(STAGING),
+  matchRates: { table: 'model.damocles_zaak' },
+  keyVersionIn: STAGING,
   // Names too: in a rejected row they would otherwise sit next to a drug case in pakhuis.rejected_rows.
   maskedFields: ['eigenaar_bsn', 'huurder_bsn', 'eigenaar_naam', 'huurder_naam'],
   validate(record, { pseudonymizer }) {
@@ -114,26 +117,23 @@ export const damocles: SourceDefinition = {
       const huurder = partyValues(record, 'huurder', pseudonymizer);
       const anyPseudonym = eigenaar.pseudonym !== null || huurder.pseudonym !== null;
       return [
-        {
-          table: 'staging.damocles',
-          values: [
-            zaaknummer,
-            ...address,
-            type,
-            constatering,
-            categorie,
-            decision,
-            start,
-            end,
-            eigenaar.pseudonym,
-            eigenaar.kvk,
-            eigenaar.naam,
-            huurder.pseudonym,
-            huurder.kvk,
-            huurder.naam,
-            anyPseudonym ? pseudonymizer.keyVersion : null,
-          ],
-        },
+        STAGING.row({
+          zaaknummer,
+          ...address,
+          object_type: type,
+          datum_constatering: constatering,
+          drugs_categorie: categorie,
+          besluit: decision,
+          sluiting_start: start,
+          sluiting_einde: end,
+          eigenaar_pseudonym: eigenaar.pseudonym,
+          eigenaar_kvk: eigenaar.kvk,
+          eigenaar_naam: eigenaar.naam,
+          huurder_pseudonym: huurder.pseudonym,
+          huurder_kvk: huurder.kvk,
+          huurder_naam: huurder.naam,
+          key_version: anyPseudonym ? pseudonymizer.keyVersion : null,
+        }),
       ];
     });
   },

@@ -1,12 +1,12 @@
 import { csvSplitting, readCsv } from '../csv.ts';
 import { oneOf, opt, optional, req, must } from '../fields.ts';
-import { registerAddress, registerDate } from '../permits/register-fields.ts';
-import { RowError, validation, type SourceDefinition, type SourceFormat } from '../source.ts';
+import { registerAddress, registerDate } from '../register-fields.ts';
+import { RowError, stagingTable, tablesByName, validation, type SourceDefinition, type SourceFormat } from '../source.ts';
 import { spreadsheetFormat } from '../xlsx.ts';
 import type { Checked } from '../validate.ts';
 import { MELDING_COLUMNS } from './columns.ts';
 
-const STAGING_COLUMNS = [
+const STAGING = stagingTable('staging.meldingen', [
   'melding_id',
   'datum_ontvangen',
   'kanaal',
@@ -18,7 +18,7 @@ const STAGING_COLUMNS = [
   'huisletter',
   'huisnummertoevoeging',
   'vrije_tekst',
-] as const;
+]);
 
 /** A melding's free text may run long; other fields keep the loader's general limit. */
 export const MAX_VRIJE_TEKST = 10_000;
@@ -95,10 +95,14 @@ const spreadsheet = spreadsheetFormat('meldingen-xlsx', MELDING_COLUMNS);
  * traced through this product. Every melding needs an address, as every other case does: this
  * warehouse places what it knows on addresses.
  */
-export const meldingen: SourceDefinition = {
+export const meldingen: SourceDefinition<'meldingen'> = {
   name: 'meldingen',
+  label: 'meldpunt',
+  // The meldpunt exports weekly at least; a form tool can export every night.
+  freshnessDays: 8,
   formats: [spreadsheet, csv],
-  tables: { 'staging.meldingen': STAGING_COLUMNS },
+  tables: tablesByName(STAGING),
+  matchRates: { table: 'model.melding' },
   // The text can name people, a reference might: a rejected row keeps their length, not their content.
   maskedFields: ['vrije_tekst', 'melder_referentie'],
   maxLength: { vrije_tekst: MAX_VRIJE_TEKST },
@@ -114,7 +118,17 @@ export const meldingen: SourceDefinition = {
       }
       const soort = optional(record, 'categorie', categorie);
       const address = registerAddress(record);
-      return [{ table: 'staging.meldingen', values: [id, datum, channel, referentie, soort, ...address, opt(record, 'vrije_tekst') ?? null] }];
+      return [
+        STAGING.row({
+          melding_id: id,
+          datum_ontvangen: datum,
+          kanaal: channel,
+          melder_referentie: referentie,
+          categorie: soort,
+          ...address,
+          vrije_tekst: opt(record, 'vrije_tekst') ?? null,
+        }),
+      ];
     });
   },
 };

@@ -1,9 +1,9 @@
 import { csvSplitting, readCsv } from '../csv.ts';
 import { opt, req } from '../fields.ts';
-import { validation, type SourceDefinition, type SourceFormat } from '../source.ts';
+import { checkPeriod, normaliseTerm, partyValues, registerAddress, registerDate, synonymTable } from '../register-fields.ts';
+import { stagingTable, tablesByName, validation, type SourceDefinition, type SourceFormat } from '../source.ts';
 import { spreadsheetFormat } from '../xlsx.ts';
 import { PERMIT_COLUMNS } from './columns.ts';
-import { checkPeriod, normaliseTerm, partyValues, registerAddress, registerDate, synonymTable } from './register-fields.ts';
 
 /**
  * The types the rules know, under the names the model uses. Registers write them in many ways;
@@ -35,7 +35,7 @@ export const PERMIT_STATUSES = synonymTable({
   vervallen: ['verlopen', 'beeindigd', 'beëindigd', 'afgelopen'],
 });
 
-const STAGING_COLUMNS = [
+const STAGING = stagingTable('staging.permits', [
   'zaaknummer',
   'vergunning_type',
   'verblijfsobject_id',
@@ -50,7 +50,7 @@ const STAGING_COLUMNS = [
   'datum_verleend',
   'geldig_tot',
   'status',
-] as const;
+]);
 
 const csv: SourceFormat = {
   name: 'permits-csv',
@@ -61,10 +61,14 @@ const csv: SourceFormat = {
 
 const spreadsheet = spreadsheetFormat('permits-xlsx', PERMIT_COLUMNS);
 
-export const permits: SourceDefinition = {
+export const permits: SourceDefinition<'permits'> = {
   name: 'permits',
+  label: 'vergunningen',
+  freshnessDays: 8,
   formats: [spreadsheet, csv],
-  tables: { 'staging.permits': STAGING_COLUMNS },
+  tables: tablesByName(STAGING),
+  matchRates: { table: 'model.vergunning' },
+  keyVersionIn: STAGING,
   // The name fields too: a rejected row would otherwise keep a holder's name in pakhuis.rejected_rows,
   // and a name next to a permit or drug case is as sensitive as the BSN. Masking treats them the same.
   maskedFields: ['houder_bsn', 'houder_naam'],
@@ -79,21 +83,18 @@ export const permits: SourceDefinition = {
       checkPeriod(verleend, tot, 'geldig_tot', 'einde geldigheid');
       const status = opt(record, 'status');
       return [
-        {
-          table: 'staging.permits',
-          values: [
-            zaaknummer,
-            type,
-            ...address,
-            houder.pseudonym,
-            houder.kvk,
-            houder.naam,
-            houder.pseudonym === null ? null : pseudonymizer.keyVersion,
-            verleend,
-            tot,
-            status === undefined ? null : normaliseTerm(status, PERMIT_STATUSES),
-          ],
-        },
+        STAGING.row({
+          zaaknummer,
+          vergunning_type: type,
+          ...address,
+          houder_pseudonym: houder.pseudonym,
+          houder_kvk: houder.kvk,
+          houder_naam: houder.naam,
+          key_version: houder.pseudonym === null ? null : pseudonymizer.keyVersion,
+          datum_verleend: verleend,
+          geldig_tot: tot,
+          status: status === undefined ? null : normaliseTerm(status, PERMIT_STATUSES),
+        }),
       ];
     });
   },

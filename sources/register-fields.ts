@@ -1,12 +1,11 @@
-import type { Pseudonymizer } from '../../lib/pseudonym.ts';
-import { addressValues } from '../address-fields.ts';
-import { opt, optional } from '../fields.ts';
-import { RowError, type StagedValue } from '../source.ts';
-import type { SourceRecord } from '../types.ts';
-import { checkBsn, checkKvk, cleanName, parseDate } from '../validate.ts';
+import type { Pseudonymizer } from '../lib/pseudonym.ts';
+import { addressValues, type Address } from './address-fields.ts';
+import { opt, optional } from './fields.ts';
+import { RowError, type SourceRecord } from './source.ts';
+import { checkBsn, checkKvk, cleanName, parseDate } from './validate.ts';
 
 /**
- * Fields the case registers (permits, Damocles) share. These are kept by hand in Excel, so they
+ * Fields the registers kept by hand (permits, Damocles, the meldpunt) share. These are kept by hand in Excel, so they
  * get the leniency a typed export does not need: "12a" in the huisnummer column, dates as
  * serial numbers or as typed text, a party as a person or as a company.
  */
@@ -15,23 +14,22 @@ import { checkBsn, checkKvk, cleanName, parseDate } from '../validate.ts';
 const COMBINED_HUISNUMMER = /^(\d{1,5})\s*([A-Za-z])?(?:\s*[-/ ]\s*([0-9A-Za-z]{1,4}))?$/;
 
 /**
- * The register's address as staging values (verblijfsobject_id, postcode, huisnummer, huisletter,
- * huisnummertoevoeging). A huisnummer with letter or addition in the same cell is split, but only
+ * The register's address as staging fields. A huisnummer with letter or addition in the same cell is split, but only
  * when the letter and addition columns are empty: two sources for one part would be a guess.
  */
-export function registerAddress(record: SourceRecord): StagedValue[] {
+export function registerAddress(record: SourceRecord): Address {
   const huisnummer = opt(record, 'huisnummer');
   const match = huisnummer === undefined ? null : COMBINED_HUISNUMMER.exec(huisnummer);
   let fields = record.fields;
   if (match && (match[2] || match[3]) && !opt(record, 'huisletter') && !opt(record, 'huisnummertoevoeging')) {
     fields = { ...fields, huisnummer: match[1], huisletter: match[2], huisnummertoevoeging: match[3] };
   }
-  const values = addressValues({ ...record, fields });
-  const [vbo, postcode, nummer] = values;
+  const address = addressValues({ ...record, fields });
+  const { verblijfsobject_id: vbo, postcode, huisnummer: nummer } = address;
   if (vbo === null && (postcode === null || nummer === null)) {
     throw new RowError(postcode === null ? 'postcode' : 'huisnummer', 'geen adres: geen verblijfsobject-id en geen postcode met huisnummer');
   }
-  return values;
+  return address;
 }
 
 export interface Party {
