@@ -235,15 +235,24 @@ export function copyLine(values: readonly (string | number | boolean | null | un
 }
 const lineParts: string[] = [];
 
+type CopyValue = string | number | boolean | null | undefined;
+
 /**
- * copyLine for a row of named fields, written in the order of `columns`: the order COPY was told.
- * Reads the fields by the table's column list, so a row costs no array of its own.
+ * copyLine for rows of named fields, compiled once per staging table: the returned function reads
+ * each field by its name and writes the values in the order of `columns`, the order COPY was told.
+ * Generated code because a loop over the column list makes every read a keyed lookup with a
+ * changing key, which V8 cannot cache; a written-out `f.postcode` is one cached property load.
+ * Column names are checked to be plain SQL names first: they are compiled into code.
  */
-export function copyFields(fields: Readonly<Record<string, string | number | boolean | null | undefined>>, columns: readonly string[], lead = ''): string {
-  const parts = lineParts;
-  parts.length = columns.length;
-  for (let i = 0; i < columns.length; i++) parts[i] = copyText(fields[columns[i]!]);
-  return lead + parts.join('\t') + '\n';
+export function compileCopyFields(columns: readonly string[]): (fields: Readonly<Record<string, CopyValue>>, lead?: string) => string {
+  for (const c of columns) if (!/^[a-z_][a-z0-9_]*$/.test(c)) throw new Error(`staging column ${JSON.stringify(c)} is not a plain SQL name`);
+  const reads = columns.map((c, i) => `p[${i}] = text(f.${c});`).join(' ');
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- see above: the names are checked, the code is ours
+  const factory = new Function('text', 'n', `const p = new Array(n); return function (f, lead = '') { ${reads} return lead + p.join('\\t') + '\\n'; };`) as (
+    text: (v: CopyValue) => string,
+    n: number,
+  ) => (fields: Readonly<Record<string, CopyValue>>, lead?: string) => string;
+  return factory(copyText, columns.length);
 }
 
 function copyText(v: string | number | boolean | null | undefined): string {

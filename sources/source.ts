@@ -3,7 +3,7 @@
  * loader: what a source declares, what a reader yields, what a validator returns. Types and the
  * few helpers every declaration builds rows with; nothing here knows a particular source.
  */
-import type { Session } from '../lib/db.ts';
+import { compileCopyFields, type Session } from '../lib/db.ts';
 import type { Pseudonymizer } from '../lib/pseudonym.ts';
 
 /**
@@ -99,11 +99,16 @@ export type StagingFields<C extends string> = { [K in C]: StagedValue };
  * the wrong column; tests/staging-columns.test.ts holds the names to the migrated table.
  */
 export class StagingTable<C extends string = string> {
+  /** One staged row as a COPY text line, its values in the order of `columns`, after `lead` (load_id, line). */
+  readonly copyLine: (fields: Readonly<Record<string, StagedValue>>, lead?: string) => string;
+
   constructor(
     /** Schema-qualified: staging.<name>. */
     readonly name: string,
     readonly columns: readonly C[],
-  ) {}
+  ) {
+    this.copyLine = compileCopyFields(columns);
+  }
 
   row(fields: StagingFields<C>): StagedRow {
     return { table: this, fields };

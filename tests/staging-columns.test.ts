@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFields } from '../lib/db.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import { stagingTable } from '../sources/source.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
@@ -16,7 +15,11 @@ describe('rows built by name', () => {
     table.row({ a: 1 });
     // @ts-expect-error c is no column of the table
     table.row({ a: 1, b: 2, c: 3 });
-    expect(copyFields(table.row({ b: 'y\tz', a: null }).fields, table.columns, '7\t2\t')).toBe('7\t2\t\\N\ty\\tz\n');
+    expect(table.copyLine(table.row({ b: 'y\tz', a: null }).fields, '7\t2\t')).toBe('7\t2\t\\N\ty\\tz\n');
+  });
+
+  it('a column name that is no plain SQL name is refused: the line writer is compiled from the names', () => {
+    expect(() => stagingTable('staging.example', ['a', 'b); process.exit(1); (c'])).toThrow(/not a plain SQL name/);
   });
 });
 

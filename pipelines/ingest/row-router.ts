@@ -1,4 +1,4 @@
-import { copyFields, copyLine } from '../../lib/db.ts';
+import { copyLine } from '../../lib/db.ts';
 import type { Pseudonymizer } from '../../lib/pseudonym.ts';
 import type { SourceDefinition, SourceRecord } from '../../sources/source.ts';
 import { bsnDigits } from '../../sources/validate.ts';
@@ -93,7 +93,7 @@ export class RowRouter {
     if (checked.mark !== undefined) this.marks.set(checked.mark, (this.marks.get(checked.mark) ?? 0) + 1);
     const lead = `${this.loadId}\t${record.line}\t`;
     for (const row of checked.rows) {
-      const line = copyFields(row.fields, row.table.columns, lead);
+      const line = row.table.copyLine(row.fields, lead);
       if (row.table.name === this.liveTable) {
         this.#live.push(line);
         this.pending += line.length;
