@@ -8,6 +8,8 @@ import { migrate } from '../lib/migrate.ts';
 import { LOG_LEVELS, gemeentenOf, loadConfig, type Config } from '../lib/config.ts';
 import { checkoutWarning } from '../lib/checkout-guard.ts';
 import { openDatabase } from '../lib/db.ts';
+import { kyselyOf } from '../lib/kysely.ts';
+import { sql } from 'kysely';
 import { userInfo } from 'node:os';
 import { SOURCES } from '../sources/index.ts';
 import type { SourceName } from '../sources/source.ts';
@@ -324,13 +326,8 @@ const COMMANDS: Record<string, Command> = {
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
         const by = (values.by as string | undefined) ?? userInfo().username;
         const assignee = values.toegewezen as string | undefined;
-        await ctx.db.query('SELECT signals.triage($1, $2, $3, $4, $5)', [
-          Number(id),
-          status,
-          (values.note as string | undefined) ?? null,
-          by,
-          assignee ?? null,
-        ]);
+        const note = (values.note as string | undefined) ?? null;
+        await sql`SELECT signals.triage(${Number(id)}, ${status}, ${note}, ${by}, ${assignee ?? null})`.execute(kyselyOf(ctx.db));
         print(`signaal ${id}: ${status}${assignee ? `, toegewezen aan ${assignee}` : assignee === '' ? ', niet meer toegewezen' : ''}`);
         return 0;
       });
@@ -346,7 +343,8 @@ const COMMANDS: Record<string, Command> = {
       // No migrations: a login that holds only the analyst role may not read them.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
         const by = (values.by as string | undefined) ?? userInfo().username;
-        await ctx.db.query('SELECT signals.terugkoppeling($1, $2, $3, $4)', [id, status, (values.note as string | undefined) ?? null, by]);
+        const note = (values.note as string | undefined) ?? null;
+        await sql`SELECT signals.terugkoppeling(${id}, ${status}, ${note}, ${by})`.execute(kyselyOf(ctx.db));
         print(`melding ${id}: ${status.replace('_', ' ')}`);
         return 0;
       });
@@ -408,14 +406,14 @@ const COMMANDS: Record<string, Command> = {
       // No migrations: a login that holds only the analyst or re-identification role may not read them.
       return withContext({ requireKey: false, migrate: false }, async (ctx) => {
         const by = (values.by as string | undefined) ?? userInfo().username;
-        const { rows } = await ctx.db.query<{
+        const { rows } = await sql<{
           pseudonym: string;
           geslachtsnaam: string | null;
           voornamen: string | null;
           geboortedatum: string | null;
           relatie: string;
           weigering: string | null;
-        }>('SELECT * FROM reident.reveal($1, $2, $3)', [Number(id), String(values.reason), by]);
+        }>`SELECT * FROM reident.reveal(${Number(id)}, ${String(values.reason)}, ${by})`.execute(kyselyOf(ctx.db));
         // A refusal comes back as a row, so that its audit record commits (migration 0023).
         const refused = rows.find((r) => r.weigering !== null);
         if (refused) throw new Error(`${refused.weigering} (deze geweigerde inzage is vastgelegd)`);
@@ -518,10 +516,12 @@ const COMMANDS: Record<string, Command> = {
       if (action === 'list') {
         if (login || values.gemeente) throw new UsageError('list neemt geen login of --gemeente');
         return withContext({ requireKey: false }, async (ctx) => {
-          const { rows } = await ctx.db.query<{ login: string; gemeentecode: string; naam: string; granted_by: string; at: Date }>(
-            `SELECT g.login, g.gemeentecode, signals.gemeente_naam(g.gemeentecode) AS naam, g.granted_by, g.at
-             FROM audit.access_grants g ORDER BY g.login, g.gemeentecode`,
-          );
+          const rows = await kyselyOf(ctx.db)
+            .selectFrom('audit.access_grants as g')
+            .select(['g.login', 'g.gemeentecode', 'g.granted_by', 'g.at', (eb) => eb.fn<string>('signals.gemeente_naam', ['g.gemeentecode']).as('naam')])
+            .orderBy('g.login')
+            .orderBy('g.gemeentecode')
+            .execute();
           if (rows.length === 0) print('geen toegang toegekend: een analist ziet niets');
           for (const r of rows) print(`${r.login}  ${r.gemeentecode} ${r.naam}  toegekend door ${r.granted_by} op ${localTime(r.at)}`);
           return EXIT.ok;
@@ -542,11 +542,10 @@ const COMMANDS: Record<string, Command> = {
       if (!/^\d{4}$/.test(code)) throw new UsageError(`--gemeente ${code.slice(0, 20)}: een gemeentecode is 4 cijfers`);
       return withContext({ requireKey: false }, async (ctx) => {
         const by = (values.by as string | undefined) ?? userInfo().username;
-        const { rows } = await ctx.db.query<{ changed: boolean }>(
-          `SELECT audit.${action === 'grant' ? 'grant_access' : 'revoke_access'}($1, $2, $3) AS changed`,
-          [login, code, by],
-        );
-        const naam = (await ctx.db.query<{ n: string }>('SELECT signals.gemeente_naam($1) AS n', [code])).rows[0]!.n;
+        const k = kyselyOf(ctx.db);
+        const change = action === 'grant' ? sql`audit.grant_access` : sql`audit.revoke_access`;
+        const { rows } = await sql<{ changed: boolean }>`SELECT ${change}(${login}, ${code}, ${by}) AS changed`.execute(k);
+        const naam = (await sql<{ n: string }>`SELECT signals.gemeente_naam(${code}) AS n`.execute(k)).rows[0]!.n;
         if (action === 'grant')
           print(rows[0]!.changed ? `${login} ziet nu de signalen van ${code} ${naam} (vastgelegd)` : `${login} had al toegang tot ${code} ${naam}`);
         else print(rows[0]!.changed ? `${login} ziet de signalen van ${code} ${naam} niet meer (vastgelegd)` : `${login} had geen toegang tot ${code} ${naam}`);

@@ -1,4 +1,5 @@
 import type { Session } from '../lib/db.ts';
+import { kyselyOf } from '../lib/kysely.ts';
 import { ConfigError } from '../lib/errors.ts';
 import type { Pseudonymizer } from '../lib/pseudonym.ts';
 import { SOURCE_DEFINITIONS, type SourceRegistry } from '../sources/index.ts';
@@ -11,12 +12,14 @@ import { SOURCE_DEFINITIONS, type SourceRegistry } from '../sources/index.ts';
  */
 export async function verifyKey(session: Pick<Session, 'query'>, pseudonymizer: Pseudonymizer): Promise<void> {
   const { keyVersion, checkValue } = pseudonymizer;
-  await session.query('INSERT INTO pakhuis.key_checks (key_version, check_value) VALUES ($1, $2) ON CONFLICT (key_version) DO NOTHING', [
-    keyVersion,
-    checkValue,
-  ]);
-  const { rows } = await session.query<{ check_value: string }>('SELECT check_value FROM pakhuis.key_checks WHERE key_version = $1', [keyVersion]);
-  if (rows[0]?.check_value !== checkValue) {
+  const k = kyselyOf(session);
+  await k
+    .insertInto('pakhuis.key_checks')
+    .values({ key_version: keyVersion, check_value: checkValue })
+    .onConflict((oc) => oc.column('key_version').doNothing())
+    .execute();
+  const stored = await k.selectFrom('pakhuis.key_checks').select('check_value').where('key_version', '=', keyVersion).executeTakeFirst();
+  if (stored?.check_value !== checkValue) {
     throw new ConfigError([
       `PSEUDONYMIZATION_KEY is not the key version ${keyVersion} was first used with (its check value differs); set that key, or a new key under a higher PSEUDONYMIZATION_KEY_VERSION`,
     ]);

@@ -1,4 +1,7 @@
+import { sql, type Kysely } from 'kysely';
 import type { Session } from '../lib/db.ts';
+import { kyselyOf, type DB } from '../lib/kysely.ts';
+import type { Int8 } from '../lib/database-schema.ts';
 import { withSuggestion } from '../lib/did-you-mean.ts';
 import { ConfigError } from '../lib/errors.ts';
 import { failpoint } from '../lib/failpoint.ts';
@@ -61,6 +64,14 @@ export function resolvedRules(ctx: PipelineContext): ResolvedRule[] {
   if (unknown.length) throw new ConfigError([`rules: unknown rule ${unknown.map((c) => withSuggestion(c, codes)).join(', ')}`]);
   return RULES.map((rule) => resolveRule(rule, ctx.config.rules[rule.code] ?? {}));
 }
+
+/** The newest load per source and municipality, made at the start of publishing (ON COMMIT DROP). */
+type PublishLoads = {
+  publish_loads: { source: SourceName; gemeentecode: string; load_id: Int8 };
+};
+
+/** The typed builder on the publishing transaction, knowing its temporary table too. */
+const publishing = (tx: Session): Kysely<DB & PublishLoads> => kyselyOf(tx).withTables<PublishLoads>();
 
 /** Work that must commit with the new signals or not at all (tonight's report). */
 export type BeforeCommit = (tx: Session, evaluated: { rules: RuleOutcome[]; peildatum: string }) => Promise<void>;
@@ -129,27 +140,62 @@ async function publishInTransaction(
         CREATE TEMP TABLE publish_loads ON COMMIT DROP AS
         SELECT DISTINCT ON (source) source, '0000'::text AS gemeentecode, id AS load_id FROM pakhuis.loads ORDER BY source, id DESC;`);
     }
-    const { rows: loads } = await tx.query<{ source: SourceName; gemeentecode: string; load_id: string; current: string | null }>(`
-      SELECT p.source, p.gemeentecode, p.load_id, s.load_id AS current
-      FROM publish_loads p LEFT JOIN model.source_state s USING (source, gemeentecode)`);
-    const { rows: dropped } = await tx.query<{ source: SourceName }>(`
-      SELECT DISTINCT s.source FROM model.source_state s
-      WHERE NOT EXISTS (SELECT 1 FROM publish_loads p WHERE p.source = s.source AND p.gemeentecode = s.gemeentecode)`);
+    const k = publishing(tx);
+    const loads = await k
+      .selectFrom('publish_loads as p')
+      .leftJoin('model.source_state as s', (join) => join.onRef('s.source', '=', 'p.source').onRef('s.gemeentecode', '=', 'p.gemeentecode'))
+      .select(['p.source', 'p.gemeentecode', 'p.load_id', 's.load_id as current'])
+      .execute();
+    // A source published before but without a load now (its municipality left GEMEENTEN).
+    const dropped = await k
+      .selectFrom('model.source_state as s')
+      .select(sql<SourceName>`s.source`.as('source'))
+      .distinct()
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb.selectFrom('publish_loads as p').select('p.source').whereRef('p.source', '=', 's.source').whereRef('p.gemeentecode', '=', 's.gemeentecode'),
+          ),
+        ),
+      )
+      .execute();
     const available = new Set(loads.map((l) => l.source));
-    const changed = new Set([...loads.filter((l) => l.current === null || l.current !== l.load_id).map((l) => l.source), ...dropped.map((d) => d.source)]);
+    // Compared as text: pg returns int8 as a string, PGlite as a number.
+    const changed = new Set([
+      ...loads.filter((l) => l.current === null || String(l.current) !== String(l.load_id)).map((l) => l.source),
+      ...dropped.map((d) => d.source),
+    ]);
     // Model scripts, rules, match rates, the merge, the report and the commit.
     const progress = startProgress((await plannedScripts(changed, available)).length + rules.length + 4);
     const transforms = await rebuildModel(tx, changed, available, peildatum, (script) => progress.step(`model ${script}`));
     await failpoint('publish');
-    await tx.query(
-      `DELETE FROM model.source_state s WHERE NOT EXISTS (SELECT 1 FROM publish_loads p WHERE p.source = s.source AND p.gemeentecode = s.gemeentecode)`,
-    );
-    await tx.query(
-      `INSERT INTO model.source_state (source, gemeentecode, load_id, run_id)
-       SELECT source, gemeentecode, load_id, $1 FROM publish_loads WHERE source = ANY ($2)
-       ON CONFLICT (source, gemeentecode) DO UPDATE SET load_id = EXCLUDED.load_id, run_id = EXCLUDED.run_id, published_at = clock_timestamp()`,
-      [runId, [...changed]],
-    );
+    await k
+      .deleteFrom('model.source_state as s')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb.selectFrom('publish_loads as p').select('p.source').whereRef('p.source', '=', 's.source').whereRef('p.gemeentecode', '=', 's.gemeentecode'),
+          ),
+        ),
+      )
+      .execute();
+    if (changed.size > 0) {
+      await k
+        .insertInto('model.source_state')
+        .columns(['source', 'gemeentecode', 'load_id', 'run_id'])
+        .expression(
+          k
+            .selectFrom('publish_loads')
+            .select(['source', 'gemeentecode', 'load_id', sql<number>`${runId}::bigint`.as('run_id')])
+            .where('source', 'in', [...changed]),
+        )
+        .onConflict((oc) =>
+          oc
+            .columns(['source', 'gemeentecode'])
+            .doUpdateSet({ load_id: (eb) => eb.ref('excluded.load_id'), run_id: (eb) => eb.ref('excluded.run_id'), published_at: sql`clock_timestamp()` }),
+        )
+        .execute();
+    }
     progress.step('adreskoppeling');
     const matchRates = await measureMatchRates(tx, sourcesOf(ctx));
     const brp = transforms.some((t) => t.script === '20_brp.sql') ? (await tx.query<BrpModelCounts>('SELECT * FROM brp_model_telling')).rows[0] : undefined;
@@ -157,15 +203,22 @@ async function publishInTransaction(
     const evaluated = rules.filter((r) => !outcomes.find((o) => o.code === r.definition.code)?.skipped);
     progress.step('signalen samenvoegen');
     const signals = await mergeSignals(tx, evaluated, runId);
-    const { rows: counted } = await tx.query<{ gemeentecode: string; naam: string; rule_code: string; n: number }>(
-      `SELECT gemeentecode, gemeente_naam AS naam, rule_code, count(*)::int AS n FROM pakhuis.signals WHERE status = 'open' GROUP BY 1, 2, 3 ORDER BY 1, 3`,
-    );
+    const counted = await k
+      .selectFrom('pakhuis.signals')
+      .select(['gemeentecode', 'gemeente_naam as naam', 'rule_code', sql<number>`count(*)::int`.as('n')])
+      .where('status', '=', 'open')
+      .groupBy(['gemeentecode', 'gemeente_naam', 'rule_code'])
+      .orderBy('gemeentecode')
+      .orderBy('rule_code')
+      .execute();
     const perGemeente: PublishResult['perGemeente'] = [];
     for (const r of counted) {
-      let g = perGemeente.find((x) => x.gemeentecode === r.gemeentecode);
-      if (!g) perGemeente.push((g = { gemeentecode: r.gemeentecode, naam: r.naam, open: 0, perRule: {} }));
+      // The view's columns are not null here: signal_store's are (a view's never say so).
+      const gemeentecode = r.gemeentecode!;
+      let g = perGemeente.find((x) => x.gemeentecode === gemeentecode);
+      if (!g) perGemeente.push((g = { gemeentecode, naam: r.naam!, open: 0, perRule: {} }));
       g.open += r.n;
-      g.perRule[r.rule_code] = r.n;
+      g.perRule[r.rule_code!] = r.n;
     }
     await recordRunCounts(tx, { runId, peildatum, rules: rules.map((r) => r.definition.code), feedbackDays: ctx.config.MELDING_TERUGKOPPELING_DAGEN });
     progress.step('rapport');
@@ -186,18 +239,23 @@ async function publishInTransaction(
 
 /** The municipalities and agreements in force tonight, for the views and the rules' SQL. */
 async function syncGemeenten(tx: Session, config: ReturnType<typeof gemeentenOf>): Promise<void> {
-  await tx.query(`DELETE FROM pakhuis.gemeenten WHERE NOT (code = ANY ($1::text[]))`, [config.gemeenten.map((g) => g.code)]);
-  await tx.query(
-    `INSERT INTO pakhuis.gemeenten (code, naam) SELECT * FROM unnest($1::text[], $2::text[])
-     ON CONFLICT (code) DO UPDATE SET naam = EXCLUDED.naam`,
-    [config.gemeenten.map((g) => g.code), config.gemeenten.map((g) => g.naam)],
-  );
-  await tx.query('DELETE FROM pakhuis.samenwerking');
-  const rows = config.samenwerkingen.flatMap((s) => s.gemeenten.map((g) => [s.naam, g] as const));
-  await tx.query(`INSERT INTO pakhuis.samenwerking (naam, gemeente) SELECT * FROM unnest($1::text[], $2::text[])`, [
-    rows.map((r) => r[0]),
-    rows.map((r) => r[1]),
-  ]);
+  const k = kyselyOf(tx);
+  const codes = config.gemeenten.map((g) => g.code);
+  // `<> ALL`, not NOT IN: an empty list (GEMEENTEN unset) removes every row.
+  await k
+    .deleteFrom('pakhuis.gemeenten')
+    .where(sql<boolean>`code <> ALL (${codes}::text[])`)
+    .execute();
+  if (config.gemeenten.length > 0) {
+    await k
+      .insertInto('pakhuis.gemeenten')
+      .values(config.gemeenten.map((g) => ({ code: g.code, naam: g.naam })))
+      .onConflict((oc) => oc.column('code').doUpdateSet({ naam: (eb) => eb.ref('excluded.naam') }))
+      .execute();
+  }
+  await k.deleteFrom('pakhuis.samenwerking').execute();
+  const rows = config.samenwerkingen.flatMap((s) => s.gemeenten.map((gemeente) => ({ naam: s.naam, gemeente })));
+  if (rows.length > 0) await k.insertInto('pakhuis.samenwerking').values(rows).execute();
 }
 
 /** Per source that declares where its model rows keep how they were matched (sources/<name>/index.ts, matchRates). */
@@ -243,15 +301,39 @@ async function evaluateRules(
   for (const rule of ordered) {
     const { definition: d } = rule;
     onRule(d.code);
-    await tx.query(
-      `INSERT INTO pakhuis.rules (code, title, rationale, norm, severity, parameters, version, sql, over_gemeentegrens)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-       ON CONFLICT (code) DO UPDATE SET title = EXCLUDED.title, rationale = EXCLUDED.rationale, norm = EXCLUDED.norm,
-         severity = EXCLUDED.severity, parameters = EXCLUDED.parameters, version = EXCLUDED.version, sql = EXCLUDED.sql,
-         over_gemeentegrens = EXCLUDED.over_gemeentegrens,
-         published_at = CASE WHEN pakhuis.rules.version = EXCLUDED.version THEN pakhuis.rules.published_at ELSE clock_timestamp() END`,
-      [d.code, d.title, d.rationale, d.norm, d.severity, JSON.stringify(rule.params), rule.version, d.sql.trim(), Boolean(d.acrossMunicipalities)],
-    );
+    await kyselyOf(tx)
+      .insertInto('pakhuis.rules')
+      .values({
+        code: d.code,
+        title: d.title,
+        rationale: d.rationale,
+        norm: d.norm,
+        severity: d.severity,
+        parameters: JSON.stringify(rule.params),
+        version: rule.version,
+        sql: d.sql.trim(),
+        over_gemeentegrens: Boolean(d.acrossMunicipalities),
+      })
+      .onConflict((oc) =>
+        oc.column('code').doUpdateSet((eb) => ({
+          title: eb.ref('excluded.title'),
+          rationale: eb.ref('excluded.rationale'),
+          norm: eb.ref('excluded.norm'),
+          severity: eb.ref('excluded.severity'),
+          parameters: eb.ref('excluded.parameters'),
+          version: eb.ref('excluded.version'),
+          sql: eb.ref('excluded.sql'),
+          over_gemeentegrens: eb.ref('excluded.over_gemeentegrens'),
+          // A rule keeps the day it was published until its version changes.
+          published_at: eb
+            .case()
+            .when('pakhuis.rules.version', '=', eb.ref('excluded.version'))
+            .then(eb.ref('pakhuis.rules.published_at'))
+            .else(sql<Date>`clock_timestamp()`)
+            .end(),
+        })),
+      )
+      .execute();
     const missing = d.requires.filter((source) => !available.has(source));
     if (missing.length > 0) {
       const names = missing.map((source) => SOURCE_LABELS[source]).join(' en ');
@@ -286,10 +368,8 @@ async function evaluateRules(
 
 /** The night's candidates merged into the signal store by the owner's function (migration 0021), which also resolves what was not produced again. */
 async function mergeSignals(tx: Session, rules: ResolvedRule[], runId: number): Promise<PublishResult['signals']> {
-  const { rows } = await tx.query<{ new_signals: number; open_signals: number; resolved_signals: number; worsened_signals: number }>(
-    'SELECT * FROM pakhuis.merge_signals($1, $2)',
-    [runId, rules.map((r) => r.definition.code)],
-  );
+  const { rows } = await sql<{ new_signals: number; open_signals: number; resolved_signals: number; worsened_signals: number }>`
+    SELECT * FROM pakhuis.merge_signals(${runId}, ${rules.map((r) => r.definition.code)})`.execute(kyselyOf(tx));
   const merged = rows[0]!;
   return { new: merged.new_signals, open: merged.open_signals, resolved: merged.resolved_signals, worsened: merged.worsened_signals };
 }

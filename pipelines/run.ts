@@ -1,4 +1,6 @@
+import { sql } from 'kysely';
 import { StepError, oneLine } from '../lib/errors.ts';
+import { kyselyOf } from '../lib/kysely.ts';
 import { createNightlyReport, deliverPending, finishReportFile, removeStaleReportParts, type CreatedReport, type DeliveryOutcome } from '../reports/outbox.ts';
 import { keyVersionWarning, verifyKey } from './key-versions.ts';
 import { checkFreshness, freshnessWarnings } from './freshness.ts';
@@ -61,12 +63,15 @@ export async function runPipeline(ctx: PipelineContext, options: RunOptions): Pr
 async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<RunSummary> {
   const { db, config, log } = ctx;
   const started = performance.now();
+  const k = kyselyOf(db);
   // A run left 'running' by a killed process can never finish; say so instead of leaving it open.
-  await db.query(
-    `UPDATE pakhuis.runs SET status = 'failed', finished_at = clock_timestamp(), error = 'process stopped before the run finished' WHERE status = 'running'`,
-  );
-  const { rows } = await db.query<{ id: string }>('INSERT INTO pakhuis.runs (trigger) VALUES ($1) RETURNING id', [options.trigger]);
-  const runId = Number(rows[0]!.id);
+  await k
+    .updateTable('pakhuis.runs')
+    .set({ status: 'failed', finished_at: sql`clock_timestamp()`, error: 'process stopped before the run finished' })
+    .where('status', '=', 'running')
+    .execute();
+  const inserted = await k.insertInto('pakhuis.runs').values({ trigger: options.trigger }).returning('id').executeTakeFirstOrThrow();
+  const runId = Number(inserted.id);
   // This run holds the run lock; a killed one left its spool folders behind. Failing to remove
   // them costs disk, not the night.
   await removeStaleSpools(ctx).catch((error: unknown) => log.warn({ err: error }, 'stale spool folders could not be removed'));
@@ -80,24 +85,26 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     fn: () => Promise<T>,
     counts?: (result: T) => { in?: number; out?: number; rejected?: number; details?: unknown },
   ): Promise<T> => {
-    const stepStarted = new Date();
-    await db.query(`INSERT INTO pakhuis.run_steps (run_id, step, started_at, status) VALUES ($1, $2, $3, 'running')`, [runId, name, stepStarted]);
+    await k.insertInto('pakhuis.run_steps').values({ run_id: runId, step: name, started_at: new Date(), status: 'running' }).execute();
+    const thisStep = k.updateTable('pakhuis.run_steps').where('run_id', '=', runId).where('step', '=', name);
     try {
       const result = await fn();
       const c = counts?.(result) ?? {};
-      await db.query(
-        `UPDATE pakhuis.run_steps SET status = 'succeeded', finished_at = clock_timestamp(), rows_in = $3, rows_out = $4, rows_rejected = $5, details = $6
-         WHERE run_id = $1 AND step = $2`,
-        [runId, name, c.in ?? null, c.out ?? null, c.rejected ?? null, JSON.stringify(c.details ?? {})],
-      );
+      await thisStep
+        .set({
+          status: 'succeeded',
+          finished_at: sql`clock_timestamp()`,
+          rows_in: c.in ?? null,
+          rows_out: c.out ?? null,
+          rows_rejected: c.rejected ?? null,
+          details: JSON.stringify(c.details ?? {}),
+        })
+        .execute();
       return result;
     } catch (error) {
-      await db
-        .query(`UPDATE pakhuis.run_steps SET status = 'failed', finished_at = clock_timestamp(), error = $3 WHERE run_id = $1 AND step = $2`, [
-          runId,
-          name,
-          oneLine(error),
-        ])
+      await thisStep
+        .set({ status: 'failed', finished_at: sql`clock_timestamp()`, error: oneLine(error) })
+        .execute()
         .catch(() => {});
       throw new StepError(name, oneLine(error), { cause: error });
     }
@@ -165,7 +172,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
       // Out of the inbox, so the next night runs without it; nothing retries it by itself.
       if (result.status === 'quarantined') summary.warnings.push(`${result.error}; het bestand staat in quarantaine: ${archived}`);
       const loadId = result.loadId ?? unarchived;
-      if (loadId) await db.query('UPDATE pakhuis.loads SET archived_as = $2 WHERE id = $1', [loadId, archived]);
+      if (loadId) await k.updateTable('pakhuis.loads').set({ archived_as: archived }).where('id', '=', loadId).execute();
     }
     summary.warnings.push(...supersededWarnings(summary.files, sources));
     summary.warnings.push(...freshnessWarnings(await checkFreshness(db, config, { sources }), { notRefreshed: summary.pull?.notRefreshed, sources }));
@@ -238,10 +245,18 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     log2.error({ err: error, step: summary.failedStep }, 'run failed');
   }
   summary.ms = Math.round(performance.now() - started);
-  await db.query(
-    `UPDATE pakhuis.runs SET status = $2, finished_at = clock_timestamp(), failed_step = $3, error = $4, warnings = $5, summary = $6 WHERE id = $1`,
-    [runId, summary.status, summary.failedStep ?? null, summary.error ?? null, JSON.stringify(summary.warnings), JSON.stringify(runRecord(summary))],
-  );
+  await k
+    .updateTable('pakhuis.runs')
+    .set({
+      status: summary.status,
+      finished_at: sql`clock_timestamp()`,
+      failed_step: summary.failedStep ?? null,
+      error: summary.error ?? null,
+      warnings: JSON.stringify(summary.warnings),
+      summary: JSON.stringify(runRecord(summary)),
+    })
+    .where('id', '=', runId)
+    .execute();
   log2.info({ status: summary.status, ms: summary.ms, signalsPerRule: summary.signalsPerRule }, 'run finished');
   return summary;
 }

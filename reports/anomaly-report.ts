@@ -1,12 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { sql } from 'kysely';
 import type { Session } from '../lib/db.ts';
+import { kyselyOf } from '../lib/kysely.ts';
 import { LOCAL_TIME_ZONE, localTime } from '../lib/local-time.ts';
 import { toCsv, type CsvColumn } from './csv.ts';
 import { writeXlsx } from './xlsx-writer.ts';
 
 export interface ReportRow {
-  signal_id: string;
+  /** int8: a string from pg, a number from PGlite. */
+  signal_id: string | number;
   rule_code: string;
   rule_title: string | null;
   severity: string;
@@ -133,31 +136,75 @@ export const REPORT_COLUMNS: ReportColumn[] = [
 
 // Reads the analysts' view: an analyst login runs `pakhuis report --all` with the same query the
 // nightly report runs as the loading role.
-const REPORT_SELECT = `
-  SELECT d.signal_id, d.rule_code, d.rule_title, d.severity, d.verblijfsobject_id, d.address_source, d.adres,
-    d.postcode, d.huisnummer, d.huisletter, d.huisnummertoevoeging, d.straat, d.woonplaats,
-    d.explanation, d.first_seen_at, d.score::text AS score, d.previous_score::text AS previous_score, d.previous_severity,
-    d.triage_status, d.assigned_to, d.gemeentecode, d.gemeente_naam,
-    CASE WHEN d.first_seen_run > $1 THEN 'nieuw' WHEN coalesce(d.worsened_run, 0) > $1 THEN 'verergerd' END AS change
-  FROM signals.signal_details d`;
-const REPORT_ORDER = `ORDER BY CASE d.severity WHEN 'hoog' THEN 0 WHEN 'midden' THEN 1 ELSE 2 END, d.rule_code, d.postcode, d.huisnummer, d.signal_id`;
+function reportSelect(db: Pick<Session, 'query'>, sinceRun: number) {
+  return (
+    kyselyOf(db)
+      .selectFrom('signals.signal_details as d')
+      .select([
+        'd.signal_id',
+        'd.rule_code',
+        'd.rule_title',
+        'd.severity',
+        'd.verblijfsobject_id',
+        'd.address_source',
+        'd.adres',
+        'd.postcode',
+        'd.huisnummer',
+        'd.huisletter',
+        'd.huisnummertoevoeging',
+        'd.straat',
+        'd.woonplaats',
+        'd.explanation',
+        'd.first_seen_at',
+        sql<string | null>`d.score::text`.as('score'),
+        sql<string | null>`d.previous_score::text`.as('previous_score'),
+        'd.previous_severity',
+        'd.triage_status',
+        'd.assigned_to',
+        'd.gemeentecode',
+        'd.gemeente_naam',
+        sql<ReportRow['change']>`CASE WHEN d.first_seen_run > ${sinceRun} THEN 'nieuw' WHEN coalesce(d.worsened_run, 0) > ${sinceRun} THEN 'verergerd' END`.as(
+          'change',
+        ),
+      ])
+      .orderBy(sql`CASE d.severity WHEN 'hoog' THEN 0 WHEN 'midden' THEN 1 ELSE 2 END`)
+      .orderBy('d.rule_code')
+      .orderBy('d.postcode')
+      .orderBy('d.huisnummer')
+      .orderBy('d.signal_id')
+      // Not null in signal_store and its joins, which the view's columns do not say.
+      .$narrowType<{
+        signal_id: string | number;
+        rule_code: string;
+        severity: string;
+        explanation: string;
+        first_seen_at: Date;
+        gemeentecode: string;
+        gemeente_naam: string;
+      }>()
+  );
+}
 
 /** All open signals with their address; `sinceRun` marks those first seen or worsened after it. */
 export async function openSignals(db: Pick<Session, 'query'>, sinceRun = 0): Promise<ReportRow[]> {
-  const { rows } = await db.query<ReportRow>(`${REPORT_SELECT} WHERE d.status = 'open' ${REPORT_ORDER}`, [sinceRun]);
-  return rows;
+  return reportSelect(db, sinceRun).where('d.status', '=', 'open').execute();
 }
 
 /** The given signals with their address, in report order. */
 export async function signalsById(db: Pick<Session, 'query'>, ids: number[], sinceRun = 0): Promise<ReportRow[]> {
-  const { rows } = await db.query<ReportRow>(`${REPORT_SELECT} WHERE d.signal_id = ANY ($2::bigint[]) ${REPORT_ORDER}`, [sinceRun, ids]);
-  return rows;
+  return reportSelect(db, sinceRun)
+    .where(sql<boolean>`d.signal_id = ANY (${ids}::bigint[])`)
+    .execute();
 }
 
 /** The last run that published, as an analyst may read it (signals.runs). */
 export async function lastPublishedRun(db: Pick<Session, 'query'>): Promise<number> {
-  const { rows } = await db.query<{ run_id: string | null }>(`SELECT max(run_id) AS run_id FROM signals.runs WHERE published`);
-  return Number(rows[0]?.run_id ?? 1);
+  const last = await kyselyOf(db)
+    .selectFrom('signals.runs')
+    .select((eb) => eb.fn.max('run_id').as('run_id'))
+    .where('published', '=', true)
+    .executeTakeFirst();
+  return Number(last?.run_id ?? 1);
 }
 
 /** The report as CSV text; warnings (stale sources, refused files) stand above the table. */
