@@ -6,12 +6,14 @@ import type { PipelineContext } from '../lib/context.ts';
 import { reportCsv, reportXlsx, signalsById, xlsxPathOf } from './anomaly-report.ts';
 import { composeReport, type ReportFacts } from './email.ts';
 import { concentrations } from './verantwoording/spreiding.ts';
-import { checkedRecipients, createMailer, describeMailError, mailConfigured, type MailAttachment, type Mailer } from './mailer.ts';
+import { checkedRecipients, mailConfigured, type MailAttachment, type Mailer } from './mailer.ts';
 import { renderTrendChart, monthLabel } from './trend-chart.ts';
 import { trendData, type TrendData } from './trend-data.ts';
 import { RULES } from '../rules/index.ts';
-import { isAllowed } from '../lib/recipients.ts';
-import { gemeentenOf, recipientsFor } from '../lib/config.ts';
+import { dropDirFor, gemeentenOf, recipientsFor } from '../lib/config.ts';
+import type { Channel, ChannelSender, Delivery } from './channels/channel.ts';
+import { emailChannel } from './channels/email.ts';
+import { fileDropChannel } from './channels/file-drop.ts';
 
 /**
  * Signals for the nightly report: open, and new or worse since a report last carried them. A
@@ -34,9 +36,9 @@ export interface CreatedReport {
   /** The first report's CSV (the workbook is beside it: xlsxPathOf); `parts` has one per municipality when the warehouse serves several. */
   path: string;
   signals: number;
-  /** Whether it goes out by e-mail (a quiet night may not: REPORT_NOTHING_NEW). */
+  /** Whether it goes out, by e-mail or file drop (a quiet night may not: REPORT_NOTHING_NEW). */
   mailed: boolean;
-  /** Mail is set up, but tonight had nothing new and REPORT_NOTHING_NEW kept the report home. */
+  /** A channel is set up, but tonight had nothing new and REPORT_NOTHING_NEW kept the report home. */
   quietNotMailed: boolean;
   parts: { gemeentecode?: string; outboxId: number; path: string; signals: number; mailed: boolean; quietNotMailed: boolean }[];
 }
@@ -51,38 +53,41 @@ export interface ReportInputs {
   peildatum?: string;
 }
 
-/** A report waiting to be sent: the nightly one (with its CSV) or an overleg overview. */
+/**
+ * A report waiting to be sent: the nightly one or an overleg overview, on one channel, with the
+ * payload that channel needs (an e-mail's subject, bodies and recipients; a file drop's folder
+ * name) and its files, the nightly CSV first.
+ */
 export interface OutboxEntry {
   kind: 'nachtrapport' | 'overleg';
   runId: number | null;
+  /** The report's own file in OUT_DIR. */
   fileName: string;
   filePath: string | null;
-  csv: string | null;
-  subject: string;
-  text: string;
-  html: string;
-  recipients: string[];
+  payload: { channel: 'email'; subject: string; text: string; html: string; recipients: string[] } | { channel: 'file_drop'; dropName: string };
   status: 'pending' | 'not_sent';
   attachments: MailAttachment[];
-  /** The municipality a nightly report is for (its recipients: REPORT_RECIPIENTS_<code>). */
+  /** The municipality a nightly report is for (its recipients: REPORT_RECIPIENTS_<code>, its folder: REPORT_DROP_DIR_<code>). */
   gemeentecode?: string;
 }
 
 /** Stores a report in the outbox with its attachments; returns its id. */
 export async function enqueue(tx: Pick<Session, 'query'>, entry: OutboxEntry): Promise<number> {
+  const mail = entry.payload.channel === 'email' ? entry.payload : undefined;
   const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO pakhuis.report_outbox (kind, run_id, file_name, file_path, csv, subject, text_body, html_body, recipients, status, gemeentecode)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
+    `INSERT INTO pakhuis.report_outbox (kind, channel, run_id, file_name, file_path, subject, text_body, html_body, recipients, drop_name, status, gemeentecode)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
     [
       entry.kind,
+      entry.payload.channel,
       entry.runId,
       entry.fileName,
       entry.filePath,
-      entry.csv,
-      entry.subject,
-      entry.text,
-      entry.html,
-      entry.recipients,
+      mail?.subject ?? null,
+      mail?.text ?? null,
+      mail?.html ?? null,
+      mail?.recipients ?? [],
+      entry.payload.channel === 'file_drop' ? entry.payload.dropName : null,
       entry.status,
       entry.gemeentecode ?? null,
     ],
@@ -152,9 +157,11 @@ async function createReportFor(
   gemeente?: { code: string; naam: string },
 ): Promise<CreatedReport['parts'][number]> {
   const { config } = ctx;
-  const willMail = mailConfigured(config);
   const code = gemeente?.code ?? null;
-  const recipients = willMail ? (gemeente ? recipientsFor(config, gemeente.code) : checkedRecipients(config)) : [];
+  // A drop folder, when one is set for this report, else e-mail (lib/config.ts dropDirFor).
+  const channel: Channel = dropDirFor(config, code ?? undefined) ? 'file_drop' : 'email';
+  const willMail = channel === 'file_drop' || mailConfigured(config);
+  const recipients = channel === 'email' && willMail ? (gemeente ? recipientsFor(config, gemeente.code) : checkedRecipients(config)) : [];
   {
     const { rows: ids } = await tx.query<{ id: string }>(NEW_OR_WORSE, [code]);
     const rows = await signalsById(
@@ -195,7 +202,7 @@ async function createReportFor(
     );
     const { trend, chart } = await trendWithChart(tx, day, (w) => inputs.warnings.push(w), code ? [code] : undefined);
     const spread = await concentrations(tx, config, code ?? undefined);
-    const composed = composeReport({
+    const facts: ReportFacts = {
       gemeente: gemeente ? `${gemeente.code} ${gemeente.naam}` : undefined,
       runId: inputs.runId,
       date,
@@ -210,24 +217,32 @@ async function createReportFor(
       trend,
       chartCid: chart?.cid,
       concentrations: { list: spread, factor: config.SPREIDING_FACTOR },
-    });
+    };
+    const composed = composeReport(facts);
     const csv = reportCsv(rows, inputs.warnings);
     const { fileName, path } = await reserveReportFile(config.OUT_DIR, `${REPORT_FILE_PREFIX}${code ? `${code}-` : ''}${day}-run${inputs.runId}`, csv);
     const xlsx = reportXlsx(rows, inputs.warnings);
     await writeFile(`${xlsxPathOf(path)}.part`, xlsx);
+    const csvAttachment: MailAttachment = { filename: fileName, content: csv, contentType: 'text/csv; charset=utf-8' };
     const xlsxAttachment: MailAttachment = { filename: fileName.replace(/\.csv$/, '.xlsx'), content: xlsx, contentType: XLSX_TYPE };
+    const base = fileName.replace(/\.csv$/, '');
+    // In a folder the summary is a page beside the files, the chart a file of its own (no cid: to point at).
+    const files =
+      channel === 'email'
+        ? [csvAttachment, xlsxAttachment]
+        : [
+            csvAttachment,
+            xlsxAttachment,
+            { filename: `${base}.html`, content: composeReport({ ...facts, chartCid: undefined }).html, contentType: 'text/html; charset=utf-8' },
+          ];
     const outboxId = await enqueue(tx, {
       kind: 'nachtrapport',
       runId: inputs.runId,
       fileName,
       filePath: path,
-      csv,
-      subject: composed.subject,
-      text: composed.text,
-      html: composed.html,
-      recipients,
+      payload: channel === 'email' ? { channel, subject: composed.subject, text: composed.text, html: composed.html, recipients } : { channel, dropName: base },
       status: send ? 'pending' : 'not_sent',
-      attachments: chart && !quiet ? [xlsxAttachment, chart] : [xlsxAttachment],
+      attachments: chart && !quiet ? [...files, chart] : files,
       gemeentecode: code ?? undefined,
     });
     await tx.query(`UPDATE pakhuis.report_outbox SET report_date = $2, quiet = $3 WHERE id = $1`, [outboxId, day, willMail && !send]);
@@ -237,6 +252,7 @@ async function createReportFor(
       [outboxId, rows.map((r) => Number(r.signal_id))],
     );
     if (!willMail) ctx.log.info({ report: path }, 'SMTP not configured: report written to the output folder only');
+    else if (send && channel === 'file_drop') ctx.log.info({ report: path }, 'report goes to the drop folder');
     else if (!send) ctx.log.info({ report: path }, 'nothing new tonight: report not mailed (REPORT_NOTHING_NEW)');
     return { gemeentecode: code ?? undefined, outboxId, path, signals: rows.length, mailed: send, quietNotMailed: willMail && !send };
   }
@@ -312,98 +328,107 @@ export interface DeliveryOutcome {
 
 interface PendingReport {
   id: string;
-  kind: string;
-  file_name: string;
-  csv: string | null;
-  subject: string;
-  text_body: string;
-  html_body: string;
+  kind: Delivery['kind'];
+  channel: Channel;
+  created_at: string;
+  subject: string | null;
+  text_body: string | null;
+  html_body: string | null;
   recipients: string[];
+  drop_name: string | null;
   gemeentecode: string | null;
 }
 
+/** The sender of each channel: e-mail (through `mailer` when given, for a test) and file drop. */
+export function channelSenders(ctx: PipelineContext, mailer?: Mailer): Record<Channel, ChannelSender> {
+  return { email: emailChannel(ctx.config, mailer), file_drop: fileDropChannel(ctx.config) };
+}
+
 /**
- * Sends every pending report (or those in `only`), oldest first; a failure stays pending for the
- * next run.
+ * Sends every pending report (or those in `only`), oldest first, each by its channel's sender; a
+ * failure stays pending for the next run (or `report --retry`), its attempts counted.
  *
- * A report waits with the recipients of the night it was made, but it goes out under the settings
- * in force now: only to those stored recipients that are still configured and allowed (narrowing
- * the list or the allow-list also stops waiting reports). Each row is sent inside a transaction
- * that holds it (FOR UPDATE SKIP LOCKED), so two `report --retry` at once, or a retry beside the
- * nightly run, send it once: the second finds it locked, or no longer pending, and leaves it. A
- * crash between the send and the commit leaves it pending: at least once, never silently lost.
+ * Each row is sent inside a transaction that holds it (FOR UPDATE SKIP LOCKED), so two `report
+ * --retry` at once, or a retry beside the nightly run, send it once: the second finds it locked, or
+ * no longer pending, and leaves it. A crash between the send and the commit leaves it pending: an
+ * e-mail goes at least once, never silently lost; a file drop finds its own folder and does not
+ * write it again. A report goes out under the settings in force now: a channel's sender withholds
+ * it (not_sent) when no recipient or folder it may use is still configured.
  */
 export async function deliverPending(ctx: PipelineContext, mailer?: Mailer, only?: number[]): Promise<DeliveryOutcome> {
-  const { db, config, log } = ctx;
+  const { db, log } = ctx;
   const outcome: DeliveryOutcome = { sent: 0, failed: 0, withheld: 0, errors: [], notes: [], refused: [] };
-  const { rows: waiting } = await db.query<{ id: string }>(
-    `SELECT id FROM pakhuis.report_outbox WHERE status = 'pending' AND ($1::bigint[] IS NULL OR id = ANY ($1::bigint[])) ORDER BY id`,
+  const { rows: waiting } = await db.query<{ id: string; channel: Channel }>(
+    `SELECT id, channel FROM pakhuis.report_outbox WHERE status = 'pending' AND ($1::bigint[] IS NULL OR id = ANY ($1::bigint[])) ORDER BY id`,
     [only ?? null],
   );
   if (waiting.length === 0) return outcome;
-  if (!mailConfigured(config)) {
-    log.warn({ pending: waiting.length }, 'reports are waiting in the outbox but SMTP is not configured');
-    return outcome;
+  const senders = channelSenders(ctx, mailer);
+  const ready = waiting.filter((w) => senders[w.channel].ready());
+  for (const channel of new Set(waiting.filter((w) => !ready.includes(w)).map((w) => w.channel))) {
+    log.warn({ pending: waiting.filter((w) => w.channel === channel).length, channel }, senders[channel].log.notReady);
   }
-  const transport = mailer ?? createMailer(config);
-  for (const { id } of waiting) {
+  for (const { id, channel } of ready) {
+    const sender = senders[channel];
     await db.transaction(async (tx) => {
       const { rows } = await tx.query<PendingReport>(
-        `SELECT id, kind, file_name, csv, subject, text_body, html_body, recipients, gemeentecode FROM pakhuis.report_outbox
-         WHERE id = $1 AND status = 'pending' FOR UPDATE SKIP LOCKED`,
+        `SELECT id, kind, channel, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
+           subject, text_body, html_body, recipients, drop_name, gemeentecode
+         FROM pakhuis.report_outbox WHERE id = $1 AND status = 'pending' FOR UPDATE SKIP LOCKED`,
         [id],
       );
       const row = rows[0];
       if (!row) return;
-      const perGemeente = row.kind === 'nachtrapport' && row.gemeentecode !== null && config.recipientsPerGemeente[row.gemeentecode] !== undefined;
-      const setting = row.kind === 'overleg' ? 'OVERLEG_RECIPIENTS' : perGemeente ? `REPORT_RECIPIENTS_${row.gemeentecode}` : 'REPORT_RECIPIENTS';
-      const configured =
-        row.kind === 'overleg'
-          ? checkedRecipients(config, 'OVERLEG_RECIPIENTS')
-          : row.gemeentecode !== null
-            ? recipientsFor(config, row.gemeentecode)
-            : checkedRecipients(config);
-      const stored = row.recipients.length ? row.recipients : configured;
-      const recipients = stored.filter((r) => configured.some((c) => c.toLowerCase() === r.toLowerCase()) && isAllowed(r, config.REPORT_RECIPIENT_ALLOWLIST));
-      const dropped = stored.filter((r) => !recipients.includes(r));
-      if (dropped.length)
-        outcome.notes.push(`rapport ${row.id} gaat niet meer naar ${dropped.join(', ')}: niet meer ingesteld in ${setting} of niet toegestaan`);
-      if (recipients.length === 0) {
-        await tx.query(`UPDATE pakhuis.report_outbox SET status = 'not_sent', last_error = $2 WHERE id = $1`, [
-          row.id,
-          'geen van de ontvangers is nog ingesteld en toegestaan',
-        ]);
-        outcome.withheld++;
-        log.warn({ outboxId: Number(row.id) }, 'report not sent: none of its recipients is still configured and allowed');
-        return;
-      }
+      const outboxId = Number(row.id);
+      const { rows: files } = await tx.query<{ file_name: string; content_type: string; content: Uint8Array; content_id: string | null }>(
+        `SELECT file_name, content_type, content, content_id FROM pakhuis.report_attachments WHERE outbox_id = $1 ORDER BY position`,
+        [row.id],
+      );
+      const delivery: Delivery = {
+        id: outboxId,
+        kind: row.kind,
+        channel: row.channel,
+        gemeentecode: row.gemeentecode,
+        createdAt: row.created_at,
+        email:
+          row.subject === null || row.text_body === null || row.html_body === null
+            ? null
+            : { subject: row.subject, text: row.text_body, html: row.html_body, recipients: row.recipients },
+        dropName: row.drop_name,
+        attachments: files.map((a) => ({
+          fileName: a.file_name,
+          contentType: a.content_type,
+          content: Buffer.from(a.content),
+          contentId: a.content_id ?? undefined,
+        })),
+      };
       try {
-        const { rows: files } = await tx.query<{ file_name: string; content_type: string; content: Uint8Array; content_id: string | null }>(
-          `SELECT file_name, content_type, content, content_id FROM pakhuis.report_attachments WHERE outbox_id = $1 ORDER BY position`,
-          [row.id],
-        );
-        const attachments: MailAttachment[] = [
-          ...(row.csv === null ? [] : [{ filename: row.file_name, content: row.csv, contentType: 'text/csv; charset=utf-8' }]),
-          ...files.map((a) => ({ filename: a.file_name, content: Buffer.from(a.content), contentType: a.content_type, cid: a.content_id ?? undefined })),
-        ];
-        const { messageId, rejected } = await transport.send({ to: recipients, subject: row.subject, text: row.text_body, html: row.html_body, attachments });
+        const sent = await sender.send(delivery);
+        outcome.notes.push(...sent.notes);
+        if (sent.status === 'withheld') {
+          await tx.query(`UPDATE pakhuis.report_outbox SET status = 'not_sent', last_error = $2 WHERE id = $1`, [row.id, sent.reason]);
+          outcome.withheld++;
+          log.warn({ outboxId, channel }, 'report not sent: no recipient or folder it may go to is still configured and allowed');
+          return;
+        }
         await tx.query(
-          `UPDATE pakhuis.report_outbox SET status = 'sent', sent_at = clock_timestamp(), message_id = $2, recipients = $3, attempts = attempts + 1, last_error = NULL WHERE id = $1`,
-          [row.id, messageId, recipients],
+          `UPDATE pakhuis.report_outbox SET status = 'sent', sent_at = clock_timestamp(), message_id = $2, recipients = coalesce($3, recipients), attempts = attempts + 1, last_error = NULL
+           WHERE id = $1`,
+          [row.id, sent.reference, sent.recipients ?? null],
         );
         outcome.sent++;
         // A typo'd address the server refuses while it takes the others: sent, yet someone did not get it.
-        for (const r of rejected) if (!outcome.refused.includes(r)) outcome.refused.push(r);
-        log.info({ outboxId: Number(row.id), recipients: recipients.length, refused: rejected.length }, 'report e-mailed');
+        for (const r of sent.refused) if (!outcome.refused.includes(r)) outcome.refused.push(r);
+        log.info({ outboxId, channel, recipients: sent.recipients?.length, refused: sent.refused.length }, sender.log.sent);
       } catch (error) {
         const message = oneLine(error);
         await tx.query(`UPDATE pakhuis.report_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, message]);
         outcome.failed++;
-        outcome.errors.push(describeMailError(error, config));
+        outcome.errors.push(sender.describeError(error));
         // The message and code are the detail; a stack trace of a refused connection says nothing
         // more, and on a terminal it stood in English beside the Dutch warning (debug keeps it).
-        log.warn({ outboxId: Number(row.id), error: message, code: (error as { code?: unknown }).code }, 'report e-mail failed; it stays in the outbox');
-        log.debug({ outboxId: Number(row.id), err: error }, 'report e-mail failure, full error');
+        log.warn({ outboxId, error: message, code: (error as { code?: unknown }).code }, sender.log.failed);
+        log.debug({ outboxId, err: error }, 'report delivery failure, full error');
       }
     });
   }
