@@ -52,9 +52,11 @@ export function fileDropChannel(config: Config): ChannelSender {
         null,
         2,
       );
-      if (await isOurs(target, delivery)) return { status: 'sent', reference: target, refused: [], notes: [] };
-      const temp = inside(root, `.${delivery.dropName}.part`);
+      // Hidden, so a reader that skips dot-files never takes it; safe, as the name it is made of is.
+      // What an attempt killed while writing left there goes first (this row is locked: no one else writes it).
+      const temp = join(root, `.${delivery.dropName}.part`);
       await rm(temp, { recursive: true, force: true });
+      if (await isOurs(target, delivery)) return { status: 'sent', reference: target, refused: [], notes: [] };
       await mkdir(temp, { recursive: true });
       try {
         for (const a of delivery.attachments) await writeSynced(join(temp, a.fileName), a.content);
