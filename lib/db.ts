@@ -1,13 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { classifyPgError } from './errors.ts';
 
-/** One connection: what the pipeline needs beyond typed queries (multi-statement SQL, COPY). */
+/**
+ * One connection: plain SQL, multi-statement scripts and COPY. Typed queries on the same connection
+ * and transaction come from `kyselyOf(session)` (lib/kysely.ts).
+ */
 export interface Session {
   query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<{ rows: R[]; rowCount: number }>;
   /** Several statements, no parameters: migrations and transform scripts. */
@@ -21,8 +23,6 @@ export interface Session {
 
 export interface Database extends Session {
   readonly kind: 'postgres' | 'pglite';
-  /** Typed query builder over the same database. */
-  readonly kysely: Kysely<any>;
   /** A dedicated connection for the callback (an advisory lock lives as long as its session). */
   withSession<T>(fn: (session: Session) => Promise<T>): Promise<T>;
   /** BEGIN … COMMIT on one connection; ROLLBACK when the callback throws. */
@@ -87,7 +87,6 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'informatiepakhuis' });
   // An idle client dropped by the server must not crash the process; the next query reports it.
   pool.on('error', () => {});
-  const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
   const shared = pgSession(pool);
   const withSession = async <T>(fn: (s: Session) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
@@ -114,14 +113,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
   return {
     kind: 'postgres',
-    kysely,
     ...shared,
     withSession,
     transaction: (fn) => withSession((session) => inTransaction(session, fn)),
     async close() {
-      // Kysely ends the pool only when it ran a query itself; otherwise idle clients would keep
-      // the process alive for pg's idle timeout.
-      await kysely.destroy();
       if (!pool.ended) await pool.end();
     },
   };
@@ -147,9 +142,8 @@ const PGLITE_COPY_CHUNK = 8 * 1024 * 1024;
 async function openPglite(dir: string): Promise<Database> {
   mkdirSync(dir, { recursive: true });
   // Loaded only when used: the embedded engine costs about 50 MB of memory to import.
-  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
+  const { PGlite } = await import('@electric-sql/pglite');
   const db = await PGlite.create({ dataDir: dir });
-  const kysely = new Kysely<any>({ dialect: new PGliteDialect(db) });
   // PGlite is one connection: callers in this process run one after another, so a mutex keeps a
   // transaction from interleaving with an unrelated query.
   let tail: Promise<unknown> = Promise.resolve();
@@ -203,7 +197,6 @@ async function openPglite(dir: string): Promise<Database> {
   };
   return {
     kind: 'pglite',
-    kysely,
     query: (sql, params) => exclusive(() => session.query(sql, params)),
     exec: (sql) => exclusive(() => session.exec(sql)),
     copyIn: (t, c, l, o) => exclusive(() => session.copyIn(t, c, l, o)),
