@@ -1,5 +1,7 @@
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { Session } from '../lib/db.ts';
+import { sql } from 'kysely';
+import { kyselyOf } from '../lib/kysely.ts';
 import { join, resolve } from 'node:path';
 import { oneLine } from '../lib/errors.ts';
 import type { PipelineContext } from '../lib/context.ts';
@@ -69,37 +71,52 @@ export interface OutboxEntry {
   attachments: MailAttachment[];
   /** The municipality a nightly report is for (its recipients: REPORT_RECIPIENTS_<code>, its folder: REPORT_DROP_DIR_<code>). */
   gemeentecode?: string;
+  /** A nightly report's day (ISO), against which REPORT_NOTHING_NEW counts "once a week". */
+  reportDate?: string;
+  /** A channel was set up, but a night with nothing new kept the report home (REPORT_NOTHING_NEW). */
+  quiet?: boolean;
 }
 
-/** Stores a report in the outbox with its attachments; returns its id. */
+/** Stores a report in the outbox with its attachments (one statement for all of them); returns its id. */
 export async function enqueue(tx: Pick<Session, 'query'>, entry: OutboxEntry): Promise<number> {
+  const k = kyselyOf(tx);
   const mail = entry.payload.channel === 'email' ? entry.payload : undefined;
-  const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO pakhuis.report_outbox (kind, channel, run_id, file_name, file_path, subject, text_body, html_body, recipients, drop_name, status, gemeentecode)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-    [
-      entry.kind,
-      entry.payload.channel,
-      entry.runId,
-      entry.fileName,
-      entry.filePath,
-      mail?.subject ?? null,
-      mail?.text ?? null,
-      mail?.html ?? null,
-      mail?.recipients ?? [],
-      entry.payload.channel === 'file_drop' ? entry.payload.dropName : null,
-      entry.status,
-      entry.gemeentecode ?? null,
-    ],
-  );
-  const id = Number(rows[0]!.id);
-  for (const [position, a] of entry.attachments.entries()) {
-    await tx.query(
-      `INSERT INTO pakhuis.report_attachments (outbox_id, position, file_name, content_type, content, content_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, position, a.filename, a.contentType, Buffer.isBuffer(a.content) ? a.content : Buffer.from(a.content, 'utf8'), a.cid ?? null],
-    );
-  }
-  return id;
+  const { id } = await k
+    .insertInto('pakhuis.report_outbox')
+    .values({
+      kind: entry.kind,
+      channel: entry.payload.channel,
+      run_id: entry.runId,
+      file_name: entry.fileName,
+      file_path: entry.filePath,
+      subject: mail?.subject ?? null,
+      text_body: mail?.text ?? null,
+      html_body: mail?.html ?? null,
+      recipients: mail?.recipients ?? [],
+      drop_name: entry.payload.channel === 'file_drop' ? entry.payload.dropName : null,
+      status: entry.status,
+      gemeentecode: entry.gemeentecode ?? null,
+      report_date: entry.reportDate ?? null,
+      quiet: entry.quiet ?? false,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const outboxId = Number(id);
+  if (entry.attachments.length)
+    await k
+      .insertInto('pakhuis.report_attachments')
+      .values(
+        entry.attachments.map((a, position) => ({
+          outbox_id: outboxId,
+          position,
+          file_name: a.filename,
+          content_type: a.contentType,
+          content: Buffer.isBuffer(a.content) ? a.content : Buffer.from(a.content, 'utf8'),
+          content_id: a.cid ?? null,
+        })),
+      )
+      .execute();
+  return outboxId;
 }
 
 export const CHART_CID = 'trend@informatiepakhuis';
@@ -169,14 +186,21 @@ async function createReportFor(
       ids.map((r) => Number(r.id)),
       inputs.runId - 1,
     );
-    const { rows: perRule } = await tx.query<{ rule_code: string; n: number }>(
-      `SELECT rule_code, count(*)::int AS n FROM pakhuis.signals WHERE status = 'open' AND ($1::text IS NULL OR gemeentecode = $1) GROUP BY rule_code`,
-      [code],
-    );
-    const { rows: resolved } = await tx.query<{ rule_code: string; n: number }>(
-      `SELECT rule_code, count(*)::int AS n FROM pakhuis.signals WHERE resolved_run = $1 AND ($2::text IS NULL OR gemeentecode = $2) GROUP BY rule_code`,
-      [inputs.runId, code],
-    );
+    const k = kyselyOf(tx);
+    // Open signals per rule, or those this run resolved, of this municipality (all when there is one).
+    const perRuleOf = async (resolvedHere: boolean): Promise<Record<string, number>> => {
+      const counted = await k
+        .selectFrom('pakhuis.signals')
+        .select(['rule_code', sql<number>`count(*)::int`.as('n')])
+        .where((eb) =>
+          eb.and([resolvedHere ? eb('resolved_run', '=', inputs.runId) : eb('status', '=', 'open'), ...(code === null ? [] : [eb('gemeentecode', '=', code)])]),
+        )
+        .groupBy('rule_code')
+        .execute();
+      return Object.fromEntries(counted.map((r) => [r.rule_code ?? '', r.n]));
+    };
+    const perRule = await perRuleOf(false);
+    const resolved = await perRuleOf(true);
     const date = inputs.peildatum ? new Date(`${inputs.peildatum}T12:00:00Z`) : new Date();
     const day = date.toISOString().slice(0, 10);
     // A quiet night: nothing new or worse, no rejected rows. Mailed per REPORT_NOTHING_NEW;
@@ -186,13 +210,15 @@ async function createReportFor(
     const quiet = rows.length === 0 && inputs.rejected.length === 0;
     let send = willMail;
     if (willMail && quiet && config.REPORT_NOTHING_NEW !== 'dagelijks') {
-      const { rows: recent } = await tx.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pakhuis.report_outbox
-         WHERE kind = 'nachtrapport' AND status IN ('sent', 'pending') AND report_date > $1::date - 7
-           AND gemeentecode IS NOT DISTINCT FROM $2::text`,
-        [day, code],
-      );
-      send = config.REPORT_NOTHING_NEW === 'wekelijks' && recent[0]!.n === 0;
+      const recent = await k
+        .selectFrom('pakhuis.report_outbox')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('kind', '=', 'nachtrapport')
+        .where('status', 'in', ['sent', 'pending'])
+        .where('report_date', '>', sql<Date>`${day}::date - 7`)
+        .where('gemeentecode', 'is not distinct from', code)
+        .executeTakeFirstOrThrow();
+      send = config.REPORT_NOTHING_NEW === 'wekelijks' && recent.n === 0;
     }
     // Counted as of the run's day: the publishing transaction set pakhuis.vandaag for the view.
     const { rows: owed } = await tx.query<{ n: number; published: boolean }>(
@@ -207,8 +233,8 @@ async function createReportFor(
       runId: inputs.runId,
       date,
       rows,
-      openPerRule: Object.fromEntries(perRule.map((r) => [r.rule_code, r.n])),
-      resolvedPerRule: Object.fromEntries(resolved.map((r) => [r.rule_code, r.n])),
+      openPerRule: perRule,
+      resolvedPerRule: resolved,
       titles: Object.fromEntries(RULES.map((r) => [r.code, r.title])),
       nothingNew: config.REPORT_NOTHING_NEW === 'dagelijks' ? 'dagelijks' : 'wekelijks',
       rejected: inputs.rejected,
@@ -244,13 +270,24 @@ async function createReportFor(
       status: send ? 'pending' : 'not_sent',
       attachments: chart && !quiet ? [...files, chart] : files,
       gemeentecode: code ?? undefined,
+      reportDate: day,
+      quiet: willMail && !send,
     });
-    await tx.query(`UPDATE pakhuis.report_outbox SET report_date = $2, quiet = $3 WHERE id = $1`, [outboxId, day, willMail && !send]);
-    await tx.query(
-      `INSERT INTO pakhuis.report_signals (outbox_id, signal_id, score, severity)
-       SELECT $1, id, score, severity FROM pakhuis.signals WHERE id = ANY ($2::bigint[])`,
-      [outboxId, rows.map((r) => Number(r.signal_id))],
-    );
+    if (rows.length)
+      await k
+        .insertInto('pakhuis.report_signals')
+        .columns(['outbox_id', 'signal_id', 'score', 'severity'])
+        .expression(
+          k
+            .selectFrom('pakhuis.signals')
+            .select([sql<string>`${outboxId}::bigint`.as('outbox_id'), 'id', 'score', 'severity'])
+            .where(
+              'id',
+              'in',
+              rows.map((r) => Number(r.signal_id)),
+            ),
+        )
+        .execute();
     if (!willMail) ctx.log.info({ report: path }, 'SMTP not configured: report written to the output folder only');
     else if (send && channel === 'file_drop') ctx.log.info({ report: path }, 'report goes to the drop folder');
     else if (!send) ctx.log.info({ report: path }, 'nothing new tonight: report not mailed (REPORT_NOTHING_NEW)');
@@ -326,19 +363,6 @@ export interface DeliveryOutcome {
   refused: string[];
 }
 
-interface PendingReport {
-  id: string;
-  kind: Delivery['kind'];
-  channel: Channel;
-  created_at: string;
-  subject: string | null;
-  text_body: string | null;
-  html_body: string | null;
-  recipients: string[];
-  drop_name: string | null;
-  gemeentecode: string | null;
-}
-
 /** The sender of each channel: e-mail (through `mailer` when given, for a test) and file drop. */
 export function channelSenders(ctx: PipelineContext, mailer?: Mailer): Record<Channel, ChannelSender> {
   return { email: emailChannel(ctx.config, mailer), file_drop: fileDropChannel(ctx.config) };
@@ -358,10 +382,14 @@ export function channelSenders(ctx: PipelineContext, mailer?: Mailer): Record<Ch
 export async function deliverPending(ctx: PipelineContext, mailer?: Mailer, only?: number[]): Promise<DeliveryOutcome> {
   const { db, log } = ctx;
   const outcome: DeliveryOutcome = { sent: 0, failed: 0, withheld: 0, errors: [], notes: [], refused: [] };
-  const { rows: waiting } = await db.query<{ id: string; channel: Channel }>(
-    `SELECT id, channel FROM pakhuis.report_outbox WHERE status = 'pending' AND ($1::bigint[] IS NULL OR id = ANY ($1::bigint[])) ORDER BY id`,
-    [only ?? null],
-  );
+  if (only?.length === 0) return outcome;
+  const waiting = await kyselyOf(db)
+    .selectFrom('pakhuis.report_outbox')
+    .select(['id', sql<Channel>`channel`.as('channel')])
+    .where('status', '=', 'pending')
+    .$if(only !== undefined, (q) => q.where('id', 'in', only!))
+    .orderBy('id')
+    .execute();
   if (waiting.length === 0) return outcome;
   const senders = channelSenders(ctx, mailer);
   const ready = waiting.filter((w) => senders[w.channel].ready());
@@ -371,19 +399,35 @@ export async function deliverPending(ctx: PipelineContext, mailer?: Mailer, only
   for (const { id, channel } of ready) {
     const sender = senders[channel];
     await db.transaction(async (tx) => {
-      const { rows } = await tx.query<PendingReport>(
-        `SELECT id, kind, channel, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at,
-           subject, text_body, html_body, recipients, drop_name, gemeentecode
-         FROM pakhuis.report_outbox WHERE id = $1 AND status = 'pending' FOR UPDATE SKIP LOCKED`,
-        [id],
-      );
-      const row = rows[0];
+      const k = kyselyOf(tx);
+      const row = await k
+        .selectFrom('pakhuis.report_outbox')
+        .select([
+          'id',
+          sql<Delivery['kind']>`kind`.as('kind'),
+          sql<Channel>`channel`.as('channel'),
+          // A string, not a Date: the file drop's manifest compares it exactly, to the microsecond.
+          sql<string>`to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('created_at'),
+          'subject',
+          'text_body',
+          'html_body',
+          'recipients',
+          'drop_name',
+          'gemeentecode',
+        ])
+        .where('id', '=', id)
+        .where('status', '=', 'pending')
+        .forUpdate()
+        .skipLocked()
+        .executeTakeFirst();
       if (!row) return;
       const outboxId = Number(row.id);
-      const { rows: files } = await tx.query<{ file_name: string; content_type: string; content: Uint8Array; content_id: string | null }>(
-        `SELECT file_name, content_type, content, content_id FROM pakhuis.report_attachments WHERE outbox_id = $1 ORDER BY position`,
-        [row.id],
-      );
+      const files = await k
+        .selectFrom('pakhuis.report_attachments')
+        .select(['file_name', 'content_type', 'content', 'content_id'])
+        .where('outbox_id', '=', outboxId)
+        .orderBy('position')
+        .execute();
       const delivery: Delivery = {
         id: outboxId,
         kind: row.kind,
@@ -406,23 +450,34 @@ export async function deliverPending(ctx: PipelineContext, mailer?: Mailer, only
         const sent = await sender.send(delivery);
         outcome.notes.push(...sent.notes);
         if (sent.status === 'withheld') {
-          await tx.query(`UPDATE pakhuis.report_outbox SET status = 'not_sent', last_error = $2 WHERE id = $1`, [row.id, sent.reason]);
+          await k.updateTable('pakhuis.report_outbox').set({ status: 'not_sent', last_error: sent.reason }).where('id', '=', outboxId).execute();
           outcome.withheld++;
           log.warn({ outboxId, channel }, 'report not sent: no recipient or folder it may go to is still configured and allowed');
           return;
         }
-        await tx.query(
-          `UPDATE pakhuis.report_outbox SET status = 'sent', sent_at = clock_timestamp(), message_id = $2, recipients = coalesce($3, recipients), attempts = attempts + 1, last_error = NULL
-           WHERE id = $1`,
-          [row.id, sent.reference, sent.recipients ?? null],
-        );
+        await k
+          .updateTable('pakhuis.report_outbox')
+          .set((eb) => ({
+            status: 'sent',
+            sent_at: sql<Date>`clock_timestamp()`,
+            message_id: sent.reference,
+            ...(sent.recipients ? { recipients: sent.recipients } : {}),
+            attempts: eb('attempts', '+', 1),
+            last_error: null,
+          }))
+          .where('id', '=', outboxId)
+          .execute();
         outcome.sent++;
         // A typo'd address the server refuses while it takes the others: sent, yet someone did not get it.
         for (const r of sent.refused) if (!outcome.refused.includes(r)) outcome.refused.push(r);
         log.info({ outboxId, channel, recipients: sent.recipients?.length, refused: sent.refused.length }, sender.log.sent);
       } catch (error) {
         const message = oneLine(error);
-        await tx.query(`UPDATE pakhuis.report_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, message]);
+        await k
+          .updateTable('pakhuis.report_outbox')
+          .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: message }))
+          .where('id', '=', outboxId)
+          .execute();
         outcome.failed++;
         outcome.errors.push(sender.describeError(error));
         // The message and code are the detail; a stack trace of a refused connection says nothing
