@@ -23,15 +23,39 @@ import { fileDropChannel } from './channels/file-drop.ts';
  * above what it was at that judgement. A pending (unsent) report counts as carrying its
  * signals: it will be retried, so they are not put in a second report as well.
  */
-const NEW_OR_WORSE = `
-  SELECT s.id FROM pakhuis.signals s
-  WHERE s.status = 'open' AND ($1::text IS NULL OR s.gemeentecode = $1)
-    AND NOT (s.triage_status IN ('vals_positief', 'afgehandeld') AND coalesce(s.score, 0) <= coalesce(s.triage_score, 0))
-    AND NOT EXISTS (
-      SELECT 1 FROM pakhuis.report_signals rs JOIN pakhuis.report_outbox o ON o.id = rs.outbox_id
-      WHERE rs.signal_id = s.id
-        AND coalesce(rs.score, 0) >= coalesce(s.score, 0)
-        AND (s.worsened_run IS NULL OR o.run_id >= s.worsened_run))`;
+function newOrWorse(tx: Pick<Session, 'query'>, gemeentecode: string | null) {
+  return kyselyOf(tx)
+    .selectFrom('pakhuis.signals as s')
+    .select('s.id')
+    .where((eb) =>
+      eb.and([
+        eb('s.status', '=', 'open'),
+        ...(gemeentecode === null ? [] : [eb('s.gemeentecode', '=', gemeentecode)]),
+        eb.not(
+          eb.and([
+            eb('s.triage_status', 'in', ['vals_positief', 'afgehandeld']),
+            eb(eb.fn.coalesce('s.score', sql.lit(0)), '<=', eb.fn.coalesce('s.triage_score', sql.lit(0))),
+          ]),
+        ),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('pakhuis.report_signals as rs')
+              .innerJoin('pakhuis.report_outbox as o', 'o.id', 'rs.outbox_id')
+              .select(sql.lit(1).as('one'))
+              .whereRef('rs.signal_id', '=', 's.id')
+              .where((inner) =>
+                inner.and([
+                  inner(inner.fn.coalesce('rs.score', sql.lit(0)), '>=', inner.fn.coalesce('s.score', sql.lit(0))),
+                  inner.or([inner('s.worsened_run', 'is', null), inner('o.run_id', '>=', inner.ref('s.worsened_run'))]),
+                ]),
+              ),
+          ),
+        ),
+      ]),
+    )
+    .execute();
+}
 
 export interface CreatedReport {
   outboxId: number;
@@ -180,7 +204,7 @@ async function createReportFor(
   const willMail = channel === 'file_drop' || mailConfigured(config);
   const recipients = channel === 'email' && willMail ? (gemeente ? recipientsFor(config, gemeente.code) : checkedRecipients(config)) : [];
   {
-    const { rows: ids } = await tx.query<{ id: string }>(NEW_OR_WORSE, [code]);
+    const ids = await newOrWorse(tx, code);
     const rows = await signalsById(
       tx,
       ids.map((r) => Number(r.id)),
