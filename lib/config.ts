@@ -123,6 +123,9 @@ const schema = z
     REPORT_NOTHING_NEW: z.enum(['wekelijks', 'dagelijks', 'nooit']).default('wekelijks'),
     // The monthly ondermijningsoverleg (politie, OM, RIEC): `pakhuis overleg --mail`, same allow-list.
     OVERLEG_RECIPIENTS: checkedList(recipientProblem, (entry) => plainAddress(entry)!),
+    // A folder the nightly report's files are written into instead of mailed (reports/channels/file-drop.ts),
+    // for a case system that picks up files; REPORT_DROP_DIR_<gemeentecode> for one municipality.
+    REPORT_DROP_DIR: z.string().optional(),
     // Where each source's exports are fetched from (pipelines/pull/); none set: nothing is pulled.
     PULL_BAG: locations,
     PULL_BRP: locations,
@@ -155,6 +158,8 @@ const schema = z
         checkedList(recipientProblem, (entry) => plainAddress(entry)!),
       )
       .default({}),
+    // REPORT_DROP_DIR_<gemeentecode>: the folder that municipality's report is written into.
+    dropDirPerGemeente: z.record(z.string(), z.string().min(1)).default({}),
     // PULL_<SOURCE>_<gemeentecode>: locations whose files are that municipality's (inbox/<code>/<source>/).
     pullPerGemeente: z.record(z.string(), locations).default({}),
   })
@@ -173,6 +178,10 @@ const schema = z
       if (!gemeenten.gemeenten.some((g) => g.code === code)) ctx.addIssue({ code: 'custom', path, message: `${code} is not in GEMEENTEN` });
       const refused = recipients.filter((r) => !isAllowed(r, config.REPORT_RECIPIENT_ALLOWLIST));
       if (refused.length) ctx.addIssue({ code: 'custom', path, message: `${refused.join(', ')} not in REPORT_RECIPIENT_ALLOWLIST` });
+    }
+    for (const code of Object.keys(config.dropDirPerGemeente)) {
+      if (!gemeenten.gemeenten.some((g) => g.code === code))
+        ctx.addIssue({ code: 'custom', path: [`REPORT_DROP_DIR_${code}`], message: `${code} is not in GEMEENTEN` });
     }
     // At start-up, so that no command runs with a recipient the allow-list does not cover. The
     // addresses are configuration, not personal data of residents: naming them helps the fix.
@@ -240,8 +249,9 @@ const schema = z
  */
 const RULE_KEY = /^RULE_([A-Z_]+?)__([A-Z0-9_]+)$/;
 const RECIPIENTS_KEY = /^REPORT_RECIPIENTS_(\d{4})$/;
+const DROP_DIR_KEY = /^REPORT_DROP_DIR_(\d{4})$/;
 const PULL_GEMEENTE_KEY = /^PULL_(BAG|BRP|PERMITS|DAMOCLES|MELDINGEN)_(\d{4})$/;
-const KEY_FAMILIES: RegExp[] = [RULE_KEY, RECIPIENTS_KEY, PULL_GEMEENTE_KEY];
+const KEY_FAMILIES: RegExp[] = [RULE_KEY, RECIPIENTS_KEY, DROP_DIR_KEY, PULL_GEMEENTE_KEY];
 
 /**
  * Environment variables starting with one of these are taken to be meant for this program: one that
@@ -263,7 +273,7 @@ const OWN_PREFIXES = [
   'SPREIDING_',
 ];
 
-const INTERNAL_KEYS = ['rules', 'recipientsPerGemeente', 'pullPerGemeente'];
+const INTERNAL_KEYS = ['rules', 'recipientsPerGemeente', 'dropDirPerGemeente', 'pullPerGemeente'];
 const isKnownKey = (key: string) => (key in schema.shape && !INTERNAL_KEYS.includes(key)) || KEY_FAMILIES.some((f) => f.test(key));
 
 function unknownKeys(fromFile: Record<string, unknown>, file: string, env: NodeJS.ProcessEnv): string[] {
@@ -320,6 +330,13 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     if (match && value !== undefined && value !== '') perGemeente[match[1]!] = value;
   }
   input.recipientsPerGemeente = perGemeente;
+  delete input.dropDirPerGemeente;
+  const dropDirs: Record<string, unknown> = {};
+  for (const [name, value] of [...Object.entries(fromFile), ...Object.entries(env)]) {
+    const match = DROP_DIR_KEY.exec(name);
+    if (match && value !== undefined && value !== '') dropDirs[match[1]!] = value;
+  }
+  input.dropDirPerGemeente = dropDirs;
   delete input.pullPerGemeente;
   const pulls: Record<string, unknown> = {};
   for (const [name, value] of [...Object.entries(fromFile), ...Object.entries(env)]) {
@@ -333,7 +350,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   // A family key (REPORT_RECIPIENTS_0589, PULL_PERMITS_0589) is named as it was written.
   const invalid = parsed.success
     ? []
-    : parsed.error.issues.map((i) => `${i.path.join('.').replace(/^(recipientsPerGemeente|pullPerGemeente)\./, '') || '(root)'}: ${i.message}`);
+    : parsed.error.issues.map(
+        (i) => `${i.path.join('.').replace(/^(recipientsPerGemeente|dropDirPerGemeente|pullPerGemeente)\./, '') || '(root)'}: ${i.message}`,
+      );
   if (unknown.length || problems.length || !parsed.success) throw new ConfigError([...unknown, ...problems, ...invalid]);
   return parsed.data;
 }
@@ -424,6 +443,17 @@ export function recipientsFor(config: Config, gemeentecode: string | undefined):
   return (gemeentecode && config.recipientsPerGemeente[gemeentecode]) || config.REPORT_RECIPIENTS;
 }
 
+/**
+ * The folder a municipality's nightly report is written into, or undefined when it goes by e-mail.
+ * The most specific setting wins: REPORT_DROP_DIR_<code>, then REPORT_RECIPIENTS_<code> (that
+ * municipality asked for mail), then REPORT_DROP_DIR.
+ */
+export function dropDirFor(config: Config, gemeentecode: string | undefined): string | undefined {
+  if (gemeentecode && config.dropDirPerGemeente[gemeentecode]) return config.dropDirPerGemeente[gemeentecode];
+  if (gemeentecode && config.recipientsPerGemeente[gemeentecode]) return undefined;
+  return config.REPORT_DROP_DIR || undefined;
+}
+
 /** A redacted copy safe to log. */
 export function describeConfig(config: Config): Record<string, unknown> {
   return {
@@ -433,6 +463,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     out: config.OUT_DIR,
     pseudonymizationKey: config.PSEUDONYMIZATION_KEY ? `set (version ${config.PSEUDONYMIZATION_KEY_VERSION})` : 'missing',
     smtp: config.SMTP_HOST ? `${config.SMTP_HOST}:${config.SMTP_PORT}` : 'not configured',
+    dropDir: config.REPORT_DROP_DIR ?? 'not configured',
     pull: Object.fromEntries([
       ...PULL_SOURCE_KEYS.filter((k) => config[k].length).map((k) => [k, config[k].map((l) => l.display)]),
       ...Object.entries(config.pullPerGemeente).map(([k, list]) => [k, list.map((l) => l.display)]),

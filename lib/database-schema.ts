@@ -212,10 +212,9 @@ export interface PakhuisReportOutbox {
   created_at: WithDefault<Timestamp>;
   file_name: string;
   file_path: string | null;
-  csv: string | null;
-  subject: string;
-  text_body: string;
-  html_body: string;
+  subject: string | null;
+  text_body: string | null;
+  html_body: string | null;
   recipients: WithDefault<string[]>;
   status: string;
   attempts: WithDefault<number>;
@@ -225,6 +224,8 @@ export interface PakhuisReportOutbox {
   kind: WithDefault<string>;
   report_date: DateColumn | null;
   quiet: WithDefault<boolean>;
+  channel: WithDefault<string>;
+  drop_name: string | null;
   gemeentecode: string | null;
 }
 

@@ -1,17 +1,19 @@
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { Session } from '../lib/db.ts';
+import { sql } from 'kysely';
+import { kyselyOf } from '../lib/kysely.ts';
 import { join, resolve } from 'node:path';
 import { oneLine } from '../lib/errors.ts';
 import type { PipelineContext } from '../lib/context.ts';
 import { reportCsv, reportXlsx, signalsById, xlsxPathOf } from './anomaly-report.ts';
 import { composeReport, type ReportFacts } from './email.ts';
 import { concentrations } from './verantwoording/spreiding.ts';
-import { checkedRecipients, createMailer, describeMailError, mailConfigured, type MailAttachment, type Mailer } from './mailer.ts';
+import { checkedRecipients, mailConfigured, type MailAttachment } from './mailer.ts';
 import { renderTrendChart, monthLabel } from './trend-chart.ts';
 import { trendData, type TrendData } from './trend-data.ts';
 import { RULES } from '../rules/index.ts';
-import { isAllowed } from '../lib/recipients.ts';
-import { gemeentenOf, recipientsFor } from '../lib/config.ts';
+import { dropDirFor, gemeentenOf, recipientsFor } from '../lib/config.ts';
+import type { Channel } from './channels/channel.ts';
 
 /**
  * Signals for the nightly report: open, and new or worse since a report last carried them. A
@@ -19,24 +21,48 @@ import { gemeentenOf, recipientsFor } from '../lib/config.ts';
  * above what it was at that judgement. A pending (unsent) report counts as carrying its
  * signals: it will be retried, so they are not put in a second report as well.
  */
-const NEW_OR_WORSE = `
-  SELECT s.id FROM pakhuis.signals s
-  WHERE s.status = 'open' AND ($1::text IS NULL OR s.gemeentecode = $1)
-    AND NOT (s.triage_status IN ('vals_positief', 'afgehandeld') AND coalesce(s.score, 0) <= coalesce(s.triage_score, 0))
-    AND NOT EXISTS (
-      SELECT 1 FROM pakhuis.report_signals rs JOIN pakhuis.report_outbox o ON o.id = rs.outbox_id
-      WHERE rs.signal_id = s.id
-        AND coalesce(rs.score, 0) >= coalesce(s.score, 0)
-        AND (s.worsened_run IS NULL OR o.run_id >= s.worsened_run))`;
+function newOrWorse(tx: Pick<Session, 'query'>, gemeentecode: string | null) {
+  return kyselyOf(tx)
+    .selectFrom('pakhuis.signals as s')
+    .select('s.id')
+    .where((eb) =>
+      eb.and([
+        eb('s.status', '=', 'open'),
+        ...(gemeentecode === null ? [] : [eb('s.gemeentecode', '=', gemeentecode)]),
+        eb.not(
+          eb.and([
+            eb('s.triage_status', 'in', ['vals_positief', 'afgehandeld']),
+            eb(eb.fn.coalesce('s.score', sql.lit(0)), '<=', eb.fn.coalesce('s.triage_score', sql.lit(0))),
+          ]),
+        ),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('pakhuis.report_signals as rs')
+              .innerJoin('pakhuis.report_outbox as o', 'o.id', 'rs.outbox_id')
+              .select(sql.lit(1).as('one'))
+              .whereRef('rs.signal_id', '=', 's.id')
+              .where((inner) =>
+                inner.and([
+                  inner(inner.fn.coalesce('rs.score', sql.lit(0)), '>=', inner.fn.coalesce('s.score', sql.lit(0))),
+                  inner.or([inner('s.worsened_run', 'is', null), inner('o.run_id', '>=', inner.ref('s.worsened_run'))]),
+                ]),
+              ),
+          ),
+        ),
+      ]),
+    )
+    .execute();
+}
 
 export interface CreatedReport {
   outboxId: number;
   /** The first report's CSV (the workbook is beside it: xlsxPathOf); `parts` has one per municipality when the warehouse serves several. */
   path: string;
   signals: number;
-  /** Whether it goes out by e-mail (a quiet night may not: REPORT_NOTHING_NEW). */
+  /** Whether it goes out, by e-mail or file drop (a quiet night may not: REPORT_NOTHING_NEW). */
   mailed: boolean;
-  /** Mail is set up, but tonight had nothing new and REPORT_NOTHING_NEW kept the report home. */
+  /** A channel is set up, but tonight had nothing new and REPORT_NOTHING_NEW kept the report home. */
   quietNotMailed: boolean;
   parts: { gemeentecode?: string; outboxId: number; path: string; signals: number; mailed: boolean; quietNotMailed: boolean }[];
 }
@@ -51,50 +77,68 @@ export interface ReportInputs {
   peildatum?: string;
 }
 
-/** A report waiting to be sent: the nightly one (with its CSV) or an overleg overview. */
+/**
+ * A report waiting to be sent: the nightly one or an overleg overview, on one channel, with the
+ * payload that channel needs (an e-mail's subject, bodies and recipients; a file drop's folder
+ * name) and its files, the nightly CSV first.
+ */
 export interface OutboxEntry {
   kind: 'nachtrapport' | 'overleg';
   runId: number | null;
+  /** The report's own file in OUT_DIR. */
   fileName: string;
   filePath: string | null;
-  csv: string | null;
-  subject: string;
-  text: string;
-  html: string;
-  recipients: string[];
+  payload: { channel: 'email'; subject: string; text: string; html: string; recipients: string[] } | { channel: 'file_drop'; dropName: string };
   status: 'pending' | 'not_sent';
   attachments: MailAttachment[];
-  /** The municipality a nightly report is for (its recipients: REPORT_RECIPIENTS_<code>). */
+  /** The municipality a nightly report is for (its recipients: REPORT_RECIPIENTS_<code>, its folder: REPORT_DROP_DIR_<code>). */
   gemeentecode?: string;
+  /** A nightly report's day (ISO), against which REPORT_NOTHING_NEW counts "once a week". */
+  reportDate?: string;
+  /** A channel was set up, but a night with nothing new kept the report home (REPORT_NOTHING_NEW). */
+  quiet?: boolean;
 }
 
-/** Stores a report in the outbox with its attachments; returns its id. */
+/** Stores a report in the outbox with its attachments (one statement for all of them); returns its id. */
 export async function enqueue(tx: Pick<Session, 'query'>, entry: OutboxEntry): Promise<number> {
-  const { rows } = await tx.query<{ id: string }>(
-    `INSERT INTO pakhuis.report_outbox (kind, run_id, file_name, file_path, csv, subject, text_body, html_body, recipients, status, gemeentecode)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
-    [
-      entry.kind,
-      entry.runId,
-      entry.fileName,
-      entry.filePath,
-      entry.csv,
-      entry.subject,
-      entry.text,
-      entry.html,
-      entry.recipients,
-      entry.status,
-      entry.gemeentecode ?? null,
-    ],
-  );
-  const id = Number(rows[0]!.id);
-  for (const [position, a] of entry.attachments.entries()) {
-    await tx.query(
-      `INSERT INTO pakhuis.report_attachments (outbox_id, position, file_name, content_type, content, content_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [id, position, a.filename, a.contentType, Buffer.isBuffer(a.content) ? a.content : Buffer.from(a.content, 'utf8'), a.cid ?? null],
-    );
-  }
-  return id;
+  const k = kyselyOf(tx);
+  const mail = entry.payload.channel === 'email' ? entry.payload : undefined;
+  const { id } = await k
+    .insertInto('pakhuis.report_outbox')
+    .values({
+      kind: entry.kind,
+      channel: entry.payload.channel,
+      run_id: entry.runId,
+      file_name: entry.fileName,
+      file_path: entry.filePath,
+      subject: mail?.subject ?? null,
+      text_body: mail?.text ?? null,
+      html_body: mail?.html ?? null,
+      recipients: mail?.recipients ?? [],
+      drop_name: entry.payload.channel === 'file_drop' ? entry.payload.dropName : null,
+      status: entry.status,
+      gemeentecode: entry.gemeentecode ?? null,
+      report_date: entry.reportDate ?? null,
+      quiet: entry.quiet ?? false,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const outboxId = Number(id);
+  if (entry.attachments.length)
+    await k
+      .insertInto('pakhuis.report_attachments')
+      .values(
+        entry.attachments.map((a, position) => ({
+          outbox_id: outboxId,
+          position,
+          file_name: a.filename,
+          content_type: a.contentType,
+          content: Buffer.isBuffer(a.content) ? a.content : Buffer.from(a.content, 'utf8'),
+          content_id: a.cid ?? null,
+        })),
+      )
+      .execute();
+  return outboxId;
 }
 
 export const CHART_CID = 'trend@informatiepakhuis';
@@ -152,24 +196,33 @@ async function createReportFor(
   gemeente?: { code: string; naam: string },
 ): Promise<CreatedReport['parts'][number]> {
   const { config } = ctx;
-  const willMail = mailConfigured(config);
   const code = gemeente?.code ?? null;
-  const recipients = willMail ? (gemeente ? recipientsFor(config, gemeente.code) : checkedRecipients(config)) : [];
+  // A drop folder, when one is set for this report, else e-mail (lib/config.ts dropDirFor).
+  const channel: Channel = dropDirFor(config, code ?? undefined) ? 'file_drop' : 'email';
+  const willMail = channel === 'file_drop' || mailConfigured(config);
+  const recipients = channel === 'email' && willMail ? (gemeente ? recipientsFor(config, gemeente.code) : checkedRecipients(config)) : [];
   {
-    const { rows: ids } = await tx.query<{ id: string }>(NEW_OR_WORSE, [code]);
+    const ids = await newOrWorse(tx, code);
     const rows = await signalsById(
       tx,
       ids.map((r) => Number(r.id)),
       inputs.runId - 1,
     );
-    const { rows: perRule } = await tx.query<{ rule_code: string; n: number }>(
-      `SELECT rule_code, count(*)::int AS n FROM pakhuis.signals WHERE status = 'open' AND ($1::text IS NULL OR gemeentecode = $1) GROUP BY rule_code`,
-      [code],
-    );
-    const { rows: resolved } = await tx.query<{ rule_code: string; n: number }>(
-      `SELECT rule_code, count(*)::int AS n FROM pakhuis.signals WHERE resolved_run = $1 AND ($2::text IS NULL OR gemeentecode = $2) GROUP BY rule_code`,
-      [inputs.runId, code],
-    );
+    const k = kyselyOf(tx);
+    // Open signals per rule, or those this run resolved, of this municipality (all when there is one).
+    const perRuleOf = async (resolvedHere: boolean): Promise<Record<string, number>> => {
+      const counted = await k
+        .selectFrom('pakhuis.signals')
+        .select(['rule_code', sql<number>`count(*)::int`.as('n')])
+        .where((eb) =>
+          eb.and([resolvedHere ? eb('resolved_run', '=', inputs.runId) : eb('status', '=', 'open'), ...(code === null ? [] : [eb('gemeentecode', '=', code)])]),
+        )
+        .groupBy('rule_code')
+        .execute();
+      return Object.fromEntries(counted.map((r) => [r.rule_code ?? '', r.n]));
+    };
+    const perRule = await perRuleOf(false);
+    const resolved = await perRuleOf(true);
     const date = inputs.peildatum ? new Date(`${inputs.peildatum}T12:00:00Z`) : new Date();
     const day = date.toISOString().slice(0, 10);
     // A quiet night: nothing new or worse, no rejected rows. Mailed per REPORT_NOTHING_NEW;
@@ -179,13 +232,15 @@ async function createReportFor(
     const quiet = rows.length === 0 && inputs.rejected.length === 0;
     let send = willMail;
     if (willMail && quiet && config.REPORT_NOTHING_NEW !== 'dagelijks') {
-      const { rows: recent } = await tx.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pakhuis.report_outbox
-         WHERE kind = 'nachtrapport' AND status IN ('sent', 'pending') AND report_date > $1::date - 7
-           AND gemeentecode IS NOT DISTINCT FROM $2::text`,
-        [day, code],
-      );
-      send = config.REPORT_NOTHING_NEW === 'wekelijks' && recent[0]!.n === 0;
+      const recent = await k
+        .selectFrom('pakhuis.report_outbox')
+        .select(sql<number>`count(*)::int`.as('n'))
+        .where('kind', '=', 'nachtrapport')
+        .where('status', 'in', ['sent', 'pending'])
+        .where('report_date', '>', sql<Date>`${day}::date - 7`)
+        .where('gemeentecode', 'is not distinct from', code)
+        .executeTakeFirstOrThrow();
+      send = config.REPORT_NOTHING_NEW === 'wekelijks' && recent.n === 0;
     }
     // Counted as of the run's day: the publishing transaction set pakhuis.vandaag for the view.
     const { rows: owed } = await tx.query<{ n: number; published: boolean }>(
@@ -195,13 +250,13 @@ async function createReportFor(
     );
     const { trend, chart } = await trendWithChart(tx, day, (w) => inputs.warnings.push(w), code ? [code] : undefined);
     const spread = await concentrations(tx, config, code ?? undefined);
-    const composed = composeReport({
+    const facts: ReportFacts = {
       gemeente: gemeente ? `${gemeente.code} ${gemeente.naam}` : undefined,
       runId: inputs.runId,
       date,
       rows,
-      openPerRule: Object.fromEntries(perRule.map((r) => [r.rule_code, r.n])),
-      resolvedPerRule: Object.fromEntries(resolved.map((r) => [r.rule_code, r.n])),
+      openPerRule: perRule,
+      resolvedPerRule: resolved,
       titles: Object.fromEntries(RULES.map((r) => [r.code, r.title])),
       nothingNew: config.REPORT_NOTHING_NEW === 'dagelijks' ? 'dagelijks' : 'wekelijks',
       rejected: inputs.rejected,
@@ -210,33 +265,53 @@ async function createReportFor(
       trend,
       chartCid: chart?.cid,
       concentrations: { list: spread, factor: config.SPREIDING_FACTOR },
-    });
+    };
+    const composed = composeReport(facts);
     const csv = reportCsv(rows, inputs.warnings);
     const { fileName, path } = await reserveReportFile(config.OUT_DIR, `${REPORT_FILE_PREFIX}${code ? `${code}-` : ''}${day}-run${inputs.runId}`, csv);
     const xlsx = reportXlsx(rows, inputs.warnings);
     await writeFile(`${xlsxPathOf(path)}.part`, xlsx);
+    const csvAttachment: MailAttachment = { filename: fileName, content: csv, contentType: 'text/csv; charset=utf-8' };
     const xlsxAttachment: MailAttachment = { filename: fileName.replace(/\.csv$/, '.xlsx'), content: xlsx, contentType: XLSX_TYPE };
+    const base = fileName.replace(/\.csv$/, '');
+    // In a folder the summary is a page beside the files, the chart a file of its own (no cid: to point at).
+    const files =
+      channel === 'email'
+        ? [csvAttachment, xlsxAttachment]
+        : [
+            csvAttachment,
+            xlsxAttachment,
+            { filename: `${base}.html`, content: composeReport({ ...facts, chartCid: undefined }).html, contentType: 'text/html; charset=utf-8' },
+          ];
     const outboxId = await enqueue(tx, {
       kind: 'nachtrapport',
       runId: inputs.runId,
       fileName,
       filePath: path,
-      csv,
-      subject: composed.subject,
-      text: composed.text,
-      html: composed.html,
-      recipients,
+      payload: channel === 'email' ? { channel, subject: composed.subject, text: composed.text, html: composed.html, recipients } : { channel, dropName: base },
       status: send ? 'pending' : 'not_sent',
-      attachments: chart && !quiet ? [xlsxAttachment, chart] : [xlsxAttachment],
+      attachments: chart && !quiet ? [...files, chart] : files,
       gemeentecode: code ?? undefined,
+      reportDate: day,
+      quiet: willMail && !send,
     });
-    await tx.query(`UPDATE pakhuis.report_outbox SET report_date = $2, quiet = $3 WHERE id = $1`, [outboxId, day, willMail && !send]);
-    await tx.query(
-      `INSERT INTO pakhuis.report_signals (outbox_id, signal_id, score, severity)
-       SELECT $1, id, score, severity FROM pakhuis.signals WHERE id = ANY ($2::bigint[])`,
-      [outboxId, rows.map((r) => Number(r.signal_id))],
-    );
+    if (rows.length)
+      await k
+        .insertInto('pakhuis.report_signals')
+        .columns(['outbox_id', 'signal_id', 'score', 'severity'])
+        .expression(
+          k
+            .selectFrom('pakhuis.signals')
+            .select([sql<string>`${outboxId}::bigint`.as('outbox_id'), 'id', 'score', 'severity'])
+            .where(
+              'id',
+              'in',
+              rows.map((r) => Number(r.signal_id)),
+            ),
+        )
+        .execute();
     if (!willMail) ctx.log.info({ report: path }, 'SMTP not configured: report written to the output folder only');
+    else if (send && channel === 'file_drop') ctx.log.info({ report: path }, 'report goes to the drop folder');
     else if (!send) ctx.log.info({ report: path }, 'nothing new tonight: report not mailed (REPORT_NOTHING_NEW)');
     return { gemeentecode: code ?? undefined, outboxId, path, signals: rows.length, mailed: send, quietNotMailed: willMail && !send };
   }
@@ -297,115 +372,5 @@ export async function finishReportFile(report: CreatedReport, committed: boolean
   }
 }
 
-export interface DeliveryOutcome {
-  sent: number;
-  failed: number;
-  /** Reports not sent because none of their recipients is still configured and allowed. */
-  withheld: number;
-  /** Why each failed send failed, in Dutch. */
-  errors: string[];
-  /** One Dutch line per recipient left out of a waiting report (no longer configured or allowed). */
-  notes: string[];
-  /** Recipients the mail server refused while it took the report for the others. */
-  refused: string[];
-}
-
-interface PendingReport {
-  id: string;
-  kind: string;
-  file_name: string;
-  csv: string | null;
-  subject: string;
-  text_body: string;
-  html_body: string;
-  recipients: string[];
-  gemeentecode: string | null;
-}
-
-/**
- * Sends every pending report (or those in `only`), oldest first; a failure stays pending for the
- * next run.
- *
- * A report waits with the recipients of the night it was made, but it goes out under the settings
- * in force now: only to those stored recipients that are still configured and allowed (narrowing
- * the list or the allow-list also stops waiting reports). Each row is sent inside a transaction
- * that holds it (FOR UPDATE SKIP LOCKED), so two `report --retry` at once, or a retry beside the
- * nightly run, send it once: the second finds it locked, or no longer pending, and leaves it. A
- * crash between the send and the commit leaves it pending: at least once, never silently lost.
- */
-export async function deliverPending(ctx: PipelineContext, mailer?: Mailer, only?: number[]): Promise<DeliveryOutcome> {
-  const { db, config, log } = ctx;
-  const outcome: DeliveryOutcome = { sent: 0, failed: 0, withheld: 0, errors: [], notes: [], refused: [] };
-  const { rows: waiting } = await db.query<{ id: string }>(
-    `SELECT id FROM pakhuis.report_outbox WHERE status = 'pending' AND ($1::bigint[] IS NULL OR id = ANY ($1::bigint[])) ORDER BY id`,
-    [only ?? null],
-  );
-  if (waiting.length === 0) return outcome;
-  if (!mailConfigured(config)) {
-    log.warn({ pending: waiting.length }, 'reports are waiting in the outbox but SMTP is not configured');
-    return outcome;
-  }
-  const transport = mailer ?? createMailer(config);
-  for (const { id } of waiting) {
-    await db.transaction(async (tx) => {
-      const { rows } = await tx.query<PendingReport>(
-        `SELECT id, kind, file_name, csv, subject, text_body, html_body, recipients, gemeentecode FROM pakhuis.report_outbox
-         WHERE id = $1 AND status = 'pending' FOR UPDATE SKIP LOCKED`,
-        [id],
-      );
-      const row = rows[0];
-      if (!row) return;
-      const perGemeente = row.kind === 'nachtrapport' && row.gemeentecode !== null && config.recipientsPerGemeente[row.gemeentecode] !== undefined;
-      const setting = row.kind === 'overleg' ? 'OVERLEG_RECIPIENTS' : perGemeente ? `REPORT_RECIPIENTS_${row.gemeentecode}` : 'REPORT_RECIPIENTS';
-      const configured =
-        row.kind === 'overleg'
-          ? checkedRecipients(config, 'OVERLEG_RECIPIENTS')
-          : row.gemeentecode !== null
-            ? recipientsFor(config, row.gemeentecode)
-            : checkedRecipients(config);
-      const stored = row.recipients.length ? row.recipients : configured;
-      const recipients = stored.filter((r) => configured.some((c) => c.toLowerCase() === r.toLowerCase()) && isAllowed(r, config.REPORT_RECIPIENT_ALLOWLIST));
-      const dropped = stored.filter((r) => !recipients.includes(r));
-      if (dropped.length)
-        outcome.notes.push(`rapport ${row.id} gaat niet meer naar ${dropped.join(', ')}: niet meer ingesteld in ${setting} of niet toegestaan`);
-      if (recipients.length === 0) {
-        await tx.query(`UPDATE pakhuis.report_outbox SET status = 'not_sent', last_error = $2 WHERE id = $1`, [
-          row.id,
-          'geen van de ontvangers is nog ingesteld en toegestaan',
-        ]);
-        outcome.withheld++;
-        log.warn({ outboxId: Number(row.id) }, 'report not sent: none of its recipients is still configured and allowed');
-        return;
-      }
-      try {
-        const { rows: files } = await tx.query<{ file_name: string; content_type: string; content: Uint8Array; content_id: string | null }>(
-          `SELECT file_name, content_type, content, content_id FROM pakhuis.report_attachments WHERE outbox_id = $1 ORDER BY position`,
-          [row.id],
-        );
-        const attachments: MailAttachment[] = [
-          ...(row.csv === null ? [] : [{ filename: row.file_name, content: row.csv, contentType: 'text/csv; charset=utf-8' }]),
-          ...files.map((a) => ({ filename: a.file_name, content: Buffer.from(a.content), contentType: a.content_type, cid: a.content_id ?? undefined })),
-        ];
-        const { messageId, rejected } = await transport.send({ to: recipients, subject: row.subject, text: row.text_body, html: row.html_body, attachments });
-        await tx.query(
-          `UPDATE pakhuis.report_outbox SET status = 'sent', sent_at = clock_timestamp(), message_id = $2, recipients = $3, attempts = attempts + 1, last_error = NULL WHERE id = $1`,
-          [row.id, messageId, recipients],
-        );
-        outcome.sent++;
-        // A typo'd address the server refuses while it takes the others: sent, yet someone did not get it.
-        for (const r of rejected) if (!outcome.refused.includes(r)) outcome.refused.push(r);
-        log.info({ outboxId: Number(row.id), recipients: recipients.length, refused: rejected.length }, 'report e-mailed');
-      } catch (error) {
-        const message = oneLine(error);
-        await tx.query(`UPDATE pakhuis.report_outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [row.id, message]);
-        outcome.failed++;
-        outcome.errors.push(describeMailError(error, config));
-        // The message and code are the detail; a stack trace of a refused connection says nothing
-        // more, and on a terminal it stood in English beside the Dutch warning (debug keeps it).
-        log.warn({ outboxId: Number(row.id), error: message, code: (error as { code?: unknown }).code }, 'report e-mail failed; it stays in the outbox');
-        log.debug({ outboxId: Number(row.id), err: error }, 'report e-mail failure, full error');
-      }
-    });
-  }
-  return outcome;
-}
+// Sending what is made here is the delivery's job (reports/delivery.ts); the run, `report --retry` and the overleg call it from here.
+export { channelSenders, deliverPending, type DeliveryOutcome } from './delivery.ts';

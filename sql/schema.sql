@@ -423,10 +423,9 @@ CREATE TABLE pakhuis.report_outbox (
   created_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
   file_name text NOT NULL,
   file_path text,
-  csv text,
-  subject text NOT NULL,
-  text_body text NOT NULL,
-  html_body text NOT NULL,
+  subject text,
+  text_body text,
+  html_body text,
   recipients text[] DEFAULT '{}'::text[] NOT NULL,
   status text NOT NULL,
   attempts integer DEFAULT 0 NOT NULL,
@@ -436,11 +435,20 @@ CREATE TABLE pakhuis.report_outbox (
   kind text DEFAULT 'nachtrapport'::text NOT NULL,
   report_date date,
   quiet boolean DEFAULT false NOT NULL,
+  channel text DEFAULT 'email'::text NOT NULL,
+  drop_name text,
   gemeentecode text,
   CONSTRAINT report_outbox_pkey PRIMARY KEY (id),
   CONSTRAINT report_outbox_run_id_fkey FOREIGN KEY (run_id) REFERENCES pakhuis.runs(id) ON DELETE SET NULL,
+  CONSTRAINT report_outbox_channel_check CHECK (channel = ANY (ARRAY['email'::text, 'file_drop'::text])),
   CONSTRAINT report_outbox_gemeentecode_check CHECK (gemeentecode ~ '^[0-9]{4}$'::text),
   CONSTRAINT report_outbox_kind_check CHECK (kind = ANY (ARRAY['nachtrapport'::text, 'overleg'::text])),
+  CONSTRAINT report_outbox_payload CHECK (
+CASE channel
+    WHEN 'email'::text THEN subject IS NOT NULL AND text_body IS NOT NULL AND html_body IS NOT NULL AND drop_name IS NULL
+    WHEN 'file_drop'::text THEN drop_name ~ '^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$'::text AND drop_name !~ '\.\.'::text AND cardinality(recipients) = 0
+    ELSE NULL::boolean
+END),
   CONSTRAINT report_outbox_status_check CHECK (status = ANY (ARRAY['pending'::text, 'sent'::text, 'not_sent'::text]))
 ); -- owner pakhuis_owner
 

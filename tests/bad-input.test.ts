@@ -298,7 +298,9 @@ describe('hostile and broken inbox files', () => {
     const records = await ctx.db.query<{ text: string }>(
       `SELECT concat_ws(' ', r.summary::text, r.warnings::text, r.error) AS text FROM pakhuis.runs r WHERE r.id = $1
        UNION ALL SELECT concat_ws(' ', s.details::text, s.error) FROM pakhuis.run_steps s WHERE s.run_id = $1
-       UNION ALL SELECT concat_ws(' ', o.subject, o.text_body, o.html_body, o.csv) FROM pakhuis.report_outbox o WHERE o.run_id = $1`,
+       UNION ALL SELECT concat_ws(' ', o.subject, o.text_body, o.html_body,
+         (SELECT string_agg(convert_from(a.content, 'UTF8'), ' ') FROM pakhuis.report_attachments a WHERE a.outbox_id = o.id AND a.content_type LIKE 'text/%'))
+       FROM pakhuis.report_outbox o WHERE o.run_id = $1`,
       [run.runId],
     );
     const everything = [

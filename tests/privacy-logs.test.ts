@@ -125,7 +125,11 @@ describe('no BSN or name in logs, run records or refused-file records', () => {
   });
 
   it('keeps them out of the report and the outbox', async () => {
-    const outbox = await dump(ctx, 'pakhuis.report_outbox');
+    // The report's CSV and page are attachments (bytea): read as the text they are.
+    const { rows } = await ctx.db.query<{ t: string }>(
+      `SELECT convert_from(content, 'UTF8') AS t FROM pakhuis.report_attachments WHERE content_type LIKE 'text/%'`,
+    );
+    const outbox = [await dump(ctx, 'pakhuis.report_outbox'), ...rows.map((r) => r.t)].join('\n');
     expect(outbox).toContain('OVERBEWONING');
     for (const secret of SECRETS) expect(outbox, secret).not.toContain(secret);
   });

@@ -96,13 +96,21 @@ export async function makeOverleg(ctx: PipelineContext, options: OverlegOptions)
           runId: null,
           fileName: `${title}.xlsx`,
           filePath: paths.xlsx,
-          csv: null,
-          subject: `${title}: overzicht van ${dmy(period.until)}`,
-          text: [title, '', ...lines, '', ...summary, '', 'In de bijlagen: het overzicht als werkmap (één blad per onderdeel) en als afdrukbare pagina.'].join(
-            '\n',
-          ),
-          html: page(chart ? `cid:${chart.cid}` : undefined),
-          recipients,
+          payload: {
+            channel: 'email',
+            subject: `${title}: overzicht van ${dmy(period.until)}`,
+            text: [
+              title,
+              '',
+              ...lines,
+              '',
+              ...summary,
+              '',
+              'In de bijlagen: het overzicht als werkmap (één blad per onderdeel) en als afdrukbare pagina.',
+            ].join('\n'),
+            html: page(chart ? `cid:${chart.cid}` : undefined),
+            recipients,
+          },
           status: 'pending',
           attachments: [
             { filename: `overleg-${options.month}.xlsx`, content: xlsx, contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
