@@ -224,9 +224,9 @@ export interface PakhuisReportOutbox {
   kind: WithDefault<string>;
   report_date: DateColumn | null;
   quiet: WithDefault<boolean>;
+  gemeentecode: string | null;
   channel: WithDefault<string>;
   drop_name: string | null;
-  gemeentecode: string | null;
 }
 
 /** Table pakhuis.report_signals. */

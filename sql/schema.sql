@@ -435,9 +435,9 @@ CREATE TABLE pakhuis.report_outbox (
   kind text DEFAULT 'nachtrapport'::text NOT NULL,
   report_date date,
   quiet boolean DEFAULT false NOT NULL,
+  gemeentecode text,
   channel text DEFAULT 'email'::text NOT NULL,
   drop_name text,
-  gemeentecode text,
   CONSTRAINT report_outbox_pkey PRIMARY KEY (id),
   CONSTRAINT report_outbox_run_id_fkey FOREIGN KEY (run_id) REFERENCES pakhuis.runs(id) ON DELETE SET NULL,
   CONSTRAINT report_outbox_channel_check CHECK (channel = ANY (ARRAY['email'::text, 'file_drop'::text])),
@@ -1970,93 +1970,41 @@ END
 $function$;
 
 -- owner pakhuis_owner
-CREATE OR REPLACE FUNCTION identity.refresh_from_damocles(p_load_id bigint)
+CREATE OR REPLACE FUNCTION identity.refresh_from_register(p_register text, p_load_ids bigint[])
  RETURNS void
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO 'pg_catalog', 'pg_temp'
 AS $function$
+DECLARE
+  own_soort constant text := CASE p_register WHEN 'permits' THEN 'vergunning' WHEN 'damocles' THEN 'damocles' END;
 BEGIN
-  DELETE FROM identity.persoon i
-  WHERE i.bron = 'damocles'
-    AND NOT EXISTS (SELECT 1 FROM staging.damocles d WHERE d.load_id = p_load_id AND i.pseudonym IN (d.eigenaar_pseudonym, d.huurder_pseudonym))
-    AND NOT EXISTS (SELECT 1 FROM model.partij v WHERE v.zaak_soort = 'vergunning' AND v.pseudonym = i.pseudonym);
-  INSERT INTO identity.persoon (pseudonym, key_version, naam, bron)
-  SELECT DISTINCT ON (pseudonym) pseudonym, key_version, naam, 'damocles'
-  FROM (
-    SELECT line, eigenaar_pseudonym AS pseudonym, eigenaar_naam AS naam, key_version FROM staging.damocles WHERE load_id = p_load_id
+  IF own_soort IS NULL THEN
+    RAISE EXCEPTION 'identity.refresh_from_register: onbekend register %', p_register USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  -- A deleted row names a person this load does not, an inserted one a person it does: the two
+  -- never meet, so one statement (one pass over the parties) does both.
+  WITH parties AS (
+    SELECT load_id, line, houder_pseudonym AS pseudonym, houder_naam AS naam, key_version
+    FROM staging.permits WHERE p_register = 'permits' AND load_id = ANY (p_load_ids)
     UNION ALL
-    SELECT line, huurder_pseudonym, huurder_naam, key_version FROM staging.damocles WHERE load_id = p_load_id
-  ) parties
-  WHERE pseudonym IS NOT NULL AND naam IS NOT NULL
-  ORDER BY pseudonym, line DESC
-  ON CONFLICT (pseudonym) DO NOTHING;
-END
-$function$;
-
--- owner pakhuis_owner
-CREATE OR REPLACE FUNCTION identity.refresh_from_damocles(p_load_ids bigint[])
- RETURNS void
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'pg_temp'
-AS $function$
-BEGIN
-  DELETE FROM identity.persoon i
-  WHERE i.bron = 'damocles'
-    AND NOT EXISTS (SELECT 1 FROM staging.damocles d WHERE d.load_id = ANY (p_load_ids) AND i.pseudonym IN (d.eigenaar_pseudonym, d.huurder_pseudonym))
-    AND NOT EXISTS (SELECT 1 FROM model.partij v WHERE v.zaak_soort = 'vergunning' AND v.pseudonym = i.pseudonym);
-  INSERT INTO identity.persoon (pseudonym, key_version, naam, bron)
-  SELECT DISTINCT ON (pseudonym) pseudonym, key_version, naam, 'damocles'
-  FROM (
-    SELECT load_id, line, eigenaar_pseudonym AS pseudonym, eigenaar_naam AS naam, key_version FROM staging.damocles WHERE load_id = ANY (p_load_ids)
+    SELECT load_id, line, eigenaar_pseudonym, eigenaar_naam, key_version
+    FROM staging.damocles WHERE p_register = 'damocles' AND load_id = ANY (p_load_ids)
     UNION ALL
-    SELECT load_id, line, huurder_pseudonym, huurder_naam, key_version FROM staging.damocles WHERE load_id = ANY (p_load_ids)
-  ) parties
+    SELECT load_id, line, huurder_pseudonym, huurder_naam, key_version
+    FROM staging.damocles WHERE p_register = 'damocles' AND load_id = ANY (p_load_ids)
+  ),
+  gone AS (
+    DELETE FROM identity.persoon i
+    WHERE i.bron = p_register
+      AND NOT EXISTS (SELECT 1 FROM parties p WHERE p.pseudonym = i.pseudonym)
+      AND NOT EXISTS (SELECT 1 FROM model.partij o WHERE o.zaak_soort <> own_soort AND o.pseudonym = i.pseudonym)
+  )
+  INSERT INTO identity.persoon (pseudonym, key_version, naam, bron)
+  SELECT DISTINCT ON (pseudonym) pseudonym, key_version, naam, p_register
+  FROM parties
   WHERE pseudonym IS NOT NULL AND naam IS NOT NULL
   ORDER BY pseudonym, load_id DESC, line DESC
-  ON CONFLICT (pseudonym) DO NOTHING;
-END
-$function$;
-
--- owner pakhuis_owner
-CREATE OR REPLACE FUNCTION identity.refresh_from_permits(p_load_id bigint)
- RETURNS void
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'pg_temp'
-AS $function$
-BEGIN
-  DELETE FROM identity.persoon i
-  WHERE i.bron = 'permits'
-    AND NOT EXISTS (SELECT 1 FROM staging.permits p WHERE p.load_id = p_load_id AND p.houder_pseudonym = i.pseudonym)
-    AND NOT EXISTS (SELECT 1 FROM model.partij d WHERE d.zaak_soort = 'damocles' AND d.pseudonym = i.pseudonym);
-  INSERT INTO identity.persoon (pseudonym, key_version, naam, bron)
-  SELECT DISTINCT ON (houder_pseudonym) houder_pseudonym, key_version, houder_naam, 'permits'
-  FROM staging.permits
-  WHERE load_id = p_load_id AND houder_pseudonym IS NOT NULL AND houder_naam IS NOT NULL
-  ORDER BY houder_pseudonym, line DESC
-  ON CONFLICT (pseudonym) DO NOTHING;
-END
-$function$;
-
--- owner pakhuis_owner
-CREATE OR REPLACE FUNCTION identity.refresh_from_permits(p_load_ids bigint[])
- RETURNS void
- LANGUAGE plpgsql
- SECURITY DEFINER
- SET search_path TO 'pg_catalog', 'pg_temp'
-AS $function$
-BEGIN
-  DELETE FROM identity.persoon i
-  WHERE i.bron = 'permits'
-    AND NOT EXISTS (SELECT 1 FROM staging.permits p WHERE p.load_id = ANY (p_load_ids) AND p.houder_pseudonym = i.pseudonym)
-    AND NOT EXISTS (SELECT 1 FROM model.partij d WHERE d.zaak_soort = 'damocles' AND d.pseudonym = i.pseudonym);
-  INSERT INTO identity.persoon (pseudonym, key_version, naam, bron)
-  SELECT DISTINCT ON (houder_pseudonym) houder_pseudonym, key_version, houder_naam, 'permits'
-  FROM staging.permits
-  WHERE load_id = ANY (p_load_ids) AND houder_pseudonym IS NOT NULL AND houder_naam IS NOT NULL
-  ORDER BY houder_pseudonym, load_id DESC, line DESC
   ON CONFLICT (pseudonym) DO NOTHING;
 END
 $function$;
@@ -2832,10 +2780,7 @@ CREATE TRIGGER triage_log_only_through_triage BEFORE INSERT ON pakhuis.triage_lo
 
 GRANT EXECUTE ON FUNCTION identity.refresh_from_brp(p_load_id bigint) TO pakhuis_etl;
 GRANT EXECUTE ON FUNCTION identity.refresh_from_brp(p_load_ids bigint[]) TO pakhuis_etl;
-GRANT EXECUTE ON FUNCTION identity.refresh_from_damocles(p_load_id bigint) TO pakhuis_etl;
-GRANT EXECUTE ON FUNCTION identity.refresh_from_damocles(p_load_ids bigint[]) TO pakhuis_etl;
-GRANT EXECUTE ON FUNCTION identity.refresh_from_permits(p_load_id bigint) TO pakhuis_etl;
-GRANT EXECUTE ON FUNCTION identity.refresh_from_permits(p_load_ids bigint[]) TO pakhuis_etl;
+GRANT EXECUTE ON FUNCTION identity.refresh_from_register(p_register text, p_load_ids bigint[]) TO pakhuis_etl;
 GRANT EXECUTE ON FUNCTION model.bewoning_telling() TO pakhuis_etl;
 GRANT EXECUTE ON FUNCTION model.brp_aanvang_onzeker(raw text, peildag date) TO pakhuis_etl;
 GRANT EXECUTE ON FUNCTION model.brp_datum(raw text) TO pakhuis_etl;
