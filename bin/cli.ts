@@ -170,9 +170,7 @@ const COMMANDS: Record<string, Command> = {
         print(formatSummary(summary));
         if (summary.status === 'failed') throw new Error(`run ${summary.runId} mislukt in stap ${summary.failedStep ?? '?'}: ${summary.error}`);
         if (summary.delivery?.failed) {
-          process.stderr.write(
-            `pakhuis run: gepubliceerd, maar het rapport is niet gemaild: ${summary.delivery.errors[0]}. Het wacht in de outbox (pakhuis report --retry).\n`,
-          );
+          process.stderr.write(`pakhuis run: gepubliceerd, maar ${summary.delivery.errors[0]}. Het rapport wacht in de outbox (pakhuis report --retry).\n`);
           return EXIT.mailWaiting;
         }
         return EXIT.ok;
@@ -229,7 +227,7 @@ const COMMANDS: Record<string, Command> = {
             `${aantal(outcome.sent, 'rapport', 'rapporten')} verzonden, ${outcome.failed} mislukt${outcome.withheld ? `, ${outcome.withheld} niet verzonden (geen ontvanger meer toegestaan)` : ''}`,
           );
           if (outcome.failed) {
-            process.stderr.write(`pakhuis report: niet gemaild: ${outcome.errors[0]}. Het rapport blijft in de outbox.\n`);
+            process.stderr.write(`pakhuis report: ${outcome.errors[0]}. Het rapport blijft in de outbox.\n`);
             return EXIT.mailWaiting;
           }
           return EXIT.ok;
@@ -365,7 +363,7 @@ const COMMANDS: Record<string, Command> = {
         const { makeOverleg, formatOverleg } = await import('../reports/overleg/index.ts');
         const result = await makeOverleg(ctx, { month: String(values.maand), out: values.out as string, mail: Boolean(values.mail), gemeenten });
         print(formatOverleg(result).join('\n'));
-        if (result.delivery?.failed) throw new Error(`het overzicht is geschreven, maar niet verzonden: ${result.delivery.errors[0]}`);
+        if (result.delivery?.failed) throw new Error(`het overzicht is geschreven, maar ${result.delivery.errors[0]}`);
         return 0;
       });
     },

@@ -231,9 +231,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     summary.delivery = delivery;
     summary.warnings.push(...delivery.notes);
     if (delivery.failed)
-      summary.warnings.push(
-        `e-mail niet verzonden: ${delivery.errors[0]}. Het rapport blijft in de outbox en gaat mee met de volgende run of met pakhuis report --retry`,
-      );
+      summary.warnings.push(`${delivery.errors[0]}. Het rapport blijft in de outbox en gaat mee met de volgende run of met pakhuis report --retry`);
     if (delivery.refused.length)
       summary.warnings.push(
         `de mailserver weigerde ontvanger ${delivery.refused.map((r) => JSON.stringify(r)).join(', ')}; de andere ontvangers kregen het rapport. Controleer REPORT_RECIPIENTS`,

@@ -136,7 +136,7 @@ export async function deliverPending(ctx: PipelineContext, mailer?: Mailer, only
           .where('id', '=', outboxId)
           .execute();
         outcome.failed++;
-        outcome.errors.push(sender.describeError(error));
+        outcome.errors.push(`${sender.failedLabel}: ${sender.describeError(error)}`);
         // The message and code are the detail; a stack trace of a refused connection says nothing
         // more, and on a terminal it stood in English beside the Dutch warning (debug keeps it).
         log.warn({ outboxId, error: message, code: (error as { code?: unknown }).code }, sender.log.failed);

@@ -71,7 +71,7 @@ describe("the beheerder's night, through the CLI", () => {
     expect(humanLines(night.stderr)).toEqual([
       // The default folders lie inside a git work tree: warned before anything is loaded.
       `pakhuis: waarschuwing: INBOX_DIR, ARCHIVE_DIR liggen in de git-werkmap ${checkout}. Daar staan persoonsgegevens één 'git add' van een commit af; zet deze mappen buiten de checkout (README, "Installing on a server").`,
-      `pakhuis run: gepubliceerd, maar het rapport is niet gemaild: de mailserver 127.0.0.1:${port} is niet bereikbaar (verbinding geweigerd). Het wacht in de outbox (pakhuis report --retry).`,
+      `pakhuis run: gepubliceerd, maar e-mail niet verzonden: de mailserver 127.0.0.1:${port} is niet bereikbaar (verbinding geweigerd). Het rapport wacht in de outbox (pakhuis report --retry).`,
     ]);
     expect(night.stderr).not.toMatch(/^\s+at /m);
     expect(night.stderr).toMatch(/"error":"connect ECONNREFUSED[^"]*","code":"ESOCKET","msg":"report e-mail failed; it stays in the outbox"/);

@@ -119,7 +119,10 @@ describe('nightly report by file drop (REPORT_DROP_DIR)', () => {
       const run = await runPipeline(ctx, { trigger: 'test' });
       expect(run.status).toBe('succeeded');
       expect(run.delivery).toMatchObject({ sent: 0, failed: 1 });
-      expect(run.delivery!.errors[0]).toMatch(/^de bestandsmap kon niet worden beschreven/);
+      expect(run.delivery!.errors[0]).toMatch(/^rapport niet in de bestandsmap gezet: de bestandsmap kon niet worden beschreven/);
+      // The run's warning names the folder, not an e-mail that was never meant to go.
+      expect(run.warnings.join(' ')).toMatch(/rapport niet in de bestandsmap gezet: .*Het rapport blijft in de outbox/);
+      expect(run.warnings.join(' ')).not.toContain('e-mail');
       const last = (await outbox()).at(-1)!;
       expect(last).toMatchObject({ status: 'pending', attempts: 1 });
       await rm(blocked);
@@ -147,7 +150,7 @@ describe('nightly report by file drop (REPORT_DROP_DIR)', () => {
     const before = await tree(drop);
     const outcome = await deliverPending(ctx, undefined, [id]);
     expect(outcome).toMatchObject({ sent: 0, failed: 1 });
-    expect(outcome.errors).toEqual(['weigert de bestandsnaam "../ontsnapt.csv": alleen letters, cijfers, . _ en -, zonder ..']);
+    expect(outcome.errors).toEqual(['rapport niet in de bestandsmap gezet: weigert de bestandsnaam "../ontsnapt.csv": alleen letters, cijfers, . _ en -, zonder ..']);
     expect(await tree(drop)).toEqual(before);
     expect(await readdir(ctx.dir)).not.toContain('ontsnapt.csv');
     expect((await outbox()).find((r) => r.id === id)).toMatchObject({ status: 'pending', attempts: 1 });

@@ -56,6 +56,8 @@ export interface ChannelSender {
   send(delivery: Delivery): Promise<SendOutcome>;
   /** Why a send failed, in Dutch, for the run's warning and `report --retry`. */
   describeError(error: unknown): string;
+  /** What did not happen, in Dutch, before the reason: "e-mail niet verzonden". */
+  readonly failedLabel: string;
   /** English log messages: sent, and failed (it stays in the outbox). */
   readonly log: { sent: string; failed: string; notReady: string };
 }

@@ -19,6 +19,7 @@ export function emailChannel(config: Config, mailer?: Mailer): ChannelSender {
       failed: 'report e-mail failed; it stays in the outbox',
       notReady: 'reports are waiting in the outbox but SMTP is not configured',
     },
+    failedLabel: 'e-mail niet verzonden',
     describeError: (error) => describeMailError(error, config),
     async send(delivery: Delivery): Promise<SendOutcome> {
       const mail = delivery.email;

@@ -34,6 +34,7 @@ export function fileDropChannel(config: Config): ChannelSender {
       failed: 'report could not be written to the drop folder; it stays in the outbox',
       notReady: 'reports are waiting in the outbox but no drop folder (REPORT_DROP_DIR) is configured',
     },
+    failedLabel: 'rapport niet in de bestandsmap gezet',
     describeError: (error) => (error instanceof DropPathError ? error.message : `de bestandsmap kon niet worden beschreven (${oneLine(error)})`),
     async send(delivery: Delivery): Promise<SendOutcome> {
       const dir = delivery.kind === 'nachtrapport' ? dropDirFor(config, delivery.gemeentecode ?? undefined) : config.REPORT_DROP_DIR;

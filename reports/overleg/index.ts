@@ -129,7 +129,7 @@ export async function makeOverleg(ctx: PipelineContext, options: OverlegOptions)
   await rename(`${paths.html}.part`, paths.html);
   ctx.log.info({ month: options.month, counts: result.counts, mail: Boolean(options.mail) }, 'overleg overview written');
   const delivery = result.outboxId === undefined ? undefined : await deliverPending(ctx, undefined, [result.outboxId]);
-  if (delivery?.failed) warnings.push(`e-mail niet verzonden (${delivery.errors[0]}); het overzicht blijft in de outbox (pakhuis report --retry)`);
+  if (delivery?.failed) warnings.push(`${delivery.errors[0]}; het overzicht blijft in de outbox (pakhuis report --retry)`);
   return { period: result.period, xlsx: paths.xlsx, html: paths.html, counts: result.counts, delivery, warnings };
 }
 
