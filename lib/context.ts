@@ -15,4 +15,6 @@ export interface PipelineContext {
   progress?: StepProgressOptions;
   /** The sources a run knows (sources/index.ts); the production registry when absent, a test's own when given. */
   sources?: SourceRegistry;
+  /** The folder of transform scripts (transforms/ when absent): a test's own source brings its own. */
+  transformsDir?: string;
 }

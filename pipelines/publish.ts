@@ -166,8 +166,9 @@ async function publishInTransaction(
       ...dropped.map((d) => d.source),
     ]);
     // Model scripts, rules, match rates, the merge, the report and the commit.
-    const progress = startProgress((await plannedScripts(changed, available)).length + rules.length + 4);
-    const transforms = await rebuildModel(tx, changed, available, peildatum, (script) => progress.step(`model ${script}`));
+    const model = { dir: ctx.transformsDir, sources: sourcesOf(ctx) };
+    const progress = startProgress((await plannedScripts(changed, available, model)).length + rules.length + 4);
+    const transforms = await rebuildModel(tx, changed, available, peildatum, (script) => progress.step(`model ${script}`), model);
     await failpoint('publish');
     await k
       .deleteFrom('model.source_state as s')

@@ -189,6 +189,12 @@ export interface SourceDefinition<Name extends string = string> {
    */
   keyVersionIn?: StagingTable;
   /**
+   * How a load says which municipality its rows belong to, when its data says it: SQL over the
+   * load's staged rows ($1 is the load id) giving (code, n) per municipality code, most rows first.
+   * Absent for a register whose rows do not say it: its folder does (inbox/<gemeentecode>/<source>/).
+   */
+  gemeentecodesSql?: string;
+  /**
    * Canonical fields that identify a person (BSN, names, birth date): never stored raw in
    * rejected rows. A value that looks like a BSN becomes its pseudonym; anything else is masked.
    */

@@ -20,7 +20,7 @@ describe('a source from a test folder, through the real run', () => {
   beforeAll(async () => {
     const base = await createTestContext();
     await base.db.exec(await readFile(new URL('./toy-source/staging.sql', import.meta.url), 'utf8'));
-    ctx = Object.assign(base, { sources: checked({ toy }) });
+    ctx = Object.assign(base, { sources: checked({ toy }), transformsDir: fileURLToPath(new URL('./toy-source/transforms/', import.meta.url)) });
   });
   afterAll(async () => ctx?.close());
 
@@ -89,6 +89,13 @@ describe('a source from a test folder, through the real run', () => {
     expect(summary.warnings.filter((w) => w.startsWith('bron '))).toEqual([]);
     const { rows: loads } = await ctx.db.query<{ source: string }>('SELECT DISTINCT source FROM pakhuis.loads');
     expect(loads).toEqual([{ source: 'toy' }]);
+    // The run built its model from the toy's own transforms folder, in the publishing transaction.
+    expect(summary.publish?.transforms.map((t) => t.script)).toEqual(['10_toy.sql']);
+    const { rows: model } = await ctx.db.query('SELECT meting_id, waarde FROM model.toy_meting ORDER BY meting_id');
+    expect(model).toEqual([
+      { meting_id: 'M-1', waarde: 12 },
+      { meting_id: 'M-2', waarde: null },
+    ]);
   });
 
   it("builds its model with the real transform runner from its own folder, which knows its staging table from the source's declaration", async () => {

@@ -114,7 +114,7 @@ export async function ingestFile(ctx: PipelineContext, source: SourceDefinition,
         throw new FileRejectedError(displayName, `geen enkele rij is geldig (${result.rowsRejected} afgekeurd)`);
       }
       result.gemeentecode = await loadGemeente(tx, {
-        source: source.name,
+        source,
         loadId,
         file: displayName,
         folder: options.gemeentecode,

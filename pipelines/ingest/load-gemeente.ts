@@ -1,24 +1,6 @@
 import type { Session } from '../../lib/db.ts';
 import { GEEN_GEMEENTE, meerdereGemeenten, type GemeentenConfig } from '../../lib/gemeenten.ts';
-import { FileRejectedError } from '../../sources/source.ts';
-
-/**
- * Where a register says which municipality its rows belong to: the first four digits of a BAG id
- * (the CBS code of the municipality that issued it), and the BRP's gemeente van inschrijving
- * (08.09.10, Haal Centraal gemeenteVanInschrijving) of each list's current occurrence. 1999 is
- * the RNI (niet-ingezetenen), not a municipality. Permits, Damocles and meldingen do not say it:
- * their folder does (inbox/<gemeentecode>/<source>/).
- */
-const DATA_CODES: Readonly<Record<string, string | undefined>> = {
-  bag: `SELECT code, sum(n)::bigint AS n FROM (
-          SELECT left(verblijfsobject_id, 4) AS code, count(*) AS n FROM staging.bag_vbo WHERE load_id = $1 GROUP BY 1
-          UNION ALL
-          SELECT left(nummeraanduiding_id, 4), count(*) FROM staging.bag_num WHERE load_id = $1 GROUP BY 1) c
-        GROUP BY code ORDER BY n DESC, code`,
-  brp: `SELECT gemeente AS code, count(*)::bigint AS n FROM staging.brp
-        WHERE load_id = $1 AND historie_index = 0 AND gemeente ~ '^[0-9]{4}$' AND gemeente NOT IN ('0000', '1999')
-        GROUP BY 1 ORDER BY n DESC, code`,
-};
+import { FileRejectedError, type SourceDefinition } from '../../sources/source.ts';
 
 /**
  * The municipality a load belongs to, decided inside the load's transaction once its rows are
@@ -27,7 +9,7 @@ const DATA_CODES: Readonly<Record<string, string | undefined>> = {
  */
 export async function loadGemeente(
   tx: Session,
-  input: { source: string; loadId: number; file: string; folder?: string; config: GemeentenConfig },
+  input: { source: Pick<SourceDefinition, 'name' | 'gemeentecodesSql'>; loadId: number; file: string; folder?: string; config: GemeentenConfig },
 ): Promise<string> {
   const { source, loadId, file, folder, config } = input;
   if (!meerdereGemeenten(config)) return GEEN_GEMEENTE;
@@ -36,7 +18,8 @@ export async function loadGemeente(
   if (folder && !configured.includes(folder)) {
     throw new FileRejectedError(file, `map ${folder} is geen gemeente van dit pakhuis (GEMEENTEN=${list})`);
   }
-  const sql = DATA_CODES[source];
+  // Where the data says it (BAG ids, the BRP's gemeente van inschrijving): the source's declaration.
+  const sql = source.gemeentecodesSql;
   const codes = sql ? (await tx.query<{ code: string }>(sql, [loadId])).rows.map((r) => r.code) : [];
   const foreign = codes.filter((c) => !configured.includes(c));
   if (foreign.length) {
@@ -55,7 +38,7 @@ export async function loadGemeente(
   }
   const code = fromData ?? folder ?? (configured.length === 1 ? configured[0] : undefined);
   if (!code) {
-    throw new FileRejectedError(file, `zegt niet bij welke gemeente het hoort; zet het in inbox/<gemeentecode>/${source}/ (${list})`);
+    throw new FileRejectedError(file, `zegt niet bij welke gemeente het hoort; zet het in inbox/<gemeentecode>/${source.name}/ (${list})`);
   }
   return code;
 }

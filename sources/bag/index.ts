@@ -148,6 +148,12 @@ export const bag: SourceDefinition<'bag'> = {
   freshnessDays: 35,
   formats: [nlextract, kadasterXml],
   tables: tablesByName(VBO, NUM, VBO_NUM),
+  // The first four digits of a BAG id are the CBS code of the municipality that issued it.
+  gemeentecodesSql: `SELECT code, sum(n)::bigint AS n FROM (
+      SELECT left(verblijfsobject_id, 4) AS code, count(*) AS n FROM staging.bag_vbo WHERE load_id = $1 GROUP BY 1
+      UNION ALL
+      SELECT left(nummeraanduiding_id, 4), count(*) FROM staging.bag_num WHERE load_id = $1 GROUP BY 1) c
+    GROUP BY code ORDER BY n DESC, code`,
   maskedFields: [],
   validate(record) {
     return validation((note) => {

@@ -83,6 +83,11 @@ export const brp: SourceDefinition<'brp'> = {
   tables: tablesByName(STAGING),
   matchRates: { table: 'model.inschrijving', where: 'geldig_tot IS NULL' },
   keyVersionIn: STAGING,
+  // The gemeente van inschrijving (08.09.10, Haal Centraal gemeenteVanInschrijving) of each list's
+  // current occurrence; 1999 is the RNI (niet-ingezetenen), not a municipality.
+  gemeentecodesSql: `SELECT gemeente AS code, count(*)::bigint AS n FROM staging.brp
+    WHERE load_id = $1 AND historie_index = 0 AND gemeente ~ '^[0-9]{4}$' AND gemeente NOT IN ('0000', '1999')
+    GROUP BY 1 ORDER BY n DESC, code`,
   maskedFields: ['bsn', 'a_nummer', 'pl_id', 'geslachtsnaam', 'voornamen', 'voorvoegsel', 'geboortedatum', 'datum_overlijden'],
   validate(record: SourceRecord, { pseudonymizer }) {
     return validation(() => {
