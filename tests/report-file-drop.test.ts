@@ -150,7 +150,9 @@ describe('nightly report by file drop (REPORT_DROP_DIR)', () => {
     const before = await tree(drop);
     const outcome = await deliverPending(ctx, undefined, [id]);
     expect(outcome).toMatchObject({ sent: 0, failed: 1 });
-    expect(outcome.errors).toEqual(['rapport niet in de bestandsmap gezet: weigert de bestandsnaam "../ontsnapt.csv": alleen letters, cijfers, . _ en -, zonder ..']);
+    expect(outcome.errors).toEqual([
+      'rapport niet in de bestandsmap gezet: weigert de bestandsnaam "../ontsnapt.csv": alleen letters, cijfers, . _ en -, zonder ..',
+    ]);
     expect(await tree(drop)).toEqual(before);
     expect(await readdir(ctx.dir)).not.toContain('ontsnapt.csv');
     expect((await outbox()).find((r) => r.id === id)).toMatchObject({ status: 'pending', attempts: 1 });
