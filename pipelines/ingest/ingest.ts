@@ -145,6 +145,14 @@ export async function ingestFile(ctx: PipelineContext, source: SourceDefinition,
   } catch (error) {
     result.loadId = undefined;
     result.gemeentecode = undefined;
+    const recordRejectedFile = async (reason: string) =>
+      ctx.db.query('INSERT INTO pakhuis.rejected_files (run_id, source, file_name, sha256, reason) VALUES ($1, $2, $3, $4, $5)', [
+        options.runId ?? null,
+        source.name,
+        displayName,
+        await hashing.catch(() => null),
+        reason,
+      ]);
     if (error instanceof DuplicateContent) {
       ctx.log.info({ source: source.name, file: displayName }, 'file skipped: this content was loaded before');
       const { rows } = await ctx.db.query<{ id: string; archived_as: string | null }>('SELECT id, archived_as FROM pakhuis.loads WHERE sha256 = $1', [
@@ -154,14 +162,7 @@ export async function ingestFile(ctx: PipelineContext, source: SourceDefinition,
       return { ...result, status: 'duplicate', rowsStaged: 0, rowsRejected: 0, reasons: [], kinds: [], notes: [], warnings: [], duplicateOf: earlier };
     }
     if (error instanceof FileRejectedError) {
-      const sha256 = await hashing.catch(() => null);
-      await ctx.db.query('INSERT INTO pakhuis.rejected_files (run_id, source, file_name, sha256, reason) VALUES ($1, $2, $3, $4, $5)', [
-        options.runId ?? null,
-        source.name,
-        displayName,
-        sha256,
-        error.reason,
-      ]);
+      await recordRejectedFile(error.reason);
       ctx.log.warn({ source: source.name, file: displayName, reason: error.reason }, 'file rejected');
       // What was read before the file turned out unusable, for the run record.
       const counted = staging ? { rowsRead: staging.router.rowsRead, rowsRejected: staging.router.rowsRejected } : {};
@@ -171,14 +172,7 @@ export async function ingestFile(ctx: PipelineContext, source: SourceDefinition,
       // Loading it again would fail again and hold up every night: the caller moves it aside.
       // The message is left out everywhere people read it: PostgreSQL quotes the value it refused.
       const reason = `kon niet worden geladen: ${safeFailure(error)}`;
-      const sha256 = await hashing.catch(() => null);
-      await ctx.db.query('INSERT INTO pakhuis.rejected_files (run_id, source, file_name, sha256, reason) VALUES ($1, $2, $3, $4, $5)', [
-        options.runId ?? null,
-        source.name,
-        displayName,
-        sha256,
-        reason,
-      ]);
+      await recordRejectedFile(reason);
       ctx.log.error({ source: source.name, file: displayName, failure: safeFailure(error) }, 'file could not be loaded; it goes to quarantine');
       return { ...result, status: 'quarantined', rowsStaged: 0, reasons: [], kinds: [], notes: [], warnings: [], error: `${displayName}: ${reason}` };
     }

@@ -3,7 +3,7 @@ import type { Session } from '../../lib/db.ts';
 import { kyselyOf } from '../../lib/kysely.ts';
 import { aantal } from '../../lib/dutch.ts';
 import { LOCAL_TIME_ZONE, localTime } from '../../lib/local-time.ts';
-import { printable } from '../../lib/terminal.ts';
+import { printable, textTable } from '../../lib/terminal.ts';
 
 /** What became of the run's report by e-mail (report_outbox.status), in words. */
 const MAIL = {
@@ -72,13 +72,7 @@ export async function statusTable(db: Pick<Session, 'query'>, limit = 10): Promi
         ? `${aantal(r.warnings.length, 'waarschuwing', 'waarschuwingen')}, zie onder`
         : '',
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
   // The run's own warnings already say why an e-mail failed; the column says where it is now.
   const notes = rows.flatMap((r) => r.warnings.map((w) => `  run ${r.id}: ${printable(w)}`));
-  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), ...(notes.length ? ['', 'Waarschuwingen:', ...notes] : [])].join('\n');
+  return [...textTable(header, body), ...(notes.length ? ['', 'Waarschuwingen:', ...notes] : [])].join('\n');
 }

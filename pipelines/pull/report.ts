@@ -1,6 +1,7 @@
 import type { Config } from '../../lib/config.ts';
 import type { Session } from '../../lib/db.ts';
 import { aantal } from '../../lib/dutch.ts';
+import { textTable } from '../../lib/terminal.ts';
 import { SOURCE_LABELS, SOURCES } from '../../sources/index.ts';
 import { pullSettings, type PullSummary } from './index.ts';
 import { megabytes } from './landing.ts';
@@ -34,11 +35,5 @@ export async function pullStatusTable(db: Pick<Session, 'query'>, config: Config
   }
   if (body.length === 0) return '';
   const header = ['bron', 'locatie', 'laatst gelukt (UTC)', 'laatst iets nieuws (UTC)', 'opmerking'];
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd();
-  return ['Ophalen per bron:', line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  return ['Ophalen per bron:', ...textTable(header, body)].join('\n');
 }
