@@ -31,16 +31,21 @@ SELECT model.defer_indexes('model.persoon'), model.defer_indexes('model.inschrij
 -- pseudonym || coalesce(persoonslijst, '') (a pseudonym is 64 hex characters, so the two parts
 -- cannot run into each other), written out rather than kept as a column: at national scale
 -- a copy of the 64-character pseudonym per row would add a gigabyte to this table.
+-- For the same reason (pseudonym, coalesce(persoonslijst, '')) orders and groups the lists as
+-- their concatenation does; sorting on the two columns skips a concatenation per row, and the
+-- pseudonym's random first characters let the sort decide most comparisons on its abbreviated key.
+-- The address key is computed here once per occurrence, for the look-up and the column both.
 CREATE TEMP TABLE brp_rows ON COMMIT DROP AS
-SELECT DISTINCT ON ((pseudonym || coalesce(persoonslijst, '')) COLLATE "C", historie_index) b.load_id, line, historie_index, pseudonym,
+SELECT DISTINCT ON (pseudonym, coalesce(persoonslijst, '') COLLATE "C", historie_index) b.load_id, line, historie_index, pseudonym,
   key_version, functie_adres, datum_aanvang, datum_aanvang_raw, postcode, huisnummer, huisletter, huisnummertoevoeging,
   verblijfsobject_id, nummeraanduiding_id, gemeente, persoonslijst, soort, onjuist, land, datum_overlijden,
-  datum_opschorting, reden_opschorting, niet_op_adres_vanaf, volgende_index, volgende_aanvang, p.gemeentecode
+  datum_opschorting, reden_opschorting, niet_op_adres_vanaf, volgende_index, volgende_aanvang, p.gemeentecode,
+  pakhuis.adres_sleutel(postcode, huisnummer, huisletter, huisnummertoevoeging) AS adres_sleutel
 FROM staging.brp b
 -- One load per municipality; a list in two towns' exports (a person who moved between them) is
 -- taken from the newest.
 JOIN publish_loads p ON p.source = 'brp' AND p.load_id = b.load_id
-ORDER BY (pseudonym || coalesce(persoonslijst, '')) COLLATE "C", historie_index, b.load_id DESC, datum_aanvang DESC NULLS LAST, line DESC;
+ORDER BY pseudonym, coalesce(persoonslijst, '') COLLATE "C", historie_index, b.load_id DESC, datum_aanvang DESC NULLS LAST, line DESC;
 
 ANALYZE brp_rows;
 
@@ -122,7 +127,7 @@ SELECT b.pseudonym,
        WHEN n.verblijfsobject_id IS NOT NULL THEN 'num_id'
        WHEN a.verblijfsobject_id IS NOT NULL THEN 'adres'
        ELSE 'geen' END,
-  pakhuis.adres_sleutel(b.postcode, b.huisnummer, b.huisletter, b.huisnummertoevoeging),
+  b.adres_sleutel,
   b.line,
   CASE WHEN v.verblijfsobject_id IS NULL THEN b.verblijfsobject_id END,
   b.gemeentecode
@@ -130,14 +135,18 @@ FROM brp_rows b
 LEFT JOIN brp_einde e ON e.lijst = (b.pseudonym || coalesce(b.persoonslijst, '')) AND e.historie_index = b.historie_index
 LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = b.verblijfsobject_id
 LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = b.nummeraanduiding_id
-LEFT JOIN model.adres_index a ON a.adres_sleutel = pakhuis.adres_sleutel(b.postcode, b.huisnummer, b.huisletter, b.huisnummertoevoeging)
+LEFT JOIN model.adres_index a ON a.adres_sleutel = b.adres_sleutel
 -- A list suspended for F (fout) or W (wissen) never made anyone a resident.
 WHERE b.soort = 'adres' AND NOT b.onjuist AND b.reden_opschorting IS DISTINCT FROM 'F' AND b.reden_opschorting IS DISTINCT FROM 'W'
   -- A closed period of which neither start nor end is known holds nothing a rule can use.
   AND NOT (e.gesloten_door IS NOT NULL AND e.geldig_tot IS NULL);
 
 -- Occupancy for the rules that count residents (the count is model.bewoning_telling, migration 0016).
+-- The count keeps each object's persons in pseudonym order by the order it reads them in
+-- (migration 0076), which aggregation split over parallel workers would not keep.
+SET LOCAL max_parallel_workers_per_gather = 0;
 INSERT INTO model.bewoning SELECT * FROM model.bewoning_telling();
+RESET max_parallel_workers_per_gather;
 
 SELECT model.restore_indexes('model.persoon'), model.restore_indexes('model.inschrijving'), model.restore_indexes('model.bewoning');
 
