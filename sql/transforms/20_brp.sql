@@ -50,28 +50,30 @@ ORDER BY pseudonym, coalesce(persoonslijst, '') COLLATE "C", historie_index, b.l
 ANALYZE brp_rows;
 
 -- An export without the reader's carried neighbour (readable CSV with history rows): the nearest
--- newer staged occurrence of the list that is not onjuist.
+-- newer staged occurrence of the list that is not onjuist. From here on a list is named by its
+-- two parts, (pseudonym, lijst = coalesce(persoonslijst, '')): joins on them need no
+-- concatenation per staged row, and the planner knows the pseudonym's statistics.
 CREATE TEMP TABLE brp_volgende ON COMMIT DROP AS
-SELECT DISTINCT ON ((o.pseudonym || coalesce(o.persoonslijst, '')) COLLATE "C", o.historie_index)
-  (o.pseudonym || coalesce(o.persoonslijst, '')) AS lijst, o.historie_index, n.historie_index AS volgende_index
+SELECT DISTINCT ON (o.pseudonym, coalesce(o.persoonslijst, '') COLLATE "C", o.historie_index)
+  o.pseudonym, coalesce(o.persoonslijst, '') AS lijst, o.historie_index, n.historie_index AS volgende_index
 FROM brp_rows o
-JOIN brp_rows n ON (n.pseudonym || coalesce(n.persoonslijst, '')) = (o.pseudonym || coalesce(o.persoonslijst, ''))
+JOIN brp_rows n ON n.pseudonym = o.pseudonym AND coalesce(n.persoonslijst, '') = coalesce(o.persoonslijst, '')
   AND n.historie_index < o.historie_index AND NOT n.onjuist
 WHERE o.historie_index > 0 AND o.volgende_index IS NULL
-ORDER BY (o.pseudonym || coalesce(o.persoonslijst, '')) COLLATE "C", o.historie_index, n.historie_index DESC;
+ORDER BY o.pseudonym, coalesce(o.persoonslijst, '') COLLATE "C", o.historie_index, n.historie_index DESC;
 
 -- The registrations that are not current, with what ends them. Only history rows and lists with
 -- an event are here: the current address of an ordinary resident (nearly every row) is not. Death
 -- and suspension are person fields, repeated on every row of the list.
 CREATE TEMP TABLE brp_sluiten ON COMMIT DROP AS
-SELECT (b.pseudonym || coalesce(b.persoonslijst, '')) AS lijst, b.historie_index, b.datum_aanvang AS van,
+SELECT b.pseudonym, coalesce(b.persoonslijst, '') AS lijst, b.historie_index, b.datum_aanvang AS van,
   coalesce(b.reden_opschorting IN ('F', 'W'), false) AS nooit_bewoner,
   -- A history row always had a newer occurrence. When none is staged and none was carried (it was
   -- rejected in an export whose reader cannot carry), -1 stands for it: closed, its end unknown.
   coalesce(b.volgende_index, d.volgende_index, CASE WHEN b.historie_index > 0 THEN -1 END) AS volgende_index, b.volgende_aanvang,
   b.datum_overlijden AS o_raw, b.datum_opschorting AS p_raw, b.niet_op_adres_vanaf AS n_raw
 FROM brp_rows b
-LEFT JOIN brp_volgende d ON d.lijst = (b.pseudonym || coalesce(b.persoonslijst, '')) AND d.historie_index = b.historie_index
+LEFT JOIN brp_volgende d ON d.pseudonym = b.pseudonym AND d.lijst = coalesce(b.persoonslijst, '') AND d.historie_index = b.historie_index
 WHERE b.soort = 'adres' AND NOT b.onjuist
   AND (b.historie_index > 0 OR b.datum_overlijden IS NOT NULL OR b.datum_opschorting IS NOT NULL OR b.niet_op_adres_vanaf IS NOT NULL);
 
@@ -82,7 +84,7 @@ ANALYZE brp_sluiten;
 -- registration in the model; it may be missing from staging (rejected), and the reader's carried
 -- start then stands alone.
 CREATE TEMP TABLE brp_einde ON COMMIT DROP AS
-SELECT lijst, historie_index, nooit_bewoner,
+SELECT pseudonym, lijst, historie_index, nooit_bewoner,
   CASE WHEN afgesloten THEN greatest(einde, van) END AS geldig_tot,
   afgesloten AND einde IS NULL AS einde_onbekend,
   coalesce(einde < van, false) AS einde_voor_aanvang,
@@ -97,11 +99,11 @@ FROM (
     -- least() passes over unknown (null) dates: the earliest known one ends the period.
     least(model.brp_datum(v_raw), model.brp_datum(o_raw), model.brp_datum(p_raw), model.brp_datum(n_raw)) AS einde
   FROM (
-    SELECT s.lijst, s.historie_index, s.van, s.nooit_bewoner, s.o_raw, s.p_raw, s.n_raw,
+    SELECT s.pseudonym, s.lijst, s.historie_index, s.van, s.nooit_bewoner, s.o_raw, s.p_raw, s.n_raw,
       CASE WHEN s.volgende_index IS NOT NULL THEN coalesce(s.volgende_aanvang, nb.datum_aanvang_raw, '0000-00-00') END AS v_raw,
       coalesce(nb.soort = 'adres' AND NOT nb.onjuist, false) AS volgende_in_model
     FROM brp_sluiten s
-    LEFT JOIN brp_rows nb ON (nb.pseudonym || coalesce(nb.persoonslijst, '')) = s.lijst AND nb.historie_index = s.volgende_index
+    LEFT JOIN brp_rows nb ON nb.pseudonym = s.pseudonym AND coalesce(nb.persoonslijst, '') = s.lijst AND nb.historie_index = s.volgende_index
   ) x
 ) y;
 
@@ -132,7 +134,7 @@ SELECT b.pseudonym,
   CASE WHEN v.verblijfsobject_id IS NULL THEN b.verblijfsobject_id END,
   b.gemeentecode
 FROM brp_rows b
-LEFT JOIN brp_einde e ON e.lijst = (b.pseudonym || coalesce(b.persoonslijst, '')) AND e.historie_index = b.historie_index
+LEFT JOIN brp_einde e ON e.pseudonym = b.pseudonym AND e.lijst = coalesce(b.persoonslijst, '') AND e.historie_index = b.historie_index
 LEFT JOIN model.verblijfsobject v ON v.verblijfsobject_id = b.verblijfsobject_id
 LEFT JOIN model.nummeraanduiding n ON n.nummeraanduiding_id = b.nummeraanduiding_id
 LEFT JOIN model.adres_index a ON a.adres_sleutel = b.adres_sleutel
@@ -164,5 +166,5 @@ SELECT
   (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND gesloten_door = 'overlijden')::integer AS overlijden,
   (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND gesloten_door = 'opschorting')::integer AS opschorting,
   (SELECT count(*) FROM brp_einde WHERE NOT nooit_bewoner AND gesloten_door = 'niet_op_adres')::integer AS niet_op_adres,
-  (SELECT count(DISTINCT lijst) FROM brp_einde WHERE nooit_bewoner)::integer AS lijsten_nooit_bewoner,
+  (SELECT count(*) FROM (SELECT DISTINCT pseudonym, lijst FROM brp_einde WHERE nooit_bewoner) l)::integer AS lijsten_nooit_bewoner,
   (SELECT coalesce(sum(woonadressen_onzeker + briefadressen_onzeker), 0) FROM model.bewoning)::integer AS mogelijke_bewoners;
