@@ -3,7 +3,7 @@
  * product) and every model table the BRP and BAG transforms build (who lives where). A speed-up
  * of the publish step is only one if these stay the same.
  *
- * npm run bench:fingerprint -- <database url>   prints them for a database a bench left behind.
+ * node --import tsx bench/fingerprint.ts <database url>   prints them for a database a bench left behind.
  */
 import { createHash } from 'node:crypto';
 import type { Session } from '../lib/db.ts';
