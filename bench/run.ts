@@ -4,8 +4,10 @@
  * Generates a deterministic synthetic municipality of N residents (default 2,000,000) in a child
  * process (bench/generate.ts), then in one run on one database: a raw COPY of the BRP and BAG
  * files into plain text tables (the physical limit of this machine) before and after the full
- * nightly pipeline over the same files, step by step. Prints a table and writes JSON. Quote
- * ratios, not seconds: machines here are noisy.
+ * nightly pipeline over the same files, step by step; then, on PostgreSQL, the publish floor over
+ * the same staged rows (bench/publish-floor.ts) and a fingerprint of what the run decided (the
+ * signals and the model, bench/fingerprint.ts) that two runs over the same files must share.
+ * Prints a table and writes JSON. Quote ratios, not seconds: machines here are noisy.
  */
 import { existsSync } from 'node:fs';
 import { link, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +20,8 @@ import { migrate } from '../lib/migrate.ts';
 import { Pseudonymizer } from '../lib/pseudonym.ts';
 import { runPipeline } from '../pipelines/run.ts';
 import { SOURCES } from '../sources/index.ts';
+import { fingerprint } from './fingerprint.ts';
+import { measurePublishFloor, type FloorStep } from './publish-floor.ts';
 import { freshDatabase, municipality, rawCopy } from './shared.ts';
 
 const { values } = parseArgs({
@@ -28,6 +32,8 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench/results' },
     data: { type: 'string', default: 'bench/data' },
     regenerate: { type: 'boolean', default: false },
+    // The floor rebuilds the BRP and BAG model tables once more: at national scale, minutes.
+    'skip-floor': { type: 'boolean', default: false },
   },
 });
 const scale = Number(values.scale);
@@ -91,6 +97,8 @@ async function main() {
   const runMs = runEnded - runStarted;
   if (summary.status !== 'succeeded') throw new Error(`bench run failed: ${summary.error}`);
   const rawAfter = await rawCopies(db, files);
+  const floor = db.kind === 'postgres' && !values['skip-floor'] ? await db.withSession((s) => measurePublishFloor(s)) : undefined;
+  const decided = await fingerprint(db);
   const rawCopy: Record<string, { seconds: number; before: number; after: number; rows: number }> = {};
   for (const [source, { ms, rows }] of Object.entries(rawBefore)) {
     const before = ms / 1000;
@@ -139,6 +147,8 @@ async function main() {
     rawCopy,
     run: { seconds: runMs / 1000, peakRssMb: mb(peakBetween(runStarted, runEnded)), signals: summary.signalsPerRule },
     steps: table,
+    floor: floor && publishFloor(floor, table),
+    fingerprint: decided,
   };
   await db.close();
   await mkdir(String(values.out), { recursive: true });
@@ -162,9 +172,31 @@ async function main() {
     );
   }
   print(`whole run: ${result.run.seconds.toFixed(1)} s, peak RSS of this process ${result.run.peakRssMb} MB`);
+  if (result.floor) {
+    const f = result.floor;
+    for (const t of f.tables)
+      print(
+        `  floor ${t.table.padEnd(36)} ${t.seconds.toFixed(2).padStart(8)} ${String(t.rows).padStart(10)}   (insert ${t.insertSeconds.toFixed(2)} s, indexes ${t.indexSeconds.toFixed(2)} s)`,
+      );
+    print(
+      `publish floor (BRP and BAG model tables): ${f.seconds.toFixed(2)} s; their transforms ${f.transformSeconds.toFixed(2)} s = ${f.transformsVsFloor}x, the whole publish step ${f.publishSeconds.toFixed(2)} s = ${f.publishVsFloor}x`,
+    );
+  }
+  print(`signals: ${JSON.stringify(result.run.signals)}; subjects sha256 ${result.fingerprint.signalSubjects.slice(0, 16)}…`);
   if (db.kind === 'pglite')
     print('(PGlite runs the database inside this process: its memory is in these peaks; set DATABASE_URL to measure the pipeline alone)');
   print(`JSON: ${out}`);
+}
+
+/** The transforms the floor stands for: those that build the BRP and BAG model tables. */
+const FLOORED_TRANSFORMS = ['10_bag.sql', '20_brp.sql', '22_brp_history.sql', '25_identity.sql'];
+
+function publishFloor(tables: FloorStep[], steps: { step: string; seconds: number }[]) {
+  const seconds = tables.reduce((sum, t) => sum + t.seconds, 0);
+  const transformSeconds = steps.filter((s) => FLOORED_TRANSFORMS.some((f) => s.step === `  transform ${f}`)).reduce((sum, s) => sum + s.seconds, 0);
+  const publishSeconds = steps.find((s) => s.step === 'publish')?.seconds ?? 0;
+  const ratio = (x: number) => Math.round((x / seconds) * 100) / 100;
+  return { seconds, transformSeconds, transformsVsFloor: ratio(transformSeconds), publishSeconds, publishVsFloor: ratio(publishSeconds), tables };
 }
 
 async function rawCopies(db: Database, files: Record<string, string>): Promise<Record<string, { ms: number; rows: number }>> {

@@ -2028,21 +2028,21 @@ AS $function$
     (count(*) FILTER (WHERE functie_adres = 'B' AND methode = 1))::integer,
     (count(*) FILTER (WHERE functie_adres = 'B' AND methode = 2))::integer,
     (count(*) FILTER (WHERE functie_adres = 'B' AND methode = 3))::integer,
-    coalesce(array_agg(pseudonym ORDER BY pseudonym) FILTER (WHERE functie_adres = 'W'), '{}'),
-    coalesce(array_agg(pseudonym ORDER BY pseudonym) FILTER (WHERE functie_adres = 'B'), '{}'),
-    -- Ordered as the pseudonym arrays above, so that element i of each belongs to one person.
-    coalesce(array_agg((ARRAY['vbo_id', 'num_id', 'adres'])[methode] ORDER BY pseudonym) FILTER (WHERE functie_adres = 'W'), '{}'),
-    coalesce(array_agg((ARRAY['vbo_id', 'num_id', 'adres'])[methode] ORDER BY pseudonym) FILTER (WHERE functie_adres = 'B'), '{}')
+    coalesce(array_agg(pseudonym) FILTER (WHERE functie_adres = 'W'), '{}'),
+    coalesce(array_agg(pseudonym) FILTER (WHERE functie_adres = 'B'), '{}'),
+    coalesce(array_agg((ARRAY['vbo_id', 'num_id', 'adres'])[methode]) FILTER (WHERE functie_adres = 'W'), '{}'),
+    coalesce(array_agg((ARRAY['vbo_id', 'num_id', 'adres'])[methode]) FILTER (WHERE functie_adres = 'B'), '{}')
   FROM (
     -- One row per person, object and function: two persoonslijsten with one BSN count once.
-    SELECT verblijfsobject_id, pseudonym, functie_adres, min(geldig_van) AS van, max(geldig_van) AS laatste,
+    SELECT hashtext(verblijfsobject_id) AS h, verblijfsobject_id, pseudonym, functie_adres, min(geldig_van) AS van, max(geldig_van) AS laatste,
       bool_and(aanvang_onzeker) AS onzeker,
       min(CASE match_method WHEN 'vbo_id' THEN 1 WHEN 'num_id' THEN 2 ELSE 3 END) AS methode
     FROM model.inschrijving
     WHERE geldig_tot IS NULL AND verblijfsobject_id IS NOT NULL
-    GROUP BY verblijfsobject_id, pseudonym, functie_adres
+    GROUP BY hashtext(verblijfsobject_id), verblijfsobject_id, pseudonym, functie_adres
+    ORDER BY hashtext(verblijfsobject_id), verblijfsobject_id, pseudonym, functie_adres
   ) per_persoon
-  GROUP BY verblijfsobject_id
+  GROUP BY h, verblijfsobject_id
 $function$;
 
 -- owner pakhuis_owner
