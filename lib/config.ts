@@ -323,26 +323,19 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     if (value !== undefined && value !== '') input[key] = value;
   }
   input.rules = mergeRuleParams(fromFile, env);
-  delete input.recipientsPerGemeente;
-  const perGemeente: Record<string, unknown> = {};
-  for (const [name, value] of [...Object.entries(fromFile), ...Object.entries(env)]) {
-    const match = RECIPIENTS_KEY.exec(name);
-    if (match && value !== undefined && value !== '') perGemeente[match[1]!] = value;
-  }
-  input.recipientsPerGemeente = perGemeente;
-  delete input.dropDirPerGemeente;
-  const dropDirs: Record<string, unknown> = {};
-  for (const [name, value] of [...Object.entries(fromFile), ...Object.entries(env)]) {
-    const match = DROP_DIR_KEY.exec(name);
-    if (match && value !== undefined && value !== '') dropDirs[match[1]!] = value;
-  }
-  input.dropDirPerGemeente = dropDirs;
-  delete input.pullPerGemeente;
-  const pulls: Record<string, unknown> = {};
-  for (const [name, value] of [...Object.entries(fromFile), ...Object.entries(env)]) {
-    if (PULL_GEMEENTE_KEY.test(name) && value !== undefined && value !== '') pulls[name] = value;
-  }
-  input.pullPerGemeente = pulls;
+  // The families of keys with a municipality code in their name, the environment over the file;
+  // each is gathered under its own key, never taken as written from the file.
+  const family = (pattern: RegExp, keyOf: (match: RegExpExecArray) => string): Record<string, unknown> => {
+    const found: Record<string, unknown> = {};
+    for (const [name, value] of [...Object.entries(fromFile), ...Object.entries(env)]) {
+      const match = pattern.exec(name);
+      if (match && value !== undefined && value !== '') found[keyOf(match)] = value;
+    }
+    return found;
+  };
+  input.recipientsPerGemeente = family(RECIPIENTS_KEY, (m) => m[1]!);
+  input.dropDirPerGemeente = family(DROP_DIR_KEY, (m) => m[1]!);
+  input.pullPerGemeente = family(PULL_GEMEENTE_KEY, (m) => m[0]);
   Object.assign(input, options.overrides ?? {});
   const problems = readSecretFiles(input, cwd);
   const parsed = schema.safeParse(input);
