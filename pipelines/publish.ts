@@ -9,7 +9,8 @@ import { RULES } from '../rules/index.ts';
 import { resolveRule, type ResolvedRule } from '../rules/rule.ts';
 import { SOURCE_LABELS, sourcesOf, type SourceRegistry } from '../sources/index.ts';
 import type { SourceName } from '../sources/source.ts';
-import { onDay, plannedScripts, rebuildModel, type TransformResult } from '../transforms/model.ts';
+import { onDay, planOf, runPlan, type TransformResult } from '../transforms/model.ts';
+import { loadTransforms } from '../transforms/graph.ts';
 import { StepProgress } from '../lib/progress.ts';
 import type { PipelineContext } from '../lib/context.ts';
 import { recordRunCounts } from './trend.ts';
@@ -166,9 +167,10 @@ async function publishInTransaction(
       ...dropped.map((d) => d.source),
     ]);
     // Model scripts, rules, match rates, the merge, the report and the commit.
-    const model = { dir: ctx.transformsDir, sources: sourcesOf(ctx) };
-    const progress = startProgress((await plannedScripts(changed, available, model)).length + rules.length + 4);
-    const transforms = await rebuildModel(tx, changed, available, peildatum, (script) => progress.step(`model ${script}`), model);
+    // The transforms folder is read and checked once: the plan counted for the progress is the one run.
+    const plan = planOf(await loadTransforms(ctx.transformsDir, sourcesOf(ctx)), changed, available);
+    const progress = startProgress(plan.length + rules.length + 4);
+    const transforms = await runPlan(tx, plan, peildatum, (script) => progress.step(`model ${script}`));
     await failpoint('publish');
     await k
       .deleteFrom('model.source_state as s')

@@ -27,8 +27,13 @@ export async function rebuildModel(
   onScript?: (script: string) => void,
   options: TransformOptions = {},
 ): Promise<TransformResult[]> {
+  return runPlan(tx, planOf(await loadTransforms(options.dir, options.sources), changed, available), peildatum, onScript);
+}
+
+/** Runs planned scripts in their order, timing each: the caller that counted the plan first runs what it counted. */
+export async function runPlan(tx: Session, plan: Transform[], peildatum: string, onScript?: (script: string) => void): Promise<TransformResult[]> {
   const results: TransformResult[] = [];
-  for (const script of planOf(await loadTransforms(options.dir, options.sources), changed, available)) {
+  for (const script of plan) {
     onScript?.(script.file);
     const started = performance.now();
     await tx.exec(onDay(script.sql, peildatum));
