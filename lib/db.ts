@@ -18,7 +18,8 @@ export interface Session {
    * COPY lines into a table; returns the number of rows copied. Text format unless `options`
    * (the COPY WITH clause, e.g. "FORMAT csv, DELIMITER ';'") says otherwise; no header lines.
    */
-  copyIn(table: string, columns: string[], lines: AsyncIterable<string>, options?: string): Promise<number>;
+  /** Whole lines of COPY text, as strings or as UTF-8 bytes. */
+  copyIn(table: string, columns: string[], lines: AsyncIterable<string | Buffer>, options?: string): Promise<number>;
 }
 
 export interface Database extends Session {
@@ -70,10 +71,16 @@ function pgSession(client: pg.PoolClient | pg.Pool): Session {
   };
 }
 
-/** Joins small lines into larger writes: one write per line would make COPY chatty. */
-async function* batch(lines: AsyncIterable<string>, size = 256 * 1024): AsyncGenerator<string> {
+/** Joins small lines into larger writes: one write per line would make COPY chatty. Bytes go as they are. */
+async function* batch(lines: AsyncIterable<string | Buffer>, size = 256 * 1024): AsyncGenerator<string | Buffer> {
   let buffer = '';
   for await (const line of lines) {
+    if (typeof line !== 'string') {
+      if (buffer) yield buffer;
+      buffer = '';
+      yield line;
+      continue;
+    }
     buffer += line;
     if (buffer.length >= size) {
       yield buffer;
@@ -182,7 +189,7 @@ async function openPglite(dir: string): Promise<Database> {
         count += result.affectedRows ?? 0;
       };
       for await (const piece of lines) {
-        pending += piece;
+        pending += typeof piece === 'string' ? piece : piece.toString('utf8');
         if (pending.length >= PGLITE_COPY_CHUNK) {
           const cut = pending.lastIndexOf('\n') + 1;
           if (cut > 0) {

@@ -13,6 +13,8 @@ const K = new Int32Array([
   0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5,
   0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ]);
+/** '0'..'9', 'a'..'f' as bytes. */
+const HEX_DIGITS = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 const IV = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19]);
 
 /** One SHA-256 compression of the 16 words in w[0..15] into state (w is overwritten). */
@@ -107,9 +109,25 @@ export class ShortHmacSha256 {
   words(bytes: Uint8Array, start: number, n: number): Int32Array {
     if (n > 55) throw new Error('message too long for the one-block path');
     const w = this.#w;
-    w.fill(0, 0, 16);
+    for (let i = 0; i < 16; i++) w[i] = 0;
     for (let i = 0; i < n; i++) w[i >> 2]! |= bytes[start + i]! << (24 - (i & 3) * 8);
     return this.#finish(n);
+  }
+
+  /**
+   * HMAC of bytes[start, start + n) (n at most 55) written as 64 lowercase hex digits into
+   * out[pos, pos + 64): the byte-level reader (sources/plain-csv.ts) makes no string per row.
+   */
+  hexInto(bytes: Uint8Array, start: number, n: number, out: Uint8Array, pos: number): void {
+    const state = this.words(bytes, start, n);
+    for (let i = 0; i < 8; i++) {
+      const v = state[i]!;
+      for (let shift = 24; shift >= 0; shift -= 8) {
+        const b = (v >>> shift) & 0xff;
+        out[pos++] = HEX_DIGITS[b >> 4]!;
+        out[pos++] = HEX_DIGITS[b & 15]!;
+      }
+    }
   }
 
   /** Both compressions, with the n message bytes already in w. */
@@ -118,14 +136,17 @@ export class ShortHmacSha256 {
     const state = this.#state;
     w[n >> 2]! |= 0x80 << (24 - (n & 3) * 8);
     w[15] = (64 + n) * 8;
-    state.set(this.#inner);
+    // Element by element: TypedArray set() and fill() are calls into the runtime, which per BSN cost more than the copy.
+    const inner = this.#inner;
+    for (let i = 0; i < 8; i++) state[i] = inner[i]!;
     compress(state, w);
     // Outer hash: the 32-byte inner digest, padding, and length 64 + 32 bytes.
     for (let i = 0; i < 8; i++) w[i] = state[i]!;
     w[8] = 0x80000000;
-    w.fill(0, 9, 15);
+    for (let i = 9; i < 15; i++) w[i] = 0;
     w[15] = (64 + 32) * 8;
-    state.set(this.#outer);
+    const outer = this.#outer;
+    for (let i = 0; i < 8; i++) state[i] = outer[i]!;
     compress(state, w);
     return state;
   }

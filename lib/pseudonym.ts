@@ -32,6 +32,14 @@ export class Pseudonymizer {
     return { key: this.#key, keyVersion: this.keyVersion };
   }
 
+  /**
+   * The pseudonym of the BSN in bytes[start, start + 9), already checked, written as 64 hex digits
+   * into out at pos: the same text as pseudonymise() gives, with no string made.
+   */
+  pseudonymiseInto(bytes: Uint8Array, start: number, out: Uint8Array, pos: number): void {
+    this.#hmac.hexInto(bytes, start, 9, out, pos);
+  }
+
   /** The pseudonym of a BSN that has already passed the 11-proef (so always 9 digits). */
   pseudonymise(bsn: string): string {
     return this.#hmac.hex(bsn);

@@ -267,7 +267,7 @@ export async function* readCsv(path: string, options: CsvReadOptions): AsyncGene
  * fixed keys gets one hidden class, where assigning keys in a loop does not. The keys are
  * canonical field names from our own column specs, never text from the file.
  */
-function compileMapper(mapping: { canonical: string; index: number }[]): (row: string[]) => Record<string, string | undefined> {
+export function compileMapper(mapping: { canonical: string; index: number }[]): (row: string[]) => Record<string, string | undefined> {
   for (const { canonical } of mapping) {
     if (!/^[a-z_][a-z0-9_]*$/.test(canonical)) throw new Error(`column spec field name is not an identifier: ${canonical}`);
   }
@@ -277,7 +277,7 @@ function compileMapper(mapping: { canonical: string; index: number }[]): (row: s
 }
 
 /** Whether any field from index `from` on holds more than white space (Excel's trailing `;` does not). */
-function hasValueFrom(row: string[], from: number): boolean {
+export function hasValueFrom(row: string[], from: number): boolean {
   for (let i = from; i < row.length; i++) if (row[i]!.trim() !== '') return true;
   return false;
 }

@@ -5,6 +5,7 @@
  */
 import { compileCopyFields, type Session } from '../lib/db.ts';
 import type { Pseudonymizer } from '../lib/pseudonym.ts';
+import type { PlainChunk } from './plain-csv.ts';
 
 /**
  * The production sources. The registry (sources/index.ts) must declare exactly these, which the
@@ -71,12 +72,28 @@ export interface SplitPlan {
   readonly ranges: readonly unknown[];
 }
 
+/** What the loader gives a format's readPlain. */
+export interface PlainReadOptions {
+  displayName: string;
+  pseudonymizer: Pseudonymizer;
+  /** Written at the head of every COPY line, as the loader writes it for validated rows. */
+  loadId: number;
+  /** A longer line is not plain: the loader's field length limit, so no plain field exceeds it. */
+  maxLine: number;
+}
+
 /** A file format of a source: how to recognise it and how to read it into canonical records. */
 export interface SourceFormat {
   name: string;
   /** Cheap test on the path and the first bytes; the first format that claims a file reads it. */
   claims(path: string, head: Buffer): boolean;
   read(path: string, options: ReadOptions & { displayName: string }): AsyncIterable<SourceRecord>;
+  /**
+   * Reads the file as bytes straight into COPY text for the rows in their plain form, the others as
+   * records (sources/plain-csv.ts); resolves to null when this file cannot be read so, and the
+   * loader then calls read().
+   */
+  readPlain?(path: string, options: PlainReadOptions): Promise<AsyncIterable<PlainChunk> | null>;
   /**
    * Offered by formats whose records can be read from independent byte ranges (plain CSV, where
    * no record continues another), so that large files are validated on several threads.

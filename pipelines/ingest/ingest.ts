@@ -10,7 +10,8 @@ import { SOURCE_DEFINITIONS } from '../../sources/index.ts';
 import { FileRejectedError, type SourceDefinition, type SourceFormat, type SourceRecord, type SplitPlan } from '../../sources/source.ts';
 import { parallelLines } from './parallel-ingest.ts';
 import { openSpool } from './spool.ts';
-import { FLUSH_CHARS, REJECTED, RowRouter, type Noted, type Reason } from './row-router.ts';
+import { FLUSH_CHARS, MAX_FIELD_LENGTH, REJECTED, RowRouter, type Noted, type Reason } from './row-router.ts';
+import type { PlainChunk } from '../../sources/plain-csv.ts';
 import type { PipelineContext } from '../../lib/context.ts';
 import { loadGemeente } from './load-gemeente.ts';
 import { gemeentenOf } from '../../lib/config.ts';
@@ -98,9 +99,14 @@ export async function ingestFile(ctx: PipelineContext, source: SourceDefinition,
       const [live, ...spooledTables] = Object.values(source.tables);
       const router = new RowRouter(source, loadId, ctx.pseudonymizer, live!.name);
       const staged = (staging = new Staging(router, spoolDir, await Progress.forFile(path, displayName, ctx.log, ctx.progress)));
+      const plain = plan ? null : await format.readPlain?.(path, { displayName, pseudonymizer: ctx.pseudonymizer, loadId, maxLine: maxLineOf(source) });
       const lines = plan
         ? staged.linesInParallel(format, path, displayName, plan)
-        : staged.lines(format.read(path, { displayName, sheet: options.sheet, maxSpreadsheetBytes: ctx.config.XLSX_MAX_MB * 1024 * 1024, tempDir: spoolDir }));
+        : plain
+          ? staged.plainLines(plain)
+          : staged.lines(
+              format.read(path, { displayName, sheet: options.sheet, maxSpreadsheetBytes: ctx.config.XLSX_MAX_MB * 1024 * 1024, tempDir: spoolDir }),
+            );
       await tx.copyIn(live!.name, ['load_id', 'line', ...live!.columns], lines);
       await staged.closeSpools();
       result.rowsRead = staged.router.rowsRead;
@@ -189,6 +195,11 @@ async function notFileOrFolder(path: string): Promise<string | undefined> {
   return s.isSymbolicLink() ? 'een symbolische koppeling' : s.isFIFO() ? 'een named pipe' : s.isSocket() ? 'een socket' : 'een apparaatbestand';
 }
 
+/** The longest line a plain reader may take: no field of it can then exceed the source's field limits. */
+function maxLineOf(source: SourceDefinition): number {
+  return Math.min(MAX_FIELD_LENGTH, ...Object.values(source.maxLength ?? {}));
+}
+
 /** Most frequent first, so a summary that stops listing leaves out the rare ones. */
 function byCount<R extends Reason>(reasons: R[]): R[] {
   return reasons.sort((a, b) => b.count - a.count || a.column.localeCompare(b.column) || a.reason.localeCompare(b.reason));
@@ -254,6 +265,30 @@ class Staging {
       router.route(record);
       if (router.rowsRead === 1000) await failpoint('ingest');
       progress?.tick();
+      if (router.pending >= FLUSH_CHARS) {
+        await this.#drainSpooled();
+        if (router.hasLive) yield router.takeLive();
+      }
+    }
+    await this.#drainSpooled();
+    const rest = router.takeLive();
+    if (rest) yield rest;
+    progress?.done();
+  }
+
+  /** COPY text of the live table from a format that writes its plain rows itself, and its other rows as records. */
+  async *plainLines(chunks: AsyncIterable<PlainChunk>): AsyncGenerator<string | Buffer> {
+    const { router, progress } = this;
+    let failpointPassed = false;
+    for await (const chunk of chunks) {
+      router.countPlain(chunk.rows);
+      for (const record of chunk.records) router.route(record);
+      progress?.advance(chunk.rows + chunk.records.length);
+      if (!failpointPassed && router.rowsRead >= 1000) {
+        failpointPassed = true;
+        await failpoint('ingest');
+      }
+      if (chunk.copy) yield chunk.copy;
       if (router.pending >= FLUSH_CHARS) {
         await this.#drainSpooled();
         if (router.hasLive) yield router.takeLive();

@@ -101,6 +101,12 @@ export class RowRouter {
     }
   }
 
+  /** Rows a format read, checked and wrote as COPY text itself (SourceFormat.readPlain): staged, nothing to note. */
+  countPlain(rows: number): void {
+    this.rowsRead += rows;
+    this.rowsStaged += rows;
+  }
+
   /** Whether lines for the live table are waiting. */
   get hasLive(): boolean {
     return this.#live.length > 0;

@@ -1,5 +1,7 @@
 import type { Pseudonymizer } from '../../lib/pseudonym.ts';
 import { csvSplitting, readCsv } from '../csv.ts';
+import { plainCsv } from '../plain-csv.ts';
+import { brpPlainRows } from './plain-rows.ts';
 import { must, oneOf, opt, optional, req } from '../fields.ts';
 import { stagingTable, tablesByName, validation, type Note, type SourceDefinition, type SourceFormat, type SourceRecord } from '../source.ts';
 import { checkBsn, checkInt, cleanName } from '../validate.ts';
@@ -50,6 +52,7 @@ const readableCsv: SourceFormat = {
   claims: (path) => /\.(csv|txt)$/i.test(path),
   read: (path, { displayName }) => readCsv(path, { displayName, columns: BRP_COLUMNS }),
   split: csvSplitting(BRP_COLUMNS),
+  readPlain: plainCsv(BRP_COLUMNS, brpPlainRows(STAGING.columns)),
 };
 
 const lo3: SourceFormat = {
