@@ -36,6 +36,7 @@ for (let r = 0; r < repeats; r++) {
       plainRows += chunk.rows;
       for (const record of chunk.records) router.route(record);
       bytes += chunk.copy?.length ?? 0;
+      for (const [, text] of chunk.spooled) bytes += text.length;
       flush();
     }
   } else {
@@ -45,6 +46,7 @@ for (let r = 0; r < repeats; r++) {
     }
   }
   bytes += router.takeLive().length;
+  for (const [, text] of router.takeSpooled()) bytes += text.length;
   const cpu = process.cpuUsage(cpu0);
   const wall = performance.now() - t0;
   const us = (cpu.user + cpu.system) / router.rowsRead;

@@ -30,8 +30,13 @@ export interface PlainRow {
   readonly end: Int32Array;
 }
 
-/** Writes the row's COPY values (after the load id and line, which the reader writes) and its newline; false: not plain. */
-export type PlainRowWriter = (row: PlainRow, out: CopyOut) => boolean;
+/**
+ * Writes the row's COPY values (after the load id and line, which the reader writes) and its
+ * newline into `out` for the live table and into `spooled[k]` for the k-th of the format's other
+ * tables (PlainCsvOptions.spooled), a line in each; false: not plain, and the reader takes back
+ * whatever was written.
+ */
+export type PlainRowWriter = (row: PlainRow, out: CopyOut, spooled: readonly CopyOut[]) => boolean;
 
 /** Makes a writer for a file's header mapping, or null when this header cannot be read plainly. */
 export type PlainRows = (mapping: { canonical: string; index: number }[], context: { pseudonymizer: Pseudonymizer }) => PlainRowWriter | null;
@@ -40,6 +45,8 @@ export type PlainRows = (mapping: { canonical: string; index: number }[], contex
 export interface PlainChunk {
   /** Whole COPY lines for the source's first (live) staging table. */
   copy: Buffer | null;
+  /** Whole COPY lines for the source's other staging tables, per table name (for the loader's spool files); only tables with lines. */
+  spooled: [string, Buffer][];
   rows: number;
   records: CsvRecord[];
 }
@@ -105,11 +112,13 @@ const RECORDS_CHUNK = 2048;
 export interface PlainCsvOptions extends PlainReadOptions {
   columns: ColumnSpec;
   plain: PlainRows;
+  /** The staging tables after the live one that every plain row also writes a line for, in the writer's order. */
+  spooled?: readonly string[];
 }
 
-/** A format's readPlain for a CSV with these columns and this source's plain rows. */
-export function plainCsv(columns: ColumnSpec, plain: PlainRows): NonNullable<SourceFormat['readPlain']> {
-  return (path, options) => readPlainCsv(path, { ...options, columns, plain });
+/** A format's readPlain for a CSV with these columns and this source's plain rows (and the other tables they write, see PlainRowWriter). */
+export function plainCsv(columns: ColumnSpec, plain: PlainRows, spooled: readonly string[] = []): NonNullable<SourceFormat['readPlain']> {
+  return (path, options) => readPlainCsv(path, { ...options, columns, plain, spooled });
 }
 
 /**
@@ -178,6 +187,9 @@ async function* chunks(path: string, options: PlainCsvOptions, plan: Plan): Asyn
   const start = new Int32Array(width + 1);
   const end = new Int32Array(width + 1);
   let out = new CopyOut(OUT_CHUNK);
+  const tables = options.spooled ?? [];
+  const more = tables.map(() => new CopyOut(OUT_CHUNK));
+  const moreStart = new Int32Array(more.length);
   let rows = 0;
   let records: CsvRecord[] = [];
   let dataRows = 0;
@@ -235,16 +247,35 @@ async function* chunks(path: string, options: PlainCsvOptions, plan: Plan): Asyn
     out.bytes(lead, 0, lead.length);
     out.uint(number);
     out.byte(TAB);
-    if (!write({ line: buf, start, end }, out)) {
+    for (let k = 0; k < more.length; k++) {
+      const o = more[k]!;
+      moreStart[k] = o.pos;
+      o.bytes(out.buf, rowStart, out.pos);
+    }
+    if (!write({ line: buf, start, end }, out, more)) {
       out.pos = rowStart;
+      for (let k = 0; k < more.length; k++) more[k]!.pos = moreStart[k]!;
       return slow(buf, from, to, number);
     }
     rows++;
     dataRows++;
   };
 
+  /** Whether some output has less than a row's room left. */
+  const full = () => {
+    if (out.pos > OUT_CHUNK - ROW_ROOM) return true;
+    for (let k = 0; k < more.length; k++) if (more[k]!.pos > OUT_CHUNK - ROW_ROOM) return true;
+    return false;
+  };
+
   const take = (): PlainChunk => {
-    const chunk = { copy: out.pos > 0 ? out.buf.subarray(0, out.pos) : null, rows, records };
+    const spooled: [string, Buffer][] = [];
+    for (let k = 0; k < more.length; k++) {
+      if (more[k]!.pos === 0) continue;
+      spooled.push([tables[k]!, more[k]!.buf.subarray(0, more[k]!.pos)]);
+      more[k] = new CopyOut(OUT_CHUNK);
+    }
+    const chunk = { copy: out.pos > 0 ? out.buf.subarray(0, out.pos) : null, spooled, rows, records };
     if (out.pos > 0) out = new CopyOut(OUT_CHUNK);
     rows = 0;
     records = [];
@@ -260,7 +291,7 @@ async function* chunks(path: string, options: PlainCsvOptions, plan: Plan): Asyn
       for (let nl = buf.indexOf(10, from); nl !== -1; nl = buf.indexOf(10, from)) {
         line(buf, from, nl);
         from = nl + 1;
-        if (out.pos > OUT_CHUNK - ROW_ROOM || records.length >= RECORDS_CHUNK) yield take();
+        if (full() || records.length >= RECORDS_CHUNK) yield take();
       }
       carry = from < buf.length ? Buffer.from(buf.subarray(from)) : null;
     }
@@ -277,6 +308,6 @@ async function* chunks(path: string, options: PlainCsvOptions, plan: Plan): Asyn
   } finally {
     stream.destroy();
   }
-  if (out.pos > 0 || records.length > 0) yield take();
+  if (rows > 0 || records.length > 0) yield take();
   if (dataRows === 0) throw new FileRejectedError(displayName, 'het bestand bevat alleen een kopregel, geen gegevens');
 }

@@ -276,7 +276,7 @@ class Staging {
     progress?.done();
   }
 
-  /** COPY text of the live table from a format that writes its plain rows itself, and its other rows as records. */
+  /** COPY text of the live table from a format that writes its plain rows itself (their lines for the other tables go to the spools), and its other rows as records. */
   async *plainLines(chunks: AsyncIterable<PlainChunk>): AsyncGenerator<string | Buffer> {
     const { router, progress } = this;
     let failpointPassed = false;
@@ -288,6 +288,7 @@ class Staging {
         failpointPassed = true;
         await failpoint('ingest');
       }
+      for (const [table, text] of chunk.spooled) await this.#spool(table, text);
       if (chunk.copy) yield chunk.copy;
       if (router.pending >= FLUSH_CHARS) {
         await this.#drainSpooled();
@@ -325,7 +326,7 @@ class Staging {
     for (const [table, text] of this.router.takeSpooled()) await this.#spool(table, text);
   }
 
-  async #spool(table: string, text: string): Promise<void> {
+  async #spool(table: string, text: string | Buffer): Promise<void> {
     let spool = this.#spools.get(table);
     if (!spool) {
       const path = join(this.dir, `${table}.copy`);

@@ -12,7 +12,9 @@ import {
   type StagedRow,
 } from '../source.ts';
 import { checkBagId, checkHuisletter, checkInt, checkToevoeging, normalisePostcode } from '../validate.ts';
+import { plainCsv } from '../plain-csv.ts';
 import { NLEXTRACT_COLUMNS } from './nlextract-csv.ts';
+import { bagPlainRows } from './plain-rows.ts';
 import { bagPoint } from './point.ts';
 import { readBagXml } from './xml-reader.ts';
 
@@ -79,6 +81,11 @@ const nlextract: SourceFormat = {
   claims: (path) => /\.(csv|txt)$/i.test(path),
   read: (path, { displayName }) => readCsv(path, { displayName, columns: NLEXTRACT_COLUMNS }),
   split: csvSplitting(NLEXTRACT_COLUMNS),
+  readPlain: plainCsv(
+    NLEXTRACT_COLUMNS,
+    bagPlainRows({ vbo: VBO.columns, num: NUM.columns, link: VBO_NUM.columns }, { gebruiksdoelen: GEBRUIKSDOELEN, statuses: VBO_STATUSES }),
+    [NUM.name, VBO_NUM.name],
+  ),
 };
 
 const kadasterXml: SourceFormat = {

@@ -55,7 +55,7 @@ export function bagPoint(record: SourceRecord, note: AddNote): StagedPoint {
     note(wgs.column, `${wgs.reason}; lat/lon berekend uit rd_x/rd_y`);
     return fromRd;
   }
-  if (metres(computed.lat - wgs.a, computed.lon - wgs.b, wgs.a) > MAX_DISAGREEMENT_M) {
+  if (farApart(computed, wgs.a, wgs.b)) {
     // RD is the BAG's own reference system; lon/lat are derived from it.
     note('lat', `lat/lon ligt meer dan ${MAX_DISAGREEMENT_M} m van het punt van rd_x/rd_y; lat/lon berekend uit rd_x/rd_y`);
     return fromRd;
@@ -106,6 +106,11 @@ function decimal(raw: string): string | null {
   }
   if (digits === 0 || separators > 1) return null;
   return comma === -1 ? raw : `${raw.slice(0, comma)}.${raw.slice(comma + 1)}`;
+}
+
+/** Whether a file's lat/lon lies too far from the point computed from its RD x/y to be the same point (sources/bag/plain-rows.ts asks too). */
+export function farApart(computed: { lat: number; lon: number }, lat: number, lon: number): boolean {
+  return metres(computed.lat - lat, computed.lon - lon, lat) > MAX_DISAGREEMENT_M;
 }
 
 /** Distance in metres of a small difference in degrees, at a latitude (plenty for 10 m against 0.3 m). */
