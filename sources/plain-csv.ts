@@ -14,9 +14,11 @@ import { FileRejectedError, type PlainReadOptions, type SourceFormat } from './s
  * Why: reading a row into strings, a record, checked values and a COPY line cost about 8 µs a BRP
  * row, six times what PostgreSQL's own COPY of the file takes; the bytes of a plain row can be
  * checked and written out in a fraction of that. A source opts in per format with a PlainRows
- * factory (sources/brp/plain-rows.ts) whose writer must produce, for every row it accepts, exactly
- * the line its validate() would have: tests/plain-csv.test.ts holds the two to that on random and
- * real rows. A writer accepts only what it can check completely and declines the rest, which then
+ * factory (sources/brp/plain-rows.ts, sources/bag/plain-rows.ts) whose writer must produce, for
+ * every row it accepts, exactly the lines its validate() would have, one per staging table the
+ * row fills (BAG's NLExtract row fills three: the live one streams into COPY, the others go to
+ * the loader's spool files): tests/plain-csv.test.ts and tests/plain-bag.test.ts hold the two to
+ * that on random and real rows. A writer accepts only what it can check completely and declines the rest, which then
  * takes the ordinary path with its notes, kinds and rejections.
  *
  * A line is plain when it is printable ASCII without a quote or a backslash (so nothing needs
@@ -104,7 +106,7 @@ export const TAB = 9;
 const READ_CHUNK = 256 * 1024;
 /** COPY text handed on at a time. */
 const OUT_CHUNK = 512 * 1024;
-/** Room kept free in the output for one more row: a plain line is at most maxLine bytes, its COPY line under 3 times that plus fixed columns. */
+/** Room kept free in each output for one more row: a plain line is at most maxLine bytes, each COPY line made of it under 3 times that plus fixed columns. */
 const ROW_ROOM = 8 * 1024;
 /** Records gathered before they are handed on. */
 const RECORDS_CHUNK = 2048;
