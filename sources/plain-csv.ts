@@ -288,14 +288,27 @@ async function* chunks(path: string, options: PlainCsvOptions, plan: Plan): Asyn
   let carry: Buffer | null = null;
   try {
     for await (const piece of stream as AsyncIterable<Buffer>) {
-      const buf: Buffer = carry ? Buffer.concat([carry, piece]) : piece;
       let from = 0;
-      for (let nl = buf.indexOf(10, from); nl !== -1; nl = buf.indexOf(10, from)) {
-        line(buf, from, nl);
+      if (carry) {
+        // Only the line that spans the two reads is joined: copying the whole read to join it
+        // was a tenth of the reader's time.
+        const nl = piece.indexOf(10);
+        if (nl === -1) {
+          carry = Buffer.concat([carry, piece]);
+          continue;
+        }
+        const joined = Buffer.concat([carry, piece.subarray(0, nl + 1)]);
+        carry = null;
+        line(joined, 0, joined.length - 1);
         from = nl + 1;
         if (full() || records.length >= RECORDS_CHUNK) yield take();
       }
-      carry = from < buf.length ? Buffer.from(buf.subarray(from)) : null;
+      for (let nl = piece.indexOf(10, from); nl !== -1; nl = piece.indexOf(10, from)) {
+        line(piece, from, nl);
+        from = nl + 1;
+        if (full() || records.length >= RECORDS_CHUNK) yield take();
+      }
+      carry = from < piece.length ? Buffer.from(piece.subarray(from)) : null;
     }
     if (carry) line(carry, 0, carry.length);
     // Set inside line(), which the compiler does not follow.
