@@ -1,0 +1,111 @@
+/**
+ * The nightly run as an operator gets it: `node bin/pakhuis.js run` as its own process, timed from
+ * spawn to exit, so Node's start, the TypeScript loader, reading the configuration, opening the
+ * database and the migration check count as well as the run itself. The database is fresh and
+ * migrated beforehand, as a deployed install is; the inbox holds the same files as the in-process
+ * run's.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { link, mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openDatabase } from '../lib/db.ts';
+import { migrate } from '../lib/migrate.ts';
+import { SOURCES } from '../sources/index.ts';
+import { fingerprint, type Fingerprint } from './fingerprint.ts';
+import { freshDatabase } from './shared.ts';
+
+export interface CliRun {
+  /** From spawn to exit: what the operator waits. */
+  seconds: number;
+  /** The run as pakhuis.runs records it (first statement to last): the rest is start-up and shutdown. */
+  runSeconds: number;
+  startupAndExitSeconds: number;
+  /** The child's peak resident set (VmHWM), sampled every 100 ms; 0 where /proc is not there. */
+  peakRssMb: number;
+  /** What the child's run decided: must equal the in-process run's. */
+  fingerprint: Fingerprint;
+}
+
+/** Hard links of the municipality's files into `inbox` (the run archives, i.e. renames, them; the cached originals stay). */
+export async function fillInbox(dataDir: string, inbox: string): Promise<Record<string, string>> {
+  const files: Record<string, string> = {};
+  for (const source of SOURCES) {
+    const dir = join(dataDir, source);
+    if (!existsSync(dir)) continue;
+    await mkdir(join(inbox, source), { recursive: true });
+    for (const name of await readdir(dir)) {
+      await link(join(dir, name), join(inbox, source, name));
+      files[source] ??= join(dir, name);
+    }
+  }
+  return files;
+}
+
+export async function cliRun(options: { adminUrl?: string; database: string; dataDir: string; work: string; key: string }): Promise<CliRun> {
+  const { adminUrl, database, dataDir, work, key } = options;
+  await rm(work, { recursive: true, force: true });
+  await mkdir(work, { recursive: true });
+  const url = adminUrl ? await freshDatabase(adminUrl, database) : undefined;
+  const pgliteDir = join(work, 'pglite');
+  const before = await openDatabase({ url, pgliteDir });
+  try {
+    await migrate(before);
+  } finally {
+    await before.close();
+  }
+  await fillInbox(dataDir, join(work, 'inbox'));
+
+  // Only what the run needs: an operator's crontab sets these, and any other PAKHUIS-like variable
+  // of the calling shell would be refused as an unknown setting.
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    ...(url ? { DATABASE_URL: url } : { PGLITE_DIR: pgliteDir }),
+    INBOX_DIR: join(work, 'inbox'),
+    ARCHIVE_DIR: join(work, 'archive'),
+    OUT_DIR: join(work, 'out'),
+    SPOOL_DIR: join(work, 'spool'),
+    PSEUDONYMIZATION_KEY: key,
+    FILE_STABLE_SECONDS: '0',
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+  };
+  const bin = fileURLToPath(new URL('../bin/pakhuis.js', import.meta.url));
+  const started = performance.now();
+  const child = spawn(process.execPath, [bin, 'run', '--trigger', 'bench-cli'], { cwd: work, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  let peak = 0;
+  const sampler = setInterval(() => {
+    readFile(`/proc/${child.pid}/status`, 'utf8')
+      .then((status) => {
+        const kb = Number(/VmHWM:\s*(\d+)/.exec(status)?.[1] ?? 0);
+        if (kb * 1024 > peak) peak = kb * 1024;
+      })
+      .catch(() => {});
+  }, 100);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const seconds = (performance.now() - started) / 1000;
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`pakhuis run exited with ${code}: ${stderr.slice(-2000)}`);
+
+  const after = await openDatabase({ url, pgliteDir });
+  try {
+    const { rows } = await after.query<{ s: number }>(
+      "SELECT extract(epoch FROM finished_at - started_at)::float8 AS s FROM pakhuis.runs WHERE trigger = 'bench-cli' ORDER BY id DESC LIMIT 1",
+    );
+    const runSeconds = Number(rows[0]?.s ?? NaN);
+    return {
+      seconds,
+      runSeconds,
+      startupAndExitSeconds: Math.round((seconds - runSeconds) * 1000) / 1000,
+      peakRssMb: Math.round(peak / 1024 / 1024),
+      fingerprint: await fingerprint(after),
+    };
+  } finally {
+    await after.close();
+  }
+}
