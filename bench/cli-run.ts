@@ -44,8 +44,16 @@ export async function fillInbox(dataDir: string, inbox: string): Promise<Record<
   return files;
 }
 
-export async function cliRun(options: { adminUrl?: string; database: string; dataDir: string; work: string; key: string }): Promise<CliRun> {
-  const { adminUrl, database, dataDir, work, key } = options;
+export async function cliRun(options: {
+  adminUrl?: string;
+  database: string;
+  dataDir: string;
+  work: string;
+  key: string;
+  /** Node flags for the child, e.g. --cpu-prof to see where its time goes. */
+  nodeArgs?: string[];
+}): Promise<CliRun> {
+  const { adminUrl, database, dataDir, work, key, nodeArgs = [] } = options;
   await rm(work, { recursive: true, force: true });
   await mkdir(work, { recursive: true });
   const url = adminUrl ? await freshDatabase(adminUrl, database) : undefined;
@@ -75,7 +83,7 @@ export async function cliRun(options: { adminUrl?: string; database: string; dat
   };
   const bin = fileURLToPath(new URL('../bin/pakhuis.js', import.meta.url));
   const started = performance.now();
-  const child = spawn(process.execPath, [bin, 'run', '--trigger', 'bench-cli'], { cwd: work, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, bin, 'run', '--trigger', 'bench-cli'], { cwd: work, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   let peak = 0;
