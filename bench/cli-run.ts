@@ -17,6 +17,9 @@ import { SOURCES } from '../sources/index.ts';
 import { fingerprint, type Fingerprint } from './fingerprint.ts';
 import { freshDatabase } from './shared.ts';
 
+/** USER_HZ: what /proc counts CPU time in; 100 on every Linux Node runs on. */
+const CLOCK_TICKS = 100;
+
 export interface CliRun {
   /** From spawn to exit: what the operator waits. */
   seconds: number;
@@ -25,6 +28,12 @@ export interface CliRun {
   startupAndExitSeconds: number;
   /** The child's peak resident set (VmHWM), sampled every 100 ms; 0 where /proc is not there. */
   peakRssMb: number;
+  /**
+   * CPU time of the child, all its threads (user and system, from /proc, sampled every 100 ms, so
+   * up to 0.1 s short): steadier than wall time on a shared machine. A PostgreSQL server's own
+   * CPU is not in it; PGlite's is.
+   */
+  cpuSeconds: number;
   /** What the child's run decided: must equal the in-process run's. */
   fingerprint: Fingerprint;
 }
@@ -87,11 +96,20 @@ export async function cliRun(options: {
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   let peak = 0;
+  let ticks = 0;
   const sampler = setInterval(() => {
     readFile(`/proc/${child.pid}/status`, 'utf8')
       .then((status) => {
         const kb = Number(/VmHWM:\s*(\d+)/.exec(status)?.[1] ?? 0);
         if (kb * 1024 > peak) peak = kb * 1024;
+      })
+      .catch(() => {});
+    readFile(`/proc/${child.pid}/stat`, 'utf8')
+      .then((stat) => {
+        // Fields 14 and 15 (utime, stime), counted after the command name in parentheses.
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        const used = Number(fields[11]) + Number(fields[12]);
+        if (used > ticks) ticks = used;
       })
       .catch(() => {});
   }, 100);
@@ -111,6 +129,7 @@ export async function cliRun(options: {
       runSeconds,
       startupAndExitSeconds: Math.round((seconds - runSeconds) * 1000) / 1000,
       peakRssMb: Math.round(peak / 1024 / 1024),
+      cpuSeconds: ticks / CLOCK_TICKS,
       fingerprint: await fingerprint(after),
     };
   } finally {

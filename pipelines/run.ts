@@ -6,6 +6,7 @@ import { keyVersionWarning, verifyKey } from './key-versions.ts';
 import { checkFreshness, freshnessWarnings } from './freshness.ts';
 import { purgeExpired } from './operations/retention.ts';
 import { sourcesOf, type SourceRegistry } from '../sources/index.ts';
+import { isXlsx, prewarmXlsxParser } from '../sources/xlsx.ts';
 import type { PipelineContext } from '../lib/context.ts';
 import { archive, scanInbox } from './ingest/inbox.ts';
 import { removeStaleSpools } from './ingest/spool.ts';
@@ -148,6 +149,8 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     summary.waiting = waiting.map((f) => f.name);
     for (const f of waiting)
       summary.warnings.push(`${f.name} wordt nog geschreven (gewijzigd in de laatste ${config.FILE_STABLE_SECONDS} s) en wacht op de volgende run`);
+    // The workbook parser loads SheetJS while the files before it load (sources/xlsx.ts).
+    if (ready.some((f) => isXlsx(f.path))) prewarmXlsxParser();
     for (const file of ready) {
       const result = await step(
         `ingest ${file.name}`,
