@@ -26,6 +26,10 @@ export interface CliRun {
   /** The run as pakhuis.runs records it (first statement to last): the rest is start-up and shutdown. */
   runSeconds: number;
   startupAndExitSeconds: number;
+  /** From spawn to the run's first statement (Node, loader, configuration, opening the database, migration check). */
+  startupSeconds: number;
+  /** From the run's last statement to the process's exit. */
+  exitSeconds: number;
   /** The child's peak resident set (VmHWM), sampled every 100 ms; 0 where /proc is not there. */
   peakRssMb: number;
   /**
@@ -92,6 +96,7 @@ export async function cliRun(options: {
   };
   const bin = fileURLToPath(new URL('../bin/pakhuis.js', import.meta.url));
   const started = performance.now();
+  const spawnedAt = Date.now();
   const child = spawn(process.execPath, [...nodeArgs, bin, 'run', '--trigger', 'bench-cli'], { cwd: work, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -115,19 +120,26 @@ export async function cliRun(options: {
   }, 100);
   const [code] = (await once(child, 'exit')) as [number | null];
   const seconds = (performance.now() - started) / 1000;
+  const exitedAt = Date.now();
   clearInterval(sampler);
   if (code !== 0) throw new Error(`pakhuis run exited with ${code}: ${stderr.slice(-2000)}`);
 
   const after = await openDatabase({ url, pgliteDir });
   try {
-    const { rows } = await after.query<{ s: number }>(
-      "SELECT extract(epoch FROM finished_at - started_at)::float8 AS s FROM pakhuis.runs WHERE trigger = 'bench-cli' ORDER BY id DESC LIMIT 1",
+    // The database's clock and this process's are the same machine's.
+    const { rows } = await after.query<{ s: number; started: number; finished: number }>(
+      `SELECT extract(epoch FROM finished_at - started_at)::float8 AS s, extract(epoch FROM started_at)::float8 * 1000 AS started,
+         extract(epoch FROM finished_at)::float8 * 1000 AS finished
+       FROM pakhuis.runs WHERE trigger = 'bench-cli' ORDER BY id DESC LIMIT 1`,
     );
     const runSeconds = Number(rows[0]?.s ?? NaN);
+    const round = (ms: number) => Math.round(ms) / 1000;
     return {
       seconds,
       runSeconds,
       startupAndExitSeconds: Math.round((seconds - runSeconds) * 1000) / 1000,
+      startupSeconds: round(Number(rows[0]?.started) - spawnedAt),
+      exitSeconds: round(exitedAt - Number(rows[0]?.finished)),
       peakRssMb: Math.round(peak / 1024 / 1024),
       cpuSeconds: ticks / CLOCK_TICKS,
       fingerprint: await fingerprint(after),
