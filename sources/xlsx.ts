@@ -214,6 +214,13 @@ export function prewarmXlsxParser(): void {
   spare = entry;
 }
 
+/** Ends a started parser no workbook took (the workbook was a duplicate, say): a long-lived process does not keep it. */
+export function discardXlsxParser(): void {
+  const unused = spare;
+  spare = undefined;
+  if (unused?.alive) void unused.worker.terminate();
+}
+
 function takeParser(): Worker {
   const taken = spare?.alive ? spare : undefined;
   spare = undefined;
