@@ -9,8 +9,7 @@
  * signals and the model, bench/fingerprint.ts) that two runs over the same files must share.
  * Prints a table and writes JSON. Quote ratios, not seconds: machines here are noisy.
  */
-import { existsSync } from 'node:fs';
-import { link, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config.ts';
@@ -19,7 +18,7 @@ import { createLogger } from '../lib/logger.ts';
 import { migrate } from '../lib/migrate.ts';
 import { Pseudonymizer } from '../lib/pseudonym.ts';
 import { runPipeline } from '../pipelines/run.ts';
-import { SOURCES } from '../sources/index.ts';
+import { cliRun, fillInbox, type CliRun } from './cli-run.ts';
 import { fingerprint } from './fingerprint.ts';
 import { measurePublishFloor, type FloorStep } from './publish-floor.ts';
 import { freshDatabase, municipality, rawCopy } from './shared.ts';
@@ -34,6 +33,11 @@ const { values } = parseArgs({
     regenerate: { type: 'boolean', default: false },
     // The floor rebuilds the BRP and BAG model tables once more: at national scale, minutes.
     'skip-floor': { type: 'boolean', default: false },
+    // The run once more as `node bin/pakhuis.js run` in its own process, start-up included (what the
+    // issue's Woerden-scale figure is quoted from). On by default up to 200,000 residents, where it
+    // costs seconds; --cli-run or --skip-cli-run to choose.
+    'cli-run': { type: 'boolean' },
+    'skip-cli-run': { type: 'boolean', default: false },
   },
 });
 const scale = Number(values.scale);
@@ -74,17 +78,7 @@ async function main() {
   const db = await openDatabase({ url, pgliteDir: config.PGLITE_DIR });
   await migrate(db);
 
-  // Hard links: the run archives (renames) its inbox files, the cached originals stay.
-  const files: Record<string, string> = {};
-  for (const source of SOURCES) {
-    const dir = join(dataDir, source);
-    if (!existsSync(dir)) continue;
-    await mkdir(join(config.INBOX_DIR, source), { recursive: true });
-    for (const name of await readdir(dir)) {
-      await link(join(dir, name), join(config.INBOX_DIR, source, name));
-      files[source] ??= join(dir, name);
-    }
-  }
+  const files = await fillInbox(dataDir, config.INBOX_DIR);
 
   // Raw COPY runs before the pipeline and again after it. The first finds a quiet server; the second
   // finds it as the ingest did, mid-way through checkpoints forced by the WAL the loads wrote
@@ -137,6 +131,21 @@ async function main() {
       for (const r of details.rules ?? []) table.push({ step: `  rule ${r.code}`, seconds: r.ms / 1000, rows: r.produced, rowsPerSecond: null, peakRssMb: 0 });
     }
   }
+  await db.close();
+  // After the in-process database is closed: PGlite's memory and the pool are gone before the child starts.
+  const withCli = values['cli-run'] ?? (!values['skip-cli-run'] && scale <= 200_000);
+  let cli: CliRun | undefined;
+  if (withCli) {
+    cli = await cliRun({
+      adminUrl: process.env.DATABASE_URL,
+      database: `${database}_cli`,
+      dataDir,
+      work: join(work, 'cli'),
+      key: config.PSEUDONYMIZATION_KEY!,
+    });
+    if (cli.fingerprint.signalSubjects !== decided.signalSubjects || JSON.stringify(cli.fingerprint.model) !== JSON.stringify(decided.model))
+      throw new Error(`the CLI run decided differently from the in-process run: ${JSON.stringify(cli.fingerprint)} vs ${JSON.stringify(decided)}`);
+  }
   const result = {
     scale,
     residents: generated.residents,
@@ -146,11 +155,11 @@ async function main() {
     generatedIn: generated.generatedIn,
     rawCopy,
     run: { seconds: runMs / 1000, peakRssMb: mb(peakBetween(runStarted, runEnded)), signals: summary.signalsPerRule },
+    cliRun: cli && { ...cli, fingerprint: undefined },
     steps: table,
     floor: floor && publishFloor(floor, table),
     fingerprint: decided,
   };
-  await db.close();
   await mkdir(String(values.out), { recursive: true });
   const out = join(String(values.out), `bench-${scale}-${db.kind}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   await writeFile(out, JSON.stringify(result, null, 2));
@@ -172,6 +181,10 @@ async function main() {
     );
   }
   print(`whole run: ${result.run.seconds.toFixed(1)} s, peak RSS of this process ${result.run.peakRssMb} MB`);
+  if (cli)
+    print(
+      `pakhuis run (own process, start-up included): ${cli.seconds.toFixed(1)} s, of which the run ${cli.runSeconds.toFixed(1)} s start-up ${cli.startupSeconds.toFixed(1)} s, exit ${cli.exitSeconds.toFixed(1)} s; ${cli.cpuSeconds.toFixed(1)} s of CPU; peak RSS ${cli.peakRssMb} MB; same signals and model`,
+    );
   if (result.floor) {
     const f = result.floor;
     for (const t of f.tables)

@@ -6,6 +6,7 @@ import { keyVersionWarning, verifyKey } from './key-versions.ts';
 import { checkFreshness, freshnessWarnings } from './freshness.ts';
 import { purgeExpired } from './operations/retention.ts';
 import { sourcesOf, type SourceRegistry } from '../sources/index.ts';
+import { discardXlsxParser, isXlsx, prewarmXlsxParser } from '../sources/xlsx.ts';
 import type { PipelineContext } from '../lib/context.ts';
 import { archive, scanInbox } from './ingest/inbox.ts';
 import { removeStaleSpools } from './ingest/spool.ts';
@@ -148,6 +149,8 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     summary.waiting = waiting.map((f) => f.name);
     for (const f of waiting)
       summary.warnings.push(`${f.name} wordt nog geschreven (gewijzigd in de laatste ${config.FILE_STABLE_SECONDS} s) en wacht op de volgende run`);
+    // The workbook parser loads SheetJS while the files before it load (sources/xlsx.ts).
+    if (ready.some((f) => isXlsx(f.path))) prewarmXlsxParser();
     for (const file of ready) {
       const result = await step(
         `ingest ${file.name}`,
@@ -174,6 +177,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
       const loadId = result.loadId ?? unarchived;
       if (loadId) await k.updateTable('pakhuis.loads').set({ archived_as: archived }).where('id', '=', loadId).execute();
     }
+    discardXlsxParser();
     summary.warnings.push(...supersededWarnings(summary.files, sources));
     summary.warnings.push(...freshnessWarnings(await checkFreshness(db, config, { sources }), { notRefreshed: summary.pull?.notRefreshed, sources }));
     const rejected = summary.files
@@ -241,6 +245,7 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
     summary.error = oneLine(error instanceof StepError ? error.cause : error);
     summary.failedStep = error instanceof StepError ? error.step : undefined;
     log2.error({ err: error, step: summary.failedStep }, 'run failed');
+    discardXlsxParser();
   }
   summary.ms = Math.round(performance.now() - started);
   await k

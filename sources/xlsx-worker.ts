@@ -6,13 +6,15 @@
  * and dies in this isolate, a hang is ended by terminate(), and memory is capped by
  * resourceLimits. Only arrays of strings are posted back; structured clone drops prototypes.
  *
- * Protocol: workerData = { data: Uint8Array, sheet?: string }.
+ * Protocol: the worker loads SheetJS first, then waits for the workbook, so that it can be started
+ * before the workbook is known (prewarmXlsxParser in ./xlsx.ts); each worker parses one workbook.
+ *   <- { data: Uint8Array, sheet?: string }  the workbook (its buffer transferred)
  *   -> { type: 'sheet', name }            after parsing
  *   -> { type: 'rows', rows: [n, cells][] } one batch; then waits for 'next' from the parent
  *   -> { type: 'end' }
  *   -> { type: 'error', message }         the file cannot be read (message is Dutch, for users)
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import * as XLSX from 'xlsx';
 
 const BATCH_ROWS = 2000;
@@ -131,7 +133,9 @@ async function main(input: Input): Promise<void> {
   post({ type: 'end' });
 }
 
-main(workerData as Input).catch((error: unknown) => {
-  const message = error instanceof UserError ? error.message : `werkmap kon niet worden gelezen: ${String((error as Error)?.message ?? error)}`;
-  post({ type: 'error', message });
+port.once('message', (input: Input) => {
+  void main(input).catch((error: unknown) => {
+    const message = error instanceof UserError ? error.message : `werkmap kon niet worden gelezen: ${String((error as Error)?.message ?? error)}`;
+    post({ type: 'error', message });
+  });
 });
