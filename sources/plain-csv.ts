@@ -108,6 +108,8 @@ const READ_CHUNK = 256 * 1024;
 const OUT_CHUNK = 512 * 1024;
 /** Room kept free in each output for one more row: a plain line is at most maxLine bytes, each COPY line made of it under 3 times that plus fixed columns. */
 const ROW_ROOM = 8 * 1024;
+/** The longest line read plainly, whatever the caller allows; longer lines take the ordinary path. */
+const MAX_PLAIN_LINE = 2000;
 /** Records gathered before they are handed on. */
 const RECORDS_CHUNK = 2048;
 
@@ -182,7 +184,10 @@ interface Plan {
 }
 
 async function* chunks(path: string, options: PlainCsvOptions, plan: Plan): AsyncGenerator<PlainChunk> {
-  const { displayName, maxLine } = options;
+  const { displayName } = options;
+  // The room kept per output holds one row only for lines this short: a longer limit would let a
+  // row run past the buffer, whose excess writes a typed array drops without a word.
+  const maxLine = Math.min(options.maxLine, MAX_PLAIN_LINE);
   const { width, toFields, write } = plan;
   const delimiter = plan.delimiter.charCodeAt(0);
   const lead = Buffer.from(`${options.loadId}\t`);
