@@ -265,15 +265,16 @@ class Staging {
       router.route(record);
       if (router.rowsRead === 1000) await failpoint('ingest');
       progress?.tick();
-      if (router.pending >= FLUSH_CHARS) {
-        await this.#drainSpooled();
-        if (router.hasLive) yield router.takeLive();
-      }
+      if (router.pending >= FLUSH_CHARS) yield* this.#taken();
     }
-    await this.#drainSpooled();
-    const rest = router.takeLive();
-    if (rest) yield rest;
+    yield* this.#taken();
     progress?.done();
+  }
+
+  /** The live lines the router holds, its other tables' lines to their spools. */
+  async *#taken(): AsyncGenerator<string> {
+    await this.#drainSpooled();
+    if (this.router.hasLive) yield this.router.takeLive();
   }
 
   /** COPY text of the live table from a format that writes its plain rows itself (their lines for the other tables go to the spools), and its other rows as records. */
@@ -290,14 +291,9 @@ class Staging {
       }
       for (const [table, text] of chunk.spooled) await this.#spool(table, text);
       if (chunk.copy) yield chunk.copy;
-      if (router.pending >= FLUSH_CHARS) {
-        await this.#drainSpooled();
-        if (router.hasLive) yield router.takeLive();
-      }
+      if (router.pending >= FLUSH_CHARS) yield* this.#taken();
     }
-    await this.#drainSpooled();
-    const rest = router.takeLive();
-    if (rest) yield rest;
+    yield* this.#taken();
     progress?.done();
   }
 

@@ -52,7 +52,7 @@ const readableCsv: SourceFormat = {
   claims: (path) => /\.(csv|txt)$/i.test(path),
   read: (path, { displayName }) => readCsv(path, { displayName, columns: BRP_COLUMNS }),
   split: csvSplitting(BRP_COLUMNS),
-  readPlain: plainCsv(BRP_COLUMNS, brpPlainRows(STAGING.columns)),
+  readPlain: plainCsv(BRP_COLUMNS, brpPlainRows()),
 };
 
 const lo3: SourceFormat = {
