@@ -81,11 +81,7 @@ const nlextract: SourceFormat = {
   claims: (path) => /\.(csv|txt)$/i.test(path),
   read: (path, { displayName }) => readCsv(path, { displayName, columns: NLEXTRACT_COLUMNS }),
   split: csvSplitting(NLEXTRACT_COLUMNS),
-  readPlain: plainCsv(
-    NLEXTRACT_COLUMNS,
-    bagPlainRows({ vbo: VBO.columns, num: NUM.columns, link: VBO_NUM.columns }, { gebruiksdoelen: GEBRUIKSDOELEN, statuses: VBO_STATUSES }),
-    [NUM.name, VBO_NUM.name],
-  ),
+  readPlain: plainCsv(NLEXTRACT_COLUMNS, bagPlainRows({ gebruiksdoelen: GEBRUIKSDOELEN, statuses: VBO_STATUSES }), [NUM.name, VBO_NUM.name]),
 };
 
 const kadasterXml: SourceFormat = {
