@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Pseudonymizer } from '../lib/pseudonym.ts';
-import { RowRouter } from '../pipelines/ingest/row-router.ts';
 import { bag } from '../sources/bag/index.ts';
 import { rng } from '../synthetic/random.ts';
+import { compareBothWays } from './helpers/plain-paths.ts';
 
 /**
  * The plain NLExtract reader (sources/plain-csv.ts with sources/bag/plain-rows.ts) must stage
@@ -18,63 +18,7 @@ const pseudonymizer = new Pseudonymizer('test-key-0123456789abcdef0123456789abcd
 const nlextract = bag.formats.find((f) => f.name === 'bag-nlextract-csv')!;
 const dir = mkdtempSync(join(tmpdir(), 'plain-bag-'));
 
-interface Staged {
-  tables: Record<string, string[]>;
-  rowsRead: number;
-  rowsStaged: number;
-  rowsRejected: number;
-  reasons: string[];
-  notes: string[];
-  kinds: string[];
-  plainRows: number;
-}
-
-async function stage(path: string, plain: boolean): Promise<Staged> {
-  const router = new RowRouter(bag, 7, pseudonymizer, 'staging.bag_vbo');
-  const text = new Map<string, string>();
-  const add = (table: string, t: string) => text.set(table, (text.get(table) ?? '') + t);
-  let plainRows = 0;
-  const reader = plain ? await nlextract.readPlain!(path, { displayName: 'f.csv', pseudonymizer, loadId: 7, maxLine: 1000 }) : null;
-  if (plain && !reader) throw new Error('the plain reader declined the file');
-  if (reader) {
-    for await (const chunk of reader) {
-      router.countPlain(chunk.rows);
-      plainRows += chunk.rows;
-      for (const record of chunk.records) router.route(record);
-      if (chunk.copy) add('staging.bag_vbo', chunk.copy.toString('utf8'));
-      for (const [table, buffer] of chunk.spooled) add(table, buffer.toString('utf8'));
-    }
-  } else {
-    for await (const record of nlextract.read(path, { displayName: 'f.csv' })) router.route(record);
-  }
-  add('staging.bag_vbo', router.takeLive());
-  for (const [table, t] of router.takeSpooled()) add(table, t);
-  const tables: Record<string, string[]> = {};
-  for (const name of ['staging.bag_vbo', 'staging.bag_num', 'staging.bag_vbo_num', 'rejected']) {
-    tables[name] = (text.get(name) ?? '').split('\n').filter(Boolean).sort();
-  }
-  for (const name of text.keys()) expect(Object.keys(tables)).toContain(name);
-  return {
-    tables,
-    rowsRead: router.rowsRead,
-    rowsStaged: router.rowsStaged,
-    rowsRejected: router.rowsRejected,
-    reasons: [...router.reasons.values()].map((r) => `${r.column}|${r.reason}|${r.count}`).sort(),
-    notes: [...router.notes.values()].map((n) => `${n.column}|${n.reason}|${n.count}|${n.firstLine}`).sort(),
-    kinds: [...router.kinds].map(([k, n]) => `${k}|${n}`).sort(),
-    plainRows,
-  };
-}
-
-async function compare(path: string): Promise<Staged> {
-  const ordinary = await stage(path, false);
-  const plain = await stage(path, true);
-  expect(plain.plainRows).toBeLessThanOrEqual(plain.rowsRead);
-  const { plainRows: _a, ...a } = ordinary;
-  const { plainRows: _b, ...b } = plain;
-  expect(b).toEqual(a);
-  return plain;
-}
+const compare = (path: string) => compareBothWays(bag, nlextract, path, pseudonymizer);
 
 /** The header of NLExtract's bagadres-full.csv, aliases and unmapped columns included. */
 const NLEXTRACT_HEADER = [
