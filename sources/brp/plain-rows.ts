@@ -171,8 +171,8 @@ function dayOf(line: Buffer, from: number, to: number): number {
   let y = -1;
   let m = -1;
   let d = -1;
-  if (n === 8 && digits(line, from, 8) >= 0) {
-    const v = digits(line, from, 8);
+  const v = n === 8 ? digits(line, from, 8) : -1;
+  if (v >= 0) {
     y = Math.floor(v / 10_000);
     m = Math.floor(v / 100) % 100;
     d = v % 100;
