@@ -1,5 +1,13 @@
+// @ts-check
 /**
  * Parses one workbook in a worker thread (started by ./xlsx.ts).
+ *
+ * Plain JavaScript, type-checked through JSDoc, so that the worker starts without the TypeScript
+ * loader: registering tsx in a worker costs a loader thread of its own and some 0.5 s of CPU, and
+ * SheetJS's CommonJS build with its codepage tables another 0.2 s, on a two-core machine whose
+ * other core is the database's during the ingest. The ES module build has no codepage tables:
+ * they serve the pre-2007 .xls and old text encodings, and ./xlsx.ts lets only zip workbooks
+ * through.
  *
  * SheetJS 0.18.5 has known advisories for crafted files (prototype pollution, ReDoS) and holds
  * the whole workbook in memory. Running it here confines all three: a polluted prototype lives
@@ -15,38 +23,41 @@
  *   -> { type: 'error', message }         the file cannot be read (message is Dutch, for users)
  */
 import { parentPort } from 'node:worker_threads';
-import * as XLSX from 'xlsx';
+import * as XLSX from 'xlsx/xlsx.mjs';
 
 const BATCH_ROWS = 2000;
 
-export type WorkerMessage =
-  { type: 'sheet'; name: string } | { type: 'rows'; rows: [number, string[]][] } | { type: 'end' } | { type: 'error'; message: string };
-
-interface Input {
-  data: Uint8Array;
-  sheet?: string;
-}
+/** @typedef {import('./xlsx.ts').WorkerMessage} WorkerMessage */
+/** @typedef {{ data: Uint8Array, sheet?: string }} Input */
 
 const port = parentPort;
-if (!port) throw new Error('xlsx-worker.ts must run as a worker thread');
+if (!port) throw new Error('xlsx-worker.js must run as a worker thread');
+const parent = port;
 
 // Prototypes are deliberately not frozen here: SheetJS assigns keys taken from the file (sheet
 // names, for one) to plain objects, and a frozen Object.prototype silently drops keys such as
 // "constructor" (the override mistake). Pollution inside this isolate gains a crafted file
 // nothing it could not write into its cells directly, and it ends with the worker.
 
-function post(message: WorkerMessage): void {
-  port!.postMessage(message);
+/** @param {WorkerMessage} message */
+function post(message) {
+  parent.postMessage(message);
 }
 
-function waitForNext(): Promise<void> {
-  return new Promise((resolve) => port!.once('message', () => resolve()));
+/** @returns {Promise<void>} */
+function waitForNext() {
+  return new Promise((resolve) => parent.once('message', () => resolve()));
 }
 
-function pickSheet(workbook: XLSX.WorkBook, wanted: string | undefined): { name: string; sheet: XLSX.WorkSheet } {
+/**
+ * @param {import('xlsx').WorkBook} workbook
+ * @param {string | undefined} wanted
+ * @returns {{ name: string, sheet: import('xlsx').WorkSheet }}
+ */
+function pickSheet(workbook, wanted) {
   const names = workbook.SheetNames;
   if (names.length === 0) throw new UserError('de werkmap bevat geen bladen');
-  let name = names[0]!;
+  let name = /** @type {string} */ (names[0]);
   if (wanted !== undefined) {
     const found = names.find((n) => n === wanted) ?? names.find((n) => n.trim().toLowerCase() === wanted.trim().toLowerCase());
     if (found === undefined) {
@@ -64,7 +75,11 @@ function pickSheet(workbook: XLSX.WorkBook, wanted: string | undefined): { name:
  * Stored values, not displayed text: dates arrive as Excel serial day numbers ("45292"), so the
  * result does not depend on the cell format or the locale of whoever saved the file.
  */
-function cellText(cell: XLSX.CellObject | undefined | null): string {
+/**
+ * @param {import('xlsx').CellObject | undefined | null} cell
+ * @returns {string}
+ */
+function cellText(cell) {
   if (!cell || cell.v === undefined || cell.v === null) return '';
   switch (cell.t) {
     case 'n':
@@ -81,18 +96,25 @@ function cellText(cell: XLSX.CellObject | undefined | null): string {
 }
 
 /** 0.18.5 stores a dense sheet as an array of rows; later versions as sheet['!data']. */
-function cellGetter(sheet: XLSX.WorkSheet): (r: number, c: number) => XLSX.CellObject | undefined {
-  const dense: unknown = Array.isArray(sheet) ? sheet : (sheet as { '!data'?: unknown })['!data'];
+/**
+ * @param {import('xlsx').WorkSheet} sheet
+ * @returns {(r: number, c: number) => import('xlsx').CellObject | undefined}
+ */
+function cellGetter(sheet) {
+  /** @type {unknown} */
+  const dense = Array.isArray(sheet) ? sheet : /** @type {{ '!data'?: unknown }} */ (sheet)['!data'];
   if (Array.isArray(dense)) {
-    return (r, c) => (dense[r] as (XLSX.CellObject | undefined)[] | undefined | null)?.[c] ?? undefined;
+    return (r, c) => /** @type {(import('xlsx').CellObject | undefined)[] | undefined | null} */ (dense[r])?.[c] ?? undefined;
   }
-  return (r, c) => sheet[XLSX.utils.encode_cell({ r, c })] as XLSX.CellObject | undefined;
+  return (r, c) => /** @type {import('xlsx').CellObject | undefined} */ (sheet[XLSX.utils.encode_cell({ r, c })]);
 }
 
 class UserError extends Error {}
 
-async function main(input: Input): Promise<void> {
-  let workbook: XLSX.WorkBook;
+/** @param {Input} input */
+async function main(input) {
+  /** @type {import('xlsx').WorkBook} */
+  let workbook;
   try {
     workbook = XLSX.read(input.data, {
       type: 'buffer',
@@ -103,7 +125,7 @@ async function main(input: Input): Promise<void> {
       dense: true,
     });
   } catch (error) {
-    throw new UserError(`werkmap kon niet worden gelezen: ${(error as Error).message}`);
+    throw new UserError(`werkmap kon niet worden gelezen: ${/** @type {Error} */ (error).message}`);
   }
   const { name, sheet } = pickSheet(workbook, input.sheet);
   post({ type: 'sheet', name });
@@ -111,12 +133,14 @@ async function main(input: Input): Promise<void> {
   if (ref) {
     const range = XLSX.utils.decode_range(ref);
     const get = cellGetter(sheet);
-    let batch: [number, string[]][] = [];
+    /** @type {[number, string[]][]} */
+    let batch = [];
     for (let r = range.s.r; r <= range.e.r; r++) {
-      const cells: string[] = [];
+      /** @type {string[]} */
+      const cells = [];
       for (let c = 0; c <= range.e.c; c++) cells.push(cellText(get(r, c)));
       // A stray cell far to the right widens the range of every row; do not ship the blanks.
-      while (cells.length > 0 && cells[cells.length - 1]!.trim() === '') cells.pop();
+      while (cells.length > 0 && cells[cells.length - 1]?.trim() === '') cells.pop();
       if (cells.length === 0) continue;
       batch.push([r + 1, cells]);
       if (batch.length >= BATCH_ROWS) {
@@ -133,9 +157,10 @@ async function main(input: Input): Promise<void> {
   post({ type: 'end' });
 }
 
-port.once('message', (input: Input) => {
-  void main(input).catch((error: unknown) => {
-    const message = error instanceof UserError ? error.message : `werkmap kon niet worden gelezen: ${String((error as Error)?.message ?? error)}`;
+parent.once('message', (/** @type {Input} */ input) => {
+  void main(input).catch((/** @type {unknown} */ error) => {
+    const message =
+      error instanceof UserError ? error.message : `werkmap kon niet worden gelezen: ${String(/** @type {Error | undefined} */ (error)?.message ?? error)}`;
     post({ type: 'error', message });
   });
 });
