@@ -18,6 +18,8 @@ COPY sources/ sources/
 COPY sql/ sql/
 COPY synthetic/ synthetic/
 COPY transforms/ transforms/
+# The bundled CLI (README, "Why these libraries"): starts in about half the time.
+RUN npm run build
 
 # Folders the compose file mounts; created here so they belong to `node`, not to root.
 RUN mkdir -p /srv/pakhuis/inbox /srv/pakhuis/archive /srv/pakhuis/out \

@@ -7,7 +7,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'docs/', 'tests/fixtures/', 'bench/results/', 'bench/work/', 'bench/data/', 'data/', 'out/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'docs/', 'tests/fixtures/', 'bench/results/', 'bench/work/', 'bench/data/', 'data/', 'out/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,9 +1,10 @@
 /**
  * The nightly run as an operator gets it: `node bin/pakhuis.js run` as its own process, timed from
- * spawn to exit, so Node's start, the TypeScript loader, reading the configuration, opening the
- * database and the migration check count as well as the run itself. The database is fresh and
- * migrated beforehand, as a deployed install is; the inbox holds the same files as the in-process
- * run's.
+ * spawn to exit, so Node's start, loading the code, reading the configuration, opening the
+ * database and the migration check count as well as the run itself. The CLI is built first
+ * (`npm run build`), as the README's installation does, and the JSON says whether the bundle ran.
+ * The database is fresh and migrated beforehand, as a deployed install is; the inbox holds the
+ * same files as the in-process run's.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -11,6 +12,8 @@ import { existsSync } from 'node:fs';
 import { link, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildBundle } from '../bin/build.js';
+import { freshBundle } from '../bin/bundle.js';
 import { openDatabase } from '../lib/db.ts';
 import { migrate } from '../lib/migrate.ts';
 import { SOURCES } from '../sources/index.ts';
@@ -21,6 +24,8 @@ import { freshDatabase } from './shared.ts';
 const CLOCK_TICKS = 100;
 
 export interface CliRun {
+  /** Whether the child ran the bundled CLI (dist/) rather than the sources through tsx. */
+  bundled: boolean;
   /** From spawn to exit: what the operator waits. */
   seconds: number;
   /** The run as pakhuis.runs records it (first statement to last): the rest is start-up and shutdown. */
@@ -94,6 +99,8 @@ export async function cliRun(options: {
     LOG_LEVEL: 'warn',
     LOG_FORMAT: 'json',
   };
+  await buildBundle();
+  const bundled = freshBundle() !== undefined;
   const bin = fileURLToPath(new URL('../bin/pakhuis.js', import.meta.url));
   const started = performance.now();
   const spawnedAt = Date.now();
@@ -135,6 +142,7 @@ export async function cliRun(options: {
     const runSeconds = Number(rows[0]?.s ?? NaN);
     const round = (ms: number) => Math.round(ms) / 1000;
     return {
+      bundled,
       seconds,
       runSeconds,
       startupAndExitSeconds: Math.round((seconds - runSeconds) * 1000) / 1000,

@@ -183,7 +183,7 @@ async function main() {
   print(`whole run: ${result.run.seconds.toFixed(1)} s, peak RSS of this process ${result.run.peakRssMb} MB`);
   if (cli)
     print(
-      `pakhuis run (own process, start-up included): ${cli.seconds.toFixed(1)} s, of which the run ${cli.runSeconds.toFixed(1)} s start-up ${cli.startupSeconds.toFixed(1)} s, exit ${cli.exitSeconds.toFixed(1)} s; ${cli.cpuSeconds.toFixed(1)} s of CPU; peak RSS ${cli.peakRssMb} MB; same signals and model`,
+      `pakhuis run (own process, start-up included, ${cli.bundled ? 'bundled CLI' : 'from the sources'}): ${cli.seconds.toFixed(1)} s, of which the run ${cli.runSeconds.toFixed(1)} s start-up ${cli.startupSeconds.toFixed(1)} s, exit ${cli.exitSeconds.toFixed(1)} s; ${cli.cpuSeconds.toFixed(1)} s of CPU; peak RSS ${cli.peakRssMb} MB; same signals and model`,
     );
   if (result.floor) {
     const f = result.floor;

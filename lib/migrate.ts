@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { inTransaction, type Database } from './db.ts';
 import { MigrationOrderError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { projectUrl } from './root.ts';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../sql/migrations/', import.meta.url));
+export const MIGRATIONS_DIR = fileURLToPath(projectUrl('sql/migrations/'));
 
 /** Shared by every process of this product: two starting at once wait for each other here. */
 const MIGRATION_LOCK = 7_305_001;

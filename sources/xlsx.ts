@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import yauzl from 'yauzl';
 import { FileRejectedError, type ReadOptions, type SourceFormat, type SourceRecord } from './source.ts';
 import { resolveColumns, type ColumnSpec } from './columns.ts';
+import { projectUrl } from '../lib/root.ts';
 
 /** What ./xlsx-worker.js posts (its header has the protocol). */
 export type WorkerMessage =
@@ -188,7 +189,7 @@ function damaged(displayName: string, error: unknown): FileRejectedError {
 }
 
 /** JavaScript, so it starts without the TypeScript loader (why: its header). */
-const WORKER_MODULE = new URL('./xlsx-worker.js', import.meta.url);
+const WORKER_MODULE = projectUrl('sources/xlsx-worker.js');
 
 function startParser(): Worker {
   return new Worker(WORKER_MODULE, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, stdout: false, stderr: false });

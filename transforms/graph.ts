@@ -1,12 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { projectUrl } from '../lib/root.ts';
 import { SOURCE_DEFINITIONS } from '../sources/index.ts';
 import { parseHeader, type TransformHeader } from './header.ts';
 import { relationsNamed, relationsWritten } from './scan.ts';
 
 /** The transforms production runs. */
-export const TRANSFORMS_DIR = fileURLToPath(new URL('./', import.meta.url));
+export const TRANSFORMS_DIR = fileURLToPath(projectUrl('transforms/'));
 
 /** What the runner needs of a source: the staging tables it fills (SourceDefinition's `tables` keys). */
 export type SourceTables = Readonly<Record<string, { readonly tables: Readonly<Record<string, unknown>> }>>;

@@ -1,10 +1,11 @@
 import type { Worker } from 'node:worker_threads';
+import { projectUrl } from '../../lib/root.ts';
 import { startTsWorker } from '../../lib/ts-worker.ts';
 import { FileRejectedError, type SourceFormat, type SourceName, type SplitPlan } from '../../sources/source.ts';
 import type { IngestWorkerData, IngestWorkerMessage } from './ingest-worker.ts';
 import type { RowRouter } from './row-router.ts';
 
-const WORKER_MODULE = new URL('./ingest-worker.ts', import.meta.url);
+const WORKER_MODULE = projectUrl('pipelines/ingest/ingest-worker.ts');
 
 /** Heap per worker: enough for a piece in flight; a cap makes V8 collect instead of grow. */
 const WORKER_HEAP_MB = 96;
