@@ -4,6 +4,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { classifyPgError } from './errors.ts';
 
 /**
@@ -182,6 +183,9 @@ async function openPglite(dir: string): Promise<Database> {
       // Each chunk is a COPY of its own, so a chunk must end on a line boundary.
       let count = 0;
       let pending = '';
+      // Bytes may arrive cut anywhere (a spool file is read a megabyte at a time), also inside a
+      // character: the decoder keeps a split character's first bytes for the next piece.
+      const decoder = new StringDecoder('utf8');
       const flush = async (text: string) => {
         const result = await db.query(copyStatement(table, columns, "'/dev/blob'", options), [], {
           blob: new Blob([text]),
@@ -189,7 +193,7 @@ async function openPglite(dir: string): Promise<Database> {
         count += result.affectedRows ?? 0;
       };
       for await (const piece of lines) {
-        pending += typeof piece === 'string' ? piece : piece.toString('utf8');
+        pending += typeof piece === 'string' ? piece : decoder.write(piece);
         if (pending.length >= PGLITE_COPY_CHUNK) {
           const cut = pending.lastIndexOf('\n') + 1;
           if (cut > 0) {
@@ -198,6 +202,7 @@ async function openPglite(dir: string): Promise<Database> {
           }
         }
       }
+      pending += decoder.end();
       if (pending) await flush(pending);
       return count;
     },

@@ -31,4 +31,27 @@ describe('COPY text lines', () => {
       expect(rows.map((r) => r.v)).toEqual([...values, null]);
     });
   });
+
+  it('takes COPY text as bytes cut anywhere, also inside a character (a spool file is read a megabyte at a time)', async () => {
+    const values = ['Kälberstraße', 'ĳsselstein', '😀 vier bytes', 'plain'];
+    const bytes = Buffer.from(values.map((v, i) => copyLine([v], `${i}\t`)).join(''));
+    // Every cut that splits a multi-byte character, and one byte at a time.
+    const cuts = [...Array(bytes.length).keys()].filter((k) => k > 0 && (bytes[k]! & 0xc0) === 0x80);
+    expect(cuts.length).toBeGreaterThan(5);
+    for (const pieces of [
+      cuts.map((k, n) => bytes.subarray(n === 0 ? 0 : cuts[n - 1], k)).concat(bytes.subarray(cuts.at(-1))),
+      [...bytes].map((b) => Buffer.of(b)),
+    ]) {
+      expect(Buffer.concat(pieces)).toEqual(bytes);
+      await ctx.db.withSession(async (session) => {
+        await session.exec('DROP TABLE IF EXISTS copy_bytes_check; CREATE TEMP TABLE copy_bytes_check (i integer, v text)');
+        async function* chunks() {
+          yield* pieces;
+        }
+        expect(await session.copyIn('copy_bytes_check', ['i', 'v'], chunks())).toBe(values.length);
+        const { rows } = await session.query<{ v: string }>('SELECT v FROM copy_bytes_check ORDER BY i');
+        expect(rows.map((r) => r.v)).toEqual(values);
+      });
+    }
+  });
 });
