@@ -7,6 +7,7 @@ import { checkFreshness, freshnessWarnings } from './freshness.ts';
 import { purgeExpired } from './operations/retention.ts';
 import { sourcesOf, type SourceRegistry } from '../sources/index.ts';
 import { discardXlsxParser, isXlsx, prewarmXlsxParser } from '../sources/xlsx.ts';
+import { prewarmChartRenderer } from '../reports/trend-chart.ts';
 import type { PipelineContext } from '../lib/context.ts';
 import { archive, scanInbox } from './ingest/inbox.ts';
 import { removeStaleSpools } from './ingest/spool.ts';
@@ -185,6 +186,8 @@ async function runLocked(ctx: PipelineContext, options: RunOptions): Promise<Run
       .map((f) => ({ file: f.file, rows: f.rowsRejected, reasons: f.reasons.map((r) => `${r.count}x ${r.column}: ${r.reason}`) }));
     // The report is made inside the publishing transaction: signals and report commit together.
     let report: CreatedReport | undefined;
+    // Publishing is mostly waiting on the database: the chart renderer loads meanwhile.
+    prewarmChartRenderer();
     try {
       summary.publish = await step(
         'publish',

@@ -84,12 +84,31 @@ function panel(code: string, values: (number | null)[], months: string[], x0: nu
 
 const FONT_DIRS = ['/usr/share/fonts/truetype/dejavu', '/usr/share/fonts/dejavu'];
 
+let renderer: Promise<typeof import('@resvg/resvg-js')> | undefined;
+
+/** The renderer's native module, loaded once. */
+function loadRenderer(): Promise<typeof import('@resvg/resvg-js')> {
+  renderer ??= import('@resvg/resvg-js');
+  renderer.catch(() => (renderer = undefined));
+  return renderer;
+}
+
+/**
+ * Starts loading the renderer, for a caller about to wait on the database (the nightly run while
+ * it publishes): its native module then loads while the process would be idle, not after.
+ */
+export function prewarmChartRenderer(): void {
+  loadRenderer().catch(() => {});
+}
+
 /** The chart as PNG. Throws when the renderer cannot load; callers decide whether that fails them. */
 export async function renderTrendChart(data: TrendData, title: string): Promise<{ png: Buffer; width: number; height: number }> {
-  const { Resvg } = await import('@resvg/resvg-js');
+  const { Resvg } = await loadRenderer();
   const svg = trendSvg(data, title);
+  const fontDirs = FONT_DIRS.filter((d) => existsSync(d));
   const resvg = new Resvg(svg, {
-    font: { loadSystemFonts: true, fontDirs: FONT_DIRS.filter((d) => existsSync(d)), defaultFontFamily: 'DejaVu Sans' },
+    // DejaVu is all the chart uses: scanning every system font besides it only costs time.
+    font: { loadSystemFonts: fontDirs.length === 0, fontDirs, defaultFontFamily: 'DejaVu Sans' },
     background: '#ffffff',
   });
   const image = resvg.render();
