@@ -4,34 +4,23 @@
  * sources give. The bundle is built into a folder of this test's own, one level below the project
  * as dist/ is, so the checkout's dist/ and the other tests' CLI runs are not touched.
  */
-import { execFile } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBundle } from '../bin/build.js';
 import { ENTRY, MANIFEST, freshBundle, type Manifest } from '../bin/bundle.js';
+import { spawned, type Outcome } from './helpers/cli.ts';
 import { cliDatabase, TEST_KEY } from './helpers/context.ts';
 import { bagCsv, brpCsv, persons, vbo, writeFileIn } from './helpers/files.ts';
 
 const ROOT = new URL('../', import.meta.url);
 
-/** `main(argv)` of the CLI module at `entry`; the sources' entry needs tsx registered first. */
-async function cli(entry: URL, args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** `main(argv)` of the CLI module at `entry`, as its own process; the sources' entry needs tsx registered first. */
+function cli(entry: URL, args: string[], env: Record<string, string>, cwd: string): Promise<Outcome> {
   const load = entry.pathname.endsWith('.ts') ? `(await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})).register();` : '';
   const script = `${load} const { main } = await import(${JSON.stringify(entry.href)}); process.exitCode = await main(process.argv.slice(1));`;
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: 'json', ...env },
-      cwd,
-      timeout: 90_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+  return spawned(process.execPath, ['--input-type=module', '-e', script, ...args], env, cwd);
 }
 
 describe('the bundled CLI', () => {

@@ -1,26 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pakhuis as run } from './helpers/cli.ts';
 import { createTestContext, type TestContext } from './helpers/context.ts';
 import { closedPort } from './helpers/https-server.ts';
 
-const BIN = new URL('../bin/pakhuis.js', import.meta.url).pathname;
-
-async function pakhuis(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)('node', [BIN, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: 'json', LOG_LEVEL: 'silent', ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** `pakhuis <args>`, without log lines. */
+const pakhuis = (args: string[], env: Record<string, string>) => run(args, { LOG_LEVEL: 'silent', ...env });
 
 describe('pakhuis pull', () => {
   let dir: string;

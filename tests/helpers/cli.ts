@@ -18,10 +18,15 @@ export interface Outcome {
  */
 export async function pakhuis(args: string[], env: Record<string, string> = {}, options: { cwd?: string; combined?: boolean } = {}): Promise<Outcome> {
   const [file, argv] = options.combined ? ['sh', ['-c', 'exec node "$0" "$@" 2>&1', BIN, ...args]] : ['node', [BIN, ...args]];
+  return spawned(file, argv, env, options.cwd);
+}
+
+/** `file argv` as its own process with only PATH, HOME, JSON logs and `env`, in `cwd` (default the temp folder): what it printed and its exit code. */
+export async function spawned(file: string, argv: string[], env: Record<string, string> = {}, cwd = tmpdir()): Promise<Outcome> {
   try {
     const { stdout, stderr } = await promisify(execFile)(file, argv, {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_FORMAT: 'json', ...env },
-      cwd: options.cwd ?? tmpdir(),
+      cwd,
       timeout: 90_000,
     });
     return { code: 0, stdout, stderr };
