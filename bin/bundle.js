@@ -48,7 +48,9 @@ export function freshBundle(dist = DIST) {
     return undefined;
   }
   if (manifest?.format !== 1 || typeof manifest.inputs !== 'object' || manifest.inputs === null) return undefined;
-  if (digestOf(INSTALLED) !== manifest.installed) return undefined;
+  // Without npm's record the installed packages cannot be compared: the sources then run.
+  const installed = digestOf(INSTALLED);
+  if (installed === null || installed !== manifest.installed) return undefined;
   const inputs = Object.entries(manifest.inputs);
   if (inputs.length === 0) return undefined;
   for (const [file, digest] of inputs) if (digestOf(file) !== digest) return undefined;

@@ -62,6 +62,7 @@ describe('the bundled CLI', () => {
     expect(await stale((m) => void (m.inputs['pipelines/run.ts'] = '0'.repeat(64)))).toBeUndefined();
     expect(await stale((m) => void (m.inputs['pipelines/gone.ts'] = '0'.repeat(64)))).toBeUndefined();
     expect(await stale((m) => void (m.installed = '0'.repeat(64)))).toBeUndefined();
+    expect(await stale((m) => void (m.installed = null))).toBeUndefined();
     expect(await stale((m) => void (m.inputs = {}))).toBeUndefined();
     expect(await stale(() => '{"format": 1, "inputs": ')).toBeUndefined();
     expect(freshBundle(new URL('.dist-test-none/', ROOT))).toBeUndefined();
@@ -114,4 +115,30 @@ describe('the bundled CLI', () => {
     expect(bundled!.run).toContain('OVERBEWONING                 1');
     expect(bundled).toEqual(sources);
   }, 180_000);
+
+  it('reads a file in parts on worker threads (INGEST_WORKERS) as the sources do: the worker module is found from dist/ too', async () => {
+    const outcomes = [];
+    for (const entry of [new URL(ENTRY, out), new URL('bin/cli.ts', ROOT)]) {
+      const work = await mkdtemp(join(dir, 'parallel-'));
+      const file = join(work, 'brp.csv');
+      await writeFileIn(file, brpCsv(persons(40, vbo(41, 300))));
+      const database = await cliDatabase(work);
+      try {
+        const env = { ...database.env, PSEUDONYMIZATION_KEY: TEST_KEY, INGEST_WORKERS: '2', INGEST_PARALLEL_MIN_MB: '0', LOG_LEVEL: 'info' };
+        const ingest = await cli(entry, ['ingest', 'brp', file], env, work);
+        expect(ingest.code, ingest.stderr).toBe(0);
+        const loaded = ingest.stderr
+          .split('\n')
+          .filter((l) => l.startsWith('{'))
+          .map((l) => JSON.parse(l) as { msg: string; reader?: string; rowsStaged?: number })
+          .find((r) => r.msg === 'file loaded');
+        expect(loaded).toMatchObject({ reader: 'parallel', rowsStaged: 40 });
+        outcomes.push(ingest.stdout);
+      } finally {
+        await database.drop();
+      }
+    }
+    expect(outcomes[0]).toMatch(/40 rijen geladen, 0 afgekeurd/);
+    expect(outcomes[0]).toBe(outcomes[1]);
+  }, 120_000);
 });

@@ -81,6 +81,7 @@ export async function ingestFile(ctx: PipelineContext, source: SourceDefinition,
   hashing.catch(() => {});
   let spoolDir: string | undefined;
   let staging: Staging | undefined;
+  let readBy: 'parallel' | 'plain' | 'records' | undefined;
   try {
     if (odd) throw new FileRejectedError(displayName, `is ${odd}, geen gewoon bestand of map, en wordt niet gelezen`);
     const { format, bytes } = await chooseFormat(source, path, displayName);
@@ -100,6 +101,7 @@ export async function ingestFile(ctx: PipelineContext, source: SourceDefinition,
       const router = new RowRouter(source, loadId, ctx.pseudonymizer, live!.name);
       const staged = (staging = new Staging(router, spoolDir, await Progress.forFile(path, displayName, ctx.log, ctx.progress)));
       const plain = plan ? null : await format.readPlain?.(path, { displayName, pseudonymizer: ctx.pseudonymizer, loadId, maxLine: maxLineOf(source) });
+      readBy = plan ? 'parallel' : plain ? 'plain' : 'records';
       const lines = plan
         ? staged.linesInParallel(format, path, displayName, plan)
         : plain
@@ -144,7 +146,16 @@ export async function ingestFile(ctx: PipelineContext, source: SourceDefinition,
     result.notes = byCount([...staged.router.notes.values()]);
     result.kinds = [...staged.router.kinds].map(([kind, count]) => ({ kind, count })).sort((a, b) => b.count - a.count || a.kind.localeCompare(b.kind));
     ctx.log.info(
-      { source: source.name, file: displayName, format: format.name, loadId: result.loadId, rowsStaged: result.rowsStaged, rowsRejected: result.rowsRejected },
+      {
+        source: source.name,
+        file: displayName,
+        format: format.name,
+        // How it was read: in parts on worker threads, plain rows as bytes, or record by record.
+        reader: readBy,
+        loadId: result.loadId,
+        rowsStaged: result.rowsStaged,
+        rowsRejected: result.rowsRejected,
+      },
       'file loaded',
     );
     return result;
