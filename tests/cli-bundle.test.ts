@@ -4,7 +4,7 @@
  * sources give. The bundle is built into a folder of this test's own, one level below the project
  * as dist/ is, so the checkout's dist/ and the other tests' CLI runs are not touched.
  */
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,9 +46,10 @@ describe('the bundled CLI', () => {
 
     // What a stale bundle looks like to the check: a file changed since (its digest no longer
     // matches), a file that no longer exists, packages installed since, an unreadable manifest.
+    // The check reads the manifest only: a folder holding an edited one is all a case needs.
     const stale = async (edit: (m: Manifest) => void | string) => {
       const copy = new URL(`.dist-test-${process.pid}-stale/`, ROOT);
-      await cp(out, copy, { recursive: true });
+      await mkdir(copy, { recursive: true });
       try {
         const m = structuredClone(manifest);
         const text = edit(m);
